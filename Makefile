@@ -1,0 +1,52 @@
+# Two commands: `make run` and `make test`. Nothing else is needed but Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAMPLE := data/sample
+SAMPLE_DB := data/sample.duckdb
+PORT ?= 8501
+
+.PHONY: run test setup setup-test sample lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip >/dev/null
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -e . 
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+setup-test: $(VENV)/.installed-test
+
+# The built-in synthetic authority: about 3 years and 5,000 children, made on first run.
+$(SAMPLE_DB): | $(VENV)/.installed
+	$(BIN)/frontdoor generate --out $(SAMPLE) --seed 2010 --children 5000 --start 2023-04-01 --end 2026-03-31
+	$(BIN)/frontdoor load --extract $(SAMPLE) --db $(SAMPLE_DB) --synthetic
+
+sample: $(SAMPLE_DB)
+
+run: setup $(SAMPLE_DB)
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+test: setup-test
+	$(BIN)/python -m pytest
+
+lint: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: setup
+	$(BIN)/frontdoor bench
+
+clean:
+	rm -rf $(VENV) data/sample data/*.duckdb

@@ -1,0 +1,66 @@
+"""The working-day calendar, stored in the database so any DuckDB client can use it.
+
+Timescales in children's social care are counted in working days: Monday to Friday, less England
+and Wales bank holidays (substitute days and one-offs included). The calendar is a table, and
+`wd_between` / `wd_add` are macros kept in the same database file, so an analyst who opens the file
+with the DuckDB CLI gets the same day counts as the dashboard.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import holidays
+
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2035, 12, 31)
+
+
+def bank_holidays(
+    first: dt.date = FIRST_DAY, last: dt.date = LAST_DAY
+) -> dict[dt.date, str]:
+    """England and Wales bank holidays, from the `holidays` package (one-offs and substitutes included)."""
+    eng = holidays.country_holidays("GB", subdiv="ENG", years=range(first.year, last.year + 1))
+    return {d: name for d, name in sorted(eng.items()) if first <= d <= last}
+
+
+def create_calendar(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the `calendar` table and the working-day macros in the database behind `con`."""
+    hols = bank_holidays()
+    con.execute("CREATE OR REPLACE TEMP TABLE _bank_holidays (date DATE, name VARCHAR)")
+    con.executemany("INSERT INTO _bank_holidays VALUES (?, ?)", list(hols.items()))
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE calendar AS
+        WITH days AS (
+            SELECT CAST(d AS DATE) AS date
+            FROM range(CAST(? AS DATE), CAST(? AS DATE) + INTERVAL 1 DAY, INTERVAL 1 DAY) t(d)
+        ), flagged AS (
+            SELECT days.date,
+                   isodow(days.date) AS iso_weekday,
+                   h.name AS bank_holiday,
+                   isodow(days.date) <= 5 AND h.name IS NULL AS is_working_day
+            FROM days LEFT JOIN _bank_holidays h USING (date)
+        )
+        SELECT date, iso_weekday, bank_holiday, is_working_day,
+               CAST(sum(CAST(is_working_day AS INTEGER)) OVER (ORDER BY date) AS INTEGER)
+                   AS wd_index
+        FROM flagged
+        ORDER BY date
+        """,
+        [FIRST_DAY, LAST_DAY],
+    )
+    con.execute("DROP TABLE _bank_holidays")
+    # Working days are looked up, not computed, so every client agrees with the table above.
+    # A date outside the calendar gives NULL rather than a wrong count.
+    con.execute(
+        "CREATE OR REPLACE MACRO wd_index(d) AS "
+        "(SELECT c.wd_index FROM calendar c WHERE c.date = CAST(d AS DATE))"
+    )
+    con.execute("CREATE OR REPLACE MACRO wd_between(a, b) AS wd_index(b) - wd_index(a)")
+    con.execute(
+        "CREATE OR REPLACE MACRO wd_add(d, n) AS "
+        "(SELECT c.date FROM calendar c "
+        " WHERE c.is_working_day AND c.wd_index = wd_index(d) + n)"
+    )

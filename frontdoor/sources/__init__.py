@@ -1,0 +1,43 @@
+"""Readers that turn each kind of input file into raw text tables for the loader.
+
+Every reader hands the loader the same thing, `SourceTables`: tables named as in
+`frontdoor.schema`, every value still text, each row carrying the file and line it came from.
+Typing, validation and the load report are the loader's job, done once for every source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+# Columns every raw frame carries besides the table's own: where each row came from.
+FILE_COLUMN = "_file"
+LINE_COLUMN = "_line"
+
+STOP, REJECTED, WARNING = "stop", "rejected", "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as the source allows."""
+
+    severity: str  # STOP (the load cannot go on), REJECTED (row kept aside), WARNING (loaded)
+    reason: str
+    file: str
+    table: str | None = None
+    line: int | None = None
+    column: str | None = None
+    value: str | None = None
+    record_id: str | None = None
+
+
+@dataclass
+class SourceTables:
+    """Raw tables read from one or more files, plus what went wrong reading them."""
+
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    # Measure sections this source cannot feed, with the reason shown to users.
+    unavailable: dict[str, str] = field(default_factory=dict)
+    kinds: set[str] = field(default_factory=set)  # e.g. {"ssd"}, {"cin_census"}, {"annex_a"}
