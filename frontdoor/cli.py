@@ -1,0 +1,120 @@
+"""The `frontdoor` command: generate, load, summary, bench.
+
+Each subcommand is a thin wrapper: the work lives in the module it imports, so the app, the
+tests and the command line share one implementation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from frontdoor.progress import bar
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from frontdoor.generate import generate_extract
+
+    generate_extract(
+        Path(args.out),
+        seed=args.seed,
+        children=args.children,
+        start=args.start,
+        end=args.end,
+        fmt=args.format,
+        progress=bar(),
+    )
+    print(f"Synthetic extract written to {args.out}")
+    return 0
+
+
+def _cmd_load(args: argparse.Namespace) -> int:
+    from frontdoor.loader import load_extract
+
+    report = load_extract(
+        Path(args.extract),
+        Path(args.db),
+        synthetic=args.synthetic,
+        extract_date=args.extract_date,
+        progress=bar(),
+    )
+    print(report.render())
+    return 0 if report.ok else 1
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from metrics.summary import run_summary_command
+
+    return run_summary_command(args)
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from frontdoor.bench import run_bench
+
+    return run_bench(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="frontdoor", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="write a synthetic authority's extract")
+    gen.add_argument("--out", required=True, help="folder to write the extract into")
+    gen.add_argument("--seed", type=int, default=2010)
+    gen.add_argument("--children", type=int, default=5000)
+    gen.add_argument("--start", type=_date, default=dt.date(2023, 4, 1))
+    gen.add_argument("--end", type=_date, default=dt.date(2026, 3, 31))
+    gen.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    gen.set_defaults(func=_cmd_generate)
+
+    load = sub.add_parser("load", help="load an extract into a DuckDB database file")
+    load.add_argument("--extract", required=True, help="folder, .xlsx, CIN census .xml or Annex A")
+    load.add_argument("--db", required=True, help="database file to create or replace")
+    load.add_argument("--synthetic", action="store_true", help="mark the data as synthetic")
+    load.add_argument(
+        "--extract-date",
+        type=_date,
+        default=None,
+        help="date the extract was taken (default: today); later dates are reported",
+    )
+    load.set_defaults(func=_cmd_load)
+
+    summ = sub.add_parser("summary", help="print every headline measure for a period")
+    summ.add_argument("--db", required=True)
+    summ.add_argument("--from", dest="date_from", required=True, type=_date)
+    summ.add_argument("--to", dest="date_to", required=True, type=_date)
+    summ.add_argument("--as-of", dest="as_of", type=_date, default=None)
+    summ.add_argument("--team", default=None)
+    summ.add_argument("--worker", default=None)
+    summ.add_argument("--settings", default=None, help="settings TOML (targets, regime)")
+    summ.add_argument("--json", action="store_true")
+    summ.set_defaults(func=_cmd_summary)
+
+    bench = sub.add_parser("bench", help="time generate, load, summary and pages")
+    bench.add_argument("--children", type=int, nargs="*", default=[50_000, 200_000])
+    bench.add_argument("--years", type=int, default=5)
+    bench.add_argument("--workdir", default="bench-data")
+    bench.add_argument("--out", default=None, help="append results as Markdown to this file")
+    bench.set_defaults(func=_cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
