@@ -1,0 +1,69 @@
+"""Every measure the dashboard shows, in one list: title, tables needed, aggregates, target.
+
+The SQL of each lives in `metrics/sql/<key>.sql`; definitions follow docs/measures.md.
+"""
+
+from __future__ import annotations
+
+from metrics.measure import FLOW, SNAPSHOT, Measure
+
+PCT = "%"
+WD = "working days"
+
+
+def pct(condition: str, denominator: str = "count(*)") -> str:
+    """SQL for a 0-100 share; NULL (not 0) when the denominator is empty."""
+    return f"100.0 * count(*) FILTER (WHERE {condition}) / nullif({denominator}, 0)"
+
+
+MEASURES: dict[str, Measure] = {
+    m.key: m
+    for m in [
+        Measure(
+            key="contacts",
+            title="Contacts",
+            section="contacts",
+            needs=("ssd_contacts",),
+            kind=FLOW,
+            date_column="contact_date",
+            aggregates={
+                "count": "count(*)",
+                "decided_within_target_pct": pct(
+                    "within_target", "count(*) FILTER (WHERE decision_date IS NOT NULL)"
+                ),
+                "no_decision_recorded": "count(*) FILTER (WHERE decision_date IS NULL)",
+            },
+            headline="decided_within_target_pct",
+            unit=PCT,
+            target="contact_decision_wd",
+            higher_is_better=True,
+            description="Contacts dated in the period; share decided within 1 working day.",
+            by_team=False,
+            order_by="contact_date, contact_id",
+        ),
+        Measure(
+            key="referrals",
+            title="Referrals",
+            section="referrals",
+            needs=("ssd_cin_episodes",),
+            kind=FLOW,
+            date_column="referral_date",
+            aggregates={
+                "count": "count(*)",
+                "rereferral_12m_pct": pct("rereferral"),
+                "nfa_pct": pct("nfa"),
+            },
+            headline="count",
+            description="Referrals dated in the period (DfE C1); re-referrals within 12 months.",
+            order_by="referral_date, referral_id",
+        ),
+    ]
+}
+
+
+def get(key: str) -> Measure:
+    """The measure named `key` (KeyError lists the known keys)."""
+    try:
+        return MEASURES[key]
+    except KeyError:
+        raise KeyError(f"unknown measure {key!r}; known: {', '.join(MEASURES)}") from None

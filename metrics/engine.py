@@ -1,0 +1,243 @@
+"""Runs measures against a loaded extract: builds the SQL, binds the values, fetches small frames.
+
+SQL is composed only from files in `metrics/sql/`; every value (dates, team, worker, targets)
+is a bound parameter. Each query runs on its own cursor, so one shared connection serves many
+Streamlit sessions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+from importlib import resources
+
+import duckdb
+import pandas as pd
+
+from metrics.filters import Filters
+from metrics.measure import FLOW, Measure
+from metrics.settings import Settings
+
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+_USES = re.compile(r"^--\s*uses:\s*(.*)$", re.MULTILINE)
+
+
+class MeasureUnavailable(Exception):
+    """The extract lacks what a measure needs; the message says what (e.g. 'needs ssd_involvements')."""
+
+
+@cache
+def _sql_text(name: str) -> str:
+    return resources.files("metrics").joinpath("sql", name).read_text(encoding="utf-8")
+
+
+def _uses(text: str) -> list[str]:
+    names: list[str] = []
+    for match in _USES.finditer(text):
+        names += [n.strip() for n in match.group(1).split(",") if n.strip()]
+    return names
+
+
+def _fragments(text: str, seen: dict[str, str] | None = None) -> dict[str, str]:
+    """Shared CTEs a SQL file declares with `-- uses: a, b`, dependencies first."""
+    seen = {} if seen is None else seen
+    for name in _uses(text):
+        if name not in seen:
+            body = _sql_text(f"common/{name}.sql")
+            _fragments(body, seen)
+            seen[name] = body
+    return seen
+
+
+@cache
+def rows_sql(measure_file: str) -> str:
+    """The full rows query of a measure file: shared fragments as CTEs, then the measure."""
+    text = _sql_text(measure_file)
+    ctes = [f"{name} AS (\n{body}\n)" for name, body in _fragments(text).items()]
+    ctes.append(f"measure_rows AS (\n{text}\n)")
+    return "WITH " + ",\n".join(ctes) + "\nSELECT * FROM measure_rows"
+
+
+def _bind(sql: str, values: dict[str, object]) -> dict[str, object]:
+    """Only the parameters the SQL names (DuckDB rejects unused ones); a missing one is a bug."""
+    names = set(_PARAM.findall(sql))
+    missing = names - values.keys()
+    if missing:
+        raise KeyError(f"no value for SQL parameter(s): {', '.join(sorted(missing))}")
+    return {n: values[n] for n in names}
+
+
+class Engine:
+    """Answers measures on one DuckDB connection with one set of targets."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, settings: Settings | None = None):
+        self.con = con
+        self.settings = settings or Settings()
+        self._absent: dict[str, str] | None = None
+
+    # -- availability -------------------------------------------------------------------------
+    def absent_tables(self) -> dict[str, str]:
+        """Tables the extract did not provide, with why (from the load report)."""
+        if self._absent is None:
+            cur = self.con.cursor()
+            existing = {
+                r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+            }
+            absent: dict[str, str] = {}
+            if "load_report" in existing:
+                for (name,) in cur.execute(
+                    "SELECT table_name FROM load_report WHERE status = 'absent'"
+                ).fetchall():
+                    absent[name] = "absent from the extract"
+            self._existing = existing
+            self._absent = absent
+        return self._absent
+
+    def unavailable_reason(self, measure: Measure) -> str | None:
+        """None when the measure can be computed, else a reason like 'needs ssd_involvements'."""
+        absent = self.absent_tables()
+        missing = [t for t in measure.needs if t in absent or t not in self._existing]
+        if missing:
+            return "needs " + ", ".join(missing)
+        return None
+
+    def _check(self, measure: Measure) -> None:
+        reason = self.unavailable_reason(measure)
+        if reason:
+            raise MeasureUnavailable(f"{measure.title}: {reason}")
+
+    # -- parameters ---------------------------------------------------------------------------
+    def values(self, filters: Filters) -> dict[str, object]:
+        vals: dict[str, object] = {
+            "date_from": filters.date_from,
+            "date_to": filters.date_to,
+            "as_of": filters.effective_as_of,
+            "team": filters.team,
+            "worker": filters.worker,
+            "scope_teams": list(filters.scope_teams) if filters.scope_teams is not None else None,
+            "regime": self.settings.regime,
+        }
+        for name, value in self.settings.targets.items():
+            vals[f"t_{name}"] = value
+        return vals
+
+    def _filtered(self, measure: Measure) -> str:
+        sql = rows_sql(measure.sql_file)
+        if not measure.by_team:
+            return sql
+        return (
+            f"SELECT * FROM ({sql}) fr "
+            "WHERE ($team IS NULL OR fr.team = $team) AND ($worker IS NULL OR fr.worker_id = $worker)"
+        )
+
+    def query(self, sql: str, values: dict[str, object]) -> pd.DataFrame:
+        """Run composed SQL with bound values on a fresh cursor and fetch it all."""
+        cur = self.con.cursor()
+        try:
+            return cur.execute(sql, _bind(sql, values)).df()
+        finally:
+            cur.close()
+
+    # -- the four shapes ----------------------------------------------------------------------
+    def rows(
+        self, measure: Measure, filters: Filters, limit: int | None = None, offset: int = 0
+    ) -> pd.DataFrame:
+        """The children (or cases) behind the number, in the measure's drill-down order."""
+        self._check(measure)
+        sql = f"SELECT * FROM ({self._filtered(measure)}) r ORDER BY {measure.order_by}"
+        vals = self.values(filters)
+        if limit is not None:
+            sql += " LIMIT $limit OFFSET $offset"
+            vals |= {"limit": limit, "offset": offset}
+        return self.query(sql, vals)
+
+    def _aggregate_list(self, measure: Measure) -> str:
+        return ", ".join(f"{expr} AS {name}" for name, expr in measure.aggregates.items())
+
+    def headline(self, measure: Measure, filters: Filters) -> dict[str, object]:
+        """Every aggregate of the measure over its rows, as plain Python values."""
+        self._check(measure)
+        sql = f"SELECT {self._aggregate_list(measure)} FROM ({self._filtered(measure)}) r"
+        cur = self.con.cursor()
+        try:
+            values = self.values(filters)
+            row = cur.execute(sql, _bind(sql, values)).fetchone()
+            names = [d[0] for d in cur.description]
+        finally:
+            cur.close()
+        return {k: _plain(v) for k, v in zip(names, row, strict=True)}
+
+    def breakdown(self, measure: Measure, filters: Filters, by: str = "team") -> pd.DataFrame:
+        """The aggregates per team or per worker (names joined where the extract has them)."""
+        self._check(measure)
+        if not measure.by_team:
+            raise MeasureUnavailable(f"{measure.title}: not recorded by team or worker")
+        column = {"team": "team", "worker": "worker_id"}[by]
+        sql = (
+            f"SELECT r.{column} AS {by}, {self._aggregate_list(measure)} "
+            f"FROM ({self._filtered(measure)}) r GROUP BY ALL ORDER BY 1 NULLS LAST"
+        )
+        frame = self.query(sql, self.values(filters))
+        return self._with_names(frame, by)
+
+    def _with_names(self, frame: pd.DataFrame, by: str) -> pd.DataFrame:
+        if frame.empty:
+            frame.insert(1, f"{by}_name", pd.Series(dtype="object"))
+            return frame
+        if by == "team":
+            sql = "SELECT dept_team_id AS key, dept_team_name AS name FROM ssd_department"
+        else:
+            sql = (
+                "SELECT prof_professional_id AS key, prof_professional_name AS name "
+                "FROM ssd_professionals"
+            )
+        try:
+            names = dict(self.query(sql, {}).itertuples(index=False, name=None))
+        except duckdb.CatalogException:
+            names = {}
+        frame.insert(1, f"{by}_name", [names.get(k) or k for k in frame[by]])
+        return frame
+
+    def monthly(self, measure: Measure, filters: Filters) -> pd.DataFrame:
+        """The aggregates month by month: flow measures by their defining date; snapshot
+        measures taken at each month end (or the as-of date in the last month)."""
+        self._check(measure)
+        if measure.kind == FLOW:
+            sql = (
+                f"SELECT CAST(date_trunc('month', r.{measure.date_column}) AS DATE) AS month, "
+                f"{self._aggregate_list(measure)} FROM ({self._filtered(measure)}) r "
+                f"WHERE r.{measure.date_column} IS NOT NULL GROUP BY ALL ORDER BY 1"
+            )
+            return self.query(sql, self.values(filters))
+        frames = []
+        for start, end in month_ranges(filters.date_from, filters.date_to):
+            f = Filters(start, end, end, filters.team, filters.worker, filters.scope_teams)
+            row = self.headline(measure, f)
+            frames.append({"month": start, **row})
+        return pd.DataFrame(frames)
+
+
+def month_ranges(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Calendar months overlapping [first, last], clipped to it."""
+    out = []
+    cur = first.replace(day=1)
+    while cur <= last:
+        nxt = (cur.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        out.append((max(cur, first), min(nxt - dt.timedelta(days=1), last)))
+        cur = nxt
+    return out
+
+
+def _plain(value: object) -> object:
+    """numpy/pandas scalars to plain Python (JSON-friendly); NaN/NA to None."""
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):
+        return value.item()
+    return value

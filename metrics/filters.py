@@ -1,0 +1,43 @@
+"""The period, as-of date and team/worker filters every measure answers for."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A question to a measure: flow measures count events dated in [date_from, date_to];
+    snapshot measures look at `as_of` (default `date_to`). Nothing dated after as-of is seen."""
+
+    date_from: dt.date
+    date_to: dt.date
+    as_of: dt.date | None = None
+    team: str | None = None
+    worker: str | None = None
+    # Teams whose children a viewer may see at child level (None: no restriction).
+    scope_teams: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.date_to < self.date_from:
+            raise ValueError(f"period ends ({self.date_to}) before it starts ({self.date_from})")
+        if self.as_of is not None and self.as_of < self.date_to:
+            raise ValueError(f"as-of date ({self.as_of}) is before the period end ({self.date_to})")
+
+    @property
+    def effective_as_of(self) -> dt.date:
+        return self.as_of or self.date_to
+
+    def previous_period(self) -> Filters:
+        """The period of the same length just before this one (for 'change since' figures)."""
+        days = (self.date_to - self.date_from).days + 1
+        new_to = self.date_from - dt.timedelta(days=1)
+        return Filters(
+            new_to - dt.timedelta(days=days - 1),
+            new_to,
+            None,
+            self.team,
+            self.worker,
+            self.scope_teams,
+        )

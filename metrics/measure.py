@@ -1,0 +1,44 @@
+"""What a measure is: one SQL file of child-level rows, and the aggregates read off those rows.
+
+Every shape a page needs (headline, monthly trend, breakdown by team or worker, the children
+behind the number) is computed from the same rows, so a headline always equals what its
+drill-down lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+FLOW, SNAPSHOT = "flow", "snapshot"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A measure: rows from `metrics/sql/<key>.sql`, aggregates over them.
+
+    `aggregates` maps a name to a SQL aggregate over the rows (e.g. ``median(days)``);
+    `headline` names the one shown on a tile. `needs` are the tables without which the measure
+    is unavailable (the reason is shown, never a zero).
+    """
+
+    key: str
+    title: str
+    section: str
+    needs: tuple[str, ...]
+    kind: str
+    date_column: str
+    aggregates: dict[str, str]
+    headline: str
+    unit: str = "count"  # "count", "%", "working days"
+    target: str | None = None  # a key of Settings.targets
+    higher_is_better: bool | None = None
+    description: str = ""
+    # Whether the rows carry `team` and `worker_id` that the filters apply to.
+    by_team: bool = True
+    # Columns to order the drill-down by (oldest / worst first).
+    order_by: str = "1"
+    percent: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def sql_file(self) -> str:
+        return f"{self.key}.sql"
