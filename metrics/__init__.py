@@ -5,4 +5,12 @@ from metrics.engine import Engine, MeasureUnavailable
 from metrics.filters import Filters
 from metrics.settings import Settings, load_settings
 
-__all__ = ["MEASURES", "Engine", "Filters", "MeasureUnavailable", "Settings", "get", "load_settings"]
+__all__ = [
+    "MEASURES",
+    "Engine",
+    "Filters",
+    "MeasureUnavailable",
+    "Settings",
+    "get",
+    "load_settings",
+]

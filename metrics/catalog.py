@@ -5,7 +5,7 @@ The SQL of each lives in `metrics/sql/<key>.sql`; definitions follow docs/measur
 
 from __future__ import annotations
 
-from metrics.measure import FLOW, SNAPSHOT, Measure
+from metrics.measure import FLOW, Measure
 
 PCT = "%"
 WD = "working days"
