@@ -5,16 +5,7 @@ The SQL of each lives in `metrics/sql/<key>.sql`; definitions follow docs/measur
 
 from __future__ import annotations
 
-from metrics.measure import FLOW, Measure
-
-PCT = "%"
-WD = "working days"
-
-
-def pct(condition: str, denominator: str = "count(*)") -> str:
-    """SQL for a 0-100 share; NULL (not 0) when the denominator is empty."""
-    return f"100.0 * count(*) FILTER (WHERE {condition}) / nullif({denominator}, 0)"
-
+from metrics.measure import FLOW, PCT, WD, Measure, pct  # noqa: F401 (WD for other measures)
 
 MEASURES: dict[str, Measure] = {
     m.key: m

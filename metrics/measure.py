@@ -11,6 +11,15 @@ from dataclasses import dataclass, field
 
 FLOW, SNAPSHOT = "flow", "snapshot"
 
+# Units a measure's headline is shown in.
+PCT = "%"
+WD = "working days"
+
+
+def pct(condition: str, denominator: str = "count(*)") -> str:
+    """SQL for a 0-100 share; NULL (not 0) when the denominator is empty."""
+    return f"100.0 * count(*) FILTER (WHERE {condition}) / nullif({denominator}, 0)"
+
 
 @dataclass(frozen=True)
 class Measure:
