@@ -1,0 +1,87 @@
+"""Overview for senior managers: headline tiles against target and England, monthly trends.
+
+Entry script of the dashboard (`streamlit run app.py`); the other pages live in pages/.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics import MEASURES, MeasureUnavailable
+from metrics.benchmarks import england
+from metrics.headlines import HEADLINES
+from metrics.settings import TARGET_LABELS
+from ui import charts, data, tables, tiles
+from ui.page import setup
+
+ctx = setup(
+    "Overview",
+    "Headline measures for the period, against target and England, with the change on the "
+    "previous period of the same length. Choose a figure to see the children behind it.",
+)
+previous = ctx.filters.previous_period()
+available = [h for h in HEADLINES if h.measure in MEASURES]
+
+columns = st.columns(4)
+for i, h in enumerate(available):
+    with columns[i % 4]:
+        try:
+            now = data.headline(ctx.source, h.measure, ctx.filters)
+            before = data.headline(ctx.source, h.measure, previous)
+        except MeasureUnavailable as exc:
+            with st.container(border=True):
+                st.metric(h.label, "n/a")
+                st.caption(f"Not available: {exc}")
+            continue
+        target_text = None
+        if h.target:
+            target_text = f"{ctx.target(h.target)} working days"
+        tiles.tile(
+            h.label,
+            now.get(h.aggregate),
+            h.unit,
+            previous=before.get(h.aggregate),
+            england=england(h.measure, h.aggregate),
+            target_text=target_text,
+            higher_is_better=h.higher_is_better,
+            help_text=MEASURES[h.measure].description or None,
+        )
+        if st.button("Children behind this", key=f"drill_{i}", use_container_width=True):
+            st.query_params["drill"] = h.measure
+
+drill = st.query_params.get("drill")
+if drill in MEASURES:
+    st.subheader(f"Behind the figure: {MEASURES[drill].title}")
+    frame = ctx.rows(drill)
+    if frame is not None:
+        tables.child_table(frame, f"overview_rows_{drill}", name=f"{drill}_children")
+
+st.header("Monthly trends")
+trend_columns = st.columns(2)
+shown = [h for h in available if h.unit != "count" or h.measure == "referrals"]
+for i, h in enumerate(shown):
+    with trend_columns[i % 2]:
+        try:
+            frame = data.monthly(ctx.source, h.measure, ctx.filters)
+        except MeasureUnavailable:
+            continue
+        if frame.empty or h.aggregate not in frame:
+            continue
+        st.subheader(h.label)
+        target = None
+        if h.unit == "working days" and h.target:
+            target = ctx.target(h.target)
+        unit_title = {"%": "% of children", "working days": "Working days"}.get(h.unit, "Number")
+        fig = charts.trend(
+            frame, h.aggregate, unit_title, target=target, england=england(h.measure, h.aggregate)
+        )
+        st.plotly_chart(fig, key=f"trend_{h.measure}_{h.aggregate}", use_container_width=True)
+        tables.download(frame, f"{h.measure}_{h.aggregate}_monthly", f"trend_{i}")
+
+with st.expander("Targets in use"):
+    settings = ctx.engine.settings
+    st.dataframe(
+        [{"timescale": TARGET_LABELS[k], "target": v} for k, v in settings.targets.items()],
+        hide_index=True,
+    )
+    st.caption(f"Assessment regime: {settings.regime}")

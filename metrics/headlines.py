@@ -1,0 +1,119 @@
+"""The headline figures senior managers watch, in the order the Overview shows them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Headline:
+    measure: str
+    aggregate: str
+    label: str
+    unit: str  # "%", "working days", "count"
+    target: str | None = None  # settings target key, for the words "within N working days"
+    higher_is_better: bool | None = None
+    page: str | None = None  # where the detail lives
+
+
+HEADLINES: list[Headline] = [
+    Headline("referrals", "count", "Referrals", "count", page="pages/front_door.py"),
+    Headline(
+        "referrals",
+        "rereferral_12m_pct",
+        "Re-referrals within 12 months",
+        "%",
+        higher_is_better=False,
+        page="pages/front_door.py",
+    ),
+    Headline(
+        "contacts",
+        "decided_within_target_pct",
+        "Contact decisions in timescale",
+        "%",
+        "contact_decision_wd",
+        True,
+        "pages/front_door.py",
+    ),
+    Headline(
+        "allocation",
+        "within_target_pct",
+        "Allocated in timescale",
+        "%",
+        "allocation_wd",
+        True,
+        "pages/allocation.py",
+    ),
+    Headline(
+        "assessments",
+        "within_target_pct",
+        "Assessments in timescale",
+        "%",
+        "assessment_wd",
+        True,
+        "pages/assessments.py",
+    ),
+    Headline(
+        "assessments",
+        "median_wd",
+        "Assessment duration (median)",
+        "working days",
+        "assessment_wd",
+        False,
+        "pages/assessments.py",
+    ),
+    Headline(
+        "seen",
+        "within_target_pct",
+        "Children seen in timescale",
+        "%",
+        "seen_wd",
+        True,
+        "pages/seeing.py",
+    ),
+    Headline(
+        "icpc",
+        "within_15wd_pct",
+        "Initial conferences in timescale",
+        "%",
+        "icpc_wd",
+        True,
+        "pages/child_protection.py",
+    ),
+    Headline(
+        "cp_reviews",
+        "in_timescale_pct",
+        "CP plans with reviews in timescale",
+        "%",
+        None,
+        True,
+        "pages/child_protection.py",
+    ),
+    Headline(
+        "caseload_workers",
+        "children_per_fte_mean",
+        "Children per FTE worker",
+        "count",
+        None,
+        False,
+        "pages/caseloads.py",
+    ),
+    Headline(
+        "oversight",
+        "without_oversight",
+        "Cases without management oversight",
+        "count",
+        "oversight_wd",
+        False,
+        "pages/oversight.py",
+    ),
+    Headline(
+        "agencies",
+        "within_target_pct",
+        "Agency responses in timescale",
+        "%",
+        "agency_response_wd",
+        True,
+        "pages/agencies.py",
+    ),
+]

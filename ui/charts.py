@@ -1,0 +1,137 @@
+"""Plotly figures with units on the axes, target and England lines, colour-blind-safe colours,
+and the child or case id carried in custom_data for drill-down."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+TARGET_STYLE = {"color": "#D55E00", "dash": "dash", "width": 2}
+ENGLAND_STYLE = {"color": "#000000", "dash": "dot", "width": 2}
+
+
+def _layout(fig: go.Figure, x_title: str, y_title: str) -> go.Figure:
+    fig.update_layout(
+        colorway=PALETTE,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=340,
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        legend={"orientation": "h", "y": -0.25},
+        dragmode="select",
+    )
+    return fig
+
+
+def reference_lines(fig: go.Figure, target: float | None, england: float | None) -> go.Figure:
+    """Horizontal target and England lines, labelled in words (not by colour alone)."""
+    if target is not None:
+        fig.add_hline(
+            y=target,
+            line=TARGET_STYLE,
+            annotation_text=f"Target {target:g}",
+            annotation_position="top left",
+        )
+    if england is not None:
+        fig.add_hline(
+            y=england,
+            line=ENGLAND_STYLE,
+            annotation_text=f"England {england:g}",
+            annotation_position="bottom left",
+        )
+    return fig
+
+
+def trend(
+    frame: pd.DataFrame,
+    y: str,
+    y_title: str,
+    *,
+    name: str | None = None,
+    target: float | None = None,
+    england: float | None = None,
+) -> go.Figure:
+    """A monthly line with markers; x is the month."""
+    fig = go.Figure(
+        go.Scatter(
+            x=frame["month"],
+            y=frame[y],
+            mode="lines+markers",
+            name=name or y_title,
+            customdata=frame[["month"]].astype(str).to_numpy(),
+            hovertemplate="%{x|%b %Y}: %{y:.1f}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(dtick="M1", tickformat="%b %y")
+    return reference_lines(_layout(fig, "Month", y_title), target, england)
+
+
+def bars(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    x_title: str,
+    y_title: str,
+    *,
+    ids: str | None = None,
+    target: float | None = None,
+    england: float | None = None,
+    horizontal: bool = False,
+) -> go.Figure:
+    """Bars whose points carry `ids` (e.g. a band or team id) for drill-down."""
+    custom = frame[[ids or x]].astype(str).to_numpy()
+    if horizontal:
+        trace = go.Bar(x=frame[y], y=frame[x], orientation="h", customdata=custom)
+        fig = _layout(go.Figure(trace), y_title, x_title)
+        if target is not None:
+            fig.add_vline(x=target, line=TARGET_STYLE, annotation_text=f"Target {target:g}")
+        return fig
+    fig = _layout(
+        go.Figure(go.Bar(x=frame[x].astype(str), y=frame[y], customdata=custom)), x_title, y_title
+    )
+    return reference_lines(fig, target, england)
+
+
+def histogram(
+    values: Iterable[float], x_title: str, *, target: float | None = None, bin_size: int = 5
+) -> go.Figure:
+    fig = _layout(
+        go.Figure(go.Histogram(x=list(values), xbins={"size": bin_size})), x_title, "Children"
+    )
+    if target is not None:
+        fig.add_vline(x=target + 0.5, line=TARGET_STYLE, annotation_text=f"Target {target:g}")
+    return fig
+
+
+def selected_ids(event: object) -> list[str]:
+    """The ids carried in custom_data of the selected points.
+
+    Point indices restart in each trace, so only custom_data identifies a point; Streamlit
+    sends it as a list or as a dict like {"0": "id"}.
+    """
+    if not event:
+        return []
+    selection = (
+        event.get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
+    )
+    points = (
+        selection.get("points", [])
+        if isinstance(selection, dict)
+        else getattr(selection, "points", [])
+    )
+    ids: list[str] = []
+    for point in points or []:
+        custom = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(custom, dict):
+            custom = [custom[k] for k in sorted(custom, key=lambda k: int(k))]
+        if isinstance(custom, (list, tuple)) and custom:
+            value = custom[0]
+        else:
+            value = custom
+        if value is not None and str(value) not in ids:
+            ids.append(str(value))
+    return ids

@@ -1,0 +1,83 @@
+"""One read-only DuckDB connection per database file, shared by every session, and cached
+query results. A new load replaces the file; its modification time is part of every cache key,
+so the next run picks the new data up without a restart."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from metrics import Engine, Filters, Settings, get, load_settings
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DB = REPO / "data" / "sample.duckdb"
+
+
+def db_path() -> Path:
+    """The database the app reads: $FRONTDOOR_DB, else the built-in sample."""
+    return Path(os.environ.get("FRONTDOOR_DB", DEFAULT_DB))
+
+
+def settings_path() -> str | None:
+    return os.environ.get("FRONTDOOR_SETTINGS")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Identifies one version of the data: path + modification time + settings file."""
+
+    path: str
+    mtime: float
+    settings: str | None
+
+
+def current_source() -> Source | None:
+    path = db_path()
+    if not path.exists():
+        return None
+    return Source(str(path), path.stat().st_mtime, settings_path())
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
+    # Read-only: the loader writes a new file beside this one and swaps it in.
+    return duckdb.connect(path, read_only=True)
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def _settings(path: str | None) -> Settings:
+    return load_settings(path)
+
+
+def engine(source: Source) -> Engine:
+    """An Engine on the shared connection (each query runs on its own cursor)."""
+    return Engine(_connection(source.path, source.mtime), _settings(source.settings))
+
+
+@st.cache_data(ttl=600, max_entries=2000, show_spinner=False)
+def headline(source: Source, key: str, filters: Filters) -> dict:
+    return engine(source).headline(get(key), filters)
+
+
+@st.cache_data(ttl=600, max_entries=1000, show_spinner=False)
+def monthly(source: Source, key: str, filters: Filters) -> pd.DataFrame:
+    return engine(source).monthly(get(key), filters)
+
+
+@st.cache_data(ttl=600, max_entries=1000, show_spinner=False)
+def breakdown(source: Source, key: str, filters: Filters, by: str) -> pd.DataFrame:
+    return engine(source).breakdown(get(key), filters, by)
+
+
+@st.cache_data(ttl=600, max_entries=500, show_spinner=False)
+def rows(source: Source, key: str, filters: Filters, limit: int | None = 5000) -> pd.DataFrame:
+    return engine(source).rows(get(key), filters, limit=limit)
+
+
+def unavailable_reason(source: Source, key: str) -> str | None:
+    return engine(source).unavailable_reason(get(key))

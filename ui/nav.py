@@ -1,0 +1,51 @@
+"""The menu, grouped by who uses each page. Links carry the filters, so they survive a move."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.filters import current_params
+
+# (group, [(page file, label)]). The Child page is reached by drill-down or link only.
+MENU: list[tuple[str, list[tuple[str, str]]]] = [
+    (
+        "Senior managers",
+        [
+            ("app.py", "Overview"),
+            ("pages/front_door.py", "Front door"),
+            ("pages/allocation.py", "Allocation"),
+            ("pages/assessments.py", "Assessments"),
+            ("pages/seeing.py", "Seeing children"),
+        ],
+    ),
+    (
+        "Team leads",
+        [
+            ("pages/caseloads.py", "Caseloads"),
+            ("pages/oversight.py", "Oversight and recording"),
+            ("pages/agencies.py", "Partner agencies"),
+        ],
+    ),
+    (
+        "Conference chairs",
+        [
+            ("pages/child_protection.py", "Child protection"),
+            ("pages/conference.py", "Conference preparation"),
+        ],
+    ),
+    ("Data", [("pages/data.py", "Data and loading")]),
+]
+
+CHILD_PAGE = "pages/child.py"
+
+
+def sidebar_menu() -> None:
+    """Draw the grouped menu at the top of the sidebar."""
+    params = current_params()
+    with st.sidebar:
+        st.markdown("**frontdoor**")
+        for group, pages in MENU:
+            st.caption(group)
+            for path, label in pages:
+                st.page_link(path, label=label, query_params=params)
+        st.divider()

@@ -1,0 +1,90 @@
+"""What every page does first: page config, menu, data check, synthetic banner, filters.
+
+A page calls `setup(title)` and gets a PageContext with the filters and cached metric calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from metrics import Filters, MeasureUnavailable, lookups
+from ui import data, filters, nav
+
+
+@dataclass
+class PageContext:
+    source: data.Source
+    filters: Filters
+
+    @property
+    def engine(self):
+        return data.engine(self.source)
+
+    def headline(self, key: str, filters: Filters | None = None) -> dict | None:
+        """Aggregates of a measure, or None (with the reason shown) when unavailable."""
+        try:
+            return data.headline(self.source, key, filters or self.filters)
+        except MeasureUnavailable as exc:
+            st.info(f"Not available in this extract: {exc}")
+            return None
+
+    def monthly(self, key: str) -> pd.DataFrame | None:
+        try:
+            return data.monthly(self.source, key, self.filters)
+        except MeasureUnavailable as exc:
+            st.info(f"Not available in this extract: {exc}")
+            return None
+
+    def breakdown(self, key: str, by: str = "team") -> pd.DataFrame | None:
+        try:
+            return data.breakdown(self.source, key, self.filters, by)
+        except MeasureUnavailable as exc:
+            st.info(f"Not available in this extract: {exc}")
+            return None
+
+    def rows(self, key: str, limit: int | None = 5000) -> pd.DataFrame | None:
+        try:
+            return data.rows(self.source, key, self.filters, limit)
+        except MeasureUnavailable as exc:
+            st.info(f"Not available in this extract: {exc}")
+            return None
+
+    def target(self, name: str) -> int:
+        return self.engine.settings.target(name)
+
+
+def setup(title: str, intro: str | None = None, *, filters_on: bool = True) -> PageContext:
+    """Configure the page and return its context; stops the page when there is no data."""
+    st.set_page_config(page_title=f"{title} · frontdoor", layout="wide")
+    nav.sidebar_menu()
+    source = data.current_source()
+    if source is None:
+        st.title(title)
+        st.error(
+            f"No database found at {data.db_path()}. Run `make run` to build the synthetic "
+            "sample, or load your extract with `frontdoor load --extract DIR --db FILE` and "
+            "start the app with FRONTDOOR_DB=FILE."
+        )
+        st.stop()
+    engine = data.engine(source)
+    meta = lookups.load_meta(engine)
+    end = lookups.data_end(engine)
+    if filters_on:
+        chosen = filters.sidebar_filters(
+            end, lookups.teams(engine), lambda team: lookups.workers(engine, team)
+        )
+    else:
+        chosen = Filters(end, end)
+    st.title(title)
+    if meta.get("synthetic") == "true":
+        st.warning(
+            "Synthetic data: this is the built-in made-up authority, not real children.", icon="ℹ️"
+        )
+    if filters_on:
+        st.caption(f"Figures for {filters.describe(chosen)}.")
+    if intro:
+        st.caption(intro)
+    return PageContext(source, chosen)

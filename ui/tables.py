@@ -1,0 +1,61 @@
+"""Tables of children or cases: row selection opens the Child page; every table downloads."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui.filters import current_params
+from ui.nav import CHILD_PAGE
+
+
+def download(frame: pd.DataFrame, name: str, key: str, label: str = "Download CSV") -> None:
+    """A CSV download of exactly what is shown."""
+    st.download_button(
+        label,
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"dl_{key}",
+    )
+
+
+def open_child(person_id: str) -> None:
+    """Go to the Child page for one person, keeping the filters in the URL."""
+    st.switch_page(CHILD_PAGE, query_params={**current_params(), "person": str(person_id)})
+
+
+def child_table(
+    frame: pd.DataFrame,
+    key: str,
+    *,
+    name: str,
+    id_column: str = "person_id",
+    caption: str | None = None,
+    height: int | None = None,
+) -> None:
+    """The children behind a number. Selecting a row opens that child's chronology."""
+    if frame.empty:
+        st.info("No children or cases match these filters.")
+        return
+    if caption:
+        st.caption(caption)
+    event = st.dataframe(
+        frame,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
+        use_container_width=True,
+        height=height or "auto",
+    )
+    download(frame, name, key)
+    rows = event.selection.rows if event and event.selection else []
+    if rows and id_column in frame.columns:
+        open_child(frame.iloc[rows[0]][id_column])
+
+
+def table(frame: pd.DataFrame, key: str, *, name: str) -> None:
+    """An aggregate table (teams, workers, bands) with its download."""
+    st.dataframe(frame, key=key, hide_index=True, use_container_width=True)
+    download(frame, name, key)
