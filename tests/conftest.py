@@ -58,3 +58,34 @@ def make_db(tmp_path: Path) -> Callable[[dict[str, list[dict]]], duckdb.DuckDBPy
     yield make
     for con in made:
         con.close()
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built-in synthetic authority as `make run` builds it (3 years, 5,000 children),
+    generated and loaded once per test session. Pages are tested on this."""
+    import datetime as dt
+
+    from frontdoor.generate import generate_extract
+    from frontdoor.loader import load_extract
+
+    root = tmp_path_factory.mktemp("sample")
+    generate_extract(
+        root / "extract",
+        seed=2010,
+        children=5000,
+        start=dt.date(2023, 4, 1),
+        end=dt.date(2026, 3, 31),
+    )
+    db = root / "sample.duckdb"
+    report = load_extract(root / "extract", db, synthetic=True, extract_date=dt.date(2026, 3, 31))
+    assert report.ok, report.render()
+    return db
+
+
+@pytest.fixture
+def app_env(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the app (AppTest runs it in this process) at the sample database."""
+    monkeypatch.setenv("FRONTDOOR_DB", str(sample_db))
+    monkeypatch.chdir(REPO)
+    return sample_db
