@@ -1,0 +1,286 @@
+"""Every headline figure for one period, as one dict: the `frontdoor summary` command and the tiles.
+
+`SUMMARY_FIELDS` is the single table saying where each summary figure comes from: a section and a
+figure name, the measure (a key of `metrics.catalog.MEASURES`) and the aggregate of that measure,
+and how the value is shown. The pages reuse it for their tiles, so a tile and the summary always
+read the same aggregate.
+
+A section whose measure cannot be computed (the extract lacks a table, the source of the extract
+cannot carry it, or the measure is not in the catalog yet) has every value null and is listed under
+"unavailable" with the reason: a missing figure is never shown as zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import duckdb
+
+from metrics import catalog
+from metrics.engine import Engine, MeasureUnavailable
+from metrics.filters import Filters
+from metrics.settings import load_settings
+
+COUNT, PCT, WD, NUM = "count", "pct", "wd", "number"
+
+
+@dataclass(frozen=True)
+class SummaryField:
+    """One summary figure: `section.figure` is `measure`'s aggregate `aggregate`, shown as `kind`."""
+
+    section: str
+    figure: str
+    measure: str
+    aggregate: str
+    kind: str  # COUNT (int); PCT (0-100), WD (working days) or NUM (a mean): 1 decimal
+    label: str
+
+
+# (section, figure) -> (measure key, aggregate name), how it is shown, its label on tiles.
+# fmt: off
+SUMMARY_FIELDS: tuple[SummaryField, ...] = tuple(SummaryField(*row) for row in (
+    ("contacts",     "count",                        "contacts",              "count",                      COUNT, "Contacts"),
+    ("contacts",     "decided_within_target_pct",    "contacts",              "decided_within_target_pct",  PCT,   "Decided within target"),
+    ("contacts",     "no_decision_recorded",         "contacts",              "no_decision_recorded",       COUNT, "No decision recorded"),
+    ("referrals",    "count",                        "referrals",             "count",                      COUNT, "Referrals"),
+    ("referrals",    "rereferral_12m_pct",           "referrals",             "rereferral_12m_pct",         PCT,   "Re-referrals within 12 months"),
+    ("referrals",    "nfa_pct",                      "referrals",             "nfa_pct",                    PCT,   "No further action"),
+    ("allocation",   "cohort",                       "allocation",            "cohort",                     COUNT, "Referrals in cohort"),
+    ("allocation",   "median_wd",                    "allocation",            "median_wd",                  WD,    "Median days to allocate"),
+    ("allocation",   "within_target_pct",            "allocation",            "within_target_pct",          PCT,   "Allocated within target"),
+    ("allocation",   "unallocated_open",             "unallocated",           "count",                      COUNT, "Open and unallocated"),
+    ("assessments",  "completed",                    "assessments",           "completed",                  COUNT, "Assessments completed"),
+    ("assessments",  "median_wd",                    "assessments",           "median_wd",                  WD,    "Median duration"),
+    ("assessments",  "p25_wd",                       "assessments",           "p25_wd",                     WD,    "Duration P25"),
+    ("assessments",  "p75_wd",                       "assessments",           "p75_wd",                     WD,    "Duration P75"),
+    ("assessments",  "within_target_pct",            "assessments",           "within_target_pct",          PCT,   "Completed within target"),
+    ("assessments",  "from_referral_median_wd",      "assessments",           "from_referral_median_wd",    WD,    "Median from referral"),
+    ("assessments",  "open_overdue",                 "assessments_overdue",   "count",                      COUNT, "Open and overdue"),
+    ("assessments",  "unqualified_pct",              "assessments",           "unqualified_pct",            PCT,   "Completed by unqualified staff"),
+    ("assessments",  "worker_unknown",               "assessments",           "worker_unknown",             COUNT, "Worker unknown"),
+    ("seen",         "cohort",                       "seen",                  "cohort",                     COUNT, "Referrals in cohort"),
+    ("seen",         "median_wd",                    "seen",                  "median_wd",                  WD,    "Median days to see"),
+    ("seen",         "within_target_pct",            "seen",                  "within_target_pct",          PCT,   "Seen within target"),
+    ("seen",         "not_yet_seen_open",            "not_yet_seen",          "count",                      COUNT, "Open and not yet seen"),
+    ("caseload",     "workers",                      "caseload",              "workers",                    COUNT, "Workers with cases"),
+    ("caseload",     "children",                     "caseload",              "children",                   COUNT, "Children allocated"),
+    ("caseload",     "families",                     "caseload",              "families",                   COUNT, "Families"),
+    ("caseload",     "sibling_groups",               "caseload",              "sibling_groups",             COUNT, "Sibling groups"),
+    ("caseload",     "children_per_worker_mean",     "caseload_workers",      "children_per_worker_mean",   NUM,   "Children per worker (mean)"),
+    ("caseload",     "children_per_worker_max",      "caseload_workers",      "children_per_worker_max",    COUNT, "Children per worker (max)"),
+    ("s47",          "count",                        "s47",                   "count",                      COUNT, "S47 enquiries"),
+    ("icpc",         "count",                        "icpc",                  "count",                      COUNT, "Initial CP conferences"),
+    ("icpc",         "median_wd",                    "icpc",                  "median_wd",                  WD,    "Median days from S47"),
+    ("icpc",         "within_15wd_pct",              "icpc",                  "within_15wd_pct",            PCT,   "Within 15 working days"),
+    ("icpc",         "before_s47",                   "icpc",                  "before_s47",                 COUNT, "Dated before their S47"),
+    ("cp_reviews",   "cohort",                       "cp_reviews",            "cohort",                     COUNT, "Plans with a review due"),
+    ("cp_reviews",   "in_timescale_pct",             "cp_reviews",            "in_timescale_pct",           PCT,   "Reviews in timescale"),
+    ("cp_plans",     "open",                         "cp_plans",              "open",                       COUNT, "CP plans open"),
+    ("cp_plans",     "started",                      "cp_plans",              "started",                    COUNT, "CP plans started"),
+    ("cp_plans",     "ended",                        "cp_plans",              "ended",                      COUNT, "CP plans ended"),
+    ("cp_plans",     "repeat",                       "cp_plans",              "repeat",                     COUNT, "Repeat plans"),
+    ("oversight",    "open_allocated",               "oversight",             "open_allocated",             COUNT, "Open allocated cases"),
+    ("oversight",    "without_oversight",            "oversight",             "without_oversight",          COUNT, "Without management oversight"),
+    ("oversight",    "drift",                        "oversight",             "drift",                      COUNT, "Drifting"),
+    ("oversight",    "recording_within_target_pct",  "recording",             "within_target_pct",          PCT,   "Recorded within target"),
+    ("agencies",     "requests",                     "agencies",              "requests",                   COUNT, "Information requests"),
+    ("agencies",     "median_wd",                    "agencies",              "median_wd",                  WD,    "Median response"),
+    ("agencies",     "within_target_pct",            "agencies",              "within_target_pct",          PCT,   "Responded within target"),
+    ("agencies",     "outstanding",                  "agencies_outstanding",  "count",                      COUNT, "Outstanding"),
+))
+# fmt: on
+
+SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(f.section for f in SUMMARY_FIELDS))
+
+NOT_IMPLEMENTED = "not implemented"
+NOT_BY_TEAM = "not recorded by team or worker"
+
+
+def section_fields(section: str) -> tuple[SummaryField, ...]:
+    """The figures of one section, in summary order."""
+    return tuple(f for f in SUMMARY_FIELDS if f.section == section)
+
+
+def shown(value: object, kind: str) -> int | float | None:
+    """A raw aggregate as the summary shows it: counts as int, the rest rounded half-up to 0.1."""
+    if value is None:
+        return None
+    if kind == COUNT:
+        return int(round(float(value)))
+    return float(Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def declared_unavailable(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Sections the source of the extract cannot carry (CIN census, Annex A), from load_meta.
+
+    The loader stores them under the key 'unavailable' as a JSON object section -> reason.
+    """
+    cur = con.cursor()
+    try:
+        try:
+            cols = [r[0] for r in cur.execute("DESCRIBE load_meta").fetchall()]
+        except duckdb.Error:
+            return {}
+        if "key" in cols and "value" in cols:
+            row = cur.execute("SELECT value FROM load_meta WHERE key = 'unavailable'").fetchone()
+        elif "unavailable" in cols:
+            row = cur.execute("SELECT unavailable FROM load_meta LIMIT 1").fetchone()
+        else:
+            return {}
+    finally:
+        cur.close()
+    if row is None or row[0] is None:
+        return {}
+    data = row[0] if isinstance(row[0], dict) else json.loads(str(row[0]))
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def _measure_reason(engine: Engine, key: str, filters: Filters) -> str | None:
+    """Why a measure cannot be asked this question, or None when it can."""
+    try:
+        measure = catalog.get(key)
+    except KeyError:
+        return NOT_IMPLEMENTED
+    reason = engine.unavailable_reason(measure)
+    if reason:
+        return reason
+    if (filters.team or filters.worker) and not measure.by_team:
+        return NOT_BY_TEAM
+    return None
+
+
+def summarise(engine: Engine, filters: Filters) -> dict:
+    """Every summary figure for `filters`: {"period": ..., <section>: {...}, "unavailable": {...}}."""
+    out: dict = {
+        "period": {
+            "from": filters.date_from.isoformat(),
+            "to": filters.date_to.isoformat(),
+            "as_of": filters.effective_as_of.isoformat(),
+        }
+    }
+    unavailable: dict[str, str] = {}
+    declared = declared_unavailable(engine.con)
+    headlines: dict[str, dict[str, object]] = {}
+    for section in SECTIONS:
+        fields = section_fields(section)
+        reasons: list[str] = []
+        if section in declared:
+            reasons.append(declared[section])
+        for key in dict.fromkeys(f.measure for f in fields):
+            reason = _measure_reason(engine, key, filters)
+            if reason is None and key not in headlines:
+                try:
+                    headlines[key] = engine.headline(catalog.get(key), filters)
+                except MeasureUnavailable as exc:
+                    reason = str(exc).split(": ", 1)[-1]
+            if reason and reason not in reasons:
+                reasons.append(reason)
+        if reasons:
+            unavailable[section] = "; ".join(reasons)
+            out[section] = {f.figure: None for f in fields}
+            continue
+        out[section] = {
+            f.figure: shown(headlines[f.measure].get(f.aggregate), f.kind) for f in fields
+        }
+    out["unavailable"] = unavailable
+    return out
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def _text(value: object, kind: str) -> str:
+    if value is None:
+        return "-"
+    if kind == PCT:
+        return f"{value:.1f}%"
+    if kind == WD:
+        return f"{value:.1f}"
+    return f"{value:,}"
+
+
+def render_table(summary: dict) -> str:
+    """The summary as an aligned plain-text table: section, figure, value."""
+    rows: list[tuple[str, str, str]] = []
+    p = summary["period"]
+    rows.append(("period", "from - to", f"{p['from']} - {p['to']}"))
+    rows.append(("", "as of", p["as_of"]))
+    unavailable = summary.get("unavailable", {})
+    for section in SECTIONS:
+        for i, f in enumerate(section_fields(section)):
+            name = section if i == 0 else ""
+            if section in unavailable:
+                if i == 0:
+                    rows.append((name, "(unavailable)", unavailable[section]))
+                continue
+            rows.append((name, f.label, _text(summary[section][f.figure], f.kind)))
+    w1 = max(len(r[0]) for r in rows + [("section", "", "")])
+    w2 = max(len(r[1]) for r in rows + [("", "figure", "")])
+    lines = [f"{'section':<{w1}}  {'figure':<{w2}}  value", f"{'-' * w1}  {'-' * w2}  -----"]
+    for a, b, c in rows:
+        lines.append(f"{a:<{w1}}  {b:<{w2}}  {c}")
+    return "\n".join(lines)
+
+
+def _fail(message: str) -> int:
+    print(f"frontdoor summary: {message}", file=sys.stderr)
+    return 2
+
+
+def run_summary_command(args: argparse.Namespace) -> int:
+    """`frontdoor summary`: print the summary as JSON (--json) or as a table. 2 on bad input."""
+    db = Path(args.db)
+    if not db.is_file():
+        return _fail(f"no database file at {db} (load an extract first: frontdoor load)")
+    try:
+        filters = Filters(
+            args.date_from,
+            args.date_to,
+            args.as_of,
+            getattr(args, "team", None),
+            getattr(args, "worker", None),
+        )
+    except ValueError as exc:
+        return _fail(str(exc))
+    try:
+        settings = load_settings(getattr(args, "settings", None))
+    except (OSError, ValueError) as exc:
+        return _fail(f"cannot read settings: {exc}")
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as exc:
+        return _fail(f"cannot open {db} as a DuckDB database: {exc}")
+    try:
+        summary = summarise(Engine(con, settings), filters)
+    except duckdb.CatalogException as exc:
+        return _fail(f"{db} is not a loaded extract (load it with frontdoor load): {exc}")
+    finally:
+        con.close()
+    if getattr(args, "json", False):
+        print(json.dumps(summary, indent=2))
+    else:
+        print(render_table(summary))
+    return 0
+
+
+def summary_for_file(db: Path | str, filters: Filters, settings_path: str | None = None) -> dict:
+    """Open `db` read-only and return `summarise` of it (bench, scripts)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return summarise(Engine(con, load_settings(settings_path)), filters)
+    finally:
+        con.close()
+
+
+def last_full_year(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The last full financial year (1 April - 31 March) ending on or before `as_of`."""
+    year = as_of.year if as_of >= dt.date(as_of.year, 3, 31) else as_of.year - 1
+    return dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
