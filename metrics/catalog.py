@@ -58,3 +58,8 @@ def get(key: str) -> Measure:
         return MEASURES[key]
     except KeyError:
         raise KeyError(f"unknown measure {key!r}; known: {', '.join(MEASURES)}") from None
+
+
+from metrics.catalog_casework import MEASURES_CASEWORK  # noqa: E402 (needs the list above)
+
+MEASURES.update({m.key: m for m in MEASURES_CASEWORK})

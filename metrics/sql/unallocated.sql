@@ -1,0 +1,22 @@
+-- Unallocated referrals (snapshot at as-of): referrals open at as-of (no close date on or before
+-- it), not NFA, with no allocation of them starting on or before as-of. An allocation counts as
+-- for the allocation measure (first_allocation: starting on or after the referral date), so a
+-- referral waiting past target there is exactly one listed here past target. An allocation that
+-- started and has since ended still means the referral was allocated (measures.md: "no allocation
+-- starting on or before the as-of date"). Age = wd_between(referral date, as_of).
+-- Team and worker: the referral's own cine_referral_team / cine_referral_worker_id.
+-- uses: referrals, allocations, first_allocation
+SELECT
+    r.referral_id,
+    r.person_id,
+    r.referral_date,
+    wd_between(r.referral_date, $as_of) AS age_wd,
+    wd_add(r.referral_date, $t_allocation_wd) AS due_date,
+    wd_between(r.referral_date, $as_of) > $t_allocation_wd AS past_target,
+    r.referral_team AS team,
+    r.referral_worker_id AS worker_id
+FROM referrals r
+LEFT JOIN first_allocation fa USING (referral_id)
+WHERE r.close_date IS NULL
+  AND NOT r.nfa
+  AND fa.referral_id IS NULL
