@@ -1,7 +1,7 @@
 """The measures: SQL over a loaded extract, no Streamlit. See docs/measures.md."""
 
 from metrics.catalog import MEASURES, get
-from metrics.engine import Engine, MeasureUnavailable
+from metrics.engine import Engine, MeasureUnavailable, NotPermitted
 from metrics.filters import Filters
 from metrics.settings import Settings, load_settings
 

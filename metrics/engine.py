@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 
@@ -21,6 +22,10 @@ from metrics.settings import Settings
 
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _USES = re.compile(r"^--\s*uses:\s*(.*)$", re.MULTILINE)
+
+
+class NotPermitted(Exception):
+    """The viewer's role does not allow child-level rows (or this child)."""
 
 
 class MeasureUnavailable(Exception):
@@ -117,6 +122,8 @@ class Engine:
             "worker": filters.worker,
             "scope_teams": list(filters.scope_teams) if filters.scope_teams is not None else None,
             "regime": self.settings.regime,
+            "horizon_weeks": filters.horizon_weeks,
+            "scope": filters.scope,
         }
         for name, value in self.settings.targets.items():
             vals[f"t_{name}"] = value
@@ -145,7 +152,14 @@ class Engine:
     ) -> pd.DataFrame:
         """The children (or cases) behind the number, in the measure's drill-down order."""
         self._check(measure)
-        sql = f"SELECT * FROM ({self._filtered(measure)}) r ORDER BY {measure.order_by}"
+        sql = f"SELECT * FROM ({self._filtered(measure)}) r"
+        if filters.scope == "none":
+            raise NotPermitted(
+                "your role shows aggregate figures only, not the children behind them"
+            )
+        if filters.scope is not None and measure.child_level:
+            sql += f" WHERE r.person_id IN ({_sql_text('common/scope_people.sql')})"
+        sql += f" ORDER BY {measure.order_by}"
         vals = self.values(filters)
         if limit is not None:
             sql += " LIMIT $limit OFFSET $offset"
@@ -169,11 +183,17 @@ class Engine:
         return {k: _plain(v) for k, v in zip(names, row, strict=True)}
 
     def breakdown(self, measure: Measure, filters: Filters, by: str = "team") -> pd.DataFrame:
-        """The aggregates per team or per worker (names joined where the extract has them)."""
+        """The aggregates per team or per worker (names joined where the extract has them), or
+        per another row column the measure lists in `dimensions` (e.g. by="agency")."""
         self._check(measure)
-        if not measure.by_team:
+        if by in measure.dimensions:
+            column = by
+        elif by not in ("team", "worker"):
+            raise ValueError(f"{measure.title}: no breakdown by {by!r}")
+        elif not measure.by_team:
             raise MeasureUnavailable(f"{measure.title}: not recorded by team or worker")
-        column = {"team": "team", "worker": "worker_id"}[by]
+        else:
+            column = {"team": "team", "worker": "worker_id"}[by]
         sql = (
             f"SELECT r.{column} AS {by}, {self._aggregate_list(measure)} "
             f"FROM ({self._filtered(measure)}) r GROUP BY ALL ORDER BY 1 NULLS LAST"
@@ -184,6 +204,9 @@ class Engine:
     def _with_names(self, frame: pd.DataFrame, by: str) -> pd.DataFrame:
         if frame.empty:
             frame.insert(1, f"{by}_name", pd.Series(dtype="object"))
+            return frame
+        if by not in ("team", "worker"):  # a measure's own dimension: the value is its name
+            frame.insert(1, f"{by}_name", list(frame[by]))
             return frame
         if by == "team":
             sql = "SELECT dept_team_id AS key, dept_team_name AS name FROM ssd_department"
@@ -212,10 +235,24 @@ class Engine:
             return self.query(sql, self.values(filters))
         frames = []
         for start, end in month_ranges(filters.date_from, filters.date_to):
-            f = Filters(start, end, end, filters.team, filters.worker, filters.scope_teams)
+            f = replace(filters, date_from=start, date_to=end, as_of=end)
             row = self.headline(measure, f)
             frames.append({"month": start, **row})
         return pd.DataFrame(frames)
+
+    def permits(self, person_id: str, filters: Filters) -> bool:
+        """Whether the viewer behind `filters` may see this child at child level."""
+        if filters.scope is None:
+            return True
+        if filters.scope == "none":
+            return False
+        sql = f"SELECT count(*) > 0 FROM ({_sql_text('common/scope_people.sql')}) s WHERE s.person_id = $person"
+        cur = self.con.cursor()
+        try:
+            vals = self.values(filters) | {"person": person_id}
+            return bool(cur.execute(sql, _bind(sql, vals)).fetchone()[0])
+        finally:
+            cur.close()
 
 
 def month_ranges(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -16,8 +16,13 @@ class Filters:
     as_of: dt.date | None = None
     team: str | None = None
     worker: str | None = None
-    # Teams whose children a viewer may see at child level (None: no restriction).
+    # Teams whose children a viewer may see at child level (with scope "teams").
     scope_teams: tuple[str, ...] | None = None
+    # How far ahead "coming up" snapshot measures look (CP reviews due), in weeks.
+    horizon_weeks: int = 8
+    # Which children's rows the viewer may see: None = all; "teams" = children allocated to
+    # scope_teams; "cp" = children with a CP plan or initial conference; "none" = no child rows.
+    scope: str | None = None
 
     def __post_init__(self) -> None:
         if self.date_to < self.date_from:
@@ -33,11 +38,6 @@ class Filters:
         """The period of the same length just before this one (for 'change since' figures)."""
         days = (self.date_to - self.date_from).days + 1
         new_to = self.date_from - dt.timedelta(days=1)
-        return Filters(
-            new_to - dt.timedelta(days=days - 1),
-            new_to,
-            None,
-            self.team,
-            self.worker,
-            self.scope_teams,
+        return replace(
+            self, date_from=new_to - dt.timedelta(days=days - 1), date_to=new_to, as_of=None
         )

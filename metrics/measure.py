@@ -44,9 +44,13 @@ class Measure:
     description: str = ""
     # Whether the rows carry `team` and `worker_id` that the filters apply to.
     by_team: bool = True
+    # Whether each row is a child (has person_id) and so falls under the viewer's scope.
+    child_level: bool = True
     # Columns to order the drill-down by (oldest / worst first).
     order_by: str = "1"
     percent: frozenset[str] = field(default_factory=frozenset)
+    # Further row columns a breakdown may group by (e.g. "agency"), beside team and worker.
+    dimensions: tuple[str, ...] = ()
 
     @property
     def sql_file(self) -> str:
