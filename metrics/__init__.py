@@ -10,6 +10,7 @@ __all__ = [
     "Engine",
     "Filters",
     "MeasureUnavailable",
+    "NotPermitted",
     "Settings",
     "get",
     "load_settings",
