@@ -5,19 +5,21 @@ A page calls `setup(title)` and gets a PageContext with the filters and cached m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
 
-from metrics import Filters, MeasureUnavailable, lookups
-from ui import data, filters, nav
+from frontdoor.access import Viewer
+from metrics import Filters, MeasureUnavailable, NotPermitted, lookups
+from ui import auth, data, filters, nav
 
 
 @dataclass
 class PageContext:
     source: data.Source
-    filters: Filters
+    filters: Filters  # carries the viewer's scope: child-level rows are limited by role
+    viewer: Viewer
 
     @property
     def engine(self):
@@ -51,13 +53,23 @@ class PageContext:
         except MeasureUnavailable as exc:
             st.info(f"Not available in this extract: {exc}")
             return None
+        except NotPermitted as exc:
+            st.info(f"Not permitted: {exc}.")
+            return None
 
     def target(self, name: str) -> int:
         return self.engine.settings.target(name)
 
 
-def setup(title: str, intro: str | None = None, *, filters_on: bool = True) -> PageContext:
-    """Configure the page and return its context; stops the page when there is no data."""
+def setup(
+    title: str,
+    intro: str | None = None,
+    *,
+    filters_on: bool = True,
+    analyst_only: bool = False,
+) -> PageContext:
+    """Configure the page and return its context; stops the page when there is no data or
+    the viewer may not see it."""
     st.set_page_config(page_title=f"{title} · frontdoor", layout="wide")
     nav.sidebar_menu()
     source = data.current_source()
@@ -72,13 +84,26 @@ def setup(title: str, intro: str | None = None, *, filters_on: bool = True) -> P
     engine = data.engine(source)
     meta = lookups.load_meta(engine)
     end = lookups.data_end(engine)
+    teams = lookups.teams(engine)
+    viewer = auth.current_viewer(meta.get("synthetic") == "true", teams)
+    st.session_state["_viewer"] = viewer
+    if analyst_only and not viewer.can_manage_data:
+        auth.record("page", detail=title, outcome="refused")
+        st.title(title)
+        st.error("Not permitted: this page is for analysts. Ask your performance team for access.")
+        st.stop()
     if filters_on:
-        chosen = filters.sidebar_filters(
-            end, lookups.teams(engine), lambda team: lookups.workers(engine, team)
-        )
+        chosen = filters.sidebar_filters(end, teams, lambda team: lookups.workers(engine, team))
     else:
         chosen = Filters(end, end)
+    chosen = replace(chosen, scope=viewer.scope, scope_teams=viewer.scope_teams)
     st.title(title)
+    if viewer.role == "aggregates_only":
+        st.info(
+            "You see aggregate figures only. To see the children behind them, sign in: the "
+            "operator configures [auth] in .streamlit/secrets.toml and your role in "
+            ".streamlit/roles.toml (see README)."
+        )
     if meta.get("synthetic") == "true":
         st.warning(
             "Synthetic data: this is the built-in made-up authority, not real children.", icon="ℹ️"
@@ -87,4 +112,4 @@ def setup(title: str, intro: str | None = None, *, filters_on: bool = True) -> P
         st.caption(f"Figures for {filters.describe(chosen)}.")
     if intro:
         st.caption(intro)
-    return PageContext(source, chosen)
+    return PageContext(source, chosen, viewer)

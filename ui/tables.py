@@ -5,18 +5,31 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ui import auth
 from ui.filters import current_params
 from ui.nav import CHILD_PAGE
 
 
-def download(frame: pd.DataFrame, name: str, key: str, label: str = "Download CSV") -> None:
-    """A CSV download of exactly what is shown."""
+def download(
+    frame: pd.DataFrame,
+    name: str,
+    key: str,
+    label: str = "Download CSV",
+    id_column: str | None = None,
+) -> None:
+    """A CSV download of exactly what is shown; a download of children's rows is audited."""
+    ids = [str(v) for v in frame[id_column]] if id_column and id_column in frame else []
     st.download_button(
         label,
         frame.to_csv(index=False).encode("utf-8"),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"dl_{key}",
+        on_click=(
+            (lambda: auth.record("download", person_ids=ids, filters=current_params(), detail=name))
+            if ids
+            else "ignore"
+        ),
     )
 
 
@@ -40,6 +53,9 @@ def child_table(
         return
     if caption:
         st.caption(caption)
+    if id_column in frame.columns:
+        ids = [str(v) for v in frame[id_column]]
+        auth.record("rows_shown", person_ids=ids, filters=current_params(), detail=name, once=True)
     event = st.dataframe(
         frame,
         key=key,
@@ -49,7 +65,7 @@ def child_table(
         use_container_width=True,
         height=height or "auto",
     )
-    download(frame, name, key)
+    download(frame, name, key, id_column=id_column)
     rows = event.selection.rows if event and event.selection else []
     if rows and id_column in frame.columns:
         open_child(frame.iloc[rows[0]][id_column])

@@ -1,0 +1,111 @@
+"""Who is looking: sign-in through st.login when `[auth]` is configured, a demo role picker on
+the synthetic sample, aggregates only otherwise. Also records child-level access in the audit."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from frontdoor import audit
+from frontdoor.access import AGGREGATES_ONLY, ANALYST, ROLES, TEAM_LEAD, RolesFile, Viewer
+
+ALLOW_ENV = "FRONTDOOR_ALLOW_UNAUTHENTICATED"
+ROLES_ENV = "FRONTDOOR_ROLES"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _auth_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def roles_path() -> Path:
+    return Path(os.environ.get(ROLES_ENV, REPO / ".streamlit" / "roles.toml"))
+
+
+@st.cache_resource(ttl=60, show_spinner=False)
+def _roles(path: str, mtime: float) -> RolesFile:
+    return RolesFile.read(path)
+
+
+def current_viewer(synthetic: bool, teams: list[tuple[str, str]]) -> Viewer:
+    """The viewer for this run; may stop the page to ask for sign-in."""
+    if _auth_configured():
+        if not st.user.is_logged_in:
+            st.title("frontdoor")
+            st.write("Sign in with your council account to see the dashboard.")
+            st.button("Sign in", on_click=st.login, type="primary")
+            st.stop()
+        path = roles_path()
+        roles = _roles(str(path), path.stat().st_mtime if path.exists() else 0.0)
+        groups = st.user.get("groups") or []
+        viewer = roles.viewer(st.user.get("email"), list(groups))
+        with st.sidebar:
+            st.caption(f"Signed in as {viewer.user} ({ROLES.get(viewer.role, 'aggregates only')})")
+            st.button("Sign out", on_click=st.logout)
+        return viewer
+    if os.environ.get(ALLOW_ENV) == "1":
+        st.sidebar.warning("Unauthenticated local use is switched on: everyone is an analyst.")
+        return Viewer("local", ANALYST)
+    if synthetic:
+        return _demo_viewer(teams)
+    return Viewer("anonymous", AGGREGATES_ONLY)
+
+
+def _demo_viewer(teams: list[tuple[str, str]]) -> Viewer:
+    """Demo mode (synthetic data only): pick a role to see what it allows."""
+    with st.sidebar:
+        st.info("Demo mode: synthetic data, no sign-in. Pick a role to see what it allows.")
+        role = st.selectbox(
+            "Demo role", list(ROLES), format_func=ROLES.get, key="demo_role", index=3
+        )
+        chosen: tuple[str, ...] = ()
+        if role == TEAM_LEAD and teams:
+            names = dict(teams)
+            picked = st.multiselect(
+                "Demo team lead's teams",
+                [t for t, _ in teams],
+                default=[teams[0][0]],
+                format_func=lambda t: names.get(t, t),
+                key="demo_teams",
+            )
+            chosen = tuple(picked)
+    return Viewer(f"demo:{role}", role, chosen, demo=True)
+
+
+def viewer() -> Viewer:
+    """The viewer set by the page's setup (aggregates only if none was)."""
+    return st.session_state.get("_viewer") or Viewer("anonymous", AGGREGATES_ONLY)
+
+
+def record(
+    action: str,
+    *,
+    person_ids=(),
+    filters: dict | None = None,
+    detail: str = "",
+    outcome: str = "allowed",
+    once: bool = False,
+) -> None:
+    """Audit an access by the current viewer. `once`: only the first time in this session
+    for the same action, children and filters (a table redrawn on every rerun is one view)."""
+    who = viewer()
+    if once:
+        seen = st.session_state.setdefault("_audited", set())
+        token = (action, tuple(person_ids), tuple(sorted((filters or {}).items())), detail)
+        if token in seen:
+            return
+        seen.add(token)
+    audit.record(
+        who.user,
+        who.role,
+        action,
+        person_ids=list(person_ids),
+        filters=filters,
+        detail=detail,
+        outcome=outcome,
+    )
