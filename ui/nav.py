@@ -33,7 +33,7 @@ MENU: list[tuple[str, list[tuple[str, str]]]] = [
             ("pages/conference.py", "Conference preparation"),
         ],
     ),
-    ("Data", [("pages/data.py", "Data and loading")]),
+    ("Data", [("pages/data.py", "Data and loading"), ("pages/audit.py", "Audit log")]),
 ]
 
 CHILD_PAGE = "pages/child.py"
