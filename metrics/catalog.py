@@ -63,3 +63,7 @@ def get(key: str) -> Measure:
 from metrics.catalog_casework import MEASURES_CASEWORK  # noqa: E402 (needs the list above)
 
 MEASURES.update({m.key: m for m in MEASURES_CASEWORK})
+
+from metrics.catalog_protection import MEASURES_PROTECTION  # noqa: E402 (needs the list above)
+
+MEASURES.update({m.key: m for m in MEASURES_PROTECTION})

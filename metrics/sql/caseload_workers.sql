@@ -1,0 +1,46 @@
+-- Caseloads per worker (measures.md "Caseloads, counted by child"): one row per worker with
+-- allocations open at as-of. children = distinct children; families = distinct families (a child
+-- with no family row is a family of one); sibling_groups = families with 2+ children on THIS
+-- worker's caseload; children_per_fte = children / FTE, NULL when the FTE is blank or not
+-- positive (never taken as 1).
+-- team: the team named on most of the worker's open allocations (ties: the latest allocation's),
+-- so the team filter keeps a worker's whole caseload together.
+-- uses: caseload_pairs
+SELECT
+    w.worker_id,
+    w.worker_name,
+    w.team,
+    w.children,
+    w.families,
+    w.sibling_groups,
+    w.fte,
+    CASE WHEN w.fte > 0 THEN w.children / w.fte END AS children_per_fte,
+    w.qualified,
+    w.agency,
+    w.oldest_allocation_date
+FROM (
+    SELECT
+        c.worker_id,
+        any_value(c.worker_name) AS worker_name,
+        arg_max(c.team, (t.team_pairs, c.allocated_date, c.team)) AS team,
+        count(DISTINCT c.person_id) AS children,
+        count(DISTINCT c.family_id) AS families,
+        count(DISTINCT c.family_id) FILTER (WHERE f.family_children >= 2) AS sibling_groups,
+        any_value(c.fte) AS fte,
+        any_value(c.qualified) AS qualified,
+        any_value(c.agency) AS agency,
+        min(c.allocated_date) AS oldest_allocation_date
+    FROM caseload_pairs c
+    JOIN (
+        SELECT worker_id, family_id, count(DISTINCT person_id) AS family_children
+        FROM caseload_pairs
+        GROUP BY ALL
+    ) f USING (worker_id, family_id)
+    JOIN (
+        SELECT worker_id, team, count(*) AS team_pairs
+        FROM caseload_pairs
+        GROUP BY ALL
+    ) t ON t.worker_id IS NOT DISTINCT FROM c.worker_id AND t.team IS NOT DISTINCT FROM c.team
+    GROUP BY c.worker_id
+) w
+WHERE w.worker_id IS NOT NULL

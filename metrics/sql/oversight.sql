@@ -1,0 +1,34 @@
+-- Management oversight and drift (measures.md): one row per open allocated case = child with an
+-- allocation open at as-of (so the count equals caseload's children when each child has one
+-- worker). A child with two open allocations is ONE case, owned by its earliest still-open
+-- allocation: its start is the allocation date, its worker and team are the row's.
+-- last_oversight_date: latest management_oversight note with event date on or before as-of.
+-- last_activity_date: latest visit (seen or not) or note of any type on or before as-of, else the
+-- allocation date.
+-- Decision: both clocks start no earlier than the allocation date (a note or visit from before
+-- the current allocation belongs to earlier work and does not make a new case overdue), so
+--   days_since_oversight = wd_between(greatest(last oversight, allocation date), as-of),
+--   days_since_activity  = wd_between(greatest(last activity, allocation date), as-of);
+-- a case never overseen counts from its allocation date.
+-- without_oversight: days_since_oversight > $t_oversight_wd; drift: days_since_activity > $t_drift_wd.
+-- uses: child_allocation, latest_activity
+SELECT
+    a.person_id,
+    a.allocated_date,
+    a.open_allocations,
+    l.last_oversight_date,
+    wd_between(greatest(coalesce(l.last_oversight_date, a.allocated_date), a.allocated_date), $as_of)
+        AS days_since_oversight,
+    wd_between(greatest(coalesce(l.last_oversight_date, a.allocated_date), a.allocated_date), $as_of)
+        > $t_oversight_wd AS without_oversight,
+    l.last_visit_date,
+    l.last_note_date,
+    coalesce(l.last_activity_date, a.allocated_date) AS last_activity_date,
+    wd_between(greatest(coalesce(l.last_activity_date, a.allocated_date), a.allocated_date), $as_of)
+        AS days_since_activity,
+    wd_between(greatest(coalesce(l.last_activity_date, a.allocated_date), a.allocated_date), $as_of)
+        > $t_drift_wd AS drift,
+    a.team,
+    a.worker_id
+FROM child_allocation a
+LEFT JOIN latest_activity l ON l.person_id = a.person_id
