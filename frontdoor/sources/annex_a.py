@@ -376,6 +376,16 @@ CORE_LISTS = {1, 3, 4, 5, 6, 7}
 # Lists whose children become ssd_person rows: the front door lists. Lists 8 to 10 (children in
 # care, care leavers, adoption) feed no measure here; list 11 lists adopters.
 PERSON_LISTS = {1, 2, 3, 4, 5, 6, 7}
+# The main table each list feeds, to say which table a problem concerns.
+LIST_TABLE = {
+    1: "ssd_contacts",
+    2: EARLY_HELP_TABLE,
+    3: "ssd_cin_episodes",
+    4: "ssd_cin_assessments",
+    5: "ssd_s47_enquiry",
+    6: "ssd_cin_episodes",
+    7: "ssd_cp_plans",
+}
 
 EXCEL_ERRORS = {
     "#N/A",
@@ -564,6 +574,7 @@ class _Reader:
                 f"no header row found in the first 30 rows of list {sheet.number} "
                 f"({LIST_TITLES[sheet.number]}): expected a row with 'Child Unique ID'",
                 file=sheet.file,
+                table=LIST_TABLE.get(sheet.number),
             )
             sheet.columns = {}
             return
@@ -578,6 +589,7 @@ class _Reader:
                 STOP if sheet.number in CORE_LISTS else WARNING,
                 f"list {sheet.number} ({LIST_TITLES[sheet.number]}) has no column for {expected}",
                 file=sheet.file,
+                table=LIST_TABLE.get(sheet.number),
                 line=header_line,
                 column=", ".join(missing),
             )
@@ -605,6 +617,7 @@ class _Reader:
                     WARNING,
                     f"column {str(v).strip()!r} matches {f!r} like an earlier column; ignored",
                     file=sheet.file,
+                    table=LIST_TABLE.get(sheet.number),
                     column=str(v).strip(),
                 )
                 continue
@@ -631,6 +644,7 @@ class _Reader:
                         f"formula {form} has no saved value (the workbook was not recalculated "
                         "before saving); read as empty",
                         file=sheet.file,
+                        table=LIST_TABLE.get(sheet.number),
                         line=line,
                         column=header,
                         value=form,
@@ -643,6 +657,7 @@ class _Reader:
                     WARNING,
                     f"Excel error {v.strip()} in {header!r}; read as empty",
                     file=sheet.file,
+                    table=LIST_TABLE.get(sheet.number),
                     line=line,
                     column=header,
                     value=v.strip(),
@@ -673,6 +688,7 @@ class _Reader:
                 WARNING,
                 f"gender {r['gender']!r} is not male, female or not recorded; left empty",
                 file=sheet.file,
+                table="ssd_person",
                 line=line,
                 column=sheet.headers.get("gender"),
                 value=r["gender"],
@@ -699,6 +715,7 @@ class _Reader:
                     f"{k} differs between lists: {person[k]!r} at {person[FILE_COLUMN]} row "
                     f"{person[LINE_COLUMN]}, {v!r} here; the first was kept",
                     file=sheet.file,
+                    table="ssd_person",
                     line=line,
                     column=k,
                     value=v,
@@ -718,6 +735,7 @@ class _Reader:
                         REJECTED,
                         f"row without a child id in list {n} ({LIST_TITLES[n]}); skipped",
                         file=sheet.file,
+                        table=LIST_TABLE.get(sheet.number),
                         line=line,
                         column=sheet.headers.get("child_id"),
                     )
@@ -738,6 +756,7 @@ class _Reader:
                         f"no {sheet.headers.get(defining, defining)!r} in list {n} "
                         f"({LIST_TITLES[n]}); the row cannot be identified and was skipped",
                         file=sheet.file,
+                        table=LIST_TABLE.get(sheet.number),
                         line=line,
                         column=sheet.headers.get(defining),
                         record_id=r["child_id"],

@@ -183,6 +183,34 @@ KNOWN_CHILDREN = {
     "PreProceedingsandFGDM": set(PRE_PROCEEDINGS_FIELDS),
 }
 
+# Element -> the table its value goes to, to say which table a problem concerns.
+ELEMENT_TABLE = {
+    **dict.fromkeys(
+        [*KNOWN_CHILDREN["ChildIdentifiers"], *KNOWN_CHILDREN["ChildCharacteristics"]],
+        "ssd_person",
+    ),
+    **dict.fromkeys(
+        ["ChildIdentifiers", "ChildCharacteristics", "Disability", "Child"], "ssd_person"
+    ),
+    **dict.fromkeys(
+        ["CINdetails", "CINreferralDate", "ReferralSource", "PrimaryNeedCode", "CINclosureDate"],
+        "ssd_cin_episodes",
+    ),
+    **dict.fromkeys(["ReasonForClosure", "ReferralNFA"], "ssd_cin_episodes"),
+    **dict.fromkeys(
+        [*KNOWN_CHILDREN["Assessments"], "Assessments", "AssessmentFactors"],
+        "ssd_cin_assessments",
+    ),
+    **dict.fromkeys([*KNOWN_CHILDREN["CINPlanDates"], "CINPlanDates"], "ssd_cin_plans"),
+    **dict.fromkeys([*KNOWN_CHILDREN["Section47"], "Section47"], "ssd_s47_enquiry"),
+    "DateOfInitialCPC": "ssd_initial_cp_conference",
+    **dict.fromkeys(
+        [*KNOWN_CHILDREN["ChildProtectionPlans"], "ChildProtectionPlans"], "ssd_cp_plans"
+    ),
+    **dict.fromkeys(["Reviews", "CPPreviewDate"], "ssd_cp_reviews"),
+    **dict.fromkeys([*PRE_PROCEEDINGS_FIELDS, "PreProceedingsandFGDM"], PRE_PROCEEDINGS_TABLE),
+}
+
 # GenderCurrent (to 2023-24) -> Sex (from 2024-25): 1 male, 2 female, 0 not recorded, 9 indeterminate.
 GENDER_TO_SEX = {"1": "M", "2": "F", "0": "U", "9": "U"}
 SEXES = {"M", "F", "U"}
@@ -380,6 +408,8 @@ class _FileReader:
             line = el.sourceline
         if "record_id" not in kw:
             kw["record_id"] = self._child_id
+        if "table" not in kw:
+            kw["table"] = ELEMENT_TABLE.get(kw.get("column") or "")
         self.result.problems.append(
             Problem(severity=severity, reason=reason, file=self.file, line=line, **kw)
         )
