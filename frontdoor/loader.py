@@ -1,0 +1,785 @@
+"""Load a case extract into a DuckDB database file, with a load report.
+
+`load_extract(source, db_path)` reads an SSD extract folder (CSV, Parquet or .xlsx sheets), a
+single .xlsx workbook, or any file a registered reader understands (CIN census XML, Annex A), types
+every column as `frontdoor.schema` says, and writes:
+
+- one table per extract table present, named as in the schema, typed columns in schema order then
+  any other columns of the files as text;
+- `rejected_rows`: rows that cannot be used, with file, line, column, value and reason;
+- `data_issues`: rows loaded but looking wrong;
+- `load_report`: rows read, loaded and rejected per table and file (absent tables included);
+- `load_meta`: where the data came from and when;
+- the working-day calendar and its macros (`frontdoor.calendar`).
+
+Reading and validation are DuckDB SQL over the whole table at once. The database is built in a
+temporary file beside `db_path` and moved onto it only when complete, so a failed load leaves the
+database loaded before untouched.
+
+Rows with several faults: a rejected row is counted once in the counts, and every fault found is
+listed in `rejected_rows` (one line per fault, each with the raw record). A duplicate key is judged
+among rows with no other fault: the first usable occurrence (by file, then line) is loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from frontdoor import __version__
+from frontdoor.calendar import create_calendar
+from frontdoor.progress import ProgressFn, null_progress
+from frontdoor.report import ABSENT, LOADED, NOT_LOADED, LoadReport, TableReport
+from frontdoor.schema import DATE, FLAG, NUMBER, REQUIRED_TABLES, TABLES, Table
+from frontdoor.sources import REJECTED, STOP, WARNING, Problem, SourceTables
+from frontdoor.sources.files import (
+    CSV_SUFFIXES,
+    MALFORMED,
+    PARQUET_SUFFIXES,
+    XLSX_SUFFIXES,
+    LoadStopped,
+    Staged,
+    create_malformed_table,
+    ident,
+    lit,
+    stage_csv,
+    stage_frame,
+    stage_parquet,
+    stage_xlsx_sheet,
+    xlsx_other_sheets,
+    xlsx_sheet_tables,
+)
+
+Reader = Callable[[Path], "SourceTables | None"]
+
+# Readers for files that are not SSD table files, consulted in order; each returns None for a
+# file it does not understand. The CIN census and Annex A readers are found by `_builtin_reader`.
+READERS: list[Reader] = []
+
+# Dates that are naturally in the future: never reported as "after the extract date".
+FUTURE_ALLOWED = {"pers_expected_dob", "cppr_cp_review_due", "icpc_icpc_target_date"}
+
+MAX_PROBLEMS = 1000  # problems kept on the report object; the database has all of them
+
+UNREADABLE_DATE = (
+    "unreadable date (expected a real date as YYYY-MM-DD or DD/MM/YYYY); the row is rejected"
+)
+BAD_FLAG = "unrecognised flag (expected Y/N, Yes/No, true/false or 1/0); loaded as unknown"
+BAD_NUMBER = "unreadable number; loaded as blank"
+
+
+def load_extract(
+    source: Path,
+    db_path: Path,
+    *,
+    synthetic: bool = False,
+    extract_date: dt.date | None = None,
+    progress: ProgressFn = null_progress,
+    extra_readers: Iterable[Reader] | None = None,
+) -> LoadReport:
+    """Load `source` into the DuckDB file `db_path`, replacing it only if the load completes."""
+    started = time.monotonic()
+    source, db_path = Path(source), Path(db_path)
+    report = LoadReport(ok=False, source=str(source), db_path=str(db_path))
+    tmp = db_path.parent / f".{db_path.name}.loading-{os.getpid()}"
+    con = None
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_db(tmp)
+        con = duckdb.connect(str(tmp))
+        _Load(
+            con,
+            source,
+            extract_date or dt.date.today(),
+            synthetic,
+            progress,
+            [*(extra_readers or []), *READERS],
+            report,
+        ).run()
+        con.close()
+        con = None
+        _remove(db_path.with_name(db_path.name + ".wal"))  # a stale WAL would replay onto it
+        os.replace(tmp, db_path)
+        report.ok = True
+        progress(1.0, "loaded")
+    except LoadStopped as e:
+        report.problems.insert(0, e.problem)
+        report.stop = _stop_message(e, db_path)
+    except Exception as e:  # noqa: BLE001 - any failure must leave the old database in use
+        report.problems.insert(0, Problem(STOP, f"{type(e).__name__}: {e}", str(source)))
+        report.stop = (
+            f"The load failed unexpectedly: {type(e).__name__}: {e}\n"
+            "Please report this with the command you ran. "
+            f"The database loaded before ({db_path}) is unchanged."
+        )
+    finally:
+        if con is not None:
+            con.close()
+        if not report.ok:
+            _remove_db(tmp)
+            for t in report.tables.values():
+                if t.status == LOADED:
+                    t.status = NOT_LOADED
+        report.seconds = time.monotonic() - started
+    return report
+
+
+def _stop_message(e: LoadStopped, db_path: Path) -> str:
+    p = e.problem
+    where = p.file + (f" line {p.line}" if p.line else "")
+    return (
+        f"{where}: {p.reason}\n{e.advice}\n"
+        f"Nothing was loaded: the database loaded before ({db_path}) is unchanged and still in use."
+    )
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def _remove_db(path: Path) -> None:
+    _remove(path)
+    _remove(path.with_name(path.name + ".wal"))
+
+
+# --------------------------------------------------------------------------------- discovery
+
+
+def _builtin_reader(path: Path) -> tuple[str, Callable[[], SourceTables]] | None:
+    """The CIN census or Annex A reader for `path`, if that reader is installed and claims it."""
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        try:
+            from frontdoor.sources import annex_a
+        except ImportError:
+            return None
+        try:
+            claimed = annex_a.is_annex_a(path)
+        except Exception:  # noqa: BLE001 - a workbook it cannot open is not Annex A
+            claimed = False
+        if claimed:
+            return "annex_a", lambda: annex_a.read_annex_a(path)
+    return None
+
+
+def _census_module():
+    try:
+        from frontdoor.sources import cin_census
+    except ImportError:
+        return None
+    return cin_census
+
+
+@dataclass
+class _Item:
+    """One unit of input: an SSD table file or sheet, or tables handed over by a reader."""
+
+    kind: str  # "csv", "parquet", "xlsx" or "reader"
+    file: str
+    path: Path | None = None
+    table: str | None = None
+    sheet: str | None = None
+    tables: SourceTables | None = None
+    size: int = 1
+
+
+class _Load:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        source: Path,
+        extract_date: dt.date,
+        synthetic: bool,
+        progress: ProgressFn,
+        readers: list[Reader],
+        report: LoadReport,
+    ):
+        self.con = con
+        self.source = source
+        self.extract_date = extract_date
+        self.synthetic = synthetic
+        self.progress = progress
+        self.readers = readers
+        self.report = report
+        self.problems: list[Problem] = []  # warnings and reader problems not tied to a row
+        self.kinds: set[str] = set()
+        self.unavailable: dict[str, str] = {}
+        self.staged: dict[str, list[Staged]] = {}
+        self.source_rejects: list[Problem] = []
+
+    # ------------------------------------------------------------------------------- run
+
+    def run(self) -> None:
+        con = self.con
+        self.progress(0.0, "finding files")
+        items = self._discover()
+        create_malformed_table(con)
+        self._create_report_tables()
+        self._stage_all(items)
+        self._check_required_tables()
+        names = [n for n in TABLES if n in self.staged]
+        for i, name in enumerate(names):
+            self.progress(0.4 + 0.5 * i / max(len(names), 1), f"checking {name}")
+            self._load_table(TABLES[name], self.staged[name])
+        self.progress(0.92, "writing the load report")
+        self._finish()
+        self.progress(0.97, "building the calendar")
+        create_calendar(con)
+        con.execute("CHECKPOINT")
+
+    # ------------------------------------------------------------------------ discovery
+
+    def _warn(self, reason: str, file: str, **kw) -> None:
+        self.problems.append(Problem(WARNING, reason, file, **kw))
+
+    def _discover(self) -> list[_Item]:
+        src = self.source
+        if not src.exists():
+            raise LoadStopped(
+                Problem(STOP, "no such file or folder", str(src)),
+                "Expected a folder of table files (ssd_person.csv, ssd_cin_episodes.csv, ...), "
+                "an .xlsx workbook, a CIN census .xml or an Annex A workbook. Check the path.",
+            )
+        if src.is_dir():
+            files = sorted(
+                p for p in src.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
+            )
+        else:
+            files = [src]
+        items: list[_Item] = []
+        xml: list[Path] = []
+        for p in files:
+            suffix, stem, label = p.suffix.lower(), p.stem.strip().lower(), p.name
+            size = max(p.stat().st_size, 1)
+            if suffix in CSV_SUFFIXES | PARQUET_SUFFIXES and stem in TABLES:
+                kind = "csv" if suffix in CSV_SUFFIXES else "parquet"
+                items.append(_Item(kind, label, path=p, table=stem, size=size))
+                continue
+            if suffix == ".xml" and _census_module() is not None:
+                xml.append(p)
+                continue
+            if self._try_readers(p, items):
+                continue
+            if suffix in XLSX_SUFFIXES:
+                sheets = xlsx_sheet_tables(p, label)
+                if sheets:
+                    for table, sheet in sheets.items():
+                        items.append(
+                            _Item("xlsx", label, path=p, table=table, sheet=sheet, size=size)
+                        )
+                    for other in xlsx_other_sheets(p):
+                        self._warn(
+                            f"sheet {other!r} is not a table the dashboard reads; ignored", label
+                        )
+                    continue
+                self._warn(
+                    "no sheet is named after a table the dashboard reads, and it is not an "
+                    "Annex A workbook; ignored",
+                    label,
+                )
+                continue
+            self._warn("not a table the dashboard reads; ignored", label)
+        if xml:
+            census = _census_module()
+            self._run_reader(
+                ", ".join(p.name for p in xml), lambda: census.read_cin_census(xml), items
+            )
+        if any(i.kind != "reader" for i in items):
+            self.kinds.add("ssd")
+        return items
+
+    def _try_readers(self, path: Path, items: list[_Item]) -> bool:
+        builtin = _builtin_reader(path)
+        if builtin is not None:
+            self._run_reader(path.name, builtin[1], items)
+            return True
+        for reader in self.readers:
+            try:
+                tables = reader(path)
+            except Exception as e:  # noqa: BLE001
+                raise LoadStopped(
+                    Problem(STOP, f"cannot read {path.name}: {type(e).__name__}: {e}", path.name),
+                    "Check the file opens in the program that wrote it, export it again and "
+                    "load again.",
+                ) from None
+            if tables is not None:
+                self._add_source_tables(path.name, tables, items)
+                return True
+        return False
+
+    def _run_reader(self, label: str, read: Callable[[], SourceTables], items: list[_Item]) -> None:
+        try:
+            tables = read()
+        except LoadStopped:
+            raise
+        except Exception as e:  # noqa: BLE001
+            raise LoadStopped(
+                Problem(STOP, f"cannot read {label}: {type(e).__name__}: {e}", label),
+                "Check the file opens in the program that wrote it, export it again and load "
+                "again.",
+            ) from None
+        self._add_source_tables(label, tables, items)
+
+    def _add_source_tables(self, label: str, tables: SourceTables, items: list[_Item]) -> None:
+        for p in tables.problems:
+            if p.severity == STOP:
+                raise LoadStopped(p, "Correct the file and load again.")
+        self.kinds |= set(tables.kinds)
+        self.unavailable.update(tables.unavailable)
+        for p in tables.problems:
+            if p.severity == REJECTED:
+                self.source_rejects.append(p)
+            else:
+                self.problems.append(p)
+        items.append(_Item("reader", label, tables=tables, size=1))
+
+    # -------------------------------------------------------------------------- staging
+
+    def _stage_all(self, items: list[_Item]) -> None:
+        total = sum(i.size for i in items) or 1
+        done = 0
+        n = 0
+        for order, item in enumerate(items):
+            self.progress(0.05 + 0.35 * done / total, f"reading {item.file}")
+            done += item.size
+            if item.kind == "reader":
+                for table, frame in item.tables.frames.items():
+                    name = str(table).strip().lower()
+                    if name not in TABLES:
+                        self._warn(
+                            f"reader produced table {table!r}, not a table the dashboard reads; "
+                            "ignored",
+                            item.file,
+                        )
+                        continue
+                    n += 1
+                    staged = stage_frame(self.con, frame, name, item.file, f"_s{n}", order)
+                    self._add_staged(staged)
+                continue
+            n += 1
+            rel = f"_s{n}"
+            if item.kind == "csv":
+                staged, problems = stage_csv(self.con, item.path, item.table, item.file, rel, order)
+            elif item.kind == "parquet":
+                staged, problems = stage_parquet(
+                    self.con, item.path, item.table, item.file, rel, order
+                )
+            else:
+                staged, problems = stage_xlsx_sheet(
+                    self.con, item.path, item.sheet, item.table, item.file, rel, order
+                )
+            self.problems += problems
+            self._add_staged(staged)
+
+    def _add_staged(self, staged: Staged) -> None:
+        spec = TABLES[staged.table]
+        for col in spec.required_columns:
+            if col not in staged.columns:
+                raise LoadStopped(
+                    Problem(
+                        STOP,
+                        f"required column {col} is missing from table {staged.table}",
+                        staged.file,
+                        table=staged.table,
+                        line=1,
+                        column=col,
+                    ),
+                    f"Expected the columns {', '.join(spec.required_columns)} (the key"
+                    + (", the person" if spec.person else "")
+                    + (", the defining date" if spec.defining_date else "")
+                    + f") in the header of {staged.file}; found: "
+                    + (", ".join(staged.columns[:20]) or "no columns")
+                    + ". Add the column (named as in the SSD) and load again.",
+                )
+        self.staged.setdefault(staged.table, []).append(staged)
+
+    def _check_required_tables(self) -> None:
+        for name in REQUIRED_TABLES:
+            if name not in self.staged:
+                raise LoadStopped(
+                    Problem(
+                        STOP,
+                        f"the required table {name} is missing from the extract",
+                        str(self.source),
+                        table=name,
+                    ),
+                    f"Expected a file {name}.csv or {name}.parquet in the extract folder, or a "
+                    f"sheet named {name} in its .xlsx workbook. Add it and load again.",
+                )
+
+    # ------------------------------------------------------------------------ reporting
+
+    def _create_report_tables(self) -> None:
+        self.con.execute(
+            """
+            CREATE TABLE rejected_rows (table_name VARCHAR, file VARCHAR, line BIGINT,
+                column_name VARCHAR, value VARCHAR, reason VARCHAR, raw VARCHAR);
+            CREATE TABLE data_issues (table_name VARCHAR, file VARCHAR, line BIGINT,
+                record_id VARCHAR, person_id VARCHAR, column_name VARCHAR, value VARCHAR,
+                issue VARCHAR, severity VARCHAR);
+            CREATE TEMP TABLE _counts (table_name VARCHAR, file VARCHAR, rows_read BIGINT,
+                rows_loaded BIGINT, rows_rejected BIGINT);
+            """
+        )
+
+    # -------------------------------------------------------------------------- a table
+
+    def _load_table(self, spec: Table, parts: list[Staged]) -> None:
+        con = self.con
+        name = spec.name
+        present: list[str] = []
+        for part in parts:
+            present += [c for c in part.columns if c not in present]
+        extras = [c for c in present if c not in spec.columns]
+        union = " UNION ALL BY NAME ".join(
+            f"SELECT *, {p.order} AS _ord FROM {p.relation}" for p in parts
+        )
+
+        def clean(c: str) -> str:
+            if c not in present:
+                return "CAST(NULL AS VARCHAR)"
+            t = f"trim({ident(c)}, ' \t\r\n\u00a0')"
+            return f"CASE WHEN {t} = '' OR upper({t}) = 'NULL' THEN NULL ELSE {t} END"
+
+        cleaned = [f"{clean(c)} AS {ident(c)}" for c in spec.columns]
+        cleaned += [f"{ident(c)}" for c in extras]
+        parsed = [
+            f"{_parse(ident(c), t)} AS {ident(c + '__v')}"
+            for c, t in spec.columns.items()
+            if t in (DATE, FLAG, NUMBER)
+        ]
+        key = ident(spec.key)
+        faults = [
+            f"CASE WHEN {key} IS NULL THEN {_fault(spec.key, 'NULL', _key_missing(spec))} END"
+        ]
+        if spec.defining_date:
+            dd = ident(spec.defining_date)
+            faults.append(
+                f"CASE WHEN {dd} IS NULL THEN "
+                f"{_fault(spec.defining_date, 'NULL', _date_missing(spec))} END"
+            )
+        for c, t in spec.columns.items():
+            if t == DATE:
+                faults.append(
+                    f"CASE WHEN {ident(c)} IS NOT NULL AND {ident(c + '__v')} IS NULL THEN "
+                    f"{_fault(c, ident(c), lit(UNREADABLE_DATE))} END"
+                )
+        raw_json = (
+            "CAST(to_json({"
+            + ", ".join(f"{lit(c)}: {ident(c)}" for c in [*spec.columns, *extras] if c in present)
+            + "}) AS VARCHAR)"
+        )
+        dup_reason = (
+            f"'duplicate key: ' || {lit(spec.key)} || ' ' || {key} || ' was first on line ' "
+            "|| CAST(_first_line AS VARCHAR) || ' of ' || _first_file || '; this row is rejected'"
+        )
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE _v AS
+            WITH u AS ({union}),
+            s AS (SELECT _ord, _file, _line, {", ".join(cleaned)} FROM u),
+            t AS (SELECT *, {", ".join([*parsed, "1 AS _one"])},
+                         list_filter([{", ".join(faults)}], lambda x: x IS NOT NULL) AS _f0
+                  FROM s),
+            d AS (SELECT *,
+                         CASE WHEN len(_f0) = 0 THEN row_number() OVER w END AS _rn,
+                         first_value(_file) OVER w AS _first_file,
+                         first_value(_line) OVER w AS _first_line
+                  FROM t
+                  WINDOW w AS (PARTITION BY len(_f0) = 0, {key} ORDER BY _ord, _file, _line))
+            SELECT * EXCLUDE (_rn, _first_file, _first_line, _f0, _one),
+                   CASE WHEN _rn > 1 THEN [{_fault(spec.key, key, dup_reason)}] ELSE _f0 END
+                       AS _faults,
+                   CASE WHEN len(_f0) > 0 OR _rn > 1 THEN {raw_json} END AS _raw
+            FROM d
+            """
+        )
+        con.execute(
+            f"""
+            INSERT INTO rejected_rows
+            SELECT {lit(name)}, _file, _line, f.col, f.val, f.reason, _raw
+            FROM (SELECT _file, _line, _raw, unnest(_faults) AS f FROM _v
+                  WHERE len(_faults) > 0)
+            ORDER BY _file, _line
+            """
+        )
+        out_cols = [
+            f"{ident(c + '__v')} AS {ident(c)}" if t in (DATE, FLAG, NUMBER) else ident(c)
+            for c, t in spec.columns.items()
+        ] + [ident(c) for c in extras]
+        con.execute(
+            f"CREATE TABLE {ident(name)} AS SELECT {', '.join(out_cols)} FROM _v "
+            "WHERE len(_faults) = 0 ORDER BY _ord, _file, _line"
+        )
+        self._data_issues(spec)
+        con.execute(
+            f"""
+            INSERT INTO _counts
+            SELECT {lit(name)}, _file, count(*), count(*) FILTER (WHERE len(_faults) = 0),
+                   count(*) FILTER (WHERE len(_faults) > 0)
+            FROM _v GROUP BY _file
+            """
+        )
+
+    def _data_issues(self, spec: Table) -> None:
+        name = spec.name
+        person = f"v.{ident(spec.person)}" if spec.person else "CAST(NULL AS VARCHAR)"
+        key = ident(spec.key)
+
+        def issue(column: str, value: str, text: str, where: str, join: str = "") -> str:
+            return (
+                f"SELECT {lit(name)}, v._file, v._line, v.{key}, {person}, {lit(column)}, "
+                f"{value}, {text}, 'warning' FROM _v v {join} "
+                f"WHERE len(v._faults) = 0 AND ({where})"
+            )
+
+        checks: list[str] = []
+        for start, end in spec.ordered_dates:
+            checks.append(
+                issue(
+                    end,
+                    f"v.{ident(end)}",
+                    f"'end before start: {end} is before {start} ' || "
+                    f"strftime(v.{ident(start + '__v')}, '%Y-%m-%d')",
+                    f"v.{ident(end + '__v')} < v.{ident(start + '__v')}",
+                )
+            )
+        for c, t in spec.columns.items():
+            if t == DATE and c not in FUTURE_ALLOWED:
+                checks.append(
+                    issue(
+                        c,
+                        f"v.{ident(c)}",
+                        lit(f"date after the extract date {self.extract_date.isoformat()}"),
+                        f"v.{ident(c + '__v')} > DATE {lit(self.extract_date.isoformat())}",
+                    )
+                )
+            elif t == FLAG:
+                checks.append(
+                    issue(
+                        c,
+                        f"v.{ident(c)}",
+                        lit(BAD_FLAG),
+                        f"v.{ident(c)} IS NOT NULL AND v.{ident(c + '__v')} IS NULL",
+                    )
+                )
+            elif t == NUMBER:
+                checks.append(
+                    issue(
+                        c,
+                        f"v.{ident(c)}",
+                        lit(BAD_NUMBER),
+                        f"v.{ident(c)} IS NOT NULL AND v.{ident(c + '__v')} IS NULL",
+                    )
+                )
+        if spec.person and spec.name != "ssd_person":
+            checks.append(
+                issue(
+                    spec.person,
+                    person,
+                    "'person not in ssd_person'",
+                    f"{person} IS NOT NULL AND NOT EXISTS "
+                    f"(SELECT 1 FROM ssd_person p WHERE p.pers_person_id = {person})",
+                )
+            )
+        if name == "ssd_initial_cp_conference" and "ssd_s47_enquiry" in self.staged:
+            checks.append(
+                issue(
+                    "icpc_icpc_date",
+                    "v.icpc_icpc_date",
+                    "'ICPC dated before its S47 start (enquiry ' || v.icpc_s47_enquiry_id || "
+                    "' started ' || strftime(s.s47e_s47_start_date, '%Y-%m-%d') || ')'",
+                    "v.icpc_icpc_date__v < s.s47e_s47_start_date",
+                    join="JOIN ssd_s47_enquiry s ON s.s47e_s47_enquiry_id = v.icpc_s47_enquiry_id",
+                )
+            )
+        if checks:
+            self.con.execute(
+                "INSERT INTO data_issues SELECT * FROM ("
+                + " UNION ALL ".join(checks)
+                + ") ORDER BY 2, 3"
+            )
+
+    # --------------------------------------------------------------------------- finish
+
+    def _finish(self) -> None:
+        con = self.con
+        # Problems handed over by readers: rejected rows and warnings, with what they located.
+        rows = [
+            (p.table, p.file, p.line, p.column, p.value, p.reason, None)
+            for p in self.source_rejects
+        ]
+        if rows:
+            con.executemany("INSERT INTO rejected_rows VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            con.executemany(
+                "INSERT INTO _counts VALUES (?, ?, 1, 0, 1)",
+                [(p.table, p.file) for p in self.source_rejects],
+            )
+        con.execute(
+            f"""
+            INSERT INTO rejected_rows
+            SELECT table_name, file, line, NULL, NULL, reason, to_json(raw)::VARCHAR
+            FROM {MALFORMED} ORDER BY file, line;
+            INSERT INTO _counts SELECT table_name, file, 1, 0, 1 FROM {MALFORMED};
+            """
+        )
+        warn_rows = [
+            (p.table, p.file, p.line, p.record_id, None, p.column, p.value, p.reason, "warning")
+            for p in self.problems
+            if p.severity == WARNING
+        ]
+        if warn_rows:
+            con.executemany("INSERT INTO data_issues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", warn_rows)
+        con.execute(
+            """
+            CREATE TABLE load_report AS
+            WITH c AS (
+                SELECT table_name, file, sum(rows_read) AS rows_read,
+                       sum(rows_loaded) AS rows_loaded, sum(rows_rejected) AS rows_rejected
+                FROM _counts GROUP BY ALL
+            ), w AS (
+                SELECT table_name, file, count(*) AS warnings FROM data_issues GROUP BY ALL
+            )
+            SELECT coalesce(c.table_name, w.table_name) AS table_name,
+                   coalesce(c.file, w.file) AS file,
+                   CASE WHEN coalesce(c.table_name, w.table_name) IS NULL THEN 'ignored'
+                        ELSE 'loaded' END AS status,
+                   CAST(coalesce(rows_read, 0) AS BIGINT) AS rows_read,
+                   CAST(coalesce(rows_loaded, 0) AS BIGINT) AS rows_loaded,
+                   CAST(coalesce(rows_rejected, 0) AS BIGINT) AS rows_rejected,
+                   CAST(coalesce(warnings, 0) AS BIGINT) AS warnings
+            FROM c FULL JOIN w
+              ON c.table_name IS NOT DISTINCT FROM w.table_name AND c.file = w.file
+            """
+        )
+        absent = [n for n in TABLES if n not in self.staged]
+        if absent:
+            con.executemany(
+                "INSERT INTO load_report VALUES (?, NULL, 'absent', 0, 0, 0, 0)",
+                [(n,) for n in absent],
+            )
+        # Tables a reader rejected every row of were never created: not 'loaded'.
+        con.execute(
+            "UPDATE load_report SET status = 'absent' WHERE status = 'loaded' AND table_name IN "
+            f"(SELECT unnest([{', '.join(lit(n) for n in absent) or 'NULL'}]))"
+        )
+        for table_name, file, status, read, loaded, rejected, warnings in con.execute(
+            "SELECT * FROM load_report ORDER BY table_name, file"
+        ).fetchall():
+            if table_name is None:
+                continue  # files ignored: their warnings are among the problems
+            t = self.report.tables.setdefault(table_name, TableReport(table_name, status=status))
+            if file is not None and file not in t.files:
+                t.files.append(file)
+            t.rows_read += read
+            t.rows_loaded += loaded
+            t.rows_rejected += rejected
+            t.warnings += warnings
+        order = {n: i for i, n in enumerate(TABLES)}
+        self.report.tables = dict(
+            sorted(self.report.tables.items(), key=lambda kv: order.get(kv[0], len(order)))
+        )
+        for t in self.report.tables.values():
+            if t.table in absent and t.rows_read == 0:
+                t.status = ABSENT
+        self.report.rejected = sum(t.rows_rejected for t in self.report.tables.values())
+        self.report.warnings = con.execute("SELECT count(*) FROM data_issues").fetchone()[0]
+        self._collect_problems()
+        meta = {
+            "source": str(self.source.resolve()),
+            "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "extract_date": self.extract_date.isoformat(),
+            "synthetic": "true" if self.synthetic else "false",
+            "source_kinds": json.dumps(sorted(self.kinds)),
+            "unavailable": json.dumps(self.unavailable, sort_keys=True),
+            "tables": json.dumps([n for n in TABLES if n in self.staged]),
+            "frontdoor_version": __version__,
+        }
+        con.execute("CREATE TABLE load_meta (key VARCHAR, value VARCHAR)")
+        con.executemany("INSERT INTO load_meta VALUES (?, ?)", list(meta.items()))
+
+    def _collect_problems(self) -> None:
+        per_kind = MAX_PROBLEMS // 2
+        rejected = self.con.execute(
+            "SELECT table_name, file, line, column_name, value, reason FROM rejected_rows "
+            f"ORDER BY file, line LIMIT {per_kind}"
+        ).fetchall()
+        issues = self.con.execute(
+            "SELECT table_name, file, line, column_name, value, issue, record_id "
+            f"FROM data_issues ORDER BY file, line LIMIT {per_kind}"
+        ).fetchall()
+        self.report.problems += [
+            Problem(REJECTED, reason, file, table=t, line=line, column=col, value=val)
+            for t, file, line, col, val, reason in rejected
+        ]
+        self.report.problems += [
+            Problem(WARNING, text, file, table=t, line=line, column=col, value=val, record_id=rid)
+            for t, file, line, col, val, text, rid in issues
+        ]
+
+
+# ------------------------------------------------------------------------------- SQL pieces
+
+_ISO = r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]|$)"
+_UK = r"\d{1,2}/\d{1,2}/\d{4}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+
+
+def _parse(col: str, kind: str) -> str:
+    """SQL typing a cleaned text column: NULL where blank or unreadable."""
+    if kind == DATE:
+        return (
+            f"CASE WHEN {col} IS NULL THEN NULL "
+            f"WHEN regexp_matches({col}, {lit(_ISO)}) THEN try_cast({col} AS DATE) "
+            f"WHEN regexp_full_match({col}, {lit(_UK)}) THEN CAST(try_strptime("
+            rf"regexp_extract({col}, '^\d{{1,2}}/\d{{1,2}}/\d{{4}}'), '%d/%m/%Y') AS DATE) END"
+        )
+    if kind == FLAG:
+        return (
+            f"CASE WHEN lower({col}) IN ('y', 'yes', 'true', '1') THEN true "
+            f"WHEN lower({col}) IN ('n', 'no', 'false', '0') THEN false END"
+        )
+    if kind == NUMBER:
+        return f"try_cast({col} AS DOUBLE)"
+    raise ValueError(kind)
+
+
+def _fault(column: str, value_sql: str, reason_sql: str) -> str:
+    return f"{{'col': {lit(column)}, 'val': {value_sql}, 'reason': {reason_sql}}}"
+
+
+def _key_missing(spec: Table) -> str:
+    return lit(f"key missing: {spec.key} is blank; the row is rejected")
+
+
+DEFINING_DATE_NAMES = {
+    "cont_contact_date": "contact date",
+    "cine_referral_date": "referral date",
+    "cina_assessment_start_date": "assessment start",
+    "cinp_cin_plan_start_date": "plan start",
+    "cinv_cin_visit_date": "visit date",
+    "cppv_cp_visit_date": "visit date",
+    "s47e_s47_start_date": "S47 start",
+    "icpc_icpc_date": "ICPC date",
+    "cppl_cp_plan_start_date": "plan start",
+    "cppr_cp_review_date": "review date",
+    "invo_involvement_start_date": "involvement start",
+    "event_date": "note event date",
+    "requested_date": "request date",
+}
+
+
+def _date_missing(spec: Table) -> str:
+    what = DEFINING_DATE_NAMES.get(spec.defining_date, "defining date")
+    return lit(
+        f"defining date missing: {spec.defining_date} ({what}) is blank; the row is rejected"
+    )

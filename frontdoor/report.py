@@ -1,0 +1,132 @@
+"""The load report: what a load read, loaded and rejected, and every problem it found.
+
+The full lists live in the loaded database (`rejected_rows`, `data_issues`, `load_report`); the
+report carries the counts, the first problems of each kind and, when the load stopped, why and what
+to do next. `render()` shows ids and the faulty values only, never whole records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from frontdoor.sources import REJECTED, STOP, WARNING, Problem
+
+LOADED, ABSENT, NOT_LOADED = "loaded", "absent", "not loaded"
+
+
+@dataclass
+class TableReport:
+    """Counts for one table of the extract (summed over the files that fed it)."""
+
+    table: str
+    status: str = LOADED  # LOADED, ABSENT (no file in the extract) or NOT_LOADED (load stopped)
+    files: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    warnings: int = 0
+
+
+@dataclass
+class LoadReport:
+    """Outcome of `frontdoor.loader.load_extract`."""
+
+    ok: bool
+    source: str
+    db_path: str
+    tables: dict[str, TableReport] = field(default_factory=dict)
+    # STOP problems, then the first rejected rows and warnings (all of them are in the database).
+    problems: list[Problem] = field(default_factory=list)
+    stop: str | None = None  # why the load stopped and what to do next; None when it completed
+    rejected: int = 0  # rows rejected, over all tables
+    warnings: int = 0  # data issues and reader warnings, over all tables
+    seconds: float = 0.0
+
+    @property
+    def rows_read(self) -> int:
+        return sum(t.rows_read for t in self.tables.values())
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(t.rows_loaded for t in self.tables.values())
+
+    def render(self, limit: int = 20) -> str:
+        """A plain-text report: per-table counts, the first `limit` problems, what to do next."""
+        out: list[str] = []
+        if self.ok:
+            out.append(f"Loaded {self.source} into {self.db_path} in {self.seconds:.1f}s.")
+        else:
+            out.append(f"LOAD STOPPED: {self.source} was not loaded.")
+            if self.stop:
+                out.append("")
+                out.extend(self.stop.splitlines())
+        if self.tables:
+            out.append("")
+            width = max(len(n) for n in self.tables) + 2
+            out.append(
+                f"{'table':<{width}}{'read':>10}{'loaded':>10}{'rejected':>10}{'warnings':>10}"
+            )
+            for t in self.tables.values():
+                if t.status == ABSENT:
+                    out.append(f"{t.table:<{width}}{'absent from the extract':>40}")
+                    continue
+                flag = "" if t.status == LOADED else f"  ({t.status})"
+                out.append(
+                    f"{t.table:<{width}}{t.rows_read:>10,}{t.rows_loaded:>10,}"
+                    f"{t.rows_rejected:>10,}{t.warnings:>10,}{flag}"
+                )
+            out.append(
+                f"{'total':<{width}}{self.rows_read:>10,}{self.rows_loaded:>10,}"
+                f"{self.rejected:>10,}{self.warnings:>10,}"
+            )
+        shown = [p for p in self.problems if p.severity != STOP][:limit]
+        if shown:
+            total = self.rejected + self.warnings
+            out.append("")
+            out.append(f"Problems (first {len(shown)} of {total:,} rows rejected or warned):")
+            for p in shown:
+                out.append("  " + format_problem(p))
+        out.append("")
+        out.extend(self._next_steps())
+        return "\n".join(out)
+
+    def _next_steps(self) -> list[str]:
+        if not self.ok:
+            return ["The database loaded before (if any) is unchanged and still in use."]
+        steps = []
+        if self.rejected:
+            steps.append(
+                f"{self.rejected:,} rows were rejected and are not counted by any measure: see "
+                "table rejected_rows in the database (file, line, column, value, reason), "
+                "correct them in the case management system or the extract, and load again."
+            )
+        if self.warnings:
+            steps.append(
+                f"{self.warnings:,} rows were loaded with warnings: see table data_issues; the "
+                "measures they would distort leave them out and say so."
+            )
+        absent = [t.table for t in self.tables.values() if t.status == ABSENT]
+        if absent:
+            steps.append(
+                "Tables absent from the extract (their measures show as not available): "
+                + ", ".join(absent)
+                + "."
+            )
+        if not steps:
+            steps.append("No problems found.")
+        return ["Next: " + steps[0], *("      " + s for s in steps[1:])]
+
+
+def format_problem(p: Problem) -> str:
+    """One line: `file:line  table.column = 'value'  reason` (only the parts that are known)."""
+    where = p.file or "?"
+    if p.line is not None:
+        where += f":{p.line}"
+    parts = [where]
+    if p.table or p.column:
+        parts.append(".".join(x for x in (p.table, p.column) if x))
+    if p.value is not None:
+        value = p.value if len(p.value) <= 60 else p.value[:57] + "..."
+        parts.append(f"value {value!r}")
+    label = {REJECTED: "rejected", WARNING: "warning", STOP: "STOP"}.get(p.severity, p.severity)
+    return "  ".join(parts) + f"  [{label}] {p.reason}"

@@ -1,0 +1,419 @@
+"""Stage the files of an SSD extract (CSV, Parquet, .xlsx sheets) into DuckDB as raw text.
+
+Every staged table has the file's columns, named as in the header (trimmed, lower case), every
+value still text, plus `_file` (the file as shown to users) and `_line` (where the row is in it:
+for CSV the header is line 1 and the first data row line 2; for a sheet the sheet row number; for
+Parquet the row number, first row 1). Typing and validation are the loader's job.
+
+CSV is read by DuckDB itself (parallel, no Python row loop). The header is read here, so the
+dialect never depends on DuckDB's sniffer guessing from broken rows; lines DuckDB cannot parse are
+recorded in `_malformed` with their line number instead of being dropped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from frontdoor.schema import DATE, TABLES
+from frontdoor.sources import FILE_COLUMN, LINE_COLUMN, STOP, WARNING, Problem
+
+CSV_SUFFIXES = {".csv", ".tsv"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+
+# Created by `create_malformed_table`: CSV lines that could not be split into the header's columns.
+MALFORMED = "_malformed"
+
+
+class LoadStopped(Exception):
+    """The load cannot go on: `problem` names the file and column, `advice` what to do next."""
+
+    def __init__(self, problem: Problem, advice: str):
+        super().__init__(problem.reason)
+        self.problem = problem
+        self.advice = advice
+
+
+@dataclass
+class Staged:
+    """One file (or sheet, or reader frame) staged for one table."""
+
+    table: str
+    file: str  # as shown to users
+    relation: str  # temp table or view: `columns` (VARCHAR), _file, _line
+    columns: list[str]
+    order: int  # files are ordered for "first occurrence" by this, then by _file and _line
+
+
+def lit(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def ident(name: str) -> str:
+    """A SQL quoted identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def normalise_columns(names: list[object], file: str, table: str | None) -> tuple[list[str], list]:
+    """Trimmed lower-case column names; blank ones named `unnamed_<n>`, repeats `<name>_<k>`."""
+    out: list[str] = []
+    problems = []
+    for i, raw in enumerate(names):
+        name = ("" if raw is None else str(raw)).strip().lower().lstrip("\ufeff")
+        if not name:
+            name = f"unnamed_{i + 1}"
+        base, k = name, 2
+        while name in out or name in (FILE_COLUMN, LINE_COLUMN):
+            name = f"{base}_{k}"
+            k += 1
+        if name != base:
+            problems.append(
+                Problem(
+                    WARNING,
+                    f"column {base!r} appears more than once; column {i + 1} kept as {name!r}",
+                    file,
+                    table=table,
+                    line=1,
+                    column=base,
+                )
+            )
+        out.append(name)
+    return out, problems
+
+
+def create_malformed_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {MALFORMED} (table_name VARCHAR, file VARCHAR, "
+        "line BIGINT, reason VARCHAR, raw VARCHAR)"
+    )
+
+
+# ---------------------------------------------------------------------------------------- CSV
+
+
+def _unreadable(file: str, table: str | None, why: str, expected: str) -> LoadStopped:
+    return LoadStopped(
+        Problem(STOP, f"cannot read {file}: {why}", file, table=table),
+        f"Expected {expected}. Export the file again (from the SSD script or the case management "
+        "system) and load again.",
+    )
+
+
+def _utf8_valid(path: Path, chunk: int = 1 << 24) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as f:
+        try:
+            while block := f.read(chunk):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def sniff_csv(path: Path, file: str, table: str) -> tuple[str, str, list[str], list[Problem]]:
+    """(DuckDB encoding, delimiter, header fields, warnings) of a CSV file, or LoadStopped."""
+    expected = "a CSV text file whose first line names the columns"
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(1 << 20)
+    except OSError as e:
+        raise _unreadable(file, table, e.strerror or str(e), expected) from None
+    if size == 0 or not head.strip():
+        raise _unreadable(file, table, "the file is empty", expected)
+    problems: list[Problem] = []
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding, py_encoding = "utf-16", "utf-16"
+    elif b"\x00" in head:
+        raise _unreadable(file, table, "it is not a text file (binary content)", expected)
+    elif _utf8_valid(path):
+        encoding, py_encoding = "utf-8", "utf-8-sig"
+    else:
+        encoding, py_encoding = "latin-1", "cp1252"
+        problems.append(
+            Problem(
+                WARNING,
+                "the file is not UTF-8 encoded; read as Windows (Latin-1) text - check accented "
+                "names look right",
+                file,
+                table=table,
+            )
+        )
+    text = head.decode(py_encoding, errors="replace").lstrip("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    counts = {d: first_line.count(d) for d in (",", ";", "\t", "|")}
+    delim = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    try:
+        header = next(csv.reader(io.StringIO(text), delimiter=delim, quotechar='"'))
+    except (csv.Error, StopIteration):
+        header = []
+    if not any(h.strip() for h in header):
+        raise _unreadable(file, table, "the first line (the header) is blank", expected)
+    return encoding, delim, header, problems
+
+
+def stage_csv(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, file: str, relation: str, order: int
+) -> tuple[Staged, list[Problem]]:
+    encoding, delim, header, problems = sniff_csv(path, file, table)
+    columns, more = normalise_columns(header, file, table)
+    problems += more
+    spec = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in columns) + "}"
+    raw = f"{relation}_raw"
+    con.execute("DROP TABLE IF EXISTS _csv_rejects; DROP TABLE IF EXISTS _csv_reject_scans")
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM read_csv({lit(str(path))}, "
+            f"auto_detect=false, header=true, delim={lit(delim)}, quote='\"', escape='\"', "
+            f"columns={spec}, encoding={lit(encoding)}, "
+            "store_rejects=true, rejects_table='_csv_rejects', "
+            "rejects_scan='_csv_reject_scans')"
+        )
+    except duckdb.Error as e:
+        raise _unreadable(
+            file, table, str(e).splitlines()[0], "a CSV text file with one row per line"
+        ) from None
+    # One malformed record per line, whatever number of errors DuckDB found in it.
+    con.execute(
+        f"""
+        INSERT INTO {MALFORMED}
+        SELECT {lit(table)}, {lit(file)}, line,
+               'malformed line: ' || string_agg(DISTINCT error_message, '; '), any_value(csv_line)
+        FROM _csv_rejects GROUP BY line
+        """
+    )
+    n_bad = con.execute("SELECT count(DISTINCT line) FROM _csv_rejects").fetchone()[0]
+    cols = ", ".join(ident(c) for c in columns)
+    if not n_bad:
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {relation} AS SELECT {cols}, {lit(file)} AS _file, "
+            f"CAST(rowid + 2 AS BIGINT) AS _line FROM {raw}"
+        )
+    else:
+        # The accepted rows are in file order (rowid); each malformed record before a row
+        # shifts its line by one. Malformed line L_j (j = 1, 2, ... in order) comes after
+        # k_j = L_j - 2 - (j - 1) accepted rows, so accepted row i is at line
+        # i + 2 + #{j : k_j <= i}.
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {relation}_shift AS
+            SELECT line - 2 - (row_number() OVER (ORDER BY line) - 1) AS k,
+                   row_number() OVER (ORDER BY line) AS shift
+            FROM (SELECT DISTINCT line FROM _csv_rejects)
+            """
+        )
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP VIEW {relation} AS
+            SELECT {", ".join("r." + ident(c) for c in columns)}, {lit(file)} AS _file,
+                   CAST(r._i + 2 + coalesce(s.shift, 0) AS BIGINT) AS _line
+            FROM (SELECT rowid AS _i, * FROM {raw}) r
+            ASOF LEFT JOIN (SELECT k, max(shift) AS shift FROM {relation}_shift GROUP BY k) s
+                ON r._i >= s.k
+            """
+        )
+    con.execute("DROP TABLE IF EXISTS _csv_rejects; DROP TABLE IF EXISTS _csv_reject_scans")
+    return Staged(table, file, relation, columns, order), problems
+
+
+# ------------------------------------------------------------------------------------ Parquet
+
+
+def stage_parquet(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, file: str, relation: str, order: int
+) -> tuple[Staged, list[Problem]]:
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({lit(str(path))})").fetchall()
+    except duckdb.Error as e:
+        raise _unreadable(file, table, str(e).splitlines()[0], "a Parquet file") from None
+    names = [r[0] for r in described]
+    columns, problems = normalise_columns(names, file, table)
+    exprs = []
+    for (name, sql_type, *_), col in zip(described, columns, strict=True):
+        src = ident(name)
+        t = str(sql_type).upper()
+        if t.startswith("TIMESTAMP") or t == "DATE":
+            e = f"strftime(CAST({src} AS DATE), '%Y-%m-%d')"  # a timestamp keeps its date
+        elif t in ("FLOAT", "DOUBLE") or t.startswith("DECIMAL"):
+            # 123.0 is the identifier 123, not "123.0"
+            e = (
+                f"CASE WHEN {src} = trunc({src}) AND abs({src}) < 1e15 "
+                f"THEN CAST(CAST({src} AS BIGINT) AS VARCHAR) ELSE CAST({src} AS VARCHAR) END"
+            )
+        else:
+            e = f"CAST({src} AS VARCHAR)"
+        exprs.append(f"{e} AS {ident(col)}")
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {relation} AS SELECT {', '.join(exprs)}, "
+            f"{lit(file)} AS _file, CAST(file_row_number + 1 AS BIGINT) AS _line "
+            f"FROM read_parquet({lit(str(path))}, file_row_number=true)"
+        )
+    except duckdb.Error as e:
+        raise _unreadable(file, table, str(e).splitlines()[0], "a Parquet file") from None
+    return Staged(table, file, relation, columns, order), problems
+
+
+# --------------------------------------------------------------------------------------- xlsx
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _cell_text(value: object, is_date: bool) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()  # a datetime keeps its date
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        if is_date and 1 <= value < 2958466:  # an Excel serial date not formatted as a date
+            return (_EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+    text = str(value)
+    return text if text.strip() else None
+
+
+def xlsx_sheet_tables(path: Path, file: str) -> dict[str, str]:
+    """{table: sheet title} for the sheets of a workbook named after tables (case-insensitive)."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        raise _unreadable(
+            file, None, f"{type(e).__name__}: {e}", "an Excel .xlsx workbook"
+        ) from None
+    try:
+        return {
+            title.strip().lower(): title
+            for title in wb.sheetnames
+            if title.strip().lower() in TABLES
+        }
+    finally:
+        wb.close()
+
+
+def xlsx_other_sheets(path: Path) -> list[str]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        return [t for t in wb.sheetnames if t.strip().lower() not in TABLES]
+    finally:
+        wb.close()
+
+
+def stage_xlsx_sheet(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    sheet: str,
+    table: str,
+    file: str,
+    relation: str,
+    order: int,
+) -> tuple[Staged, list[Problem]]:
+    import openpyxl
+
+    label = f"{file}[{sheet}]"
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        ws = wb[sheet]
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None or not any(h is not None and str(h).strip() for h in header):
+            raise _unreadable(
+                label, table, "the first row (the header) is blank", "column names in row 1"
+            )
+        columns, problems = normalise_columns(list(header), label, table)
+        date_cols = {i for i, c in enumerate(columns) if TABLES[table].columns.get(c) == DATE}
+        data: list[list[str | None]] = [[] for _ in columns]
+        lines: list[int] = []
+        width = len(columns)
+        for n, row in enumerate(rows, start=2):
+            texts = [_cell_text(v, i in date_cols) for i, v in enumerate(row[:width])]
+            if all(t is None for t in texts):
+                continue  # an empty row of the sheet is not a record
+            texts += [None] * (width - len(texts))
+            for i, t in enumerate(texts):
+                data[i].append(t)
+            lines.append(n)
+            extra = [v for v in row[width:] if v is not None and str(v).strip()]
+            if extra:
+                problems.append(
+                    Problem(
+                        WARNING,
+                        f"{len(extra)} value(s) beyond the last named column ignored",
+                        label,
+                        table=table,
+                        line=n,
+                    )
+                )
+        wb.close()
+    except LoadStopped:
+        raise
+    except Exception as e:  # noqa: BLE001
+        raise _unreadable(
+            label, table, f"{type(e).__name__}: {e}", "an Excel .xlsx workbook"
+        ) from None
+    frame = pd.DataFrame(
+        {c: pd.Series(v, dtype=object) for c, v in zip(columns, data, strict=True)}
+    )
+    frame[FILE_COLUMN] = label
+    frame[LINE_COLUMN] = pd.Series(lines, dtype="int64")
+    staged = stage_frame(con, frame, table, label, relation, order, columns=columns)
+    return staged, problems
+
+
+# ----------------------------------------------------------------------------- reader frames
+
+
+def stage_frame(
+    con: duckdb.DuckDBPyConnection,
+    frame: pd.DataFrame,
+    table: str,
+    file: str,
+    relation: str,
+    order: int,
+    columns: list[str] | None = None,
+) -> Staged:
+    """Stage a pandas frame (text columns plus `_file` and `_line`) as a temp table."""
+    names = [c for c in frame.columns if c not in (FILE_COLUMN, LINE_COLUMN)]
+    if columns is None:
+        columns, _ = normalise_columns(names, file, table)
+    view = f"{relation}_df"
+    con.register(view, frame)
+    try:
+        exprs = [
+            f"CAST({ident(str(src))} AS VARCHAR) AS {ident(col)}"
+            for src, col in zip(names, columns, strict=True)
+        ]
+        file_expr = (
+            f"coalesce(CAST({ident(FILE_COLUMN)} AS VARCHAR), {lit(file)})"
+            if FILE_COLUMN in frame.columns
+            else lit(file)
+        )
+        line_expr = (
+            f"CAST({ident(LINE_COLUMN)} AS BIGINT)"
+            if LINE_COLUMN in frame.columns
+            else "CAST(row_number() OVER () AS BIGINT)"
+        )
+        select = ", ".join([*exprs, f"{file_expr} AS _file", f"{line_expr} AS _line"])
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {relation} AS SELECT {select} FROM {view}")
+    finally:
+        con.unregister(view)
+    return Staged(table, file, relation, columns, order)
