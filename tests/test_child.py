@@ -1,0 +1,380 @@
+"""metrics.child on a hand-built extract: every event, timescale and action worked out by hand.
+
+Calendar notes for 2025 (England): Good Friday 18 Apr, Easter Monday 21 Apr, early May 5 May,
+spring 26 May are bank holidays. As-of is Monday 30 June 2025 throughout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from metrics import Engine
+from metrics import child as ch
+
+D = dt.date
+AS_OF = D(2025, 6, 30)
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def engine(make_db):
+    con = make_db(
+        {
+            "ssd_person": [
+                {"pers_person_id": "C1", "pers_sex": "F", "pers_dob": D(2015, 7, 1)},
+                {"pers_person_id": "C2", "pers_sex": "M", "pers_dob": D(2017, 1, 9)},
+                {"pers_person_id": "C3", "pers_sex": "M", "pers_dob": D(2012, 2, 2)},
+            ],
+            "ssd_family": [
+                {"fami_table_id": "1", "fami_family_id": "F1", "fami_person_id": "C1"},
+                {"fami_table_id": "2", "fami_family_id": "F1", "fami_person_id": "C2"},
+                {"fami_table_id": "3", "fami_family_id": "F2", "fami_person_id": "C3"},
+            ],
+            "ssd_contacts": [
+                # Mon 3 Mar -> Tue 4 Mar: 1 wd, met.
+                {
+                    "cont_contact_id": "K1",
+                    "cont_person_id": "C1",
+                    "cont_contact_date": D(2025, 3, 3),
+                    "cont_contact_source_desc": "School",
+                    "cont_outcome_date": D(2025, 3, 4),
+                },
+                # Fri 7 Mar -> Tue 11 Mar: 2 wd, missed.
+                {
+                    "cont_contact_id": "K2",
+                    "cont_person_id": "C1",
+                    "cont_contact_date": D(2025, 3, 7),
+                    "cont_outcome_date": D(2025, 3, 11),
+                },
+            ],
+            "ssd_cin_episodes": [
+                {
+                    "cine_referral_id": "R1",
+                    "cine_person_id": "C1",
+                    "cine_referral_date": D(2025, 3, 10),
+                    "cine_referral_team": "T1",
+                    "cine_referral_worker_id": "W1",
+                },
+                # A person only in the referrals table (not in ssd_person).
+                {
+                    "cine_referral_id": "R9",
+                    "cine_person_id": "GHOST",
+                    "cine_referral_date": D(2025, 3, 10),
+                },
+            ],
+            "ssd_involvements": [
+                # Fri 14 Mar, 4 wd after the referral: met. No referral id: R1 is open then.
+                {
+                    "invo_involvements_id": "I1",
+                    "invo_professional_id": "W1",
+                    "invo_professional_role_id": " Allocated Case Worker ",
+                    "invo_professional_team": "T1",
+                    "invo_involvement_start_date": D(2025, 3, 14),
+                    "invo_involvement_end_date": D(2025, 4, 30),
+                    "invo_person_id": "C1",
+                },
+                # Next day, another worker: a worker change, not judged.
+                {
+                    "invo_involvements_id": "I2",
+                    "invo_professional_id": "W2",
+                    "invo_professional_role_id": "allocated case worker",
+                    "invo_professional_team": "T1",
+                    "invo_involvement_start_date": D(2025, 5, 1),
+                    "invo_person_id": "C1",
+                },
+            ],
+            "ssd_professionals": [
+                {"prof_professional_id": "W1", "prof_professional_name": f"Ann {SCRIPT}"},
+                {"prof_professional_id": "W2", "prof_professional_name": "Bob O'Neil"},
+            ],
+            "ssd_department": [
+                {"dept_team_id": "T1", "dept_team_name": "Team 'A'; DROP TABLE ssd_person;--"}
+            ],
+            "ssd_cin_assessments": [
+                # Tue 11 Mar -> Tue 20 May: 14 (Mar) + 20 (Apr) + 13 (May) = 47 wd > 45: missed.
+                {
+                    "cina_assessment_id": "A1",
+                    "cina_person_id": "C1",
+                    "cina_referral_id": "R1",
+                    "cina_assessment_start_date": D(2025, 3, 11),
+                    "cina_assessment_auth_date": D(2025, 5, 20),
+                    "cina_assessment_child_seen": True,
+                    "cina_assessment_worker_id": "W1",
+                    "cina_assessment_team": "T1",
+                },
+                # Tue 1 Apr, open at as-of: 19 + 20 + 21 = 60 wd > 45: overdue on its start.
+                {
+                    "cina_assessment_id": "A2",
+                    "cina_person_id": "C1",
+                    "cina_assessment_start_date": D(2025, 4, 1),
+                    "cina_assessment_auth_date": D(2025, 7, 1),  # after as-of: not yet
+                },
+            ],
+            "ssd_cin_visits": [
+                # Thu 13 Mar: seen 3 wd after the referral: met.
+                {
+                    "cinv_cin_visit_id": "V1",
+                    "cinv_person_id": "C1",
+                    "cinv_cin_visit_date": D(2025, 3, 13),
+                    "cinv_cin_visit_seen": True,
+                    "cinv_cin_visit_seen_alone": False,
+                },
+            ],
+            "ssd_cp_visits": [
+                {
+                    "cppv_cp_visit_id": "V4",
+                    "cppv_person_id": "C1",
+                    "cppv_cp_plan_id": "P1",
+                    "cppv_cp_visit_date": D(2025, 4, 14),
+                    "cppv_cp_visit_seen": True,
+                    "cppv_cp_visit_seen_alone": False,
+                },
+                # 14 Apr -> 2 Jun: 31 wd between seen visits, over the 10 wd standard.
+                {
+                    "cppv_cp_visit_id": "V2",
+                    "cppv_person_id": "C1",
+                    "cppv_cp_plan_id": "P1",
+                    "cppv_cp_visit_date": D(2025, 6, 2),
+                    "cppv_cp_visit_seen": True,
+                    "cppv_cp_visit_seen_alone": True,
+                },
+                {
+                    "cppv_cp_visit_id": "V3",
+                    "cppv_person_id": "C1",
+                    "cppv_cp_plan_id": "P1",
+                    "cppv_cp_visit_date": D(2025, 6, 16),
+                    "cppv_cp_visit_seen": False,
+                },
+            ],
+            "ssd_s47_enquiry": [
+                {
+                    "s47e_s47_enquiry_id": "S1",
+                    "s47e_person_id": "C1",
+                    "s47e_s47_start_date": D(2025, 4, 22),
+                },
+                {
+                    "s47e_s47_enquiry_id": "S2",
+                    "s47e_person_id": "C1",
+                    "s47e_s47_start_date": D(2025, 6, 10),
+                },
+            ],
+            "ssd_initial_cp_conference": [
+                # Tue 22 Apr -> Tue 13 May: 3 + 3 + 2 + 4 + 2 = 14 wd: met.
+                {
+                    "icpc_icpc_id": "IC1",
+                    "icpc_s47_enquiry_id": "S1",
+                    "icpc_person_id": "C1",
+                    "icpc_icpc_date": D(2025, 5, 13),
+                    "icpc_icpc_outcome_cp_flag": True,
+                },
+                # Dated before its S47: a data issue, not judged.
+                {
+                    "icpc_icpc_id": "IC2",
+                    "icpc_s47_enquiry_id": "S2",
+                    "icpc_person_id": "C1",
+                    "icpc_icpc_date": D(2025, 6, 5),
+                },
+            ],
+            "ssd_cp_plans": [
+                # First review due 29 Nov + 3 months = 28 Feb; held 3 Mar: late.
+                {
+                    "cppl_cp_plan_id": "P0",
+                    "cppl_person_id": "C1",
+                    "cppl_cp_plan_start_date": D(2024, 11, 29),
+                    "cppl_cp_plan_end_date": D(2025, 4, 1),
+                    "cppl_cp_plan_initial_category": "Neglect",
+                },
+                # First review due 31 Mar + 3 months = 30 Jun = as-of, not held: overdue.
+                {
+                    "cppl_cp_plan_id": "P1",
+                    "cppl_person_id": "C1",
+                    "cppl_cp_plan_start_date": D(2025, 3, 31),
+                    "cppl_cp_plan_initial_category": "Emotional abuse",
+                },
+            ],
+            "ssd_cp_reviews": [
+                {
+                    "cppr_cp_review_id": "RV1",
+                    "cppr_person_id": "C1",
+                    "cppr_cp_plan_id": "P0",
+                    "cppr_cp_review_date": D(2025, 3, 3),
+                },
+            ],
+            "case_notes": [
+                # Thu 1 May -> Fri 9 May: 5 wd (5 May a holiday): met.
+                {
+                    "note_id": "N1",
+                    "person_id": "C1",
+                    "note_type": "Management_Oversight",
+                    "event_date": D(2025, 5, 1),
+                    "recorded_date": D(2025, 5, 9),
+                    "worker_id": "W2",
+                },
+                # Not recorded; 16 Jun -> 30 Jun = 10 wd > 5: missed.
+                {
+                    "note_id": "N2",
+                    "person_id": "C1",
+                    "note_type": "other",
+                    "event_date": D(2025, 6, 16),
+                    "worker_id": "W2",
+                },
+            ],
+            "info_requests": [
+                {
+                    "request_id": "Q1",
+                    "person_id": "C1",
+                    "agency": "Police",
+                    "requested_date": D(2025, 6, 2),
+                    "responded_date": D(2025, 6, 5),
+                },
+                # Fri 20 Jun -> Mon 30 Jun: 6 wd outstanding, past 5.
+                {
+                    "request_id": "Q2",
+                    "person_id": "C1",
+                    "agency": "Health",
+                    "requested_date": D(2025, 6, 20),
+                },
+            ],
+        }
+    )
+    return Engine(con)
+
+
+def _row(frame, kind, record_id):
+    rows = frame[(frame["kind"] == kind) & (frame["record_id"] == record_id)]
+    assert len(rows) == 1, (kind, record_id, frame[["kind", "record_id"]].to_dict("records"))
+    return rows.iloc[0]
+
+
+def test_chronology_events_and_timescales(engine):
+    chron = ch.chronology(engine, "C1", AS_OF)
+    assert list(chron.columns) == ch.CHRONOLOGY_COLUMNS
+    assert list(chron["date"]) == sorted(chron["date"])
+    assert all(d <= AS_OF for d in chron["date"])
+
+    def check(kind, record_id, date, days, met):
+        row = _row(chron, kind, record_id)
+        assert row["date"] == date, (kind, record_id)
+        got_days = (
+            None
+            if row["days"] is None or row["days"] is chron["days"].dtype.na_value
+            else int(row["days"])
+        )
+        assert got_days == days, (kind, record_id, row["days"])
+        assert row["met"] is met, (kind, record_id, row["met"])
+
+    check(ch.CONTACT, "K1", D(2025, 3, 3), 1, True)
+    check(ch.CONTACT, "K2", D(2025, 3, 7), 2, False)
+    check(ch.ALLOCATION_START, "I1", D(2025, 3, 14), 4, True)
+    check(ch.WORKER_CHANGE, "I2", D(2025, 5, 1), None, None)
+    check(ch.ALLOCATION_END, "I1", D(2025, 4, 30), None, None)
+    check(ch.ASSESSMENT_AUTHORISED, "A1", D(2025, 5, 20), 47, False)
+    check(ch.ASSESSMENT_START, "A1", D(2025, 3, 11), None, None)
+    check(ch.ASSESSMENT_START, "A2", D(2025, 4, 1), 60, False)
+    assert not ((chron["kind"] == ch.ASSESSMENT_AUTHORISED) & (chron["record_id"] == "A2")).any()
+    check(ch.VISIT_SEEN, "V1", D(2025, 3, 13), 3, True)
+    check(ch.VISIT_SEEN, "V4", D(2025, 4, 14), None, None)
+    check(ch.VISIT_SEEN_ALONE, "V2", D(2025, 6, 2), None, None)
+    check(ch.VISIT_NOT_SEEN, "V3", D(2025, 6, 16), None, None)
+    check(ch.S47, "S1", D(2025, 4, 22), None, None)
+    check(ch.ICPC, "IC1", D(2025, 5, 13), 14, True)
+    check(ch.ICPC, "IC2", D(2025, 6, 5), None, None)
+    assert "before its S47" in _row(chron, ch.ICPC, "IC2")["detail"]
+    check(ch.CP_PLAN_START, "P0", D(2024, 11, 29), None, None)
+    check(ch.CP_PLAN_END, "P0", D(2025, 4, 1), None, None)
+    review = _row(chron, ch.CP_REVIEW, "RV1")
+    assert review["date"] == D(2025, 3, 3) and review["met"] is False
+    assert "28/02/2025" in review["target"]
+    check(ch.CP_REVIEW_OVERDUE, "P1", D(2025, 6, 30), None, False)
+    check(ch.CASE_NOTE, "N1", D(2025, 5, 1), 5, True)
+    check(ch.CASE_NOTE, "N2", D(2025, 6, 16), 10, False)
+    check(ch.INFO_RESPONSE, "Q1", D(2025, 6, 5), 3, True)
+    check(ch.INFO_REQUEST, "Q1", D(2025, 6, 2), None, None)
+    check(ch.INFO_REQUEST, "Q2", D(2025, 6, 20), 6, False)
+    check(ch.REFERRAL, "R1", D(2025, 3, 10), None, None)
+    # Names, not ids, and the text kept as it is (escaping is the renderer's job).
+    assert _row(chron, ch.ALLOCATION_START, "I1")["worker"] == f"Ann {SCRIPT}"
+    assert _row(chron, ch.WORKER_CHANGE, "I2")["team"] == "Team 'A'; DROP TABLE ssd_person;--"
+
+
+def test_nothing_after_as_of(engine):
+    chron = ch.chronology(engine, "C1", D(2025, 3, 12))
+    assert set(chron["record_id"]) == {"K1", "K2", "R1", "A1", "P0", "RV1"}
+    # On 12 Mar the assessment is open (1 wd): no timescale yet; P0's review was late.
+    assert _row(chron, ch.ASSESSMENT_START, "A1")["met"] is None
+
+
+def test_profile(engine):
+    prof = ch.profile(engine, "C1", AS_OF)
+    assert prof["in_person_table"] is True
+    assert prof["age"] == 9  # born 1 Jul 2015, the day before her 10th birthday
+    assert prof["family_id"] == "F1"
+    assert prof["open_cp_plan_id"] == "P1"
+    assert prof["allocated_worker"] == "Bob O'Neil"
+    assert prof["open_referral_id"] == "R1"
+    ghost = ch.profile(engine, "GHOST", AS_OF)
+    assert ghost is not None and ghost["in_person_table"] is False
+    assert ch.profile(engine, "NOBODY", AS_OF) is None
+    assert ch.profile(engine, "' OR 1=1 --", AS_OF) is None
+
+
+def test_siblings_and_workers(engine):
+    sibs = ch.siblings(engine, "C1")
+    assert list(sibs["person_id"]) == ["C2"]
+    assert ch.siblings(engine, "C3").empty
+    assert ch.siblings(engine, "NOBODY").empty
+    w = ch.workers(engine, "C1", AS_OF)
+    allocated = w[w["role"].str.lower().str.strip() == "allocated case worker"]
+    assert set(allocated["worker_id"]) == {"W1", "W2"}
+    current = w[w["current"]]
+    assert list(current["worker_id"].unique()) == ["W2"]
+    assert "assessment worker" in set(w["role"])
+
+
+def test_review_pack(engine):
+    pack = ch.review_pack(engine, "C1", AS_OF)
+    kinds = [a["kind"] for a in pack["actions"]]
+    assert "review_overdue" in kinds
+    assert "not_seen" in kinds  # last seen 2 Jun, 20 wd before as-of > 10
+    assert "no_oversight" in kinds  # last oversight 1 May, 40 wd before as-of > 20
+    assert "overdue_assessment" in kinds
+    agency = [a["text"] for a in pack["actions"] if a["kind"] == "agency_request"]
+    assert len(agency) == 1 and "Health" in agency[0] and "6 working days" in agency[0]
+    assert pack["next_review"]["plan_id"] == "P1"
+    assert pack["next_review"]["overdue"] is True
+    reviews = pack["reviews"]
+    assert list(reviews["status"]) == ["held late", "overdue"]
+    # Visits since the latest plan started (31 Mar): V4, V2, V3.
+    visits = pack["visits"]
+    assert [d for d in visits["date"]] == [D(2025, 4, 14), D(2025, 6, 2), D(2025, 6, 16)]
+    assert visits["gap_wd"].iloc[1] == 31 and visits["over_standard"].iloc[1]
+    s = pack["visit_summary"]
+    assert (s["visits"], s["seen"], s["seen_alone"], s["longest_gap_wd"]) == (3, 2, 1, 31)
+    assert s["gaps_over_standard"] == 1
+    plans = pack["plans"].set_index("plan_id")
+    assert plans.loc["P1", "repeat"] and not plans.loc["P0", "repeat"]
+    t = pack["timeliness"].set_index("timescale")
+    assert (t.loc["contact decision", "met"], t.loc["contact decision", "missed"]) == (1, 1)
+    assert t.loc["CP review", "missed"] == 2
+    assert list(pack["siblings"]["person_id"]) == ["C2"]
+
+
+def test_review_pack_html_escapes_every_value(engine):
+    pack = ch.review_pack(engine, "C1", AS_OF)
+    page = ch.review_pack_html(pack)
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<script" not in page.lower()
+    assert "Ann &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Team &#x27;A&#x27;; DROP TABLE" in page
+    # A value injected anywhere in the pack comes out as text.
+    pack["person_id"] = SCRIPT
+    pack["actions"].append({"kind": "x", "text": '"><img src=x onerror=alert(1)>'})
+    page = ch.review_pack_html(pack)
+    assert "<script" not in page.lower() and "<img" not in page
+
+
+def test_md_literal():
+    assert ch.md_literal("[x](javascript:alert(1))") == r"\[x\]\(javascript\:alert\(1\)\)"
+    assert ch.md_literal("P123") == "P123"
