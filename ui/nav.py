@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui.filters import current_params
@@ -37,6 +39,7 @@ MENU: list[tuple[str, list[tuple[str, str]]]] = [
 ]
 
 CHILD_PAGE = "pages/child.py"
+_ROOT = Path(__file__).resolve().parents[1]
 
 
 def sidebar_menu() -> None:
@@ -47,5 +50,7 @@ def sidebar_menu() -> None:
         for group, pages in MENU:
             st.caption(group)
             for path, label in pages:
+                if not (_ROOT / path).exists():
+                    continue  # a page not (yet) in this build: a link to it would fail the run
                 st.page_link(path, label=label, query_params=params)
         st.divider()

@@ -1,0 +1,147 @@
+"""Allocation: working days from referral to an allocated worker (distribution, trend, by
+team) and the open referrals still waiting for a worker, oldest first."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui import charts, drill, tables
+from ui.drill import Tile
+from ui.page import setup
+
+ctx = setup(
+    "Allocation",
+    "Working days from referral to the first allocated worker, for referrals in the period "
+    "that are not NFA. Referrals still unallocated past the target count as late.",
+)
+target = ctx.target("allocation_wd")
+
+if drill.available(ctx, "allocation"):
+    drill.tile_row(
+        ctx,
+        "allocation",
+        [
+            Tile("within_target_pct", "Allocated in timescale", "%", "allocation_wd", True),
+            Tile("median_wd", "Median delay", "working days", "allocation_wd", False),
+            Tile("p25_wd", "Quarter allocated within", "working days"),
+            Tile("p75_wd", "Three quarters allocated within", "working days"),
+            Tile("cohort", "Referrals counted"),
+        ],
+    )
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Delay to allocation")
+        spread = drill.grouped(ctx, "allocation", "status", "days")
+        if spread is not None and not spread.empty:
+            fig = drill.stacked(
+                spread,
+                "days",
+                "cohort",
+                "status",
+                [("allocated", "Allocated"), ("waiting", "Still waiting (age so far)")],
+                "Working days from referral to allocation",
+                "Referrals",
+                target=target,
+            )
+            chosen_days = drill.chart(
+                fig, "alloc_days", frame=spread, name="allocation_delay", selectable=True
+            )
+        else:
+            chosen_days = []
+    with right:
+        st.subheader("Allocated in timescale, by month")
+        drill.trend_chart(ctx, "allocation", "within_target_pct", "% of referrals", "alloc_pct")
+        st.subheader("Median delay, by month")
+        drill.trend_chart(
+            ctx,
+            "allocation",
+            "median_wd",
+            "Working days",
+            "alloc_median",
+            target=target,
+            extra=[("p75_wd", "75th percentile")],
+        )
+    if chosen_days:
+        rows = drill.all_rows(ctx, "allocation")
+        drill.children_of(
+            rows,
+            "days",
+            chosen_days,
+            "alloc_days_children",
+            name="allocation_delay_children",
+            what="delay (working days)",
+        )
+
+    st.subheader("By team")
+    teams = ctx.breakdown("allocation", "team")
+    if teams is not None and not teams.empty:
+        teams = teams.sort_values("within_target_pct", na_position="first")
+        teams["team_name"] = teams["team_name"].fillna("No team recorded")
+        teams["team"] = teams["team"].fillna("")
+        left, right = st.columns(2)
+        with left:
+            fig = charts.bars(
+                teams,
+                "team_name",
+                "within_target_pct",
+                "Team",
+                "% allocated in timescale",
+                ids="team",
+                horizontal=True,
+            )
+            chosen = drill.chart(
+                fig, "alloc_teams", frame=teams, name="allocation_by_team", selectable=True
+            )
+        with right:
+            names = dict(zip(teams["team"], teams["team_name"], strict=True))
+            chosen = drill.choice(
+                chosen,
+                [t for t in teams["team"] if t],
+                "alloc_team_pick",
+                "Or choose a team",
+                format_func=lambda t: names.get(t, t),
+            )
+            if chosen:
+                frames = [drill.rows_for(ctx, "allocation", team=t) for t in chosen]
+                frames = [f for f in frames if f is not None]
+                if frames:
+                    tables.child_table(
+                        pd.concat(frames, ignore_index=True),
+                        "alloc_team_children",
+                        name="allocation_team_children",
+                        caption="Referrals of "
+                        + ", ".join(names.get(t, t) for t in chosen)
+                        + ". Choose a row to open the child.",
+                    )
+            else:
+                st.caption("Select a team's bar or choose a team to list its referrals.")
+
+st.header("Waiting for allocation now")
+if drill.available(ctx, "unallocated"):
+    drill.tile_row(
+        ctx,
+        "unallocated",
+        [
+            Tile("count", "Open referrals unallocated", higher_is_better=False),
+            Tile("past_target", "Past target", target="allocation_wd", higher_is_better=False),
+            Tile("oldest_wd", "Oldest waiting", "working days", higher_is_better=False),
+        ],
+    )
+    rows = ctx.rows("unallocated")
+    if rows is not None:
+        rows = rows.sort_values(["age_wd", "referral_date"], ascending=[False, True])
+        if "past_target" in rows:
+            rows.insert(
+                3,
+                "timescale",
+                drill.flagged(rows, "past_target", "Past target", "Within target so far"),
+            )
+        tables.child_table(
+            rows,
+            "alloc_unallocated",
+            name="unallocated_referrals",
+            caption="Open referrals (not NFA) with no allocated worker, oldest first; age in "
+            "working days at the snapshot date. Choose a row to open the child.",
+        )

@@ -1,0 +1,145 @@
+"""Caseloads, counted by child: per worker, children beside families and sibling groups, per
+FTE, the spread across workers against England's average; choose a worker to see their
+children. The sidebar team filter narrows to one team."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from metrics.benchmarks import england
+from ui import charts, drill, tables
+from ui.drill import Tile
+from ui.page import setup
+
+ctx = setup(
+    "Caseloads",
+    "Open allocations at the snapshot date, counted by child: each sibling counts, so a "
+    "caseload of families shows the work it holds. Use the sidebar team filter for one team.",
+)
+ENGLAND_FTE = england("caseload_workers", "children_per_fte_mean")
+
+if drill.available(ctx, "caseload"):
+    drill.tile_row(
+        ctx,
+        "caseload",
+        [
+            Tile("children", "Children allocated"),
+            Tile("families", "Families"),
+            Tile("sibling_groups", "Sibling groups (2+ children)"),
+            Tile("workers", "Workers holding cases"),
+        ],
+    )
+
+st.header("Per worker")
+if drill.available(ctx, "caseload_workers"):
+    drill.tile_row(
+        ctx,
+        "caseload_workers",
+        [
+            Tile("children_per_fte_mean", "Children per FTE (mean)", higher_is_better=False),
+            Tile("children_per_worker_mean", "Children per worker (mean)"),
+            Tile("children_per_worker_max", "Largest caseload (children)"),
+        ],
+    )
+    workers = drill.all_rows(ctx, "caseload_workers")
+    chosen: list[str] = []
+    if workers is not None and not workers.empty:
+        workers = workers.sort_values(["children", "worker_name"], ascending=[False, True])
+        workers = workers.reset_index(drop=True)
+        label = (
+            workers["worker_name"].fillna(workers["worker_id"])
+            + " ("
+            + workers["worker_id"].astype(str)
+            + ")"
+        )
+        left, right = st.columns([3, 2])
+        with left:
+            st.subheader("Children beside families")
+            fig = go.Figure()
+            for i, (column, name) in enumerate(
+                [
+                    ("children", "Children"),
+                    ("families", "Families"),
+                    ("sibling_groups", "Sibling groups"),
+                ]
+            ):
+                fig.add_bar(
+                    x=label,
+                    y=workers[column],
+                    name=name,
+                    marker_color=charts.PALETTE[i],
+                    customdata=workers[["worker_id"]].astype(str).to_numpy(),
+                )
+            fig.update_layout(barmode="group")
+            fig = drill.layout(fig, "Worker", "Number on caseload")
+            fig.update_xaxes(tickangle=-45)
+            chosen = drill.chart(
+                fig, "case_workers_bars", frame=workers, name="caseload_by_worker", selectable=True
+            )
+        with right:
+            st.subheader("Children per FTE across workers")
+            fte = workers.dropna(subset=["children_per_fte"])
+            fig = go.Figure(
+                go.Box(
+                    x=fte["children_per_fte"],
+                    name="Workers",
+                    boxpoints="all",
+                    jitter=0.5,
+                    pointpos=0,
+                    marker_color=charts.PALETTE[0],
+                    customdata=fte[["worker_id"]].astype(str).to_numpy(),
+                    text=label[fte.index],
+                    hovertemplate="%{text}: %{x:.1f} children per FTE<extra></extra>",
+                )
+            )
+            fig = drill.layout(fig, "Children per FTE", "")
+            if ENGLAND_FTE is not None:
+                fig.add_vline(
+                    x=ENGLAND_FTE,
+                    line=charts.ENGLAND_STYLE,
+                    annotation_text=f"England {ENGLAND_FTE:g}",
+                )
+            chosen = (
+                drill.chart(
+                    fig,
+                    "case_fte_box",
+                    frame=fte[
+                        ["worker_id", "worker_name", "team", "children", "fte", "children_per_fte"]
+                    ],
+                    name="children_per_fte",
+                    selectable=True,
+                )
+                or chosen
+            )
+            blank = len(workers) - len(fte)
+            if blank:
+                st.caption(f"{blank} worker(s) with no FTE recorded are not shown here.")
+
+        st.subheader("Workers")
+        st.caption(
+            "Largest caseloads first. Choose a worker (here or on a chart) to list their children."
+        )
+        picked = drill.picked_row(workers, "case_workers_table", "worker_id", name="caseloads")
+        if not chosen and picked:
+            chosen = [picked]
+        for worker in chosen:
+            mine = drill.rows_for(ctx, "caseload", worker=worker)
+            if mine is not None:
+                name = workers.loc[workers["worker_id"].astype(str) == worker, "worker_name"]
+                st.subheader(f"Children of {name.iloc[0] if len(name) else worker}")
+                tables.child_table(
+                    mine.sort_values(["family_id", "person_id"]),
+                    f"case_children_{worker}",
+                    name=f"caseload_{worker}",
+                    caption="Siblings share a family id; family_children counts the family's "
+                    "children on this caseload. Choose a row to open the child.",
+                )
+
+st.header("By team")
+if drill.available(ctx, "caseload"):
+    teams = ctx.breakdown("caseload", "team")
+    if teams is not None and not teams.empty:
+        teams["team_name"] = teams["team_name"].fillna("No team recorded")
+        tables.table(teams, "case_teams", name="caseload_by_team")
+        st.caption("A team's totals count each child once, however many of its workers hold them.")

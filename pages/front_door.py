@@ -1,0 +1,126 @@
+"""Front door: contacts and where they come from, decisions within a working day, referrals,
+re-referrals and referrals with no further action (against England)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics.benchmarks import england
+from ui import charts, drill, tables
+from ui.drill import Tile
+from ui.page import setup
+
+ctx = setup(
+    "Front door",
+    "Contacts and their sources, how quickly a decision is made, and the referrals that "
+    "follow. The team and worker filters apply to referrals (the first allocated worker's "
+    "team); contacts are counted for the whole authority.",
+)
+decision_target = ctx.target("contact_decision_wd")
+
+st.header("Contacts")
+if drill.available(ctx, "contacts"):
+    drill.tile_row(
+        ctx,
+        "contacts",
+        [
+            Tile("count", "Contacts"),
+            Tile(
+                "decided_within_target_pct",
+                "Decided within timescale",
+                "%",
+                "contact_decision_wd",
+                True,
+            ),
+            Tile("no_decision_recorded", "No decision recorded", higher_is_better=False),
+        ],
+    )
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Contacts by source")
+        by_source = drill.grouped(ctx, "contacts", "source")
+        if by_source is not None and not by_source.empty:
+            by_source = by_source.sort_values("count", ascending=True)
+            fig = charts.bars(
+                by_source, "source", "count", "Source", "Contacts (number)", horizontal=True
+            )
+            fig.update_layout(height=max(340, 28 * len(by_source)))
+            drill.chart(fig, "fd_sources", frame=by_source, name="contacts_by_source")
+            st.caption(
+                "The table below gives each source's share decided within "
+                f"{decision_target} working day(s)."
+            )
+            tables.table(
+                by_source.sort_values("count", ascending=False),
+                "fd_sources_table",
+                name="contacts_by_source_decisions",
+            )
+    with right:
+        st.subheader("Working days to a decision")
+        by_days = drill.grouped(ctx, "contacts", "decision_wd")
+        if by_days is not None and not by_days.empty:
+            decided = by_days.dropna(subset=["decision_wd"])
+            fig = charts.bars(
+                decided, "decision_wd", "count", "Working days from contact to decision", "Contacts"
+            )
+            fig.update_xaxes(type="linear")
+            fig.add_vline(
+                x=decision_target + 0.5,
+                line=charts.TARGET_STYLE,
+                annotation_text=f"Target {decision_target}",
+            )
+            drill.chart(fig, "fd_decision_days", frame=by_days, name="contact_decision_days")
+        st.subheader("Decided within timescale, by month")
+        drill.trend_chart(
+            ctx, "contacts", "decided_within_target_pct", "% of decided contacts", "fd_decided"
+        )
+
+st.header("Referrals")
+if drill.available(ctx, "referrals"):
+    drill.tile_row(
+        ctx,
+        "referrals",
+        [
+            Tile("count", "Referrals"),
+            Tile("rereferral_12m_pct", "Re-referrals within 12 months", "%", None, False),
+            Tile("nfa_pct", "No further action", "%", None, False),
+        ],
+    )
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Referrals by month")
+        drill.trend_chart(ctx, "referrals", "count", "Referrals (number)", "fd_referrals")
+    with right:
+        st.subheader("Re-referrals within 12 months, by month")
+        drill.trend_chart(
+            ctx, "referrals", "rereferral_12m_pct", "% of referrals", "fd_rereferrals"
+        )
+    left, right = st.columns(2)
+    with left:
+        st.subheader("No further action, by month")
+        drill.trend_chart(ctx, "referrals", "nfa_pct", "% of referrals", "fd_nfa")
+    with right:
+        st.subheader("Referrals by source")
+        by_source = drill.grouped(ctx, "referrals", "source_code")
+        if by_source is not None and not by_source.empty:
+            by_source["source_code"] = by_source["source_code"].fillna("Not recorded")
+            table = by_source.sort_values("count", ascending=False)
+            fig = charts.bars(
+                table, "source_code", "count", "Referral source (DfE code)", "Referrals"
+            )
+            drill.chart(fig, "fd_ref_sources", frame=table, name="referrals_by_source")
+    st.caption(
+        f"England: re-referrals {england('referrals', 'rereferral_12m_pct')}%, no further "
+        f"action {england('referrals', 'nfa_pct')}% (DfE children in need statistics, year to "
+        "31 March 2025)."
+    )
+    st.subheader("Re-referrals in the period")
+    rows = ctx.rows("referrals")
+    if rows is not None:
+        tables.child_table(
+            rows[rows["rereferral"].fillna(False).astype(bool)],
+            "fd_rereferral_children",
+            name="rereferrals",
+            caption="Referrals of a child referred in the 12 months before. Choose a row to "
+            "open the child.",
+        )

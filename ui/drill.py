@@ -1,0 +1,298 @@
+"""Drill-down helpers the manager pages share: a measure's availability checked once per
+section, its rows grouped by any column (in SQL), and a chart whose selected bars list the
+children behind them.
+
+Nothing here defines a measure: grouping reads the measure's own rows and aggregates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from metrics import MEASURES, Filters, MeasureUnavailable, get
+from metrics.benchmarks import england
+from ui import charts, data, tables, tiles
+from ui.page import PageContext
+
+_COLUMN = re.compile(r"^[a-z_][a-z0-9_]*$")
+NONE_CHOSEN = "—"
+
+
+def available(ctx: PageContext, key: str) -> bool:
+    """Whether a measure can be shown; if not, say why (once) and let the page carry on."""
+    if key not in MEASURES:
+        st.info(f"Not available in this version: the measure {key!r} is not defined yet.")
+        return False
+    reason = data.unavailable_reason(ctx.source, key)
+    if reason:
+        st.info(f"Not available in this extract: {MEASURES[key].title}: {reason}")
+        return False
+    return True
+
+
+@st.cache_data(ttl=600, max_entries=500, show_spinner=False)
+def _grouped(source: data.Source, key: str, filters: Filters, columns: tuple[str, ...]):
+    engine = data.engine(source)
+    measure = get(key)
+    reason = engine.unavailable_reason(measure)
+    if reason:
+        raise MeasureUnavailable(f"{measure.title}: {reason}")
+    for column in columns:
+        if not _COLUMN.match(column):
+            raise ValueError(f"not a column name: {column!r}")
+    select = ", ".join(f"r.{c} AS {c}" for c in columns)
+    aggregates = ", ".join(f"{expr} AS {name}" for name, expr in measure.aggregates.items())
+    order = ", ".join(str(i + 1) for i in range(len(columns)))
+    sql = (
+        f"SELECT {select}, {aggregates} FROM ({engine._filtered(measure)}) r "
+        f"GROUP BY ALL ORDER BY {order} NULLS LAST"
+    )
+    return engine.query(sql, engine.values(filters))
+
+
+def grouped(ctx: PageContext, key: str, *columns: str) -> pd.DataFrame | None:
+    """The measure's aggregates per value of `columns` of its rows (e.g. per source, agency,
+    band or delay in days), computed in SQL; None (reason shown) when unavailable."""
+    try:
+        return _grouped(ctx.source, key, ctx.filters, tuple(columns))
+    except MeasureUnavailable as exc:
+        st.info(f"Not available in this extract: {exc}")
+        return None
+
+
+def rows_for(ctx: PageContext, key: str, **narrow: str | None) -> pd.DataFrame | None:
+    """The measure's rows with the filters narrowed (e.g. team=..., worker=...), in SQL."""
+    try:
+        return data.rows(ctx.source, key, replace(ctx.filters, **narrow))
+    except MeasureUnavailable as exc:
+        st.info(f"Not available in this extract: {exc}")
+        return None
+
+
+def all_rows(ctx: PageContext, key: str) -> pd.DataFrame | None:
+    """Every row of a measure (no limit), for lists a chart selection narrows."""
+    return ctx.rows(key, limit=None)
+
+
+def chart(
+    fig: go.Figure,
+    key: str,
+    *,
+    frame: pd.DataFrame | None = None,
+    name: str | None = None,
+    selectable: bool = False,
+) -> list[str]:
+    """Draw a figure with the CSV download of the numbers behind it; with `selectable`, return
+    the ids (custom_data) of the selected bars or points."""
+    if selectable:
+        event = st.plotly_chart(
+            fig,
+            key=key,
+            on_select="rerun",
+            selection_mode=("points", "box"),
+            width="stretch",
+        )
+        ids = charts.selected_ids(event)
+    else:
+        st.plotly_chart(fig, key=key, width="stretch")
+        ids = []
+    if frame is not None:
+        tables.download(frame, name or key, key)
+    return ids
+
+
+def choice(
+    ids: list[str],
+    options: Sequence[str],
+    key: str,
+    label: str,
+    *,
+    format_func=str,
+) -> list[str]:
+    """The chart's selection, or (for keyboard users, and when nothing is selected) a choice
+    from a list; the chart wins when both are given."""
+    picked = st.selectbox(
+        label,
+        [NONE_CHOSEN, *options],
+        key=key,
+        format_func=lambda v: v if v == NONE_CHOSEN else format_func(v),
+    )
+    if ids:
+        return ids
+    return [] if picked == NONE_CHOSEN else [str(picked)]
+
+
+def children_of(
+    rows: pd.DataFrame | None,
+    column: str,
+    ids: list[str],
+    key: str,
+    *,
+    name: str,
+    what: str,
+) -> None:
+    """The rows whose `column` is one of the selected ids, as a child table (row → Child page)."""
+    if rows is None:
+        return
+    if not ids:
+        st.caption(f"Select a bar (click it, or drag a box) or choose {what} to list the children.")
+        return
+    subset = rows[rows[column].astype(str).isin(ids)]
+    tables.child_table(
+        subset,
+        key,
+        name=name,
+        caption=f"{len(subset):,} rows for {what} {', '.join(ids)}. Choose a row to open the child.",
+    )
+
+
+def picked_row(frame: pd.DataFrame, key: str, id_column: str, *, name: str) -> str | None:
+    """An aggregate table (e.g. workers) whose selected row's id drives a drill-down on the
+    same page; with its download."""
+    event = st.dataframe(
+        frame,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
+        width="stretch",
+    )
+    tables.download(frame, name, key)
+    rows = event.selection.rows if event and event.selection else []
+    if rows and rows[0] < len(frame):
+        return str(frame.iloc[rows[0]][id_column])
+    return None
+
+
+def flagged(frame: pd.DataFrame, column: str, yes: str, no: str) -> pd.Series:
+    """A boolean column said in words (never colour or a tick alone)."""
+    return frame[column].map(lambda v: yes if pd.notna(v) and bool(v) else no)
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One headline tile of a measure: which aggregate, in what words and unit."""
+
+    aggregate: str
+    label: str
+    unit: str = "count"  # "count", "%", "working days"
+    target: str | None = None  # a settings target key, said as "within N working days"
+    higher_is_better: bool | None = None
+
+
+def tile_row(ctx: PageContext, key: str, specs: Sequence[Tile]) -> dict | None:
+    """A row of tiles for one measure, each against its previous period, target and England.
+    Returns the headline aggregates (None, reason shown, when unavailable)."""
+    now = ctx.headline(key)
+    if now is None:
+        return None
+    try:
+        before = data.headline(ctx.source, key, ctx.filters.previous_period())
+    except MeasureUnavailable:
+        before = {}
+    help_text = MEASURES[key].description or None
+    for column, spec in zip(st.columns(len(specs)), specs, strict=True):
+        with column:
+            target_text = None
+            if spec.target:
+                target_text = f"within {ctx.target(spec.target)} working days"
+            tiles.tile(
+                spec.label,
+                now.get(spec.aggregate),
+                spec.unit,
+                previous=before.get(spec.aggregate),
+                england=england(key, spec.aggregate),
+                target_text=target_text,
+                higher_is_better=spec.higher_is_better,
+                help_text=help_text,
+            )
+    return now
+
+
+def trend_chart(
+    ctx: PageContext,
+    key: str,
+    aggregate: str,
+    y_title: str,
+    chart_key: str,
+    *,
+    target: float | None = None,
+    extra: Sequence[tuple[str, str]] = (),
+) -> pd.DataFrame | None:
+    """The monthly trend of one aggregate (plus `extra` (aggregate, label) lines), with the
+    target and England lines, and its CSV."""
+    frame = ctx.monthly(key)
+    if frame is None:
+        return None
+    if frame.empty or aggregate not in frame:
+        st.caption("No months with data for these filters.")
+        return frame
+    fig = charts.trend(
+        frame,
+        aggregate,
+        y_title,
+        name=y_title,
+        target=target,
+        england=england(key, aggregate),
+    )
+    for i, (column, label) in enumerate(extra):
+        if column in frame:
+            fig.add_scatter(
+                x=frame["month"],
+                y=frame[column],
+                mode="lines+markers",
+                name=label,
+                line={"color": charts.PALETTE[(i + 1) % len(charts.PALETTE)], "dash": "dash"},
+            )
+    chart(fig, chart_key, frame=frame, name=f"{key}_{aggregate}_monthly")
+    return frame
+
+
+def stacked(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    group: str,
+    groups: Sequence[tuple[str, str]],
+    x_title: str,
+    y_title: str,
+    *,
+    target: float | None = None,
+) -> go.Figure:
+    """Bars stacked by `group` (value, label in words) over a numeric x such as working days;
+    each bar carries its x value in custom_data; the target as a vertical line."""
+    fig = go.Figure()
+    for i, (value, label) in enumerate(groups):
+        part = frame[frame[group] == value]
+        if part.empty:
+            continue
+        fig.add_bar(
+            x=part[x],
+            y=part[y],
+            name=label,
+            marker_color=charts.PALETTE[i % len(charts.PALETTE)],
+            customdata=part[[x]].astype(str).to_numpy(),
+        )
+    fig.update_layout(barmode="stack")
+    fig = charts._layout(fig, x_title, y_title)
+    if target is not None:
+        fig.add_vline(
+            x=target + 0.5, line=charts.TARGET_STYLE, annotation_text=f"Target {target:g}"
+        )
+    return fig
+
+
+def days_text(value: float | None) -> str:
+    """A number of working days as a tile shows it ("–" when there is none)."""
+    return tiles.fmt(value, "working days")
+
+
+def layout(fig: go.Figure, x_title: str, y_title: str) -> go.Figure:
+    """The shared chart layout (palette, margins, axis titles with units, box selection)."""
+    return charts._layout(fig, x_title, y_title)
