@@ -329,3 +329,14 @@ def test_end_to_end_annex_a(tmp_path):
     meta = dict(con.execute("SELECT key, value FROM load_meta").fetchall())
     assert "annex_a" in meta["source_kinds"]
     assert "allocation" in meta["unavailable"]
+
+
+def test_an_empty_list_sheet_is_read_as_absent(tmp_path):
+    path = _workbook(
+        tmp_path / "la.xlsx",
+        {"List 1": [], "List 3": [["Child Unique ID", "Date of Referral"], ["X", "05/01/2024"]]},
+    )
+    st = read_annex_a(path)
+    assert [(p.severity, p.file) for p in st.problems] == [(WARNING, f"{path}:List 1")]
+    assert "ssd_contacts" not in st.frames and "contacts" in st.unavailable
+    assert list(st.frames["ssd_cin_episodes"]["cine_referral_id"]) == ["X/2024-01-05"]

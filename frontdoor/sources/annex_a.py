@@ -554,12 +554,14 @@ class _Reader:
         value_rows = ws.iter_rows(values_only=True)
         formula_rows = wf.iter_rows(values_only=True)
         line = 0
+        anything = False
         for vals, forms in zip(value_rows, formula_rows, strict=False):
             line += 1
             vals = vals or ()
             if header_line is None:
                 if line > 30:
                     break
+                anything = anything or any(v not in (None, "") for v in vals)
                 mapping = self._match_headers(vals, spec)
                 if "child_id" in mapping or len(mapping) >= 3:
                     header_line = line
@@ -568,6 +570,16 @@ class _Reader:
             record = self._record(sheet, spec, line, vals, forms or ())
             if record is not None:
                 sheet.rows.append((line, record))
+        if header_line is None and not anything:
+            self.problem(
+                WARNING,
+                f"the sheet of list {sheet.number} ({LIST_TITLES[sheet.number]}) is empty; "
+                "read as if the list were absent",
+                file=sheet.file,
+                table=LIST_TABLE.get(sheet.number),
+            )
+            sheet.columns = {}
+            return
         if header_line is None:
             self.problem(
                 WARNING if sheet.number not in CORE_LISTS else STOP,
