@@ -56,7 +56,7 @@ FD, TEAM_A, TEAM_B, TEAM_C, CIN, CP = range(6)
 SHORT_TEAM = TEAM_C
 # Children per case-holding worker the workforce is sized for (Team C is short of staff).
 CASELOAD_TARGET = {TEAM_A: 16.0, TEAM_B: 16.0, TEAM_C: 28.0, CIN: 17.0, CP: 14.0}
-UNQUALIFIED_SHARE = {FD: 0.1, TEAM_A: 0.1, TEAM_B: 0.1, TEAM_C: 0.25, CIN: 0.2, CP: 0.0}
+UNQUALIFIED_SHARE = {FD: 0.1, TEAM_A: 0.06, TEAM_B: 0.06, TEAM_C: 0.2, CIN: 0.2, CP: 0.0}
 AGENCY_SHARE = {FD: 0.1, TEAM_A: 0.12, TEAM_B: 0.12, TEAM_C: 0.35, CIN: 0.1, CP: 0.12}
 
 # CIN census referral sources, England proportions (police ~28%, schools ~21%, health ~14%).
@@ -145,7 +145,7 @@ FIRST_SEEN_DAYS = [(0, 0), (0.3, 1), (0.6, 3), (0.85, 5.99), (0.95, 10), (1, 19)
 RECORDING_LAG = [(0, 0), (0.45, 0.99), (0.65, 1.99), (0.9, 5.99), (0.97, 10), (1, 25)]
 CONTACT_DECISION = [(0, 0), (0.55, 0.99), (0.85, 1.99), (0.93, 3), (0.97, 6), (1, 15)]
 # CP plan length bands in days (DfE D7: <3m, 3-6m, 6-12m, 1-2y, 2y+), weighted for truncation.
-PLAN_BANDS = ([20, 92, 183, 366, 731], [91, 182, 365, 730, 1100], [0.17, 0.20, 0.36, 0.21, 0.06])
+PLAN_BANDS = ([20, 92, 183, 366, 731], [91, 182, 365, 730, 1100], [0.16, 0.19, 0.35, 0.21, 0.09])
 
 # Shares of the model.
 P_REFERRED_FAMILY = 0.55
@@ -156,7 +156,7 @@ P_CP_OUTCOME = 0.85
 P_TRANSFER_IN = 0.015
 P_STEP_DOWN = 0.4
 P_CIN_PLAN = 0.45
-P_RE_REFER = 0.45
+P_RE_REFER = 0.55
 P_ALL_SIBLINGS = 0.75
 
 
@@ -297,7 +297,7 @@ class _Extract:
         self.n_fam = nf
 
     # ---- one round of referrals: the whole timeline of each episode ---------------------------
-    def timeline(self, r: np.ndarray) -> dict[str, np.ndarray]:
+    def timeline(self, r: np.ndarray, prior_cp: np.ndarray) -> dict[str, np.ndarray]:
         rng, cal = self.rng, self.cal
         n = r.size
         e: dict[str, np.ndarray] = {"r": r}
@@ -311,9 +311,10 @@ class _Extract:
         dur = np.where(short, _q(rng, n, ASSESS_DAYS_SHORT), _q(rng, n, ASSESS_DAYS))
         auth = cal.add(a_start, dur)
 
-        s47 = ~nfa & (rng.random(n) < P_S47)
+        # A child back after a CP plan is more likely to need another enquiry and plan.
+        s47 = ~nfa & (rng.random(n) < np.where(prior_cp, 0.6, P_S47))
         s47_start = cal.add(a_start, rng.integers(0, 6, n))
-        icpc_flag = s47 & (rng.random(n) < P_ICPC)
+        icpc_flag = s47 & (rng.random(n) < np.where(prior_cp, 0.6, P_ICPC))
         icpc = cal.add(s47_start, _q(rng, n, ICPC_DAYS))
         transfer = ~nfa & ~s47 & (rng.random(n) < P_TRANSFER_IN)
         icpc = np.where(transfer, cal.add(alloc, rng.integers(3, 11, n)), icpc)
@@ -374,11 +375,12 @@ class _Extract:
         fam = referred
         who = self._members(fam)
         r = cal.day(rng.integers(self.k_start, self.k_end + 1, fam.size))
+        prior_cp = np.zeros(fam.size, dtype=bool)
         rounds = []
         for _ in range(8):
             if fam.size == 0:
                 break
-            e = self.timeline(r)
+            e = self.timeline(r, prior_cp)
             e["fam"], e["who"] = fam, who
             rounds.append(e)
             again = (
@@ -387,13 +389,14 @@ class _Extract:
                 & np.isin(e["reason"], [6, 7])
             )
             gap = np.where(
-                rng.random(fam.size) < 0.7,
-                rng.integers(14, 300, fam.size),
+                rng.random(fam.size) < 0.8,
+                rng.integers(14, 280, fam.size),
                 rng.integers(300, 1000, fam.size),
             )
             nr = cal.roll(e["close"] + gap)
             keep = again & (nr <= self.end)
             fam, who, r = fam[keep], who[keep], nr[keep]
+            prior_cp = (prior_cp | e["cp"])[keep]
         ev = {k: np.concatenate([d[k] for d in rounds]) for k in rounds[0]}
         order = np.lexsort((ev["fam"], ev["r"]))
         self.ev = {k: v[order] for k, v in ev.items()}
@@ -622,8 +625,11 @@ class _Extract:
         # Contacts that did not become referrals, by family.
         referred = np.zeros(self.n_fam, dtype=bool)
         referred[ev["fam"]] = True
+        years = (self.end - self.start) / 365.25
         n_events = np.where(
-            referred, rng.poisson(1.25, self.n_fam), 1 + rng.poisson(0.45, self.n_fam)
+            referred,
+            rng.poisson(0.42 * years, self.n_fam),
+            1 + rng.poisson(0.15 * years, self.n_fam),
         )
         fam = np.repeat(np.arange(self.n_fam), n_events)
         first = np.r_[True, fam[1:] != fam[:-1]]
@@ -668,7 +674,7 @@ class _Extract:
         dob = anchor - (age_years * 365.25 + rng.random(n) * 365).astype(np.int64)
         # Still a child (under 18) at the last contact.
         dob = np.maximum(dob, self.child_last - int(17.9 * 365.25))
-        unborn = (rng.random(n) < 0.02) & (anchor + 160 < self.end)
+        unborn = (rng.random(n) < 0.02) & (anchor + 180 < self.end)
         dob = np.where(unborn, anchor + rng.integers(10, 150, n), dob)
         expected = dob + rng.integers(-14, 15, n)
         self.dob = dob
@@ -1006,7 +1012,7 @@ class _Extract:
         rec = cal.add(cal.roll(n_day), lag)
         keep = (rec <= end) & (n_day <= end)
         n_ce, n_day, n_type, n_worker, rec = (a[keep] for a in (n_ce, n_day, n_type, n_worker, rec))
-        order = np.lexsort((n_type, n_ce, n_day))
+        order = np.argsort((n_day << 24 | n_ce) << 3 | n_type, kind="stable")
         n_ce, n_day, n_type, n_worker, rec = (
             a[order] for a in (n_ce, n_day, n_type, n_worker, rec)
         )
