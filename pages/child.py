@@ -1,0 +1,213 @@
+"""Child: one child's record in date order (timeline and table), their workers and siblings.
+
+Not in the menu: reached by choosing a row in any table of children, or by a link such as
+`/child?person=ID` (the filters in the URL are kept). Every value is shown as plain text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from metrics import MeasureUnavailable, NotPermitted
+from metrics import child as ch
+from ui import auth, charts, data, tables
+from ui.filters import current_params
+from ui.nav import CHILD_PAGE
+from ui.page import setup
+
+MET_STYLE = {
+    # value: (legend label, colour, symbol) - said in words and by shape, never colour alone.
+    True: ("Within timescale", "#009E73", "circle"),
+    False: ("Missed timescale", "#D55E00", "x"),
+    None: ("No timescale, or not yet due", "#56B4E9", "diamond-open"),
+}
+
+
+@st.cache_data(ttl=600, max_entries=200, show_spinner=False)
+def _profile(source: data.Source, person_id: str, as_of: dt.date) -> dict | None:
+    return ch.profile(data.engine(source), person_id, as_of)
+
+
+@st.cache_data(ttl=600, max_entries=200, show_spinner=False)
+def _chronology(source: data.Source, person_id: str, as_of: dt.date) -> pd.DataFrame:
+    return ch.chronology(data.engine(source), person_id, as_of)
+
+
+@st.cache_data(ttl=600, max_entries=200, show_spinner=False)
+def _workers(source: data.Source, person_id: str, as_of: dt.date) -> pd.DataFrame:
+    return ch.workers(data.engine(source), person_id, as_of)
+
+
+@st.cache_data(ttl=600, max_entries=200, show_spinner=False)
+def _siblings(source: data.Source, person_id: str) -> pd.DataFrame:
+    return ch.siblings(data.engine(source), person_id)
+
+
+def met_words(value: object) -> str:
+    if value is True:
+        return "met"
+    if value is False:
+        return "missed"
+    return ""
+
+
+def timeline(chron: pd.DataFrame) -> go.Figure:
+    """Events by date (x) and kind (y); met / missed / no timescale by colour and symbol.
+    Hover text is escaped: Plotly reads it as a small subset of HTML."""
+    kinds = [k for k in ch.KINDS if k in set(chron["kind"])]
+    fig = go.Figure()
+    for value, (label, colour, symbol) in MET_STYLE.items():
+        part = chron[chron["met"].map(lambda m, v=value: m is v)]
+        if part.empty:
+            continue
+        hover = [
+            "<br>".join(
+                html.escape(str(x))
+                for x in (
+                    f"{r.date:%d %b %Y}: {r.kind}",
+                    r.detail,
+                    f"Worker: {r.worker}" if pd.notna(r.worker) and r.worker else "",
+                    f"Team: {r.team}" if pd.notna(r.team) and r.team else "",
+                    f"Timescale: {r.target} ({met_words(r.met) or 'not judged'})"
+                    if pd.notna(r.target) and r.target
+                    else "",
+                )
+                if x
+            )
+            for r in part.itertuples(index=False)
+        ]
+        fig.add_scatter(
+            x=part["date"],
+            y=part["kind"],
+            mode="markers",
+            name=label,
+            marker={"color": colour, "symbol": symbol, "size": 11, "line": {"width": 2}},
+            hovertext=hover,
+            hoverinfo="text",
+            customdata=part[["record_id"]].astype(str).to_numpy(),
+        )
+    fig = charts._layout(fig, "Date", "")
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(kinds)))
+    fig.update_layout(height=max(260, 28 * len(kinds) + 120), dragmode="zoom")
+    return fig
+
+
+ctx = setup(
+    "Child",
+    "The child's record in date order up to the snapshot date, each timescale marked met or "
+    "missed. Choose a sibling to open their record.",
+)
+as_of = ctx.filters.effective_as_of
+person = (st.query_params.get("person") or "").strip()
+
+if not person:
+    st.subheader("Open a child's record")
+    with st.form("child_pick"):
+        typed = st.text_input("Child id (person id in the extract)", key="child_pick_id")
+        if st.form_submit_button("Open"):
+            if typed.strip():
+                st.query_params["person"] = typed.strip()
+                st.rerun()
+    st.caption("Or choose a recently referred child:")
+    try:
+        recent = data.rows(ctx.source, "referrals", ctx.filters, 5000)
+    except (MeasureUnavailable, NotPermitted) as exc:
+        st.info(f"No list to choose from: {exc}")
+    else:
+        recent = recent.sort_values("referral_date", ascending=False).head(200)
+        cols = [c for c in ("person_id", "referral_date", "referral_id", "team") if c in recent]
+        tables.child_table(recent[cols].reset_index(drop=True), "child_recent", name="recent")
+    st.stop()
+
+if not ctx.engine.permits(person, ctx.filters):
+    auth.record("child_view", person_ids=[person], outcome="refused", once=True)
+    st.error("Not permitted: your role does not allow you to see this child's record.")
+    st.stop()
+
+prof = _profile(ctx.source, person, as_of)
+if prof is None:
+    st.error(f"No child with id {ch.md_literal(person)} in this extract.")
+    st.caption("Check the id, or open a child from one of the tables on the other pages.")
+    st.stop()
+
+auth.record("child_view", person_ids=[person], filters=current_params(), once=True)
+st.subheader(f"Child {ch.md_literal(person)}")
+if not prof["in_person_table"]:
+    st.warning("This id is not in ssd_person: it appears only in other tables (a data issue).")
+facts = {
+    "person id": prof["person_id"],
+    "sex": prof["sex"],
+    "date of birth": prof["dob"],
+    "age": prof["age"],
+    "family": prof["family_id"],
+    "allocated worker": prof["allocated_worker"],
+    "team": prof["allocated_team"],
+    "open CP plan": prof["open_cp_plan_id"],
+    "plan category": prof["open_cp_plan_category"],
+    "referrals": prof["referrals"],
+}
+st.dataframe(pd.DataFrame([facts]), hide_index=True, width="stretch", key="child_facts")
+st.page_link(
+    "pages/conference.py",
+    label="Review pack for this child (Conference preparation)",
+    query_params={**current_params(), "person": person},
+)
+
+st.header("Chronology")
+chron = _chronology(ctx.source, person, as_of)
+if chron.empty:
+    st.info("No events recorded for this child up to the snapshot date.")
+else:
+    present = [k for k in ch.KINDS if k in set(chron["kind"])]
+    shown_kinds = st.multiselect("Kinds of event", present, default=present, key="child_kinds")
+    shown = chron[chron["kind"].isin(shown_kinds)]
+    judged = shown[shown["met"].map(lambda m: m is not None)]
+    missed = int(shown["met"].map(lambda m: m is False).sum())
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Events", len(shown))
+    c2.metric("Timescales judged", len(judged))
+    c3.metric("Timescales missed", missed)
+    if not shown.empty:
+        st.plotly_chart(timeline(shown), key="child_timeline", width="stretch")
+    table = shown.assign(met=shown["met"].map(met_words))
+    st.dataframe(
+        table,
+        key="child_chronology",
+        hide_index=True,
+        width="stretch",
+        column_config={"date": st.column_config.DateColumn("date", format="DD/MM/YYYY")},
+    )
+    tables.download(
+        table.assign(person_id=person)[["person_id", *table.columns]],
+        f"chronology_{''.join(c for c in person if c.isalnum())}",
+        "child_chronology",
+        id_column="person_id",
+    )
+
+left, right = st.columns(2)
+with left:
+    st.header("Workers")
+    found = _workers(ctx.source, person, as_of)
+    if found.empty:
+        st.info("No workers recorded for this child.")
+    else:
+        tables.table(found, "child_workers", name="workers")
+with right:
+    st.header("Siblings")
+    sibs = _siblings(ctx.source, person)
+    if sibs.empty:
+        st.info("No siblings recorded (same family id) in this extract.")
+    else:
+        st.dataframe(sibs, hide_index=True, width="stretch", key="child_siblings")
+        params = current_params()
+        for sib in sibs["person_id"]:
+            st.page_link(
+                CHILD_PAGE,
+                label=f"Open sibling {ch.md_literal(sib)}",
+                query_params={**params, "person": str(sib)},
+            )

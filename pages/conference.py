@@ -1,0 +1,243 @@
+"""Conference preparation (chairs): the children whose CP review conference is due in the coming
+weeks; choose one to read their review pack and download it as a printable HTML file.
+
+The number of weeks and the chosen child are in the URL (`?weeks=8&person=ID`), so a view can be
+bookmarked or sent. The downloaded pack is plain HTML with every value escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from metrics import Filters, MeasureUnavailable, NotPermitted
+from metrics import child as ch
+from ui import auth, data, tables
+from ui.filters import current_params
+from ui.page import setup
+
+DEFAULT_WEEKS = 8
+MAX_WEEKS = 26
+NONE_CHOSEN = "—"
+
+
+@st.cache_data(ttl=600, max_entries=100, show_spinner=False)
+def _pack(source: data.Source, person_id: str, as_of: dt.date) -> dict:
+    return ch.review_pack(data.engine(source), person_id, as_of)
+
+
+@st.cache_data(ttl=600, max_entries=100, show_spinner=False)
+def _names(source: data.Source) -> tuple[dict, dict]:
+    from metrics import lookups
+
+    engine = data.engine(source)
+    return dict(lookups.teams(engine)), dict(lookups.workers(engine, None))
+
+
+def weeks_from_url() -> int:
+    try:
+        weeks = int(st.query_params.get("weeks", DEFAULT_WEEKS))
+    except ValueError:
+        weeks = DEFAULT_WEEKS
+    return min(max(weeks, 1), MAX_WEEKS)
+
+
+def due_rows(ctx, weeks: int) -> pd.DataFrame | None:
+    filters: Filters = replace(ctx.filters, horizon_weeks=weeks)
+    try:
+        return data.rows(ctx.source, "cp_reviews_due", filters, None)
+    except (MeasureUnavailable, NotPermitted, KeyError) as exc:
+        st.info(f"Not available: {exc}")
+        return None
+
+
+ctx = setup(
+    "Conference preparation",
+    "Children whose next child protection review conference is due in the coming weeks, from "
+    "the snapshot date. Choose a child to read their review pack, then download it to print.",
+)
+as_of = ctx.filters.effective_as_of
+
+state = st.session_state
+url_weeks = weeks_from_url()
+if state.get("_conf_weeks_synced") != url_weeks:
+    state["conf_weeks"] = url_weeks
+weeks = st.slider("Weeks ahead", 1, MAX_WEEKS, key="conf_weeks")
+state["_conf_weeks_synced"] = weeks
+if weeks != DEFAULT_WEEKS:
+    if st.query_params.get("weeks") != str(weeks):
+        st.query_params["weeks"] = str(weeks)
+elif "weeks" in st.query_params:
+    del st.query_params["weeks"]
+
+due = due_rows(ctx, weeks)
+person = (st.query_params.get("person") or "").strip() or None
+if due is not None:
+    teams, workers = _names(ctx.source)
+    due = due.sort_values(["next_due", "cp_plan_id"]).reset_index(drop=True)
+    listing = pd.DataFrame(
+        {
+            "person_id": due["person_id"].astype(str),
+            "cp_plan_id": due["cp_plan_id"],
+            "review due": due["next_due"],
+            "days until due": due["days_until_due"],
+            "reviews held": due["reviews_held"],
+            "last review": due["last_review_date"],
+            "plan started": due["start_date"],
+            "team": [teams.get(t, t) if pd.notna(t) else None for t in due["team"]],
+            "worker": [workers.get(w, w) if pd.notna(w) else None for w in due["worker_id"]],
+        }
+    )
+    end = as_of + dt.timedelta(weeks=weeks)
+    st.subheader(f"Reviews due {as_of:%d %b %Y} to {end:%d %b %Y}: {len(listing)}")
+    if listing.empty:
+        st.info("No CP review is due in these weeks.")
+    else:
+        auth.record(
+            "rows_shown",
+            person_ids=list(listing["person_id"]),
+            filters=current_params(),
+            detail="conference_due",
+            once=True,
+        )
+        event = st.dataframe(
+            listing,
+            key="conf_due",
+            on_select="rerun",
+            selection_mode="single-row",
+            hide_index=True,
+            width="stretch",
+        )
+        tables.download(listing, "reviews_due", "conf_due", id_column="person_id")
+        rows = event.selection.rows if event and event.selection else []
+        options = list(dict.fromkeys(listing["person_id"]))
+        if rows and rows[0] < len(listing):
+            picked = listing.iloc[rows[0]]["person_id"]
+            if picked != person:
+                st.query_params["person"] = picked
+                person = picked
+        if person not in options and person is not None:
+            options.append(person)
+        if state.get("conf_person") != (person or NONE_CHOSEN):
+            state["conf_person"] = person or NONE_CHOSEN
+        chosen = st.selectbox("Or choose a child", [NONE_CHOSEN, *options], key="conf_person")
+        if chosen != NONE_CHOSEN and chosen != person:
+            st.query_params["person"] = chosen
+            person = chosen
+
+if not person:
+    st.caption("Choose a row (or a child in the list) to see their review pack.")
+    st.stop()
+
+if not ctx.engine.permits(person, ctx.filters):
+    auth.record("review_pack", person_ids=[person], outcome="refused", once=True)
+    st.error("Not permitted: your role does not allow you to see this child's record.")
+    st.stop()
+
+pack = _pack(ctx.source, person, as_of)
+if pack["profile"] is None:
+    st.error(f"No child with id {ch.md_literal(person)} in this extract.")
+    st.stop()
+auth.record("review_pack", person_ids=[person], filters=current_params(), once=True)
+
+st.header(f"Review pack: child {ch.md_literal(person)}")
+st.caption(f"As at {as_of:%d %b %Y}. Every figure comes from the case extract.")
+st.download_button(
+    "Download the review pack (HTML, printable)",
+    ch.review_pack_html(pack).encode("utf-8"),
+    file_name=f"review_pack_{''.join(c for c in person if c.isalnum())}_{as_of:%Y%m%d}.html",
+    mime="text/html",
+    key="conf_pack_download",
+    on_click=lambda: auth.record(
+        "download", person_ids=[person], filters=current_params(), detail="review_pack"
+    ),
+)
+st.page_link(
+    "pages/child.py",
+    label="Open the full chronology",
+    query_params={**current_params(), "person": person},
+)
+
+prof = pack["profile"]
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "person id": prof["person_id"],
+                "sex": prof["sex"],
+                "date of birth": prof["dob"],
+                "age": prof["age"],
+                "allocated worker": prof["allocated_worker"],
+                "team": prof["allocated_team"],
+                "open CP plan": prof["open_cp_plan_id"],
+                "category": prof["open_cp_plan_category"],
+            }
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+    key="conf_profile",
+)
+
+st.subheader("Open actions")
+if pack["actions"]:
+    for action in pack["actions"]:
+        st.warning(ch.md_literal(action["text"]))
+else:
+    st.success("No open actions found in this extract.")
+
+nxt = pack["next_review"]
+if nxt:
+    state_text = "overdue" if nxt["overdue"] else f"in {nxt['days_until_due']} days"
+    st.metric(
+        f"Next review (number {nxt['review']})",
+        f"{nxt['due_date']:%d/%m/%Y}",
+        help=f"Due {state_text}.",
+    )
+    st.text(f"Plan {nxt['plan_id']}: review {nxt['review']} due {state_text}.")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Child protection plans")
+    tables.table(pack["plans"], "conf_plans", name="cp_plans")
+with right:
+    st.subheader("Review history")
+    tables.table(pack["reviews"], "conf_reviews", name="cp_reviews")
+
+st.subheader("Visits")
+summary = pack["visit_summary"]
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Visits", summary["visits"])
+c2.metric("Child seen", summary["seen"])
+c3.metric("Seen alone", summary["seen_alone"])
+c4.metric(
+    "Gaps over the local standard",
+    summary["gaps_over_standard"],
+    help=f"Working days between visits where the child was seen, over {summary['standard_wd']}.",
+)
+since = summary["from"]
+st.caption(
+    f"Visits since {since:%d %b %Y} (the start of the latest plan or referral); local standard: "
+    f"the child seen at least every {summary['standard_wd']} working days."
+    if since
+    else "All visits recorded."
+)
+visits = pack["visits"].assign(
+    seen=pack["visits"]["seen"].map({True: "seen", False: "not seen"}),
+    seen_alone=pack["visits"]["seen_alone"].map({True: "alone", False: "not alone"}),
+    over_standard=pack["visits"]["over_standard"].map({True: "over standard", False: ""}),
+)
+tables.table(visits, "conf_visits", name="visits")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Timeliness")
+    tables.table(pack["timeliness"], "conf_timeliness", name="timeliness")
+with right:
+    st.subheader("Siblings")
+    tables.table(pack["siblings"], "conf_siblings", name="siblings")
+st.subheader("Workers")
+tables.table(pack["workers"], "conf_workers", name="workers")
