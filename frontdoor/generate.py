@@ -377,8 +377,8 @@ class _Extract:
         r = cal.day(rng.integers(self.k_start, self.k_end + 1, fam.size))
         prior_cp = np.zeros(fam.size, dtype=bool)
         rounds = []
-        for _ in range(8):
-            if fam.size == 0:
+        for i in range(8):
+            if i and fam.size == 0:
                 break
             e = self.timeline(r, prior_cp)
             e["fam"], e["who"] = fam, who
@@ -807,7 +807,7 @@ class _Extract:
         prev = ev["icpc"][cp_ev]
         plan_end = ev["cp_end"][cp_ev]
         alive = np.ones(cp_ev.size, dtype=bool)
-        rv_ev, rv_due, rv_date = [], [], []
+        rv_ev, rv_due, rv_date = [cp_ev[:0]], [prev[:0]], [prev[:0]]
         for i in range(40):
             due = _add_months(prev, 3 if i == 0 else 6)
             late = rng.random(cp_ev.size) < 0.08
