@@ -235,6 +235,22 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _warn_unknown_team(con: duckdb.DuckDBPyConnection, team: str | None) -> None:
+    """A team the extract does not name gives empty figures: say so (on stderr)."""
+    if team is None:
+        return
+    try:
+        known = [r[0] for r in con.execute("SELECT dept_team_id FROM ssd_department").fetchall()]
+    except duckdb.Error:
+        return
+    if known and team not in known:
+        print(
+            f"frontdoor summary: warning: team {team!r} is not in ssd_department "
+            f"(known: {', '.join(sorted(k for k in known if k))})",
+            file=sys.stderr,
+        )
+
+
 def run_summary_command(args: argparse.Namespace) -> int:
     """`frontdoor summary`: print the summary as JSON (--json) or as a table. 2 on bad input."""
     db = Path(args.db)
@@ -259,6 +275,7 @@ def run_summary_command(args: argparse.Namespace) -> int:
     except duckdb.Error as exc:
         return _fail(f"cannot open {db} as a DuckDB database: {exc}")
     try:
+        _warn_unknown_team(con, filters.team)
         summary = summarise(Engine(con, settings), filters)
     except duckdb.CatalogException as exc:
         return _fail(f"{db} is not a loaded extract (load it with frontdoor load): {exc}")

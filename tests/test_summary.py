@@ -321,3 +321,14 @@ def test_the_installed_command(full_db):
     summary = json.loads(result.stdout)
     _assert_shape(summary)
     assert summary["referrals"] == {"count": 6, "rereferral_12m_pct": 16.7, "nfa_pct": 16.7}
+
+
+def test_a_team_not_in_the_extract_is_warned_about(capsys, full_db):
+    code = main(
+        ["summary", "--db", full_db, "--from", "2025-04-01", "--to", "2025-06-30"]
+        + ["--team", "TZ", "--json"]
+    )
+    captured = capsys.readouterr()
+    assert code == 0
+    assert json.loads(captured.out)["referrals"]["count"] == 0
+    assert "team 'TZ' is not in ssd_department (known: TA, TB)" in captured.err
