@@ -156,7 +156,7 @@ P_CP_OUTCOME = 0.85
 P_TRANSFER_IN = 0.015
 P_STEP_DOWN = 0.4
 P_CIN_PLAN = 0.45
-P_RE_REFER = 0.55
+P_RE_REFER = 0.45
 P_ALL_SIBLINGS = 0.75
 
 
@@ -351,6 +351,8 @@ class _Extract:
         never_seen = ~nfa & ~s47 & ~transfer & (rng.random(n) < np.where(short, 0.06, 0.02))
         first_seen = np.where(late_seen, rng.integers(20, 46, n), _q(rng, n, FIRST_SEEN_DAYS))
         no_mo = ~nfa & (rng.random(n) < np.where(short, 0.35, 0.10))
+        # Some of those drift: after the first visit nothing happens on the case.
+        drift = no_mo & ~cp & (rng.random(n) < 0.4)
         sib_one_assessment = rng.random(n) < 0.25
         child_seen = rng.random(n) < 0.9
         blank_type = rng.random(n) < 0.05
@@ -363,7 +365,7 @@ class _Extract:
             icpc=icpc, transfer=transfer, cp=cp, cp_end=cp_end, cat0=cat0, cat1=cat1,
             step_down=step_down, cin=cin, cin_start=cin_start, cin_end=cin_end, sd_end=sd_end,
             close=close, reason=reason, late_seen=late_seen, never_seen=never_seen,
-            first_seen=first_seen, no_mo=no_mo, sib_one_assessment=sib_one_assessment,
+            first_seen=first_seen, no_mo=no_mo, drift=drift, sib_one_assessment=sib_one_assessment,
             child_seen=child_seen, blank_type=blank_type, source=source, need=need,
             fd_worker=fd_worker,
         )  # fmt: skip
@@ -507,9 +509,11 @@ class _Extract:
             title.append("Team Manager")
             fte.append(1.0)
             agency.append(False)
-            unq = rng.random(n) < UNQUALIFIED_SHARE[t]
-            if t == SHORT_TEAM and not unq.any():
-                unq[-1] = True
+            n_unq = int(round(UNQUALIFIED_SHARE[t] * n))
+            if t == SHORT_TEAM:
+                n_unq = max(n_unq, 1)
+            unq = np.zeros(n, dtype=bool)
+            unq[rng.choice(n, min(n_unq, n - 1), replace=False)] = True
             pt = rng.random(n) < 0.15
             ftes = np.where(pt, rng.choice([0.5, 0.6, 0.7, 0.8], n), 1.0)
             ag = rng.random(n) < AGENCY_SHARE[t]
@@ -576,7 +580,9 @@ class _Extract:
                 continue
             mine = np.flatnonzero(seg["team"] == t)
             order = mine[np.lexsort((mine, seg["start"][mine]))]
-            worker[order] = pool[np.arange(order.size) % pool.size]
+            # Unqualified workers carry half a qualified worker's share of the cases.
+            rotation = np.concatenate([pool, pool[self.w_qualified[pool]]])
+            worker[order] = rotation[np.arange(order.size) % rotation.size]
         # A change of worker is a different worker.
         prev = seg["prev"]
         ch = np.flatnonzero(prev >= 0)
@@ -889,6 +895,8 @@ class _Extract:
         k0 = cal.index(ev["r"][ee]) + ev["first_seen"][ee]
         pre_stop = np.where(ev["cp"][ee], cal.index(ev["icpc"][ee]) - 1, cal.index(ev["close"][ee]))
         i1, k1, j1 = _periodic(rng, k0, np.minimum(pre_stop, k_end), 15, 4)
+        keep = (j1 == 0) | ~ev["drift"][ee][i1]
+        i1, k1, j1 = i1[keep], k1[keep], j1[keep]
         v_ce = [ce[i1]]
         v_k = [k1]
         v_seen = [(j1 == 0) | (rng.random(i1.size) < 0.92)]
