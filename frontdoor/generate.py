@@ -884,7 +884,7 @@ class _Extract:
         self.cs = dict(ce=ce, row=row, start=start, stop=stop, worker=worker)
 
     def visits(self) -> None:
-        rng, cal, ev, end = self.rng, self.cal, self.ev, self.end
+        rng, cal, ev = self.rng, self.cal, self.ev
         e = self.ce_ev
         k_end = self.k_end
         idx_all = np.arange(self.n_ce)
@@ -957,7 +957,6 @@ class _Extract:
             "cppv_cp_visit_seen": _flag(p_seen),
             "cppv_cp_visit_seen_alone": _flag(p_alone),
         }
-        assert (v_day <= end).all() and (p_day <= end).all()
         self.visit_ce = np.concatenate([v_ce, p_ce])
         self.visit_day = np.concatenate([v_day, p_day])
 
