@@ -93,7 +93,7 @@ def load_extract(
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
         _remove_db(tmp)
-        con = duckdb.connect(str(tmp))
+        con = duckdb.connect(str(tmp), config={"enable_progress_bar": False})
         _Load(
             con,
             source,
@@ -445,14 +445,16 @@ class _Load:
             f"SELECT *, {p.order} AS _ord FROM {p.relation}" for p in parts
         )
 
-        def clean(c: str) -> str:
-            if c not in present:
-                return "CAST(NULL AS VARCHAR)"
-            t = f"trim({ident(c)}, ' \t\r\n\u00a0')"
-            return f"CASE WHEN {t} = '' OR upper({t}) = 'NULL' THEN NULL ELSE {t} END"
-
-        cleaned = [f"{clean(c)} AS {ident(c)}" for c in spec.columns]
-        cleaned += [f"{ident(c)}" for c in extras]
+        # Trim (spaces), then blank or the word NULL (as SQL Server exports write it) is NULL.
+        trimmed = [
+            f"trim({ident(c)}) AS {ident(c)}" if c in present else f"NULL::VARCHAR AS {ident(c)}"
+            for c in spec.columns
+        ] + [ident(c) for c in extras]
+        cleaned = [
+            f"CASE WHEN {ident(c)} IN ('', 'NULL', 'null') THEN NULL ELSE {ident(c)} END "
+            f"AS {ident(c)}"
+            for c in spec.columns
+        ] + [ident(c) for c in extras]
         parsed = [
             f"{_parse(ident(c), t)} AS {ident(c + '__v')}"
             for c, t in spec.columns.items()
@@ -479,31 +481,59 @@ class _Load:
             + ", ".join(f"{lit(c)}: {ident(c)}" for c in [*spec.columns, *extras] if c in present)
             + "}) AS VARCHAR)"
         )
-        dup_reason = (
-            f"'duplicate key: ' || {lit(spec.key)} || ' ' || {key} || ' was first on line ' "
-            "|| CAST(_first_line AS VARCHAR) || ' of ' || _first_file || '; this row is rejected'"
-        )
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE _v AS
             WITH u AS ({union}),
-            s AS (SELECT _ord, _file, _line, {", ".join(cleaned)} FROM u),
+            s0 AS (SELECT _ord, _file, _line, {", ".join(trimmed)} FROM u),
+            s AS (SELECT _ord, _file, _line, {", ".join(cleaned)} FROM s0),
             t AS (SELECT *, {", ".join([*parsed, "1 AS _one"])},
-                         list_filter([{", ".join(faults)}], lambda x: x IS NOT NULL) AS _f0
-                  FROM s),
-            d AS (SELECT *,
-                         CASE WHEN len(_f0) = 0 THEN row_number() OVER w END AS _rn,
-                         first_value(_file) OVER w AS _first_file,
-                         first_value(_line) OVER w AS _first_line
-                  FROM t
-                  WINDOW w AS (PARTITION BY len(_f0) = 0, {key} ORDER BY _ord, _file, _line))
-            SELECT * EXCLUDE (_rn, _first_file, _first_line, _f0, _one),
-                   CASE WHEN _rn > 1 THEN [{_fault(spec.key, key, dup_reason)}] ELSE _f0 END
-                       AS _faults,
-                   CASE WHEN len(_f0) > 0 OR _rn > 1 THEN {raw_json} END AS _raw
-            FROM d
+                         list_filter([{", ".join(faults)}], lambda x: x IS NOT NULL) AS _faults
+                  FROM s)
+            SELECT * EXCLUDE (_one), CASE WHEN len(_faults) > 0 THEN {raw_json} END AS _raw
+            FROM t
             """
         )
+        # A duplicate key, among rows with no other fault: the first by file, then line, stays.
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE _dup AS
+            SELECT {key} AS _k FROM _v WHERE len(_faults) = 0 GROUP BY {key} HAVING count(*) > 1
+            """
+        )
+        ordered = len(parts) > 1
+        if con.execute("SELECT count(*) FROM _dup").fetchone()[0]:
+            con.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE _dup AS
+                SELECT {key} AS _k,
+                       arg_min({{'o': _ord, 'f': _file, 'l': _line}}, (_ord, _file, _line))
+                           AS _first
+                FROM _v WHERE len(_faults) = 0 AND {key} IN (SELECT _k FROM _dup)
+                GROUP BY {key}
+                """
+            )
+            dup_reason = (
+                f"'duplicate key: ' || {lit(spec.key)} || ' ' || v.{key} || ' was first on line ' "
+                "|| CAST(d._first.l AS VARCHAR) || ' of ' || d._first.f || "
+                "'; this row is rejected'"
+            )
+            is_dup = (
+                "d._k IS NOT NULL AND NOT (v._ord = d._first.o AND v._file = d._first.f "
+                "AND v._line = d._first.l)"
+            )
+            con.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE _v2 AS
+                SELECT v.* EXCLUDE (_faults, _raw),
+                       CASE WHEN {is_dup} THEN [{_fault(spec.key, "v." + key, dup_reason)}]
+                            ELSE v._faults END AS _faults,
+                       CASE WHEN {is_dup} THEN {raw_json} ELSE v._raw END AS _raw
+                FROM _v v LEFT JOIN _dup d ON len(v._faults) = 0 AND d._k = v.{key}
+                """
+            )
+            con.execute("DROP TABLE _v; ALTER TABLE _v2 RENAME TO _v")
+            ordered = True
         con.execute(
             f"""
             INSERT INTO rejected_rows
@@ -519,7 +549,7 @@ class _Load:
         ] + [ident(c) for c in extras]
         con.execute(
             f"CREATE TABLE {ident(name)} AS SELECT {', '.join(out_cols)} FROM _v "
-            "WHERE len(_faults) = 0 ORDER BY _ord, _file, _line"
+            "WHERE len(_faults) = 0" + (" ORDER BY _ord, _file, _line" if ordered else "")
         )
         self._data_issues(spec)
         con.execute(

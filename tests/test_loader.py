@@ -743,3 +743,38 @@ def test_line_numbers_hold_in_a_large_file(tmp_path):
     assert [r[0] for r in rejected(db, "ssd_contacts")] == [9, 100_003, 250_002, n + 1]
     t = report.tables["ssd_contacts"]
     assert (t.rows_read, t.rows_rejected) == (n, 4)
+
+
+def test_blank_lines_and_multiline_values_keep_physical_line_numbers(tmp_path):
+    contacts = (
+        "cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_desc\r\n"
+        "C1,0001,2024-01-01,a\r\n"
+        "\r\n"
+        'C2,0001,2024-01-02,"two\r\nlines"\r\n'
+        "C3,0001,2024-01-03,x,too many\r\n"
+        "C4,0001,31/02/2024,b\r\n"
+        "\r\n"
+        "C5,0001,,c"
+    )
+    src = extract(tmp_path, ssd_contacts=contacts)
+    report, db = load(tmp_path, src)
+    assert report.ok, report.render()
+    assert [r[0] for r in rejected(db, "ssd_contacts")] == [6, 7, 9]
+    assert query(
+        db, "SELECT cont_contact_source_desc FROM ssd_contacts WHERE cont_contact_id = 'C2'"
+    ) == [("two\r\nlines",)]
+    t = report.tables["ssd_contacts"]
+    assert (t.rows_read, t.rows_loaded, t.rows_rejected) == (5, 2, 3)
+
+
+def test_unclosed_quote_stops_rather_than_losing_rows(tmp_path):
+    rows = [f"C{i},0001,2024-01-01,x" for i in range(20_000)]
+    rows[10] = 'C10,0001,2024-01-01,"never closed'
+    rows[15_000] = 'C15000,0001,2024-01-01,"quoted, fine"'
+    contacts = "cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_desc\n"
+    src = extract(tmp_path, ssd_contacts=contacts + "\n".join(rows) + "\n")
+    report, db = load(tmp_path, src)
+    assert not report.ok
+    assert 'a quote (") opens a value that is never closed' in report.stop
+    assert "line 12" in report.stop
+    assert not db.exists()

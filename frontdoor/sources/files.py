@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from frontdoor.schema import DATE, TABLES
@@ -162,6 +163,65 @@ def sniff_csv(path: Path, file: str, table: str) -> tuple[str, str, list[str], l
     return encoding, delim, header, problems
 
 
+@dataclass
+class RecordScan:
+    """Where each record of a CSV file starts, found without parsing values.
+
+    A newline ends a record when an even number of quotes comes before it (RFC 4180: a quoted
+    value may hold newlines, a quote inside one is doubled). `lines[k]` is the physical line on
+    which record k starts (record 0 is the header, on line 1); `blank[k]` says the record is an
+    empty line, which DuckDB skips. DuckDB numbers records as `k + 1` in its rejects.
+    """
+
+    lines: np.ndarray
+    blank: np.ndarray
+    quotes_balanced: bool
+    last_line: int  # the file's last physical line
+
+
+def scan_records(path: Path, chunk: int = 1 << 23) -> RecordScan:
+    ranks: list[np.ndarray] = []  # rank among all newlines of each record-ending newline
+    positions: list[np.ndarray] = []  # byte position of each record-ending newline
+    before_cr: list[np.ndarray] = []  # a carriage return just before it
+    quotes = newlines = offset = 0
+    last_byte = 0
+    with path.open("rb") as f:
+        while block := f.read(chunk):
+            data = np.frombuffer(block, dtype=np.uint8)
+            nl = np.flatnonzero(data == 10)
+            if len(nl):
+                cum = np.cumsum(data == 34, dtype=np.int64)
+                ends = ((cum[nl] + quotes) & 1) == 0
+                idx = nl[ends]
+                ranks.append(newlines + np.flatnonzero(ends))
+                positions.append(offset + idx)
+                prev = np.where(idx > 0, data[np.maximum(idx - 1, 0)], last_byte)
+                before_cr.append(prev == 13)
+                quotes += int(cum[-1])
+            else:
+                quotes += int(np.count_nonzero(data == 34))
+            newlines += len(nl)
+            offset += len(data)
+            last_byte = int(data[-1])
+    rank = np.concatenate(ranks) if ranks else np.zeros(0, dtype=np.int64)
+    pos = np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64)
+    cr = np.concatenate(before_cr) if before_cr else np.zeros(0, dtype=bool)
+    # Record k >= 1 starts just after record-ending newline k - 1.
+    starts = np.concatenate([[0], pos + 1])
+    stops = np.concatenate([pos, [offset]])
+    length = stops - starts
+    has_cr = np.concatenate([cr, [False]])
+    blank = (length == 0) | ((length == 1) & has_cr)
+    lines = np.concatenate([[1], rank + 2])
+    if length[-1] > 0:  # a last record without a newline: blank if only spaces
+        with path.open("rb") as f:
+            f.seek(int(starts[-1]))
+            blank[-1] = not f.read().strip()
+    else:
+        blank[-1] = True  # nothing after the final newline
+    return RecordScan(lines, blank, quotes % 2 == 0, newlines + 1)
+
+
 def stage_csv(
     con: duckdb.DuckDBPyConnection, path: Path, table: str, file: str, relation: str, order: int
 ) -> tuple[Staged, list[Problem]]:
@@ -183,27 +243,88 @@ def stage_csv(
         raise _unreadable(
             file, table, str(e).splitlines()[0], "a CSV text file with one row per line"
         ) from None
+    n_rows = con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0]
+    bad = con.execute("SELECT DISTINCT line FROM _csv_rejects ORDER BY line").fetchnumpy()["line"]
+    bad = np.asarray(bad, dtype=np.int64)
+    scan = scan_records(path) if encoding != "utf-16" else None
+    lines = bad_lines = None
+    if scan is not None:
+        k = bad - 1  # DuckDB numbers record k as line k + 1
+        usable = ~scan.blank
+        usable[0] = False  # the header
+        inside = k[(k >= 0) & (k < len(usable))]
+        usable[inside] = False
+        if int(usable.sum()) == n_rows and len(inside) == len(k):
+            lines = scan.lines[usable]
+            bad_lines = scan.lines[k]
+        elif not scan.quotes_balanced:
+            first = _first_long_record(scan)
+            raise LoadStopped(
+                Problem(
+                    STOP,
+                    'a quote (") opens a value that is never closed, so the rest of the file '
+                    "cannot be split into rows"
+                    + (
+                        f"; the first value running over several lines starts on line {first}"
+                        if first
+                        else ""
+                    ),
+                    file,
+                    table=table,
+                    line=first,
+                ),
+                "Expected values that contain commas, quotes or line breaks to be enclosed in "
+                'double quotes, with any quote inside doubled (""). Export the file again as '
+                "standard CSV and load again.",
+            )
+        else:
+            problems.append(
+                Problem(
+                    WARNING,
+                    "rows could not be matched to their lines exactly; line numbers given for "
+                    "this file count records, not physical lines",
+                    file,
+                    table=table,
+                )
+            )
     # One malformed record per line, whatever number of errors DuckDB found in it.
-    con.execute(
-        f"""
-        INSERT INTO {MALFORMED}
-        SELECT {lit(table)}, {lit(file)}, line,
-               'malformed line: ' || string_agg(DISTINCT error_message, '; '), any_value(csv_line)
-        FROM _csv_rejects GROUP BY line
-        """
-    )
-    n_bad = con.execute("SELECT count(DISTINCT line) FROM _csv_rejects").fetchone()[0]
+    if len(bad):
+        con.register(
+            "_bad_lines",
+            pd.DataFrame({"line": bad, "phys": bad if bad_lines is None else bad_lines}),
+        )
+        con.execute(
+            f"""
+            INSERT INTO {MALFORMED}
+            SELECT {lit(table)}, {lit(file)}, any_value(b.phys),
+                   'malformed line: ' || string_agg(DISTINCT error_message, '; '),
+                   any_value(csv_line)
+            FROM _csv_rejects r JOIN _bad_lines b USING (line) GROUP BY line
+            """
+        )
+        con.unregister("_bad_lines")
     cols = ", ".join(ident(c) for c in columns)
-    if not n_bad:
+    if lines is not None and (len(bad) or not np.array_equal(lines, np.arange(2, n_rows + 2))):
+        con.register("_row_lines", pd.DataFrame({"_i": np.arange(n_rows), "_line": lines}))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {relation}_lines AS SELECT * FROM _row_lines")
+        con.unregister("_row_lines")
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP VIEW {relation} AS
+            SELECT {", ".join("r." + ident(c) for c in columns)}, {lit(file)} AS _file,
+                   CAST(l._line AS BIGINT) AS _line
+            FROM (SELECT rowid AS _i, * FROM {raw}) r JOIN {relation}_lines l USING (_i)
+            """
+        )
+    elif not len(bad):
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW {relation} AS SELECT {cols}, {lit(file)} AS _file, "
             f"CAST(rowid + 2 AS BIGINT) AS _line FROM {raw}"
         )
     else:
-        # The accepted rows are in file order (rowid); each malformed record before a row
-        # shifts its line by one. Malformed line L_j (j = 1, 2, ... in order) comes after
-        # k_j = L_j - 2 - (j - 1) accepted rows, so accepted row i is at line
-        # i + 2 + #{j : k_j <= i}.
+        # Without a record scan: accepted rows are in file order (rowid), and each malformed
+        # record before a row shifts its line by one. Malformed line L_j (j = 1, 2, ...) comes
+        # after k_j = L_j - 2 - (j - 1) accepted rows, so row i is on line i + 2 + #{j: k_j <= i}.
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE {relation}_shift AS
@@ -224,6 +345,17 @@ def stage_csv(
         )
     con.execute("DROP TABLE IF EXISTS _csv_rejects; DROP TABLE IF EXISTS _csv_reject_scans")
     return Staged(table, file, relation, columns, order), problems
+
+
+def _first_long_record(scan: RecordScan) -> int | None:
+    """The line where the first record spanning several physical lines starts."""
+    spans = np.diff(np.concatenate([scan.lines, [scan.last_line + 1]]))
+    idx = np.flatnonzero(spans > 1)
+    # a blank line also advances by one record; only a quoted value spans lines within one
+    for k in idx:
+        if not scan.blank[k]:
+            return int(scan.lines[k])
+    return None
 
 
 # ------------------------------------------------------------------------------------ Parquet
