@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from metrics.benchmarks import england
 from ui import charts, drill, tables
 from ui.drill import Tile
 from ui.page import setup
@@ -144,6 +145,13 @@ if drill.available(ctx, "assessments"):
                 ids="team",
                 horizontal=True,
             )
+            within_england = england("assessments", "within_target_pct")
+            if within_england is not None:
+                fig.add_vline(
+                    x=within_england,
+                    line=charts.ENGLAND_STYLE,
+                    annotation_text=f"England {within_england:g}",
+                )
             drill.chart(fig, "assess_teams", frame=teams, name="assessments_by_team")
         with right:
             tables.table(teams.sort_values("within_target_pct"), "assess_teams_table", name="teams")

@@ -125,6 +125,38 @@ def test_period_filter_through_the_sidebar(app_env):
     assert metrics(at)["Contacts"] != before
 
 
+@pytest.fixture
+def thin_extract(app_env, tmp_path, monkeypatch):
+    """The sample without case notes, agency requests or involvements (as an extract that
+    never sent them: marked absent in the load report)."""
+    import shutil
+
+    import duckdb
+
+    db = tmp_path / "thin.duckdb"
+    shutil.copy(app_env, db)
+    con = duckdb.connect(str(db))
+    con.execute(
+        "UPDATE load_report SET status = 'absent' "
+        "WHERE table_name IN ('case_notes', 'info_requests', 'ssd_involvements')"
+    )
+    con.close()
+    monkeypatch.setenv("FRONTDOOR_DB", str(db))
+    return db
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["pages/allocation.py", "pages/caseloads.py", "pages/oversight.py", "pages/agencies.py"],
+)
+def test_unavailable_measure_says_why_and_page_carries_on(thin_extract, page):
+    at = open_page(page)
+    assert not at.exception, errors(at)
+    said = " ".join(i.value for i in at.info)
+    assert "Not available in this extract" in said
+    assert "needs" in said
+
+
 # -- drill-down from a table row to the Child page -------------------------------------------
 
 
