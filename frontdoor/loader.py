@@ -93,7 +93,8 @@ def load_extract(
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
         _remove_db(tmp)
-        con = duckdb.connect(str(tmp), config={"enable_progress_bar": False})
+        con = duckdb.connect(str(tmp))
+        con.execute("SET enable_progress_bar = false")  # the caller's progress shows instead
         _Load(
             con,
             source,
