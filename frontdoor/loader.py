@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from frontdoor import __version__
 from frontdoor.calendar import create_calendar
 from frontdoor.progress import ProgressFn, null_progress
 from frontdoor.report import ABSENT, LOADED, NOT_LOADED, LoadReport, TableReport
-from frontdoor.schema import DATE, FLAG, NUMBER, REQUIRED_TABLES, TABLES, Table
+from frontdoor.schema import DATE, FLAG, NUMBER, REPORT_TABLES, REQUIRED_TABLES, TABLES, Table
 from frontdoor.sources import REJECTED, STOP, WARNING, Problem, SourceTables
 from frontdoor.sources.files import (
     CSV_SUFFIXES,
@@ -65,6 +66,9 @@ READERS: list[Reader] = []
 
 # Dates that are naturally in the future: never reported as "after the extract date".
 FUTURE_ALLOWED = {"pers_expected_dob", "cppr_cp_review_due", "icpc_icpc_target_date"}
+
+# Names a reader's own tables cannot take.
+RESERVED = {*REPORT_TABLES, "calendar"}
 
 MAX_PROBLEMS = 1000  # problems kept on the report object; the database has all of them
 
@@ -217,6 +221,7 @@ class _Load:
         self.unavailable: dict[str, str] = {}
         self.staged: dict[str, list[Staged]] = {}
         self.source_rejects: list[Problem] = []
+        self.extra_tables: dict[str, list[Staged]] = {}
 
     # ------------------------------------------------------------------------------- run
 
@@ -232,6 +237,8 @@ class _Load:
         for i, name in enumerate(names):
             self.progress(0.4 + 0.5 * i / max(len(names), 1), f"checking {name}")
             self._load_table(TABLES[name], self.staged[name])
+        for name, parts in self.extra_tables.items():
+            self._load_extra_table(name, parts)
         self.progress(0.92, "writing the load report")
         self._finish()
         self.progress(0.97, "building the calendar")
@@ -266,9 +273,12 @@ class _Load:
                 kind = "csv" if suffix in CSV_SUFFIXES else "parquet"
                 items.append(_Item(kind, label, path=p, table=stem, size=size))
                 continue
-            if suffix == ".xml" and _census_module() is not None:
-                xml.append(p)
-                continue
+            census = _census_module()
+            if suffix == ".xml" and census is not None:
+                claims = getattr(census, "is_cin_census", None)
+                if claims is None or claims(p):
+                    xml.append(p)
+                    continue
             if self._try_readers(p, items):
                 continue
             if suffix in XLSX_SUFFIXES:
@@ -356,16 +366,18 @@ class _Load:
             if item.kind == "reader":
                 for table, frame in item.tables.frames.items():
                     name = str(table).strip().lower()
-                    if name not in TABLES:
-                        self._warn(
-                            f"reader produced table {table!r}, not a table the dashboard reads; "
-                            "ignored",
-                            item.file,
-                        )
-                        continue
                     n += 1
-                    staged = stage_frame(self.con, frame, name, item.file, f"_s{n}", order)
-                    self._add_staged(staged)
+                    if name in TABLES:
+                        staged = stage_frame(self.con, frame, name, item.file, f"_s{n}", order)
+                        self._add_staged(staged)
+                    elif re.fullmatch(r"[a-z][a-z0-9_]*", name) and name not in RESERVED:
+                        # A table the reader adds beside the schema's: loaded as text, unchecked.
+                        staged = stage_frame(self.con, frame, name, item.file, f"_s{n}", order)
+                        self.extra_tables.setdefault(name, []).append(staged)
+                    else:
+                        self._warn(
+                            f"reader table {table!r} has an unusable name; ignored", item.file
+                        )
                 continue
             n += 1
             rel = f"_s{n}"
@@ -562,6 +574,20 @@ class _Load:
             """
         )
 
+    def _load_extra_table(self, name: str, parts: list[Staged]) -> None:
+        """A reader's own table (not in the schema): every column as text, no checks."""
+        union = " UNION ALL BY NAME ".join(
+            f"SELECT *, {p.order} AS _ord FROM {p.relation}" for p in parts
+        )
+        self.con.execute(
+            f"CREATE TABLE {ident(name)} AS SELECT * EXCLUDE (_ord, _file, _line) "
+            f"FROM ({union}) ORDER BY _ord, _file, _line"
+        )
+        self.con.execute(
+            f"INSERT INTO _counts SELECT {lit(name)}, _file, count(*), count(*), 0 "
+            f"FROM ({union}) GROUP BY _file"
+        )
+
     def _data_issues(self, spec: Table) -> None:
         name = spec.name
         person = f"v.{ident(spec.person)}" if spec.person else "CAST(NULL AS VARCHAR)"
@@ -734,6 +760,7 @@ class _Load:
             "source_kinds": json.dumps(sorted(self.kinds)),
             "unavailable": json.dumps(self.unavailable, sort_keys=True),
             "tables": json.dumps([n for n in TABLES if n in self.staged]),
+            "extra_tables": json.dumps(sorted(self.extra_tables)),
             "frontdoor_version": __version__,
         }
         con.execute("CREATE TABLE load_meta (key VARCHAR, value VARCHAR)")

@@ -81,9 +81,13 @@ class LoadReport:
             )
         shown = [p for p in self.problems if p.severity != STOP][:limit]
         if shown:
-            total = self.rejected + self.warnings
+            total = len([p for p in self.problems if p.severity != STOP])
+            total = max(total, self.rejected + self.warnings)
             out.append("")
-            out.append(f"Problems (first {len(shown)} of {total:,} rows rejected or warned):")
+            out.append(
+                f"Problems (first {len(shown)} of {total:,}; all of them are in the tables "
+                "rejected_rows and data_issues of the database):"
+            )
             for p in shown:
                 out.append("  " + format_problem(p))
         out.append("")
@@ -102,8 +106,8 @@ class LoadReport:
             )
         if self.warnings:
             steps.append(
-                f"{self.warnings:,} rows were loaded with warnings: see table data_issues; the "
-                "measures they would distort leave them out and say so."
+                f"{self.warnings:,} warnings about rows that were loaded but look wrong: see table "
+                "data_issues; the measures they would distort leave them out and say so."
             )
         absent = [t.table for t in self.tables.values() if t.status == ABSENT]
         if absent:

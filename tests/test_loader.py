@@ -778,3 +778,44 @@ def test_unclosed_quote_stops_rather_than_losing_rows(tmp_path):
     assert 'a quote (") opens a value that is never closed' in report.stop
     assert "line 12" in report.stop
     assert not db.exists()
+
+
+SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
+
+
+@pytest.mark.parametrize(
+    ("module", "sample", "kind"),
+    [
+        ("frontdoor.sources.cin_census", "cin_census/CIN_Census_2024.xml", "cin_census"),
+        ("frontdoor.sources.annex_a", "annex_a/Annex_A.xlsx", "annex_a"),
+    ],
+)
+def test_census_and_annex_a_files_load_through_their_readers(tmp_path, module, sample, kind):
+    pytest.importorskip(module)
+    path = SAMPLES / sample
+    if not path.exists():
+        pytest.skip(f"no sample {path}")
+    report, db = load(tmp_path, path)  # a single file as the source
+    assert report.ok, report.render()
+    meta = dict(query(db, "SELECT key, value FROM load_meta"))
+    assert kind in json.loads(meta["source_kinds"])
+    assert json.loads(meta["unavailable"])  # each says what it cannot feed
+    assert report.tables["ssd_person"].rows_loaded > 0
+    assert_counts_add_up(db)
+
+
+def test_a_readers_own_table_is_loaded_as_text(tmp_path):
+    src = extract(tmp_path)
+    (src / "x.fake").write_text("anything")
+
+    def fake_reader(path: Path) -> SourceTables | None:
+        if path.suffix != ".fake":
+            return None
+        frame = pd.DataFrame({"pp_id": ["P1"], "pp_start": ["2024-01-01"], "_file": ["x"]})
+        frame["_line"] = [3]
+        return SourceTables(frames={"cin_pre_proceedings": frame}, kinds={"cin_census"})
+
+    report, db = load(tmp_path, src, extra_readers=[fake_reader])
+    assert report.ok
+    assert query(db, "SELECT * FROM cin_pre_proceedings") == [("P1", "2024-01-01")]
+    assert report.tables["cin_pre_proceedings"].rows_loaded == 1
