@@ -112,7 +112,16 @@ def machine() -> dict[str, str]:
         "DuckDB": duckdb.__version__,
         "pandas": pd.__version__,
         "numpy": np.__version__,
+        # Other work on the machine slows every timing: say how busy it was.
+        "load average at start": _load_average(),
     }
+
+
+def _load_average() -> str:
+    try:
+        return "{:.1f} / {:.1f} / {:.1f} (1/5/15 min)".format(*os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 # -- pandas against DuckDB --------------------------------------------------------------------
