@@ -157,6 +157,41 @@ def test_unavailable_measure_says_why_and_page_carries_on(thin_extract, page):
     assert "needs" in said
 
 
+@pytest.fixture
+def real_extract(app_env, tmp_path, monkeypatch):
+    """The sample marked as a real extract: with no sign-in configured, the viewer sees
+    aggregates only."""
+    import shutil
+
+    import duckdb
+
+    db = tmp_path / "real.duckdb"
+    shutil.copy(app_env, db)
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE load_meta SET value = 'false' WHERE key = 'synthetic'")
+    con.close()
+    monkeypatch.setenv("FRONTDOOR_DB", str(db))
+    monkeypatch.delenv("FRONTDOOR_ALLOW_UNAUTHENTICATED", raising=False)
+    return db
+
+
+@pytest.mark.parametrize("page", PAGES[1:])
+def test_aggregates_only_viewer_sees_figures_not_children(real_extract, page):
+    at = open_page(page)
+    assert not at.exception, errors(at)
+    assert at.metric
+    assert not [d for d in at.dataframe if "person_id" in d.value.columns]
+
+
+@pytest.mark.parametrize("page", PAGES[1:])
+def test_team_lead_sees_only_their_teams_children(app_env, page):
+    at = open_page(page)
+    at.sidebar.selectbox(key="demo_role").set_value("team_lead").run()
+    at.sidebar.multiselect(key="demo_teams").set_value(["T04"]).run()
+    assert not at.exception, errors(at)
+    assert at.metric
+
+
 # -- drill-down from a table row to the Child page -------------------------------------------
 
 

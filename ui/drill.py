@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from metrics import MEASURES, Filters, MeasureUnavailable, get
+from metrics import MEASURES, Filters, MeasureUnavailable, NotPermitted, get
 from metrics.benchmarks import england
 from ui import charts, data, tables, tiles
 from ui.page import PageContext
@@ -72,6 +72,9 @@ def rows_for(ctx: PageContext, key: str, **narrow: str | None) -> pd.DataFrame |
         return data.rows(ctx.source, key, replace(ctx.filters, **narrow))
     except MeasureUnavailable as exc:
         st.info(f"Not available in this extract: {exc}")
+        return None
+    except NotPermitted as exc:
+        st.info(f"Not permitted: {exc}.")
         return None
 
 
