@@ -27,12 +27,14 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from frontdoor import __version__
 from frontdoor.calendar import create_calendar
@@ -129,6 +131,7 @@ def load_extract(
             con.close()
         if not report.ok:
             _remove_db(tmp)
+            progress(1.0, "stopped")
             for t in report.tables.values():
                 if t.status == LOADED:
                     t.status = NOT_LOADED
@@ -155,6 +158,7 @@ def _remove(path: Path) -> None:
 def _remove_db(path: Path) -> None:
     _remove(path)
     _remove(path.with_name(path.name + ".wal"))
+    shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)  # DuckDB's spill
 
 
 # --------------------------------------------------------------------------------- discovery
@@ -672,16 +676,15 @@ class _Load:
     def _finish(self) -> None:
         con = self.con
         # Problems handed over by readers: rejected rows and warnings, with what they located.
-        rows = [
-            (p.table, p.file, p.line, p.column, p.value, p.reason, None)
-            for p in self.source_rejects
-        ]
-        if rows:
-            con.executemany("INSERT INTO rejected_rows VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-            con.executemany(
-                "INSERT INTO _counts VALUES (?, ?, 1, 0, 1)",
-                [(p.table, p.file) for p in self.source_rejects],
+        if self.source_rejects:
+            self._insert(
+                "rejected_rows",
+                [
+                    (p.table, p.file, p.line, p.column, p.value, p.reason, None)
+                    for p in self.source_rejects
+                ],
             )
+            self._insert("_counts", [(p.table, p.file, 1, 0, 1) for p in self.source_rejects])
         con.execute(
             f"""
             INSERT INTO rejected_rows
@@ -696,7 +699,7 @@ class _Load:
             if p.severity == WARNING
         ]
         if warn_rows:
-            con.executemany("INSERT INTO data_issues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", warn_rows)
+            self._insert("data_issues", warn_rows)
         con.execute(
             """
             CREATE TABLE load_report AS
@@ -765,6 +768,17 @@ class _Load:
         }
         con.execute("CREATE TABLE load_meta (key VARCHAR, value VARCHAR)")
         con.executemany("INSERT INTO load_meta VALUES (?, ?)", list(meta.items()))
+
+    def _insert(self, table: str, rows: list[tuple]) -> None:
+        """Insert many Python rows at once (through a frame, not one statement per row)."""
+        described = [r[:2] for r in self.con.execute(f"DESCRIBE {table}").fetchall()]
+        frame = pd.DataFrame(rows, columns=[n for n, _ in described], dtype=object)
+        casts = ", ".join(f"CAST({ident(n)} AS {t})" for n, t in described)
+        self.con.register("_py_rows", frame)
+        try:
+            self.con.execute(f"INSERT INTO {table} SELECT {casts} FROM _py_rows")
+        finally:
+            self.con.unregister("_py_rows")
 
     def _collect_problems(self) -> None:
         per_kind = MAX_PROBLEMS // 2
