@@ -241,8 +241,10 @@ class _Load:
         for i, name in enumerate(names):
             self.progress(0.4 + 0.5 * i / max(len(names), 1), f"checking {name}")
             self._load_table(TABLES[name], self.staged[name])
+            self._drop_staged(self.staged[name])
         for name, parts in self.extra_tables.items():
             self._load_extra_table(name, parts)
+            self._drop_staged(parts)
         self.progress(0.92, "writing the load report")
         self._finish()
         self.progress(0.97, "building the calendar")
@@ -577,6 +579,20 @@ class _Load:
             FROM _v GROUP BY _file
             """
         )
+
+    def _drop_staged(self, parts: list[Staged]) -> None:
+        """Free the memory of a table's staged text once it is loaded."""
+        for p in parts:
+            for rel in (p.relation, *(f"{p.relation}_{s}" for s in ("raw", "lines", "shift"))):
+                kind = self.con.execute(
+                    "SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = ? "
+                    "UNION ALL "
+                    "SELECT 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name = ?",
+                    [rel, rel],
+                ).fetchone()
+                if kind:
+                    self.con.execute(f"DROP {kind[0]} {ident(rel)}")
+        self.con.execute("DROP TABLE IF EXISTS _v; DROP TABLE IF EXISTS _dup")
 
     def _load_extra_table(self, name: str, parts: list[Staged]) -> None:
         """A reader's own table (not in the schema): every column as text, no checks."""
