@@ -90,13 +90,12 @@ class LoadReport:
             )
             for p in shown:
                 out.append("  " + format_problem(p))
-        out.append("")
-        out.extend(self._next_steps())
+        if self.ok:  # a stopped load's message already says what to do next
+            out.append("")
+            out.extend(self._next_steps())
         return "\n".join(out)
 
     def _next_steps(self) -> list[str]:
-        if not self.ok:
-            return ["The database loaded before (if any) is unchanged and still in use."]
         steps = []
         if self.rejected:
             steps.append(

@@ -268,7 +268,7 @@ def test_failed_load_keeps_old_data(tmp_path):
     bad = write(tmp_path / "bad", {"ssd_person.csv": "pers_person_id\n9\n"})
     report, db2 = load(tmp_path, bad)
     assert db2 == db and not report.ok
-    assert "The database loaded before" in report.render()
+    assert "the database loaded before" in report.render()
     assert query(db, "SELECT count(*) FROM ssd_person")[0][0] == 3
     assert sorted(p.name for p in db.parent.iterdir()) == ["front.duckdb"]  # no temp left
 
