@@ -107,13 +107,12 @@ if drill.available(ctx, "allocation"):
                 frames = [drill.rows_for(ctx, "allocation", team=t) for t in chosen]
                 frames = [f for f in frames if f is not None]
                 if frames:
+                    st.text("Referrals of " + ", ".join(names.get(t, t) for t in chosen))
                     tables.child_table(
                         pd.concat(frames, ignore_index=True),
                         "alloc_team_children",
                         name="allocation_team_children",
-                        caption="Referrals of "
-                        + ", ".join(names.get(t, t) for t in chosen)
-                        + ". Choose a row to open the child.",
+                        caption="Choose a row to open the child.",
                     )
             else:
                 st.caption("Select a team's bar or choose a team to list its referrals.")

@@ -166,12 +166,12 @@ if drill.available(ctx, "assessments"):
         )
         mine = drill.rows_for(ctx, "assessments", worker=worker) if worker else None
         if mine is not None:
+            st.text(f"Assessments authorised with worker {worker}")
             tables.child_table(
                 mine,
                 "assess_worker_children",
                 name=f"assessments_worker_{worker}",
-                caption=f"Assessments authorised with worker {worker}. Choose a row to open "
-                "the child.",
+                caption="Choose a row to open the child.",
             )
 
     st.subheader("Authorised by unqualified staff")

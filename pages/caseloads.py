@@ -127,7 +127,8 @@ if drill.available(ctx, "caseload_workers"):
             mine = drill.rows_for(ctx, "caseload", worker=worker)
             if mine is not None:
                 name = workers.loc[workers["worker_id"].astype(str) == worker, "worker_name"]
-                st.subheader(f"Children of {name.iloc[0] if len(name) else worker}")
+                st.subheader("Children of the chosen worker")
+                st.text(f"{name.iloc[0] if len(name) else worker} ({worker})")
                 tables.child_table(
                     mine.sort_values(["family_id", "person_id"]),
                     f"case_children_{worker}",

@@ -119,12 +119,13 @@ if drill.available(ctx, "recording"):
         )
         notes = drill.rows_for(ctx, "recording", worker=worker) if worker else None
         if notes is not None:
+            st.text(f"Late notes of worker {worker}")
             late = notes[~notes["within_target"].fillna(True).astype(bool)]
             late = late.sort_values(["lag_wd", "age_wd"], ascending=False, na_position="first")
             tables.child_table(
                 late,
                 "rec_worker_late",
                 name=f"late_notes_{worker}",
-                caption=f"Notes by {worker} recorded more than {recording_target} working days "
+                caption=f"Notes recorded more than {recording_target} working days "
                 "after the event, or still not recorded past that. Choose a row to open the child.",
             )

@@ -147,11 +147,12 @@ def children_of(
         st.caption(f"Select a bar (click it, or drag a box) or choose {what} to list the children.")
         return
     subset = rows[rows[column].astype(str).isin(ids)]
+    st.text(f"Chosen {what}: {', '.join(ids)}")  # values from the extract: plain text only
     tables.child_table(
         subset,
         key,
         name=name,
-        caption=f"{len(subset):,} rows for {what} {', '.join(ids)}. Choose a row to open the child.",
+        caption=f"{len(subset):,} rows. Choose a row to open the child.",
     )
 
 
