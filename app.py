@@ -46,7 +46,7 @@ for i, h in enumerate(available):
             higher_is_better=h.higher_is_better,
             help_text=MEASURES[h.measure].description or None,
         )
-        if st.button("Children behind this", key=f"drill_{i}", use_container_width=True):
+        if st.button("Children behind this", key=f"drill_{i}", width="stretch"):
             st.query_params["drill"] = h.measure
 
 drill = st.query_params.get("drill")
@@ -75,7 +75,7 @@ for i, h in enumerate(shown):
         fig = charts.trend(
             frame, h.aggregate, unit_title, target=target, england=england(h.measure, h.aggregate)
         )
-        st.plotly_chart(fig, key=f"trend_{h.measure}_{h.aggregate}", use_container_width=True)
+        st.plotly_chart(fig, key=f"trend_{h.measure}_{h.aggregate}", width="stretch")
         tables.download(frame, f"{h.measure}_{h.aggregate}_monthly", f"trend_{i}")
 
 with st.expander("Targets in use"):

@@ -62,7 +62,7 @@ def child_table(
         on_select="rerun",
         selection_mode="single-row",
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         height=height or "auto",
     )
     download(frame, name, key, id_column=id_column)
@@ -73,5 +73,5 @@ def child_table(
 
 def table(frame: pd.DataFrame, key: str, *, name: str) -> None:
     """An aggregate table (teams, workers, bands) with its download."""
-    st.dataframe(frame, key=key, hide_index=True, use_container_width=True)
+    st.dataframe(frame, key=key, hide_index=True, width="stretch")
     download(frame, name, key)
