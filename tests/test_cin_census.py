@@ -415,3 +415,14 @@ def test_end_to_end_census_folder_of_years(tmp_path):
     assert con.execute("SELECT count(*) FROM ssd_cin_episodes").fetchone()[0] == 402 + 1
     assert con.execute("SELECT count(*) FROM ssd_person").fetchone()[0] == 332 + 1
     assert con.execute("SELECT count(*) FROM rejected_rows").fetchone()[0] == 0
+
+
+def test_validation_in_chunks_gives_the_same_problems(monkeypatch):
+    from frontdoor.sources import cin_census
+
+    whole = read_cin_census([CIN / "CIN_Census_2024.xml"]).problems
+    monkeypatch.setattr(cin_census, "VALIDATION_CHUNK", 1)
+    chunked = read_cin_census([CIN / "CIN_Census_2024.xml"]).problems
+    assert chunked == whole
+    second_child = [p for p in chunked if p.line in (95, 97)]
+    assert {p.record_id for p in second_child} == {"child_fails_assessments"}

@@ -30,6 +30,7 @@ warning with its line, and everything usable is still loaded. Values stay text a
 
 from __future__ import annotations
 
+import bisect
 import copy
 import datetime as dt
 import os
@@ -62,6 +63,8 @@ DEFAULT_XSD_DIR = REPO.parent / "shared" / "samples" / "cin_census"
 # file; the rest are summed up in one warning, so a return that writes "true" for every flag does
 # not bury the report under thousands of lines.
 MAX_SAME_XSD_ERRORS = 20
+# Children per document validated at once (see _validation_chunks).
+VALIDATION_CHUNK = 250
 
 UNAVAILABLE = {
     "contacts": "the CIN census has no contacts (it starts at the referral)",
@@ -217,6 +220,7 @@ SEXES = {"M", "F", "U"}
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_IN_NAME = re.compile(r"(20\d\d)")
+_VALUE_IN_MESSAGE = re.compile(r"(The value |^Element '[^']*': )'[^']*'")
 
 
 # -- detection -------------------------------------------------------------------------------------
@@ -557,12 +561,9 @@ class _FileReader:
                 record_id=None,
             )
             return
-        doc = tree
-        if not xsd.has_pre_proceedings and root.find(".//PreProceedingsandFGDM") is not None:
+        strip_pp = not xsd.has_pre_proceedings and has_pp
+        if strip_pp:
             # Read and kept, but no XSD we have describes the module: validate the rest.
-            doc = copy.deepcopy(tree)
-            for el in list(doc.getroot().iter("PreProceedingsandFGDM")):
-                el.getparent().remove(el)
             self.problem(
                 WARNING,
                 f"<PreProceedingsandFGDM> is not in {xsd.path.name}; the module was read into "
@@ -571,27 +572,40 @@ class _FileReader:
                 column="PreProceedingsandFGDM",
                 record_id=None,
             )
-        if schema.validate(doc):
-            return
+        starts: list[int] = []
+        ids: list[str | None] = []
+        for child in root.iter("Child"):
+            ident = child.find("ChildIdentifiers/LAchildID")
+            starts.append(child.sourceline or 0)
+            ids.append(((ident.text or "").strip() or None) if ident is not None else None)
+
+        def child_at(line: int | None) -> str | None:
+            if not line:
+                return None
+            i = bisect.bisect_right(starts, line) - 1
+            return ids[i] if i >= 0 else None
+
         counts: dict[tuple[str, str], int] = {}
-        for err in schema.error_log:
-            message = err.message
-            element = _error_element(message)
-            if "Character content other than whitespace" in message:
-                continue  # reported more precisely, with the text, by _stray_text
-            key = (element or "", re.sub(r"'[^']*'", "'…'", message, count=1))
-            counts[key] = counts.get(key, 0) + 1
-            if counts[key] > MAX_SAME_XSD_ERRORS:
+        for doc in _validation_chunks(root, strip_pp):
+            if schema.validate(doc):
                 continue
-            value = _error_value(message)
-            self.problem(
-                WARNING,
-                f"does not match {xsd.path.name}: {message}",
-                line=err.line,
-                column=element,
-                value=value,
-                record_id=self._child_at(tree, err.path),
-            )
+            for err in schema.error_log:
+                message = err.message
+                element = _error_element(message)
+                if "Character content other than whitespace" in message:
+                    continue  # reported more precisely, with the text, by _stray_text
+                key = (element or "", _VALUE_IN_MESSAGE.sub(r"\1'…'", message))
+                counts[key] = counts.get(key, 0) + 1
+                if counts[key] > MAX_SAME_XSD_ERRORS:
+                    continue
+                self.problem(
+                    WARNING,
+                    f"does not match {xsd.path.name}: {message}",
+                    line=err.line,
+                    column=element,
+                    value=_error_value(message),
+                    record_id=child_at(err.line),
+                )
         for (element, message), n in counts.items():
             if n > MAX_SAME_XSD_ERRORS:
                 self.problem(
@@ -601,24 +615,6 @@ class _FileReader:
                     column=element or None,
                     record_id=None,
                 )
-
-    @staticmethod
-    def _child_at(tree, path: str | None) -> str | None:
-        if not path:
-            return None
-        try:
-            found = tree.xpath(path)
-        except etree.LxmlError:
-            return None
-        if not found or not isinstance(found[0], etree._Element):
-            return None
-        for anc in found[0].iterancestors():
-            if _local(anc.tag) == "Child":
-                ident = anc.find("ChildIdentifiers/LAchildID")
-                if ident is None:
-                    return None
-                return (ident.text or "").strip() or None
-        return None
 
     # content checks
     def _stray_text(self, el) -> None:
@@ -1000,6 +996,42 @@ class _FileReader:
             el,
             column=element,
         )
+
+
+def _validation_chunks(root, strip_pre_proceedings: bool):
+    """The document cut into small documents of VALIDATION_CHUNK children each.
+
+    libxml2 names each failing element by its path (`Child[33000]`), counting siblings, so the
+    errors of one large document cost time quadratic in its children; small documents keep it
+    linear. Copies keep their source lines, so errors still point into the file. The first chunk
+    also carries everything outside <Children> (the header)."""
+    containers = [c for c in root if _local(c.tag) == "Children"]
+    if len(containers) != 1:
+        doc = copy.deepcopy(root.getroottree())
+        if strip_pre_proceedings:
+            for el in list(doc.getroot().iter("PreProceedingsandFGDM")):
+                el.getparent().remove(el)
+        yield doc
+        return
+    children = list(containers[0])
+    first = True
+    for start in range(0, max(len(children), 1), VALIDATION_CHUNK):
+        message = etree.Element(root.tag, dict(root.attrib), nsmap=root.nsmap)
+        message.text = root.text
+        for el in root:
+            if el is containers[0]:
+                box = etree.SubElement(message, el.tag, dict(el.attrib))
+                box.text = el.text
+                box.tail = el.tail
+                for child in children[start : start + VALIDATION_CHUNK]:
+                    box.append(copy.deepcopy(child))
+            elif first:
+                message.append(copy.deepcopy(el))
+        first = False
+        if strip_pre_proceedings:
+            for el in list(message.iter("PreProceedingsandFGDM")):
+                el.getparent().remove(el)
+        yield message.getroottree()
 
 
 def _valid_date(text: str) -> bool:
