@@ -1,0 +1,237 @@
+"""The dashboard in a real browser: `streamlit run` on the sample, driven by Debian's Chromium
+through Playwright (never `playwright install`).
+
+(a) the first session after the server starts shows the grouped menu, without the Child page;
+(b) from Assessments, a click on a bar of the duration chart lists its children, and choosing one
+    (the table is a canvas: clicked by position) opens the Child page with the chronology;
+(c) a deep link /child?person=ID opens that child's chronology.
+Screenshots go to test-artifacts/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import duckdb
+import pytest
+
+from ui.nav import MENU
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DONE = "[data-testid='stApp'][data-test-connection-state='CONNECTED'][data-test-script-state='notRunning']"
+ROW_HEIGHT = 35  # data grid rows (and the header row), px
+ROW_MARKER = 30  # width of the row-marker (selection) column, px
+TIMEOUT = 90_000  # ms
+
+
+def _need_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} is missing: apt-get install -y chromium"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(sample_db: Path, tmp_path_factory: pytest.TempPathFactory):
+    """`streamlit run app.py` on the sample database; yields the base URL once healthy."""
+    _need_chromium()
+    port = _free_port()
+    logs = tmp_path_factory.mktemp("streamlit")
+    env = {
+        **os.environ,
+        "FRONTDOOR_DB": str(sample_db),
+        "FRONTDOOR_AUDIT": str(logs / "audit.jsonl"),
+    }
+    env.pop("FRONTDOOR_ALLOW_UNAUTHENTICATED", None)
+    log = open(logs / "server.log", "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless=true",
+            "--server.address=127.0.0.1",
+            f"--server.port={port}",
+            "--server.fileWatcherType=none",
+            "--browser.gatherUsageStats=false",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited: {(logs / 'server.log').read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.read().decode().strip() == "ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("streamlit did not answer /_stcore/health within 60 s")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def chrome(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def tab(chrome):
+    context = chrome.new_context(viewport={"width": 1600, "height": 1200})
+    context.set_default_timeout(TIMEOUT)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def wait_done(tab) -> None:
+    """Wait until the script has run to the end (give a rerun a moment to start first)."""
+    tab.wait_for_timeout(300)
+    tab.wait_for_selector(DONE, timeout=TIMEOUT)
+
+
+def shot(tab, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sample_child(db: Path) -> str:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "SELECT cppl_person_id FROM ssd_cp_plans WHERE cppl_cp_plan_end_date IS NULL "
+            "ORDER BY cppl_person_id LIMIT 1"
+        ).fetchone()[0]
+    finally:
+        con.close()
+
+
+def expect_chronology(tab, person: str) -> None:
+    tab.get_by_role("heading", name="Chronology").wait_for()
+    tab.get_by_text(f"Child {person}", exact=True).wait_for()
+    tab.locator("[data-testid='stPlotlyChart']").first.wait_for()
+    grids = tab.locator("[data-testid='stDataFrame']")
+    assert grids.count() >= 2  # the facts and the chronology
+
+
+# (a) must stay the first test of this file: it is the first session after the server starts.
+def test_first_session_shows_the_grouped_menu(server, tab):
+    tab.goto(server + "/")
+    wait_done(tab)
+    sidebar = tab.locator("[data-testid='stSidebar']")
+    sidebar.wait_for()
+    shot(tab, "a_first_session_menu")
+    labels = [a.inner_text().strip() for a in sidebar.locator("a").all()]
+    paths = [urlparse(a.get_attribute("href") or "").path for a in sidebar.locator("a").all()]
+    for group, pages in MENU:
+        assert sidebar.get_by_text(group, exact=True).count() >= 1, group
+        for path, label in pages:
+            if (REPO / path).exists():
+                assert label in labels, (label, labels)
+    assert "Conference preparation" in labels
+    assert not [p for p in paths if p.rstrip("/").endswith("/child")], paths
+    assert not [t for t in labels if t.lower() == "child"], labels
+    # Streamlit's own page list (which would name every file in pages/) is not shown.
+    assert tab.locator("[data-testid='stSidebarNav']").count() == 0
+
+
+def test_assessment_bar_to_child_chronology(server, tab):
+    tab.goto(server + "/assessments")
+    wait_done(tab)
+    tab.get_by_role("heading", name="Duration in DfE's bands").wait_for()
+    grids = tab.locator("[data-testid='stDataFrame']")
+    before = grids.count()
+    chart = tab.locator("[data-testid='stPlotlyChart']").first
+    chart.scroll_into_view_if_needed()
+    chart.locator("g.point path").first.wait_for()
+    # The chart opens in box-select mode, where Streamlit sets Plotly's clickmode to "event"
+    # (a click selects nothing); in pan mode a click selects the bar. So: Pan, then click.
+    chart.hover()
+    chart.locator(".modebar-btn[data-title='Pan']").click()
+    boxes = [b for b in (p.bounding_box() for p in chart.locator("g.point path").all()) if b]
+    bar = max(boxes, key=lambda b: b["height"])  # the tallest bar, surely not empty
+    x, y = bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2
+    tab.mouse.move(x, y)
+    tab.wait_for_timeout(300)
+    tab.mouse.click(x, y)
+    # The children of the band appear as a new table, right under the chart.
+    deadline = time.monotonic() + TIMEOUT / 1000
+    while grids.count() <= before:
+        assert time.monotonic() < deadline, "no table of children after the bar was clicked"
+        tab.wait_for_timeout(250)
+    wait_done(tab)
+    shot(tab, "b1_band_selected")
+    grid = grids.first
+    grid.scroll_into_view_if_needed()
+    tab.wait_for_timeout(300)
+    box = grid.bounding_box()
+    assert box is not None
+    # First data row: below the header row, in the row-marker column.
+    tab.mouse.click(box["x"] + ROW_MARKER / 2, box["y"] + ROW_HEIGHT + ROW_HEIGHT / 2)
+    tab.wait_for_url("**/child?**", timeout=TIMEOUT)
+    wait_done(tab)
+    person = parse_qs(urlparse(tab.url).query).get("person", [None])[0]
+    assert person, tab.url
+    expect_chronology(tab, person)
+    shot(tab, "b2_child_chronology")
+
+
+def test_deep_link_to_a_child(server, tab, sample_db):
+    person = sample_child(sample_db)
+    tab.goto(f"{server}/child?person={person}")
+    wait_done(tab)
+    expect_chronology(tab, person)
+    assert tab.get_by_text("No child with id").count() == 0
+    shot(tab, "c_deep_link_child")
