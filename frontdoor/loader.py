@@ -19,6 +19,12 @@ database loaded before untouched.
 Rows with several faults: a rejected row is counted once in the counts, and every fault found is
 listed in `rejected_rows` (one line per fault, each with the raw record). A duplicate key is judged
 among rows with no other fault: the first usable occurrence (by file, then line) is loaded.
+
+Values: identifiers and text are trimmed of spaces; blank, `NULL` or `null` (as SQL Server
+exports write it) is missing. Lines: a CSV row's line is the physical line it starts on (header
+line 1), found by a quote-aware scan, so blank lines and values spanning lines do not shift it; a
+quote that never closes stops the load rather than lose the rows after it. Other tables a reader
+hands over (e.g. `cin_pre_proceedings`) are loaded as text, unchecked.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import json
 import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -94,7 +101,8 @@ def load_extract(
     started = time.monotonic()
     source, db_path = Path(source), Path(db_path)
     report = LoadReport(ok=False, source=str(source), db_path=str(db_path))
-    tmp = db_path.parent / f".{db_path.name}.loading-{os.getpid()}"
+    # Beside the target (same file system, so the final move is atomic); one per load.
+    tmp = db_path.parent / f".{db_path.name}.loading-{os.getpid()}-{threading.get_ident()}"
     con = None
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
