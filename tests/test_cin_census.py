@@ -201,6 +201,10 @@ def test_xsd_failures_are_warnings_with_lines():
     assert [(p.line, p.column, p.value) for p in xsd] == [(52, "ICPCnotRequired", "false")]
     assert all(p.severity == WARNING and "CIN_schema_2024.xsd" in p.reason for p in xsd)
     assert xsd[0].record_id == "DfEX0000001"
+    # the same stray text as CIN_Census_2024.xml, after <UPNunknown> on line 23
+    stray = [(p.line, p.record_id, p.column) for p in st.problems if "stray text" in p.reason]
+    assert stray == [(23, "DfEX0000001", "ChildIdentifiers")]
+    assert len(st.problems) == 2
     assert not [p for p in st.problems if p.severity in (STOP, REJECTED)]
 
 
