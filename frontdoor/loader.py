@@ -47,7 +47,16 @@ from frontdoor import __version__
 from frontdoor.calendar import create_calendar
 from frontdoor.progress import ProgressFn, null_progress
 from frontdoor.report import ABSENT, LOADED, NOT_LOADED, LoadReport, TableReport
-from frontdoor.schema import DATE, FLAG, NUMBER, REPORT_TABLES, REQUIRED_TABLES, TABLES, Table
+from frontdoor.schema import (
+    DATE,
+    FLAG,
+    NUMBER,
+    REPORT_TABLES,
+    REQUIRED_TABLES,
+    SQL_TYPES,
+    TABLES,
+    Table,
+)
 from frontdoor.sources import REJECTED, STOP, WARNING, Problem, SourceTables
 from frontdoor.sources.files import (
     CSV_SUFFIXES,
@@ -752,6 +761,13 @@ class _Load:
                 "INSERT INTO load_report VALUES (?, NULL, 'absent', 0, 0, 0, 0)",
                 [(n,) for n in absent],
             )
+        # Absent tables exist, empty and typed, so measures can join optional tables without
+        # guessing; load_report's 'absent' status is what marks a measure unavailable.
+        for name in absent:
+            cols = ", ".join(
+                f"{ident(c)} {SQL_TYPES[kind]}" for c, kind in TABLES[name].columns.items()
+            )
+            con.execute(f"CREATE TABLE IF NOT EXISTS {ident(name)} ({cols})")
         # Tables a reader rejected every row of were never created: not 'loaded'.
         con.execute(
             "UPDATE load_report SET status = 'absent' WHERE status = 'loaded' AND table_name IN "
