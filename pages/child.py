@@ -136,6 +136,9 @@ if prof is None:
     st.stop()
 
 auth.record("child_view", person_ids=[person], filters=current_params(), once=True)
+# A link to this same page with another child (a sibling) reruns it without updating the
+# browser's address: say it again, so the URL always names the child on screen.
+st.query_params["person"] = person
 st.subheader(f"Child {ch.md_literal(person)}")
 if not prof["in_person_table"]:
     st.warning("This id is not in ssd_person: it appears only in other tables (a data issue).")

@@ -11,6 +11,7 @@ Screenshots go to test-artifacts/ (gitignored).
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -142,6 +143,15 @@ def wait_done(tab) -> None:
     tab.wait_for_selector(DONE, timeout=TIMEOUT)
 
 
+def wait_url(tab, pattern: str) -> None:
+    """Wait for the address to match: Streamlit changes it through the history API (no page
+    load), so poll it."""
+    deadline = time.monotonic() + TIMEOUT / 1000
+    while not re.search(pattern, tab.url):
+        assert time.monotonic() < deadline, f"the URL is still {tab.url}"
+        tab.wait_for_timeout(200)
+
+
 def shot(tab, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -151,8 +161,13 @@ def sample_child(db: Path) -> str:
     con = duckdb.connect(str(db), read_only=True)
     try:
         return con.execute(
-            "SELECT cppl_person_id FROM ssd_cp_plans WHERE cppl_cp_plan_end_date IS NULL "
-            "ORDER BY cppl_person_id LIMIT 1"
+            """
+            SELECT p.cppl_person_id FROM ssd_cp_plans p
+            JOIN ssd_family f ON f.fami_person_id = p.cppl_person_id
+            WHERE p.cppl_cp_plan_end_date IS NULL
+              AND (SELECT count(*) FROM ssd_family g WHERE g.fami_family_id = f.fami_family_id) > 1
+            ORDER BY p.cppl_person_id LIMIT 1
+            """
         ).fetchone()[0]
     finally:
         con.close()
@@ -220,7 +235,7 @@ def test_assessment_bar_to_child_chronology(server, tab):
     assert box is not None
     # First data row: below the header row, in the row-marker column.
     tab.mouse.click(box["x"] + ROW_MARKER / 2, box["y"] + ROW_HEIGHT + ROW_HEIGHT / 2)
-    tab.wait_for_url("**/child?**", timeout=TIMEOUT)
+    wait_url(tab, r"/child\?(.*&)?person=")
     wait_done(tab)
     person = parse_qs(urlparse(tab.url).query).get("person", [None])[0]
     assert person, tab.url
@@ -235,3 +250,16 @@ def test_deep_link_to_a_child(server, tab, sample_db):
     expect_chronology(tab, person)
     assert tab.get_by_text("No child with id").count() == 0
     shot(tab, "c_deep_link_child")
+    # A sibling's link opens the same page for the sibling, the filters kept in the URL.
+    tab.goto(f"{server}/child?person={person}&period=fy&fy=2025")
+    wait_done(tab)
+    link = tab.get_by_role("link", name=re.compile(r"^Open sibling ")).first
+    link.scroll_into_view_if_needed()
+    sibling = link.inner_text().removeprefix("Open sibling ").strip()
+    link.click()
+    wait_url(tab, rf"/child\?(.*&)?person={re.escape(sibling)}(&|$)")
+    wait_done(tab)
+    query = parse_qs(urlparse(tab.url).query)
+    assert query.get("period") == ["fy"] and query.get("fy") == ["2025"], tab.url
+    expect_chronology(tab, sibling)
+    shot(tab, "c_sibling_child")
