@@ -67,3 +67,7 @@ MEASURES.update({m.key: m for m in MEASURES_CASEWORK})
 from metrics.catalog_protection import MEASURES_PROTECTION  # noqa: E402 (needs the list above)
 
 MEASURES.update({m.key: m for m in MEASURES_PROTECTION})
+
+from metrics.catalog_returns import MEASURES_RETURNS  # noqa: E402 (needs the list above)
+
+MEASURES.update({m.key: m for m in MEASURES_RETURNS})
