@@ -13,7 +13,6 @@ cannot carry it, or the measure is not in the catalog yet) has every value null 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from dataclasses import dataclass
@@ -286,18 +285,3 @@ def run_summary_command(args: argparse.Namespace) -> int:
     else:
         print(render_table(summary))
     return 0
-
-
-def summary_for_file(db: Path | str, filters: Filters, settings_path: str | None = None) -> dict:
-    """Open `db` read-only and return `summarise` of it (bench, scripts)."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return summarise(Engine(con, load_settings(settings_path)), filters)
-    finally:
-        con.close()
-
-
-def last_full_year(as_of: dt.date) -> tuple[dt.date, dt.date]:
-    """The last full financial year (1 April - 31 March) ending on or before `as_of`."""
-    year = as_of.year if as_of >= dt.date(as_of.year, 3, 31) else as_of.year - 1
-    return dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
