@@ -22,7 +22,6 @@ def _layout(fig: go.Figure, x_title: str, y_title: str) -> go.Figure:
         xaxis_title=x_title,
         yaxis_title=y_title,
         legend={"orientation": "h", "y": -0.25},
-        dragmode="select",
     )
     return fig
 

@@ -39,11 +39,14 @@ def sidebar_filters(
     """Draw the filters in the sidebar and return them; the URL is kept in step."""
     params = current_params()
     state = st.session_state
-    if state.get("_filters_synced") != params:
-        # The URL changed (first run, a link, a deep link): the widgets follow it.
+    always_drawn = ("f_period", "f_as_of", "f_team", "f_worker")
+    if state.get("_filters_synced") != params or any(k not in state for k in always_drawn):
+        # The URL changed (first run, a link, a deep link), or Streamlit dropped the widgets'
+        # state on a page switch: the widgets follow the URL.
         preset, start, end = periods.resolve(params, data_end)
         state["f_period"] = preset
-        state["f_fy"] = int(params.get("fy", periods.financial_year_of(data_end)))
+        fy = params.get("fy", "")
+        state["f_fy"] = int(fy) if fy.isdigit() else periods.financial_year_of(data_end)
         state["f_q"] = params.get("q", f"{periods.financial_year_of(data_end)}-1")
         state["f_from"], state["f_to"] = start, end
         state["f_as_of"] = periods.parse_date(params.get("as_of"))
