@@ -84,8 +84,10 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def app_env(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the app (AppTest runs it in this process) at the sample database."""
+def app_env(sample_db: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Point the app (AppTest runs it in this process) at the sample database, with an audit
+    log of the test's own (never the repository's data/audit.jsonl)."""
     monkeypatch.setenv("FRONTDOOR_DB", str(sample_db))
+    monkeypatch.setenv("FRONTDOOR_AUDIT", str(tmp_path / "audit.jsonl"))
     monkeypatch.chdir(REPO)
     return sample_db
