@@ -153,7 +153,7 @@ class Engine:
         """The children (or cases) behind the number, in the measure's drill-down order."""
         self._check(measure)
         sql = f"SELECT * FROM ({self._filtered(measure)}) r"
-        if filters.scope == "none":
+        if filters.scope == "none" and measure.child_level:
             raise NotPermitted(
                 "your role shows aggregate figures only, not the children behind them"
             )

@@ -10,6 +10,7 @@ import streamlit as st
 
 from frontdoor import audit
 from frontdoor.access import AGGREGATES_ONLY, ANALYST, ROLES, TEAM_LEAD, RolesFile, Viewer
+from metrics.child import md_literal
 
 ALLOW_ENV = "FRONTDOOR_ALLOW_UNAUTHENTICATED"
 ROLES_ENV = "FRONTDOOR_ROLES"
@@ -45,7 +46,8 @@ def current_viewer(synthetic: bool, teams: list[tuple[str, str]]) -> Viewer:
         groups = st.user.get("groups") or []
         viewer = roles.viewer(st.user.get("email"), list(groups))
         with st.sidebar:
-            st.caption(f"Signed in as {viewer.user} ({ROLES.get(viewer.role, 'aggregates only')})")
+            who = md_literal(viewer.user)  # from the identity provider: shown as plain text
+            st.caption(f"Signed in as {who} ({ROLES.get(viewer.role, 'aggregates only')})")
             st.button("Sign out", on_click=st.logout)
         return viewer
     if os.environ.get(ALLOW_ENV) == "1":
@@ -56,22 +58,40 @@ def current_viewer(synthetic: bool, teams: list[tuple[str, str]]) -> Viewer:
     return Viewer("anonymous", AGGREGATES_ONLY)
 
 
+def _keep(key: str) -> None:
+    """Copy a demo widget's value to a key of its own: Streamlit treats a widget with the same
+    key on another page as a new widget, so the choice would not follow the user otherwise."""
+    st.session_state[f"_{key}_kept"] = st.session_state[key]
+
+
 def _demo_viewer(teams: list[tuple[str, str]]) -> Viewer:
-    """Demo mode (synthetic data only): pick a role to see what it allows."""
+    """Demo mode (synthetic data only): pick a role to see what it allows. The role chosen
+    holds on every page of the session."""
+    state = st.session_state
     with st.sidebar:
         st.info("Demo mode: synthetic data, no sign-in. Pick a role to see what it allows.")
+        state["demo_role"] = state.get("_demo_role_kept", ANALYST)
         role = st.selectbox(
-            "Demo role", list(ROLES), format_func=ROLES.get, key="demo_role", index=3
+            "Demo role",
+            list(ROLES),
+            format_func=ROLES.get,
+            key="demo_role",
+            on_change=_keep,
+            args=("demo_role",),
         )
         chosen: tuple[str, ...] = ()
         if role == TEAM_LEAD and teams:
             names = dict(teams)
+            ids = [t for t, _ in teams]
+            kept = [t for t in state.get("_demo_teams_kept", [ids[0]]) if t in names]
+            state["demo_teams"] = kept
             picked = st.multiselect(
                 "Demo team lead's teams",
-                [t for t, _ in teams],
-                default=[teams[0][0]],
+                ids,
                 format_func=lambda t: names.get(t, t),
                 key="demo_teams",
+                on_change=_keep,
+                args=("demo_teams",),
             )
             chosen = tuple(picked)
     return Viewer(f"demo:{role}", role, chosen, demo=True)
