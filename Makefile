@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := data/sample
 SAMPLE_DB := data/sample.duckdb
+SAMPLE_END := 2026-03-31
 PORT ?= 8501
 
 .PHONY: run test setup setup-test sample lint format bench clean
@@ -26,8 +27,8 @@ setup-test: $(VENV)/.installed-test
 
 # The built-in synthetic authority: about 3 years and 5,000 children, made on first run.
 $(SAMPLE_DB): | $(VENV)/.installed
-	$(BIN)/frontdoor generate --out $(SAMPLE) --seed 2010 --children 5000 --start 2023-04-01 --end 2026-03-31
-	$(BIN)/frontdoor load --extract $(SAMPLE) --db $(SAMPLE_DB) --synthetic
+	$(BIN)/frontdoor generate --out $(SAMPLE) --seed 2010 --children 5000 --start 2023-04-01 --end $(SAMPLE_END)
+	$(BIN)/frontdoor load --extract $(SAMPLE) --db $(SAMPLE_DB) --synthetic --extract-date $(SAMPLE_END)
 
 sample: $(SAMPLE_DB)
 

@@ -21,7 +21,7 @@ HEADLINES: list[Headline] = [
     Headline(
         "referrals",
         "rereferral_12m_pct",
-        "Re-referrals within 12 months",
+        "Re-referrals (12 months)",
         "%",
         higher_is_better=False,
         page="pages/front_door.py",
@@ -29,7 +29,7 @@ HEADLINES: list[Headline] = [
     Headline(
         "contacts",
         "decided_within_target_pct",
-        "Contact decisions in timescale",
+        "Contacts decided in time",
         "%",
         "contact_decision_wd",
         True,
@@ -38,7 +38,7 @@ HEADLINES: list[Headline] = [
     Headline(
         "allocation",
         "within_target_pct",
-        "Allocated in timescale",
+        "Allocated in time",
         "%",
         "allocation_wd",
         True,
@@ -47,7 +47,7 @@ HEADLINES: list[Headline] = [
     Headline(
         "assessments",
         "within_target_pct",
-        "Assessments in timescale",
+        "Assessments in time",
         "%",
         "assessment_wd",
         True,
@@ -56,7 +56,7 @@ HEADLINES: list[Headline] = [
     Headline(
         "assessments",
         "median_wd",
-        "Assessment duration (median)",
+        "Assessment median",
         "working days",
         "assessment_wd",
         False,
@@ -65,7 +65,7 @@ HEADLINES: list[Headline] = [
     Headline(
         "seen",
         "within_target_pct",
-        "Children seen in timescale",
+        "Children seen in time",
         "%",
         "seen_wd",
         True,
@@ -74,7 +74,7 @@ HEADLINES: list[Headline] = [
     Headline(
         "icpc",
         "within_15wd_pct",
-        "Initial conferences in timescale",
+        "ICPCs in time",
         "%",
         "icpc_wd",
         True,
@@ -83,7 +83,7 @@ HEADLINES: list[Headline] = [
     Headline(
         "cp_reviews",
         "in_timescale_pct",
-        "CP plans with reviews in timescale",
+        "CP reviews in time",
         "%",
         None,
         True,
@@ -92,7 +92,7 @@ HEADLINES: list[Headline] = [
     Headline(
         "caseload_workers",
         "children_per_fte_mean",
-        "Children per FTE worker",
+        "Children per FTE",
         "count",
         None,
         False,
@@ -101,7 +101,7 @@ HEADLINES: list[Headline] = [
     Headline(
         "oversight",
         "without_oversight",
-        "Cases without management oversight",
+        "No recent oversight",
         "count",
         "oversight_wd",
         False,
@@ -110,7 +110,7 @@ HEADLINES: list[Headline] = [
     Headline(
         "agencies",
         "within_target_pct",
-        "Agency responses in timescale",
+        "Agencies replied in time",
         "%",
         "agency_response_wd",
         True,

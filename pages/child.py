@@ -206,7 +206,13 @@ with right:
     if sibs.empty:
         st.info("No siblings recorded (same family id) in this extract.")
     else:
-        st.dataframe(sibs, hide_index=True, width="stretch", key="child_siblings")
+        st.dataframe(
+            sibs.drop(columns=["in_person_table"], errors="ignore"),
+            hide_index=True,
+            width="stretch",
+            key="child_siblings",
+            column_config=tables.date_config(sibs),
+        )
         params = current_params()
         for sib in sibs["person_id"]:
             st.page_link(

@@ -110,6 +110,7 @@ if due is not None:
             selection_mode="single-row",
             hide_index=True,
             width="stretch",
+            column_config=tables.date_config(listing),
         )
         tables.download(listing, "reviews_due", "conf_due", id_column="person_id")
         rows = event.selection.rows if event and event.selection else []

@@ -50,7 +50,7 @@ def errors(at: AppTest) -> list[str]:
 COLUMNS = {
     "child_chronology": {"kind", "detail", "met", "timescale"},
     "child_workers": {"worker_id", "role", "current"},
-    "child_siblings": {"person_id", "family_id", "in_person_table"},
+    "child_siblings": {"person_id", "family_id", "dob"},
     "conf_profile": {"person id", "open CP plan", "category"},
     "conf_reviews": {"plan_id", "review", "due_date", "held_date", "status"},
     "data_report": {"table_name", "status", "rows_loaded"},

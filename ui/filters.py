@@ -14,6 +14,7 @@ import streamlit as st
 from metrics import Filters
 from ui import periods
 
+ALL = ""
 FILTER_KEYS = ("period", "fy", "q", "from", "to", "as_of", "team", "worker")
 
 
@@ -50,8 +51,8 @@ def sidebar_filters(
         state["f_q"] = params.get("q", f"{periods.financial_year_of(data_end)}-1")
         state["f_from"], state["f_to"] = start, end
         state["f_as_of"] = periods.parse_date(params.get("as_of"))
-        state["f_team"] = params.get("team")
-        state["f_worker"] = params.get("worker")
+        state["f_team"] = params.get("team", ALL)
+        state["f_worker"] = params.get("worker", ALL)
 
     side = st.sidebar
     side.subheader("Filters")
@@ -106,25 +107,26 @@ def sidebar_filters(
     if as_of is not None:
         new["as_of"] = as_of.isoformat()
 
-    team_ids = [None] + [t for t, _ in teams]
+    # "" stands for "all": a None option would show as an empty selection.
+    team_ids = [ALL] + [t for t, _ in teams]
     team_names = dict(teams)
     if state.get("f_team") not in team_ids:
-        state["f_team"] = None
+        state["f_team"] = ALL
     team = side.selectbox(
         "Team",
         team_ids,
-        format_func=lambda t: "All teams" if t is None else team_names.get(t, t),
+        format_func=lambda t: "All teams" if t == ALL else team_names.get(t, t),
         key="f_team",
     )
-    worker_list = workers_of(team)
-    worker_ids = [None] + [w for w, _ in worker_list]
+    worker_list = workers_of(team or None)
+    worker_ids = [ALL] + [w for w, _ in worker_list]
     worker_names = dict(worker_list)
     if state.get("f_worker") not in worker_ids:
-        state["f_worker"] = None
+        state["f_worker"] = ALL
     worker = side.selectbox(
         "Worker",
         worker_ids,
-        format_func=lambda w: "All workers" if w is None else f"{worker_names.get(w, w)} ({w})",
+        format_func=lambda w: "All workers" if w == ALL else f"{worker_names.get(w, w)} ({w})",
         key="f_worker",
     )
     if team:
@@ -133,7 +135,7 @@ def sidebar_filters(
         new["worker"] = worker
     _set_url(new)
     state["_filters_synced"] = new
-    return Filters(start, end, as_of, team, worker)
+    return Filters(start, end, as_of, team or None, worker or None)
 
 
 def describe(filters: Filters) -> str:

@@ -10,6 +10,15 @@ from ui.filters import current_params
 from ui.nav import CHILD_PAGE
 
 
+def date_config(frame: pd.DataFrame) -> dict:
+    """Show date columns as UK dates (DuckDB dates arrive in pandas as midnight timestamps)."""
+    return {
+        col: st.column_config.DateColumn(format="DD/MM/YYYY")
+        for col in frame.columns
+        if pd.api.types.is_datetime64_any_dtype(frame[col])
+    }
+
+
 def download(
     frame: pd.DataFrame,
     name: str,
@@ -62,6 +71,7 @@ def child_table(
         on_select="rerun",
         selection_mode="single-row",
         hide_index=True,
+        column_config=date_config(frame),
         width="stretch",
         height=height or "auto",
     )
@@ -73,5 +83,5 @@ def child_table(
 
 def table(frame: pd.DataFrame, key: str, *, name: str) -> None:
     """An aggregate table (teams, workers, bands) with its download."""
-    st.dataframe(frame, key=key, hide_index=True, width="stretch")
+    st.dataframe(frame, key=key, hide_index=True, width="stretch", column_config=date_config(frame))
     download(frame, name, key)

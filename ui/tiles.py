@@ -44,12 +44,19 @@ def tile(
         delta = None
         if value is not None and previous is not None:
             change = value - previous
-            delta = f"{change:+.1f}{'pp' if unit == '%' else ''} on previous period"
+            if unit == "%":
+                delta = f"{change:+.1f}pp"
+            elif float(change).is_integer():
+                delta = f"{change:+,.0f}"
+            else:
+                delta = f"{change:+.1f}"
         colour = (
             "off" if higher_is_better is None else ("normal" if higher_is_better else "inverse")
         )
         st.metric(label, fmt(value, unit), delta=delta, delta_color=colour, help=help_text)
         lines = []
+        if previous is not None:
+            lines.append(f"Previous period: {fmt(previous, unit)}")
         if target_text:
             lines.append(f"Target: {target_text}")
         if england is not None:
