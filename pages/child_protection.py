@@ -191,3 +191,18 @@ if drill.available(ctx, "cp_reviews_due"):
         label="Prepare for these conferences (Conference preparation)",
         query_params=current_params(),
     )
+
+# Annex A gives only the latest review of each plan: shown when the extract has it.
+if data.unavailable_reason(ctx.source, "last_cp_review") is None:
+    st.header("Time since the last CP review (Annex A)")
+    latest = ctx.headline("last_cp_review")
+    if latest is not None:
+        st.metric("Open plans with the next review past due", latest["overdue"])
+        overdue = ctx.rows("last_cp_review")
+        if overdue is not None:
+            tables.child_table(
+                overdue,
+                "last_cp_review_rows",
+                name="last_cp_review",
+                caption="Open plans, next review due first. Choose a row to open the child.",
+            )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import MEASURES
-from ui import charts, drill, tables
+from ui import charts, data, drill, tables
 from ui.drill import Tile
 from ui.page import setup
 
@@ -128,3 +128,24 @@ if "seen_closed_unseen" in MEASURES:
                 caption="Left out of the time-to-see figures: no seen visit is recorded before "
                 "the referral closed. Choose a row to open the child.",
             )
+
+# Annex A carries only the date each child was last seen: shown when the extract has it.
+if data.unavailable_reason(ctx.source, "last_seen") is None:
+    st.header("Time since the child was last seen (Annex A)")
+    seen_bands = drill.grouped(ctx, "last_seen", "band", "band_order")
+    if seen_bands is not None and not seen_bands.empty:
+        seen_bands = seen_bands.sort_values("band_order")
+        fig = charts.bars(
+            seen_bands, "band", "children", "Weeks since last seen", "Children", ids="band"
+        )
+        picked = drill.chart(
+            fig, "last_seen_bands", frame=seen_bands, name="last_seen_bands", selectable=True
+        )
+        drill.children_of(
+            drill.all_rows(ctx, "last_seen"),
+            "band",
+            picked,
+            "last_seen_children",
+            name="last_seen_children",
+            what="a band",
+        )
