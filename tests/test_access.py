@@ -347,6 +347,25 @@ def test_user_not_in_the_roles_file_sees_aggregates_only(env, audit_log):
     assert refused and refused[-1]["user"] == STRANGER and refused[-1]["person_ids"] == [person]
 
 
+def test_entra_sign_in_name_when_no_email_claim(env):
+    """Entra ID sends `email` only for accounts with a mailbox: the sign-in name stands in."""
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
+    at.secrets["auth"] = dict(AUTH)
+    at.user = {"is_logged_in": True, "preferred_username": LEAD.upper(), "name": "Lead"}
+    ok(at.run())
+    signed = [c.value for c in at.sidebar.caption if c.value.startswith("Signed in as")]
+    assert signed and "Team lead" in signed[0]
+
+
+def test_a_broken_roles_file_lets_nobody_in(env, tmp_path, monkeypatch):
+    roles = tmp_path / "broken.toml"
+    roles.write_text('[users."a@b.gov.uk"]\nrole = "superuser"\n', encoding="utf-8")
+    monkeypatch.setenv("FRONTDOOR_ROLES", str(roles))
+    at = ok(open_as(SENIOR))
+    assert at.error and "roles file" in at.error[0].value and "superuser" in at.error[0].value
+    assert not at.metric and not at.dataframe
+
+
 # -- team lead ----------------------------------------------------------------------------------
 
 

@@ -42,9 +42,17 @@ def current_viewer(synthetic: bool, teams: list[tuple[str, str]]) -> Viewer:
             st.button("Sign in", on_click=st.login, type="primary")
             st.stop()
         path = roles_path()
-        roles = _roles(str(path), path.stat().st_mtime if path.exists() else 0.0)
+        try:
+            roles = _roles(str(path), path.stat().st_mtime if path.exists() else 0.0)
+        except (ValueError, OSError) as exc:  # tomllib's errors are ValueErrors too
+            st.title("frontdoor")
+            st.error(f"The roles file cannot be used, so nobody is let in: {md_literal(exc)}")
+            st.stop()
         groups = st.user.get("groups") or []
-        viewer = roles.viewer(st.user.get("email"), list(groups))
+        # Microsoft Entra ID sends `email` only for accounts with a mailbox (or when the app
+        # asks for it); `preferred_username` (the sign-in name) is there for every account.
+        email = st.user.get("email") or st.user.get("preferred_username")
+        viewer = roles.viewer(email, list(groups))
         with st.sidebar:
             who = md_literal(viewer.user)  # from the identity provider: shown as plain text
             st.caption(f"Signed in as {who} ({ROLES.get(viewer.role, 'aggregates only')})")
