@@ -747,3 +747,17 @@ def test_signed_in_name_is_shown_as_plain_text(env):
     assert caption
     _no_raw_markup(caption)
     assert not re.search(r"(?<!\\)_", caption[0].split("(")[0]), caption
+
+
+def test_an_unexpected_error_shows_no_child_data(named_db, monkeypatch):
+    """An error nobody foresaw, whose message quotes the child: the user sees its type only."""
+    from metrics import child as ch
+
+    def broken(engine, person_id, as_of=None):
+        raise ValueError(f"cannot read {FORENAME} {SURNAME} ({person_id})")
+
+    monkeypatch.setattr(ch, "profile", broken)
+    at = open_as(SENIOR, "pages/child.py", {"person": "N1"})
+    assert at.exception
+    text = everything(at)
+    assert FORENAME not in text and SURNAME not in text
