@@ -7,7 +7,34 @@
 -- (recorded_before_event) is a data issue: no lag, left out of the median and the share.
 -- Team and worker: the note's worker_id; team = that worker's professional department, else the
 -- team on that worker's latest allocation of the child started by the event date.
+-- Speed: that latest allocation is looked up only for the notes whose worker has no department
+-- (`fallback`, once per worker, child and event date, which is all it depends on), and joined
+-- back to those notes alone; a note whose worker has a department never needs it. A note with
+-- no such allocation (or no worker) has no `fallback` row, so its team is NULL, as before.
 -- uses: notes, allocations, worker_teams
+WITH period_notes AS (
+    SELECT n.*, wt.team AS worker_team
+    FROM notes n
+    LEFT JOIN worker_teams wt ON wt.worker_id = n.worker_id
+    WHERE n.event_date BETWEEN $date_from AND $date_to
+),
+fallback AS (
+    SELECT
+        k.worker_id,
+        k.person_id,
+        k.event_date,
+        arg_max(a.team, (a.start_date, a.involvement_id)) AS team
+    FROM (
+        SELECT DISTINCT worker_id, person_id, event_date
+        FROM period_notes
+        WHERE worker_team IS NULL
+    ) k
+    JOIN allocations a
+      ON a.worker_id = k.worker_id
+     AND a.person_id = k.person_id
+     AND a.start_date <= k.event_date
+    GROUP BY k.worker_id, k.person_id, k.event_date
+)
 SELECT
     n.note_id,
     n.person_id,
@@ -26,17 +53,11 @@ SELECT
         WHEN n.recorded_date IS NULL AND wd_between(n.event_date, $as_of) > $t_recording_wd
             THEN FALSE
     END AS within_target,
-    coalesce(
-        wt.team,
-        (
-            SELECT arg_max(a.team, (a.start_date, a.involvement_id))
-            FROM allocations a
-            WHERE a.worker_id = n.worker_id
-              AND a.person_id = n.person_id
-              AND a.start_date <= n.event_date
-        )
-    ) AS team,
+    coalesce(n.worker_team, f.team) AS team,
     n.worker_id
-FROM notes n
-LEFT JOIN worker_teams wt ON wt.worker_id = n.worker_id
-WHERE n.event_date BETWEEN $date_from AND $date_to
+FROM period_notes n
+LEFT JOIN fallback f
+  ON n.worker_team IS NULL
+ AND f.worker_id = n.worker_id
+ AND f.person_id = n.person_id
+ AND f.event_date = n.event_date
