@@ -301,6 +301,13 @@ def test_roles_file_team_lead_without_teams_is_an_error(tmp_path):
     assert str(path) in str(err.value)
 
 
+def test_roles_example_file_is_valid():
+    roles = RolesFile.read(REPO / "roles.example.toml")
+    granted = {g.role for g in (*roles.users.values(), *roles.groups.values())}
+    assert granted == {SENIOR_MANAGER, TEAM_LEAD, CONFERENCE_CHAIR, ANALYST}
+    assert all(g.teams for g in roles.users.values() if g.role == TEAM_LEAD)
+
+
 def test_what_each_role_may_do():
     assert Viewer("a", SENIOR_MANAGER).scope is None
     assert Viewer("a", ANALYST).scope is None and Viewer("a", ANALYST).can_read_audit
