@@ -48,7 +48,25 @@ def _cmd_load(args: argparse.Namespace) -> int:
         progress=bar(),
     )
     print(report.render())
+    _audit_load(f"{args.extract} -> {args.db} (command line)", report.ok)
     return 0 if report.ok else 1
+
+
+def _audit_load(detail: str, ok: bool) -> None:
+    """Record the load in the audit log ($FRONTDOOR_AUDIT), as the Data page does, under the
+    operating-system account that ran it."""
+    import getpass
+
+    from frontdoor import audit
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    try:
+        audit.record(user, "operator", "load", detail=detail, outcome="allowed" if ok else "failed")
+    except OSError as exc:
+        print(f"frontdoor load: could not write the audit log: {exc}", file=sys.stderr)
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:

@@ -768,3 +768,14 @@ def test_an_unexpected_error_shows_no_child_data(named_db, monkeypatch):
     assert at.exception
     text = everything(at)
     assert FORENAME not in text and SURNAME not in text
+
+
+def test_a_command_line_load_is_audited(app_env, audit_log, tmp_path):
+    from frontdoor.cli import main
+
+    db = tmp_path / "cli.duckdb"
+    extract = app_env.parent / "extract"
+    assert main(["load", "--extract", str(extract), "--db", str(db), "--synthetic"]) == 0
+    last = entries(audit_log)[-1]
+    assert last["action"] == "load" and last["outcome"] == "allowed" and last["user"]
+    assert str(db) in last["detail"]
