@@ -206,8 +206,18 @@ with right:
     if sibs.empty:
         st.info("No siblings recorded (same family id) in this extract.")
     else:
+        # A sibling outside the viewer's scope is named by id only: no details about them.
+        sibs = sibs.drop(columns=["in_person_table"], errors="ignore")
+        hidden = [not ctx.engine.permits(str(s), ctx.filters) for s in sibs["person_id"]]
+        if any(hidden):
+            mask = pd.Series(hidden, index=sibs.index)
+            sibs = sibs.astype(object)
+            for col in sibs.columns:
+                if col not in ("person_id", "family_id"):
+                    sibs.loc[mask, col] = None
+            st.caption("Siblings outside your role's scope are shown by id only.")
         st.dataframe(
-            sibs.drop(columns=["in_person_table"], errors="ignore"),
+            sibs,
             hide_index=True,
             width="stretch",
             key="child_siblings",

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from metrics import MEASURES, Filters, MeasureUnavailable, NotPermitted, get
+from metrics import MEASURES, Filters, MeasureUnavailable, get
 from metrics.benchmarks import england
 from ui import charts, data, tables, tiles
 from ui.page import PageContext
@@ -68,14 +68,7 @@ def grouped(ctx: PageContext, key: str, *columns: str) -> pd.DataFrame | None:
 
 def rows_for(ctx: PageContext, key: str, **narrow: str | None) -> pd.DataFrame | None:
     """The measure's rows with the filters narrowed (e.g. team=..., worker=...), in SQL."""
-    try:
-        return data.rows(ctx.source, key, replace(ctx.filters, **narrow))
-    except MeasureUnavailable as exc:
-        st.info(f"Not available in this extract: {exc}")
-        return None
-    except NotPermitted as exc:
-        st.info(f"Not permitted: {exc}.")
-        return None
+    return ctx.rows(key, **narrow)
 
 
 def all_rows(ctx: PageContext, key: str) -> pd.DataFrame | None:

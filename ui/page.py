@@ -47,13 +47,17 @@ class PageContext:
             st.info(f"Not available in this extract: {exc}")
             return None
 
-    def rows(self, key: str, limit: int | None = 5000) -> pd.DataFrame | None:
+    def rows(self, key: str, limit: int | None = 5000, **narrow: str | None) -> pd.DataFrame | None:
+        """The children behind a measure (within the viewer's scope), optionally with the
+        filters narrowed (e.g. team=..., worker=...); None with the reason shown otherwise."""
+        filters = replace(self.filters, **narrow) if narrow else self.filters
         try:
-            return data.rows(self.source, key, self.filters, limit)
+            return data.rows(self.source, key, filters, limit)
         except MeasureUnavailable as exc:
             st.info(f"Not available in this extract: {exc}")
             return None
         except NotPermitted as exc:
+            auth.record("rows_shown", detail=key, outcome="refused", once=True)
             st.info(f"Not permitted: {exc}.")
             return None
 
