@@ -147,6 +147,7 @@ COLUMNS = {
     "child_facts": {"person id", "sex", "family", "team"},
     "audit_entries": {"at", "user", "role", "action", "outcome", "person_ids"},
     "case_teams": {"team", "team_name", "children"},
+    "child_siblings": {"person_id", "family_id", "dob"},
 }
 
 
@@ -779,3 +780,32 @@ def test_a_command_line_load_is_audited(app_env, audit_log, tmp_path):
     last = entries(audit_log)[-1]
     assert last["action"] == "load" and last["outcome"] == "allowed" and last["user"]
     assert str(db) in last["detail"]
+
+
+def test_refused_children_behind_a_figure_are_audited(env, audit_log):
+    at = ok(open_as(STRANGER))
+    at.button(key="drill_0").click().run()
+    ok(at)
+    refused = [e for e in entries(audit_log) if e["action"] == "rows_shown"]
+    assert refused and refused[-1]["outcome"] == "refused"
+    assert refused[-1]["user"] == STRANGER and refused[-1]["person_ids"] == []
+
+
+def test_siblings_outside_the_scope_are_shown_by_id_only(env, audit_log):
+    scope = team_scope(env)
+    # A child in the lead's scope with a sibling outside it (the sample has such families).
+    pairs = query(
+        env,
+        "SELECT a.fami_person_id, b.fami_person_id FROM ssd_family a "
+        "JOIN ssd_family b ON a.fami_family_id = b.fami_family_id "
+        "AND a.fami_person_id <> b.fami_person_id ORDER BY 1, 2",
+    )
+    pair = next(((a, b) for a, b in pairs if a in scope and b not in scope), None)
+    if pair is None:
+        pytest.fail("the sample has no family split across the lead's scope")
+    mine, theirs = pair
+    at = ok(open_as(LEAD, "pages/child.py", {"person": mine}))
+    sibs = table(at, "child_siblings")
+    row = sibs[sibs["person_id"] == theirs].iloc[0]
+    assert pd.isna(row["sex"]) and pd.isna(row["dob"])
+    assert any("by id only" in c.value for c in at.caption)
