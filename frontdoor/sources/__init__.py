@@ -7,6 +7,7 @@ Typing, validation and the load report are the loader's job, done once for every
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -41,3 +42,16 @@ class SourceTables:
     # Measure sections this source cannot feed, with the reason shown to users.
     unavailable: dict[str, str] = field(default_factory=dict)
     kinds: set[str] = field(default_factory=set)  # e.g. {"ssd"}, {"cin_census"}, {"annex_a"}
+
+
+def raw_frame(columns: list[str], rows: Iterable[dict]) -> pd.DataFrame:
+    """Rows (dicts of column -> text) as a raw frame: every column text, `_line` an integer,
+    columns in the given order (a column missing from a row is None)."""
+    rows = list(rows)
+    data = {}
+    for c in columns:
+        if c == LINE_COLUMN:
+            data[c] = pd.Series([int(r.get(c) or 0) for r in rows], dtype="int64")
+        else:
+            data[c] = pd.Series([r.get(c) for r in rows], dtype=object)
+    return pd.DataFrame(data, columns=columns)

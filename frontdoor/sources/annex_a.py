@@ -45,6 +45,7 @@ from frontdoor.sources import (
     WARNING,
     Problem,
     SourceTables,
+    raw_frame,
 )
 
 KIND = "annex_a"
@@ -1160,15 +1161,7 @@ def _columns(table: str) -> list[str]:
 
 
 def _frame(table: str, rows: Iterable[dict]) -> pd.DataFrame:
-    cols = _columns(table)
-    rows = list(rows)
-    data = {}
-    for c in cols:
-        if c == LINE_COLUMN:
-            data[c] = pd.Series([int(r.get(c) or 0) for r in rows], dtype="int64")
-        else:
-            data[c] = pd.Series([r.get(c) for r in rows], dtype=object)
-    return pd.DataFrame(data, columns=cols)
+    return raw_frame(_columns(table), rows)
 
 
 def read_annex_a(path: Path) -> SourceTables:

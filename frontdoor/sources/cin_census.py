@@ -52,6 +52,7 @@ from frontdoor.sources import (
     WARNING,
     Problem,
     SourceTables,
+    raw_frame,
 )
 
 KIND = "cin_census"
@@ -1074,15 +1075,7 @@ def _columns(table: str) -> list[str]:
 
 
 def _frame(table: str, rows: Iterable[dict]) -> pd.DataFrame:
-    cols = _columns(table)
-    rows = list(rows)
-    data = {}
-    for c in cols:
-        if c == LINE_COLUMN:
-            data[c] = pd.Series([int(r.get(c) or 0) for r in rows], dtype="int64")
-        else:
-            data[c] = pd.Series([r.get(c) for r in rows], dtype=object)
-    return pd.DataFrame(data, columns=cols)
+    return raw_frame(_columns(table), rows)
 
 
 def read_cin_census(paths: list[Path] | Path, xsd_dir: Path | str | None = None) -> SourceTables:
