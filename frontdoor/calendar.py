@@ -59,8 +59,12 @@ def create_calendar(con: duckdb.DuckDBPyConnection) -> None:
         "(SELECT c.wd_index FROM calendar c WHERE c.date = CAST(d AS DATE))"
     )
     con.execute("CREATE OR REPLACE MACRO wd_between(a, b) AS wd_index(b) - wd_index(a)")
+    # wd_add(d, n): the working day whose index is wd_index(d) + n (each working day has its own
+    # index, so there is at most one). Written as a self-join on the calendar rather than through
+    # wd_index(d), so that DuckDB answers it with a hash join on the date, not by comparing every
+    # date with every working day (the same values, several times faster on a large extract).
     con.execute(
         "CREATE OR REPLACE MACRO wd_add(d, n) AS "
-        "(SELECT c.date FROM calendar c "
-        " WHERE c.is_working_day AND c.wd_index = wd_index(d) + n)"
+        "(SELECT w.date FROM calendar s JOIN calendar w ON w.wd_index = s.wd_index + n "
+        " WHERE s.date = CAST(d AS DATE) AND w.is_working_day)"
     )

@@ -126,3 +126,27 @@ def test_wd_add_from_a_non_working_day_counts_from_the_working_day_before(con):
     # wd_index(Sat) = wd_index(Fri): 1 working day on from a Saturday is the Monday.
     assert con.execute("SELECT wd_add(DATE '2025-03-08', 1)").fetchone()[0] == D(2025, 3, 10)
     assert con.execute("SELECT wd_add(DATE '2025-03-08', 0)").fetchone()[0] == D(2025, 3, 7)
+
+
+def test_wd_add_is_its_definition_for_every_day(con):
+    # measures.md: wd_add(d, n) is the earliest working day e with wd_index(e) = wd_index(d) + n.
+    # Checked literally for every calendar day (working or not) and n from -3 to 60, with NULL
+    # outside the calendar and for a NULL n.
+    differ = con.execute(
+        """
+        WITH asked AS (
+            SELECT c.date AS d, c.wd_index, t.n
+            FROM calendar c, range(-3, 61) t(n)
+            WHERE c.date BETWEEN DATE '2024-01-01' AND DATE '2026-12-31'
+        ), expected AS (
+            SELECT a.d, a.n, min(w.date) AS e
+            FROM asked a
+            LEFT JOIN calendar w ON w.is_working_day AND w.wd_index = a.wd_index + a.n
+            GROUP BY ALL
+        )
+        SELECT count(*) FROM expected WHERE wd_add(d, n) IS DISTINCT FROM e
+        """
+    ).fetchone()[0]
+    assert differ == 0
+    assert con.execute("SELECT wd_add(DATE '1999-12-31', 1)").fetchone()[0] is None
+    assert con.execute("SELECT wd_add(DATE '2025-03-03', NULL)").fetchone()[0] is None
