@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import charts, drill, tables
+from ui import charts, drill
 from ui.drill import Tile
 from ui.page import setup
 
@@ -87,19 +87,12 @@ if drill.available(ctx, "agencies_outstanding"):
             Tile("oldest_wd", "Oldest outstanding", "working days", higher_is_better=False),
         ],
     )
-    rows = ctx.rows("agencies_outstanding")
-    if rows is not None:
-        rows = rows.sort_values(["age_wd", "requested_date"], ascending=[False, True])
-        if "past_target" in rows:
-            rows.insert(
-                1,
-                "timescale",
-                drill.flagged(rows, "past_target", "Past target", "Within target so far"),
-            )
-        tables.child_table(
-            rows,
-            "agency_outstanding",
-            name="agency_requests_outstanding",
-            caption="Requests with no response at the snapshot date, whatever their request "
-            "date; oldest first, age in working days. Choose a row to open the child.",
-        )
+    drill.waiting_list(
+        ctx,
+        "agencies_outstanding",
+        "agency_outstanding",
+        name="agency_requests_outstanding",
+        caption="Requests with no response at the snapshot date, whatever their request "
+        "date; oldest first, age in working days. Choose a row to open the child.",
+        flag=("past_target", "Past target", "Within target so far", 1),
+    )

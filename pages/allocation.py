@@ -128,19 +128,12 @@ if drill.available(ctx, "unallocated"):
             Tile("oldest_wd", "Oldest waiting", "working days", higher_is_better=False),
         ],
     )
-    rows = ctx.rows("unallocated")
-    if rows is not None:
-        rows = rows.sort_values(["age_wd", "referral_date"], ascending=[False, True])
-        if "past_target" in rows:
-            rows.insert(
-                3,
-                "timescale",
-                drill.flagged(rows, "past_target", "Past target", "Within target so far"),
-            )
-        tables.child_table(
-            rows,
-            "alloc_unallocated",
-            name="unallocated_referrals",
-            caption="Open referrals (not NFA) with no allocated worker, oldest first; age in "
-            "working days at the snapshot date. Choose a row to open the child.",
-        )
+    drill.waiting_list(
+        ctx,
+        "unallocated",
+        "alloc_unallocated",
+        name="unallocated_referrals",
+        caption="Open referrals (not NFA) with no allocated worker, oldest first; age in "
+        "working days at the snapshot date. Choose a row to open the child.",
+        flag=("past_target", "Past target", "Within target so far", 3),
+    )

@@ -29,22 +29,17 @@ if drill.available(ctx, "not_yet_seen"):
             Tile("count", "Open referrals, child not yet seen", higher_is_better=False),
         ],
     )
-    rows = ctx.rows("not_yet_seen")
-    if rows is not None:
-        rows = rows.sort_values(["age_wd", "referral_date"], ascending=[False, True])
-        rows.insert(
-            0,
-            "risk",
-            drill.flagged(rows, "at_risk", AT_RISK, "Not seen yet, within target so far"),
-        )
-        tables.child_table(
-            rows,
-            "seen_not_yet",
-            name="children_not_yet_seen",
-            caption="Open referrals (not NFA) where the child has not been seen since the "
-            "referral, oldest first; age in working days at the snapshot date. Choose a row to "
-            "open the child.",
-        )
+    drill.waiting_list(
+        ctx,
+        "not_yet_seen",
+        "seen_not_yet",
+        name="children_not_yet_seen",
+        caption="Open referrals (not NFA) where the child has not been seen since the "
+        "referral, oldest first; age in working days at the snapshot date. Choose a row to "
+        "open the child.",
+        flag=("at_risk", AT_RISK, "Not seen yet, within target so far", 0),
+        label="risk",
+    )
 
 st.header("Time to see the child")
 if drill.available(ctx, "seen"):

@@ -173,6 +173,27 @@ def flagged(frame: pd.DataFrame, column: str, yes: str, no: str) -> pd.Series:
     return frame[column].map(lambda v: yes if pd.notna(v) and bool(v) else no)
 
 
+def waiting_list(
+    ctx: PageContext,
+    key: str,
+    table_key: str,
+    *,
+    name: str,
+    caption: str,
+    flag: tuple[str, str, str, int],
+    label: str = "timescale",
+) -> None:
+    """Outstanding work, oldest first (the measure's own order), with its flag column said in
+    words: `flag` = (row column, words if true, words if false, where to insert the words)."""
+    rows = ctx.rows(key)
+    if rows is None:
+        return
+    column, yes, no, position = flag
+    if column in rows:
+        rows.insert(position, label, flagged(rows, column, yes, no))
+    tables.child_table(rows, table_key, name=name, caption=caption)
+
+
 @dataclass(frozen=True)
 class Tile:
     """One headline tile of a measure: which aggregate, in what words and unit."""
