@@ -4,9 +4,12 @@ authorities of several sizes, and check three measures against a pandas notebook
 For each size the bench writes a synthetic extract (CSV) into `--workdir`, loads it into a DuckDB
 file, then, on the database opened read-only, times the full summary for the last full year and
 each measure's four shapes (headline, monthly trend, breakdown by team, first 200 rows of the
-drill-down), grouped by the page that shows them. Finally it computes three figures both ways,
-DuckDB measures and pandas over the CSVs (`frontdoor.bench_pandas`), prints MATCH or MISMATCH for
-each and the time ratio. The exit code is 1 on any mismatch.
+drill-down), grouped by the page that shows them, and then each page of the app as the server
+runs it (`time_pages`: the page's script under Streamlit's AppTest, once with the query cache
+cleared and once warm). Finally it computes three figures both ways, DuckDB measures and pandas
+over the CSVs (`frontdoor.bench_pandas`), prints MATCH or MISMATCH for each and the time ratio.
+The built-in sample (5,000 children over 3 years, as `make run` makes it) gets its page times too.
+The exit code is 1 on any mismatch.
 
 Results are printed as Markdown (machine, data sizes, times); `--out FILE` appends them to FILE.
 """
@@ -36,6 +39,11 @@ SEED = 2010
 # that year (as DfE statistics do), with as-of its last day.
 END = dt.date(2026, 3, 31)
 ROWS_LIMIT = 200
+REPO = Path(__file__).resolve().parents[1]
+# The built-in sample, as the Makefile makes it: 5,000 children, 1 April 2023 to 31 March 2026.
+SAMPLE_CHILDREN = 5_000
+SAMPLE_START = dt.date(2023, 4, 1)
+PAGE_TIMEOUT = 120  # seconds AppTest waits for one run of a page script
 
 # Which page shows which measures (the pages' own queries: tiles, trend, by team, child list).
 PAGES: dict[str, tuple[str, ...]] = {
@@ -240,6 +248,113 @@ def compare_with_pandas(
     return out
 
 
+# -- pages, as the server runs them -----------------------------------------------------------
+
+
+@dataclass
+class PageTime:
+    """Server-side time of one page: its script run by Streamlit's AppTest on the database."""
+
+    path: str
+    label: str
+    cold: float | None  # query cache cleared first (the first visitor to the page)
+    warm: float | None  # run again at once (answers from st.cache_data)
+    error: str = ""
+
+
+def menu_pages() -> list[tuple[str, str]]:
+    """(page file, label) of every page in the menu that exists in this build, in menu order."""
+    from ui.nav import MENU
+
+    return [(path, label) for _, items in MENU for path, label in items if (REPO / path).exists()]
+
+
+def time_pages(db_path: Path, audit_path: Path) -> list[PageTime]:
+    """Run every menu page's script on `db_path` with AppTest: once cold, once warm.
+
+    After one untimed run of the entry page (modules imported, connection open, as in a server
+    that is up), each page is timed cold: `st.cache_data` is cleared just before the page's run,
+    so it pays for all its own queries. Warm: the same
+    page run again, its answers coming from the cache. Times are the script runs alone (no
+    browser, no network). Pages record their audit entries in `audit_path`, not the app's log.
+    """
+    if not (REPO / "app.py").exists():
+        return []
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    saved = {k: os.environ.get(k) for k in ("FRONTDOOR_DB", "FRONTDOOR_AUDIT")}
+    os.environ["FRONTDOOR_DB"] = str(db_path)
+    os.environ["FRONTDOOR_AUDIT"] = str(audit_path)
+    out: list[PageTime] = []
+    try:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        # One untimed run first, so the modules are imported and the connection open, as in a
+        # server that is already up.
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=PAGE_TIMEOUT)
+        at.run()
+        for path, label in menu_pages():
+            st.cache_data.clear()
+            at.switch_page(path)
+            try:
+                _, cold = timed(at.run)
+                errors = [f"{type(e.value).__name__}" for e in at.exception]
+                _, warm = timed(at.run)
+            except Exception as exc:  # a page that times out or fails: say so, keep going
+                out.append(PageTime(path, label, None, None, type(exc).__name__))
+                continue
+            errors += [f"{type(e.value).__name__}" for e in at.exception]
+            out.append(PageTime(path, label, cold, warm, ", ".join(dict.fromkeys(errors))))
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()  # closes nothing the caller holds; frees the connection
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return out
+
+
+@dataclass
+class SamplePages:
+    """Page times on the built-in sample (generated and loaded as the Makefile does)."""
+
+    children: int
+    start: dt.date
+    end: dt.date
+    pages: list[PageTime] = field(default_factory=list)
+
+
+def sample_pages(workdir: Path, progress: ProgressFn = null_progress) -> SamplePages:
+    """Make the built-in sample in `workdir` and time every page on it."""
+    from frontdoor.generate import generate_extract
+    from frontdoor.loader import load_extract
+
+    result = SamplePages(SAMPLE_CHILDREN, SAMPLE_START, END)
+    extract = workdir / f"sample-{SAMPLE_CHILDREN}"
+    db = workdir / f"sample-{SAMPLE_CHILDREN}.duckdb"
+    workdir.mkdir(parents=True, exist_ok=True)
+    generate_extract(
+        extract,
+        seed=SEED,
+        children=SAMPLE_CHILDREN,
+        start=SAMPLE_START,
+        end=END,
+        fmt="csv",
+        progress=_scaled(progress, 0.0, 0.4, "sample"),
+    )
+    report = load_extract(
+        extract, db, synthetic=True, progress=_scaled(progress, 0.4, 0.7, "sample load")
+    )
+    if not report.ok:
+        raise RuntimeError(f"the sample did not load:\n{report.render()}")
+    progress(0.7, "sample pages")
+    result.pages = time_pages(db, workdir / "bench-audit.jsonl")
+    return result
+
+
 # -- one size ---------------------------------------------------------------------------------
 
 
@@ -266,6 +381,7 @@ class SizeResult:
     summary_seconds: float = 0.0
     queries: list[QueryTime] = field(default_factory=list)
     comparisons: list[Comparison] = field(default_factory=list)
+    pages: list[PageTime] = field(default_factory=list)
 
     def page_seconds(self) -> dict[str, float]:
         totals: dict[str, float] = {}
@@ -332,8 +448,9 @@ def run_size(
     years: int,
     workdir: Path,
     progress: ProgressFn = null_progress,
+    pages: bool = True,
 ) -> SizeResult:
-    """Generate, load, time the queries and compare with pandas for one size."""
+    """Generate, load, time the queries (and the pages) and compare with pandas for one size."""
     from frontdoor.generate import generate_extract
     from frontdoor.loader import load_extract
 
@@ -381,8 +498,11 @@ def run_size(
 
     date_from, date_to = last_full_year(END)
     result.summary_seconds, result.queries = time_queries(
-        db, date_from, date_to, _scaled(progress, 0.65, 0.9, "pages")
+        db, date_from, date_to, _scaled(progress, 0.65, 0.8, "queries")
     )
+    if pages:
+        progress(0.8, "pages")
+        result.pages = time_pages(db, workdir / "bench-audit.jsonl")
     progress(0.9, "pandas comparison")
     result.comparisons = compare_with_pandas(extract, db, date_from, date_to)
     return result
@@ -404,8 +524,13 @@ def _s(seconds: float | None) -> str:
     return f"{seconds:.3f}" if seconds < 10 else f"{seconds:.1f}"
 
 
-def render(results: list[SizeResult], info: dict[str, str], years: int) -> str:
-    """The results as Markdown: machine, data sizes, times, pandas comparison."""
+def render(
+    results: list[SizeResult],
+    info: dict[str, str],
+    years: int,
+    sample: SamplePages | None = None,
+) -> str:
+    """The results as Markdown: machine, data sizes, times, page times, pandas comparison."""
     date_from, date_to = last_full_year(END)
     out = [
         f"## frontdoor bench, {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}",
@@ -440,6 +565,7 @@ def render(results: list[SizeResult], info: dict[str, str], years: int) -> str:
             cells.append(f"{q.measure} {q.shape} {_s(q.seconds)}" if q else "n/a")
         rows.append([page, *cells])
     out += _table(["page", *head[1:]], rows, right_from=99)
+    out += _render_pages(results, sample)
     out += ["", "Every query (seconds; monthly on a snapshot measure is one query per month):", ""]
     rows = []
     keys = list(dict.fromkeys((q.page, q.measure) for r in results for q in r.queries))
@@ -503,6 +629,38 @@ def render(results: list[SizeResult], info: dict[str, str], years: int) -> str:
     return "\n".join(out) + "\n"
 
 
+def _render_pages(results: list[SizeResult], sample: SamplePages | None) -> list[str]:
+    """Page times per database: cold and warm columns for the sample and each size."""
+    runs: list[tuple[str, list[PageTime]]] = []
+    if sample is not None and sample.pages:
+        runs.append((f"sample {sample.children:,}", sample.pages))
+    runs += [(f"{r.children:,}", r.pages) for r in results if r.pages]
+    if not runs:
+        return []
+    head = ["page"]
+    for name, _ in runs:
+        head += [f"{name} cold", f"{name} warm"]
+    labels = list(dict.fromkeys((p.path, p.label) for _, pages in runs for p in pages))
+    rows = []
+    for path, label in labels:
+        cells = [label]
+        for _, pages in runs:
+            got = next((p for p in pages if p.path == path), None)
+            if got is None:
+                cells += ["n/a", "n/a"]
+                continue
+            flag = f" ({got.error})" if got.error else ""
+            cells += [_s(got.cold) + flag, _s(got.warm)]
+        rows.append(cells)
+    out = [
+        "",
+        "Pages as the server runs them (seconds for one run of the page's script under "
+        "Streamlit's AppTest, no browser; cold = query cache cleared first, warm = run again):",
+        "",
+    ]
+    return out + _table(head, rows)
+
+
 def _diff(c: Comparison) -> str:
     a, b = c.duckdb_value, c.pandas_value
     keys = sorted(set(a) | set(b), key=str)
@@ -520,16 +678,22 @@ def run_bench(args: argparse.Namespace) -> int:
         print("frontdoor bench: --years must be at least 2 (the re-referral look-back needs one)")
         return 2
     workdir = Path(args.workdir)
+    pages = getattr(args, "pages", True)
     info = machine()
     show = bar()
+    sample = None
+    steps = len(sizes) + (1 if pages and getattr(args, "sample", True) else 0)
+    if steps > len(sizes):
+        sample = sample_pages(workdir, _scaled(show, 0.0, 1 / steps, "sample"))
     results: list[SizeResult] = []
     for n, children in enumerate(sizes):
-        lo, hi = n / len(sizes), (n + 1) / len(sizes)
+        lo, hi = (n + steps - len(sizes)) / steps, (n + 1 + steps - len(sizes)) / steps
         result = run_size(
             children,
             args.years,
             workdir,
             _scaled(show, lo, hi, f"{children:,}"),
+            pages=pages,
         )
         results.append(result)
         for c in result.comparisons:
@@ -540,7 +704,7 @@ def run_bench(args: argparse.Namespace) -> int:
                 flush=True,
             )
     show(1.0, "done")
-    text = render(results, info, args.years)
+    text = render(results, info, args.years, sample)
     print()
     print(text)
     if args.out:

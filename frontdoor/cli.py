@@ -122,6 +122,18 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--years", type=int, default=5)
     bench.add_argument("--workdir", default="bench-data")
     bench.add_argument("--out", default=None, help="append results as Markdown to this file")
+    bench.add_argument(
+        "--no-pages",
+        dest="pages",
+        action="store_false",
+        help="do not time the app's pages (AppTest) on each database",
+    )
+    bench.add_argument(
+        "--no-sample",
+        dest="sample",
+        action="store_false",
+        help="do not make the built-in sample (5,000 children) to time the pages on it",
+    )
     bench.set_defaults(func=_cmd_bench)
     return parser
 
