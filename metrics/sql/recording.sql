@@ -11,7 +11,7 @@
 -- (`fallback`, once per worker, child and event date, which is all it depends on), and joined
 -- back to those notes alone; a note whose worker has a department never needs it. A note with
 -- no such allocation (or no worker) has no `fallback` row, so its team is NULL, as before.
--- uses: notes, allocations, worker_teams
+-- uses: notes, allocation_rows, worker_teams
 WITH period_notes AS (
     SELECT n.*, wt.team AS worker_team
     FROM notes n
@@ -29,7 +29,7 @@ fallback AS (
         FROM period_notes
         WHERE worker_team IS NULL
     ) k
-    JOIN allocations a
+    JOIN allocation_rows a
       ON a.worker_id = k.worker_id
      AND a.person_id = k.person_id
      AND a.start_date <= k.event_date
