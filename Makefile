@@ -6,6 +6,8 @@ SAMPLE := data/sample
 SAMPLE_DB := data/sample.duckdb
 SAMPLE_END := 2026-03-31
 PORT ?= 8501
+# Local by default: the dashboard can hold data about children. Set ADDRESS=0.0.0.0 to serve others.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test setup setup-test sample lint format bench clean
 
@@ -33,7 +35,7 @@ $(SAMPLE_DB): | $(VENV)/.installed
 sample: $(SAMPLE_DB)
 
 run: setup $(SAMPLE_DB)
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: setup-test
 	$(BIN)/python -m pytest
