@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -24,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from metrics import catalog
-from metrics.engine import Engine, MeasureUnavailable
+from metrics.engine import Engine, MeasureUnavailable, concurrently
 from metrics.filters import Filters
 from metrics.settings import load_settings
 
@@ -158,11 +156,6 @@ def _measure_reason(engine: Engine, key: str, filters: Filters) -> str | None:
     return None
 
 
-def _workers() -> int:
-    """Headlines run at once: DuckDB releases the GIL, so each core keeps a query busy."""
-    return max(2, min(8, os.cpu_count() or 2))
-
-
 def headlines(engine: Engine, keys: list[str], filters: Filters) -> dict[str, dict | str]:
     """The headline of each measure in `keys`, run concurrently, each query on its own cursor.
 
@@ -175,12 +168,8 @@ def headlines(engine: Engine, keys: list[str], filters: Filters) -> dict[str, di
         except MeasureUnavailable as exc:
             return str(exc).split(": ", 1)[-1]
 
-    if len(keys) <= 1:
-        return {key: one(key) for key in keys}
     engine.absent_tables()  # read once, before the threads share the engine
-    with ThreadPoolExecutor(max_workers=min(_workers(), len(keys))) as pool:
-        futures = {key: pool.submit(one, key) for key in keys}
-        return {key: future.result() for key, future in futures.items()}
+    return dict(zip(keys, concurrently(one, keys), strict=True))
 
 
 def summarise(engine: Engine, filters: Filters) -> dict:
