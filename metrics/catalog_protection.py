@@ -38,6 +38,7 @@ MEASURES_PROTECTION: list[Measure] = [
             "(families with two or more allocated children)."
         ),
         order_by="team NULLS LAST, worker_id NULLS LAST, family_id, person_id",
+        reads_other_children=True,  # family_children counts the family's other children
     ),
     Measure(
         key="caseload_workers",
@@ -115,6 +116,30 @@ MEASURES_PROTECTION: list[Measure] = [
             "held by its due date (first at 3 months, then every 6 months after the last)."
         ),
         order_by="in_timescale, first_late_due_date NULLS LAST, cp_plan_id",
+    ),
+    Measure(
+        key="cp_review_chain",
+        title="CP reviews held on time",
+        section="cp_reviews",
+        needs=("ssd_cp_plans", "ssd_cp_reviews"),
+        kind=FLOW,
+        date_column="held_date",
+        aggregates={
+            "held": "count(held_date)",
+            "held_on_time_pct": pct("status = 'held on time'", "count(held_date)"),
+            "held_late": "count(*) FILTER (WHERE status = 'held late')",
+            "overdue": "count(*) FILTER (WHERE status = 'overdue')",
+        },
+        headline="held_on_time_pct",
+        unit=PCT,
+        target="later_cp_review_months",
+        higher_is_better=True,
+        description=(
+            "CP reviews held in the period, each on time or late against its due date (first at "
+            "3 months, then 6 months after the last), and each open plan's next review."
+        ),
+        order_by="cp_plan_id, review_number",
+        percent=frozenset({"held_on_time_pct"}),
     ),
     Measure(
         key="cp_reviews_due",

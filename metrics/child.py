@@ -1,13 +1,22 @@
 """One child's record: profile, chronology, siblings, workers and the review conference pack.
 
 No Streamlit here. Every query binds its values ($person, $as_of, ...) and runs on its own cursor
-(`Engine.query`). The rows of one child are few, so the timescale logic runs in Python on them,
-counting working days from the database's own `calendar` table (the same one `wd_between` reads).
+(`Engine.query`).
 
-Definitions follow docs/measures.md; nothing dated after the as-of date is seen. Each timescale
-is judged on the event that completes it (the decision, the allocation, the authorisation, the
-response, the review); the event that started it carries a miss only when it is still outstanding
-at as-of and already past its target. Nothing here logs child data.
+A measure is defined once, in SQL: every timescale judgement here (met or missed, the working
+days counted, the due date) is read from the row of that measure for this child, asked through
+`Engine.rows` with a person filter (`Filters.person`) over all time up to the as-of date and
+under the caller's scope. So the Child page and the Conference pack can never disagree with a
+page's figure. Only the plain facts of the record (dates, kinds, details, workers) are read
+here with simple SQL; the gaps between visits in the review pack (the local `visit_gap_wd`
+standard, which no page shows) are counted in SQL with `wd_between`.
+
+Nothing dated after the as-of date is seen. Each timescale is shown on the event that completes
+it (the decision, the allocation, the authorisation, the response, the review, the first seen
+visit). A miss the measure counts while the work is still outstanding at as-of (waiting past its
+target) is shown on the event that started it (the referral not allocated, the assessment, the
+request, the note), or on an event of its own on the due date (the child not seen, the review
+not held). Nothing here logs child data.
 """
 
 from __future__ import annotations
@@ -18,7 +27,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from metrics.engine import Engine
+from metrics.catalog import get
+from metrics.engine import Engine, MeasureUnavailable, NotPermitted, concurrently
+from metrics.filters import Filters
 
 # Event kinds, in the order a timeline shows them (top to bottom).
 CONTACT = "contact"
@@ -32,6 +43,7 @@ ASSESSMENT_AUTHORISED = "assessment authorised"
 VISIT_SEEN_ALONE = "visit: seen alone"
 VISIT_SEEN = "visit: seen"
 VISIT_NOT_SEEN = "visit: not seen"
+NOT_SEEN_OVERDUE = "child not seen: overdue"
 S47 = "S47 enquiry"
 ICPC = "ICPC"
 CP_PLAN_START = "CP plan start"
@@ -55,6 +67,7 @@ KINDS = [
     VISIT_SEEN_ALONE,
     VISIT_SEEN,
     VISIT_NOT_SEEN,
+    NOT_SEEN_OVERDUE,
     S47,
     ICPC,
     CP_PLAN_START,
@@ -85,6 +98,22 @@ CHRONOLOGY_COLUMNS = [
 
 ALLOCATED_ROLE = "allocated case worker"
 
+# The measures are asked over all time up to the as-of date (the period's start is this day).
+EARLIEST = dt.date(1900, 1, 1)
+# The measures a chronology reads, and those the review pack reads besides.
+_CHRONOLOGY_MEASURES = (
+    "contacts",
+    "allocation",
+    "seen",
+    "assessments",
+    "assessments_overdue",
+    "icpc",
+    "cp_review_chain",
+    "recording",
+    "agencies",
+)
+_PACK_MEASURES = ("cp_plans", "oversight")
+
 # Tables holding a person id, and the column (frontdoor.schema), for "is this id anywhere".
 _PERSON_COLUMNS = {
     "ssd_person": "pers_person_id",
@@ -104,7 +133,8 @@ _PERSON_COLUMNS = {
     "info_requests": "person_id",
 }
 
-# Fixed SQL per table: only $person (and $as_of) are bound; table names are constants.
+# Fixed SQL per table, for the plain facts of the record (no timescale is judged here): only
+# $person and $as_of are bound; table names are constants.
 _SQL = {
     "person": """
         SELECT pers_person_id AS person_id, pers_sex AS sex, pers_ethnicity AS ethnicity,
@@ -112,13 +142,6 @@ _SQL = {
         FROM ssd_person WHERE pers_person_id = $person
     """,
     "family": "SELECT fami_family_id AS family_id FROM ssd_family WHERE fami_person_id = $person",
-    "contacts": """
-        SELECT cont_contact_id AS id, cont_contact_date AS date,
-               cont_contact_source_code AS source_code, cont_contact_source_desc AS source_desc,
-               CASE WHEN cont_outcome_date <= $as_of THEN cont_outcome_date END AS decision_date
-        FROM ssd_contacts
-        WHERE cont_person_id = $person AND cont_contact_date <= $as_of
-    """,
     "referrals": """
         SELECT cine_referral_id AS id, cine_referral_date AS date,
                cine_referral_source_code AS source_code,
@@ -175,12 +198,6 @@ _SQL = {
         FROM ssd_s47_enquiry
         WHERE s47e_person_id = $person AND s47e_s47_start_date <= $as_of
     """,
-    "all_s47": """
-        SELECT s47e_s47_enquiry_id AS id, s47e_s47_start_date AS date FROM ssd_s47_enquiry
-        WHERE s47e_s47_enquiry_id IN (
-            SELECT icpc_s47_enquiry_id FROM ssd_initial_cp_conference
-            WHERE icpc_person_id = $person)
-    """,
     "icpc": """
         SELECT icpc_icpc_id AS id, icpc_s47_enquiry_id AS s47_id, icpc_cp_plan_id AS plan_id,
                coalesce(icpc_icpc_transfer_in, FALSE) AS transfer_in,
@@ -202,7 +219,9 @@ _SQL = {
         SELECT cppr_cp_review_id AS id, cppr_cp_plan_id AS plan_id,
                cppr_cp_review_date AS date
         FROM ssd_cp_reviews
-        WHERE cppr_person_id = $person AND cppr_cp_review_date <= $as_of
+        WHERE cppr_cp_review_date <= $as_of
+          AND (cppr_person_id = $person OR cppr_cp_plan_id IN (
+              SELECT cppl_cp_plan_id FROM ssd_cp_plans WHERE cppl_person_id = $person))
     """,
     "cin_plans": """
         SELECT cinp_cin_plan_id AS id, cinp_cin_plan_start_date AS start_date,
@@ -212,40 +231,71 @@ _SQL = {
         FROM ssd_cin_plans
         WHERE cinp_person_id = $person AND cinp_cin_plan_start_date <= $as_of
     """,
-    "notes": """
-        SELECT note_id AS id, lower(trim(note_type)) AS note_type, event_date AS date,
-               CASE WHEN recorded_date <= $as_of THEN recorded_date END AS recorded_date,
-               worker_id
-        FROM case_notes
-        WHERE person_id = $person AND event_date <= $as_of
-    """,
-    "requests": """
-        SELECT request_id AS id, coalesce(nullif(trim(agency), ''), 'Not recorded') AS agency,
-               requested_date AS date,
-               CASE WHEN responded_date <= $as_of THEN responded_date END AS responded_date
-        FROM info_requests
-        WHERE person_id = $person AND requested_date <= $as_of
-    """,
 }
 
 _TABLE_OF = {
     "person": "ssd_person",
     "family": "ssd_family",
-    "contacts": "ssd_contacts",
     "referrals": "ssd_cin_episodes",
     "involvements": "ssd_involvements",
     "assessments": "ssd_cin_assessments",
     "cin_visits": "ssd_cin_visits",
     "cp_visits": "ssd_cp_visits",
     "s47": "ssd_s47_enquiry",
-    "all_s47": "ssd_s47_enquiry",
     "icpc": "ssd_initial_cp_conference",
     "cp_plans": "ssd_cp_plans",
     "cp_reviews": "ssd_cp_reviews",
     "cin_plans": "ssd_cin_plans",
-    "notes": "case_notes",
-    "requests": "info_requests",
 }
+
+# The seen and unseen visits since the window start (NULL: all), each seen visit with the working
+# days since the previous seen visit in the window, over the local standard or not; and the
+# working days from the last seen visit (else the window start) to the as-of date. The two
+# visit tables are joined by UNION ALL as the extract has them (a branch per table present).
+_VISIT_BRANCH = {
+    "ssd_cin_visits": """
+        SELECT cinv_cin_visit_id AS id, cinv_cin_visit_date AS date, cinv_cin_visit_seen AS seen,
+               cinv_cin_visit_seen_alone AS seen_alone, 'CIN' AS visit_type
+        FROM ssd_cin_visits
+        WHERE cinv_person_id = $person AND cinv_cin_visit_date <= $as_of
+          AND ($window_start IS NULL OR cinv_cin_visit_date >= $window_start)
+    """,
+    "ssd_cp_visits": """
+        SELECT cppv_cp_visit_id AS id, cppv_cp_visit_date AS date, cppv_cp_visit_seen AS seen,
+               cppv_cp_visit_seen_alone AS seen_alone, 'CP' AS visit_type
+        FROM ssd_cp_visits
+        WHERE cppv_person_id = $person AND cppv_cp_visit_date <= $as_of
+          AND ($window_start IS NULL OR cppv_cp_visit_date >= $window_start)
+    """,
+}
+_NO_VISITS = """
+        SELECT CAST(NULL AS VARCHAR) AS id, CAST(NULL AS DATE) AS date,
+               CAST(NULL AS BOOLEAN) AS seen, CAST(NULL AS BOOLEAN) AS seen_alone,
+               CAST(NULL AS VARCHAR) AS visit_type
+        WHERE FALSE
+"""
+_VISIT_GAPS = """
+    gaps AS (
+        SELECT v.date, v.visit_type, v.seen, v.seen_alone, v.sort_id,
+               CASE WHEN v.seen IS TRUE THEN wd_between(v.previous_seen, v.date) END AS gap_wd,
+               CASE WHEN v.seen IS TRUE
+                    THEN wd_between(v.previous_seen, v.date) > $t_visit_gap_wd END
+                   AS over_standard
+        FROM (
+            SELECT w.*, CAST(w.id AS VARCHAR) AS sort_id,
+                   max(CASE WHEN w.seen IS TRUE THEN w.date END) OVER (
+                       ORDER BY w.date, CAST(w.id AS VARCHAR)
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_seen
+            FROM visits w
+        ) v
+    )
+    SELECT s.last_seen,
+           wd_between(coalesce(s.last_seen, $window_start), $as_of) AS since_seen_wd,
+           wd_between(coalesce(s.last_seen, $window_start), $as_of) > $t_visit_gap_wd
+               AS over_standard,
+           (SELECT list(g ORDER BY g.date, g.sort_id) FROM gaps g) AS visits
+    FROM (SELECT max(date) FILTER (WHERE seen IS TRUE) AS last_seen FROM visits) s
+"""
 
 
 # ---------------------------------------------------------------------------------- helpers
@@ -254,16 +304,6 @@ _TABLE_OF = {
 def _existing(engine: Engine) -> set[str]:
     frame = engine.query("SELECT table_name FROM duckdb_tables()", {})
     return set(frame["table_name"])
-
-
-def _records(engine: Engine, name: str, person_id: str, as_of: dt.date, have: set[str]) -> list:
-    """Rows of one fixed query for this person, as dicts; [] when the table is absent."""
-    if _TABLE_OF[name] not in have:
-        return []
-    if name == "all_s47" and "ssd_initial_cp_conference" not in have:
-        return []
-    frame = engine.query(_SQL[name], {"person": str(person_id), "as_of": as_of})
-    return [{k: _py(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def _py(value: object) -> object:
@@ -284,51 +324,102 @@ def _py(value: object) -> object:
     return value
 
 
-class _Calendar:
-    """Working days from the database's calendar table (as `wd_between` / `wd_add`)."""
-
-    def __init__(self, engine: Engine):
-        frame = engine.query("SELECT date, wd_index, is_working_day FROM calendar", {})
-        dates = [_py(d) for d in frame["date"]]
-        self.index = dict(zip(dates, (int(i) for i in frame["wd_index"]), strict=True))
-        self.working = {
-            int(i): d
-            for d, i, w in zip(dates, frame["wd_index"], frame["is_working_day"], strict=True)
-            if w
-        }
-
-    def between(self, a: dt.date | None, b: dt.date | None) -> int | None:
-        if a is None or b is None or a not in self.index or b not in self.index:
-            return None
-        return self.index[b] - self.index[a]
-
-    def add(self, d: dt.date | None, n: int) -> dt.date | None:
-        if d is None or d not in self.index:
-            return None
-        return self.working.get(self.index[d] + n)
+def _dicts(frame: pd.DataFrame) -> list[dict]:
+    return [{k: _py(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def add_months(d: dt.date, months: int) -> dt.date:
-    """Calendar months as DuckDB counts them: 31 Jan + 1 month = 28/29 Feb."""
-    total = d.year * 12 + d.month - 1 + months
-    year, month = divmod(total, 12)
-    month += 1
-    for day in (d.day, 30, 29, 28):
+class _Child:
+    """One child's record at as-of, read once per call: the plain facts (fixed SQL) and the
+    measures' rows for this child (`Engine.rows` with a person filter, under the scope)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        person_id: str,
+        as_of: dt.date,
+        scope: str | None = None,
+        scope_teams: tuple[str, ...] | None = None,
+    ):
+        self.engine = engine
+        self.person = str(person_id)
+        self.as_of = as_of
+        self.have = _existing(engine)
+        self.filters = Filters(
+            date_from=min(EARLIEST, as_of),
+            date_to=as_of,
+            as_of=as_of,
+            scope_teams=tuple(scope_teams) if scope_teams is not None else None,
+            scope=scope,
+            person=self.person,
+        )
+        if scope is not None and not engine.permits(self.person, self.filters):
+            raise NotPermitted("your role does not allow you to see this child's record")
+        self._facts: dict[str, list[dict]] = {}
+        self._rows: dict[str, list[dict]] = {}
+
+    def rec(self, name: str) -> list[dict]:
+        """Rows of one fixed query for this person, as dicts; [] when the table is absent."""
+        if name not in self._facts:
+            self.load_facts([name])
+        return self._facts[name]
+
+    def load_facts(self, names: Iterable[str] = tuple(_SQL)) -> None:
+        """These fixed queries (default: all) at once: one statement, a list of rows each."""
+        wanted = [n for n in dict.fromkeys(names) if n not in self._facts]
+        present = [n for n in wanted if _TABLE_OF[n] in self.have]
+        found = {n: [] for n in wanted}
+        if present:
+            sql = "SELECT " + ",\n".join(
+                f"(SELECT list(r) FROM ({_SQL[n]}) r) AS {n}" for n in present
+            )
+            frame = self.engine.query(sql, {"person": self.person, "as_of": self.as_of})
+            for name in present:
+                cell = frame[name].iloc[0]
+                if not pd.api.types.is_scalar(cell):  # a list of rows; NULL (no rows) is NA
+                    found[name] = [{k: _py(v) for k, v in row.items()} for row in cell]
+        self._facts.update(found)
+
+    def rows(self, key: str) -> list[dict]:
+        """The measure's rows for this child (all time up to as-of); [] when the extract cannot
+        give the measure (its judgements are then not shown, never guessed)."""
+        if key not in self._rows:
+            self._rows[key] = self._measure_rows(key)
+        return self._rows[key]
+
+    def _measure_rows(self, key: str) -> list[dict]:
         try:
-            return dt.date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+            return _dicts(self.engine.rows(get(key), self.filters))
+        except MeasureUnavailable:
+            return []
 
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """Ask these measures in one statement (`Engine.rows_each`: the child's records are read
+        once for all of them) and the facts beside it on another cursor (`concurrently`)."""
+        wanted = [k for k in dict.fromkeys(keys) if k not in self._rows]
+        self.engine.absent_tables()  # read once here, not by both threads at once
 
-def _share_met(days: int | None, age: int | None, target: int) -> bool | None:
-    """Met for work that can be outstanding (measures.md "shares within target"): done within
-    target -> True; done late, or outstanding and already past target -> False; else None."""
-    if days is not None:
-        return None if days < 0 else days <= target
-    if age is not None and age > target:
-        return False
-    return None
+        def one(job: str) -> dict[str, list[dict]]:
+            if job == "facts":
+                self.load_facts()
+                return {}
+            return self.engine.rows_each([get(k) for k in wanted], self.filters)
+
+        _, found = concurrently(one, ["facts", "measures"])
+        for key in wanted:
+            self._rows[key] = [{k: _py(v) for k, v in row.items()} for row in found.get(key, [])]
+
+    def by_id(self, key: str, column: str, where: dict | None = None) -> dict[str, dict]:
+        """The measure's rows keyed by str(column) (only rows matching `where`, if given)."""
+        out = {}
+        for row in self.rows(key):
+            if where and any(row.get(k) != v for k, v in where.items()):
+                continue
+            if row.get(column) is not None:
+                out[str(row[column])] = row
+        return out
+
+    def target(self, name: str) -> int:
+        return self.engine.settings.target(name)
 
 
 def _fmt(d: object) -> str:
@@ -360,6 +451,14 @@ def _data_end(engine: Engine) -> dt.date:
     return data_end(engine)
 
 
+def _allocations(c: _Child) -> list[dict]:
+    """The child's "allocated case worker" involvements, by start date."""
+    out = [
+        a for a in c.rec("involvements") if str(a["role"] or "").strip().lower() == ALLOCATED_ROLE
+    ]
+    return sorted(out, key=lambda a: (a["start_date"], str(a["id"])))
+
+
 # ---------------------------------------------------------------------------------- profile
 
 
@@ -381,18 +480,17 @@ def profile(engine: Engine, person_id: str, as_of: dt.date | None = None) -> dic
     person_id = str(person_id)
     if not exists(engine, person_id):
         return None
-    as_of = as_of or _data_end(engine)
-    have = _existing(engine)
-    person = _records(engine, "person", person_id, as_of, have)
-    family = _records(engine, "family", person_id, as_of, have)
-    referrals = _records(engine, "referrals", person_id, as_of, have)
-    plans = _records(engine, "cp_plans", person_id, as_of, have)
-    allocations = [
-        a
-        for a in _records(engine, "involvements", person_id, as_of, have)
-        if str(a["role"] or "").strip().lower() == ALLOCATED_ROLE and a["end_date"] is None
-    ]
-    allocations.sort(key=lambda a: (a["start_date"], str(a["id"])))
+    return _profile(_Child(engine, person_id, as_of or _data_end(engine)))
+
+
+def _profile(c: _Child) -> dict:
+    as_of = c.as_of
+    c.load_facts(["person", "family", "referrals", "cp_plans", "involvements"])
+    person = c.rec("person")
+    family = c.rec("family")
+    referrals = c.rec("referrals")
+    plans = c.rec("cp_plans")
+    allocations = [a for a in _allocations(c) if a["end_date"] is None]
     p = person[0] if person else {}
     dob = p.get("dob")
     age = None
@@ -403,10 +501,10 @@ def profile(engine: Engine, person_id: str, as_of: dt.date | None = None) -> dic
     )
     open_plans = [pl for pl in plans if pl["end_date"] is None]
     current = allocations[0] if allocations else None
-    worker_names = _names(engine, have, "ssd_professionals", [current and current["worker_id"]])
-    team_names = _names(engine, have, "ssd_department", [current and current["team"]])
+    worker_names = _names(c.engine, c.have, "ssd_professionals", [current and current["worker_id"]])
+    team_names = _names(c.engine, c.have, "ssd_department", [current and current["team"]])
     return {
-        "person_id": person_id,
+        "person_id": c.person,
         "in_person_table": bool(person),
         "sex": p.get("sex"),
         "ethnicity": p.get("ethnicity"),
@@ -436,85 +534,28 @@ def profile(engine: Engine, person_id: str, as_of: dt.date | None = None) -> dic
 # ------------------------------------------------------------------------------- chronology
 
 
-def _assessment_target(engine: Engine, a: dict) -> int:
-    """As assessment_rows.sql: 2010-regime initial/core targets, else the single assessment."""
-    s = engine.settings
-    kind = (a.get("assessment_type") or "").strip()
-    if kind in ("initial", "initial assessment") or (s.regime == "2010" and not kind):
-        if a["start_date"] < dt.date(2010, 4, 1):
-            return s.target("initial_assessment_pre2010_wd")
-        return s.target("initial_assessment_wd")
-    if kind in ("core", "core assessment"):
-        return s.target("core_assessment_wd")
-    return s.target("assessment_wd")
-
-
-def _review_chain(engine: Engine, plan: dict, reviews: list[dict], as_of: dt.date) -> dict:
-    """The plan's reviews held (by date, one per day) with their due dates, and the next due.
-
-    First review due start + first_cp_review_months; each later one the previous review's date
-    + later_cp_review_months (a late review restarts the clock), as cp_review_chain.sql.
-    """
-    s = engine.settings
-    dates = sorted(
-        {
-            r["date"]
-            for r in reviews
-            if r["plan_id"] == plan["id"] and plan["start_date"] <= r["date"] <= as_of
-        }
-    )
-    held = []
-    previous = None
-    for number, date in enumerate(dates, start=1):
-        due = (
-            add_months(plan["start_date"], s.target("first_cp_review_months"))
-            if previous is None
-            else add_months(previous, s.target("later_cp_review_months"))
-        )
-        ids = sorted(
-            str(r["id"])
-            for r in reviews
-            if r["plan_id"] == plan["id"] and r["date"] == date and r["id"] is not None
-        )
-        held.append(
-            {"number": number, "date": date, "due": due, "on_time": date <= due, "ids": ids}
-        )
-        previous = date
-    next_due = (
-        add_months(plan["start_date"], s.target("first_cp_review_months"))
-        if previous is None
-        else add_months(previous, s.target("later_cp_review_months"))
-    )
-    return {"held": held, "next_due": next_due, "open": plan["end_date"] is None}
-
-
-def _allocation_referral(alloc: dict, referrals: list[dict]) -> object:
-    """The referral an allocation belongs to: invo_referral_id, else the person's latest
-    referral open on the allocation's start date (allocations.sql)."""
-    if alloc["referral_id"] is not None:
-        return alloc["referral_id"]
-    open_then = [
-        r
-        for r in referrals
-        if r["date"] <= alloc["start_date"]
-        and (r["close_date"] is None or r["close_date"] >= alloc["start_date"])
-    ]
-    if not open_then:
-        return None
-    return max(open_then, key=lambda r: r["date"])["id"]
-
-
-def chronology(engine: Engine, person_id: str, as_of: dt.date) -> pd.DataFrame:
+def chronology(
+    engine: Engine,
+    person_id: str,
+    as_of: dt.date,
+    *,
+    scope: str | None = None,
+    scope_teams: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
     """Every event of the child's record on or before as-of, one row each, oldest first.
 
     Columns: date, kind (see KINDS), detail, worker, team, timescale (which timescale the row
     is judged on, or None), target (in words), days (working days measured), met (True, False or
-    None = no timescale / not yet due / cannot be judged), record_id.
+    None = no timescale / not yet due / cannot be judged), record_id. Timescale, days and met are
+    the measure's own (see the module docstring); `scope` / `scope_teams` are the viewer's
+    (Filters): a child outside them raises NotPermitted.
     """
-    person_id = str(person_id)
-    have = _existing(engine)
-    cal = _Calendar(engine)
-    t = engine.settings.target
+    c = _Child(engine, person_id, as_of, scope, scope_teams)
+    c.prefetch(_CHRONOLOGY_MEASURES)
+    return _chronology(c)
+
+
+def _chronology(c: _Child) -> pd.DataFrame:
     events: list[dict] = []
 
     def add(date, kind, detail, *, worker=None, team=None, timescale=None, target=None,
@@ -534,47 +575,36 @@ def chronology(engine: Engine, person_id: str, as_of: dt.date) -> pd.DataFrame:
             }
         )
 
-    def rec(name: str) -> list[dict]:
-        return _records(engine, name, person_id, as_of, have)
-
-    # Contacts: decision within contact_decision_wd.
-    target = t("contact_decision_wd")
-    for c in rec("contacts"):
-        days = cal.between(c["date"], c["decision_date"])
-        source = c["source_desc"] or c["source_code"] or "source not recorded"
-        if c["decision_date"] is None:
+    # Contacts (the contacts measure's rows): decision within contact_decision_wd.
+    target = c.target("contact_decision_wd")
+    for k in c.rows("contacts"):
+        source = "source not recorded" if k["source"] == "Not recorded" else k["source"]
+        if k["decision_date"] is None:
             detail = f"Contact from {source}; no decision recorded by as-of"
-        elif days is not None and days < 0:
+        elif k["decision_date"] < k["contact_date"]:
             detail = f"Contact from {source}; decision dated before the contact (data issue)"
         else:
-            detail = f"Contact from {source}; decided {_fmt(c['decision_date'])}"
+            detail = f"Contact from {source}; decided {_fmt(k['decision_date'])}"
         add(
-            c["date"],
+            k["contact_date"],
             CONTACT,
             detail,
             timescale="contact decision",
             target=f"decision within {target} wd",
-            days=days if c["decision_date"] is not None else cal.between(c["date"], as_of),
-            met=_share_met(days, cal.between(c["date"], as_of), target),
-            record_id=c["id"],
+            days=k["decision_wd"],
+            met=k["within_target"],
+            record_id=k["contact_id"],
         )
 
-    # Referrals, and their allocation and first seen visit.
-    referrals = rec("referrals")
-    allocations = [
-        a for a in rec("involvements") if str(a["role"] or "").strip().lower() == ALLOCATED_ROLE
-    ]
-    allocations.sort(key=lambda a: (a["start_date"], str(a["id"])))
-    for a in allocations:
-        a["_referral"] = _allocation_referral(a, referrals)
-    first_alloc: dict[object, dict] = {}
-    for r in referrals:
-        mine = [
-            a for a in allocations if a["_referral"] == r["id"] and a["start_date"] >= r["date"]
-        ]
-        if mine and not r["nfa"]:
-            first_alloc[id(mine[0])] = r
-    t_alloc = t("allocation_wd")
+    # Referrals. A referral still waiting for allocation past the target (the allocation
+    # measure's 'waiting' row) carries that miss; one whose child is still unseen past the target
+    # (the seen measure's 'waiting' row) has a "not seen" event on the day the visit was due.
+    referrals = c.rec("referrals")
+    t_alloc = c.target("allocation_wd")
+    t_seen = c.target("seen_wd")
+    allocation = c.by_id("allocation", "referral_id", {"status": "waiting"})
+    first_allocation = c.by_id("allocation", "involvement_id", {"status": "allocated"})
+    unseen = c.by_id("seen", "referral_id", {"status": "waiting"})
     for r in referrals:
         parts = [f"Referral {r['id']}"]
         if r["source_desc"] or r["source_code"]:
@@ -583,28 +613,19 @@ def chronology(engine: Engine, person_id: str, as_of: dt.date) -> pd.DataFrame:
             parts.append(f"need {r['need_code']}")
         if r["nfa"]:
             parts.append("no further action")
-        allocated = any(
-            a["_referral"] == r["id"] and a["start_date"] >= r["date"] for a in allocations
-        )
-        unallocated_late = (
-            not r["nfa"]
-            and r["close_date"] is None
-            and not allocated
-            and "ssd_involvements" in have
-            and (cal.between(r["date"], as_of) or 0) > t_alloc
-        )
-        if unallocated_late:
-            parts.append(f"not allocated after {cal.between(r['date'], as_of)} wd")
+        waiting = allocation.get(str(r["id"]))
+        if waiting:
+            parts.append(f"not allocated after {waiting['days']} wd")
         add(
             r["date"],
             REFERRAL,
             "; ".join(parts),
             worker=r["worker_id"],
             team=r["team"],
-            timescale="allocation" if unallocated_late else None,
-            target=f"allocated within {t_alloc} wd" if unallocated_late else None,
-            days=cal.between(r["date"], as_of) if unallocated_late else None,
-            met=False if unallocated_late else None,
+            timescale="allocation" if waiting else None,
+            target=f"allocated within {t_alloc} wd" if waiting else None,
+            days=waiting["days"] if waiting else None,
+            met=waiting["within_target"] if waiting else None,
             record_id=r["id"],
         )
         if r["close_date"] is not None:
@@ -617,8 +638,25 @@ def chronology(engine: Engine, person_id: str, as_of: dt.date) -> pd.DataFrame:
                 team=r["team"],
                 record_id=r["id"],
             )
+        late = unseen.get(str(r["id"]))
+        if late:
+            add(
+                late["due_date"] or r["date"],
+                NOT_SEEN_OVERDUE,
+                f"Child not seen after referral {r['id']} of {_fmt(r['date'])}: "
+                f"{late['days']} wd by as-of",
+                worker=late["worker_id"],
+                team=late["team"],
+                timescale="seen after referral",
+                target=f"seen within {t_seen} wd of referral",
+                days=late["days"],
+                met=late["within_target"],
+                record_id=r["id"],
+            )
 
-    # Allocations: start (or worker change) and end.
+    # Allocations: start (or worker change) and end; the first allocation of a referral carries
+    # the allocation measure's judgement of that referral.
+    allocations = _allocations(c)
     for i, a in enumerate(allocations):
         earlier = allocations[:i]
         change = any(
@@ -626,21 +664,23 @@ def chronology(engine: Engine, person_id: str, as_of: dt.date) -> pd.DataFrame:
             and b["worker_id"] != a["worker_id"]
             for b in earlier
         )
-        ref = first_alloc.get(id(a))
-        days = cal.between(ref["date"], a["start_date"]) if ref else None
+        first = first_allocation.get(str(a["id"]))
         detail = f"Allocated worker {'changed' if change else 'allocated'}"
-        if ref:
-            detail += f"; first allocation for referral {ref['id']} of {_fmt(ref['date'])}"
+        if first:
+            detail += (
+                f"; first allocation for referral {first['referral_id']} "
+                f"of {_fmt(first['referral_date'])}"
+            )
         add(
             a["start_date"],
             WORKER_CHANGE if change else ALLOCATION_START,
             detail,
             worker=a["worker_id"],
             team=a["team"],
-            timescale="allocation" if ref else None,
-            target=f"allocated within {t_alloc} wd" if ref else None,
-            days=days,
-            met=(days <= t_alloc) if days is not None else None,
+            timescale="allocation" if first else None,
+            target=f"allocated within {t_alloc} wd" if first else None,
+            days=first["days"] if first else None,
+            met=first["within_target"] if first else None,
             record_id=a["id"],
         )
         if a["end_date"] is not None:
@@ -652,56 +692,81 @@ def chronology(engine: Engine, person_id: str, as_of: dt.date) -> pd.DataFrame:
                 team=a["team"],
                 record_id=a["id"],
             )
+    # A referral first allocated by an involvement recorded under another child (a data error
+    # the measure follows, by the referral id the involvement names) still shows its judgement.
+    own = {str(a["id"]) for a in allocations}
+    for involvement, first in first_allocation.items():
+        if involvement in own:
+            continue
+        add(
+            first["allocated_date"],
+            ALLOCATION_START,
+            f"Allocated (involvement {involvement}, recorded under another child: data issue); "
+            f"first allocation for referral {first['referral_id']} of "
+            f"{_fmt(first['referral_date'])}",
+            worker=first["worker_id"],
+            team=first["team"],
+            timescale="allocation",
+            target=f"allocated within {t_alloc} wd",
+            days=first["days"],
+            met=first["within_target"],
+            record_id=involvement,
+        )
 
-    # Assessments: authorised within target; open and past target flagged on the start.
-    for a in rec("assessments"):
-        target = _assessment_target(engine, a)
+    # Assessments: the assessments measure judges the authorisation; assessments_overdue flags
+    # an open one past its target on its start.
+    completed = c.by_id("assessments", "assessment_id")
+    overdue = c.by_id("assessments_overdue", "assessment_id")
+    for a in c.rec("assessments"):
         kind_text = f"{a['assessment_type']} assessment" if a["assessment_type"] else "Assessment"
         kind_text = kind_text[0].upper() + kind_text[1:]
-        age = cal.between(a["start_date"], as_of)
-        late_open = a["auth_date"] is None and age is not None and age > target
+        late = overdue.get(str(a["id"]))
         detail = f"{kind_text} started"
-        if late_open:
-            detail += f"; not authorised after {age} wd"
+        if late:
+            detail += f"; not authorised after {late['age_wd']} wd"
         add(
             a["start_date"],
             ASSESSMENT_START,
             detail,
             worker=a["worker_id"],
             team=a["team"],
-            timescale="assessment" if late_open else None,
-            target=f"authorised within {target} wd" if late_open else None,
-            days=age if late_open else None,
-            met=False if late_open else None,
+            timescale="assessment" if late else None,
+            target=f"authorised within {late['target']} wd" if late else None,
+            days=late["age_wd"] if late else None,
+            met=False if late else None,
             record_id=a["id"],
         )
         if a["auth_date"] is not None:
-            days = cal.between(a["start_date"], a["auth_date"])
+            done = completed.get(str(a["id"]))
             seen = {True: "child seen", False: "child not seen"}.get(a["child_seen"])
+            detail = f"{kind_text} authorised" + (f"; {seen}" if seen else "")
+            if not done:
+                detail += "; dated before it started (data issue)"
             add(
                 a["auth_date"],
                 ASSESSMENT_AUTHORISED,
-                f"{kind_text} authorised" + (f"; {seen}" if seen else ""),
+                detail,
                 worker=a["worker_id"],
                 team=a["team"],
                 timescale="assessment",
-                target=f"authorised within {target} wd",
-                days=days,
-                met=None if days is None or days < 0 else days <= target,
+                target=f"authorised within {done['target']} wd" if done else None,
+                days=done["days"] if done else None,
+                met=done["within_target"] if done else None,
                 record_id=a["id"],
             )
 
-    # Visits; the first seen visit after a referral is judged against seen_wd.
-    visits = sorted(rec("cin_visits") + rec("cp_visits"), key=lambda v: (v["date"], str(v["id"])))
-    t_seen = t("seen_wd")
+    # Visits; the first seen visit after a referral carries the seen measure's judgement of that
+    # referral (the earliest seen visit of its first seen day; when it is the first seen visit
+    # of two referrals, the later referral's).
+    visits = sorted(
+        c.rec("cin_visits") + c.rec("cp_visits"), key=lambda v: (v["date"], str(v["id"]))
+    )
     first_seen: dict[int, dict] = {}
-    for r in sorted(referrals, key=lambda r: r["date"]):
-        if r["nfa"]:
-            continue
-        end = r["close_date"] or as_of
-        seen = [v for v in visits if v["seen"] is True and r["date"] <= v["date"] <= end]
-        if seen:
-            first_seen[id(seen[0])] = r  # a later referral replaces an earlier one
+    seen_rows = [s for s in c.rows("seen") if s["status"] == "seen"]
+    for s in sorted(seen_rows, key=lambda s: (s["referral_date"], str(s["referral_id"]))):
+        on_day = [v for v in visits if v["seen"] is True and v["date"] == s["first_seen_date"]]
+        if on_day:
+            first_seen[id(on_day[0])] = s
     for v in visits:
         kind = (
             VISIT_SEEN_ALONE
@@ -713,26 +778,23 @@ def chronology(engine: Engine, person_id: str, as_of: dt.date) -> pd.DataFrame:
         detail = f"{v['visit_type']} visit"
         if v["plan_id"]:
             detail += f" (plan {v['plan_id']})"
-        ref = first_seen.get(id(v))
-        days = cal.between(ref["date"], v["date"]) if ref else None
-        if ref:
-            detail += f"; first seen after referral {ref['id']}"
+        s = first_seen.get(id(v))
+        if s:
+            detail += f"; first seen after referral {s['referral_id']}"
         add(
             v["date"],
             kind,
             detail,
-            timescale="seen after referral" if ref else None,
-            target=f"seen within {t_seen} wd of referral" if ref else None,
-            days=days,
-            met=(days <= t_seen) if days is not None else None,
+            timescale="seen after referral" if s else None,
+            target=f"seen within {t_seen} wd of referral" if s else None,
+            days=s["days"] if s else None,
+            met=s["within_target"] if s else None,
             record_id=v["id"],
         )
 
-    # S47 enquiries and initial conferences (ICPC within icpc_wd of the S47 start).
-    s47s = rec("s47")
-    s47_dates = {s["id"]: s["date"] for s in s47s}
-    s47_dates.update({s["id"]: s["date"] for s in rec("all_s47")})
-    for s in s47s:
+    # S47 enquiries, and initial conferences (the icpc measure: within icpc_wd of the S47 start;
+    # transfer-ins are not timed).
+    for s in c.rec("s47"):
         parts = ["S47 enquiry started"]
         if s["nfa"] is True:
             parts.append("no further action")
@@ -746,40 +808,38 @@ def chronology(engine: Engine, person_id: str, as_of: dt.date) -> pd.DataFrame:
             team=s["team"],
             record_id=s["id"],
         )
-    t_icpc = t("icpc_wd")
-    for c in rec("icpc"):
-        start = s47_dates.get(c["s47_id"])
-        days = None
+    t_icpc = c.target("icpc_wd")
+    icpcs = c.by_id("icpc", "icpc_id")
+    for k in c.rec("icpc"):
+        row = icpcs.get(str(k["id"]))
         parts = ["Initial child protection conference"]
-        if c["transfer_in"]:
+        if k["transfer_in"]:
             parts.append("transfer-in (not timed)")
-        elif start is None:
+        elif row is None or not row["s47_found"]:
             parts.append("its S47 enquiry is not in the extract")
-        elif c["date"] < start:
+        elif row["before_s47"]:
             parts.append("dated before its S47 enquiry (data issue)")
-        else:
-            days = cal.between(start, c["date"])
-        if c["outcome_cp"] is True:
+        if k["outcome_cp"] is True:
             parts.append("outcome: CP plan")
-        elif c["outcome_cp"] is False:
+        elif k["outcome_cp"] is False:
             parts.append("outcome: no CP plan")
-        timed = not c["transfer_in"]
+        timed = not k["transfer_in"]
         add(
-            c["date"],
+            k["date"],
             ICPC,
             "; ".join(parts),
-            worker=c["worker_id"],
-            team=c["team"],
+            worker=k["worker_id"],
+            team=k["team"],
             timescale="ICPC" if timed else None,
             target=f"within {t_icpc} wd of S47 start" if timed else None,
-            days=days,
-            met=(days <= t_icpc) if days is not None else None,
-            record_id=c["id"],
+            days=row["days"] if row else None,
+            met=row["within_target"] if row else None,
+            record_id=k["id"],
         )
 
-    # CP plans and their reviews.
-    reviews = rec("cp_reviews")
-    for p in rec("cp_plans"):
+    # CP plans, and their reviews (the cp_review_chain measure: each review held with its due
+    # date, and the next review of an open plan when it is overdue).
+    for p in c.rec("cp_plans"):
         category = f"; category {p['category']}" if p["category"] else ""
         add(
             p["start_date"],
@@ -789,30 +849,37 @@ def chronology(engine: Engine, person_id: str, as_of: dt.date) -> pd.DataFrame:
         )
         if p["end_date"] is not None:
             add(p["end_date"], CP_PLAN_END, f"CP plan {p['id']} ended", record_id=p["id"])
-        chain = _review_chain(engine, p, reviews, as_of)
-        for h in chain["held"]:
+    review_ids: dict[tuple[str, dt.date], list[str]] = {}
+    for r in c.rec("cp_reviews"):
+        if r["id"] is not None:
+            review_ids.setdefault((str(r["plan_id"]), r["date"]), []).append(str(r["id"]))
+    for h in c.rows("cp_review_chain"):
+        due = _fmt(h["due_date"])
+        if h["held_date"] is not None:
+            ids = sorted(review_ids.get((str(h["cp_plan_id"]), h["held_date"]), []))
             add(
-                h["date"],
+                h["held_date"],
                 CP_REVIEW,
-                f"Review {h['number']} of CP plan {p['id']} (due {_fmt(h['due'])})",
+                f"Review {h['review_number']} of CP plan {h['cp_plan_id']} (due {due})",
                 timescale="CP review",
-                target=f"held on or before {_fmt(h['due'])}",
-                days=cal.between(h["due"], h["date"]) if h["date"] > h["due"] else None,
+                target=f"held on or before {due}",
+                days=h["days_late_wd"],
                 met=h["on_time"],
-                record_id=",".join(h["ids"]) or p["id"],
+                record_id=",".join(ids) or h["cp_plan_id"],
             )
-        if chain["open"] and chain["next_due"] <= as_of:
+        elif h["status"] == "overdue":
             add(
-                chain["next_due"],
+                h["due_date"],
                 CP_REVIEW_OVERDUE,
-                f"Review {len(chain['held']) + 1} of CP plan {p['id']} due and not held by as-of",
+                f"Review {h['review_number']} of CP plan {h['cp_plan_id']} due and not held "
+                "by as-of",
                 timescale="CP review",
-                target=f"held on or before {_fmt(chain['next_due'])}",
-                met=False,
-                record_id=p["id"],
+                target=f"held on or before {due}",
+                met=h["on_time"],
+                record_id=h["cp_plan_id"],
             )
 
-    for p in rec("cin_plans"):
+    for p in c.rec("cin_plans"):
         add(
             p["start_date"],
             CIN_PLAN_START,
@@ -831,70 +898,72 @@ def chronology(engine: Engine, person_id: str, as_of: dt.date) -> pd.DataFrame:
                 record_id=p["id"],
             )
 
-    # Case notes: recorded within recording_wd of the event.
-    t_rec = t("recording_wd")
-    for n in rec("notes"):
-        days = cal.between(n["date"], n["recorded_date"])
+    # Case notes (the recording measure's rows): recorded within recording_wd of the event.
+    t_rec = c.target("recording_wd")
+    for n in c.rows("recording"):
         kind_text = (n["note_type"] or "other").replace("_", " ")
         detail = f"Case note: {kind_text}"
         if n["recorded_date"] is None:
             detail += "; not recorded by as-of"
         else:
             detail += f"; recorded {_fmt(n['recorded_date'])}"
+            if n["recorded_before_event"]:
+                detail += " (before the event: data issue)"
         add(
-            n["date"],
+            n["event_date"],
             CASE_NOTE,
             detail,
             worker=n["worker_id"],
             timescale="recording",
             target=f"recorded within {t_rec} wd",
-            days=days if days is not None else cal.between(n["date"], as_of),
-            met=_share_met(days, cal.between(n["date"], as_of), t_rec),
-            record_id=n["id"],
+            days=n["lag_wd"] if n["lag_wd"] is not None else n["age_wd"],
+            met=n["within_target"],
+            record_id=n["note_id"],
         )
 
-    # Partner agency requests: response within agency_response_wd.
-    t_agency = t("agency_response_wd")
-    for q in rec("requests"):
-        age = cal.between(q["date"], as_of)
-        outstanding_late = q["responded_date"] is None and age is not None and age > t_agency
+    # Partner agency requests (the agencies measure's rows): response within agency_response_wd.
+    t_agency = c.target("agency_response_wd")
+    for q in c.rows("agencies"):
+        outstanding_late = q["outstanding"] and q["within_target"] is False
         detail = f"Information requested from {q['agency']}"
-        if q["responded_date"] is None:
-            detail += f"; no response after {age} wd"
+        if q["outstanding"]:
+            detail += f"; no response after {q['age_wd']} wd"
         add(
-            q["date"],
+            q["requested_date"],
             INFO_REQUEST,
             detail,
             timescale="agency response" if outstanding_late else None,
             target=f"response within {t_agency} wd" if outstanding_late else None,
-            days=age if outstanding_late else None,
+            days=q["age_wd"] if outstanding_late else None,
             met=False if outstanding_late else None,
-            record_id=q["id"],
+            record_id=q["request_id"],
         )
         if q["responded_date"] is not None:
-            days = cal.between(q["date"], q["responded_date"])
+            detail = f"Response from {q['agency']}"
+            if q["days"] is None:
+                detail += "; dated before the request (data issue)"
             add(
                 q["responded_date"],
                 INFO_RESPONSE,
-                f"Response from {q['agency']}",
+                detail,
                 timescale="agency response",
                 target=f"response within {t_agency} wd",
-                days=days,
-                met=None if days is None or days < 0 else days <= t_agency,
-                record_id=q["id"],
+                days=q["days"],
+                met=q["within_target"],
+                record_id=q["request_id"],
             )
 
     frame = pd.DataFrame(events, columns=CHRONOLOGY_COLUMNS)
     if frame.empty:
         return frame
-    workers = _names(engine, have, "ssd_professionals", frame["worker"])
-    teams = _names(engine, have, "ssd_department", frame["team"])
+    workers = _names(c.engine, c.have, "ssd_professionals", frame["worker"])
+    teams = _names(c.engine, c.have, "ssd_department", frame["team"])
     frame["worker"] = [workers.get(w, w) if w is not None else None for w in frame["worker"]]
     frame["team"] = [teams.get(x, x) if x is not None else None for x in frame["team"]]
     frame["_order"] = [_KIND_ORDER.get(k, len(KINDS)) for k in frame["kind"]]
     frame = frame.sort_values(["date", "_order", "record_id"], kind="stable", na_position="last")
     frame = frame.drop(columns="_order").reset_index(drop=True)
-    frame["met"] = frame["met"].astype("object")
+    frame["met"] = frame["met"].map(lambda m: None if m is None else bool(m)).astype("object")
     frame["days"] = frame["days"].astype("Int64")
     return frame
 
@@ -927,9 +996,11 @@ def workers(engine: Engine, person_id: str, as_of: dt.date | None = None) -> pd.
     """Every professional named on the child's record on or before as-of, by role and team:
     first and last date, whether current (an involvement open at as-of), with name, job title,
     qualified (registration number) and agency flag where ssd_professionals has them."""
-    person_id = str(person_id)
-    as_of = as_of or _data_end(engine)
-    have = _existing(engine)
+    return _workers(_Child(engine, person_id, as_of or _data_end(engine)))
+
+
+def _workers(c: _Child) -> pd.DataFrame:
+    engine, have, as_of = c.engine, c.have, c.as_of
     rows: list[dict] = []
 
     def put(worker_id, role, team, first, last, current=False):  # fmt: skip
@@ -946,9 +1017,8 @@ def workers(engine: Engine, person_id: str, as_of: dt.date | None = None) -> pd.
             }  # fmt: skip
         )
 
-    def rec(name: str) -> list[dict]:
-        return _records(engine, name, person_id, as_of, have)
-
+    rec = c.rec
+    c.load_facts(["involvements", "referrals", "assessments", "cin_plans", "s47", "icpc"])
     for i in rec("involvements"):
         role = (str(i["role"]).strip() if i["role"] else None) or "involvement"
         put(i["worker_id"], role, i["team"], i["start_date"], i["end_date"] or as_of,
@@ -961,10 +1031,10 @@ def workers(engine: Engine, person_id: str, as_of: dt.date | None = None) -> pd.
         put(p["worker_id"], "CIN plan worker", p["team"], p["start_date"], p["end_date"])
     for s in rec("s47"):
         put(s["worker_id"], "S47 worker", s["team"], s["date"], s["end_date"])
-    for c in rec("icpc"):
-        put(c["worker_id"], "ICPC worker", c["team"], c["date"], c["date"])
-    for n in rec("notes"):
-        put(n["worker_id"], "case note author", None, n["date"], n["date"])
+    for k in rec("icpc"):
+        put(k["worker_id"], "ICPC worker", k["team"], k["date"], k["date"])
+    for n in c.rows("recording"):
+        put(n["worker_id"], "case note author", None, n["event_date"], n["event_date"])
     columns = [
         "worker_id", "name", "role", "team", "first", "last", "current",
         "job_title", "qualified", "agency",
@@ -1003,181 +1073,156 @@ def workers(engine: Engine, person_id: str, as_of: dt.date | None = None) -> pd.
 # ------------------------------------------------------------------------------ review pack
 
 
-def review_pack(engine: Engine, person_id: str, as_of: dt.date) -> dict:
+def review_pack(
+    engine: Engine,
+    person_id: str,
+    as_of: dt.date,
+    *,
+    scope: str | None = None,
+    scope_teams: tuple[str, ...] | None = None,
+) -> dict:
     """What a conference chair reads before a review: plans and review history, visits (seen,
     seen alone, gaps longer than the local standard), timeliness, siblings, workers, and the
-    open actions this data shows.
+    open actions this data shows. Every judgement is a measure's (see the module docstring);
+    `scope` / `scope_teams` are the viewer's, as for chronology.
 
     Keys: person_id, as_of, profile, plans, reviews, next_review, visits, visit_summary,
     timeliness, siblings, workers, actions (list of {"kind", "text"}), targets.
     """
     person_id = str(person_id)
-    have = _existing(engine)
-    cal = _Calendar(engine)
-    t = engine.settings.target
-    prof = profile(engine, person_id, as_of)
+    c = _Child(engine, person_id, as_of, scope, scope_teams)
+    c.prefetch(_CHRONOLOGY_MEASURES + _PACK_MEASURES)
+    prof = _profile(c) if exists(engine, person_id) else None
+    actions: list[dict] = []
 
-    def rec(name: str) -> list[dict]:
-        return _records(engine, name, person_id, as_of, have)
-
-    plans = sorted(rec("cp_plans"), key=lambda p: (p["start_date"], str(p["id"])))
-    reviews_raw = rec("cp_reviews")
-    plan_rows, review_rows, actions = [], [], []
+    # Plans (the cp_plans measure) and their reviews (the cp_review_chain measure).
+    chain = c.rows("cp_review_chain")
+    plans = sorted(c.rows("cp_plans"), key=lambda p: (p["start_date"], str(p["cp_plan_id"])))
+    plan_rows = [
+        {
+            "plan_id": p["cp_plan_id"],
+            "start_date": p["start_date"],
+            "end_date": p["end_date"],
+            "category": p["category"],
+            "status": "open" if p["is_open"] else "ended",
+            "days": p["duration_days"],
+            "reviews_held": sum(
+                1
+                for h in chain
+                if h["cp_plan_id"] == p["cp_plan_id"] and h["held_date"] is not None
+            ),
+            "repeat": p["is_repeat"],
+        }
+        for p in plans
+    ]
+    order = {str(p["cp_plan_id"]): i for i, p in enumerate(plans)}
+    chain = sorted(chain, key=lambda h: (order.get(str(h["cp_plan_id"]), len(order)),
+                                         h["review_number"]))  # fmt: skip
+    review_rows = [
+        {
+            "plan_id": h["cp_plan_id"],
+            "review": h["review_number"],
+            "due_date": h["due_date"],
+            "held_date": h["held_date"],
+            "on_time": h["on_time"],
+            "status": h["status"],
+        }
+        for h in chain
+    ]
     next_review = None
-    for p in plans:
-        chain = _review_chain(engine, p, reviews_raw, as_of)
-        end = p["end_date"] or as_of
-        plan_rows.append(
-            {
-                "plan_id": p["id"],
-                "start_date": p["start_date"],
-                "end_date": p["end_date"],
-                "category": p["category"],
-                "status": "open" if p["end_date"] is None else "ended",
-                "days": (end - p["start_date"]).days,
-                "reviews_held": len(chain["held"]),
-                "repeat": any(q["start_date"] < p["start_date"] for q in plans),
+    for h in chain:
+        if h["held_date"] is not None:
+            continue
+        overdue = h["status"] == "overdue"
+        if next_review is None or h["due_date"] < next_review["due_date"]:
+            next_review = {
+                "plan_id": h["cp_plan_id"],
+                "review": h["review_number"],
+                "due_date": h["due_date"],
+                "days_until_due": h["days_until_due"],
+                "overdue": overdue,
             }
-        )
-        for h in chain["held"]:
-            review_rows.append(
+        if overdue:
+            actions.append(
                 {
-                    "plan_id": p["id"],
-                    "review": h["number"],
-                    "due_date": h["due"],
-                    "held_date": h["date"],
-                    "on_time": h["on_time"],
-                    "status": "held on time" if h["on_time"] else "held late",
+                    "kind": "review_overdue",
+                    "text": f"CP review {h['review_number']} of plan {h['cp_plan_id']} was due "
+                    f"{_fmt(h['due_date'])} and has not been held.",
                 }
             )
-        if chain["open"]:
-            overdue = chain["next_due"] <= as_of
-            review_rows.append(
-                {
-                    "plan_id": p["id"],
-                    "review": len(chain["held"]) + 1,
-                    "due_date": chain["next_due"],
-                    "held_date": None,
-                    "on_time": False if overdue else None,
-                    "status": "overdue" if overdue else "due",
-                }
-            )
-            if next_review is None or chain["next_due"] < next_review["due_date"]:
-                next_review = {
-                    "plan_id": p["id"],
-                    "review": len(chain["held"]) + 1,
-                    "due_date": chain["next_due"],
-                    "days_until_due": (chain["next_due"] - as_of).days,
-                    "overdue": overdue,
-                }
-            if overdue:
-                actions.append(
-                    {
-                        "kind": "review_overdue",
-                        "text": f"CP review {len(chain['held']) + 1} of plan {p['id']} was due "
-                        f"{_fmt(chain['next_due'])} and has not been held.",
-                    }
-                )
 
-    # Visits: since the start of the latest CP plan, else of the latest referral, else all.
-    referrals = rec("referrals")
+    # Visits: since the start of the latest CP plan, else of the latest referral, else all;
+    # the gaps between seen visits against the local standard, counted in SQL.
+    referrals = c.rec("referrals")
     if plans:
         window_start = plans[-1]["start_date"]
     elif referrals:
         window_start = max(r["date"] for r in referrals)
     else:
         window_start = None
-    standard = t("visit_gap_wd")
-    visits = sorted(rec("cin_visits") + rec("cp_visits"), key=lambda v: (v["date"], str(v["id"])))
-    if window_start is not None:
-        visits = [v for v in visits if v["date"] >= window_start]
-    visit_rows = []
-    previous_seen = None
-    longest = None
-    for v in visits:
-        seen = v["seen"] is True
-        gap = cal.between(previous_seen, v["date"]) if seen and previous_seen else None
-        visit_rows.append(
-            {
-                "date": v["date"],
-                "visit_type": v["visit_type"],
-                "seen": v["seen"],
-                "seen_alone": v["seen_alone"],
-                "gap_wd": gap,
-                "over_standard": None if gap is None else gap > standard,
-            }
-        )
-        if gap is not None:
-            longest = gap if longest is None else max(longest, gap)
-        if seen:
-            previous_seen = v["date"]
+    standard = c.target("visit_gap_wd")
+    visits, since = _visit_gaps(c, window_start)
     open_case = bool(prof and (prof["open_cp_plan_id"] or prof["open_referral_id"]))
-    since_seen = cal.between(previous_seen or window_start, as_of)
-    if open_case and since_seen is not None and since_seen > standard:
-        if previous_seen:
+    last_seen = since["last_seen"]
+    if open_case and since["over_standard"]:
+        if last_seen:
             text = (
-                f"Child not seen within the local standard: last seen {_fmt(previous_seen)}, "
-                f"{since_seen} working days ago (standard {standard})."
+                f"Child not seen within the local standard: last seen {_fmt(last_seen)}, "
+                f"{since['since_seen_wd']} working days ago (standard {standard})."
             )
         else:
             text = (
-                f"Child not seen since {_fmt(window_start)} ({since_seen} working days; "
-                f"standard {standard})."
+                f"Child not seen since {_fmt(window_start)} ({since['since_seen_wd']} working "
+                f"days; standard {standard})."
             )
         actions.append({"kind": "not_seen", "text": text})
+    seen = visits["seen"].map(lambda s: s is True)
+    gaps = visits["gap_wd"].dropna()
     visit_summary = {
         "from": window_start,
-        "visits": len(visit_rows),
-        "seen": sum(1 for v in visit_rows if v["seen"] is True),
-        "seen_alone": sum(1 for v in visit_rows if v["seen"] is True and v["seen_alone"] is True),
-        "last_seen": previous_seen,
-        "longest_gap_wd": longest,
-        "gaps_over_standard": sum(1 for v in visit_rows if v["over_standard"]),
+        "visits": len(visits),
+        "seen": int(seen.sum()),
+        "seen_alone": int((seen & visits["seen_alone"].map(lambda s: s is True)).sum()),
+        "last_seen": last_seen,
+        "longest_gap_wd": int(gaps.max()) if not gaps.empty else None,
+        "gaps_over_standard": int(visits["over_standard"].map(lambda o: o is True).sum()),
         "standard_wd": standard,
     }
 
-    # Management oversight on an open allocated case.
-    allocations = [
-        a
-        for a in rec("involvements")
-        if str(a["role"] or "").strip().lower() == ALLOCATED_ROLE and a["end_date"] is None
-    ]
-    notes = rec("notes")
-    if allocations and "case_notes" in have:
-        allocated = min(a["start_date"] for a in allocations)
-        oversight = [n["date"] for n in notes if n["note_type"] == "management_oversight"]
-        last = max(oversight, default=None)
-        gap = cal.between(last or allocated, as_of)
-        if gap is not None and gap > t("oversight_wd"):
-            since = (
-                f"last recorded {_fmt(last)}"
-                if last
-                else f"none since allocation {_fmt(allocated)}"
-            )
-            actions.append(
-                {
-                    "kind": "no_oversight",
-                    "text": f"No management oversight for {gap} working days ({since}; "
-                    f"standard {t('oversight_wd')}).",
-                }
-            )
+    # Management oversight on an open allocated case (the oversight measure's row).
+    for o in c.rows("oversight"):
+        if not o["without_oversight"]:
+            continue
+        last = o["last_oversight_date"]
+        since_text = (
+            f"last recorded {_fmt(last)}"
+            if last and last >= o["allocated_date"]
+            else f"none since allocation {_fmt(o['allocated_date'])}"
+        )
+        actions.append(
+            {
+                "kind": "no_oversight",
+                "text": f"No management oversight for {o['days_since_oversight']} working days "
+                f"({since_text}; standard {c.target('oversight_wd')}).",
+            }
+        )
 
-    # Outstanding partner agency requests.
-    for q in rec("requests"):
-        if q["responded_date"] is None:
-            age = cal.between(q["date"], as_of)
-            late = age is not None and age > t("agency_response_wd")
+    # Outstanding partner agency requests (the agencies measure's rows).
+    for q in c.rows("agencies"):
+        if q["outstanding"]:
+            late = q["within_target"] is False
             actions.append(
                 {
                     "kind": "agency_request",
-                    "text": f"Request to {q['agency']} of {_fmt(q['date'])} outstanding for "
-                    f"{age} working days" + (" (past the target)." if late else "."),
+                    "text": f"Request to {q['agency']} of {_fmt(q['requested_date'])} "
+                    f"outstanding for {q['age_wd']} working days"
+                    + (" (past the target)." if late else "."),
                 }
             )
 
-    chron = chronology(engine, person_id, as_of)
+    chron = _chronology(c)
     for row in chron.itertuples(index=False):
-        if row.met is False and row.kind in (ASSESSMENT_START, REFERRAL):
+        if row.met is False and row.kind in (ASSESSMENT_START, REFERRAL, NOT_SEEN_OVERDUE):
             actions.append({"kind": "overdue_" + row.timescale, "text": f"{row.detail}."})
 
     judged = chron[chron["timescale"].notna()] if not chron.empty else chron
@@ -1216,17 +1261,33 @@ def review_pack(engine: Engine, person_id: str, as_of: dt.date) -> dict:
             columns=["plan_id", "review", "due_date", "held_date", "on_time", "status"],
         ),
         "next_review": next_review,
-        "visits": pd.DataFrame(
-            visit_rows,
-            columns=["date", "visit_type", "seen", "seen_alone", "gap_wd", "over_standard"],
-        ),
+        "visits": visits,
         "visit_summary": visit_summary,
         "timeliness": timeliness,
         "siblings": siblings(engine, person_id),
-        "workers": workers(engine, person_id, as_of),
+        "workers": _workers(c),
         "actions": actions,
         "targets": dict(engine.settings.targets),
     }
+
+
+def _visit_gaps(c: _Child, window_start: dt.date | None) -> tuple[pd.DataFrame, dict]:
+    """The visits since window_start (None: all) with each seen visit's gap in working days since
+    the previous seen one in the window and whether it is over the local standard; and the last
+    seen date with the working days since it (or since window_start) at as-of. One statement."""
+    columns = ["date", "visit_type", "seen", "seen_alone", "gap_wd", "over_standard"]
+    branches = [sql for table, sql in _VISIT_BRANCH.items() if table in c.have] or [_NO_VISITS]
+    sql = "WITH visits AS (" + " UNION ALL ".join(branches) + "),\n" + _VISIT_GAPS
+    values = c.engine.values(c.filters) | {"window_start": window_start}
+    row = c.engine.query(sql, values).iloc[0]
+    listed = row["visits"]
+    found = [] if pd.api.types.is_scalar(listed) else list(listed)
+    visits = pd.DataFrame(
+        [{col: _py(v[col]) for col in columns} for v in found], columns=columns
+    ).astype({"seen": "object", "seen_alone": "object", "over_standard": "object"})
+    visits["gap_wd"] = visits["gap_wd"].astype("Int64")
+    since = {k: _py(row[k]) for k in ("last_seen", "since_seen_wd", "over_standard")}
+    return visits, since
 
 
 # ------------------------------------------------------------------------- printable pack

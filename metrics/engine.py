@@ -46,6 +46,60 @@ def concurrently(fn: Callable[[_T], _R], items: Iterable[_T]) -> list[_R]:
         return list(pool.map(fn, items))
 
 
+# With a person filter (Filters.person), a child-level measure reads the person-keyed tables
+# narrowed to that child's rows, plus the rows of other children its rows name by id (the
+# referral an assessment names, the involvements naming one of the child's referrals, the S47 an
+# ICPC names, the reviews of the child's plans: `linked`), so its query reads a few rows, not the
+# whole extract. Each measure's row of a child is built only from such rows, so the narrowed rows
+# equal the whole rows filtered by person (tests/test_metrics_person.py checks every child-level
+# measure); a measure that reads other children for a child's row says so
+# (Measure.reads_other_children) and is never narrowed. Each shadowing CTE reads main.<table>,
+# own rows and linked rows as two scans (an OR of the two would read every column of every row);
+# the only value is the bound $person.
+_ONE_CHILD: dict[str, tuple[str, str | None]] = {
+    # table: (person column, linked rows of other children or None)
+    "ssd_contacts": ("cont_person_id", None),
+    "ssd_cin_episodes": (
+        "cine_person_id",
+        "cine_referral_id IN (SELECT cina_referral_id FROM main.ssd_cin_assessments "
+        "WHERE cina_person_id = $person)",
+    ),
+    "ssd_involvements": (
+        "invo_person_id",
+        "invo_referral_id IN (SELECT cine_referral_id FROM main.ssd_cin_episodes "
+        "WHERE cine_person_id = $person)",
+    ),
+    "ssd_cin_assessments": ("cina_person_id", None),
+    "ssd_cin_visits": ("cinv_person_id", None),
+    "ssd_cp_visits": ("cppv_person_id", None),
+    "ssd_s47_enquiry": (
+        "s47e_person_id",
+        "s47e_s47_enquiry_id IN (SELECT icpc_s47_enquiry_id FROM main.ssd_initial_cp_conference "
+        "WHERE icpc_person_id = $person)",
+    ),
+    "ssd_initial_cp_conference": ("icpc_person_id", None),
+    "ssd_cp_plans": ("cppl_person_id", None),
+    "ssd_cp_reviews": (
+        "cppr_person_id",
+        "cppr_cp_plan_id IN (SELECT cppl_cp_plan_id FROM main.ssd_cp_plans "
+        "WHERE cppl_person_id = $person)",
+    ),
+    "case_notes": ("person_id", None),
+    "info_requests": ("person_id", None),
+}
+
+
+def _one_child_cte(table: str) -> str:
+    column, linked = _ONE_CHILD[table]
+    sql = f"{table} AS (SELECT * FROM main.{table} WHERE {column} = $person"
+    if linked:
+        sql += (
+            f" UNION ALL SELECT * FROM main.{table} "
+            f"WHERE {column} IS DISTINCT FROM $person AND {linked}"
+        )
+    return sql + ")"
+
+
 class NotPermitted(Exception):
     """The viewer's role does not allow child-level rows (or this child)."""
 
@@ -146,19 +200,45 @@ class Engine:
             "regime": self.settings.regime,
             "horizon_weeks": filters.horizon_weeks,
             "scope": filters.scope,
+            "person": filters.person,
         }
         for name, value in self.settings.targets.items():
             vals[f"t_{name}"] = value
         return vals
 
-    def _filtered(self, measure: Measure) -> str:
-        sql = rows_sql(measure.sql_file)
-        if not measure.by_team:
+    def _one_child(self, sql: str) -> str:
+        """The measure's query reading the person-keyed tables narrowed to one child ($person)."""
+        self.absent_tables()
+        if not all(t in self._existing for t in _ONE_CHILD):
             return sql
-        return (
-            f"SELECT * FROM ({sql}) fr "
-            "WHERE ($team IS NULL OR fr.team = $team) AND ($worker IS NULL OR fr.worker_id = $worker)"
-        )
+        narrowed = ",\n".join(_one_child_cte(table) for table in _ONE_CHILD)
+        return f"WITH {narrowed}\nSELECT * FROM ({sql}) one_child"
+
+    @staticmethod
+    def _narrows(measure: Measure, filters: Filters | None) -> bool:
+        """Whether the measure is read from one child's narrowed tables (see _ONE_CHILD)."""
+        if filters is None or filters.person is None:
+            return False
+        return measure.child_level and not measure.reads_other_children
+
+    def _filtered(
+        self, measure: Measure, filters: Filters | None = None, *, narrowed: bool = True
+    ) -> str:
+        """The measure's rows with the team, worker and person filters (read from the child's
+        narrowed tables when `filters` names a person, unless the caller narrows them itself)."""
+        sql = rows_sql(measure.sql_file)
+        if narrowed and self._narrows(measure, filters):
+            sql = self._one_child(sql)
+        where = []
+        if measure.by_team:
+            where.append(
+                "($team IS NULL OR fr.team = $team) AND ($worker IS NULL OR fr.worker_id = $worker)"
+            )
+        if measure.child_level:
+            where.append("($person IS NULL OR fr.person_id = $person)")
+        if not where:
+            return sql
+        return f"SELECT * FROM ({sql}) fr WHERE " + " AND ".join(where)
 
     def query(self, sql: str, values: dict[str, object]) -> pd.DataFrame:
         """Run composed SQL with bound values on a fresh cursor and fetch it all."""
@@ -173,20 +253,48 @@ class Engine:
         self, measure: Measure, filters: Filters, limit: int | None = None, offset: int = 0
     ) -> pd.DataFrame:
         """The children (or cases) behind the number, in the measure's drill-down order."""
+        sql = self._rows_query(measure, filters)
+        vals = self.values(filters)
+        if limit is not None:
+            sql += " LIMIT $limit OFFSET $offset"
+            vals |= {"limit": limit, "offset": offset}
+        return self.query(sql, vals)
+
+    def _rows_query(self, measure: Measure, filters: Filters, *, narrowed: bool = True) -> str:
         self._check(measure)
-        sql = f"SELECT * FROM ({self._filtered(measure)}) r"
+        sql = f"SELECT * FROM ({self._filtered(measure, filters, narrowed=narrowed)}) r"
         if filters.scope == "none" and measure.child_level:
             raise NotPermitted(
                 "your role shows aggregate figures only, not the children behind them"
             )
         if filters.scope is not None and measure.child_level:
             sql += f" WHERE r.person_id IN ({_sql_text('common/scope_people.sql')})"
-        sql += f" ORDER BY {measure.order_by}"
-        vals = self.values(filters)
-        if limit is not None:
-            sql += " LIMIT $limit OFFSET $offset"
-            vals |= {"limit": limit, "offset": offset}
-        return self.query(sql, vals)
+        return sql + f" ORDER BY {measure.order_by}"
+
+    def rows_each(self, measures: Iterable[Measure], filters: Filters) -> dict[str, list[dict]]:
+        """The rows of several measures (as `rows`, each row a dict), in one statement: with a
+        person filter the child's narrowed tables are read once for all of them, not once per
+        measure. A measure the extract cannot give is left out (`rows` would raise
+        MeasureUnavailable); NotPermitted is raised as `rows` raises it."""
+        shared, alone = [], []
+        for m in measures:
+            if self.unavailable_reason(m) is None:
+                (shared if self._narrows(m, filters) else alone).append(m)
+        out = {m.key: self.rows(m, filters).to_dict("records") for m in alone}
+        if shared:
+            lists = ",\n".join(
+                f"(SELECT list(r) FROM ({self._rows_query(m, filters, narrowed=False)}) r)"
+                for m in shared
+            )
+            sql = self._one_child(f"SELECT {lists}")
+            cur = self.con.cursor()
+            try:
+                row = cur.execute(sql, _bind(sql, self.values(filters))).fetchone()
+            finally:
+                cur.close()
+            for m, listed in zip(shared, row, strict=True):
+                out[m.key] = list(listed or [])
+        return out
 
     def _aggregate_list(self, measure: Measure) -> str:
         return ", ".join(f"{expr} AS {name}" for name, expr in measure.aggregates.items())
@@ -194,7 +302,7 @@ class Engine:
     def headline(self, measure: Measure, filters: Filters) -> dict[str, object]:
         """Every aggregate of the measure over its rows, as plain Python values."""
         self._check(measure)
-        sql = f"SELECT {self._aggregate_list(measure)} FROM ({self._filtered(measure)}) r"
+        sql = f"SELECT {self._aggregate_list(measure)} FROM ({self._filtered(measure, filters)}) r"
         cur = self.con.cursor()
         try:
             values = self.values(filters)
@@ -218,7 +326,7 @@ class Engine:
             column = {"team": "team", "worker": "worker_id"}[by]
         sql = (
             f"SELECT r.{column} AS {by}, {self._aggregate_list(measure)} "
-            f"FROM ({self._filtered(measure)}) r GROUP BY ALL ORDER BY 1 NULLS LAST"
+            f"FROM ({self._filtered(measure, filters)}) r GROUP BY ALL ORDER BY 1 NULLS LAST"
         )
         frame = self.query(sql, self.values(filters))
         return self._with_names(frame, by)
@@ -251,7 +359,7 @@ class Engine:
         if measure.kind == FLOW:
             sql = (
                 f"SELECT CAST(date_trunc('month', r.{measure.date_column}) AS DATE) AS month, "
-                f"{self._aggregate_list(measure)} FROM ({self._filtered(measure)}) r "
+                f"{self._aggregate_list(measure)} FROM ({self._filtered(measure, filters)}) r "
                 f"WHERE r.{measure.date_column} IS NOT NULL GROUP BY ALL ORDER BY 1"
             )
             return self.query(sql, self.values(filters))

@@ -23,6 +23,9 @@ class Filters:
     # Which children's rows the viewer may see: None = all; "teams" = children allocated to
     # scope_teams; "cp" = children with a CP plan or initial conference; "none" = no child rows.
     scope: str | None = None
+    # One child's rows only (the Child page and review pack): child-level measures keep the rows
+    # whose person_id is this id; None = every child.
+    person: str | None = None
 
     def __post_init__(self) -> None:
         if self.date_to < self.date_from:

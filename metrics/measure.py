@@ -51,6 +51,9 @@ class Measure:
     percent: frozenset[str] = field(default_factory=frozenset)
     # Further row columns a breakdown may group by (e.g. "agency"), beside team and worker.
     dimensions: tuple[str, ...] = ()
+    # Whether a child's row reads other children's records (e.g. the siblings on a caseload):
+    # such a measure is never narrowed to one child's records under a person filter (engine).
+    reads_other_children: bool = False
 
     @property
     def sql_file(self) -> str:

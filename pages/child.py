@@ -34,8 +34,16 @@ def _profile(source: data.Source, person_id: str, as_of: dt.date) -> dict | None
 
 
 @st.cache_data(ttl=600, max_entries=200, show_spinner=False)
-def _chronology(source: data.Source, person_id: str, as_of: dt.date) -> pd.DataFrame:
-    return ch.chronology(data.engine(source), person_id, as_of)
+def _chronology(
+    source: data.Source,
+    person_id: str,
+    as_of: dt.date,
+    scope: str | None,
+    scope_teams: tuple[str, ...] | None,
+) -> pd.DataFrame:
+    return ch.chronology(
+        data.engine(source), person_id, as_of, scope=scope, scope_teams=scope_teams
+    )
 
 
 @st.cache_data(ttl=600, max_entries=200, show_spinner=False)
@@ -162,7 +170,7 @@ st.page_link(
 )
 
 st.header("Chronology")
-chron = _chronology(ctx.source, person, as_of)
+chron = _chronology(ctx.source, person, as_of, ctx.filters.scope, ctx.filters.scope_teams)
 if chron.empty:
     st.info("No events recorded for this child up to the snapshot date.")
 else:

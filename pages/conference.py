@@ -25,8 +25,16 @@ NONE_CHOSEN = "—"
 
 
 @st.cache_data(ttl=600, max_entries=100, show_spinner=False)
-def _pack(source: data.Source, person_id: str, as_of: dt.date) -> dict:
-    return ch.review_pack(data.engine(source), person_id, as_of)
+def _pack(
+    source: data.Source,
+    person_id: str,
+    as_of: dt.date,
+    scope: str | None,
+    scope_teams: tuple[str, ...] | None,
+) -> dict:
+    return ch.review_pack(
+        data.engine(source), person_id, as_of, scope=scope, scope_teams=scope_teams
+    )
 
 
 @st.cache_data(ttl=600, max_entries=100, show_spinner=False)
@@ -138,7 +146,7 @@ if not ctx.engine.permits(person, ctx.filters):
     st.error("Not permitted: your role does not allow you to see this child's record.")
     st.stop()
 
-pack = _pack(ctx.source, person, as_of)
+pack = _pack(ctx.source, person, as_of, ctx.filters.scope, ctx.filters.scope_teams)
 if pack["profile"] is None:
     st.error(f"No child with id {ch.md_literal(person)} in this extract.")
     st.stop()

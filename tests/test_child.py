@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
-from metrics import Engine
+from metrics import Engine, Filters, NotPermitted, get
 from metrics import child as ch
 
 D = dt.date
@@ -378,3 +379,134 @@ def test_review_pack_html_escapes_every_value(engine):
 def test_md_literal():
     assert ch.md_literal("[x](javascript:alert(1))") == r"\[x\]\(javascript\:alert\(1\)\)"
     assert ch.md_literal("P123") == "P123"
+
+
+# ------------------------------------------------- the judgements are the measures' own rows
+
+
+def _measure_rows(engine, key, person, filters=None):
+    """The measure's rows for one child, as a page's drill-down lists them: the rows of the
+    whole authority for a period (as a page asks), filtered to the child in pandas; and the same
+    asked with the engine's person filter over all time (as metrics.child asks)."""
+    page = engine.rows(get(key), filters or Filters(D(2025, 1, 1), AS_OF))
+    mine = engine.rows(get(key), Filters(D(1900, 1, 1), AS_OF, AS_OF, person=person))
+    return page[page["person_id"] == person].reset_index(drop=True), mine
+
+
+def _days(value):
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _date(value):
+    return value.date() if isinstance(value, pd.Timestamp) else value
+
+
+def test_chronology_judgements_are_the_measures_rows(engine):
+    chron = ch.chronology(engine, "C1", AS_OF)
+
+    page, mine = _measure_rows(engine, "assessments", "C1")
+    assert list(page["assessment_id"]) == list(mine["assessment_id"]) == ["A1"]
+    a1 = mine.iloc[0]
+    assert (int(a1["days"]), bool(a1["within_target"])) == (47, False)
+    row = _row(chron, ch.ASSESSMENT_AUTHORISED, "A1")
+    assert (_days(row["days"]), row["met"]) == (int(a1["days"]), bool(a1["within_target"]))
+    assert row["target"] == f"authorised within {int(a1['target'])} wd"
+
+    page, mine = _measure_rows(engine, "assessments_overdue", "C1")
+    assert list(page["assessment_id"]) == list(mine["assessment_id"]) == ["A2"]
+    row = _row(chron, ch.ASSESSMENT_START, "A2")
+    assert (_days(row["days"]), row["met"]) == (int(mine.iloc[0]["age_wd"]), False)
+
+    page, mine = _measure_rows(engine, "icpc", "C1")
+    assert list(mine["icpc_id"]) == ["IC1", "IC2"] and list(page["icpc_id"]) == ["IC1", "IC2"]
+    for icpc in mine.itertuples():
+        row = _row(chron, ch.ICPC, icpc.icpc_id)
+        met = None if pd.isna(icpc.within_target) else bool(icpc.within_target)
+        assert (_days(row["days"]), row["met"]) == (_days(icpc.days), met)
+    assert _row(chron, ch.ICPC, "IC1")["met"] is True  # 14 wd
+
+    page, mine = _measure_rows(engine, "allocation", "C1")
+    assert list(mine["involvement_id"]) == ["I1"]
+    row = _row(chron, ch.ALLOCATION_START, "I1")
+    assert (_days(row["days"]), row["met"]) == (int(mine.iloc[0]["days"]), True)
+
+    # CP reviews: the review chain, review by review, and the page's plan-level figure.
+    reviews = engine.rows(get("cp_review_chain"), Filters(D(1900, 1, 1), AS_OF, AS_OF, person="C1"))
+    assert list(reviews["status"]) == ["held late", "overdue"]
+    held, overdue = reviews.iloc[0], reviews.iloc[1]
+    row = _row(chron, ch.CP_REVIEW, "RV1")
+    assert row["met"] is bool(held["on_time"]) is False
+    assert _date(held["due_date"]) == D(2025, 2, 28) and _days(row["days"]) == _days(
+        held["days_late_wd"]
+    )
+    row = _row(chron, ch.CP_REVIEW_OVERDUE, "P1")
+    assert row["date"] == _date(overdue["due_date"]) == D(2025, 6, 30) and row["met"] is False
+    page, _ = _measure_rows(engine, "cp_reviews", "C1", Filters(D(2025, 4, 1), AS_OF))
+    assert list(page["cp_plan_id"]) == ["P1"] and not page.iloc[0]["in_timescale"]
+    assert _date(page.iloc[0]["first_late_due_date"]) == _date(overdue["due_date"])
+
+    for key, kind, column in [
+        ("recording", ch.CASE_NOTE, "note_id"),
+        ("contacts", ch.CONTACT, "contact_id"),
+    ]:
+        page, mine = _measure_rows(engine, key, "C1")
+        assert list(page[column]) == list(mine[column])
+        for m in mine.to_dict("records"):
+            row = _row(chron, kind, m[column])
+            met = None if pd.isna(m["within_target"]) else bool(m["within_target"])
+            assert row["met"] is met, (key, m[column])
+
+
+def test_a_child_waiting_is_missed_as_on_the_pages(make_db):
+    """Referred Mon 2 Jun, neither allocated nor seen by Mon 30 Jun (20 wd, past 5): the
+    allocation and seen measures count both as missed; the chronology shows both misses, the
+    unseen one on the day the visit was due (Mon 9 Jun = 2 Jun + 5 wd)."""
+    engine = Engine(
+        make_db(
+            {
+                "ssd_person": [{"pers_person_id": "W1"}],
+                "ssd_cin_episodes": [
+                    {
+                        "cine_referral_id": "R1",
+                        "cine_person_id": "W1",
+                        "cine_referral_date": D(2025, 6, 2),
+                    }
+                ],
+                "ssd_involvements": [],
+                "ssd_cin_visits": [],
+                "ssd_cp_visits": [],
+            }
+        )
+    )
+    chron = ch.chronology(engine, "W1", AS_OF)
+    period = Filters(D(2025, 6, 1), AS_OF)
+    allocation = engine.rows(get("allocation"), period).iloc[0]
+    seen = engine.rows(get("seen"), period).iloc[0]
+    assert (allocation["status"], int(allocation["days"])) == ("waiting", 20)
+    assert (seen["status"], int(seen["days"]), _date(seen["due_date"])) == (
+        "waiting",
+        20,
+        D(2025, 6, 9),
+    )
+    row = _row(chron, ch.REFERRAL, "R1")
+    assert (row["timescale"], _days(row["days"]), row["met"]) == ("allocation", 20, False)
+    row = _row(chron, ch.NOT_SEEN_OVERDUE, "R1")
+    assert (row["date"], row["timescale"], _days(row["days"]), row["met"]) == (
+        D(2025, 6, 9),
+        "seen after referral",
+        20,
+        False,
+    )
+    kinds = {a["kind"] for a in ch.review_pack(engine, "W1", AS_OF)["actions"]}
+    assert {"overdue_allocation", "overdue_seen after referral", "not_seen"} <= kinds
+
+
+def test_the_viewers_scope_is_kept(engine):
+    # C1 has CP plans: in the "cp" scope. C2 has nothing: outside it.
+    assert not ch.chronology(engine, "C1", AS_OF, scope="cp").empty
+    with pytest.raises(NotPermitted):
+        ch.chronology(engine, "C2", AS_OF, scope="cp")
+    with pytest.raises(NotPermitted):
+        ch.review_pack(engine, "C1", AS_OF, scope="none")
+    mine = ch.chronology(engine, "C1", AS_OF, scope="teams", scope_teams=("T1",))
+    assert mine.equals(ch.chronology(engine, "C1", AS_OF))

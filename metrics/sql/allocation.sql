@@ -9,7 +9,7 @@
 --     drill-down only; medians and percentiles read allocated rows alone).
 --   * left out: open and unallocated but not yet past target; closed without ever being allocated.
 -- Team and worker: the first allocated worker's (invo_professional_team); a waiting referral
--- has its cine_referral_team and no worker.
+-- has its cine_referral_team and no worker. involvement_id: the first allocation's.
 -- uses: referrals, allocations, first_allocation
 SELECT
     r.referral_id,
@@ -24,7 +24,8 @@ SELECT
     fa.allocated_date IS NOT NULL
         AND wd_between(r.referral_date, fa.allocated_date) <= $t_allocation_wd AS within_target,
     CASE WHEN fa.allocated_date IS NOT NULL THEN fa.team ELSE r.referral_team END AS team,
-    fa.worker_id
+    fa.worker_id,
+    fa.involvement_id
 FROM referrals r
 LEFT JOIN first_allocation fa USING (referral_id)
 WHERE r.referral_date BETWEEN $date_from AND $date_to
