@@ -11,7 +11,8 @@ from metrics import MEASURES, MeasureUnavailable
 from metrics.benchmarks import england
 from metrics.headlines import HEADLINES
 from metrics.settings import TARGET_LABELS
-from ui import charts, data, tables, tiles
+from ui import charts, data, drill, tables
+from ui.drill import Tile
 from ui.page import setup
 
 ctx = setup(
@@ -19,7 +20,6 @@ ctx = setup(
     "Headline measures for the period, against target and England, with the change on the "
     "previous period of the same length. Choose a figure to see the children behind it.",
 )
-previous = ctx.filters.previous_period()
 available = [h for h in HEADLINES if h.measure in MEASURES]
 
 columns = st.columns(4)
@@ -27,34 +27,22 @@ for i, h in enumerate(available):
     with columns[i % 4]:
         try:
             now = data.headline(ctx.source, h.measure, ctx.filters)
-            before = data.headline(ctx.source, h.measure, previous)
         except MeasureUnavailable as exc:
             with st.container(border=True):
                 st.metric(h.label, "n/a")
                 st.caption(f"Not available: {exc}")
             continue
-        target_text = None
-        if h.target:
-            target_text = f"{ctx.target(h.target)} working days"
-        tiles.tile(
-            h.label,
-            now.get(h.aggregate),
-            h.unit,
-            previous=before.get(h.aggregate),
-            england=england(h.measure, h.aggregate),
-            target_text=target_text,
-            higher_is_better=h.higher_is_better,
-            help_text=MEASURES[h.measure].description or None,
-        )
+        spec = Tile(h.aggregate, h.label, h.unit, h.target, h.higher_is_better)
+        drill.measure_tile(ctx, h.measure, spec, now, drill.previous_headline(ctx, h.measure))
         if st.button("Children behind this", key=f"drill_{i}", width="stretch"):
             st.query_params["drill"] = h.measure
 
-drill = st.query_params.get("drill")
-if drill in MEASURES:
-    st.subheader(f"Behind the figure: {MEASURES[drill].title}")
-    frame = ctx.rows(drill)
+chosen = st.query_params.get("drill")
+if chosen in MEASURES:
+    st.subheader(f"Behind the figure: {MEASURES[chosen].title}")
+    frame = ctx.rows(chosen)
     if frame is not None:
-        tables.child_table(frame, f"overview_rows_{drill}", name=f"{drill}_children")
+        tables.child_table(frame, f"overview_rows_{chosen}", name=f"{chosen}_children")
 
 st.header("Monthly trends")
 trend_columns = st.columns(2)

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from metrics.catalog import get
-from metrics.engine import Engine, MeasureUnavailable, NotPermitted, concurrently
+from metrics.engine import Engine, MeasureUnavailable, NotPermitted, concurrently, plain
 from metrics.filters import Filters
 
 # Event kinds, in the order a timeline shows them (top to bottom).
@@ -306,26 +306,8 @@ def _existing(engine: Engine) -> set[str]:
     return set(frame["table_name"])
 
 
-def _py(value: object) -> object:
-    """pandas/numpy scalars to plain Python; NaT/NaN to None; timestamps to dates."""
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
 def _dicts(frame: pd.DataFrame) -> list[dict]:
-    return [{k: _py(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [{k: plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 class _Child:
@@ -376,7 +358,7 @@ class _Child:
             for name in present:
                 cell = frame[name].iloc[0]
                 if not pd.api.types.is_scalar(cell):  # a list of rows; NULL (no rows) is NA
-                    found[name] = [{k: _py(v) for k, v in row.items()} for row in cell]
+                    found[name] = [{k: plain(v) for k, v in row.items()} for row in cell]
         self._facts.update(found)
 
     def rows(self, key: str) -> list[dict]:
@@ -406,7 +388,7 @@ class _Child:
 
         _, found = concurrently(one, ["facts", "measures"])
         for key in wanted:
-            self._rows[key] = [{k: _py(v) for k, v in row.items()} for row in found.get(key, [])]
+            self._rows[key] = [{k: plain(v) for k, v in row.items()} for row in found.get(key, [])]
 
     def by_id(self, key: str, column: str, where: dict | None = None) -> dict[str, dict]:
         """The measure's rows keyed by str(column) (only rows matching `where`, if given)."""
@@ -1061,10 +1043,10 @@ def _workers(c: _Child) -> pd.DataFrame:
         found = engine.query(sql, {"ids": sorted(set(frame["worker_id"]))})
         facts = {r[0]: r[1:] for r in found.itertuples(index=False, name=None)}
     teams = _names(engine, have, "ssd_department", frame["team"])
-    frame["name"] = [_py(facts.get(w, (None,))[0]) or w for w in frame["worker_id"]]
-    frame["job_title"] = [_py(facts[w][1]) if w in facts else None for w in frame["worker_id"]]
-    frame["qualified"] = [_py(facts[w][2]) if w in facts else None for w in frame["worker_id"]]
-    frame["agency"] = [_py(facts[w][3]) if w in facts else None for w in frame["worker_id"]]
+    frame["name"] = [plain(facts.get(w, (None,))[0]) or w for w in frame["worker_id"]]
+    frame["job_title"] = [plain(facts[w][1]) if w in facts else None for w in frame["worker_id"]]
+    frame["qualified"] = [plain(facts[w][2]) if w in facts else None for w in frame["worker_id"]]
+    frame["agency"] = [plain(facts[w][3]) if w in facts else None for w in frame["worker_id"]]
     frame["team"] = [teams.get(x, x) if x is not None else None for x in frame["team"]]
     frame = frame.sort_values(["current", "last"], ascending=[False, False], kind="stable")
     return frame[columns].reset_index(drop=True)
@@ -1283,10 +1265,10 @@ def _visit_gaps(c: _Child, window_start: dt.date | None) -> tuple[pd.DataFrame, 
     listed = row["visits"]
     found = [] if pd.api.types.is_scalar(listed) else list(listed)
     visits = pd.DataFrame(
-        [{col: _py(v[col]) for col in columns} for v in found], columns=columns
+        [{col: plain(v[col]) for col in columns} for v in found], columns=columns
     ).astype({"seen": "object", "seen_alone": "object", "over_standard": "object"})
     visits["gap_wd"] = visits["gap_wd"].astype("Int64")
-    since = {k: _py(row[k]) for k in ("last_seen", "since_seen_wd", "over_standard")}
+    since = {k: plain(row[k]) for k in ("last_seen", "since_seen_wd", "over_standard")}
     return visits, since
 
 

@@ -310,7 +310,7 @@ class Engine:
             names = [d[0] for d in cur.description]
         finally:
             cur.close()
-        return {k: _plain(v) for k, v in zip(names, row, strict=True)}
+        return {k: plain(v) for k, v in zip(names, row, strict=True)}
 
     def breakdown(self, measure: Measure, filters: Filters, by: str = "team") -> pd.DataFrame:
         """The aggregates per team or per worker (names joined where the extract has them), or
@@ -397,8 +397,9 @@ def month_ranges(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]
     return out
 
 
-def _plain(value: object) -> object:
-    """numpy/pandas scalars to plain Python (JSON-friendly); NaN/NA to None."""
+def plain(value: object) -> object:
+    """pandas/numpy scalars to plain Python (JSON-friendly): NaN/NA/NaT to None, timestamps
+    (how pandas carries DuckDB dates) to dates."""
     if value is None:
         return None
     try:
@@ -406,6 +407,8 @@ def _plain(value: object) -> object:
             return None
     except (TypeError, ValueError):
         pass
+    if isinstance(value, dt.datetime):  # pd.Timestamp included
+        return value.date()
     if hasattr(value, "item"):
         return value.item()
     return value

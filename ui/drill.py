@@ -205,32 +205,41 @@ class Tile:
     higher_is_better: bool | None = None
 
 
+def previous_headline(ctx: PageContext, key: str) -> dict:
+    """The measure's aggregates over the previous period of the same length ({} if none)."""
+    try:
+        return data.headline(ctx.source, key, ctx.filters.previous_period())
+    except MeasureUnavailable:
+        return {}
+
+
+def measure_tile(ctx: PageContext, key: str, spec: Tile, now: dict, before: dict) -> None:
+    """One tile of a measure's aggregate against its previous period, target and England."""
+    target_text = None
+    if spec.target:
+        target_text = f"within {ctx.target(spec.target)} working days"
+    tiles.tile(
+        spec.label,
+        now.get(spec.aggregate),
+        spec.unit,
+        previous=before.get(spec.aggregate),
+        england=england(key, spec.aggregate),
+        target_text=target_text,
+        higher_is_better=spec.higher_is_better,
+        help_text=MEASURES[key].description or None,
+    )
+
+
 def tile_row(ctx: PageContext, key: str, specs: Sequence[Tile]) -> dict | None:
     """A row of tiles for one measure, each against its previous period, target and England.
     Returns the headline aggregates (None, reason shown, when unavailable)."""
     now = ctx.headline(key)
     if now is None:
         return None
-    try:
-        before = data.headline(ctx.source, key, ctx.filters.previous_period())
-    except MeasureUnavailable:
-        before = {}
-    help_text = MEASURES[key].description or None
+    before = previous_headline(ctx, key)
     for column, spec in zip(st.columns(len(specs)), specs, strict=True):
         with column:
-            target_text = None
-            if spec.target:
-                target_text = f"within {ctx.target(spec.target)} working days"
-            tiles.tile(
-                spec.label,
-                now.get(spec.aggregate),
-                spec.unit,
-                previous=before.get(spec.aggregate),
-                england=england(key, spec.aggregate),
-                target_text=target_text,
-                higher_is_better=spec.higher_is_better,
-                help_text=help_text,
-            )
+            measure_tile(ctx, key, spec, now, before)
     return now
 
 
