@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -819,3 +820,26 @@ def test_a_readers_own_table_is_loaded_as_text(tmp_path):
     assert report.ok
     assert query(db, "SELECT * FROM cin_pre_proceedings") == [("P1", "2024-01-01")]
     assert report.tables["cin_pre_proceedings"].rows_loaded == 1
+
+
+def test_a_folder_mixing_ssd_tables_census_and_annex_a_loads_them_all(tmp_path):
+    """An authority's folder: SSD tables beside a census XML and an Annex A workbook."""
+    src = extract(tmp_path)
+    shutil.copy(SAMPLES / "cin_census" / "cin-2022.xml", src / "cin-2022.xml")
+    shutil.copy(SAMPLES / "annex_a" / "Annex_A.xlsx", src / "Annex_A.xlsx")
+    ssd_people = len(PERSON.strip().splitlines()) - 1
+    report, db = load(tmp_path, src)
+    assert report.ok, report.render()
+    meta = dict(query(db, "SELECT key, value FROM load_meta"))
+    assert set(json.loads(meta["source_kinds"])) == {"ssd", "cin_census", "annex_a"}
+    files = {
+        f for (f,) in query(db, "SELECT DISTINCT file FROM load_report WHERE file IS NOT NULL")
+    }
+    assert any(f.endswith("ssd_person.csv") for f in files)
+    assert any(f.endswith("cin-2022.xml") for f in files)
+    assert any("Annex_A.xlsx" in f for f in files)
+    # Every source's children are in ssd_person: the SSD file's 3, the census sample's one
+    # child, and Annex A's 37 (see test_annex_a): 41, no id shared between them.
+    assert ssd_people == 3
+    assert query(db, "SELECT count(*) FROM ssd_person")[0][0] == 3 + 1 + 37
+    assert_counts_add_up(db)
