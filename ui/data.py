@@ -5,6 +5,7 @@ so the next run picks the new data up without a restart."""
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,10 +44,22 @@ def current_source() -> Source | None:
     return Source(str(path), path.stat().st_mtime, settings_path())
 
 
+_OPEN: dict[str, duckdb.DuckDBPyConnection] = {}
+_OPEN_LOCK = threading.Lock()
+
+
 @st.cache_resource(max_entries=3, show_spinner=False)
 def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
-    # Read-only: the loader writes a new file beside this one and swaps it in.
-    return duckdb.connect(path, read_only=True)
+    """Read-only: the loader writes a new file beside this one and swaps it in. DuckDB hands a
+    new connection to a path the database instance already open there, so the old file's
+    connection is closed first; otherwise a new load would stay unseen."""
+    with _OPEN_LOCK:
+        old = _OPEN.pop(path, None)
+        if old is not None:
+            old.close()
+        con = duckdb.connect(path, read_only=True)
+        _OPEN[path] = con
+        return con
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
