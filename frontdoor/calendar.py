@@ -17,9 +17,7 @@ FIRST_DAY = dt.date(2000, 1, 1)
 LAST_DAY = dt.date(2035, 12, 31)
 
 
-def bank_holidays(
-    first: dt.date = FIRST_DAY, last: dt.date = LAST_DAY
-) -> dict[dt.date, str]:
+def bank_holidays(first: dt.date = FIRST_DAY, last: dt.date = LAST_DAY) -> dict[dt.date, str]:
     """England and Wales bank holidays, from the `holidays` package (one-offs and substitutes included)."""
     eng = holidays.country_holidays("GB", subdiv="ENG", years=range(first.year, last.year + 1))
     return {d: name for d, name in sorted(eng.items()) if first <= d <= last}

@@ -19,7 +19,9 @@ def bar(stream=sys.stderr, width: int = 30) -> ProgressFn:
         fraction = min(max(fraction, 0.0), 1.0)
         filled = int(round(width * fraction))
         end = "\n" if fraction >= 1.0 else ""
-        stream.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {fraction:4.0%} {message:<40}{end}")
+        stream.write(
+            f"\r[{'#' * filled}{' ' * (width - filled)}] {fraction:4.0%} {message:<40}{end}"
+        )
         stream.flush()
 
     return show
