@@ -8,10 +8,9 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import MEASURES, MeasureUnavailable
-from metrics.benchmarks import england
 from metrics.headlines import HEADLINES
 from metrics.settings import TARGET_LABELS
-from ui import charts, data, drill, tables
+from ui import data, drill, tables
 from ui.drill import Tile
 from ui.page import setup
 
@@ -49,22 +48,18 @@ trend_columns = st.columns(2)
 shown = [h for h in available if h.unit != "count" or h.measure == "referrals"]
 for i, h in enumerate(shown):
     with trend_columns[i % 2]:
-        try:
-            frame = data.monthly(ctx.source, h.measure, ctx.filters)
-        except MeasureUnavailable:
-            continue
-        if frame.empty or h.aggregate not in frame:
-            continue
         st.subheader(h.label)
-        target = None
-        if h.unit == "working days" and h.target:
-            target = ctx.target(h.target)
+        target = ctx.target(h.target) if h.unit == "working days" and h.target else None
         unit_title = {"%": "% of children", "working days": "Working days"}.get(h.unit, "Number")
-        fig = charts.trend(
-            frame, h.aggregate, unit_title, target=target, england=england(h.measure, h.aggregate)
+        drill.trend_chart(
+            ctx,
+            h.measure,
+            h.aggregate,
+            unit_title,
+            f"trend_{h.measure}_{h.aggregate}",
+            target=target,
         )
-        st.plotly_chart(fig, key=f"trend_{h.measure}_{h.aggregate}", width="stretch")
-        tables.download(frame, f"{h.measure}_{h.aggregate}_monthly", f"trend_{i}")
+st.caption("Click a month on a trend to list the children behind it.")
 
 with st.expander("Targets in use"):
     settings = ctx.engine.settings

@@ -17,7 +17,8 @@ import streamlit as st
 
 from metrics import MEASURES, Filters, MeasureUnavailable, get
 from metrics.benchmarks import england
-from ui import charts, data, tables, tiles
+from metrics.measure import SNAPSHOT
+from ui import charts, data, periods, tables, tiles
 from ui.page import PageContext
 
 _COLUMN = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -278,8 +279,31 @@ def trend_chart(
                 name=label,
                 line={"color": charts.PALETTE[(i + 1) % len(charts.PALETTE)], "dash": "dash"},
             )
-    chart(fig, chart_key, frame=frame, name=f"{key}_{aggregate}_monthly")
+    months = chart(fig, chart_key, frame=frame, name=f"{key}_{aggregate}_monthly", selectable=True)
+    month_children(ctx, key, months, f"{chart_key}_children")
     return frame
+
+
+def month_children(ctx: PageContext, key: str, months: list[str], table_key: str) -> None:
+    """The children behind a clicked month of a trend: a flow measure's rows dated in that
+    month (within the period); a snapshot measure's rows at that month's end."""
+    if not months:
+        return
+    window = periods.month_window(months[0], ctx.filters.date_from, ctx.filters.date_to)
+    if window is None:
+        return
+    first, last = window
+    narrow: dict = {"date_from": first, "date_to": last}
+    if MEASURES[key].kind == SNAPSHOT:
+        narrow["as_of"] = last
+    frame = ctx.rows(key, **narrow)
+    if frame is not None:
+        tables.child_table(
+            frame,
+            table_key,
+            name=f"{key}_{first:%Y_%m}",
+            caption=f"Behind {first:%B %Y}: {len(frame):,} rows. Choose a row to open the child.",
+        )
 
 
 def stacked(

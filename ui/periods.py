@@ -85,3 +85,12 @@ def resolve(params: dict[str, str], data_end: dt.date) -> tuple[str, dt.date, dt
         if start and end and start <= end:
             return preset, start, end
     return "12m", *last_12_months(data_end)
+
+
+def month_window(month: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The calendar month named by `month` (a date in it, ISO) clipped to [start, end]; None
+    when they do not overlap. A clicked point of a monthly trend names its month this way."""
+    first = dt.date.fromisoformat(month[:10]).replace(day=1)
+    last = add_months(first, 1) - dt.timedelta(days=1)
+    first, last = max(first, start), min(last, end)
+    return (first, last) if first <= last else None
