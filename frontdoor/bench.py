@@ -9,6 +9,9 @@ runs it (`time_pages`: the page's script under Streamlit's AppTest, once with th
 cleared and once warm). Finally it computes three figures both ways, DuckDB measures and pandas
 over the CSVs (`frontdoor.bench_pandas`), prints MATCH or MISMATCH for each and the time ratio.
 The built-in sample (5,000 children over 3 years, as `make run` makes it) gets its page times too.
+With `--browser`, each page is also timed as a person sees it (`time_browser_pages`: `streamlit run`
+on the database and Debian's Chromium through Playwright, first and second visit). With `--reuse`,
+an extract and database already in `--workdir` are used as they are (not generated nor loaded).
 The exit code is 1 on any mismatch.
 
 Results are printed as Markdown (machine, data sizes, times); `--out FILE` appends them to FILE.
@@ -44,6 +47,12 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE_CHILDREN = 5_000
 SAMPLE_START = dt.date(2023, 4, 1)
 PAGE_TIMEOUT = 120  # seconds AppTest waits for one run of a page script
+BROWSER_TIMEOUT = 180_000  # ms the browser waits for one page to be drawn
+# The untimed visit a new server gets before a page is timed in the browser: the Overview for a
+# quarter (July to September 2025), so that the app's modules are imported, the database open
+# and the first charts built, while no answer a menu page asks for with the default filters
+# (the last 12 months, compared with the 12 before) is in the cache.
+WARM_UP = "/?period=q&q=2025-2"
 
 # Which page shows which measures (the pages' own queries: tiles, trend, by team, child list).
 PAGES: dict[str, tuple[str, ...]] = {
@@ -325,10 +334,20 @@ class SamplePages:
     start: dt.date
     end: dt.date
     pages: list[PageTime] = field(default_factory=list)
+    browser: BrowserPages | None = None
+    reused: bool = False  # the database found in the work folder, not made
 
 
-def sample_pages(workdir: Path, progress: ProgressFn = null_progress) -> SamplePages:
-    """Make the built-in sample in `workdir` and time every page on it."""
+def sample_pages(
+    workdir: Path,
+    progress: ProgressFn = null_progress,
+    *,
+    pages: bool = True,
+    browser: bool = False,
+    reuse: bool = False,
+) -> SamplePages:
+    """Make the built-in sample in `workdir` (or reuse it) and time every page on it: under
+    AppTest (`pages`), in a browser (`browser`)."""
     from frontdoor.generate import generate_extract
     from frontdoor.loader import load_extract
 
@@ -336,22 +355,134 @@ def sample_pages(workdir: Path, progress: ProgressFn = null_progress) -> SampleP
     extract = workdir / f"sample-{SAMPLE_CHILDREN}"
     db = workdir / f"sample-{SAMPLE_CHILDREN}.duckdb"
     workdir.mkdir(parents=True, exist_ok=True)
-    generate_extract(
-        extract,
-        seed=SEED,
-        children=SAMPLE_CHILDREN,
-        start=SAMPLE_START,
-        end=END,
-        fmt="csv",
-        progress=_scaled(progress, 0.0, 0.4, "sample"),
-    )
-    report = load_extract(
-        extract, db, synthetic=True, progress=_scaled(progress, 0.4, 0.7, "sample load")
-    )
-    if not report.ok:
-        raise RuntimeError(f"the sample did not load:\n{report.render()}")
-    progress(0.7, "sample pages")
-    result.pages = time_pages(db, workdir / "bench-audit.jsonl")
+    result.reused = reuse and db.exists()
+    if not result.reused:
+        generate_extract(
+            extract,
+            seed=SEED,
+            children=SAMPLE_CHILDREN,
+            start=SAMPLE_START,
+            end=END,
+            fmt="csv",
+            progress=_scaled(progress, 0.0, 0.3, "sample"),
+        )
+        report = load_extract(
+            extract, db, synthetic=True, progress=_scaled(progress, 0.3, 0.5, "sample load")
+        )
+        if not report.ok:
+            raise RuntimeError(f"the sample did not load:\n{report.render()}")
+    if pages:
+        progress(0.5, "sample pages")
+        result.pages = time_pages(db, workdir / "bench-audit.jsonl")
+    if browser:
+        result.browser = time_browser_pages(
+            db, workdir, _scaled(progress, 0.7, 1.0, "sample browser")
+        )
+    return result
+
+
+# -- pages, as a person sees them -------------------------------------------------------------
+
+
+@dataclass
+class BrowserTime:
+    """Seconds from asking the browser for a page until it is drawn (see frontdoor.browser)."""
+
+    path: str
+    label: str
+    first: float | None  # the page's first visit: the server up, none of its answers cached
+    second: float | None  # the same page again at once: its answers from st.cache_data
+    error: str = ""
+
+
+@dataclass
+class BrowserPages:
+    """Every menu page in a browser on one database, and each new server's first session."""
+
+    pages: list[BrowserTime] = field(default_factory=list)
+    # Seconds for WARM_UP on each new server: what the first person after a restart waits.
+    first_sessions: list[float] = field(default_factory=list)
+
+
+def _visit(tab, url: str) -> float:
+    """Open `url` in `tab` and wait until the page is drawn; seconds it took."""
+    from frontdoor.browser import wait_drawn
+
+    started = time.perf_counter()
+    tab.goto(url, timeout=BROWSER_TIMEOUT)
+    wait_drawn(tab, BROWSER_TIMEOUT)
+    return time.perf_counter() - started
+
+
+def _page_errors(tab) -> list[str]:
+    found = tab.locator("[data-testid='stException']").count()
+    return [f"{found} exception{'s' if found > 1 else ''}"] if found else []
+
+
+def time_browser_pages(
+    db_path: Path, workdir: Path, progress: ProgressFn = null_progress
+) -> BrowserPages:
+    """Time every menu page on `db_path` in Chromium, as a person sees it.
+
+    Once, on a server of its own, WARM_UP is opened so that the browser has the app's JavaScript
+    (Plotly and the data grid included) in its cache, as the browser of someone who has used the
+    app before does. Then, for each page, a new `streamlit run` server is started on the same
+    port (the same origin, so the browser's cache holds) and a new tab opens WARM_UP on it (the
+    server's first session, timed apart), then the page twice, timed from `goto(url)` until the
+    script has run to the end and every element is drawn, every Plotly chart included
+    (`frontdoor.browser.DRAWN_JS`). First visit: the server is up but has none of the page's
+    answers cached (as AppTest's cold run in `time_pages`). Second visit (a new session, as a
+    reload): the answers come from the server's cache. Needs Playwright and Chromium
+    (`frontdoor.browser.missing()`).
+    """
+    from playwright.sync_api import sync_playwright
+
+    from frontdoor import browser as br
+
+    result = BrowserPages()
+    menu = menu_pages()
+    audit, log = workdir / "bench-audit.jsonl", workdir / "bench-streamlit.log"
+    port = br.free_port()
+
+    def on_new_server(visits):
+        with br.streamlit_server(db_path, audit, log, port) as base:
+            # A tab per server, closed before the server stops: a tab left open would
+            # reconnect to the next server and rerun its page there.
+            tab = context.new_page()
+            try:
+                return visits(tab, base)
+            finally:
+                tab.close()
+
+    def page_visits(path: str):
+        def visits(tab, base):
+            result.first_sessions.append(_visit(tab, base + WARM_UP))
+            url = br.page_url(base, path)
+            first = _visit(tab, url)
+            errors = _page_errors(tab)
+            second = _visit(tab, url)
+            return first, second, errors + _page_errors(tab)
+
+        return visits
+
+    with sync_playwright() as p:
+        chromium = br.launch(p)
+        context = chromium.new_context(viewport={"width": 1600, "height": 1200})
+        try:
+            progress(0.0, "browser warm-up")
+            on_new_server(lambda tab, base: _visit(tab, base + WARM_UP))
+            for i, (path, label) in enumerate(menu):
+                progress((i + 1) / (len(menu) + 1), label)
+                try:
+                    first, second, errors = on_new_server(page_visits(path))
+                except Exception as exc:  # a page that times out or fails: say so, keep going
+                    result.pages.append(BrowserTime(path, label, None, None, type(exc).__name__))
+                    continue
+                error = ", ".join(dict.fromkeys(errors))
+                result.pages.append(BrowserTime(path, label, first, second, error))
+        finally:
+            context.close()
+            chromium.close()
     return result
 
 
@@ -372,8 +503,8 @@ class SizeResult:
     children: int
     start: dt.date
     end: dt.date
-    generate_seconds: float = 0.0
-    load_seconds: float = 0.0
+    generate_seconds: float | None = 0.0  # None: reused
+    load_seconds: float | None = 0.0
     load_ok: bool = True
     extract_mb: float = 0.0
     db_mb: float = 0.0
@@ -382,6 +513,8 @@ class SizeResult:
     queries: list[QueryTime] = field(default_factory=list)
     comparisons: list[Comparison] = field(default_factory=list)
     pages: list[PageTime] = field(default_factory=list)
+    browser: BrowserPages | None = None
+    reused: bool = False  # extract and database found in the work folder, not made
 
     def page_seconds(self) -> dict[str, float]:
         totals: dict[str, float] = {}
@@ -449,8 +582,15 @@ def run_size(
     workdir: Path,
     progress: ProgressFn = null_progress,
     pages: bool = True,
+    *,
+    browser: bool = False,
+    reuse: bool = False,
 ) -> SizeResult:
-    """Generate, load, time the queries (and the pages) and compare with pandas for one size."""
+    """Generate, load, time the queries (and the pages) and compare with pandas for one size.
+
+    `reuse`: when the work folder already has this size's extract and database (from an earlier
+    run with the same --years), use them as they are: no generate, no load (their times n/a).
+    """
     from frontdoor.generate import generate_extract
     from frontdoor.loader import load_extract
 
@@ -460,30 +600,34 @@ def run_size(
     db = workdir / f"bench-{children}.duckdb"
     workdir.mkdir(parents=True, exist_ok=True)
 
-    _, result.generate_seconds = timed(
-        lambda: generate_extract(
-            extract,
-            seed=SEED,
-            children=children,
-            start=start,
-            end=END,
-            fmt="csv",
-            progress=_scaled(progress, 0.0, 0.35, "generate"),
+    if reuse and db.exists() and extract.is_dir():
+        result.reused = True
+        result.generate_seconds = result.load_seconds = None
+    else:
+        _, result.generate_seconds = timed(
+            lambda: generate_extract(
+                extract,
+                seed=SEED,
+                children=children,
+                start=start,
+                end=END,
+                fmt="csv",
+                progress=_scaled(progress, 0.0, 0.35, "generate"),
+            )
         )
-    )
+        report, result.load_seconds = timed(
+            lambda: load_extract(
+                extract,
+                db,
+                synthetic=True,
+                extract_date=END,
+                progress=_scaled(progress, 0.35, 0.65, "load"),
+            )
+        )
+        result.load_ok = bool(report.ok)
+        if not report.ok:
+            raise RuntimeError(f"the synthetic extract did not load:\n{report.render()}")
     result.extract_mb = _dir_mb(extract)
-    report, result.load_seconds = timed(
-        lambda: load_extract(
-            extract,
-            db,
-            synthetic=True,
-            extract_date=END,
-            progress=_scaled(progress, 0.35, 0.65, "load"),
-        )
-    )
-    result.load_ok = bool(report.ok)
-    if not report.ok:
-        raise RuntimeError(f"the synthetic extract did not load:\n{report.render()}")
     result.db_mb = (
         sum(p.stat().st_size for p in (db, db.with_name(db.name + ".wal")) if p.exists()) / 1e6
     )
@@ -503,8 +647,10 @@ def run_size(
     if pages:
         progress(0.8, "pages")
         result.pages = time_pages(db, workdir / "bench-audit.jsonl")
-    progress(0.9, "pandas comparison")
+    progress(0.75 if browser else 0.9, "pandas comparison")
     result.comparisons = compare_with_pandas(extract, db, date_from, date_to)
+    if browser:
+        result.browser = time_browser_pages(db, workdir, _scaled(progress, 0.8, 1.0, "browser"))
     return result
 
 
@@ -529,8 +675,10 @@ def render(
     info: dict[str, str],
     years: int,
     sample: SamplePages | None = None,
+    browser_skipped: str | None = None,
 ) -> str:
-    """The results as Markdown: machine, data sizes, times, page times, pandas comparison."""
+    """The results as Markdown: machine, data sizes, times, page times (on the server and, when
+    asked, in a browser), pandas comparison. `browser_skipped`: why there are no browser times."""
     date_from, date_to = last_full_year(END)
     out = [
         f"## frontdoor bench, {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}",
@@ -541,6 +689,16 @@ def render(
         f"queries for {date_from} to {date_to}, as-of {date_to}, database opened read-only.",
         "",
     ]
+    reused = [f"the {r.children:,}-child extract and database" for r in results if r.reused]
+    if sample is not None and sample.reused:
+        reused.insert(0, "the sample's database")
+    if reused:
+        out += [
+            "Reused from the work folder as they were (not generated nor loaded): "
+            + ", ".join(reused)
+            + ".",
+            "",
+        ]
     head = ["", *[f"{r.children:,} children" for r in results]]
     rows: list[list[str]] = []
     for name in TABLES:
@@ -566,6 +724,7 @@ def render(
         rows.append([page, *cells])
     out += _table(["page", *head[1:]], rows, right_from=99)
     out += _render_pages(results, sample)
+    out += _render_browser(results, sample, browser_skipped)
     out += ["", "Every query (seconds; monthly on a snapshot measure is one query per month):", ""]
     rows = []
     keys = list(dict.fromkeys((q.page, q.measure) for r in results for q in r.queries))
@@ -661,6 +820,58 @@ def _render_pages(results: list[SizeResult], sample: SamplePages | None) -> list
     return out + _table(head, rows)
 
 
+def _render_browser(
+    results: list[SizeResult], sample: SamplePages | None, skipped: str | None
+) -> list[str]:
+    """Browser page times per database: first and second visit for the sample and each size."""
+    if skipped:
+        return ["", f"Pages in a browser: not timed ({skipped})."]
+    runs: list[tuple[str, BrowserPages]] = []
+    if sample is not None and sample.browser is not None:
+        runs.append((f"sample {sample.children:,}", sample.browser))
+    runs += [(f"{r.children:,}", r.browser) for r in results if r.browser is not None]
+    if not runs:
+        return []
+    head = ["page"]
+    for name, _ in runs:
+        head += [f"{name} first", f"{name} second"]
+    labels = list(dict.fromkeys((p.path, p.label) for _, run in runs for p in run.pages))
+    rows = []
+    for path, label in labels:
+        cells = [label]
+        for _, run in runs:
+            got = next((p for p in run.pages if p.path == path), None)
+            if got is None:
+                cells += ["n/a", "n/a"]
+                continue
+            flag = f" ({got.error})" if got.error else ""
+            cells += [_s(got.first) + flag, _s(got.second)]
+        rows.append(cells)
+    out = [
+        "",
+        "Pages in a browser (Chromium through Playwright, `streamlit run` on the database, a new "
+        "server for each page; seconds from asking for the page until the script has run and "
+        "every element, every chart included, is drawn; first = the page's first visit, the "
+        "server up (after one untimed visit to the Overview for another period) but none of the "
+        "page's answers cached; second = the page again at once, a new session):",
+        "",
+    ]
+    out += _table(head, rows)
+    firsts = []
+    for name, run in runs:
+        if run.first_sessions:
+            t = sorted(run.first_sessions)
+            firsts.append(f"{name} {_s(t[0])}-{_s(t[-1])} s (median {_s(t[len(t) // 2])})")
+    if firsts:
+        out += [
+            "",
+            "A new server's first session (that untimed visit: the Overview for July to "
+            "September 2025, right after the server started; modules imported, database "
+            "opened): " + "; ".join(firsts) + ".",
+        ]
+    return out
+
+
 def _diff(c: Comparison) -> str:
     a, b = c.duckdb_value, c.pandas_value
     keys = sorted(set(a) | set(b), key=str)
@@ -679,12 +890,28 @@ def run_bench(args: argparse.Namespace) -> int:
         return 2
     workdir = Path(args.workdir)
     pages = getattr(args, "pages", True)
+    reuse = getattr(args, "reuse", False)
+    browser = getattr(args, "browser", False)
+    browser_skipped = None
+    if browser:
+        from frontdoor.browser import missing
+
+        needs = missing()
+        if needs:
+            browser, browser_skipped = False, f"needs {needs}"
+            print(f"frontdoor bench --browser: no browser times, this needs {needs}.", flush=True)
     info = machine()
     show = bar()
     sample = None
-    steps = len(sizes) + (1 if pages and getattr(args, "sample", True) else 0)
+    steps = len(sizes) + (1 if (pages or browser) and getattr(args, "sample", True) else 0)
     if steps > len(sizes):
-        sample = sample_pages(workdir, _scaled(show, 0.0, 1 / steps, "sample"))
+        sample = sample_pages(
+            workdir,
+            _scaled(show, 0.0, 1 / steps, "sample"),
+            pages=pages,
+            browser=browser,
+            reuse=reuse,
+        )
     results: list[SizeResult] = []
     for n, children in enumerate(sizes):
         lo, hi = (n + steps - len(sizes)) / steps, (n + 1 + steps - len(sizes)) / steps
@@ -694,6 +921,8 @@ def run_bench(args: argparse.Namespace) -> int:
             workdir,
             _scaled(show, lo, hi, f"{children:,}"),
             pages=pages,
+            browser=browser,
+            reuse=reuse,
         )
         results.append(result)
         for c in result.comparisons:
@@ -704,7 +933,7 @@ def run_bench(args: argparse.Namespace) -> int:
                 flush=True,
             )
     show(1.0, "done")
-    text = render(results, info, args.years, sample)
+    text = render(results, info, args.years, sample, browser_skipped)
     print()
     print(text)
     if args.out:

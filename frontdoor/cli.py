@@ -134,6 +134,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_false",
         help="do not make the built-in sample (5,000 children) to time the pages on it",
     )
+    bench.add_argument(
+        "--browser",
+        action="store_true",
+        help="also time every page in a browser (needs Playwright, from the test extra, and "
+        "Chromium at /usr/bin/chromium)",
+    )
+    bench.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use an extract and database already in --workdir as they are (no generate, "
+        "no load; made by an earlier run with the same --years)",
+    )
     bench.set_defaults(func=_cmd_bench)
     return parser
 

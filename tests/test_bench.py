@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 
@@ -67,3 +68,49 @@ def test_the_bench_command_reports_match_and_appends_markdown(tmp_path, capsys):
     for label in ("Overview", "Front door", "Caseloads", "Audit log"):
         row = next(line for line in text.splitlines() if line.startswith(f"| {label} |"))
         assert "(" not in row and "n/a" not in row, row
+
+
+@pytest.mark.browser
+def test_the_bench_times_every_menu_page_in_a_browser(tmp_path, capsys):
+    from frontdoor.bench import menu_pages
+    from frontdoor.browser import missing
+
+    needs = missing()
+    if needs:
+        message = f"frontdoor bench --browser needs {needs}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    out = tmp_path / "results.md"
+    code = main(
+        ["bench", "--children", "300", "--years", "2", "--workdir", str(tmp_path / "w")]
+        + ["--out", str(out), "--no-sample", "--no-pages", "--browser"]
+    )
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    text = out.read_text()
+    assert "Pages in a browser" in text
+    assert "| page | 300 first | 300 second |" in text
+    lines = text.splitlines()
+    table = lines[lines.index("| page | 300 first | 300 second |") :]
+    for _, label in menu_pages():
+        row = next((line for line in table if line.startswith(f"| {label} |")), None)
+        assert row is not None, f"no browser row for {label}"
+        # Drawn, twice, without an exception or a timeout (no timings asserted).
+        assert "(" not in row and "n/a" not in row, row
+    assert "A new server's first session" in text
+
+
+def test_without_a_browser_the_bench_says_what_to_install(tmp_path, capsys, monkeypatch):
+    import frontdoor.browser
+
+    monkeypatch.setattr(frontdoor.browser, "missing", lambda: "Debian's Chromium (apt)")
+    out = tmp_path / "results.md"
+    code = main(
+        ["bench", "--children", "300", "--years", "2", "--workdir", str(tmp_path / "w")]
+        + ["--out", str(out), "--no-sample", "--no-pages", "--browser"]
+    )
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "no browser times, this needs Debian's Chromium (apt)" in printed
+    assert "Pages in a browser: not timed (needs Debian's Chromium (apt))." in out.read_text()

@@ -12,108 +12,43 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import duckdb
 import pytest
 
+from frontdoor.browser import DONE, launch, missing, streamlit_server
 from ui.nav import MENU
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-DONE = "[data-testid='stApp'][data-test-connection-state='CONNECTED'][data-test-script-state='notRunning']"
 ROW_HEIGHT = 35  # data grid rows (and the header row), px
 ROW_MARKER = 30  # width of the row-marker (selection) column, px
 TIMEOUT = 90_000  # ms
 
 
-def _need_chromium() -> None:
-    if CHROMIUM.exists():
+def _need_browser() -> None:
+    """Playwright and Debian's Chromium, or skip (fail on CI, where they must be installed)."""
+    needs = missing()
+    if needs is None:
         return
-    message = f"{CHROMIUM} is missing: apt-get install -y chromium"
+    message = f"needs {needs}"
     if os.environ.get("CI") == "true":
         pytest.fail(message)
     pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server(sample_db: Path, tmp_path_factory: pytest.TempPathFactory):
     """`streamlit run app.py` on the sample database; yields the base URL once healthy."""
-    _need_chromium()
-    port = _free_port()
+    _need_browser()
     logs = tmp_path_factory.mktemp("streamlit")
-    env = {
-        **os.environ,
-        "FRONTDOOR_DB": str(sample_db),
-        "FRONTDOOR_AUDIT": str(logs / "audit.jsonl"),
-    }
-    env.pop("FRONTDOOR_ALLOW_UNAUTHENTICATED", None)
-    log = open(logs / "server.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless=true",
-            "--server.address=127.0.0.1",
-            f"--server.port={port}",
-            "--server.fileWatcherType=none",
-            "--browser.gatherUsageStats=false",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited: {(logs / 'server.log').read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.read().decode().strip() == "ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("streamlit did not answer /_stcore/health within 60 s")
-            time.sleep(0.3)
+    with streamlit_server(sample_db, logs / "audit.jsonl", logs / "server.log") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="session")
@@ -121,9 +56,7 @@ def chrome(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+        chromium = launch(p)
         yield chromium
         chromium.close()
 
