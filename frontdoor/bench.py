@@ -788,17 +788,12 @@ def render(
     return "\n".join(out) + "\n"
 
 
-def _render_pages(results: list[SizeResult], sample: SamplePages | None) -> list[str]:
-    """Page times per database: cold and warm columns for the sample and each size."""
-    runs: list[tuple[str, list[PageTime]]] = []
-    if sample is not None and sample.pages:
-        runs.append((f"sample {sample.children:,}", sample.pages))
-    runs += [(f"{r.children:,}", r.pages) for r in results if r.pages]
-    if not runs:
-        return []
+def _page_table(runs: list[tuple[str, list]], times: tuple[str, str]) -> tuple[list, list]:
+    """Header and rows of a page-times table: a row per page, two time columns (the attribute
+    names in `times`) per run; an error is noted beside the first."""
     head = ["page"]
     for name, _ in runs:
-        head += [f"{name} cold", f"{name} warm"]
+        head += [f"{name} {times[0]}", f"{name} {times[1]}"]
     labels = list(dict.fromkeys((p.path, p.label) for _, pages in runs for p in pages))
     rows = []
     for path, label in labels:
@@ -809,8 +804,20 @@ def _render_pages(results: list[SizeResult], sample: SamplePages | None) -> list
                 cells += ["n/a", "n/a"]
                 continue
             flag = f" ({got.error})" if got.error else ""
-            cells += [_s(got.cold) + flag, _s(got.warm)]
+            cells += [_s(getattr(got, times[0])) + flag, _s(getattr(got, times[1]))]
         rows.append(cells)
+    return head, rows
+
+
+def _render_pages(results: list[SizeResult], sample: SamplePages | None) -> list[str]:
+    """Page times per database: cold and warm columns for the sample and each size."""
+    runs: list[tuple[str, list[PageTime]]] = []
+    if sample is not None and sample.pages:
+        runs.append((f"sample {sample.children:,}", sample.pages))
+    runs += [(f"{r.children:,}", r.pages) for r in results if r.pages]
+    if not runs:
+        return []
+    head, rows = _page_table(runs, ("cold", "warm"))
     out = [
         "",
         "Pages as the server runs them (seconds for one run of the page's script under "
@@ -832,21 +839,7 @@ def _render_browser(
     runs += [(f"{r.children:,}", r.browser) for r in results if r.browser is not None]
     if not runs:
         return []
-    head = ["page"]
-    for name, _ in runs:
-        head += [f"{name} first", f"{name} second"]
-    labels = list(dict.fromkeys((p.path, p.label) for _, run in runs for p in run.pages))
-    rows = []
-    for path, label in labels:
-        cells = [label]
-        for _, run in runs:
-            got = next((p for p in run.pages if p.path == path), None)
-            if got is None:
-                cells += ["n/a", "n/a"]
-                continue
-            flag = f" ({got.error})" if got.error else ""
-            cells += [_s(got.first) + flag, _s(got.second)]
-        rows.append(cells)
+    head, rows = _page_table([(name, run.pages) for name, run in runs], ("first", "second"))
     out = [
         "",
         "Pages in a browser (Chromium through Playwright, `streamlit run` on the database, a new "
