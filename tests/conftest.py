@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,6 +44,65 @@ def build_db(path: Path, tables: dict[str, list[dict]]) -> duckdb.DuckDBPyConnec
             [table.name, f"{table.name}.csv", status, len(rows or []), len(rows or [])],
         )
     return con
+
+
+def small_family(
+    first: str,
+    second: str,
+    *,
+    worker_name: str,
+    team_name: str,
+    category: str,
+    source_desc: str | None = None,
+) -> dict[str, list[dict]]:
+    """Two siblings: the first referred on 1 Sep 2025, allocated to W1 in team T1 on 3 Sep,
+    on a CP plan from 1 Oct; for page tests that need a whole but tiny extract. The text values
+    are the caller's (names to hide, hostile markup to show as itself)."""
+    d = dt.date
+    referral = {
+        "cine_referral_id": "R1",
+        "cine_person_id": first,
+        "cine_referral_date": d(2025, 9, 1),
+        "cine_referral_team": "T1",
+        "cine_referral_worker_id": "W1",
+    }
+    if source_desc is not None:
+        referral["cine_referral_source_desc"] = source_desc
+    return {
+        "ssd_person": [
+            {"pers_person_id": first, "pers_sex": "F", "pers_dob": d(2014, 5, 1)},
+            {"pers_person_id": second, "pers_sex": "M", "pers_dob": d(2016, 5, 1)},
+        ],
+        "ssd_family": [
+            {"fami_table_id": "1", "fami_family_id": "F1", "fami_person_id": first},
+            {"fami_table_id": "2", "fami_family_id": "F1", "fami_person_id": second},
+        ],
+        "ssd_cin_episodes": [referral],
+        "ssd_involvements": [
+            {
+                "invo_involvements_id": "I1",
+                "invo_professional_id": "W1",
+                "invo_professional_role_id": "Allocated Case Worker",
+                "invo_professional_team": "T1",
+                "invo_involvement_start_date": d(2025, 9, 3),
+                "invo_person_id": first,
+                "invo_referral_id": "R1",
+            }
+        ],
+        "ssd_professionals": [
+            {"prof_professional_id": "W1", "prof_professional_name": worker_name}
+        ],
+        "ssd_department": [{"dept_team_id": "T1", "dept_team_name": team_name}],
+        "ssd_cp_plans": [
+            {
+                "cppl_cp_plan_id": "P1",
+                "cppl_person_id": first,
+                "cppl_cp_plan_start_date": d(2025, 10, 1),
+                "cppl_cp_plan_initial_category": category,
+            }
+        ],
+        "ssd_cp_reviews": [],
+    }
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from frontdoor.access import (
     RolesFile,
     Viewer,
 )
-from tests.conftest import build_db
+from tests.conftest import build_db, small_family
 from tests.test_pages_chairs import HOSTILE, hostile_db  # noqa: F401  (a fixture)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -639,51 +639,10 @@ FORENAME, SURNAME = "Zebedee", "Quillfeather"
 @pytest.fixture
 def named_db(tmp_path, monkeypatch, audit_log) -> Path:
     """A tiny real extract whose ssd_person kept forename and surname columns."""
-    d = dt.date
     path = tmp_path / "named.duckdb"
     con = build_db(
         path,
-        {
-            "ssd_person": [
-                {"pers_person_id": "N1", "pers_sex": "F", "pers_dob": d(2014, 5, 1)},
-                {"pers_person_id": "N2", "pers_sex": "M", "pers_dob": d(2016, 5, 1)},
-            ],
-            "ssd_family": [
-                {"fami_table_id": "1", "fami_family_id": "F1", "fami_person_id": "N1"},
-                {"fami_table_id": "2", "fami_family_id": "F1", "fami_person_id": "N2"},
-            ],
-            "ssd_cin_episodes": [
-                {
-                    "cine_referral_id": "R1",
-                    "cine_person_id": "N1",
-                    "cine_referral_date": d(2025, 9, 1),
-                    "cine_referral_team": "T1",
-                    "cine_referral_worker_id": "W1",
-                }
-            ],
-            "ssd_involvements": [
-                {
-                    "invo_involvements_id": "I1",
-                    "invo_professional_id": "W1",
-                    "invo_professional_role_id": "Allocated Case Worker",
-                    "invo_professional_team": "T1",
-                    "invo_involvement_start_date": d(2025, 9, 3),
-                    "invo_person_id": "N1",
-                    "invo_referral_id": "R1",
-                }
-            ],
-            "ssd_professionals": [{"prof_professional_id": "W1", "prof_professional_name": "Sam"}],
-            "ssd_department": [{"dept_team_id": "T1", "dept_team_name": "Team One"}],
-            "ssd_cp_plans": [
-                {
-                    "cppl_cp_plan_id": "P1",
-                    "cppl_person_id": "N1",
-                    "cppl_cp_plan_start_date": d(2025, 10, 1),
-                    "cppl_cp_plan_initial_category": "Neglect",
-                }
-            ],
-            "ssd_cp_reviews": [],
-        },
+        small_family("N1", "N2", worker_name="Sam", team_name="Team One", category="Neglect"),
     )
     con.execute("ALTER TABLE ssd_person ADD COLUMN pers_forename VARCHAR")
     con.execute("ALTER TABLE ssd_person ADD COLUMN pers_surname VARCHAR")

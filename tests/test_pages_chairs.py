@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import SHARED, build_db
+from tests.conftest import SHARED, build_db, small_family
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = ["pages/child.py", "pages/conference.py", "pages/child_protection.py", "pages/data.py"]
@@ -247,69 +247,26 @@ def hostile_db(tmp_path, monkeypatch) -> Path:
     """A tiny extract whose team and worker names carry quotes, SQL and a <script> tag."""
     d = dt.date
     path = tmp_path / "hostile.duckdb"
-    con = build_db(
-        path,
-        {
-            "ssd_person": [
-                {"pers_person_id": "X1", "pers_sex": "F", "pers_dob": d(2014, 5, 1)},
-                {"pers_person_id": "X2", "pers_sex": "M", "pers_dob": d(2016, 5, 1)},
-            ],
-            "ssd_family": [
-                {"fami_table_id": "1", "fami_family_id": "F1", "fami_person_id": "X1"},
-                {"fami_table_id": "2", "fami_family_id": "F1", "fami_person_id": "X2"},
-            ],
-            "ssd_cin_episodes": [
-                {
-                    "cine_referral_id": "R1",
-                    "cine_person_id": "X1",
-                    "cine_referral_date": d(2025, 9, 1),
-                    "cine_referral_team": "T1",
-                    "cine_referral_worker_id": "W1",
-                    "cine_referral_source_desc": HOSTILE,
-                }
-            ],
-            "ssd_involvements": [
-                {
-                    "invo_involvements_id": "I1",
-                    "invo_professional_id": "W1",
-                    "invo_professional_role_id": "Allocated Case Worker",
-                    "invo_professional_team": "T1",
-                    "invo_involvement_start_date": d(2025, 9, 3),
-                    "invo_person_id": "X1",
-                    "invo_referral_id": "R1",
-                }
-            ],
-            "ssd_professionals": [
-                {"prof_professional_id": "W1", "prof_professional_name": HOSTILE}
-            ],
-            "ssd_department": [{"dept_team_id": "T1", "dept_team_name": HOSTILE}],
-            "ssd_cp_plans": [
-                {
-                    "cppl_cp_plan_id": "P1",
-                    "cppl_person_id": "X1",
-                    "cppl_cp_plan_start_date": d(2025, 10, 1),
-                    "cppl_cp_plan_initial_category": HOSTILE,
-                }
-            ],
-            "ssd_cp_reviews": [],
-            "ssd_cin_visits": [
-                {
-                    "cinv_cin_visit_id": "V1",
-                    "cinv_person_id": "X1",
-                    "cinv_cin_visit_date": d(2025, 9, 4),
-                    "cinv_cin_visit_seen": True,
-                }
-            ],
-            "info_requests": [
-                {
-                    "request_id": "Q1",
-                    "person_id": "X1",
-                    "agency": HOSTILE,
-                    "requested_date": d(2025, 10, 6),
-                }
-            ],
-        },
+    tables = small_family(
+        "X1",
+        "X2",
+        worker_name=HOSTILE,
+        team_name=HOSTILE,
+        category=HOSTILE,
+        source_desc=HOSTILE,
     )
+    tables["ssd_cin_visits"] = [
+        {
+            "cinv_cin_visit_id": "V1",
+            "cinv_person_id": "X1",
+            "cinv_cin_visit_date": d(2025, 9, 4),
+            "cinv_cin_visit_seen": True,
+        }
+    ]
+    tables["info_requests"] = [
+        {"request_id": "Q1", "person_id": "X1", "agency": HOSTILE, "requested_date": d(2025, 10, 6)}
+    ]
+    con = build_db(path, tables)
     con.execute("CREATE TABLE load_meta (key VARCHAR, value VARCHAR)")
     con.execute("INSERT INTO load_meta VALUES ('extract_date', '2025-12-19')")
     con.execute("CREATE TABLE data_issues (table_name VARCHAR, file VARCHAR, line BIGINT, "
