@@ -37,12 +37,8 @@ def _pack(
     )
 
 
-@st.cache_data(ttl=600, max_entries=100, show_spinner=False)
 def _names(source: data.Source) -> tuple[dict, dict]:
-    from metrics import lookups
-
-    engine = data.engine(source)
-    return dict(lookups.teams(engine)), dict(lookups.workers(engine, None))
+    return dict(data.facts(source)[2]), dict(data.workers(source, None))
 
 
 def weeks_from_url() -> int:

@@ -4,6 +4,7 @@ so the next run picks the new data up without a restart."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from metrics import Engine, Filters, Settings, get, load_settings
+from metrics import Engine, Filters, Settings, get, load_settings, lookups
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DB = REPO / "data" / "sample.duckdb"
@@ -67,9 +68,29 @@ def _settings(path: str | None) -> Settings:
     return load_settings(path)
 
 
+@st.cache_resource(max_entries=3, show_spinner=False)
+def _engine(path: str, mtime: float, settings: str | None) -> Engine:
+    return Engine(_connection(path, mtime), _settings(settings))
+
+
 def engine(source: Source) -> Engine:
-    """An Engine on the shared connection (each query runs on its own cursor)."""
-    return Engine(_connection(source.path, source.mtime), _settings(source.settings))
+    """The Engine of this version of the data, shared by every session (each query runs on its
+    own cursor; the tables the extract lacks are looked up once, not on every call)."""
+    return _engine(source.path, source.mtime, source.settings)
+
+
+@st.cache_data(ttl=600, max_entries=20, show_spinner=False)
+def facts(source: Source) -> tuple[dict[str, str], dt.date, list[tuple[str, str]]]:
+    """What every page's setup reads about the data: load facts, the data's end date, teams.
+    They change only with a new load, so they are not queried again on every rerun."""
+    eng = engine(source)
+    return lookups.load_meta(eng), lookups.data_end(eng), lookups.teams(eng)
+
+
+@st.cache_data(ttl=600, max_entries=200, show_spinner=False)
+def workers(source: Source, team: str | None) -> list[tuple[str, str]]:
+    """Workers a filter offers for `team` (all teams: None)."""
+    return lookups.workers(engine(source), team)
 
 
 @st.cache_data(ttl=600, max_entries=2000, show_spinner=False)

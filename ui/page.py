@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from frontdoor.access import Viewer
-from metrics import Filters, MeasureUnavailable, NotPermitted, lookups
+from metrics import Filters, MeasureUnavailable, NotPermitted
 from ui import auth, data, filters, nav
 
 
@@ -85,10 +85,7 @@ def setup(
             "start the app with FRONTDOOR_DB=FILE."
         )
         st.stop()
-    engine = data.engine(source)
-    meta = lookups.load_meta(engine)
-    end = lookups.data_end(engine)
-    teams = lookups.teams(engine)
+    meta, end, teams = data.facts(source)
     viewer = auth.current_viewer(meta.get("synthetic") == "true", teams)
     st.session_state["_viewer"] = viewer
     if analyst_only and not viewer.can_manage_data:
@@ -97,7 +94,7 @@ def setup(
         st.error("Not permitted: this page is for analysts. Ask your performance team for access.")
         st.stop()
     if filters_on:
-        chosen = filters.sidebar_filters(end, teams, lambda team: lookups.workers(engine, team))
+        chosen = filters.sidebar_filters(end, teams, lambda team: data.workers(source, team))
     else:
         chosen = Filters(end, end)
     chosen = replace(chosen, scope=viewer.scope, scope_teams=viewer.scope_teams)
