@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import cache
@@ -24,6 +24,7 @@ from metrics.filters import Filters
 from metrics.measure import FLOW, Measure
 from metrics.settings import Settings
 
+_COLUMN = re.compile(r"^[a-z_][a-z0-9_]*$")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _USES = re.compile(r"^--\s*uses:\s*(.*)$", re.MULTILINE)
 # Queries run at once by `concurrently`: DuckDB releases the GIL, so each core keeps one busy.
@@ -324,12 +325,27 @@ class Engine:
             raise MeasureUnavailable(f"{measure.title}: not recorded by team or worker")
         else:
             column = {"team": "team", "worker": "worker_id"}[by]
-        sql = (
-            f"SELECT r.{column} AS {by}, {self._aggregate_list(measure)} "
-            f"FROM ({self._filtered(measure, filters)}) r GROUP BY ALL ORDER BY 1 NULLS LAST"
-        )
-        frame = self.query(sql, self.values(filters))
+        frame = self._grouped(measure, filters, {by: column})
         return self._with_names(frame, by)
+
+    def grouped(self, measure: Measure, filters: Filters, columns: Sequence[str]) -> pd.DataFrame:
+        """The aggregates per value of any of the measure's row columns (e.g. a band, a source,
+        a delay in days): what a distribution chart draws, computed in SQL."""
+        self._check(measure)
+        for column in columns:
+            if not _COLUMN.match(column):
+                raise ValueError(f"not a column name: {column!r}")
+        return self._grouped(measure, filters, {c: c for c in columns})
+
+    def _grouped(self, measure: Measure, filters: Filters, columns: dict[str, str]) -> pd.DataFrame:
+        """Aggregates grouped by row columns ({output name: row column}), in column order."""
+        select = ", ".join(f"r.{column} AS {name}" for name, column in columns.items())
+        order = ", ".join(str(i + 1) for i in range(len(columns)))
+        sql = (
+            f"SELECT {select}, {self._aggregate_list(measure)} "
+            f"FROM ({self._filtered(measure, filters)}) r GROUP BY ALL ORDER BY {order} NULLS LAST"
+        )
+        return self.query(sql, self.values(filters))
 
     def _with_names(self, frame: pd.DataFrame, by: str) -> pd.DataFrame:
         if frame.empty:

@@ -72,7 +72,7 @@ if drill.available(ctx, "caseload_workers"):
                     customdata=workers[["worker_id"]].astype(str).to_numpy(),
                 )
             fig.update_layout(barmode="group")
-            fig = drill.layout(fig, "Worker", "Number on caseload")
+            fig = charts.layout(fig, "Worker", "Number on caseload")
             fig.update_xaxes(tickangle=-45)
             chosen = drill.chart(
                 fig, "case_workers_bars", frame=workers, name="caseload_by_worker", selectable=True
@@ -93,7 +93,7 @@ if drill.available(ctx, "caseload_workers"):
                     hovertemplate="%{text}: %{x:.1f} children per FTE<extra></extra>",
                 )
             )
-            fig = drill.layout(fig, "Children per FTE", "")
+            fig = charts.layout(fig, "Children per FTE", "")
             if ENGLAND_FTE is not None:
                 fig.add_vline(
                     x=ENGLAND_FTE,

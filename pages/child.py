@@ -99,7 +99,7 @@ def timeline(chron: pd.DataFrame) -> go.Figure:
             hoverinfo="text",
             customdata=part[["record_id"]].astype(str).to_numpy(),
         )
-    fig = charts._layout(fig, "Date", "")
+    fig = charts.layout(fig, "Date", "")
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(kinds)))
     fig.update_layout(height=max(260, 28 * len(kinds) + 120), dragmode="zoom")
     return fig

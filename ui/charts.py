@@ -14,7 +14,7 @@ TARGET_STYLE = {"color": "#D55E00", "dash": "dash", "width": 2}
 ENGLAND_STYLE = {"color": "#000000", "dash": "dot", "width": 2}
 
 
-def _layout(fig: go.Figure, x_title: str, y_title: str) -> go.Figure:
+def layout(fig: go.Figure, x_title: str, y_title: str) -> go.Figure:
     fig.update_layout(
         colorway=PALETTE,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
@@ -66,7 +66,7 @@ def trend(
         )
     )
     fig.update_xaxes(dtick="M1", tickformat="%b %y")
-    return reference_lines(_layout(fig, "Month", y_title), target, england)
+    return reference_lines(layout(fig, "Month", y_title), target, england)
 
 
 def bars(
@@ -85,11 +85,11 @@ def bars(
     custom = frame[[ids or x]].astype(str).to_numpy()
     if horizontal:
         trace = go.Bar(x=frame[y], y=frame[x], orientation="h", customdata=custom)
-        fig = _layout(go.Figure(trace), y_title, x_title)
+        fig = layout(go.Figure(trace), y_title, x_title)
         if target is not None:
             fig.add_vline(x=target, line=TARGET_STYLE, annotation_text=f"Target {target:g}")
         return fig
-    fig = _layout(
+    fig = layout(
         go.Figure(go.Bar(x=frame[x].astype(str), y=frame[y], customdata=custom)), x_title, y_title
     )
     return reference_lines(fig, target, england)
@@ -98,7 +98,7 @@ def bars(
 def histogram(
     values: Iterable[float], x_title: str, *, target: float | None = None, bin_size: int = 5
 ) -> go.Figure:
-    fig = _layout(
+    fig = layout(
         go.Figure(go.Histogram(x=list(values), xbins={"size": bin_size})), x_title, "Children"
     )
     if target is not None:

@@ -7,7 +7,6 @@ Nothing here defines a measure: grouping reads the measure's own rows and aggreg
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,7 +20,6 @@ from metrics.measure import SNAPSHOT
 from ui import charts, data, periods, tables, tiles
 from ui.page import PageContext
 
-_COLUMN = re.compile(r"^[a-z_][a-z0-9_]*$")
 NONE_CHOSEN = "—"
 
 
@@ -39,22 +37,7 @@ def available(ctx: PageContext, key: str) -> bool:
 
 @st.cache_data(ttl=600, max_entries=500, show_spinner=False)
 def _grouped(source: data.Source, key: str, filters: Filters, columns: tuple[str, ...]):
-    engine = data.engine(source)
-    measure = get(key)
-    reason = engine.unavailable_reason(measure)
-    if reason:
-        raise MeasureUnavailable(f"{measure.title}: {reason}")
-    for column in columns:
-        if not _COLUMN.match(column):
-            raise ValueError(f"not a column name: {column!r}")
-    select = ", ".join(f"r.{c} AS {c}" for c in columns)
-    aggregates = ", ".join(f"{expr} AS {name}" for name, expr in measure.aggregates.items())
-    order = ", ".join(str(i + 1) for i in range(len(columns)))
-    sql = (
-        f"SELECT {select}, {aggregates} FROM ({engine._filtered(measure)}) r "
-        f"GROUP BY ALL ORDER BY {order} NULLS LAST"
-    )
-    return engine.query(sql, engine.values(filters))
+    return data.engine(source).grouped(get(key), filters, columns)
 
 
 def grouped(ctx: PageContext, key: str, *columns: str) -> pd.DataFrame | None:
@@ -332,7 +315,7 @@ def stacked(
             customdata=part[[x]].astype(str).to_numpy(),
         )
     fig.update_layout(barmode="stack")
-    fig = charts._layout(fig, x_title, y_title)
+    fig = charts.layout(fig, x_title, y_title)
     if target is not None:
         fig.add_vline(
             x=target + 0.5, line=charts.TARGET_STYLE, annotation_text=f"Target {target:g}"
@@ -343,8 +326,3 @@ def stacked(
 def days_text(value: float | None) -> str:
     """A number of working days as a tile shows it ("–" when there is none)."""
     return tiles.fmt(value, "working days")
-
-
-def layout(fig: go.Figure, x_title: str, y_title: str) -> go.Figure:
-    """The shared chart layout (palette, margins, axis titles with units, box selection)."""
-    return charts._layout(fig, x_title, y_title)
