@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from metrics import Engine, Filters, get
 
 D = dt.date
@@ -98,3 +100,43 @@ def test_contact_decisions_count_working_days_and_ignore_later_decisions(make_db
     figures = Engine(con).headline(get("contacts"), Filters(D(2025, 3, 1), D(2025, 4, 30)))
     # 4 contacts; decided by as-of: C1 (in time), C2 (late) -> 1/2 = 50%; no decision: C3, C4 = 2.
     assert figures == {"count": 4, "decided_within_target_pct": 50.0, "no_decision_recorded": 2}
+
+
+def test_grouped_by_a_row_column_and_only_a_column_name(make_db):
+    con = make_db(
+        {
+            "ssd_person": [{"pers_person_id": "P1"}, {"pers_person_id": "P2"}],
+            "ssd_cin_episodes": [
+                {
+                    "cine_referral_id": "R1",
+                    "cine_person_id": "P1",
+                    "cine_referral_date": D(2025, 1, 6),
+                    "cine_referral_source_code": "1A",
+                },
+                {
+                    "cine_referral_id": "R2",
+                    "cine_person_id": "P2",
+                    "cine_referral_date": D(2025, 1, 7),
+                    "cine_referral_source_code": "1A",
+                    "cine_referral_nfa": True,
+                },
+                {
+                    "cine_referral_id": "R3",
+                    "cine_person_id": "P2",
+                    "cine_referral_date": D(2025, 2, 3),
+                    "cine_referral_source_code": "3E",
+                },
+            ],
+        }
+    )
+    engine = Engine(con)
+    frame = engine.grouped(
+        get("referrals"), Filters(D(2025, 1, 1), D(2025, 3, 31)), ["source_code"]
+    )
+    # 1A: R1, R2 (one NFA: 50%); 3E: R3, a re-referral of P2 (R2 four weeks before): 100%.
+    assert list(frame["source_code"]) == ["1A", "3E"]
+    assert list(frame["count"]) == [2, 1]
+    assert list(frame["nfa_pct"]) == [50.0, 0.0]
+    assert list(frame["rereferral_12m_pct"]) == [0.0, 100.0]
+    with pytest.raises(ValueError, match="not a column name"):
+        engine.grouped(get("referrals"), Filters(D(2025, 1, 1), D(2025, 3, 31)), ["1; DROP"])
