@@ -1,7 +1,7 @@
 """Load a case extract into a DuckDB database file, with a load report.
 
-`load_extract(source, db_path)` reads an SSD extract folder (CSV, Parquet or .xlsx sheets), a
-single .xlsx workbook, or any file a registered reader understands (CIN census XML, Annex A), types
+`load_extract(source, db_path)` reads an SSD extract folder (CSV, Parquet or workbook sheets),
+a single workbook (.xlsx, .xlsm, .xls, .xlsb), or any file a registered reader understands (CIN census XML, Annex A), types
 every column as `frontdoor.schema` says, and writes:
 
 - one table per extract table present, named as in the schema, typed columns in schema order then
@@ -62,19 +62,19 @@ from frontdoor.sources.files import (
     CSV_SUFFIXES,
     MALFORMED,
     PARQUET_SUFFIXES,
-    XLSX_SUFFIXES,
     LoadStopped,
     Staged,
     create_malformed_table,
     ident,
     lit,
+    open_workbook,
     stage_csv,
     stage_frame,
     stage_parquet,
-    stage_xlsx_sheet,
-    xlsx_other_sheets,
-    xlsx_sheet_tables,
+    stage_workbook_sheet,
+    workbook_sheet_tables,
 )
+from frontdoor.sources.workbook import WORKBOOK_SUFFIXES, Workbook
 
 Reader = Callable[[Path], "SourceTables | None"]
 
@@ -184,7 +184,7 @@ def _remove_db(path: Path) -> None:
 def _builtin_reader(path: Path) -> tuple[str, Callable[[], SourceTables]] | None:
     """The CIN census or Annex A reader for `path`, if that reader is installed and claims it."""
     suffix = path.suffix.lower()
-    if suffix in XLSX_SUFFIXES:
+    if suffix in WORKBOOK_SUFFIXES:
         try:
             from frontdoor.sources import annex_a
         except ImportError:
@@ -210,11 +210,12 @@ def _census_module():
 class _Item:
     """One unit of input: an SSD table file or sheet, or tables handed over by a reader."""
 
-    kind: str  # "csv", "parquet", "xlsx" or "reader"
+    kind: str  # "csv", "parquet", "sheet" or "reader"
     file: str
     path: Path | None = None
     table: str | None = None
     sheet: str | None = None
+    workbook: Workbook | None = None
     tables: SourceTables | None = None
     size: int = 1
 
@@ -243,13 +244,22 @@ class _Load:
         self.staged: dict[str, list[Staged]] = {}
         self.source_rejects: list[Problem] = []
         self.extra_tables: dict[str, list[Staged]] = {}
+        self.workbooks: list[Workbook] = []
 
     # ------------------------------------------------------------------------------- run
 
     def run(self) -> None:
+        try:
+            self._run()
+        finally:
+            for wb in self.workbooks:
+                wb.close()
+
+    def _run(self) -> None:
         con = self.con
         self.progress(0.0, "finding files")
         items = self._discover()
+        self._check_one_source_per_table(items)
         create_malformed_table(con)
         self._create_report_tables()
         self._stage_all(items)
@@ -279,7 +289,7 @@ class _Load:
             raise LoadStopped(
                 Problem(STOP, "no such file or folder", str(src)),
                 "Expected a folder of table files (ssd_person.csv, ssd_cin_episodes.csv, ...), "
-                "an .xlsx workbook, a CIN census .xml or an Annex A workbook. Check the path.",
+                "an Excel workbook, a CIN census .xml or an Annex A workbook. Check the path.",
             )
         if src.is_dir():
             files = sorted(
@@ -304,14 +314,24 @@ class _Load:
                     continue
             if self._try_readers(p, items):
                 continue
-            if suffix in XLSX_SUFFIXES:
-                sheets = xlsx_sheet_tables(p, label)
+            if suffix in WORKBOOK_SUFFIXES:
+                wb = open_workbook(p, label)
+                self.workbooks.append(wb)
+                sheets, others = workbook_sheet_tables(wb, label)
                 if sheets:
                     for table, sheet in sheets.items():
                         items.append(
-                            _Item("xlsx", label, path=p, table=table, sheet=sheet, size=size)
+                            _Item(
+                                "sheet",
+                                label,
+                                path=p,
+                                table=table,
+                                sheet=sheet,
+                                workbook=wb,
+                                size=size,
+                            )
                         )
-                    for other in xlsx_other_sheets(p):
+                    for other in others:
                         self._warn(
                             f"sheet {other!r} is not a table the dashboard reads; ignored", label
                         )
@@ -331,6 +351,27 @@ class _Load:
         if any(i.kind != "reader" for i in items):
             self.kinds.add("ssd")
         return items
+
+    def _check_one_source_per_table(self, items: list[_Item]) -> None:
+        """Two SSD files or sheets for one table stop the load: which one is meant is not ours
+        to guess (a reader's tables, e.g. the census's ssd_person, add to the SSD files)."""
+        seen: dict[str, str] = {}
+        for item in items:
+            if item.kind == "reader":
+                continue
+            where = item.file + (f"[{item.sheet}]" if item.sheet else "")
+            if item.table in seen:
+                raise LoadStopped(
+                    Problem(
+                        STOP,
+                        f"two files hold the table {item.table}: {seen[item.table]} and {where}",
+                        where,
+                        table=item.table,
+                    ),
+                    "Expected one file (or sheet) per table. Remove the one that should not be "
+                    "read from the folder (or put all the rows in one file), and load again.",
+                )
+            seen[item.table] = where
 
     def _try_readers(self, path: Path, items: list[_Item]) -> bool:
         builtin = _builtin_reader(path)
@@ -411,8 +452,8 @@ class _Load:
                     self.con, item.path, item.table, item.file, rel, order
                 )
             else:
-                staged, problems = stage_xlsx_sheet(
-                    self.con, item.path, item.sheet, item.table, item.file, rel, order
+                staged, problems = stage_workbook_sheet(
+                    self.con, item.workbook, item.sheet, item.table, item.file, rel, order
                 )
             self.problems += problems
             self._add_staged(staged)
@@ -450,7 +491,7 @@ class _Load:
                         table=name,
                     ),
                     f"Expected a file {name}.csv or {name}.parquet in the extract folder, or a "
-                    f"sheet named {name} in its .xlsx workbook. Add it and load again.",
+                    f"sheet named {name} in its workbook. Add it and load again.",
                 )
 
     # ------------------------------------------------------------------------ reporting

@@ -23,7 +23,7 @@ from ui import auth, data, tables
 from ui.page import setup
 
 LIMIT = 5000
-UPLOAD_TYPES = ["csv", "txt", "parquet", "xlsx", "xml"]
+UPLOAD_TYPES = ["csv", "tsv", "txt", "parquet", "xlsx", "xlsm", "xls", "xlsb", "xml"]
 
 
 @st.cache_data(ttl=600, max_entries=20, show_spinner=False)

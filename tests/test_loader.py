@@ -407,23 +407,19 @@ def test_duplicate_key_after_the_first_is_rejected(tmp_path):
     assert_counts_add_up(db)
 
 
-def test_duplicate_key_across_files_first_file_wins(tmp_path):
+def test_two_files_for_one_table_stop_naming_both(tmp_path):
+    """Which of two files is meant is not the loader's to guess: before, one was read and the
+    other silently merged or dropped."""
     src = extract(tmp_path)
     more = pd.DataFrame({"pers_person_id": ["0001", "0009"], "pers_sex": ["X", "M"]})
     more.to_parquet(src / "ssd_person.parquet")
     report, db = load(tmp_path, src)
-    assert report.ok
-    assert rejected(db, "ssd_person") == [
-        (
-            1,
-            "pers_person_id",
-            "0001",
-            "duplicate key: pers_person_id 0001 was first on line 2 of ssd_person.csv; "
-            "this row is rejected",
-        )
-    ]
-    assert query(db, "SELECT count(*) FROM ssd_person")[0][0] == 4
-    assert_counts_add_up(db)
+    assert not report.ok
+    assert "two files hold the table ssd_person: ssd_person.csv and ssd_person.parquet" in (
+        report.stop
+    )
+    assert "Expected one file (or sheet) per table" in report.stop
+    assert not db.exists()
 
 
 def test_row_with_several_faults_counted_once_listed_for_each(tmp_path):

@@ -33,7 +33,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 
 from frontdoor.schema import TABLES
@@ -47,6 +46,7 @@ from frontdoor.sources import (
     SourceTables,
     raw_frame,
 )
+from frontdoor.sources.workbook import WORKBOOK_SUFFIXES, Sheet, Workbook, WorkbookError, cell_name
 
 KIND = "annex_a"
 
@@ -450,17 +450,15 @@ def _list_number(name: str) -> int | None:
 
 
 def is_annex_a(path: Path) -> bool:
-    """True for an .xlsx whose sheets are Annex A lists ("List 1", "List_3"...), not SSD tables."""
+    """True for a workbook whose sheets are Annex A lists ("List 1", "List_3"...), not SSD
+    tables."""
     path = Path(path)
-    if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES or not path.is_file():
         return False
     try:
-        wb = openpyxl.load_workbook(path, read_only=True)
-        try:
-            names = list(wb.sheetnames)
-        finally:
-            wb.close()
-    except Exception:  # noqa: BLE001 - not a readable workbook, so not Annex A
+        with Workbook(path) as wb:
+            names = wb.sheet_names
+    except WorkbookError:  # not a readable workbook, so not Annex A
         return False
     table_names = set(TABLES) | {"ssd_early_help_episodes"}
     if any(n.strip().lower() in table_names or n.strip().lower().startswith("ssd_") for n in names):
@@ -497,30 +495,31 @@ class _Reader:
     # -- workbook
     def read(self) -> SourceTables:
         try:
-            values = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-            formulas = openpyxl.load_workbook(self.path, read_only=True, data_only=False)
-        except Exception as exc:  # noqa: BLE001 - report, never crash
-            self.problem(STOP, f"cannot open the workbook: {type(exc).__name__}: {exc}")
+            wb = Workbook(self.path)
+        except WorkbookError as exc:  # report, never crash
+            self.problem(STOP, f"cannot open the workbook: {exc.reason}")
             return SourceTables(problems=self.problems, kinds={KIND})
         try:
-            sheets = self._sheets(values, formulas)
+            sheets = self._sheets(wb)
+        except WorkbookError as exc:
+            self.problem(STOP, f"{exc.reason}. {exc.advice}")
+            return SourceTables(problems=self.problems, kinds={KIND})
         finally:
-            values.close()
-            formulas.close()
+            wb.close()
         return self._build(sheets)
 
-    def _sheets(self, values, formulas) -> dict[int, _Sheet]:
+    def _sheets(self, wb: Workbook) -> dict[int, _Sheet]:
         # Sheets named "List N" first; then, for lists still missing, a sheet titled
         # "List N: ..." in its first cells (never the Guidance or FAQ sheets, which mention lists).
         named: list[tuple[int, str]] = []
-        for name in values.sheetnames:
+        for name in wb.sheet_names:
             number = _list_number(name)
             if number is not None and number in LIST_FIELDS:
                 named.append((number, name))
         taken = {n for n, _ in named}
-        for name in values.sheetnames:
+        for name in wb.sheet_names:
             if _list_number(name) is None:
-                number = self._number_from_title(values[name])
+                number = self._number_from_title(wb.first_rows(name, 3))
                 if number is not None and number in LIST_FIELDS and number not in taken:
                     named.append((number, name))
                     taken.add(number)
@@ -535,13 +534,13 @@ class _Reader:
                 )
                 continue
             sheet = _Sheet(number, name, f"{self.path}:{name}")
-            self._read_sheet(sheet, values[name], formulas[name])
+            self._read_sheet(sheet, wb.read(name))
             found[number] = sheet
         return found
 
     @staticmethod
-    def _number_from_title(ws) -> int | None:
-        for row in ws.iter_rows(min_row=1, max_row=3, max_col=1, values_only=True):
+    def _number_from_title(rows) -> int | None:
+        for row in rows:
             v = row[0] if row else None
             if isinstance(v, str) and len(v) < 80 and "\n" not in v:
                 m = re.match(r"^\s*list\s*(\d{1,2})\s*[:\-–]", v, re.IGNORECASE)
@@ -549,16 +548,18 @@ class _Reader:
                     return int(m.group(1))
         return None
 
-    def _read_sheet(self, sheet: _Sheet, ws, wf) -> None:
+    def _read_sheet(self, sheet: _Sheet, ws: Sheet) -> None:
         spec = {**COMMON_FIELDS, **LIST_FIELDS[sheet.number]}
         header_line = None
-        value_rows = ws.iter_rows(values_only=True)
-        formula_rows = wf.iter_rows(values_only=True)
-        line = 0
         anything = False
-        for vals, forms in zip(value_rows, formula_rows, strict=False):
-            line += 1
-            vals = vals or ()
+        if ws.hidden:
+            self.problem(
+                WARNING,
+                f"the sheet of list {sheet.number} is hidden in the workbook; read like the others",
+                file=sheet.file,
+                table=LIST_TABLE.get(sheet.number),
+            )
+        for line, vals in ws.rows:
             if header_line is None:
                 if line > 30:
                     break
@@ -568,7 +569,7 @@ class _Reader:
                     header_line = line
                     self._set_columns(sheet, vals, mapping, spec)
                 continue
-            record = self._record(sheet, spec, line, vals, forms or ())
+            record = self._record(sheet, spec, line, vals, ws)
             if record is not None:
                 sheet.rows.append((line, record))
         if header_line is None and not anything:
@@ -639,7 +640,7 @@ class _Reader:
             sheet.columns[f] = i
             sheet.headers[f] = str(v).strip()
 
-    def _record(self, sheet, spec, line, vals, forms) -> dict[str, str | None] | None:
+    def _record(self, sheet, spec, line, vals, ws: Sheet) -> dict[str, str | None] | None:
         raw: dict[str, str | None] = {}
         child = _cell(vals, sheet.columns.get("child_id"))
         child_id = _to_text(child, "id") if child is not None else None
@@ -649,13 +650,15 @@ class _Reader:
             v = _cell(vals, i)
             kind = spec[f][0]
             header = sheet.headers[f]
+            if v is None and ws.errors.get((line, i + 1)):
+                v = ws.errors[(line, i + 1)]  # an error cell: reported below, read as empty
             if v is None:
-                form = _cell(forms, i)
-                if isinstance(form, str) and form.startswith("="):
+                form = ws.missing_formulas.get((line, i + 1))
+                if form is not None:
                     self.problem(
                         WARNING,
-                        f"formula {form} has no saved value (the workbook was not recalculated "
-                        "before saving); read as empty",
+                        f"formula {form} in cell {cell_name(line, i + 1)} has no saved value (the "
+                        "workbook was not recalculated before saving); read as empty",
                         file=sheet.file,
                         table=LIST_TABLE.get(sheet.number),
                         line=line,

@@ -1,4 +1,4 @@
-"""Stage the files of an SSD extract (CSV, Parquet, .xlsx sheets) into DuckDB as raw text.
+"""Stage the files of an SSD extract (CSV, Parquet, workbook sheets) into DuckDB as raw text.
 
 Every staged table has the file's columns, named as in the header (trimmed, lower case), every
 value still text, plus `_file` (the file as shown to users) and `_line` (where the row is in it:
@@ -16,6 +16,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,10 +26,10 @@ import pandas as pd
 
 from frontdoor.schema import DATE, TABLES
 from frontdoor.sources import FILE_COLUMN, LINE_COLUMN, STOP, WARNING, Problem
+from frontdoor.sources.workbook import Sheet, Value, Workbook, WorkbookError, cell_name
 
 CSV_SUFFIXES = {".csv", ".tsv"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
-XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 
 # Created by `create_malformed_table`: CSV lines that could not be split into the header's columns.
 MALFORMED = "_malformed"
@@ -396,112 +397,137 @@ def stage_parquet(
     return Staged(table, file, relation, columns, order), problems
 
 
-# --------------------------------------------------------------------------------------- xlsx
+# ---------------------------------------------------------------------------------- workbooks
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
-def _cell_text(value: object, is_date: bool) -> str | None:
+def _cell_text(value: Value) -> str | None:
+    """A workbook cell as text: dates ISO (a datetime keeps its date), whole numbers without
+    '.0', booleans as true/false."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value.date().isoformat()  # a datetime keeps its date
+        return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        if is_date and 1 <= value < 2958466:  # an Excel serial date not formatted as a date
-            return (_EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, int):
         return str(value)
-    text = str(value)
-    return text if text.strip() else None
+    return str(value)
 
 
-def xlsx_sheet_tables(path: Path, file: str) -> dict[str, str]:
-    """{table: sheet title} for the sheets of a workbook named after tables (case-insensitive)."""
-    import openpyxl
+def _serial_date(value: float) -> str | None:
+    """An Excel serial day number as an ISO date (1 is 1 Jan 1900), None out of range."""
+    if 1 <= value < 2958466:
+        return (_EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
+    return None
 
+
+def open_workbook(path: Path, file: str) -> Workbook:
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise _unreadable(
-            file, None, f"{type(e).__name__}: {e}", "an Excel .xlsx workbook"
+        return Workbook(path, file)
+    except WorkbookError as e:
+        raise LoadStopped(
+            Problem(STOP, f"cannot read {file}: {e.reason}", file), e.advice
         ) from None
-    try:
-        return {
-            title.strip().lower(): title
-            for title in wb.sheetnames
-            if title.strip().lower() in TABLES
-        }
-    finally:
-        wb.close()
 
 
-def xlsx_other_sheets(path: Path) -> list[str]:
-    import openpyxl
+def workbook_sheet_tables(wb: Workbook, file: str) -> tuple[dict[str, str], list[str]]:
+    """({table: sheet name} for sheets named after tables, other sheet names). Two sheets that
+    name one table (case and spaces aside) stop the load: one would be silently dropped."""
+    tables: dict[str, str] = {}
+    others: list[str] = []
+    for name in wb.sheet_names:
+        table = name.strip().lower()
+        if table not in TABLES:
+            others.append(name)
+            continue
+        if table in tables:
+            raise LoadStopped(
+                Problem(
+                    STOP,
+                    f"two sheets hold the table {table}: {tables[table]!r} and {name!r}",
+                    file,
+                    table=table,
+                ),
+                "Expected one sheet per table. Delete or rename the sheet that should not be "
+                "read (or put both sets of rows on one sheet), save, and load again.",
+            )
+        tables[table] = name
+    return tables, others
 
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        return [t for t in wb.sheetnames if t.strip().lower() not in TABLES]
-    finally:
-        wb.close()
 
-
-def stage_xlsx_sheet(
+def stage_workbook_sheet(
     con: duckdb.DuckDBPyConnection,
-    path: Path,
+    wb: Workbook,
     sheet: str,
     table: str,
     file: str,
     relation: str,
     order: int,
 ) -> tuple[Staged, list[Problem]]:
-    import openpyxl
-
+    """Stage one sheet named after a table: header in row 1, one record per non-empty row."""
     label = f"{file}[{sheet}]"
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        ws = wb[sheet]
-        rows = ws.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None or not any(h is not None and str(h).strip() for h in header):
-            raise _unreadable(
-                label, table, "the first row (the header) is blank", "column names in row 1"
-            )
-        columns, problems = normalise_columns(list(header), label, table)
-        date_cols = {i for i, c in enumerate(columns) if TABLES[table].columns.get(c) == DATE}
-        data: list[list[str | None]] = [[] for _ in columns]
-        lines: list[int] = []
-        width = len(columns)
-        for n, row in enumerate(rows, start=2):
-            texts = [_cell_text(v, i in date_cols) for i, v in enumerate(row[:width])]
-            if all(t is None for t in texts):
-                continue  # an empty row of the sheet is not a record
-            texts += [None] * (width - len(texts))
-            for i, t in enumerate(texts):
-                data[i].append(t)
-            lines.append(n)
-            extra = [v for v in row[width:] if v is not None and str(v).strip()]
-            if extra:
+        ws = wb.read(sheet)
+    except WorkbookError as e:
+        raise LoadStopped(
+            Problem(STOP, f"cannot read {label}: {e.reason}", label, table=table), e.advice
+        ) from None
+    rows = ws.rows
+    if not rows or rows[0][0] != 1 or not any(_cell_text(v) for v in rows[0][1]):
+        raise _unreadable(
+            label, table, "the first row (the header) is blank", "column names in row 1"
+        )
+    header = rows[0][1]
+    columns, problems = normalise_columns(list(header), label, table)
+    spec = TABLES[table]
+    width = len(columns)
+    problems += _sheet_notes(ws, label, table, columns)
+    data: list[list[str | None]] = [[] for _ in columns]
+    lines: list[int] = []
+    kinds = [spec.columns.get(c) for c in columns]
+    for n, row in rows[1:]:
+        texts: list[str | None] = []
+        for i, v in enumerate(row[:width]):
+            if isinstance(v, float) and kinds[i] == DATE:
+                text = _serial_date(v)
                 problems.append(
                     Problem(
                         WARNING,
-                        f"{len(extra)} value(s) beyond the last named column ignored",
+                        f"date read from the number {_cell_text(v)} (an Excel day number; the "
+                        "cell is not formatted as a date) - check it"
+                        if text
+                        else f"the number {_cell_text(v)} is not a date",
                         label,
                         table=table,
                         line=n,
+                        column=columns[i],
+                        value=_cell_text(v),
                     )
                 )
-        wb.close()
-    except LoadStopped:
-        raise
-    except Exception as e:  # noqa: BLE001
-        raise _unreadable(
-            label, table, f"{type(e).__name__}: {e}", "an Excel .xlsx workbook"
-        ) from None
+                texts.append(text or _cell_text(v))
+            else:
+                texts.append(_cell_text(v))
+        texts += [None] * (width - len(texts))
+        for i, t in enumerate(texts):
+            data[i].append(t)
+        lines.append(n)
+        extra = [v for v in row[width:] if v is not None and str(v).strip()]
+        if extra:
+            problems.append(
+                Problem(
+                    WARNING,
+                    f"{len(extra)} value(s) beyond the last named column ignored",
+                    label,
+                    table=table,
+                    line=n,
+                )
+            )
     frame = pd.DataFrame(
         {c: pd.Series(v, dtype=object) for c, v in zip(columns, data, strict=True)}
     )
@@ -509,6 +535,65 @@ def stage_xlsx_sheet(
     frame[LINE_COLUMN] = pd.Series(lines, dtype="int64")
     staged = stage_frame(con, frame, table, label, relation, order, columns=columns)
     return staged, problems
+
+
+def _sheet_notes(ws: Sheet, label: str, table: str, columns: list[str]) -> list[Problem]:
+    """Warnings for what the sheet's cells do not show: hidden sheet, merged ranges, formulas
+    without a saved value, Excel errors (each read as empty)."""
+    out: list[Problem] = []
+    if ws.hidden:
+        out.append(
+            Problem(
+                WARNING,
+                "the sheet is hidden in the workbook; read like the others",
+                label,
+                table=table,
+            )
+        )
+    for rng in ws.merged:
+        out.append(
+            Problem(
+                WARNING,
+                f"cells {rng} are merged: the value is read in the first cell only, the others "
+                "as empty",
+                label,
+                table=table,
+                line=int(re.sub(r"^[A-Z]+", "", rng.split(":")[0])),
+                value=rng,
+            )
+        )
+    required = set(TABLES[table].required_columns)
+    for (row, col), formula in sorted(ws.missing_formulas.items()):
+        name = columns[col - 1] if col <= len(columns) else None
+        need = (
+            f"; {name} is required, so the row is rejected" if name in required and row > 1 else ""
+        )
+        out.append(
+            Problem(
+                WARNING,
+                f"formula {formula} in cell {cell_name(row, col)} has no saved value (the workbook "
+                f"was not recalculated before saving); read as empty{need}",
+                label,
+                table=table,
+                line=row,
+                column=name,
+                value=formula,
+            )
+        )
+    for (row, col), error in sorted(ws.errors.items()):
+        name = columns[col - 1] if col <= len(columns) else None
+        out.append(
+            Problem(
+                WARNING,
+                f"Excel error {error} in cell {cell_name(row, col)}; read as empty",
+                label,
+                table=table,
+                line=row,
+                column=name,
+                value=error,
+            )
+        )
+    return out
 
 
 # ----------------------------------------------------------------------------- reader frames

@@ -1,0 +1,284 @@
+"""The damaged-input suite: files damaged the way real exports are, one case per kind of damage.
+
+Every case starts from a small synthetic authority (`frontdoor generate`, 40 children), built at
+test time and loaded once into a good database; then the damaged extract is loaded over it with
+the `frontdoor load` command. A load that stops must exit non-zero, say where (file, line, field)
+and what to do, and leave the good database byte for byte; a load that completes must satisfy
+the invariant (rows read = loaded + rejected for every table and file, every required table has
+rows, every table's loaded count is its row count).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from frontdoor.cli import main
+from frontdoor.generate import generate_extract
+
+END = dt.date(2025, 3, 31)
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("damaged")
+    generate_extract(root / "extract", seed=7, children=40, start=dt.date(2024, 4, 1), end=END)
+    return root / "extract"
+
+
+@pytest.fixture
+def case(generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Case:
+    monkeypatch.setenv("FRONTDOOR_AUDIT", str(tmp_path / "audit.jsonl"))
+    return Case(generated, tmp_path)
+
+
+class Case:
+    """A copy of the generated extract to damage, and a good database loaded from it."""
+
+    def __init__(self, generated: Path, tmp_path: Path):
+        self.src = tmp_path / "extract"
+        shutil.copytree(generated, self.src)
+        self.db = tmp_path / "db" / "front.duckdb"
+        self.tmp = tmp_path
+        code, out = self.load(self.src)
+        assert code == 0, out
+        self.good = digest(self.db)
+
+    def load(self, source: Path, capsys=None) -> tuple[int, str]:
+        import contextlib
+        import io
+
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            code = main(
+                [
+                    "load",
+                    "--extract",
+                    str(source),
+                    "--db",
+                    str(self.db),
+                    "--extract-date",
+                    END.isoformat(),
+                ]
+            )
+        return code, buf.getvalue()
+
+    def stopped(self, source: Path | None = None) -> str:
+        """Load, expect a stop: non-zero exit, the good database byte for byte, no temp file."""
+        code, out = self.load(source or self.src)
+        assert code != 0, out
+        assert "LOAD STOPPED" in out
+        assert "unchanged" in out
+        assert digest(self.db) == self.good
+        assert sorted(p.name for p in self.db.parent.iterdir()) == [self.db.name]
+        return out
+
+    def loaded(self, source: Path | None = None) -> str:
+        code, out = self.load(source or self.src)
+        assert code == 0, out
+        assert_invariant(self.db)
+        return out
+
+    def query(self, sql: str, params=None) -> list[tuple]:
+        con = duckdb.connect(str(self.db), read_only=True)
+        try:
+            return con.execute(sql, params or []).fetchall()
+        finally:
+            con.close()
+
+    def csv_rows(self, table: str) -> list[list[str]]:
+        import csv
+
+        with (self.src / f"{table}.csv").open(newline="", encoding="utf-8") as f:
+            return list(csv.reader(f))
+
+    def workbook(self, tables: tuple[str, ...] = ("ssd_person", "ssd_cin_episodes")) -> Path:
+        """The extract's tables as sheets of one .xlsx (values as text), the CSVs removed."""
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)
+        for table in tables:
+            ws = wb.create_sheet(table)
+            for row in self.csv_rows(table):
+                ws.append(row)
+        folder = self.tmp / "book"
+        folder.mkdir(exist_ok=True)
+        path = folder / "extract.xlsx"
+        wb.save(path)
+        return path
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def assert_invariant(db: Path) -> None:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for table, file, read, loaded, rejected in con.execute(
+            "SELECT table_name, file, rows_read, rows_loaded, rows_rejected FROM load_report "
+            "WHERE table_name IS NOT NULL"
+        ).fetchall():
+            assert read == loaded + rejected, (table, file, read, loaded, rejected)
+        for table, n in con.execute(
+            "SELECT table_name, sum(rows_loaded) FROM load_report WHERE status = 'loaded' "
+            "GROUP BY ALL"
+        ).fetchall():
+            assert con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == n, table
+        for table in ("ssd_person", "ssd_cin_episodes"):
+            assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0, table
+    finally:
+        con.close()
+
+
+# ------------------------------------------------------------------------------- workbooks
+
+
+def _rewrite_sheet_xml(path: Path, sheet_index: int, edit) -> None:
+    """Rewrite one sheet's XML inside an .xlsx (what other programs write, openpyxl won't)."""
+    import zipfile
+
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == f"xl/worksheets/sheet{sheet_index}.xml":
+                data = edit(data.decode()).encode()
+            out.writestr(item, data)
+    tmp.replace(path)
+
+
+def test_workbook_of_the_extract_loads(case):
+    book = case.workbook()
+    out = case.loaded(book)
+    n = len(case.csv_rows("ssd_person")) - 1
+    assert case.query("SELECT count(*) FROM ssd_person") == [(n,)]
+    assert "ssd_cin_episodes" in out
+
+
+def test_declared_dimensions_do_not_drive_the_read(case):
+    """A sheet declaring A1:XFD1048576 with rows spanning 16,384 columns and a styled empty cell
+    at XFD on every row is read by its values (openpyxl would walk every declared column)."""
+    import re
+
+    book = case.workbook()
+
+    def widen(xml: str) -> str:
+        xml = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>', xml)
+        xml = re.sub(r'<row r="(\d+)"', r'<row r="\1" spans="1:16384"', xml)
+        return re.sub(r"</row>", lambda m: '<c r="XFD1" s="0"/></row>', xml)
+
+    _rewrite_sheet_xml(book, 1, widen)
+    assert book.stat().st_size < 50_000
+    case.loaded(book)
+    n = len(case.csv_rows("ssd_person")) - 1
+    assert case.query("SELECT count(*) FROM ssd_person") == [(n,)]
+
+
+def test_a_stray_cell_far_outside_the_data_stops_naming_it(case):
+    book = case.workbook()
+    _rewrite_sheet_xml(
+        book,
+        1,
+        lambda xml: xml.replace(
+            "</sheetData>",
+            '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+            "</sheetData>",
+        ),
+    )
+    out = case.stopped(book)
+    assert "extract.xlsx" in out and "'ssd_person'" in out
+    assert "cell XFD1048576, far outside its data" in out
+    assert "Delete the rows and columns beyond the data" in out
+
+
+def test_formula_without_saved_value_is_listed_and_its_row_rejected_when_required(case):
+    book = case.workbook()
+    wb = openpyxl.load_workbook(book)
+    ws = wb["ssd_cin_episodes"]
+    ws["C2"] = "=DATE(2024,5,1)"  # the referral date (required) of the first referral
+    ws["H3"] = "=TODAY()"  # the close date (optional) of the second
+    wb.save(book)
+    out = case.loaded(book)
+    first, second = ws["A2"].value, ws["A3"].value
+    assert "formula =DATE(2024,5,1) in cell C2 has no saved value" in out
+    issues = case.query(
+        "SELECT line, column_name, value, issue FROM data_issues WHERE issue LIKE 'formula%' "
+        "ORDER BY line"
+    )
+    assert [(r[0], r[1], r[2]) for r in issues] == [
+        (2, "cine_referral_date", "=DATE(2024,5,1)"),
+        (3, "cine_close_date", "=TODAY()"),
+    ]
+    assert "the row is rejected" in issues[0][3]
+    assert case.query(
+        "SELECT line, column_name FROM rejected_rows WHERE table_name = 'ssd_cin_episodes'"
+    ) == [(2, "cine_referral_date")]
+    assert case.query(
+        "SELECT count(*) FROM ssd_cin_episodes WHERE cine_referral_id IN (?, ?)", [first, second]
+    ) == [(1,)]
+
+
+def test_hidden_sheets_are_read_and_merged_cells_reported(case):
+    book = case.workbook()
+    wb = openpyxl.load_workbook(book)
+    wb["ssd_cin_episodes"].sheet_state = "hidden"
+    ws = wb["ssd_person"]
+    ws.merge_cells("B2:C2")  # sex and ethnicity of the first child: ethnicity read as empty
+    wb.save(book)
+    out = case.loaded(book)
+    assert "the sheet is hidden in the workbook; read like the others" in out
+    assert "cells B2:C2 are merged" in out
+    n = len(case.csv_rows("ssd_cin_episodes")) - 1
+    assert case.query("SELECT count(*) FROM ssd_cin_episodes") == [(n,)]
+    first = case.csv_rows("ssd_person")[1][0]
+    assert case.query(
+        "SELECT pers_ethnicity FROM ssd_person WHERE pers_person_id = ?", [first]
+    ) == [(None,)]
+
+
+def test_two_sheets_for_one_table_stop_naming_both(case):
+    book = case.workbook()
+    wb = openpyxl.load_workbook(book)
+    copy = wb.copy_worksheet(wb["ssd_person"])
+    copy.title = "SSD_Person "
+    wb.save(book)
+    out = case.stopped(book)
+    assert "two sheets hold the table ssd_person: 'ssd_person' and 'SSD_Person '" in out
+    assert "Expected one sheet per table" in out
+
+
+def test_a_sheet_and_a_csv_for_one_table_stop_naming_both(case):
+    book = case.workbook(("ssd_person",))
+    shutil.copy(book, case.src / "extract.xlsx")
+    out = case.stopped()
+    assert "two files hold the table ssd_person: " in out
+    assert "extract.xlsx[ssd_person]" in out and "ssd_person.csv" in out
+
+
+def test_xls_workbook_loads(case):
+    xlwt = pytest.importorskip("xlwt")
+    wb = xlwt.Workbook()
+    for table in ("ssd_person", "ssd_cin_episodes"):
+        ws = wb.add_sheet(table)
+        for i, row in enumerate(case.csv_rows(table)):
+            for j, v in enumerate(row):
+                ws.write(i, j, v)
+    path = case.tmp / "extract.xls"
+    wb.save(str(path))
+    case.loaded(path)
+    n = len(case.csv_rows("ssd_cin_episodes")) - 1
+    assert case.query("SELECT count(*) FROM ssd_cin_episodes") == [(n,)]
+
+
+def test_a_file_that_is_not_a_workbook_says_so(case):
+    path = case.tmp / "extract.xls"
+    path.write_text("<html><table><tr><td>pers_person_id</td></tr></table></html>")
+    out = case.stopped(path)
+    assert "cannot read extract.xls: it cannot be opened as an Excel workbook" in out
+    assert "ssd_person is missing" not in out
