@@ -229,7 +229,7 @@ with right:
             hide_index=True,
             width="stretch",
             key="child_siblings",
-            column_config=tables.date_config(sibs),
+            column_config=tables.column_config(sibs),
         )
         params = current_params()
         for sib in sibs["person_id"]:

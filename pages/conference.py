@@ -13,7 +13,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from metrics import Filters, MeasureUnavailable, NotPermitted
+from metrics import Filters, MeasureUnavailable, NotPermitted, words
 from metrics import child as ch
 from ui import auth, data, tables
 from ui.filters import current_params
@@ -114,24 +114,41 @@ if due is not None:
             selection_mode="single-row",
             hide_index=True,
             width="stretch",
-            column_config=tables.date_config(listing),
+            column_config=tables.column_config(listing),
         )
         tables.download(listing, "reviews_due", "conf_due", id_column="person_id")
+        # The row selection and the select box each open a child when *they* change: a row
+        # still selected from before must not pull the pack back from a child chosen in the
+        # box, and the box must not snap back to the URL's child when someone picks another.
         rows = event.selection.rows if event and event.selection else []
+        selected = listing.iloc[rows[0]]["person_id"] if rows and rows[0] < len(listing) else None
+        if selected != state.get("_conf_row_seen"):
+            state["_conf_row_seen"] = selected
+            if selected is not None:
+                person = selected
         options = list(dict.fromkeys(listing["person_id"]))
-        if rows and rows[0] < len(listing):
-            picked = listing.iloc[rows[0]]["person_id"]
-            if picked != person:
-                st.query_params["person"] = picked
-                person = picked
         if person not in options and person is not None:
             options.append(person)
-        if state.get("conf_person") != (person or NONE_CHOSEN):
-            state["conf_person"] = person or NONE_CHOSEN
-        chosen = st.selectbox("Or choose a child", [NONE_CHOSEN, *options], key="conf_person")
-        if chosen != NONE_CHOSEN and chosen != person:
-            st.query_params["person"] = chosen
-            person = chosen
+        if state.get("_conf_person_synced") != person or "conf_person" not in state:
+            state["conf_person"] = person or NONE_CHOSEN  # the URL (or a row) chose: follow it
+        due_on = dict(zip(listing["person_id"], listing["review due"], strict=True))
+        chosen = st.selectbox(
+            "Or choose a child",
+            [NONE_CHOSEN, *options],
+            key="conf_person",
+            format_func=lambda p: (
+                p
+                if p == NONE_CHOSEN or p not in due_on
+                else f"{p} · review due {words.date_text(due_on[p])}"
+            ),
+        )
+        person = None if chosen == NONE_CHOSEN else chosen
+        state["_conf_person_synced"] = person
+        if person is None:
+            if "person" in st.query_params:
+                del st.query_params["person"]
+        elif st.query_params.get("person") != person:
+            st.query_params["person"] = person
 
 if not person:
     st.caption("Choose a row (or a child in the list) to see their review pack.")

@@ -196,3 +196,35 @@ def test_deep_link_to_a_child(server, tab, sample_db):
     assert query.get("period") == ["fy"] and query.get("fy") == ["2025"], tab.url
     expect_chronology(tab, sibling)
     shot(tab, "c_sibling_child")
+
+
+def tab_to(tab, label: str, presses: int = 120) -> None:
+    """Press Tab until the control named `label` has the focus (keyboard only, as a person who
+    cannot use a mouse would reach it)."""
+    for _ in range(presses):
+        tab.keyboard.press("Tab")
+        if tab.evaluate("() => document.activeElement.getAttribute('aria-label')") == label:
+            return
+    raise AssertionError(f"{label!r} is not reachable with the Tab key")
+
+
+def test_conference_pack_opens_from_the_keyboard(server, tab):
+    """A chair who uses the keyboard only: Tab to "Or choose a child", type a child's id, Enter:
+    the pack opens, and stays open (the box does not snap back)."""
+    tab.goto(server + "/conference")
+    wait_done(tab)
+    tab_to(tab, "Or choose a child")
+    tab.keyboard.press("ArrowDown")  # open the list
+    options = tab.get_by_role("option")
+    options.nth(2).wait_for()
+    person = options.nth(2).inner_text().split()[0]  # the second child listed ("—" is first)
+    tab.keyboard.type(person)
+    tab.keyboard.press("Enter")
+    wait_url(tab, rf"/conference\?(.*&)?person={re.escape(person)}(&|$)")
+    wait_done(tab)
+    tab.get_by_role("heading", name=f"Review pack: child {person}").wait_for()
+    box = tab.locator("[data-testid='stSelectbox']").filter(
+        has=tab.get_by_role("combobox", name="Or choose a child")
+    )
+    assert box.get_by_role("combobox").input_value().startswith(person)
+    shot(tab, "d_conference_pack_by_keyboard")

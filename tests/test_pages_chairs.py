@@ -165,6 +165,36 @@ def test_conference_lists_children_due_and_produces_a_pack(app_env):
     assert not table(at, "conf_reviews").empty
 
 
+def test_conference_choosing_from_the_list_opens_the_pack(app_env):
+    """The select box (what a keyboard user has) opens a child's pack and stays on them; a row
+    chosen later wins, and the box follows the row."""
+    at = open_page("pages/conference.py")
+    due = table(at, "conf_due")
+    first, second = (str(p) for p in list(dict.fromkeys(due["person_id"]))[:2])
+    at.selectbox(key="conf_person").set_value(second).run()
+    assert not at.exception, errors(at)
+    assert at.query_params["person"] in (second, [second])
+    assert f"Review pack: child {second}" in [h.value for h in at.header]
+    assert at.selectbox(key="conf_person").value == second
+    # Another rerun (e.g. a widget elsewhere) keeps the chosen child: no snapping back.
+    at.run()
+    assert at.selectbox(key="conf_person").value == second
+    assert f"Review pack: child {second}" in [h.value for h in at.header]
+    # A row chosen afterwards opens that child, and the box follows it.
+    row = int(due.index[due["person_id"].astype(str) == first][0])
+    at.session_state["conf_due"] = {"selection": {"rows": [row], "columns": []}}
+    at.run()
+    assert f"Review pack: child {first}" in [h.value for h in at.header]
+    assert at.selectbox(key="conf_person").value == first
+    # Back to the box: the row still selected does not pull the pack back.
+    at.selectbox(key="conf_person").set_value(second).run()
+    assert f"Review pack: child {second}" in [h.value for h in at.header]
+    # "—" closes the pack and clears the URL.
+    at.selectbox(key="conf_person").set_value("—").run()
+    assert "person" not in at.query_params
+    assert not [h for h in at.header if h.value.startswith("Review pack")]
+
+
 def test_conference_deep_link_with_person_and_weeks(app_env):
     person = sample_child(app_env)
     at = open_page("pages/conference.py", {"person": person, "weeks": "12"})

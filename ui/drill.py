@@ -143,7 +143,7 @@ def picked_row(frame: pd.DataFrame, key: str, id_column: str, *, name: str) -> s
         selection_mode="single-row",
         hide_index=True,
         width="stretch",
-        column_config=tables.date_config(frame),
+        column_config=tables.column_config(frame),
     )
     tables.download(frame, name, key)
     rows = event.selection.rows if event and event.selection else []

@@ -1,0 +1,201 @@
+"""Values said in words: one date style ("3 Feb 2026") and the DfE codes an extract carries
+decoded (CP category, ethnicity, sex, referral source, category of need, closure reason,
+assessment factors), for pages, tables and the review pack alike.
+
+The code lists are the CIN census's (CIN_schema_2026.xsd); Annex A's one-letter CP categories
+are read too. A value that is not a known code is shown as it is (an extract may already hold
+words, as the synthetic sample does). No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+CP_CATEGORY = {
+    "NEG": "Neglect",
+    "PHY": "Physical abuse",
+    "SAB": "Sexual abuse",
+    "EMO": "Emotional abuse",
+    "MUL": "Multiple",
+    # Annex A and older local systems: one letter.
+    "N": "Neglect",
+    "P": "Physical abuse",
+    "S": "Sexual abuse",
+    "E": "Emotional abuse",
+    "M": "Multiple",
+}
+SEX = {"M": "Male", "F": "Female", "U": "Unknown", "1": "Male", "2": "Female",
+       "0": "Not recorded", "9": "Indeterminate"}  # fmt: skip
+ETHNICITY = {
+    "WBRI": "White British",
+    "WIRI": "White Irish",
+    "WIRT": "Traveller of Irish heritage",
+    "WOTH": "Any other White background",
+    "WROM": "Gypsy/Roma",
+    "MWBC": "White and Black Caribbean",
+    "MWBA": "White and Black African",
+    "MWAS": "White and Asian",
+    "MOTH": "Any other mixed background",
+    "AIND": "Indian",
+    "APKN": "Pakistani",
+    "ABAN": "Bangladeshi",
+    "AOTH": "Any other Asian background",
+    "BCRB": "Caribbean",
+    "BAFR": "African",
+    "BOTH": "Any other Black background",
+    "CHNE": "Chinese",
+    "OOTH": "Any other ethnic group",
+    "REFU": "Refused",
+    "NOBT": "Information not yet obtained",
+}
+REFERRAL_SOURCE = {
+    "1A": "Family member, relative or carer",
+    "1B": "Acquaintance",
+    "1C": "Self",
+    "1D": "Other individual",
+    "2A": "School",
+    "2B": "Education services",
+    "3A": "GP",
+    "3B": "Health visitor",
+    "3C": "School nurse",
+    "3D": "Other primary health services",
+    "3E": "A&E",
+    "3F": "Other health services",
+    "4": "Housing",
+    "5A": "Social care (local authority)",
+    "5B": "Other local authority service",
+    "5C": "Another local authority",
+    "5D": "Early help",
+    "6": "Police",
+    "7": "Other legal agency",
+    "8": "Other",
+    "9": "Anonymous",
+    "10": "Unknown",
+}
+NEED = {
+    "N0": "Not stated",
+    "N1": "Abuse, neglect or exploitation",
+    "N2": "Child's disability",
+    "N3": "Parental disability or illness",
+    "N4": "Family in acute stress",
+    "N5": "Family dysfunction",
+    "N6": "Socially unacceptable behaviour",
+    "N7": "Low income",
+    "N8": "Absent parenting",
+    "N9": "Cases other than children in need",
+}
+CLOSE_REASON = {
+    "RC1": "Adopted",
+    "RC2": "Died",
+    "RC3": "Child arrangements order",
+    "RC4": "Special guardianship order",
+    "RC5": "Transferred to another local authority",
+    "RC6": "Transferred to adult social care",
+    "RC7": "Services ceased",
+    "RC8": "Closed after assessment, no further action",
+    "RC9": "Closed after assessment, referred to early help",
+}
+FACTOR = {
+    "1A": "Alcohol misuse: child",
+    "1B": "Alcohol misuse: parent or carer",
+    "1C": "Alcohol misuse: other person in household",
+    "2A": "Drug misuse: child",
+    "2B": "Drug misuse: parent or carer",
+    "2C": "Drug misuse: other person in household",
+    "3A": "Domestic abuse: child",
+    "3B": "Domestic abuse: parent or carer",
+    "3C": "Domestic abuse: other person in household",
+    "4A": "Mental health: child",
+    "4B": "Mental health: parent or carer",
+    "4C": "Mental health: other person in household",
+    "5A": "Learning disability: child",
+    "5B": "Learning disability: parent or carer",
+    "5C": "Learning disability: other person in household",
+    "6A": "Physical disability or illness: child",
+    "6B": "Physical disability or illness: parent or carer",
+    "6C": "Physical disability or illness: other person in household",
+    "7A": "Young carer",
+    "8B": "Privately fostered",
+    "8C": "Privately fostered",
+    "8D": "Privately fostered",
+    "8E": "Privately fostered",
+    "8F": "Privately fostered",
+    "9A": "Unaccompanied asylum-seeking child",
+    "10A": "Going or being missing",
+    "11A": "Child sexual exploitation",
+    "12A": "Trafficking",
+    "13A": "Gangs",
+    "14A": "Socially unacceptable behaviour",
+    "15A": "Self-harm",
+    "16A": "Neglect",
+    "17A": "Emotional abuse",
+    "18A": "Physical abuse",
+    "18B": "Physical abuse (child on child)",
+    "18C": "Physical abuse (adult on child)",
+    "19A": "Sexual abuse",
+    "19B": "Sexual abuse (child on child)",
+    "19C": "Sexual abuse (adult on child)",
+    "20": "Other",
+    "21": "No factors identified",
+    "22A": "Female genital mutilation",
+    "23A": "Abuse linked to faith or belief",
+    "24A": "Child criminal exploitation",
+}
+_LISTS = {
+    "cp_category": CP_CATEGORY,
+    "sex": SEX,
+    "ethnicity": ETHNICITY,
+    "referral_source": REFERRAL_SOURCE,
+    "need": NEED,
+    "close_reason": CLOSE_REASON,
+    "factor": FACTOR,
+}
+
+
+def missing(value: object) -> bool:
+    """None, NaN, NA or NaT: a value that is not there."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def decode(kind: str, value: object) -> str | None:
+    """The words for a code of list `kind` (see _LISTS); a value that is not a known code is
+    returned as it is; None stays None."""
+    if missing(value):
+        return None
+    text = str(value).strip()
+    return _LISTS[kind].get(text.upper(), text) if text else None
+
+
+def date_text(value: object) -> str:
+    """A date as "3 Feb 2026" ("" when there is none)."""
+    if missing(value):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        value = value.date()
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return f"{value.day} {value:%b %Y}"
+    return str(value)
+
+
+def days_text(n: object, unit: str = "working day") -> str:
+    """ "1 working day", "3 working days" ("" when there is none)."""
+    if missing(n):
+        return ""
+    n = int(n)
+    return f"{n:,} {unit}" + ("" if n == 1 else "s")
+
+
+def yes_no(value: object, yes: str = "yes", no: str = "no", unknown: str = "") -> str:
+    """A flag in words (never a tick, a colour or "None")."""
+    if missing(value):
+        return unknown
+    return yes if bool(value) else no

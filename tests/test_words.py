@@ -1,0 +1,48 @@
+"""Values in words: one date style, DfE codes decoded, flags and day counts said plainly."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from metrics.words import date_text, days_text, decode, yes_no
+from ui.tables import label
+
+
+def test_one_date_style():
+    assert date_text(dt.date(2026, 2, 3)) == "3 Feb 2026"
+    assert date_text(pd.Timestamp("2025-12-25")) == "25 Dec 2025"
+    assert date_text(dt.datetime(2024, 11, 30, 14, 5)) == "30 Nov 2024"
+    assert date_text(None) == "" and date_text(pd.NaT) == "" and date_text(float("nan")) == ""
+
+
+def test_codes_in_words():
+    assert decode("cp_category", "NEG") == "Neglect"
+    assert decode("cp_category", "n") == "Neglect"  # Annex A's one letter, any case
+    assert decode("cp_category", "Emotional abuse") == "Emotional abuse"  # words stay words
+    assert decode("ethnicity", "REFU") == "Refused"
+    assert decode("referral_source", "6") == "Police"
+    assert decode("need", "N1") == "Abuse, neglect or exploitation"
+    assert decode("factor", "3A") == "Domestic abuse: child"
+    assert decode("sex", "F") == "Female"
+    assert decode("close_reason", " RC8 ") == "Closed after assessment, no further action"
+    assert decode("need", "XYZ") == "XYZ"  # not a code: shown as it is
+    assert decode("need", None) is None and decode("need", "  ") is None
+
+
+def test_days_and_flags():
+    assert days_text(1) == "1 working day"
+    assert days_text(0) == "0 working days"
+    assert days_text(1234) == "1,234 working days"
+    assert days_text(None) == ""
+    assert yes_no(True) == "yes" and yes_no(False, no="not alone") == "not alone"
+    assert yes_no(None, unknown="not recorded") == "not recorded"
+
+
+def test_column_labels_have_no_snake_case():
+    assert label("person_id") == "Child"
+    assert label("referral_date") == "Referral date"
+    assert label("median_lag_wd") == "Median lag (working days)"
+    assert label("within_target_pct") == "Within target (%)"
+    assert label("review due") == "Review due"
