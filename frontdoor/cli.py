@@ -1,4 +1,4 @@
-"""The `frontdoor` command: generate, load, summary, bench.
+"""The `frontdoor` command: generate, load, summary, export, bench.
 
 Each subcommand is a thin wrapper: the work lives in the module it imports, so the app, the
 tests and the command line share one implementation.
@@ -48,13 +48,13 @@ def _cmd_load(args: argparse.Namespace) -> int:
         progress=bar(),
     )
     print(report.render())
-    _audit_load(f"{args.extract} -> {args.db} (command line)", report.ok)
+    _audit("load", f"{args.extract} -> {args.db} (command line)", report.ok)
     return 0 if report.ok else 1
 
 
-def _audit_load(detail: str, ok: bool) -> None:
-    """Record the load in the audit log ($FRONTDOOR_AUDIT), as the Data page does, under the
-    operating-system account that ran it."""
+def _audit(action: str, detail: str, ok: bool) -> None:
+    """Record a load or an export in the audit log ($FRONTDOOR_AUDIT), as the Data page does,
+    under the operating-system account that ran it."""
     import getpass
 
     from frontdoor import audit
@@ -64,9 +64,38 @@ def _audit_load(detail: str, ok: bool) -> None:
     except (KeyError, OSError):
         user = "unknown"
     try:
-        audit.record(user, "operator", "load", detail=detail, outcome="allowed" if ok else "failed")
+        audit.record(user, "operator", action, detail=detail, outcome="allowed" if ok else "failed")
     except OSError as exc:
-        print(f"frontdoor load: could not write the audit log: {exc}", file=sys.stderr)
+        print(f"frontdoor {action}: could not write the audit log: {exc}", file=sys.stderr)
+
+
+def _cmd_export_cin_census(args: argparse.Namespace) -> int:
+    from frontdoor.returns import ExportError
+    from frontdoor.returns.cin_census import export_cin_census
+
+    what = f"CIN census {args.year} from {args.db} -> {args.out} (command line)"
+    try:
+        result = export_cin_census(
+            Path(args.db),
+            args.year,
+            Path(args.out),
+            force=args.force,
+            la=args.la,
+            progress=bar(),
+        )
+    except ExportError as exc:
+        print(f"frontdoor export cin-census: {exc}", file=sys.stderr)
+        _audit("export", f"{what}: {exc}", False)
+        return 1
+    print(result.render())
+    _audit("export", f"{what}: {_counted(result)}", True)
+    return 0
+
+
+def _counted(result) -> str:
+    """What an export holds, for the audit log (counts only: no child's id or details)."""
+    counts = ", ".join(f"{n:,} {name}" for name, n in result.counts.items())
+    return f"{counts}; {len(result.gaps):,} gap(s)"
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
@@ -116,6 +145,20 @@ def build_parser() -> argparse.ArgumentParser:
     summ.add_argument("--settings", default=None, help="settings TOML (targets, regime)")
     summ.add_argument("--json", action="store_true")
     summ.set_defaults(func=_cmd_summary)
+
+    export = sub.add_parser("export", help="write a return (Annex A, CIN census) from a database")
+    returns = export.add_subparsers(dest="return_kind", required=True)
+    cin = returns.add_parser(
+        "cin-census", help="the DfE CIN census XML for the collection year ending 31 March YEAR"
+    )
+    cin.add_argument("--db", required=True, help="a database made by frontdoor load")
+    cin.add_argument(
+        "--year", required=True, type=int, help="collection year, by its 31 March (2026 = 2025-26)"
+    )
+    cin.add_argument("--out", required=True, help="the .xml file to write")
+    cin.add_argument("--la", default=None, help="the LA's three-digit number, for the header")
+    cin.add_argument("--force", action="store_true", help="replace --out if it exists")
+    cin.set_defaults(func=_cmd_export_cin_census)
 
     bench = sub.add_parser("bench", help="time generate, load, summary and pages")
     bench.add_argument("--children", type=int, nargs="*", default=[50_000, 200_000])
