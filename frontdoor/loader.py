@@ -738,6 +738,21 @@ class _Load:
                     join="JOIN ssd_s47_enquiry s ON s.s47e_s47_enquiry_id = v.icpc_s47_enquiry_id",
                 )
             )
+        if name == "ssd_involvements":
+            # An allocation naming its referral but starting before it: the measures count it
+            # as allocated on the referral date (docs/measures.md "Allocation delay").
+            checks.append(
+                issue(
+                    "invo_involvement_start_date",
+                    "v.invo_involvement_start_date",
+                    "'allocation starts before its referral (' || v.invo_referral_id || "
+                    "' dated ' || strftime(e.cine_referral_date, '%Y-%m-%d') || "
+                    "'): counted as allocated on the referral date'",
+                    "v.invo_involvement_start_date__v < e.cine_referral_date AND "
+                    "lower(trim(v.invo_professional_role_id)) = 'allocated case worker'",
+                    join="JOIN ssd_cin_episodes e ON e.cine_referral_id = v.invo_referral_id",
+                )
+            )
         if checks:
             self.con.execute(
                 "INSERT INTO data_issues SELECT * FROM ("

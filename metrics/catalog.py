@@ -19,9 +19,9 @@ MEASURES: dict[str, Measure] = {
             date_column="contact_date",
             aggregates={
                 "count": "count(*)",
-                "decided_within_target_pct": pct(
-                    "within_target", "count(*) FILTER (WHERE decision_date IS NOT NULL)"
-                ),
+                # Denominator: contacts decided by as-of, less those decided before they were
+                # made (within_target NULL: a data issue, left out of the share).
+                "decided_within_target_pct": pct("within_target", "count(within_target)"),
                 "no_decision_recorded": "count(*) FILTER (WHERE decision_date IS NULL)",
             },
             headline="decided_within_target_pct",

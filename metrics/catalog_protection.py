@@ -161,21 +161,24 @@ MEASURES_PROTECTION: list[Measure] = [
         kind=SNAPSHOT,
         date_column="start_date",
         aggregates={
-            "open": "count(*) FILTER (WHERE is_open)",
-            "started": "count(*) FILTER (WHERE started_in_period)",
-            "ended": "count(*) FILTER (WHERE ended_in_period)",
+            # One row per plan and event (open / started / ended), each with the team of
+            # that event's day: a plan counts under the team that held it then.
+            "open": "count(*) FILTER (WHERE event = 'open')",
+            "started": "count(*) FILTER (WHERE event = 'started')",
+            "ended": "count(*) FILTER (WHERE event = 'ended')",
             "repeat": "count(*) FILTER (WHERE is_repeat)",
             "ended_2y_plus_pct": pct(
                 "duration_band = '2 years or more'",
-                "count(*) FILTER (WHERE ended_in_period)",
+                "count(*) FILTER (WHERE event = 'ended')",
             ),
         },
         headline="open",
         description=(
             "Plans open at the as-of date, started and ended in the period; repeat plans; "
-            "duration of ended plans (DfE D7)."
+            "duration of ended plans (DfE D7). By team: the team of the child's allocated "
+            "worker when the plan started, on its last day (ended) or at the as-of date (open)."
         ),
-        order_by="start_date, cp_plan_id",
+        order_by="start_date, cp_plan_id, event",
     ),
     Measure(
         key="oversight",

@@ -1079,7 +1079,12 @@ def review_pack(
 
     # Plans (the cp_plans measure) and their reviews (the cp_review_chain measure).
     chain = c.rows("cp_review_chain")
-    plans = sorted(c.rows("cp_plans"), key=lambda p: (p["start_date"], str(p["cp_plan_id"])))
+    # cp_plans has a row per plan and event; over all time every plan started by as-of has its
+    # 'started' row, which carries the plan's own facts (and whether it is a repeat).
+    plans = sorted(
+        (p for p in c.rows("cp_plans") if p["event"] == "started"),
+        key=lambda p: (p["start_date"], str(p["cp_plan_id"])),
+    )
     plan_rows = [
         {
             "plan_id": p["cp_plan_id"],

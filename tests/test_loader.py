@@ -536,6 +536,32 @@ def test_icpc_before_its_s47_is_loaded_and_listed(tmp_path):
     assert report.tables["ssd_initial_cp_conference"].rows_loaded == 2
 
 
+def test_allocation_starting_before_its_linked_referral_is_loaded_and_listed(tmp_path):
+    # R1 is dated 2024-01-05. I1 names R1 and starts the day before: listed. I2 names R1 but is
+    # not an allocation (another role); I3 starts on the referral date; I4 names no referral.
+    src = extract(
+        tmp_path,
+        ssd_involvements="invo_involvements_id,invo_person_id,invo_professional_role_id,"
+        "invo_involvement_start_date,invo_referral_id\n"
+        "I1,0001, Allocated Case Worker ,2024-01-04,R1\n"
+        "I2,0001,Team Manager,2024-01-01,R1\n"
+        "I3,0001,allocated case worker,2024-01-05,R1\n"
+        "I4,0001,allocated case worker,2023-12-01,\n",
+    )
+    report, db = load(tmp_path, src)
+    assert issues(db, "ssd_involvements") == [
+        (
+            2,
+            "I1",
+            "invo_involvement_start_date",
+            "2024-01-04",
+            "allocation starts before its referral (R1 dated 2024-01-05): counted as allocated "
+            "on the referral date",
+        )
+    ]
+    assert report.tables["ssd_involvements"].rows_loaded == 4
+
+
 def test_reader_hook_hands_over_tables_and_problems(tmp_path):
     src = extract(tmp_path)
     (src / "census.fake").write_text("anything")

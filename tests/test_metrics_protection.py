@@ -236,8 +236,16 @@ def test_cp_plans_open_started_ended_repeat_and_d7_bands(make_db):
         "repeat": 2,
         "ended_2y_plus_pct": 20.0,
     }
-    rows = engine.rows(get("cp_plans"), f).set_index("cp_plan_id")
-    assert sorted(rows.index) == sorted(["A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "A11"])
+    rows = engine.rows(get("cp_plans"), f)
+    # One row per plan and event: A2, A3, A11 started and open (2 rows each), A4-A8 ended, A9
+    # open.
+    events = sorted(zip(rows["cp_plan_id"], rows["event"], strict=True))
+    assert events == sorted(
+        [(p, "started") for p in ("A2", "A3", "A11")]
+        + [(p, "open") for p in ("A2", "A3", "A9", "A11")]
+        + [(p, "ended") for p in ("A4", "A5", "A6", "A7", "A8")]
+    )
+    rows = rows[rows["event"] != "started"].set_index("cp_plan_id")
     assert rows["duration_band"].dropna().to_dict() == {
         "A4": "3-6 months",
         "A5": "Under 3 months",

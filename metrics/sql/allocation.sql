@@ -8,8 +8,14 @@
 --     in the denominator and never as within target. days = their age so far at as-of (for the
 --     drill-down only; medians and percentiles read allocated rows alone).
 --   * left out: open and unallocated but not yet past target; closed without ever being allocated.
--- Team and worker: the first allocated worker's (invo_professional_team); a waiting referral
--- has its cine_referral_team and no worker. involvement_id: the first allocation's.
+-- An allocation linked by invo_referral_id but starting before the referral counts as allocated
+-- on the referral date, 0 working days (first_allocation), flagged linked_before_referral (a data
+-- issue).
+-- Team and worker (ruling: every referral figure alike, under the team and the worker filter):
+-- the first allocated worker's (invo_professional_team / invo_professional_id), else the
+-- referral's own cine_referral_team / cine_referral_worker_id, column by column as
+-- referral_owners; so a referral still waiting at as-of is its own row's team's and worker's,
+-- as it is in unallocated. involvement_id: the first allocation's.
 -- uses: referrals, allocations, first_allocation
 SELECT
     r.referral_id,
@@ -23,8 +29,9 @@ SELECT
     wd_add(r.referral_date, $t_allocation_wd) AS due_date,
     fa.allocated_date IS NOT NULL
         AND wd_between(r.referral_date, fa.allocated_date) <= $t_allocation_wd AS within_target,
-    CASE WHEN fa.allocated_date IS NOT NULL THEN fa.team ELSE r.referral_team END AS team,
-    fa.worker_id,
+    coalesce(fa.linked_before_referral, FALSE) AS linked_before_referral,
+    coalesce(fa.team, r.referral_team) AS team,
+    coalesce(fa.worker_id, r.referral_worker_id) AS worker_id,
     fa.involvement_id
 FROM referrals r
 LEFT JOIN first_allocation fa USING (referral_id)

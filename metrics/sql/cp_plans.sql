@@ -1,42 +1,77 @@
--- CP plans (DfE D7 and repeat plans): plans open at as-of, started in the period, or ended in
--- the period. An end after as-of is not yet known (end_date NULL, plan open).
--- is_repeat: started in the period, and the same person has a plan starting strictly earlier
--- (any time before; DfE "second or subsequent plan").
+-- CP plans (DfE D7 and repeat plans): one row per plan and event, the event being 'open' (open
+-- at as-of), 'started' (started in the period) or 'ended' (ended in the period); a plan started
+-- and ended in the period has two rows, one started in the period and still open two. An end
+-- after as-of is not yet known (end_date NULL, plan open).
+-- is_repeat (on the 'started' row): the same person has a plan starting strictly earlier (any
+-- time before; DfE "second or subsequent plan").
 -- duration_days: end (or as-of for an open plan) minus start, in calendar days.
--- duration_band, for plans ended in the period (DfE D7), by calendar months from the start:
+-- duration_band (on the 'ended' row; DfE D7), by calendar months from the start:
 --   end < start + 3 months -> 'Under 3 months'; < + 6 months -> '3-6 months';
 --   < + 12 months -> '6-12 months'; < + 24 months -> '1-2 years'; else '2 years or more'
 -- (so a plan ending exactly 3 months after its start is in '3-6 months', as DfE's "3 months to
 -- under 6 months").
--- Team and worker: the child's open allocation at as-of, else NULL.
--- uses: known_cp_plans
+-- Team and worker (ruling, measures.md "Team of a plan or review"): the child's allocated worker
+-- on the event's day: the plan's start date for 'started'; its last day open, the day before
+-- its end date, for 'ended' (so an allocation ending with the plan still holds it; a plan ending
+-- on the day it started takes its start date); as-of for 'open' (known_cp_plans). An allocation
+-- holds a day when it started on or before it and ends after it (or has not ended); with
+-- several, the earliest started (then the lowest involvement id), as child_allocation. No
+-- allocation that day: NULL, "team not recorded".
+-- uses: known_cp_plans, allocation_rows
+WITH events AS (
+    SELECT p.*, 'open' AS event, CAST($as_of AS DATE) AS team_day
+    FROM known_cp_plans p
+    WHERE p.end_date IS NULL
+    UNION ALL
+    SELECT p.*, 'started' AS event, p.start_date AS team_day
+    FROM known_cp_plans p
+    WHERE p.start_date BETWEEN $date_from AND $date_to
+    UNION ALL
+    SELECT p.*, 'ended' AS event, greatest(p.start_date, CAST(p.end_date - 1 AS DATE)) AS team_day
+    FROM known_cp_plans p
+    WHERE p.end_date BETWEEN $date_from AND $date_to
+),
+holders AS (
+    SELECT
+        e.cp_plan_id,
+        e.event,
+        arg_min(a.team, (a.start_date, a.involvement_id)) AS team,
+        arg_min(a.worker_id, (a.start_date, a.involvement_id)) AS worker_id
+    FROM events e
+    JOIN allocation_rows a
+      ON a.person_id = e.person_id
+     AND a.start_date <= e.team_day
+     AND (a.end_date IS NULL OR a.end_date > e.team_day)
+    WHERE e.event <> 'open'
+    GROUP BY e.cp_plan_id, e.event
+)
 SELECT
-    p.cp_plan_id,
-    p.person_id,
-    p.start_date,
-    p.end_date,
-    p.category,
-    p.end_date IS NULL AS is_open,
-    p.start_date BETWEEN $date_from AND $date_to AS started_in_period,
-    coalesce(p.end_date BETWEEN $date_from AND $date_to, FALSE) AS ended_in_period,
-    p.start_date BETWEEN $date_from AND $date_to
+    e.cp_plan_id,
+    e.person_id,
+    e.event,
+    e.start_date,
+    e.end_date,
+    e.category,
+    e.end_date IS NULL AS is_open,
+    e.event = 'started' AS started_in_period,
+    e.event = 'ended' AS ended_in_period,
+    e.event = 'started'
         AND EXISTS (
-            SELECT 1 FROM ssd_cp_plans e
-            WHERE e.cppl_person_id = p.person_id
-              AND e.cppl_cp_plan_start_date < p.start_date
+            SELECT 1 FROM ssd_cp_plans x
+            WHERE x.cppl_person_id = e.person_id
+              AND x.cppl_cp_plan_start_date < e.start_date
         ) AS is_repeat,
-    coalesce(p.end_date, CAST($as_of AS DATE)) - p.start_date AS duration_days,
+    coalesce(e.end_date, CAST($as_of AS DATE)) - e.start_date AS duration_days,
     CASE
-        WHEN NOT coalesce(p.end_date BETWEEN $date_from AND $date_to, FALSE) THEN NULL
-        WHEN p.end_date < p.start_date + INTERVAL 3 MONTH THEN 'Under 3 months'
-        WHEN p.end_date < p.start_date + INTERVAL 6 MONTH THEN '3-6 months'
-        WHEN p.end_date < p.start_date + INTERVAL 12 MONTH THEN '6-12 months'
-        WHEN p.end_date < p.start_date + INTERVAL 24 MONTH THEN '1-2 years'
+        WHEN e.event <> 'ended' THEN NULL
+        WHEN e.end_date < e.start_date + INTERVAL 3 MONTH THEN 'Under 3 months'
+        WHEN e.end_date < e.start_date + INTERVAL 6 MONTH THEN '3-6 months'
+        WHEN e.end_date < e.start_date + INTERVAL 12 MONTH THEN '6-12 months'
+        WHEN e.end_date < e.start_date + INTERVAL 24 MONTH THEN '1-2 years'
         ELSE '2 years or more'
     END AS duration_band,
-    p.team,
-    p.worker_id
-FROM known_cp_plans p
-WHERE p.end_date IS NULL
-   OR p.start_date BETWEEN $date_from AND $date_to
-   OR p.end_date BETWEEN $date_from AND $date_to
+    e.team_day,
+    CASE WHEN e.event = 'open' THEN e.team ELSE h.team END AS team,
+    CASE WHEN e.event = 'open' THEN e.worker_id ELSE h.worker_id END AS worker_id
+FROM events e
+LEFT JOIN holders h ON h.cp_plan_id = e.cp_plan_id AND h.event = e.event

@@ -1,6 +1,7 @@
 -- Unallocated referrals (snapshot at as-of): referrals open at as-of (no close date on or before
 -- it), not NFA, with no allocation of them starting on or before as-of. An allocation counts as
--- for the allocation measure (first_allocation: starting on or after the referral date), so a
+-- for the allocation measure (first_allocation: starting on or after the referral date, or linked
+-- by invo_referral_id and starting before it: allocated on the referral date), so a
 -- referral waiting past target there is exactly one listed here past target. An allocation that
 -- started and has since ended still means the referral was allocated (measures.md: "no allocation
 -- starting on or before the as-of date"). Age = wd_between(referral date, as_of).

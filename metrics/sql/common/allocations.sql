@@ -8,6 +8,8 @@
 -- FROM referrals WHERE person and dates match)): a pair with no open referral has no `resolved`
 -- row, so the LEFT JOIN gives NULL as the subquery did; a NULL person or start date matches
 -- nothing either way.
+-- linked: the involvement names its referral itself (invo_referral_id), which is what lets an
+-- allocation starting before that referral's date still count for it (first_allocation).
 -- uses: referrals, allocation_rows
 SELECT
     a.involvement_id,
@@ -16,7 +18,8 @@ SELECT
     a.team,
     a.start_date,
     a.end_date,
-    coalesce(a.own_referral_id, resolved.referral_id) AS referral_id
+    coalesce(a.own_referral_id, resolved.referral_id) AS referral_id,
+    a.own_referral_id IS NOT NULL AS linked
 FROM allocation_rows a
 LEFT JOIN (
     SELECT
