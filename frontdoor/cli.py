@@ -105,8 +105,19 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from frontdoor.bench import run_bench
-
+    # The bench is tooling apart from the product (the top-level `bench` package of a checkout):
+    # imported only here, so nothing the app runs depends on it.
+    try:
+        from bench.run import run_bench
+    except ModuleNotFoundError as exc:
+        if exc.name != "bench":
+            raise
+        print(
+            "frontdoor bench: the bench is not installed here. It lives in the bench/ folder of a "
+            "checkout of the repository: run `make setup` there and try again.",
+            file=sys.stderr,
+        )
+        return 2
     return run_bench(args)
 
 

@@ -7,7 +7,8 @@ import os
 
 import pytest
 
-from frontdoor.bench import compare_with_pandas, last_full_year
+from bench.common import last_full_year
+from bench.pandas_check import compare_with_pandas
 from frontdoor.cli import main
 from frontdoor.generate import generate_extract
 from frontdoor.loader import load_extract
@@ -72,8 +73,8 @@ def test_the_bench_command_reports_match_and_appends_markdown(tmp_path, capsys):
 
 @pytest.mark.browser
 def test_the_bench_times_every_menu_page_in_a_browser(tmp_path, capsys):
-    from frontdoor.bench import menu_pages
-    from frontdoor.browser import missing
+    from bench.browser import missing
+    from bench.server_pages import menu_pages
 
     needs = missing()
     if needs:
@@ -102,9 +103,9 @@ def test_the_bench_times_every_menu_page_in_a_browser(tmp_path, capsys):
 
 
 def test_without_a_browser_the_bench_says_what_to_install(tmp_path, capsys, monkeypatch):
-    import frontdoor.browser
+    import bench.browser
 
-    monkeypatch.setattr(frontdoor.browser, "missing", lambda: "Debian's Chromium (apt)")
+    monkeypatch.setattr(bench.browser, "missing", lambda: "Debian's Chromium (apt)")
     out = tmp_path / "results.md"
     code = main(
         ["bench", "--children", "300", "--years", "2", "--workdir", str(tmp_path / "w")]

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlparse
 import duckdb
 import pytest
 
-from frontdoor.browser import DONE, launch, missing, streamlit_server
+from bench.browser import DONE, launch, missing, streamlit_server
 from ui.nav import MENU
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,81 @@
+"""`frontdoor bench`: the command (frontdoor.cli imports this module only when it runs)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bench.common import scaled
+from bench.machine import machine
+from bench.report import render
+from bench.sizes import SizeResult, run_size, sample_pages
+from frontdoor.progress import bar
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    """`frontdoor bench`: 0 when every pandas figure matches DuckDB's, 1 otherwise."""
+    sizes = list(args.children or [])
+    if not sizes:
+        print("frontdoor bench: give at least one size with --children")
+        return 2
+    if args.years < 2:
+        print("frontdoor bench: --years must be at least 2 (the re-referral look-back needs one)")
+        return 2
+    workdir = Path(args.workdir)
+    pages = getattr(args, "pages", True)
+    reuse = getattr(args, "reuse", False)
+    browser = getattr(args, "browser", False)
+    browser_skipped = None
+    if browser:
+        from bench.browser import missing
+
+        needs = missing()
+        if needs:
+            browser, browser_skipped = False, f"needs {needs}"
+            print(f"frontdoor bench --browser: no browser times, this needs {needs}.", flush=True)
+    info = machine()
+    show = bar()
+    sample = None
+    steps = len(sizes) + (1 if (pages or browser) and getattr(args, "sample", True) else 0)
+    if steps > len(sizes):
+        sample = sample_pages(
+            workdir,
+            scaled(show, 0.0, 1 / steps, "sample"),
+            pages=pages,
+            browser=browser,
+            reuse=reuse,
+        )
+    results: list[SizeResult] = []
+    for n, children in enumerate(sizes):
+        lo, hi = (n + steps - len(sizes)) / steps, (n + 1 + steps - len(sizes)) / steps
+        result = run_size(
+            children,
+            args.years,
+            workdir,
+            scaled(show, lo, hi, f"{children:,}"),
+            pages=pages,
+            browser=browser,
+            reuse=reuse,
+        )
+        results.append(result)
+        for c in result.comparisons:
+            print(
+                f"\n{children:,} children, {c.name}: {'MATCH' if c.match else 'MISMATCH'}; "
+                f"pandas {c.pandas_seconds:.3f}s vs DuckDB {c.duckdb_seconds:.3f}s "
+                f"= {c.ratio:.1f}x",
+                flush=True,
+            )
+    show(1.0, "done")
+    text = render(results, info, args.years, sample, browser_skipped)
+    print()
+    print(text)
+    if args.out:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("a", encoding="utf-8") as fh:
+            fh.write("\n" + text)
+        print(f"Appended to {out}")
+    ok = all(c.match for r in results for c in r.comparisons)
+    if not ok:
+        print("MISMATCH: pandas and DuckDB disagree (see above)")
+    return 0 if ok else 1
