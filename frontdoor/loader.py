@@ -45,12 +45,10 @@ import pandas as pd
 
 from frontdoor import __version__
 from frontdoor.calendar import create_calendar
+from frontdoor.invariant import check_invariant
 from frontdoor.progress import ProgressFn, null_progress
 from frontdoor.report import ABSENT, LOADED, NOT_LOADED, LoadReport, TableReport
 from frontdoor.schema import (
-    DATE,
-    FLAG,
-    NUMBER,
     REPORT_TABLES,
     REQUIRED_TABLES,
     SQL_TYPES,
@@ -75,6 +73,7 @@ from frontdoor.sources.files import (
     workbook_sheet_tables,
 )
 from frontdoor.sources.workbook import WORKBOOK_SUFFIXES, Workbook
+from frontdoor.validate import DEFINING_DATE_NAMES, load_table  # noqa: F401 - re-exported
 
 Reader = Callable[[Path], "SourceTables | None"]
 
@@ -82,19 +81,10 @@ Reader = Callable[[Path], "SourceTables | None"]
 # file it does not understand. The CIN census and Annex A readers are found by `_builtin_reader`.
 READERS: list[Reader] = []
 
-# Dates that are naturally in the future: never reported as "after the extract date".
-FUTURE_ALLOWED = {"pers_expected_dob", "cppr_cp_review_due", "icpc_icpc_target_date"}
-
 # Names a reader's own tables cannot take.
 RESERVED = {*REPORT_TABLES, "calendar"}
 
 MAX_PROBLEMS = 1000  # problems kept on the report object; the database has all of them
-
-UNREADABLE_DATE = (
-    "unreadable date (expected a real date as YYYY-MM-DD or DD/MM/YYYY); the row is rejected"
-)
-BAD_FLAG = "unrecognised flag (expected Y/N, Yes/No, true/false or 1/0); loaded as unknown"
-BAD_NUMBER = "unreadable number; loaded as blank"
 
 
 def load_extract(
@@ -126,6 +116,7 @@ def load_extract(
             progress,
             [*(extra_readers or []), *READERS],
             report,
+            tmp.with_name(tmp.name + ".files"),
         ).run()
         con.close()
         con = None
@@ -146,6 +137,7 @@ def load_extract(
     finally:
         if con is not None:
             con.close()
+        shutil.rmtree(tmp.with_name(tmp.name + ".files"), ignore_errors=True)
         if not report.ok:
             _remove_db(tmp)
             progress(1.0, "stopped")
@@ -176,6 +168,7 @@ def _remove_db(path: Path) -> None:
     _remove(path)
     _remove(path.with_name(path.name + ".wal"))
     shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)  # DuckDB's spill
+    shutil.rmtree(path.with_name(path.name + ".files"), ignore_errors=True)  # repaired copies
 
 
 # --------------------------------------------------------------------------------- discovery
@@ -230,6 +223,7 @@ class _Load:
         progress: ProgressFn,
         readers: list[Reader],
         report: LoadReport,
+        workdir: Path,
     ):
         self.con = con
         self.source = source
@@ -245,6 +239,7 @@ class _Load:
         self.source_rejects: list[Problem] = []
         self.extra_tables: dict[str, list[Staged]] = {}
         self.workbooks: list[Workbook] = []
+        self.workdir = workdir  # repaired copies of text files; removed with the load
 
     # ------------------------------------------------------------------------------- run
 
@@ -274,6 +269,7 @@ class _Load:
             self._drop_staged(parts)
         self.progress(0.92, "writing the load report")
         self._finish()
+        check_invariant(con, str(self.source))
         self.progress(0.97, "building the calendar")
         create_calendar(con)
         con.execute("CHECKPOINT")
@@ -446,7 +442,9 @@ class _Load:
             n += 1
             rel = f"_s{n}"
             if item.kind == "csv":
-                staged, problems = stage_csv(self.con, item.path, item.table, item.file, rel, order)
+                staged, problems = stage_csv(
+                    self.con, item.path, item.table, item.file, rel, order, self.workdir
+                )
             elif item.kind == "parquet":
                 staged, problems = stage_parquet(
                     self.con, item.path, item.table, item.file, rel, order
@@ -512,131 +510,7 @@ class _Load:
     # -------------------------------------------------------------------------- a table
 
     def _load_table(self, spec: Table, parts: list[Staged]) -> None:
-        con = self.con
-        name = spec.name
-        present: list[str] = []
-        for part in parts:
-            present += [c for c in part.columns if c not in present]
-        extras = [c for c in present if c not in spec.columns]
-        union = " UNION ALL BY NAME ".join(
-            f"SELECT *, {p.order} AS _ord FROM {p.relation}" for p in parts
-        )
-
-        # Trim (spaces), then blank or the word NULL (as SQL Server exports write it) is NULL.
-        trimmed = [
-            f"trim({ident(c)}) AS {ident(c)}" if c in present else f"NULL::VARCHAR AS {ident(c)}"
-            for c in spec.columns
-        ] + [ident(c) for c in extras]
-        cleaned = [
-            f"CASE WHEN {ident(c)} IN ('', 'NULL', 'null') THEN NULL ELSE {ident(c)} END "
-            f"AS {ident(c)}"
-            for c in spec.columns
-        ] + [ident(c) for c in extras]
-        parsed = [
-            f"{_parse(ident(c), t)} AS {ident(c + '__v')}"
-            for c, t in spec.columns.items()
-            if t in (DATE, FLAG, NUMBER)
-        ]
-        key = ident(spec.key)
-        faults = [
-            f"CASE WHEN {key} IS NULL THEN {_fault(spec.key, 'NULL', _key_missing(spec))} END"
-        ]
-        if spec.defining_date:
-            dd = ident(spec.defining_date)
-            faults.append(
-                f"CASE WHEN {dd} IS NULL THEN "
-                f"{_fault(spec.defining_date, 'NULL', _date_missing(spec))} END"
-            )
-        for c, t in spec.columns.items():
-            if t == DATE:
-                faults.append(
-                    f"CASE WHEN {ident(c)} IS NOT NULL AND {ident(c + '__v')} IS NULL THEN "
-                    f"{_fault(c, ident(c), lit(UNREADABLE_DATE))} END"
-                )
-        raw_json = (
-            "CAST(to_json({"
-            + ", ".join(f"{lit(c)}: {ident(c)}" for c in [*spec.columns, *extras] if c in present)
-            + "}) AS VARCHAR)"
-        )
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE _v AS
-            WITH u AS ({union}),
-            s0 AS (SELECT _ord, _file, _line, {", ".join(trimmed)} FROM u),
-            s AS (SELECT _ord, _file, _line, {", ".join(cleaned)} FROM s0),
-            t AS (SELECT *, {", ".join([*parsed, "1 AS _one"])},
-                         list_filter([{", ".join(faults)}], lambda x: x IS NOT NULL) AS _faults
-                  FROM s)
-            SELECT * EXCLUDE (_one), CASE WHEN len(_faults) > 0 THEN {raw_json} END AS _raw
-            FROM t
-            """
-        )
-        # A duplicate key, among rows with no other fault: the first by file, then line, stays.
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE _dup AS
-            SELECT {key} AS _k FROM _v WHERE len(_faults) = 0 GROUP BY {key} HAVING count(*) > 1
-            """
-        )
-        ordered = len(parts) > 1
-        if con.execute("SELECT count(*) FROM _dup").fetchone()[0]:
-            con.execute(
-                f"""
-                CREATE OR REPLACE TEMP TABLE _dup AS
-                SELECT {key} AS _k,
-                       arg_min({{'o': _ord, 'f': _file, 'l': _line}}, (_ord, _file, _line))
-                           AS _first
-                FROM _v WHERE len(_faults) = 0 AND {key} IN (SELECT _k FROM _dup)
-                GROUP BY {key}
-                """
-            )
-            dup_reason = (
-                f"'duplicate key: ' || {lit(spec.key)} || ' ' || v.{key} || ' was first on line ' "
-                "|| CAST(d._first.l AS VARCHAR) || ' of ' || d._first.f || "
-                "'; this row is rejected'"
-            )
-            is_dup = (
-                "d._k IS NOT NULL AND NOT (v._ord = d._first.o AND v._file = d._first.f "
-                "AND v._line = d._first.l)"
-            )
-            con.execute(
-                f"""
-                CREATE OR REPLACE TEMP TABLE _v2 AS
-                SELECT v.* EXCLUDE (_faults, _raw),
-                       CASE WHEN {is_dup} THEN [{_fault(spec.key, "v." + key, dup_reason)}]
-                            ELSE v._faults END AS _faults,
-                       CASE WHEN {is_dup} THEN {raw_json} ELSE v._raw END AS _raw
-                FROM _v v LEFT JOIN _dup d ON len(v._faults) = 0 AND d._k = v.{key}
-                """
-            )
-            con.execute("DROP TABLE _v; ALTER TABLE _v2 RENAME TO _v")
-            ordered = True
-        con.execute(
-            f"""
-            INSERT INTO rejected_rows
-            SELECT {lit(name)}, _file, _line, f.col, f.val, f.reason, _raw
-            FROM (SELECT _file, _line, _raw, unnest(_faults) AS f FROM _v
-                  WHERE len(_faults) > 0)
-            ORDER BY _file, _line
-            """
-        )
-        out_cols = [
-            f"{ident(c + '__v')} AS {ident(c)}" if t in (DATE, FLAG, NUMBER) else ident(c)
-            for c, t in spec.columns.items()
-        ] + [ident(c) for c in extras]
-        con.execute(
-            f"CREATE TABLE {ident(name)} AS SELECT {', '.join(out_cols)} FROM _v "
-            "WHERE len(_faults) = 0" + (" ORDER BY _ord, _file, _line" if ordered else "")
-        )
-        self._data_issues(spec)
-        con.execute(
-            f"""
-            INSERT INTO _counts
-            SELECT {lit(name)}, _file, count(*), count(*) FILTER (WHERE len(_faults) = 0),
-                   count(*) FILTER (WHERE len(_faults) > 0)
-            FROM _v GROUP BY _file
-            """
-        )
+        load_table(self.con, spec, parts, self.extract_date, "ssd_s47_enquiry" in self.staged)
 
     def _drop_staged(self, parts: list[Staged]) -> None:
         """Free the memory of a table's staged text once it is loaded."""
@@ -665,100 +539,6 @@ class _Load:
             f"INSERT INTO _counts SELECT {lit(name)}, _file, count(*), count(*), 0 "
             f"FROM ({union}) GROUP BY _file"
         )
-
-    def _data_issues(self, spec: Table) -> None:
-        name = spec.name
-        person = f"v.{ident(spec.person)}" if spec.person else "CAST(NULL AS VARCHAR)"
-        key = ident(spec.key)
-
-        def issue(column: str, value: str, text: str, where: str, join: str = "") -> str:
-            return (
-                f"SELECT {lit(name)}, v._file, v._line, v.{key}, {person}, {lit(column)}, "
-                f"{value}, {text}, 'warning' FROM _v v {join} "
-                f"WHERE len(v._faults) = 0 AND ({where})"
-            )
-
-        checks: list[str] = []
-        for start, end in spec.ordered_dates:
-            checks.append(
-                issue(
-                    end,
-                    f"v.{ident(end)}",
-                    f"'end before start: {end} is before {start} ' || "
-                    f"strftime(v.{ident(start + '__v')}, '%Y-%m-%d')",
-                    f"v.{ident(end + '__v')} < v.{ident(start + '__v')}",
-                )
-            )
-        for c, t in spec.columns.items():
-            if t == DATE and c not in FUTURE_ALLOWED:
-                checks.append(
-                    issue(
-                        c,
-                        f"v.{ident(c)}",
-                        lit(f"date after the extract date {self.extract_date.isoformat()}"),
-                        f"v.{ident(c + '__v')} > DATE {lit(self.extract_date.isoformat())}",
-                    )
-                )
-            elif t == FLAG:
-                checks.append(
-                    issue(
-                        c,
-                        f"v.{ident(c)}",
-                        lit(BAD_FLAG),
-                        f"v.{ident(c)} IS NOT NULL AND v.{ident(c + '__v')} IS NULL",
-                    )
-                )
-            elif t == NUMBER:
-                checks.append(
-                    issue(
-                        c,
-                        f"v.{ident(c)}",
-                        lit(BAD_NUMBER),
-                        f"v.{ident(c)} IS NOT NULL AND v.{ident(c + '__v')} IS NULL",
-                    )
-                )
-        if spec.person and spec.name != "ssd_person":
-            checks.append(
-                issue(
-                    spec.person,
-                    person,
-                    "'person not in ssd_person'",
-                    f"{person} IS NOT NULL AND NOT EXISTS "
-                    f"(SELECT 1 FROM ssd_person p WHERE p.pers_person_id = {person})",
-                )
-            )
-        if name == "ssd_initial_cp_conference" and "ssd_s47_enquiry" in self.staged:
-            checks.append(
-                issue(
-                    "icpc_icpc_date",
-                    "v.icpc_icpc_date",
-                    "'ICPC dated before its S47 start (enquiry ' || v.icpc_s47_enquiry_id || "
-                    "' started ' || strftime(s.s47e_s47_start_date, '%Y-%m-%d') || ')'",
-                    "v.icpc_icpc_date__v < s.s47e_s47_start_date",
-                    join="JOIN ssd_s47_enquiry s ON s.s47e_s47_enquiry_id = v.icpc_s47_enquiry_id",
-                )
-            )
-        if name == "ssd_involvements":
-            # An allocation naming its referral but starting before it: the measures count it
-            # as allocated on the referral date (docs/measures.md "Allocation delay").
-            checks.append(
-                issue(
-                    "invo_involvement_start_date",
-                    "v.invo_involvement_start_date",
-                    "'allocation starts before its referral (' || v.invo_referral_id || "
-                    "' dated ' || strftime(e.cine_referral_date, '%Y-%m-%d') || "
-                    "'): counted as allocated on the referral date'",
-                    "v.invo_involvement_start_date__v < e.cine_referral_date AND "
-                    "lower(trim(v.invo_professional_role_id)) = 'allocated case worker'",
-                    join="JOIN ssd_cin_episodes e ON e.cine_referral_id = v.invo_referral_id",
-                )
-            )
-        if checks:
-            self.con.execute(
-                "INSERT INTO data_issues SELECT * FROM ("
-                + " UNION ALL ".join(checks)
-                + ") ORDER BY 2, 3"
-            )
 
     # --------------------------------------------------------------------------- finish
 
@@ -894,60 +674,3 @@ class _Load:
             Problem(WARNING, text, file, table=t, line=line, column=col, value=val, record_id=rid)
             for t, file, line, col, val, text, rid in issues
         ]
-
-
-# ------------------------------------------------------------------------------- SQL pieces
-
-_ISO = r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]|$)"
-_UK = r"\d{1,2}/\d{1,2}/\d{4}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-
-
-def _parse(col: str, kind: str) -> str:
-    """SQL typing a cleaned text column: NULL where blank or unreadable."""
-    if kind == DATE:
-        return (
-            f"CASE WHEN {col} IS NULL THEN NULL "
-            f"WHEN regexp_matches({col}, {lit(_ISO)}) THEN try_cast({col} AS DATE) "
-            f"WHEN regexp_full_match({col}, {lit(_UK)}) THEN CAST(try_strptime("
-            rf"regexp_extract({col}, '^\d{{1,2}}/\d{{1,2}}/\d{{4}}'), '%d/%m/%Y') AS DATE) END"
-        )
-    if kind == FLAG:
-        return (
-            f"CASE WHEN lower({col}) IN ('y', 'yes', 'true', '1') THEN true "
-            f"WHEN lower({col}) IN ('n', 'no', 'false', '0') THEN false END"
-        )
-    if kind == NUMBER:
-        return f"try_cast({col} AS DOUBLE)"
-    raise ValueError(kind)
-
-
-def _fault(column: str, value_sql: str, reason_sql: str) -> str:
-    return f"{{'col': {lit(column)}, 'val': {value_sql}, 'reason': {reason_sql}}}"
-
-
-def _key_missing(spec: Table) -> str:
-    return lit(f"key missing: {spec.key} is blank; the row is rejected")
-
-
-DEFINING_DATE_NAMES = {
-    "cont_contact_date": "contact date",
-    "cine_referral_date": "referral date",
-    "cina_assessment_start_date": "assessment start",
-    "cinp_cin_plan_start_date": "plan start",
-    "cinv_cin_visit_date": "visit date",
-    "cppv_cp_visit_date": "visit date",
-    "s47e_s47_start_date": "S47 start",
-    "icpc_icpc_date": "ICPC date",
-    "cppl_cp_plan_start_date": "plan start",
-    "cppr_cp_review_date": "review date",
-    "invo_involvement_start_date": "involvement start",
-    "event_date": "note event date",
-    "requested_date": "request date",
-}
-
-
-def _date_missing(spec: Table) -> str:
-    what = DEFINING_DATE_NAMES.get(spec.defining_date, "defining date")
-    return lit(
-        f"defining date missing: {spec.defining_date} ({what}) is blank; the row is rejected"
-    )

@@ -26,28 +26,34 @@ END = dt.date(2025, 3, 31)
 
 
 @pytest.fixture(scope="session")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(the extract, a good database loaded from it); seed 11 gives every table some rows."""
+    from frontdoor.loader import load_extract
+
     root = tmp_path_factory.mktemp("damaged")
-    generate_extract(root / "extract", seed=7, children=40, start=dt.date(2024, 4, 1), end=END)
-    return root / "extract"
+    generate_extract(root / "extract", seed=11, children=40, start=dt.date(2024, 4, 1), end=END)
+    report = load_extract(root / "extract", root / "good.duckdb", extract_date=END)
+    assert report.ok, report.render()
+    assert_invariant(root / "good.duckdb")
+    return root / "extract", root / "good.duckdb"
 
 
 @pytest.fixture
-def case(generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Case:
+def case(generated, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Case:
     monkeypatch.setenv("FRONTDOOR_AUDIT", str(tmp_path / "audit.jsonl"))
-    return Case(generated, tmp_path)
+    return Case(*generated, tmp_path)
 
 
 class Case:
     """A copy of the generated extract to damage, and a good database loaded from it."""
 
-    def __init__(self, generated: Path, tmp_path: Path):
+    def __init__(self, extract: Path, good: Path, tmp_path: Path):
         self.src = tmp_path / "extract"
-        shutil.copytree(generated, self.src)
+        shutil.copytree(extract, self.src)
         self.db = tmp_path / "db" / "front.duckdb"
+        self.db.parent.mkdir()
+        shutil.copy(good, self.db)
         self.tmp = tmp_path
-        code, out = self.load(self.src)
-        assert code == 0, out
         self.good = digest(self.db)
 
     def load(self, source: Path, capsys=None) -> tuple[int, str]:
@@ -282,3 +288,213 @@ def test_a_file_that_is_not_a_workbook_says_so(case):
     out = case.stopped(path)
     assert "cannot read extract.xls: it cannot be opened as an Excel workbook" in out
     assert "ssd_person is missing" not in out
+
+
+# ----------------------------------------------------------------------- required tables
+
+
+def test_required_table_with_only_its_header_stops(case):
+    (case.src / "ssd_person.csv").write_text(
+        "pers_person_id,pers_sex,pers_ethnicity,pers_dob,pers_expected_dob,pers_death_date\n"
+    )
+    out = case.stopped()
+    assert "the required table ssd_person has no rows (ssd_person.csv holds only its header)" in out
+    assert "export the table again" in out
+
+
+def test_required_table_whose_every_row_is_rejected_stops(case):
+    rows = case.csv_rows("ssd_cin_episodes")
+    col = rows[0].index("cine_referral_date")
+    for r in rows[1:]:
+        r[col] = "31/02/2024"
+    write_csv(case.src / "ssd_cin_episodes.csv", rows)
+    out = case.stopped()
+    assert f"none of the {len(rows) - 1} rows of the required table ssd_cin_episodes" in out
+    assert "ssd_cin_episodes.csv line 2" in out
+    assert "unreadable date" in out
+
+
+# ------------------------------------------------------------------------------ text files
+
+
+def write_csv(path: Path, rows: list[list[str]], delimiter: str = ",", encoding="utf-8") -> None:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buf.getvalue().encode(encoding))
+
+
+def _department(case) -> list[list[str]]:
+    rows = case.csv_rows("ssd_department")
+    rows[1][1] = "O’Brien Court – Référé £"  # a Windows apostrophe, an en dash, accents, a pound
+    return rows
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig", "cp1252"])
+def test_encodings_councils_export_in_load(case, encoding):
+    rows = _department(case)
+    write_csv(case.src / "ssd_department.csv", rows, encoding=encoding)
+    case.loaded()
+    assert case.query(
+        "SELECT dept_team_name FROM ssd_department WHERE dept_team_id = ?", [rows[1][0]]
+    ) == [(rows[1][1],)]
+    assert case.query("SELECT count(*) FROM ssd_department") == [(len(rows) - 1,)]
+
+
+def test_one_windows_apostrophe_in_a_utf8_file_is_read_and_reported(case):
+    rows = _department(case)
+    rows[2][1] = "Équipe"  # real UTF-8 elsewhere in the file
+    text = "\r\n".join(",".join(r) for r in rows).replace("O’Brien", "O{q}Brien") + "\r\n"
+    data = text.encode("utf-8").replace(b"{q}", b"\x92")  # one byte pasted from Windows
+    (case.src / "ssd_department.csv").write_bytes(data)
+    out = case.loaded()
+    assert case.query(
+        "SELECT dept_team_name FROM ssd_department WHERE dept_team_id IN (?, ?) ORDER BY 1",
+        [rows[1][0], rows[2][0]],
+    ) == [("O’Brien Court – Référé £",), ("Équipe",)]
+    assert "1 byte(s) are not UTF-8 (first on line 2); read as Windows-1252" in out
+
+
+@pytest.mark.parametrize("delimiter", ["\t", ";", "|"])
+def test_delimiters_are_detected(case, delimiter):
+    rows = case.csv_rows("ssd_cin_episodes")
+    write_csv(case.src / "ssd_cin_episodes.csv", rows, delimiter=delimiter)
+    case.loaded()
+    assert case.query("SELECT count(*) FROM ssd_cin_episodes") == [(len(rows) - 1,)]
+
+
+def test_a_bare_carriage_return_rejects_its_row_only(case):
+    rows = case.csv_rows("ssd_contacts")
+    col = rows[0].index("cont_contact_source_desc")
+    rows[3][col] = "Police\rteam"  # unquoted, as some exports write it
+    text = "\n".join(",".join(r) for r in rows) + "\n"
+    (case.src / "ssd_contacts.csv").write_text(text, newline="")
+    out = case.loaded()
+    assert case.query(
+        "SELECT line, reason FROM rejected_rows WHERE table_name = 'ssd_contacts'"
+    ) == [(4, "a carriage return (CR) alone inside the row splits it in two; the row is rejected")]
+    assert "ssd_contacts.csv:4" in out
+    assert case.query("SELECT count(*) FROM ssd_contacts") == [(len(rows) - 2,)]
+
+
+def test_old_mac_line_endings_load(case):
+    rows = case.csv_rows("ssd_person")
+    (case.src / "ssd_person.csv").write_bytes(
+        ("\r".join(",".join(r) for r in rows) + "\r").encode()
+    )
+    out = case.loaded()
+    assert "carriage return (CR) alone, as on old Macs" in out
+    assert case.query("SELECT count(*) FROM ssd_person") == [(len(rows) - 1,)]
+
+
+def test_an_unbalanced_quote_rejects_its_row_only(case):
+    rows = case.csv_rows("ssd_contacts")
+    col = rows[0].index("cont_contact_source_desc")
+    text_rows = [",".join(r) for r in rows]
+    text_rows[5] = text_rows[5].replace(rows[5][col], '"Police')  # the quote never closes
+    (case.src / "ssd_contacts.csv").write_text("\n".join(text_rows) + "\n")
+    out = case.loaded()
+    assert 'ssd_contacts.csv:6  ssd_contacts  [rejected] a quote (") opens a value' in out
+    assert case.query("SELECT count(*) FROM ssd_contacts") == [(len(rows) - 2,)]
+
+
+def test_unquoted_ssms_export_with_commas_in_text_stops_with_the_fix(case):
+    rows = case.csv_rows("ssd_cin_episodes")
+    col = rows[0].index("cine_referral_source_desc")
+    rows[4][col] = "Health services, GP"
+    # SSMS's default: no quotes at all, NULL written for missing values
+    text = "\r\n".join(",".join(v or "NULL" for v in r) for r in rows) + "\r\n"
+    (case.src / "ssd_cin_episodes.csv").write_text(text, newline="")
+    out = case.stopped()
+    assert "ssd_cin_episodes.csv line 5" in out
+    assert "no value in the file is quoted" in out
+    assert "Quote strings containing list separators" in out and "tab-separated" in out
+
+
+# ---------------------------------------------------------------------------------- values
+
+NULLS = ["NULL", "null", "N/A", "NA", "#N/A", "-", "None", "NaN", "(null)", ""]
+
+
+def test_null_spellings_are_missing_values_never_rejections(case):
+    rows = case.csv_rows("ssd_cin_episodes")
+    close = rows[0].index("cine_close_date")
+    for i, spelling in enumerate(NULLS, start=1):
+        rows[i][close] = spelling
+    write_csv(case.src / "ssd_cin_episodes.csv", rows)
+    case.loaded()
+    assert case.query("SELECT count(*) FROM rejected_rows") == [(0,)]
+    ids = [r[0] for r in rows[1 : len(NULLS) + 1]]
+    marks = ", ".join("?" for _ in ids)
+    assert case.query(
+        f"SELECT count(*) FROM ssd_cin_episodes WHERE cine_referral_id IN ({marks}) "
+        "AND cine_close_date IS NULL",
+        ids,
+    ) == [(len(NULLS),)]
+    ((issue, value, line),) = case.query(
+        "SELECT issue, value, line FROM data_issues WHERE column_name = 'cine_close_date' "
+        "AND issue LIKE '%read as missing%'"
+    )
+    assert issue.startswith(f"{len(NULLS) - 1} value(s) written as ")  # the blank is not listed
+    assert (value, line) == ("NULL", 2)
+
+
+def test_a_null_spelling_in_the_key_rejects_the_row_showing_it(case):
+    rows = case.csv_rows("ssd_contacts")
+    rows[2][0] = "N/A"
+    write_csv(case.src / "ssd_contacts.csv", rows)
+    case.loaded()
+    assert case.query(
+        "SELECT line, column_name, value FROM rejected_rows WHERE table_name = 'ssd_contacts'"
+    ) == [(3, "cont_contact_id", "N/A")]
+
+
+def test_unreadable_optional_dates_are_data_issues_and_the_rows_stay(case):
+    icpc = case.csv_rows("ssd_initial_cp_conference")
+    target = icpc[0].index("icpc_icpc_target_date")
+    icpc[1][target] = "31/02/2024"
+    write_csv(case.src / "ssd_initial_cp_conference.csv", icpc)
+    people = case.csv_rows("ssd_person")
+    people[1][people[0].index("pers_dob")] = "2015-13-45"
+    people[2][people[0].index("pers_death_date")] = "not known yet"
+    write_csv(case.src / "ssd_person.csv", people)
+    case.loaded()
+    assert case.query("SELECT count(*) FROM rejected_rows") == [(0,)]
+    assert case.query("SELECT count(*) FROM ssd_initial_cp_conference") == [(len(icpc) - 1,)]
+    child = people[1][0]
+    assert case.query("SELECT pers_dob FROM ssd_person WHERE pers_person_id = ?", [child]) == [
+        (None,)
+    ]
+    assert case.query(
+        "SELECT table_name, line, column_name, value FROM data_issues "
+        "WHERE issue LIKE 'unreadable date%left missing, the row is kept' ORDER BY 1, 2"
+    ) == [
+        ("ssd_initial_cp_conference", 2, "icpc_icpc_target_date", "31/02/2024"),
+        ("ssd_person", 2, "pers_dob", "2015-13-45"),
+        ("ssd_person", 3, "pers_death_date", "not known yet"),
+    ]
+    # the child's episodes are not orphaned
+    assert case.query(
+        "SELECT count(*) FROM data_issues WHERE issue = 'person not in ssd_person' "
+        "AND person_id = ?",
+        [child],
+    ) == [(0,)]
+
+
+def test_a_date_read_from_a_number_is_listed_with_the_number(case):
+    book = case.workbook()
+    wb = openpyxl.load_workbook(book)
+    ws = wb["ssd_person"]
+    ws["D2"] = 45000  # pers_dob as an Excel day number, not formatted as a date
+    wb.save(book)
+    case.loaded(book)
+    child = ws["A2"].value
+    assert case.query("SELECT pers_dob FROM ssd_person WHERE pers_person_id = ?", [child]) == [
+        (dt.date(2023, 3, 15),)
+    ]
+    ((issue, value),) = case.query(
+        "SELECT issue, value FROM data_issues WHERE column_name = 'pers_dob' AND line = 2"
+    )
+    assert value == "45000" and issue.startswith("date read from the number 45000")

@@ -790,17 +790,25 @@ def test_blank_lines_and_multiline_values_keep_physical_line_numbers(tmp_path):
     assert (t.rows_read, t.rows_loaded, t.rows_rejected) == (5, 2, 3)
 
 
-def test_unclosed_quote_stops_rather_than_losing_rows(tmp_path):
+def test_unclosed_quote_rejects_its_row_and_the_rest_loads(tmp_path):
     rows = [f"C{i},0001,2024-01-01,x" for i in range(20_000)]
     rows[10] = 'C10,0001,2024-01-01,"never closed'
     rows[15_000] = 'C15000,0001,2024-01-01,"quoted, fine"'
     contacts = "cont_contact_id,cont_person_id,cont_contact_date,cont_contact_source_desc\n"
     src = extract(tmp_path, ssd_contacts=contacts + "\n".join(rows) + "\n")
     report, db = load(tmp_path, src)
-    assert not report.ok
-    assert 'a quote (") opens a value that is never closed' in report.stop
-    assert "line 12" in report.stop
-    assert not db.exists()
+    assert report.ok, report.render()
+    ((line, col, value, reason),) = rejected(db, "ssd_contacts")
+    assert line == 12 and reason.startswith('a quote (") opens a value that is never closed')
+    assert query(db, "SELECT raw FROM rejected_rows WHERE line = 12") == [
+        ('"C10,0001,2024-01-01,\\"never closed"',)
+    ]
+    t = report.tables["ssd_contacts"]
+    assert (t.rows_read, t.rows_loaded, t.rows_rejected) == (20_000, 19_999, 1)
+    assert query(
+        db, "SELECT cont_contact_source_desc FROM ssd_contacts WHERE cont_contact_id = 'C15000'"
+    ) == [("quoted, fine",)]
+    assert_counts_add_up(db)
 
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"

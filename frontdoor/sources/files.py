@@ -12,7 +12,6 @@ recorded in `_malformed` with their line number instead of being dropped.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import io
@@ -25,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from frontdoor.schema import DATE, TABLES
-from frontdoor.sources import FILE_COLUMN, LINE_COLUMN, STOP, WARNING, Problem
+from frontdoor.sources import FILE_COLUMN, LINE_COLUMN, STOP, WARNING, Problem, text
 from frontdoor.sources.workbook import Sheet, Value, Workbook, WorkbookError, cell_name
 
 CSV_SUFFIXES = {".csv", ".tsv"}
@@ -110,20 +109,26 @@ def _unreadable(file: str, table: str | None, why: str, expected: str) -> LoadSt
     )
 
 
-def _utf8_valid(path: Path, chunk: int = 1 << 24) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with path.open("rb") as f:
-        try:
-            while block := f.read(chunk):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False
-    return True
+@dataclass
+class PreparedCsv:
+    """A text file made ready for DuckDB (see frontdoor.sources.text)."""
+
+    path: Path  # UTF-8: the original, or a repaired copy in the load's working folder
+    delimiter: str
+    header: list[str]
+    problems: list[Problem]
+    set_aside: dict[int, str]  # physical line -> why the row was set aside (rejected)
+    raw: dict[int, str]  # physical line -> its text
 
 
-def sniff_csv(path: Path, file: str, table: str) -> tuple[str, str, list[str], list[Problem]]:
-    """(DuckDB encoding, delimiter, header fields, warnings) of a CSV file, or LoadStopped."""
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)[:80]
+
+
+def prepare_csv(path: Path, file: str, table: str, workdir: Path) -> PreparedCsv:
+    """Find the encoding, line endings and delimiter of a text file, and repair what would make
+    DuckDB lose rows: a UTF-16 or Windows-1252 file, CR-only line endings, a CR alone inside a
+    row, a quote that never closes. The original is never changed."""
     expected = "a CSV text file whose first line names the columns"
     try:
         size = path.stat().st_size
@@ -131,37 +136,69 @@ def sniff_csv(path: Path, file: str, table: str) -> tuple[str, str, list[str], l
             head = f.read(1 << 20)
     except OSError as e:
         raise _unreadable(file, table, e.strerror or str(e), expected) from None
-    if size == 0 or not head.strip():
+    encoding = text.detect_encoding(head)
+    if size == 0 or not head.replace(b"\x00", b"").strip():
         raise _unreadable(file, table, "the file is empty", expected)
-    problems: list[Problem] = []
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding, py_encoding = "utf-16", "utf-16"
-    elif b"\x00" in head:
+    if encoding.startswith("utf-8") and b"\x00" in head:
         raise _unreadable(file, table, "it is not a text file (binary content)", expected)
-    elif _utf8_valid(path):
-        encoding, py_encoding = "utf-8", "utf-8-sig"
-    else:
-        encoding, py_encoding = "latin-1", "cp1252"
-        problems.append(
-            Problem(
-                WARNING,
-                "the file is not UTF-8 encoded; read as Windows (Latin-1) text - check accented "
-                "names look right",
-                file,
-                table=table,
+    problems: list[Problem] = []
+    ascii_head = head.replace(b"\x00", b"")
+    cr_only = b"\n" not in ascii_head and b"\r" in ascii_head
+    read = path
+    if encoding.startswith("utf-16") or cr_only or not text.utf8_valid(path):
+        workdir.mkdir(parents=True, exist_ok=True)
+        read = workdir / f"{_safe(file)}.utf8.csv"
+        n_bytes, lines = text.transcode(path, read, encoding, cr_only)
+        if encoding.startswith("utf-16"):
+            order = "little-endian" if encoding.endswith("le") else "big-endian"
+            problems.append(
+                Problem(
+                    WARNING, f"the file is UTF-16 ({order}) text; read as such", file, table=table
+                )
             )
-        )
-    text = head.decode(py_encoding, errors="replace").lstrip("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    counts = {d: first_line.count(d) for d in (",", ";", "\t", "|")}
+        if cr_only:
+            problems.append(
+                Problem(
+                    WARNING,
+                    "lines end in a carriage return (CR) alone, as on old Macs; read as line ends",
+                    file,
+                    table=table,
+                )
+            )
+        if n_bytes:
+            where = ", ".join(str(n) for n in lines[:5])
+            problems.append(
+                Problem(
+                    WARNING,
+                    f"{n_bytes:,} byte(s) are not UTF-8 (first on line {where}); read as "
+                    "Windows-1252 characters (’ é £ ...) - check accented names look right",
+                    file,
+                    table=table,
+                    line=lines[0] if lines else None,
+                )
+            )
+    with read.open("rb") as f:
+        decoded = f.read(1 << 20).decode("utf-8", errors="replace").lstrip("\ufeff")
+    first_line = decoded.split("\n", 1)[0].rstrip("\r")
+    counts = {d: first_line.count(d) for d in (",", "\t", ";", "|")}
     delim = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
     try:
-        header = next(csv.reader(io.StringIO(text), delimiter=delim, quotechar='"'))
+        header = next(csv.reader(io.StringIO(first_line), delimiter=delim, quotechar='"'))
     except (csv.Error, StopIteration):
         header = []
     if not any(h.strip() for h in header):
         raise _unreadable(file, table, "the first line (the header) is blank", expected)
-    return encoding, delim, header, problems
+    set_aside: dict[int, str] = {}
+    raw: dict[int, str] = {}
+    if text.needs_line_check(read):
+        workdir.mkdir(parents=True, exist_ok=True)
+        repaired = workdir / f"{_safe(file)}.lines.csv"
+        set_aside, raw = text.repair_lines(read, repaired, delim, len(header))
+        if set_aside:
+            read = repaired
+        else:
+            repaired.unlink()
+    return PreparedCsv(read, delim, header, problems, set_aside, raw)
 
 
 @dataclass
@@ -178,6 +215,7 @@ class RecordScan:
     blank: np.ndarray
     quotes_balanced: bool
     last_line: int  # the file's last physical line
+    quotes: int = 0  # quote characters in the file
 
 
 def scan_records(path: Path, chunk: int = 1 << 23) -> RecordScan:
@@ -220,15 +258,27 @@ def scan_records(path: Path, chunk: int = 1 << 23) -> RecordScan:
             blank[-1] = not f.read().strip()
     else:
         blank[-1] = True  # nothing after the final newline
-    return RecordScan(lines, blank, quotes % 2 == 0, newlines + 1)
+    return RecordScan(lines, blank, quotes % 2 == 0, newlines + 1, quotes)
 
 
 def stage_csv(
-    con: duckdb.DuckDBPyConnection, path: Path, table: str, file: str, relation: str, order: int
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: str,
+    file: str,
+    relation: str,
+    order: int,
+    workdir: Path,
 ) -> tuple[Staged, list[Problem]]:
-    encoding, delim, header, problems = sniff_csv(path, file, table)
-    columns, more = normalise_columns(header, file, table)
+    prep = prepare_csv(path, file, table, workdir)
+    path, delim, problems = prep.path, prep.delimiter, prep.problems
+    columns, more = normalise_columns(prep.header, file, table)
     problems += more
+    if prep.set_aside:
+        con.executemany(
+            f"INSERT INTO {MALFORMED} VALUES (?, ?, ?, ?, ?)",
+            [(table, file, n, reason, prep.raw.get(n)) for n, reason in prep.set_aside.items()],
+        )
     spec = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in columns) + "}"
     raw = f"{relation}_raw"
     con.execute("DROP TABLE IF EXISTS _csv_rejects; DROP TABLE IF EXISTS _csv_reject_scans")
@@ -236,7 +286,7 @@ def stage_csv(
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM read_csv({lit(str(path))}, "
             f"auto_detect=false, header=true, delim={lit(delim)}, quote='\"', escape='\"', "
-            f"columns={spec}, encoding={lit(encoding)}, "
+            f"columns={spec}, encoding='utf-8', "
             "store_rejects=true, rejects_table='_csv_rejects', "
             "rejects_scan='_csv_reject_scans')"
         )
@@ -247,7 +297,8 @@ def stage_csv(
     n_rows = con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0]
     bad = con.execute("SELECT DISTINCT line FROM _csv_rejects ORDER BY line").fetchnumpy()["line"]
     bad = np.asarray(bad, dtype=np.int64)
-    scan = scan_records(path) if encoding != "utf-16" else None
+    scan = scan_records(path)
+    _check_unquoted_export(con, scan, file, table, delim, len(columns))
     lines = bad_lines = None
     if scan is not None:
         k = bad - 1  # DuckDB numbers record k as line k + 1
@@ -346,6 +397,49 @@ def stage_csv(
         )
     con.execute("DROP TABLE IF EXISTS _csv_rejects; DROP TABLE IF EXISTS _csv_reject_scans")
     return Staged(table, file, relation, columns, order), problems
+
+
+UNQUOTED_EXPORT_ADVICE = (
+    "Expected text that contains the delimiter to be quoted. Re-export with text quoted - in "
+    "SSMS: Tools → Options → Query Results → SQL Server → Results to Grid → Quote strings "
+    "containing list separators when saving .csv results - or tab-separated, and load again."
+)
+
+
+def _check_unquoted_export(
+    con: duckdb.DuckDBPyConnection,
+    scan: RecordScan,
+    file: str,
+    table: str,
+    delim: str,
+    ncols: int,
+) -> None:
+    """Rows with more values than the header in a file with no quote at all: an export (SQL
+    Server Management Studio's default) that did not quote text containing the delimiter.
+    Rejecting those rows would lose every record whose text has a comma: stop instead."""
+    if scan.quotes:
+        return
+    n, first = con.execute(
+        "SELECT count(DISTINCT line), min(line) FROM _csv_rejects "
+        "WHERE error_type = 'TOO MANY COLUMNS'"
+    ).fetchall()[0]
+    if not n:
+        return
+    k = int(first) - 1
+    line = int(scan.lines[k]) if 0 <= k < len(scan.lines) else int(first)
+    shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(delim, delim)
+    raise LoadStopped(
+        Problem(
+            STOP,
+            f"{n:,} row(s) have more values than the header's {ncols} columns (first on line "
+            f"{line}) and no value in the file is quoted: text containing a {shown} was exported "
+            "without quotes, so its values cannot be told apart",
+            file,
+            table=table,
+            line=line,
+        ),
+        UNQUOTED_EXPORT_ADVICE,
+    )
 
 
 def _first_long_record(scan: RecordScan) -> int | None:

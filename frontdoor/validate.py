@@ -1,0 +1,422 @@
+"""Type and check one table of the extract, in SQL over the whole table at once.
+
+The rules (docs/source-mapping.md, "What happens to bad input"):
+- values are trimmed of spaces; a null spelling (empty, NULL, null, N/A, NA, #N/A, -, None, NaN,
+  (null), any case) is a missing value, and each column's trimmed values and null spellings are
+  summed up in one data issue (count, first line, the value as written);
+- a row is rejected (`rejected_rows`, one line per fault) for: its key missing, its defining date
+  missing, a date present but unreadable (except the lenient dates below), a duplicate key after
+  the first usable occurrence (by file order, then line);
+- a lenient date (date of birth, expected date of birth, date of death, ICPC target date, review
+  due date) that cannot be read is left missing and listed in `data_issues`: the row is kept (a
+  child with an unreadable date of birth keeps their episodes);
+- loaded rows that look wrong are listed in `data_issues`: an end before its start, a date after
+  the extract date, an unrecognised flag or number (loaded as unknown), a person not in
+  ssd_person, an ICPC before its S47.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from frontdoor.schema import DATE, FLAG, NUMBER, Table
+from frontdoor.sources.files import Staged, ident, lit
+
+# Dates that are naturally in the future: never reported as "after the extract date".
+FUTURE_ALLOWED = {"pers_expected_dob", "cppr_cp_review_due", "icpc_icpc_target_date"}
+
+# Dates whose unreadable value is left missing (a data issue) instead of rejecting the row.
+LENIENT_DATES = {
+    "pers_dob",
+    "pers_expected_dob",
+    "pers_death_date",
+    "icpc_icpc_target_date",
+    "cppr_cp_review_due",
+}
+
+# Written for "no value" by SQL Server, Excel, R, pandas and people; compared in upper case.
+NULL_SPELLINGS = ("", "NULL", "N/A", "NA", "#N/A", "-", "NONE", "NAN", "(NULL)")
+
+UNREADABLE_DATE = (
+    "unreadable date (expected a real date as YYYY-MM-DD or DD/MM/YYYY); the row is rejected"
+)
+UNREADABLE_LENIENT_DATE = (
+    "unreadable date (expected a real date as YYYY-MM-DD or DD/MM/YYYY); left missing, the row "
+    "is kept"
+)
+BAD_FLAG = "unrecognised flag (expected Y/N, Yes/No, true/false or 1/0); loaded as unknown"
+BAD_NUMBER = "unreadable number; loaded as blank"
+
+
+def _is_null(col: str) -> str:
+    return f"upper({col}) IN ({', '.join(lit(x) for x in NULL_SPELLINGS)})"
+
+
+def load_table(
+    con: duckdb.DuckDBPyConnection,
+    spec: Table,
+    parts: list[Staged],
+    extract_date: dt.date,
+    s47_loaded: bool,
+) -> None:
+    """Create the typed table `spec.name` from its staged parts; write its rejected rows, data
+    issues and counts (`_counts`)."""
+    name = spec.name
+    present: list[str] = []
+    for part in parts:
+        present += [c for c in part.columns if c not in present]
+    extras = [c for c in present if c not in spec.columns]
+    union = " UNION ALL BY NAME ".join(
+        f"SELECT *, {p.order} AS _ord FROM {p.relation}" for p in parts
+    )
+
+    _value_notes(con, spec, union, present)
+    # Trim (spaces), then a null spelling (blank, NULL, N/A, ...) is NULL.
+    trimmed = [
+        f"trim({ident(c)}) AS {ident(c)}" if c in present else f"NULL::VARCHAR AS {ident(c)}"
+        for c in spec.columns
+    ] + [ident(c) for c in extras]
+    cleaned = [
+        f"CASE WHEN {_is_null(ident(c))} THEN NULL ELSE {ident(c)} END AS {ident(c)}"
+        for c in spec.columns
+    ] + [ident(c) for c in extras]
+    # The required columns as written, so a rejection for a missing key shows 'N/A' if so.
+    required = [spec.key] + ([spec.defining_date] if spec.defining_date else [])
+    cleaned += [f"nullif({ident(c)}, '') AS {ident(c + '__o')}" for c in required]
+    parsed = [
+        f"{_parse(ident(c), t)} AS {ident(c + '__v')}"
+        for c, t in spec.columns.items()
+        if t in (DATE, FLAG, NUMBER)
+    ]
+    key = ident(spec.key)
+    key_o = ident(spec.key + "__o")
+    faults = [f"CASE WHEN {key} IS NULL THEN {_fault(spec.key, key_o, _key_missing(spec))} END"]
+    if spec.defining_date:
+        dd = ident(spec.defining_date)
+        faults.append(
+            f"CASE WHEN {dd} IS NULL THEN "
+            f"{_fault(spec.defining_date, ident(spec.defining_date + '__o'), _date_missing(spec))}"
+            " END"
+        )
+    for c, t in spec.columns.items():
+        if t == DATE and c not in LENIENT_DATES:
+            faults.append(
+                f"CASE WHEN {ident(c)} IS NOT NULL AND {ident(c + '__v')} IS NULL THEN "
+                f"{_fault(c, ident(c), lit(UNREADABLE_DATE))} END"
+            )
+    raw_json = (
+        "CAST(to_json({"
+        + ", ".join(f"{lit(c)}: {ident(c)}" for c in [*spec.columns, *extras] if c in present)
+        + "}) AS VARCHAR)"
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _v AS
+        WITH u AS ({union}),
+        s0 AS (SELECT _ord, _file, _line, {", ".join(trimmed)} FROM u),
+        s AS (SELECT _ord, _file, _line, {", ".join(cleaned)} FROM s0),
+        t AS (SELECT *, {", ".join([*parsed, "1 AS _one"])},
+                     list_filter([{", ".join(faults)}], lambda x: x IS NOT NULL) AS _faults
+              FROM s)
+        SELECT * EXCLUDE (_one), CASE WHEN len(_faults) > 0 THEN {raw_json} END AS _raw
+        FROM t
+        """
+    )
+    # A duplicate key, among rows with no other fault: the first by file, then line, stays.
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _dup AS
+        SELECT {key} AS _k FROM _v WHERE len(_faults) = 0 GROUP BY {key} HAVING count(*) > 1
+        """
+    )
+    ordered = len(parts) > 1
+    if con.execute("SELECT count(*) FROM _dup").fetchone()[0]:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE _dup AS
+            SELECT {key} AS _k,
+                   arg_min({{'o': _ord, 'f': _file, 'l': _line}}, (_ord, _file, _line))
+                       AS _first
+            FROM _v WHERE len(_faults) = 0 AND {key} IN (SELECT _k FROM _dup)
+            GROUP BY {key}
+            """
+        )
+        dup_reason = (
+            f"'duplicate key: ' || {lit(spec.key)} || ' ' || v.{key} || ' was first on line ' "
+            "|| CAST(d._first.l AS VARCHAR) || ' of ' || d._first.f || "
+            "'; this row is rejected'"
+        )
+        is_dup = (
+            "d._k IS NOT NULL AND NOT (v._ord = d._first.o AND v._file = d._first.f "
+            "AND v._line = d._first.l)"
+        )
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE _v2 AS
+            SELECT v.* EXCLUDE (_faults, _raw),
+                   CASE WHEN {is_dup} THEN [{_fault(spec.key, "v." + key, dup_reason)}]
+                        ELSE v._faults END AS _faults,
+                   CASE WHEN {is_dup} THEN {raw_json} ELSE v._raw END AS _raw
+            FROM _v v LEFT JOIN _dup d ON len(v._faults) = 0 AND d._k = v.{key}
+            """
+        )
+        con.execute("DROP TABLE _v; ALTER TABLE _v2 RENAME TO _v")
+        ordered = True
+    con.execute(
+        f"""
+        INSERT INTO rejected_rows
+        SELECT {lit(name)}, _file, _line, f.col, f.val, f.reason, _raw
+        FROM (SELECT _file, _line, _raw, unnest(_faults) AS f FROM _v
+              WHERE len(_faults) > 0)
+        ORDER BY _file, _line
+        """
+    )
+    out_cols = [
+        f"{ident(c + '__v')} AS {ident(c)}" if t in (DATE, FLAG, NUMBER) else ident(c)
+        for c, t in spec.columns.items()
+    ] + [ident(c) for c in extras]
+    con.execute(
+        f"CREATE TABLE {ident(name)} AS SELECT {', '.join(out_cols)} FROM _v "
+        "WHERE len(_faults) = 0" + (" ORDER BY _ord, _file, _line" if ordered else "")
+    )
+    _data_issues(con, spec, extract_date, s47_loaded)
+    con.execute(
+        f"""
+        INSERT INTO _counts
+        SELECT {lit(name)}, _file, count(*), count(*) FILTER (WHERE len(_faults) = 0),
+               count(*) FILTER (WHERE len(_faults) > 0)
+        FROM _v GROUP BY _file
+        """
+    )
+    # A file with a header and no rows is still a file read: it must show in the load report.
+    for p in parts:
+        con.execute(
+            f"INSERT INTO _counts SELECT ?, ?, 0, 0, 0 WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {p.relation})",
+            [name, p.file],
+        )
+
+
+def _data_issues(
+    con: duckdb.DuckDBPyConnection, spec: Table, extract_date: dt.date, s47_loaded: bool
+) -> None:
+    name = spec.name
+    person = f"v.{ident(spec.person)}" if spec.person else "CAST(NULL AS VARCHAR)"
+    key = ident(spec.key)
+
+    def issue(column: str, value: str, text: str, where: str, join: str = "") -> str:
+        return (
+            f"SELECT {lit(name)}, v._file, v._line, v.{key}, {person}, {lit(column)}, "
+            f"{value}, {text}, 'warning' FROM _v v {join} "
+            f"WHERE len(v._faults) = 0 AND ({where})"
+        )
+
+    checks: list[str] = []
+    for start, end in spec.ordered_dates:
+        checks.append(
+            issue(
+                end,
+                f"v.{ident(end)}",
+                f"'end before start: {end} is before {start} ' || "
+                f"strftime(v.{ident(start + '__v')}, '%Y-%m-%d')",
+                f"v.{ident(end + '__v')} < v.{ident(start + '__v')}",
+            )
+        )
+    for c in spec.columns:
+        if c in LENIENT_DATES:
+            checks.append(
+                issue(
+                    c,
+                    f"v.{ident(c)}",
+                    lit(UNREADABLE_LENIENT_DATE),
+                    f"v.{ident(c)} IS NOT NULL AND v.{ident(c + '__v')} IS NULL",
+                )
+            )
+    for c, t in spec.columns.items():
+        if t == DATE and c not in FUTURE_ALLOWED:
+            checks.append(
+                issue(
+                    c,
+                    f"v.{ident(c)}",
+                    lit(f"date after the extract date {extract_date.isoformat()}"),
+                    f"v.{ident(c + '__v')} > DATE {lit(extract_date.isoformat())}",
+                )
+            )
+        elif t == FLAG:
+            checks.append(
+                issue(
+                    c,
+                    f"v.{ident(c)}",
+                    lit(BAD_FLAG),
+                    f"v.{ident(c)} IS NOT NULL AND v.{ident(c + '__v')} IS NULL",
+                )
+            )
+        elif t == NUMBER:
+            checks.append(
+                issue(
+                    c,
+                    f"v.{ident(c)}",
+                    lit(BAD_NUMBER),
+                    f"v.{ident(c)} IS NOT NULL AND v.{ident(c + '__v')} IS NULL",
+                )
+            )
+    if spec.person and spec.name != "ssd_person":
+        checks.append(
+            issue(
+                spec.person,
+                person,
+                "'person not in ssd_person'",
+                f"{person} IS NOT NULL AND NOT EXISTS "
+                f"(SELECT 1 FROM ssd_person p WHERE p.pers_person_id = {person})",
+            )
+        )
+    if name == "ssd_initial_cp_conference" and s47_loaded:
+        checks.append(
+            issue(
+                "icpc_icpc_date",
+                "v.icpc_icpc_date",
+                "'ICPC dated before its S47 start (enquiry ' || v.icpc_s47_enquiry_id || "
+                "' started ' || strftime(s.s47e_s47_start_date, '%Y-%m-%d') || ')'",
+                "v.icpc_icpc_date__v < s.s47e_s47_start_date",
+                join="JOIN ssd_s47_enquiry s ON s.s47e_s47_enquiry_id = v.icpc_s47_enquiry_id",
+            )
+        )
+    if name == "ssd_involvements":
+        # An allocation naming its referral but starting before it: the measures count it
+        # as allocated on the referral date (docs/measures.md "Allocation delay").
+        checks.append(
+            issue(
+                "invo_involvement_start_date",
+                "v.invo_involvement_start_date",
+                "'allocation starts before its referral (' || v.invo_referral_id || "
+                "' dated ' || strftime(e.cine_referral_date, '%Y-%m-%d') || "
+                "'): counted as allocated on the referral date'",
+                "v.invo_involvement_start_date__v < e.cine_referral_date AND "
+                "lower(trim(v.invo_professional_role_id)) = 'allocated case worker'",
+                join="JOIN ssd_cin_episodes e ON e.cine_referral_id = v.invo_referral_id",
+            )
+        )
+    if checks:
+        con.execute(
+            "INSERT INTO data_issues SELECT * FROM ("
+            + " UNION ALL ".join(checks)
+            + ") ORDER BY 2, 3"
+        )
+
+
+def _value_notes(
+    con: duckdb.DuckDBPyConnection, spec: Table, union: str, present: list[str]
+) -> None:
+    """One data issue per column for values the load changed: null spellings read as missing,
+    values trimmed of spaces (count, the first by file and line, the value as written). One scan
+    of the table, whatever its size."""
+    cols = [c for c in spec.columns if c in present]
+    if not cols:
+        return
+    aggs = []
+    for i, c in enumerate(cols):
+        x = ident(c)
+        first = "arg_min({'f': _file, 'l': _line, 'v': " + x + "}, (_ord, _file, _line))"
+        null = f"trim({x}) <> '' AND {_is_null(f'trim({x})')}"
+        trim = f"{x} <> trim({x}) AND NOT {_is_null(f'trim({x})')}"
+        aggs += [
+            f"count(*) FILTER (WHERE {null}) AS n{i}",
+            f"{first} FILTER (WHERE {null}) AS f{i}",
+            f"list(DISTINCT trim({x})) FILTER (WHERE {null}) AS s{i}",
+            f"count(*) FILTER (WHERE {trim}) AS t{i}",
+            f"{first} FILTER (WHERE {trim}) AS g{i}",
+        ]
+    row = con.execute(f"WITH u AS ({union}) SELECT {', '.join(aggs)} FROM u").fetchall()[0]
+    out = []
+    for i, c in enumerate(cols):
+        n, first, spellings, t, tfirst = row[5 * i : 5 * i + 5]
+        if n:
+            written = ", ".join(repr(x) for x in sorted(spellings)[:5])
+            out.append(
+                (
+                    spec.name,
+                    first["f"],
+                    first["l"],
+                    None,
+                    None,
+                    c,
+                    first["v"],
+                    f"{n:,} value(s) written as {written} read as missing (first here)",
+                    "warning",
+                )
+            )
+        if t:
+            out.append(
+                (
+                    spec.name,
+                    tfirst["f"],
+                    tfirst["l"],
+                    None,
+                    None,
+                    c,
+                    tfirst["v"],
+                    f"{t:,} value(s) had spaces around them, trimmed (first here)",
+                    "warning",
+                )
+            )
+    if out:
+        con.executemany("INSERT INTO data_issues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", out)
+
+
+# ------------------------------------------------------------------------------- SQL pieces
+
+_ISO = r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]|$)"
+_UK = r"\d{1,2}/\d{1,2}/\d{4}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+
+
+def _parse(col: str, kind: str) -> str:
+    """SQL typing a cleaned text column: NULL where blank or unreadable."""
+    if kind == DATE:
+        return (
+            f"CASE WHEN {col} IS NULL THEN NULL "
+            f"WHEN regexp_matches({col}, {lit(_ISO)}) THEN try_cast({col} AS DATE) "
+            f"WHEN regexp_full_match({col}, {lit(_UK)}) THEN CAST(try_strptime("
+            rf"regexp_extract({col}, '^\d{{1,2}}/\d{{1,2}}/\d{{4}}'), '%d/%m/%Y') AS DATE) END"
+        )
+    if kind == FLAG:
+        return (
+            f"CASE WHEN lower({col}) IN ('y', 'yes', 'true', '1') THEN true "
+            f"WHEN lower({col}) IN ('n', 'no', 'false', '0') THEN false END"
+        )
+    if kind == NUMBER:
+        return f"try_cast({col} AS DOUBLE)"
+    raise ValueError(kind)
+
+
+def _fault(column: str, value_sql: str, reason_sql: str) -> str:
+    return f"{{'col': {lit(column)}, 'val': {value_sql}, 'reason': {reason_sql}}}"
+
+
+def _key_missing(spec: Table) -> str:
+    return lit(f"key missing: {spec.key} is blank; the row is rejected")
+
+
+DEFINING_DATE_NAMES = {
+    "cont_contact_date": "contact date",
+    "cine_referral_date": "referral date",
+    "cina_assessment_start_date": "assessment start",
+    "cinp_cin_plan_start_date": "plan start",
+    "cinv_cin_visit_date": "visit date",
+    "cppv_cp_visit_date": "visit date",
+    "s47e_s47_start_date": "S47 start",
+    "icpc_icpc_date": "ICPC date",
+    "cppl_cp_plan_start_date": "plan start",
+    "cppr_cp_review_date": "review date",
+    "invo_involvement_start_date": "involvement start",
+    "event_date": "note event date",
+    "requested_date": "request date",
+}
+
+
+def _date_missing(spec: Table) -> str:
+    what = DEFINING_DATE_NAMES.get(spec.defining_date, "defining date")
+    return lit(
+        f"defining date missing: {spec.defining_date} ({what}) is blank; the row is rejected"
+    )
