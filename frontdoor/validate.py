@@ -51,7 +51,10 @@ BAD_NUMBER = "unreadable number; loaded as blank"
 
 
 def _is_null(col: str) -> str:
-    return f"upper({col}) IN ({', '.join(lit(x) for x in NULL_SPELLINGS)})"
+    """SQL: `col` (trimmed) is a null spelling. The length test first keeps upper() off long
+    values (every spelling is at most 6 characters)."""
+    spellings = ", ".join(lit(x) for x in NULL_SPELLINGS)
+    return f"(CASE WHEN strlen({col}) <= 6 THEN upper({col}) IN ({spellings}) ELSE false END)"
 
 
 def load_table(
@@ -310,54 +313,65 @@ def _value_notes(
     con: duckdb.DuckDBPyConnection, spec: Table, union: str, present: list[str]
 ) -> None:
     """One data issue per column for values the load changed: null spellings read as missing,
-    values trimmed of spaces (count, the first by file and line, the value as written). One scan
-    of the table, whatever its size."""
+    values trimmed of spaces (count, the first by file and line, the value as written). One cheap
+    counting scan of the table; the first occurrences are looked up only for columns that have
+    any (none, in a clean extract)."""
     cols = [c for c in spec.columns if c in present]
     if not cols:
         return
-    aggs = []
-    for i, c in enumerate(cols):
-        x = ident(c)
-        first = "arg_min({'f': _file, 'l': _line, 'v': " + x + "}, (_ord, _file, _line))"
-        null = f"trim({x}) <> '' AND {_is_null(f'trim({x})')}"
-        trim = f"{x} <> trim({x}) AND NOT {_is_null(f'trim({x})')}"
-        aggs += [
-            f"count(*) FILTER (WHERE {null}) AS n{i}",
-            f"{first} FILTER (WHERE {null}) AS f{i}",
-            f"list(DISTINCT trim({x})) FILTER (WHERE {null}) AS s{i}",
-            f"count(*) FILTER (WHERE {trim}) AS t{i}",
-            f"{first} FILTER (WHERE {trim}) AS g{i}",
-        ]
-    row = con.execute(f"WITH u AS ({union}) SELECT {', '.join(aggs)} FROM u").fetchall()[0]
+
+    def spaced(x: str) -> str:
+        return f"(starts_with({x}, ' ') OR ends_with({x}, ' '))"
+
+    def spelled_null(x: str) -> str:
+        return f"(trim({x}) <> '' AND {_is_null(f'trim({x})')})"
+
+    def padded(x: str) -> str:
+        return f"({spaced(x)} AND NOT {spelled_null(x)})"
+
+    # First pass, cheap (guarded string tests only): which columns have anything to report.
+    aggs = [
+        f"count(*) FILTER (WHERE {spaced(ident(c))} OR ({ident(c)} <> '' AND {_is_null(ident(c))}))"
+        for c in cols
+    ]
+    flagged = [
+        c
+        for c, n in zip(
+            cols,
+            con.execute(f"WITH u AS ({union}) SELECT {', '.join(aggs)} FROM u").fetchall()[0],
+            strict=True,
+        )
+        if n
+    ]
     out = []
-    for i, c in enumerate(cols):
-        n, first, spellings, t, tfirst = row[5 * i : 5 * i + 5]
-        if n:
-            written = ", ".join(repr(x) for x in sorted(spellings)[:5])
+    for c in flagged:
+        x = ident(c)
+        n, t = con.execute(
+            f"WITH u AS ({union}) SELECT count(*) FILTER (WHERE {spelled_null(x)}), "
+            f"count(*) FILTER (WHERE {padded(x)}) FROM u"
+        ).fetchall()[0]
+        for count, cond, text in (
+            (n, spelled_null(x), "written as {written} read as missing"),
+            (t, padded(x), "had spaces around them, trimmed"),
+        ):
+            if not count:
+                continue
+            f, line, value, spellings = con.execute(
+                f"WITH u AS ({union}) SELECT _file, _line, {x}, "
+                f"(SELECT list(DISTINCT trim({x})) FROM u WHERE {cond}) FROM u WHERE {cond} "
+                "ORDER BY _ord, _file, _line LIMIT 1"
+            ).fetchall()[0]
+            written = ", ".join(repr(v) for v in sorted(spellings)[:5])
             out.append(
                 (
                     spec.name,
-                    first["f"],
-                    first["l"],
+                    f,
+                    line,
                     None,
                     None,
                     c,
-                    first["v"],
-                    f"{n:,} value(s) written as {written} read as missing (first here)",
-                    "warning",
-                )
-            )
-        if t:
-            out.append(
-                (
-                    spec.name,
-                    tfirst["f"],
-                    tfirst["l"],
-                    None,
-                    None,
-                    c,
-                    tfirst["v"],
-                    f"{t:,} value(s) had spaces around them, trimmed (first here)",
+                    value,
+                    f"{count:,} value(s) " + text.format(written=written) + " (first here)",
                     "warning",
                 )
             )
