@@ -37,6 +37,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,7 @@ from frontdoor import __version__
 from frontdoor.calendar import create_calendar
 from frontdoor.invariant import check_invariant
 from frontdoor.progress import ProgressFn, null_progress
-from frontdoor.report import ABSENT, LOADED, NOT_LOADED, LoadReport, TableReport
+from frontdoor.report import ABSENT, LOADED, NOT_LOADED, LoadReport, TableReport, printable
 from frontdoor.schema import (
     REPORT_TABLES,
     REQUIRED_TABLES,
@@ -73,6 +74,7 @@ from frontdoor.sources.files import (
     workbook_sheet_tables,
 )
 from frontdoor.sources.workbook import WORKBOOK_SUFFIXES, Workbook
+from frontdoor.swap import check_target, load_lock, remove_stale, temp_name
 from frontdoor.validate import DEFINING_DATE_NAMES, load_table  # noqa: F401 - re-exported
 
 Reader = Callable[[Path], "SourceTables | None"]
@@ -101,11 +103,14 @@ def load_extract(
     source, db_path = Path(source), Path(db_path)
     report = LoadReport(ok=False, source=str(source), db_path=str(db_path))
     # Beside the target (same file system, so the final move is atomic); one per load.
-    tmp = db_path.parent / f".{db_path.name}.loading-{os.getpid()}-{threading.get_ident()}"
+    tmp = temp_name(db_path, os.getpid(), threading.get_ident())
     con = None
+    lock = ExitStack()
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
-        _remove_db(tmp)
+        check_target(db_path)
+        lock.enter_context(load_lock(db_path))
+        remove_stale(db_path)  # what a killed load left; we hold the lock, so none is in use
         con = duckdb.connect(str(tmp))
         con.execute("SET enable_progress_bar = false")  # the caller's progress shows instead
         _Load(
@@ -140,6 +145,8 @@ def load_extract(
         shutil.rmtree(tmp.with_name(tmp.name + ".files"), ignore_errors=True)
         if not report.ok:
             _remove_db(tmp)
+        lock.close()
+        if not report.ok:
             progress(1.0, "stopped")
             for t in report.tables.values():
                 if t.status == LOADED:
@@ -421,7 +428,7 @@ class _Load:
         done = 0
         n = 0
         for order, item in enumerate(items):
-            self.progress(0.05 + 0.35 * done / total, f"reading {item.file}")
+            self.progress(0.05 + 0.35 * done / total, f"reading {printable(item.file)}")
             done += item.size
             if item.kind == "reader":
                 for table, frame in item.tables.frames.items():

@@ -7,11 +7,26 @@ to do next. `render()` shows ids and the faulty values only, never whole records
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from frontdoor.sources import REJECTED, STOP, WARNING, Problem
 
 LOADED, ABSENT, NOT_LOADED = "loaded", "absent", "not loaded"
+
+# Control characters (a terminal obeys ESC sequences) and the marks that reorder text on screen.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with control and bidirectional characters written as escapes (ESC as \\x1b), so
+    a value from a file cannot move the cursor, clear the screen or reverse what follows."""
+    return _CONTROLS.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
 
 
 @dataclass
@@ -93,7 +108,7 @@ class LoadReport:
         if self.ok:  # a stopped load's message already says what to do next
             out.append("")
             out.extend(self._next_steps())
-        return "\n".join(out)
+        return "\n".join(printable(line) for line in out)
 
     def _next_steps(self) -> list[str]:
         steps = []
@@ -130,6 +145,6 @@ def format_problem(p: Problem) -> str:
         parts.append(".".join(x for x in (p.table, p.column) if x))
     if p.value is not None:
         value = p.value if len(p.value) <= 60 else p.value[:57] + "..."
-        parts.append(f"value {value!r}")
+        parts.append(f"value '{printable(value)}'")
     label = {REJECTED: "rejected", WARNING: "warning", STOP: "STOP"}.get(p.severity, p.severity)
-    return "  ".join(parts) + f"  [{label}] {p.reason}"
+    return printable("  ".join(parts) + f"  [{label}] {p.reason}")

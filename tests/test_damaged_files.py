@@ -498,3 +498,122 @@ def test_a_date_read_from_a_number_is_listed_with_the_number(case):
         "SELECT issue, value FROM data_issues WHERE column_name = 'pers_dob' AND line = 2"
     )
     assert value == "45000" and issue.startswith("date read from the number 45000")
+
+
+# ------------------------------------------------------------------------------------ safety
+
+
+def test_a_second_load_into_the_same_folder_is_refused(case):
+    from frontdoor.swap import load_lock
+
+    with load_lock(case.db):
+        out = case.stopped()
+    assert f"another load into {case.db.parent} is running" in out
+    assert "Wait for the other load to finish" in out
+    case.loaded()  # the lock is released with the first load
+
+
+def test_db_naming_a_file_that_is_not_a_frontdoor_database_is_refused(case):
+    log = case.tmp / "old-audit.jsonl"  # e.g. an audit log named by mistake
+    log.write_text('{"user": "x", "action": "load"}\n')
+    before = digest(log)
+    code, out = _load_into(case, log)
+    assert code == 1
+    assert "exists and is not a frontdoor database (not a DuckDB file)" in out
+    assert digest(log) == before
+    other = case.tmp / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE accounts (id INTEGER)")
+    con.close()
+    before = digest(other)
+    code, out = _load_into(case, other)
+    assert code == 1 and "a DuckDB database that frontdoor did not load" in out
+    assert digest(other) == before
+
+
+def _load_into(case, db: Path) -> tuple[int, str]:
+    saved = case.db
+    case.db = db
+    try:
+        return case.load(case.src)
+    finally:
+        case.db = saved
+
+
+def test_a_killed_loads_temporary_files_are_removed_by_the_next(case):
+    folder = case.db.parent
+    stale = folder / f".{case.db.name}.loading-99999-1"
+    stale.write_bytes(b"half a database")
+    (folder / f"{stale.name}.wal").write_bytes(b"wal")
+    (folder / f"{stale.name}.files").mkdir()
+    (folder / f"{stale.name}.files" / "x.utf8.csv").write_text("a,b\n")
+    case.loaded()
+    assert sorted(p.name for p in folder.iterdir()) == [case.db.name]
+
+
+def test_control_characters_in_values_are_escaped_in_what_the_loader_prints(case):
+    rows = case.csv_rows("ssd_contacts")
+    col = rows[0].index("cont_contact_date")
+    rows[2][col] = "2024-01-01\x1b[2J\u202e"  # clear the screen; reverse the text after it
+    write_csv(case.src / "ssd_contacts.csv", rows)
+    (case.src / "notes\x1b[31m.txt").write_text("hello")
+    out = case.loaded()
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "\\x1b[2J\\u202e" in out
+    assert "notes\\x1b[31m.txt" in out
+
+
+def test_input_columns_cannot_collide_with_the_loaders_own_names(case):
+    rows = case.csv_rows("ssd_contacts")
+    rows[0] += ["_faults", "_line", "_ord", "cont_contact_date__v"]
+    for r in rows[1:]:
+        r += ["x", "y", "z", "2000-01-01"]
+    write_csv(case.src / "ssd_contacts.csv", rows)
+    out = case.loaded()
+    assert "column '_faults' renamed 'x_faults'" in out
+    n = len(rows) - 1
+    assert case.query("SELECT count(*) FROM ssd_contacts WHERE x_faults = 'x'") == [(n,)]
+    assert case.query(
+        "SELECT count(*) FROM ssd_contacts WHERE cont_contact_date = DATE '2000-01-01'"
+    ) == [(0,)]
+    assert case.query("SELECT min(x_line), max(xcont_contact_date__v) FROM ssd_contacts") == [
+        ("y", "2000-01-01")
+    ]
+
+
+def test_two_annex_a_sheets_for_one_list_stop_naming_both(case):
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name in ("List 1", "List_1 (old)"):
+        ws = wb.create_sheet(name)
+        ws.append(["Child Unique ID", "Gender", "Date of Contact", "Contact Source"])
+        ws.append(["A1", "a) Male", dt.date(2024, 9, 1), "q) 6: Police"])
+    path = case.tmp / "annex_a.xlsx"
+    wb.save(path)
+    out = case.stopped(path)
+    assert "two sheets hold list 1 ('List 1' and 'List_1 (old)')" in out
+
+
+def test_an_annex_a_workbook_declaring_16384_columns_is_read_by_its_values(case):
+    """The 24 KB workbook that hung: every row spans 16,384 columns with a styled empty cell at
+    XFD, the dimension says A1:XFD1048576."""
+    import re
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 3"
+    ws.append(["Child Unique ID", "Gender", "Date of Birth", "Date of Referral", "Referral Source"])
+    for i in range(200):
+        ws.append([f"A{i}", "a) Male", dt.date(2015, 1, 1), dt.date(2024, 9, 1), "q) 6: Police"])
+    path = case.tmp / "annex_a.xlsx"
+    wb.save(path)
+
+    def widen(xml: str) -> str:
+        xml = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>', xml)
+        xml = re.sub(r'<row r="(\d+)"', r'<row r="\1" spans="1:16384"', xml)
+        return re.sub(r'<row r="(\d+)"([^>]*)>', r'<row r="\1"\2><c r="XFD\1" s="0"/>', xml)
+
+    _rewrite_sheet_xml(path, 1, widen)
+    assert path.stat().st_size < 30_000
+    case.loaded(path)
+    assert case.query("SELECT count(*) FROM ssd_cin_episodes") == [(200,)]

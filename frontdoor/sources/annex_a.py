@@ -526,10 +526,12 @@ class _Reader:
         found: dict[int, _Sheet] = {}
         for number, name in named:
             if number in found:
+                # Which one is meant is not ours to guess: reading one would drop the other.
                 self.problem(
-                    WARNING,
-                    f"two sheets hold list {number} ({found[number].title!r} and {name!r}); "
-                    f"only {found[number].title!r} was read",
+                    STOP,
+                    f"two sheets hold list {number} ({found[number].title!r} and {name!r}): "
+                    "delete or rename the one that should not be read (or put all its rows on "
+                    "one sheet)",
                     file=f"{self.path}:{name}",
                 )
                 continue

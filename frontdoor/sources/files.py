@@ -65,13 +65,30 @@ def ident(name: str) -> str:
 
 
 def normalise_columns(names: list[object], file: str, table: str | None) -> tuple[list[str], list]:
-    """Trimmed lower-case column names; blank ones named `unnamed_<n>`, repeats `<name>_<k>`."""
+    """Trimmed lower-case column names; blank ones named `unnamed_<n>`, repeats `<name>_<k>`.
+
+    Names starting with `_` or ending in `__v`/`__o` are the loader's own working names (`_file`,
+    `_line`, `_faults`, `cont_contact_date__v`...): an input column so named is renamed `x<name>`
+    with a warning, so it can never be mistaken for one of them."""
     out: list[str] = []
     problems = []
     for i, raw in enumerate(names):
         name = ("" if raw is None else str(raw)).strip().lower().lstrip("\ufeff")
         if not name:
             name = f"unnamed_{i + 1}"
+        if name.startswith("_") or name.endswith(("__v", "__o")):
+            problems.append(
+                Problem(
+                    WARNING,
+                    f"column {name!r} renamed {'x' + name!r}: names starting with _ or ending "
+                    "in __v or __o are the loader's own",
+                    file,
+                    table=table,
+                    line=1,
+                    column=name,
+                )
+            )
+            name = "x" + name
         base, k = name, 2
         while name in out or name in (FILE_COLUMN, LINE_COLUMN):
             name = f"{base}_{k}"
