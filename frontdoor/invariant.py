@@ -73,10 +73,12 @@ def check_invariant(con: duckdb.DuckDBPyConnection, source: str) -> None:
             continue
         where = files or source
         if not read:
+            table_file = where.lower().endswith((".csv", ".tsv", ".txt", ".parquet", "]"))
+            held = "holds only its header" if table_file else f"holds no row for {table}"
             raise LoadStopped(
                 Problem(
                     STOP,
-                    f"the required table {table} has no rows ({where} holds only its header)",
+                    f"the required table {table} has no rows ({where} {held})",
                     where,
                     table=table,
                     line=2,
