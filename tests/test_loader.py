@@ -550,6 +550,14 @@ def test_allocation_starting_before_its_linked_referral_is_loaded_and_listed(tmp
     )
     report, db = load(tmp_path, src)
     assert issues(db, "ssd_involvements") == [
+        # the padded role is trimmed, and that change is listed (one line for the column)
+        (
+            2,
+            None,
+            "invo_professional_role_id",
+            " Allocated Case Worker ",
+            "1 value(s) had spaces around them, trimmed (first here)",
+        ),
         (
             2,
             "I1",
