@@ -565,7 +565,7 @@ def test_allocation_starting_before_its_linked_referral_is_loaded_and_listed(tmp
             "2024-01-04",
             "allocation starts before its referral (R1 dated 2024-01-05): counted as allocated "
             "on the referral date",
-        )
+        ),
     ]
     assert report.tables["ssd_involvements"].rows_loaded == 4
 
