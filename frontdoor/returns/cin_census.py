@@ -14,7 +14,8 @@ the year and cases open at any time in it):
 | ChildProtectionPlans | started on or before 31 March and not ended before 1 April |
 | Reviews/CPPreviewDate | reviews of those plans held in the year |
 
-The data is seen as at 31 March: a closure, authorisation, end or conference dated later is left
+Years up to 2023-24 (`year <= 2024`) write the child's sex as `<GenderCurrent>` (1, 2, 0), as
+their schemas do. The data is seen as at 31 March: a closure, authorisation, end or conference dated later is left
 out (the item was still open then). A module belongs to the referral its row names, else to the
 child's referral open on its start date.
 
@@ -29,6 +30,7 @@ out and reported, and the child is still written when anything of it remains.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -44,11 +46,15 @@ from frontdoor.returns import (
     flag,
     iso,
     table_columns,
+    table_names,
     write_private,
 )
 from frontdoor.returns import census_codes as codes
 
 KIND = "cin_census"
+
+# Characters XML 1.0 cannot hold (lxml refuses them): control characters but tab, LF and CR.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 # Up to the 2023-24 census (CIN_schema_2024.xsd) the child's sex was <GenderCurrent>: 1 male,
 # 2 female, 0 not recorded (9, indeterminate, has no M/F/U counterpart and is never written).
@@ -367,7 +373,10 @@ class _Builder:
     def _identifiers(self, p: dict) -> etree._Element:
         pid = p["person_id"]
         el = etree.Element("ChildIdentifiers")
-        etree.SubElement(el, "LAchildID").text = pid
+        clean = _XML_ILLEGAL.sub("", pid)
+        if clean != pid:
+            self.gap(pid, "child", "LAchildID", "holds characters XML cannot carry; removed")
+        etree.SubElement(el, "LAchildID").text = clean
         if not p["known"]:
             self.gap(pid, "child", "ssd_person", "the child has referrals but no person record")
         if p["dob"] is not None:
@@ -610,6 +619,11 @@ def build_cin_census(
     ]
     if not la:
         notes.append("no LA number given (--la), so the header has no Source block")
+    if "cin_pre_proceedings" in table_names(con):
+        notes.append(
+            "the pre-proceedings module (cin_pre_proceedings) is not written: it is not in "
+            "the DfE schemas frontdoor has"
+        )
     counts = {"children": builder.counts["children"]}
     for name in (
         "referrals",
