@@ -66,8 +66,9 @@ st.header("Per 10,000 children")
 if ctx.engine.settings.population is None:
     st.info(
         "Rates per 10,000 children are not available: the authority's population of children "
-        "aged 0-17 is not set. Add population = <number> to the settings file (see "
-        "settings.example.toml) and start the app with FRONTDOOR_SETTINGS=<file>."
+        "aged 0-17 is not set. Add a line such as population = 52000 (your authority's ONS "
+        "estimate) to the settings file (see settings.example.toml) and start the app with "
+        "FRONTDOOR_SETTINGS set to that file."
     )
 elif ctx.filters.team or ctx.filters.worker:
     st.info("Rates per 10,000 children are for the whole authority: clear the team filter.")
