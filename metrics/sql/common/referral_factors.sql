@@ -10,26 +10,33 @@
 -- a code counting when its value is yes, y, true or 1); a plain list of codes (commas, spaces,
 -- semicolons...) is read too. Codes are compared trimmed and upper-cased, whole ("13A" is not
 -- 3A). Speed: only the factors of those assessments are read; a text with no "3" followed by A,
--- B or C cannot name one and is not read further; an array or a list is split into its codes
--- without a JSON parse (only an object needs one).
--- uses: referrals, workers, assessment_rows
+-- B or C cannot name one and is not read further; the codes of an array or a list are found by
+-- one regular expression, without a JSON parse (only an object needs one).
+-- (The assessments and referrals are read from ssd_cin_assessments and ssd_cin_episodes
+-- themselves, not assessment_rows and referrals: only their ids and dates matter here, and
+-- sharing those fragments with the measures that join this one cost every referral figure that
+-- flags domestic abuse more than reading the two columns again. Nothing after as-of is read:
+-- the period ends on or before it.)
 WITH picked AS (
-    SELECT a.referral_id, a.person_id, f.cinf_assessment_factors_json AS v
-    FROM assessment_rows a
-    JOIN ssd_assessment_factors f ON f.cinf_assessment_id = a.assessment_id
-    WHERE a.auth_date IS NOT NULL
-      AND a.referral_id IN (
-          SELECT r.referral_id FROM referrals r
-          WHERE r.referral_date BETWEEN $date_from AND $date_to
+    SELECT a.cina_referral_id AS referral_id, a.cina_person_id AS person_id, f.v
+    FROM (
+        SELECT cinf_assessment_id, cinf_assessment_factors_json AS v
+        FROM ssd_assessment_factors
+        WHERE regexp_matches(cinf_assessment_factors_json, '3[ABCabc]')
+    ) f
+    JOIN ssd_cin_assessments a ON a.cina_assessment_id = f.cinf_assessment_id
+    WHERE a.cina_assessment_auth_date <= $as_of
+      AND a.cina_referral_id IN (
+          SELECT e.cine_referral_id FROM ssd_cin_episodes e
+          WHERE e.cine_referral_date BETWEEN $date_from AND $date_to
       )
-      AND regexp_matches(f.cinf_assessment_factors_json, '3[ABCabc]')
 ),
 coded AS (
     SELECT
         p.referral_id,
         p.person_id,
         CASE
-            WHEN json_valid(p.v) AND json_type(p.v) = 'OBJECT'
+            WHEN ltrim(p.v) LIKE '{%' AND json_valid(p.v) AND json_type(p.v) = 'OBJECT'
                 THEN list_filter(
                     list_transform(
                         list_filter(
@@ -42,8 +49,11 @@ coded AS (
                     ),
                     lambda x: x IN ('3A', '3B', '3C')
                 )
-            ELSE list_filter(
-                regexp_split_to_array(upper(p.v), '[^0-9A-Z]+'), lambda x: x IN ('3A', '3B', '3C')
+            -- every code, however separated, between two spaces: the whole codes 3A, 3B, 3C
+            ELSE regexp_extract_all(
+                ' ' || regexp_replace(upper(p.v), '[^0-9A-Z]+', '  ', 'g') || ' ',
+                ' (3[ABC]) ',
+                1
             )
         END AS codes
     FROM picked p
