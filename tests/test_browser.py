@@ -181,7 +181,7 @@ def test_deep_link_to_a_child(server, tab, sample_db):
     tab.goto(f"{server}/child?person={person}")
     wait_done(tab)
     expect_chronology(tab, person)
-    assert tab.get_by_text("No child with id").count() == 0
+    assert tab.get_by_text("Not found: no child with id").count() == 0
     shot(tab, "c_deep_link_child")
     # A sibling's link opens the same page for the sibling, the filters kept in the URL.
     tab.goto(f"{server}/child?person={person}&period=fy&fy=2025")
