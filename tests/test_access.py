@@ -68,6 +68,8 @@ role = "analyst"
 [groups."Performance team"]
 role = "analyst"
 """
+
+
 def refused(person: str) -> str:
     """The one message for a child the viewer may not see or that does not exist (issue 10:
     a refusal must not tell who is in the extract)."""
