@@ -77,7 +77,9 @@ def safe_figure(fig: go.Figure) -> go.Figure:
     """A copy of `fig` with every string of its spec escaped for Plotly's label syntax (titles,
     tick labels, categories, legend names, hover text, annotations, custom data, ...)."""
     spec = json.loads(fig.to_json())  # plain types: numbers travel as typed arrays, untouched
-    return go.Figure(_clean(spec, None))
+    # The spec is a validated figure's own, only its strings changed: validating it again
+    # would cost more than everything else here.
+    return go.Figure(_clean(spec, None), _validate=False)
 
 
 def show(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
