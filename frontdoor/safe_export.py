@@ -10,6 +10,8 @@ opens HTML tables too).
 
 Every CSV, xlsx, HTML (or, later, PDF) the product offers is built with these functions: the
 dashboard's buttons through `ui/downloads.py`, the printable review pack through `html_*` here.
+The rule for one text value lives in `frontdoor/safe_text.py` (the command line's writers use it
+directly).
 """
 
 from __future__ import annotations
@@ -22,19 +24,18 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Text that is only a number ("-3", "+44", "1.5e3") is read as that number: nothing to run.
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+from frontdoor import safe_text
+
+FORMULA_PREFIXES = safe_text.FORMULA_STARTS
 _UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9]+")
 
 
 def cell(value: object) -> object:
-    """A value for a spreadsheet cell: text that a spreadsheet would run gets a leading `'`;
-    anything else (numbers, dates, blanks, plain text) is returned unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        if _PLAIN_NUMBER.fullmatch(value):
-            return value
-        return "'" + value
+    """A value for a spreadsheet cell: text that a spreadsheet would run gets a leading `'`
+    (frontdoor/safe_text, shared with the command line's writers); anything else (numbers,
+    dates, blanks, plain text) is returned unchanged."""
+    if isinstance(value, str):
+        return safe_text.neutralise(value)
     return value
 
 
@@ -95,7 +96,9 @@ def _xlsx_value(value: object) -> object:
         pass
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
-    if isinstance(value, (str, int, float, bool, dt.date)):
+    if isinstance(value, str):
+        return safe_text.cell_text(value)  # characters an .xlsx cannot hold are removed
+    if isinstance(value, (int, float, bool, dt.date)):
         return value
     if hasattr(value, "item"):  # numpy scalars
         return value.item()

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlparse
 import duckdb
 import pytest
 
-from bench.browser import DONE, launch, missing, streamlit_server
+from bench.browser import DONE, missing, streamlit_server
 from ui.nav import MENU
 
 pytestmark = pytest.mark.browser
@@ -52,13 +52,9 @@ def server(sample_db: Path, tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
-def chrome(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = launch(p)
-        yield chromium
-        chromium.close()
+def chrome(server, chromium):
+    """The session's Chromium (tests/conftest.py), once the server is up."""
+    return chromium
 
 
 @pytest.fixture

@@ -592,40 +592,32 @@ def test_markdown_helper_shows_links_images_and_html_as_text():
 
 
 @pytest.mark.browser
-def test_browser_shows_a_hostile_axis_label_as_text(hostile, tmp_path):
-    from frontdoor.browser import launch, missing, streamlit_server, wait_drawn
-
-    needs = missing()
-    if needs:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"needs {needs}")
-        pytest.skip(f"needs {needs}")
-    from playwright.sync_api import sync_playwright
+def test_browser_shows_a_hostile_axis_label_as_text(hostile, chromium, tmp_path):
+    from bench.browser import streamlit_server, wait_drawn
 
     agencies = _query(hostile["db"], "SELECT DISTINCT agency FROM info_requests ORDER BY 1")
     # One on a single line (a tab or carriage return at the start would draw as a line break).
     agency = next(a for (a,) in agencies if a[0] in "=+-@")
     with streamlit_server(hostile["db"], tmp_path / "audit.jsonl", tmp_path / "server.log") as base:
-        with sync_playwright() as p:
-            chromium = launch(p)
-            try:
-                tab = chromium.new_page(viewport={"width": 1600, "height": 1400})
-                tab.goto(base + "/agencies")
-                wait_drawn(tab, 120_000)
-                chart = tab.locator("[data-testid='stPlotlyChart']").first
-                chart.scroll_into_view_if_needed()
-                chart.locator(".ytick text").first.wait_for()
-                ticks = [t.text_content() for t in chart.locator(".ytick text").all()]
-                # The tick is the agency's text, as itself (Plotly draws a line per <br>: none).
-                assert agency in ticks, ticks
-                # No link, bold or image from the data anywhere in any chart.
-                charts_ = tab.locator("[data-testid='stPlotlyChart']")
-                assert charts_.locator("a").count() == 0
-                assert charts_.locator("tspan[style*='bold']").count() == 0
-                assert charts_.locator("image, img").count() == 0
-                # The sidebar's team options are plain text too (no link from a team name).
-                assert tab.locator("[data-testid='stSidebar'] a[href*='evil.test']").count() == 0
-                assert tab.locator("a[href^='javascript']").count() == 0
-                tab.screenshot(path=str(tmp_path / "hostile_agencies.png"), full_page=True)
-            finally:
-                chromium.close()
+        context = chromium.new_context(viewport={"width": 1600, "height": 1400})
+        try:
+            tab = context.new_page()
+            tab.goto(base + "/agencies")
+            wait_drawn(tab, 120_000)
+            chart = tab.locator("[data-testid='stPlotlyChart']").first
+            chart.scroll_into_view_if_needed()
+            chart.locator(".ytick text").first.wait_for()
+            ticks = [t.text_content() for t in chart.locator(".ytick text").all()]
+            # The tick is the agency's text, as itself.
+            assert agency in ticks, ticks
+            # No link, bold or image from the data anywhere in any chart.
+            every_chart = tab.locator("[data-testid='stPlotlyChart']")
+            assert every_chart.locator("a").count() == 0
+            assert every_chart.locator("tspan[style*='bold']").count() == 0
+            assert every_chart.locator("image, img").count() == 0
+            # Nowhere on the page a link made from the data.
+            assert tab.locator("a[href*='evil.test']").count() == 0
+            assert tab.locator("a[href^='javascript']").count() == 0
+            tab.screenshot(path=str(tmp_path / "hostile_agencies.png"), full_page=True)
+        finally:
+            context.close()
