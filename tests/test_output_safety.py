@@ -369,6 +369,30 @@ def test_uploads_and_written_files_are_private(tmp_path):
     assert mode(path) == 0o600 and path.read_bytes() == b"new"
 
 
+def test_command_line_writes_private_files(tmp_path, monkeypatch):
+    """generate, load and export from a shell's usual umask (022): every file 0600, every
+    folder 0700 (the audit log's included)."""
+    from frontdoor.cli import main
+
+    monkeypatch.setenv("FRONTDOOR_AUDIT", str(tmp_path / "log" / "audit.jsonl"))
+    extract, db = tmp_path / "extract", tmp_path / "db" / "x.duckdb"
+    old = os.umask(0o022)
+    try:
+        assert main(["generate", "--out", str(extract), "--children", "60",
+                     "--start", "2024-04-01", "--end", "2026-03-31"]) == 0  # fmt: skip
+        assert main(["load", "--extract", str(extract), "--db", str(db), "--synthetic",
+                     "--extract-date", "2026-03-31"]) == 0  # fmt: skip
+        out = tmp_path / "out" / "census.xml"
+        assert main(["export", "cin-census", "--db", str(db), "--year", "2026",
+                     "--out", str(out)]) == 0  # fmt: skip
+    finally:
+        os.umask(old)
+    written = list(tmp_path.rglob("*"))
+    assert {db, out, tmp_path / "log" / "audit.jsonl"} <= set(written)
+    assert {p.name: oct(mode(p)) for p in written if p.is_file() and mode(p) != 0o600} == {}
+    assert {p.name: oct(mode(p)) for p in written if p.is_dir() and mode(p) != 0o700} == {}
+
+
 # -- URL parameters ---------------------------------------------------------------------------
 
 FIRST_WEEK = "2024-04"  # the hostile extract starts in April 2024
