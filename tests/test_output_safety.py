@@ -262,9 +262,37 @@ def assert_downloads_safe(seen: dict[str, tuple[bytes, str]]) -> None:
                 assert tag not in lowered, (key, tag)
             assert not re.search(r"<[^>]*\s(on\w+|href|src)\s*=", lowered), key
             cells = html_cells(document)
+        elif name.endswith(".xlsx"):
+            cells = xlsx_cells(data)
+        elif name.endswith(".xml"):
+            # A return for DfE's system, not a spreadsheet: ids must stay exactly as recorded,
+            # so no quote is added. Hostile text is only text in it: well formed, and no
+            # element, entity or processing instruction came from the data.
+            from lxml import etree
+
+            root = etree.fromstring(data)
+            assert not [e for e in root.iter() if not isinstance(e.tag, str)], key
+            names = {etree.QName(e).localname for e in root.iter() if isinstance(e.tag, str)}
+            assert not names & {"script", "a", "b", "img"}, key
+            continue
         else:
             raise AssertionError(f"a download of an unchecked kind: {name}")
         assert not [c for c in cells if active(c)], (key, [c for c in cells if active(c)][:3])
+
+
+def xlsx_cells(data: bytes) -> list[str]:
+    """Every text cell of a workbook; a formula cell fails (none may come from the data)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    cells = []
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (sheet.title, c.coordinate, c.value)
+                if isinstance(c.value, str):
+                    cells.append(c.value)
+    return cells
 
 
 # -- every page, every role ------------------------------------------------------------------
@@ -324,6 +352,20 @@ def test_review_pack_download_is_escaped_and_neutralised(env, downloads):
     cells = html_cells(document)
     assert any(c.startswith("'") and c[1:].startswith(FORMULA) for c in cells)
     assert_downloads_safe(downloads)
+
+
+def test_returns_made_on_the_data_page_are_neutralised(env, downloads):
+    """The Data page's Annex A workbook and CIN census go through ui/downloads too."""
+    at = ok(open_as(ANALYST, "pages/data.py"))
+    at.button(key="FormSubmitter:returns_annex_a-Make the Annex A workbook").click().run()
+    at = ok(at)
+    at.button(key="FormSubmitter:returns_census-Make the CIN census").click().run()
+    ok(at)
+    made = {name for _, name in downloads.values()}
+    assert any(n.endswith(".xlsx") for n in made) and any(n.endswith(".xml") for n in made), made
+    assert_downloads_safe(downloads)
+    data = next(d for d, n in downloads.values() if n.endswith(".xlsx"))
+    assert any(c.startswith("'") and PAYLOAD in c for c in xlsx_cells(data))
 
 
 # -- files are private ------------------------------------------------------------------------

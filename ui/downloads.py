@@ -32,15 +32,22 @@ def _audited(person_ids: Sequence[str], detail: str) -> Callable[[], None] | str
 
 
 def _button(
-    label: str, data: bytes, kind: str, stem: str, key: str, person_ids: Sequence[str], detail: str
+    label: str,
+    data: bytes,
+    file_name: str,
+    mime: str,
+    key: str,
+    on_click: Callable[[], None] | str,
+    primary: bool = False,
 ) -> None:
     st.download_button(
         label,
         data,
-        file_name=safe_export.file_name(stem, kind),
-        mime=MIME[kind],
+        file_name=file_name,
+        mime=mime,
         key=key,
-        on_click=_audited(person_ids, detail),
+        on_click=on_click,
+        type="primary" if primary else "secondary",
     )
 
 
@@ -53,7 +60,15 @@ def csv(
     person_ids: Sequence[str] = (),
 ) -> None:
     """A CSV of exactly the rows shown, text cells neutralised; `person_ids` audits it."""
-    _button(label, safe_export.csv_bytes(frame), "csv", name, key, person_ids, name)
+    data = safe_export.csv_bytes(frame)
+    _button(
+        label,
+        data,
+        safe_export.file_name(name, "csv"),
+        MIME["csv"],
+        key,
+        _audited(person_ids, name),
+    )
 
 
 def xlsx(
@@ -65,7 +80,9 @@ def xlsx(
     person_ids: Sequence[str] = (),
 ) -> None:
     """A workbook, one sheet per frame, text cells neutralised and stored as text."""
-    _button(label, safe_export.xlsx_bytes(sheets), "xlsx", name, key, person_ids, name)
+    data = safe_export.xlsx_bytes(sheets)
+    file_name = safe_export.file_name(name, "xlsx")
+    _button(label, data, file_name, MIME["xlsx"], key, _audited(person_ids, name))
 
 
 def html(
@@ -80,4 +97,31 @@ def html(
     """A printable HTML document. It must be built with safe_export's html_* functions (every
     value escaped and neutralised): this only hands it over."""
     data = document.encode("utf-8")
-    _button(label, data, "html", name, key, person_ids, detail or name)
+    file_name = safe_export.file_name(name, "html")
+    _button(label, data, file_name, MIME["html"], key, _audited(person_ids, detail or name))
+
+
+def prepared(
+    label: str,
+    data: bytes,
+    file_name: str,
+    key: str,
+    *,
+    mime: str,
+    detail: str,
+    primary: bool = False,
+) -> None:
+    """A file a safe writer has already made (a return from frontdoor/returns: its text cells
+    through frontdoor/safe_text, its XML escaped by the XML library), handed over as it is
+    under a safe file name; every download of it is audited (returns hold children's details)."""
+    stem, _, suffix = file_name.rpartition(".")
+    safe_name = safe_export.file_name(stem or suffix, suffix if stem else "bin")
+    _button(
+        label,
+        data,
+        safe_name,
+        mime,
+        key,
+        lambda: auth.record("download", detail=detail),
+        primary,
+    )
