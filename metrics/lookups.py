@@ -63,3 +63,23 @@ def load_meta(engine: Engine) -> dict[str, str]:
     except duckdb.Error:
         return {}
     return dict(frame.itertuples(index=False, name=None))
+
+
+def data_start(engine: Engine) -> dt.date | None:
+    """Where the extract's record of the front door begins: its earliest contact, else its
+    earliest referral (None when it has neither). A period before it has no data, so a
+    change on it is "no earlier data", not a rise from 0."""
+    for sql in (
+        "SELECT min(cont_contact_date) FROM ssd_contacts",
+        "SELECT min(cine_referral_date) FROM ssd_cin_episodes",
+    ):
+        cur = engine.con.cursor()
+        try:
+            row = cur.execute(sql).fetchone()
+        except duckdb.Error:
+            row = None
+        finally:
+            cur.close()
+        if row and row[0]:
+            return row[0]
+    return None
