@@ -10,6 +10,9 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from metrics.comparators import Comparators, read_comparators
+from metrics.goals import DEFAULT_GOALS, Goal, Margins, read_goals, read_margins
+
 DEFAULT_TARGETS: dict[str, int] = {
     "contact_decision_wd": 1,
     "allocation_wd": 5,
@@ -55,16 +58,26 @@ class Settings:
 
     targets: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     regime: str = "2023"
+    # Performance goals per (measure, aggregate), with the RAG amber margin (metrics/goals.py).
+    goals: dict[tuple[str, str], Goal] = field(default_factory=lambda: dict(DEFAULT_GOALS))
+    # How far from England (and neighbours) a figure is still "in line".
+    margins: Margins = field(default_factory=Margins)
+    # Statistical neighbours' and the region's figures, when a comparators file is set.
+    comparators: Comparators | None = None
 
     def target(self, name: str) -> int:
         return self.targets[name]
+
+    def goal(self, measure: str, aggregate: str) -> Goal | None:
+        return self.goals.get((measure, aggregate))
 
     def with_targets(self, **changes: int) -> Settings:
         return replace(self, targets={**self.targets, **changes})
 
 
 def load_settings(path: Path | str | None) -> Settings:
-    """Read `[targets]` and `regime` from a TOML file; anything not given keeps its default.
+    """Read `[targets]`, `regime`, `[goals.*]`, `[england]` and `comparators` from a TOML file;
+    anything not given keeps its default (a comparators file is read and checked here).
 
     Unknown target names are an error, so a typo does not silently leave a default in force.
     """
@@ -82,4 +95,12 @@ def load_settings(path: Path | str | None) -> Settings:
     regime = str(data.get("regime", "2023"))
     if regime not in REGIMES:
         raise ValueError(f"{path}: regime must be one of {', '.join(REGIMES)}, got {regime!r}")
-    return Settings(targets=targets, regime=regime)
+    goals = read_goals(data.get("goals", {}), path)
+    margins = read_margins(data.get("england", {}), path)
+    comparators = None
+    if data.get("comparators"):
+        named = Path(str(data["comparators"]))
+        comparators = read_comparators(named if named.is_absolute() else Path(path).parent / named)
+    return Settings(
+        targets=targets, regime=regime, goals=goals, margins=margins, comparators=comparators
+    )
