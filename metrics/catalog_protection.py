@@ -190,6 +190,7 @@ MEASURES_PROTECTION: list[Measure] = [
         aggregates={
             "open_allocated": "count(*)",
             "without_oversight": "count(*) FILTER (WHERE without_oversight)",
+            "without_oversight_pct": pct("without_oversight"),
             "drift": "count(*) FILTER (WHERE drift)",
         },
         headline="without_oversight",
