@@ -57,6 +57,7 @@ class Finding:
     def as_json(self) -> dict:
         return {
             "heading": HEADINGS[self.heading],
+            "heading_key": self.heading,
             "rule": self.rule.key,
             "measure": self.rule.measure,
             "figure": self.rule.figure,

@@ -66,6 +66,7 @@ class Rule:
     strength: str | None  # None: at best satisfactory (compliance, not excellence)
     says: str  # the figure in words: "{value} of referrals were allocated within {target} {days}"
     says_miss: str | None = None  # the same as a shortfall, said under areas for development
+    says_none: str | None = None  # said instead of `says` when the figure is 0 (none of {den})
     target: str | None = None  # the settings target the figure counts within
     affected: Affected | None = None
     children: str | None = None  # the measure whose rows are the children behind the finding
@@ -187,6 +188,8 @@ RULES: tuple[Rule, ...] = (
         strength=None,
         says="{value} of assessments completed ({num} of {den}) were by workers with no social "
              "work registration",
+        says_none="none of the {den} assessments completed was by a worker with no social work "
+                  "registration",
         children="assessments",
     ),
     Rule(
@@ -199,6 +202,8 @@ RULES: tuple[Rule, ...] = (
         strength=None,
         says="{value} of children referred with a brother or sister ({num} of {den}) had no "
              "assessment of their own when a sibling was assessed",
+        says_none="none of the {den} children referred with a brother or sister was left "
+                  "without an assessment of their own",
         children="siblings",
     ),
     Rule(
@@ -264,6 +269,8 @@ RULES: tuple[Rule, ...] = (
         strength="Allocated cases have regular management oversight",
         says="{value} of open allocated cases ({num} of {den}) had no management oversight "
              "in the last {target} {days}",
+        says_none="none of the {den} open allocated cases had gone without management "
+                  "oversight for more than {target} {days}",
         target="oversight_wd",
         affected=Affected(
             "oversight", "drift",

@@ -68,8 +68,11 @@ def sentence(rule: Rule, heading: str, figures: dict, settings: Settings) -> str
         SATISFACTORY: rule.satisfactory,
         DEVELOPMENT: rule.development,
     }[heading]
+    template = rule.says_miss if miss else rule.says
+    if value == 0 and rule.says_none and figures.get("denominator"):
+        template = rule.says_none
     figure = _fill(
-        rule.says_miss if miss else rule.says,
+        template,
         value=said(value, unit),
         miss=said(100 - value, unit),
         target=target,
