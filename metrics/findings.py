@@ -331,10 +331,14 @@ def _one(
         "target": settings.targets.get(rule.target) if rule.target else None,
     }
     words = sentence(rule, heading, figures, settings)
-    children = None
-    if rule.children:
-        children = {"measure": rule.children, "count": affected}
-    return Finding(heading, rule, words, figures, children, score)
+    return Finding(heading, rule, words, figures, _children(rule, affected), score)
+
+
+def _children(rule: Rule, affected: int | None) -> dict | None:
+    """Where the children behind a finding are: the measure's rows (and which of them)."""
+    if not rule.children:
+        return None
+    return {"measure": rule.children, "flag": rule.children_flag, "count": affected}
 
 
 def _groups(
@@ -401,11 +405,9 @@ def _group_finding(engine: Engine, rule: Rule, filters: Filters) -> Finding | No
         "target": engine.settings.targets.get(rule.target) if rule.target else None,
     }
     words = group_sentence(rule, figures, engine.settings)
-    children = None
-    if rule.children:
-        children = {"measure": rule.children, "count": affected}
-        if rule.by in ("team", "worker"):
-            children[rule.by] = outliers[0][0]
+    children = _children(rule, affected)
+    if children and rule.by in ("team", "worker"):
+        children[rule.by] = outliers[0][0]  # the group standing out most
     return Finding(DEVELOPMENT, rule, words, figures, children, score=3)
 
 

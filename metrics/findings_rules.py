@@ -70,6 +70,9 @@ class Rule:
     target: str | None = None  # the settings target the figure counts within
     affected: Affected | None = None
     children: str | None = None  # the measure whose rows are the children behind the finding
+    # The row column (a flag of the children measure's own rows) picking the children the
+    # finding is about, "!" for its negation: e.g. "at_risk", "!assessed". None: every row.
+    children_flag: str | None = None
     # Group rules (an outlier among teams, workers or agencies): compare by this breakdown.
     by: str | None = None  # "team", "worker" or a measure dimension such as "agency"
     size: str | None = None  # the aggregate giving a group's size (left out under `fewest`)
@@ -93,7 +96,7 @@ RULES: tuple[Rule, ...] = (
         says="{value} of contacts were decided within {target} {days}",
         says_miss="{miss} of contacts were not decided within {target} {days}",
         target="contact_decision_wd",
-        children="contacts",
+        children="contacts", children_flag="!within_target",
     ),
     Rule(
         key="rereferrals",
@@ -103,7 +106,7 @@ RULES: tuple[Rule, ...] = (
         satisfactory="Re-referrals within a year are at an expected level",
         strength="Few children are referred again within a year",
         says="{value} of referrals were of a child referred in the previous 12 months",
-        children="referrals",
+        children="referrals", children_flag="rereferral",
         history_months=12,
     ),
     Rule(
@@ -122,7 +125,7 @@ RULES: tuple[Rule, ...] = (
             "{n} referrals are waiting for a worker now, past {target} {days}",
             "none is waiting for a worker now past {target} {days}",
         ),
-        children="unallocated",
+        children="unallocated", children_flag="past_target",
     ),
     Rule(
         key="allocation_by_team",
@@ -138,7 +141,7 @@ RULES: tuple[Rule, ...] = (
             "{n} of {its} referrals is waiting for a worker now, past {target} {days}",
             "{n} of {its} referrals are waiting for a worker now, past {target} {days}",
         ),
-        children="unallocated",
+        children="unallocated", children_flag="past_target",
         by="team", size="cohort",
     ),
     Rule(
@@ -190,7 +193,7 @@ RULES: tuple[Rule, ...] = (
              "work registration",
         says_none="none of the {den} assessments completed was by a worker with no social work "
                   "registration",
-        children="assessments",
+        children="assessments", children_flag="!qualified",
     ),
     Rule(
         key="siblings",
@@ -204,7 +207,7 @@ RULES: tuple[Rule, ...] = (
              "assessment of their own when a sibling was assessed",
         says_none="none of the {den} children referred with a brother or sister was left "
                   "without an assessment of their own",
-        children="siblings",
+        children="siblings", children_flag="!assessed",
     ),
     Rule(
         key="seen",
@@ -222,7 +225,7 @@ RULES: tuple[Rule, ...] = (
             "{n} children are waiting now, unseen past {target} {days}",
             "none is waiting now unseen past {target} {days}",
         ),
-        children="not_yet_seen",
+        children="not_yet_seen", children_flag="at_risk",
     ),
     Rule(
         key="icpc",
@@ -236,7 +239,7 @@ RULES: tuple[Rule, ...] = (
         says_miss="{miss} of initial child protection conferences were not held within {target} "
                   "{days} of the section 47 enquiry starting",
         target="icpc_wd",
-        children="icpc",
+        children="icpc", children_flag="!within_target",
     ),
     Rule(
         key="cp_reviews",
@@ -247,7 +250,7 @@ RULES: tuple[Rule, ...] = (
         strength="Child protection plans are reviewed within timescale",
         says="{value} of child protection plans had every review held on time",
         says_miss="{miss} of child protection plans had a review held late or not yet held",
-        children="cp_reviews",
+        children="cp_reviews", children_flag="!in_timescale",
     ),
     Rule(
         key="cp_long_plans",
@@ -257,7 +260,7 @@ RULES: tuple[Rule, ...] = (
         satisfactory="The length of child protection plans is in line with England",
         strength="Few children remain on child protection plans for two years or more",
         says="{value} of the plans that ended had lasted two years or more",
-        children="cp_plans",
+        children="cp_plans", children_flag="ended_in_period",
         history_months=24,
     ),
     Rule(
@@ -278,7 +281,7 @@ RULES: tuple[Rule, ...] = (
             "{n} cases show no activity for more than {target} {days}",
             target="drift_wd",
         ),
-        children="oversight",
+        children="oversight", children_flag="without_oversight",
     ),
     Rule(
         key="recording",
@@ -290,7 +293,7 @@ RULES: tuple[Rule, ...] = (
         says="{value} of case notes were recorded within {target} {days} of the event",
         says_miss="{miss} of case notes were not recorded within {target} {days} of the event",
         target="recording_wd",
-        children="recording",
+        children="recording", children_flag="!within_target",
     ),
     Rule(
         key="recording_by_worker",
@@ -301,7 +304,7 @@ RULES: tuple[Rule, ...] = (
         says="they recorded {groups} of their case notes within {target} {days}, against "
              "{others} for the other workers",
         target="recording_wd",
-        children="recording",
+        children="recording", children_flag="!within_target",
         by="worker", size="notes", name_groups=False, group_words=("worker", "workers"),
     ),
     Rule(
@@ -319,7 +322,7 @@ RULES: tuple[Rule, ...] = (
             "{n} request is still unanswered past {target} {days}",
             "{n} requests are still unanswered past {target} {days}",
         ),
-        children="agencies_outstanding",
+        children="agencies_outstanding", children_flag="past_target",
     ),
     Rule(
         key="agencies_by_agency",
@@ -335,7 +338,7 @@ RULES: tuple[Rule, ...] = (
             "{n} of {its} requests is still unanswered past {target} {days}",
             "{n} of {its} requests are still unanswered past {target} {days}",
         ),
-        children="agencies_outstanding",
+        children="agencies_outstanding", children_flag="past_target",
         by="agency", size="requests", group_words=("agency", "agencies"),
     ),
 )

@@ -155,3 +155,53 @@ def group_sentence(rule: Rule, figures: dict, settings: Settings) -> str:
     if affected:
         parts.append(affected)
     return f"{lead}: " + "; ".join(parts) + "."
+
+
+RAG_WORDS = {"green": "green: at or better", "amber": "amber: just short", "red": "red: short"}
+
+
+def facts(figures: dict) -> list[tuple[str, str]]:
+    """The figures a finding rests on, as (label, words) pairs for a page or a printout."""
+    unit = figures["unit"]
+    out: list[tuple[str, str]] = []
+    if "groups" in figures:
+        for g in figures["groups"]:
+            who = g["name"] or "a worker"
+            out.append(("Standing out", f"{who}: {said(g['value'], unit)} ({g['size']:,})"))
+        if figures.get("others") is not None:
+            out.append(("The others (median)", said(figures["others"], unit)))
+        out.append(("Compared", f"{figures['groups_compared']:,}"))
+    else:
+        value = said(figures["value"], unit)
+        if figures.get("denominator") is not None and figures.get("numerator") is not None:
+            value += f" ({figures['numerator']:,} of {figures['denominator']:,})"
+        out.append(("This period", value))
+    if figures.get("goal") is not None:
+        goal = said(figures["goal"], unit)
+        rag = figures.get("against_goal")
+        out.append(("Goal", f"{goal} ({RAG_WORDS[rag]})" if rag else goal))
+    if figures.get("england") is not None:
+        out.append(
+            (
+                "England",
+                f"{said(figures['england'], unit)} ({figures['england_year']}; "
+                f"{figures['against_england']})",
+            )
+        )
+    if figures.get("neighbours") is not None:
+        out.append(
+            (
+                "Statistical neighbours",
+                f"{said(figures['neighbours'], unit)} (mean of {figures['neighbours_count']}; "
+                f"{figures['against_neighbours']})",
+            )
+        )
+    if figures.get("year_earlier") is not None:
+        out.append(
+            ("A year earlier", f"{said(figures['year_earlier'], unit)} ({figures['trend']})")
+        )
+    elif figures.get("trend"):
+        out.append(("A year earlier", figures["trend"]))
+    if figures.get("affected") is not None:
+        out.append(("Affected now", f"{figures['affected']:,}"))
+    return out

@@ -159,7 +159,7 @@ def test_a_finding_worked_by_hand(make_db):
         "performance has worsened (0% a year earlier); 2 children are waiting now, unseen "
         "past 5 working days."
     )
-    assert seen.children == {"measure": "not_yet_seen", "count": 2}
+    assert seen.children == {"measure": "not_yet_seen", "flag": "at_risk", "count": 2}
     # None of the 10 referrals had another in the 12 months before: 0%, green against the
     # goal of 20% or less and better than England's 22.6% (2024-25): a strength. The data do
     # not reach 12 months before the year-earlier period, so no trend is said.
@@ -301,7 +301,7 @@ def test_the_short_team_and_the_slow_agency_are_the_ones_named(weak):
     assert [g["id"] for g in by_rule["capacity_by_team"].figures["groups"]] == ["T04"]
     assert [g["id"] for g in by_rule["agencies_by_agency"].figures["groups"]] == ["Health"]
     assert by_rule["capacity_by_team"].children == {
-        "measure": "caseload", "count": None, "team": "T04"
+        "measure": "caseload", "flag": None, "count": None, "team": "T04"
     }  # fmt: skip
     # Workers are counted, not named.
     assert all(g["name"] is None for g in by_rule["recording_by_worker"].figures["groups"])
