@@ -139,8 +139,7 @@ def document(
     ]
     if synthetic:
         parts.append(
-            "<p class='note'>Synthetic data: the built-in made-up authority, not real "
-            "children.</p>"
+            "<p class='note'>Synthetic data: the built-in made-up authority, not real children.</p>"
         )
     parts.append(
         "<p>From the figures for the period, the following features of the service were "
@@ -171,9 +170,7 @@ def document(
         )
     else:
         parts.append("<p class='note'>Aggregate figures only: no child is named.</p>")
-    parts.append(
-        "<p class='note'>How each finding is decided: docs/findings.md in frontdoor.</p>"
-    )
+    parts.append("<p class='note'>How each finding is decided: docs/findings.md in frontdoor.</p>")
     parts.append(foot)
     parts.append("</body></html>")
     return "".join(parts)
