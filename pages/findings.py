@@ -4,12 +4,12 @@ children behind it and its trend; downloadable for the director's briefing (A4).
 
 from __future__ import annotations
 
+import streamlit as st
+
 from metrics.findings_report import ORDER
 from metrics.findings_rules import HEADINGS
 from ui import findings as fu
 from ui.page import setup
-
-import streamlit as st
 
 ctx = setup(
     "Findings",
