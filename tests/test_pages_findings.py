@@ -49,7 +49,8 @@ def _button(at, rule: str):
     return found[0]
 
 
-def test_the_page_says_each_finding_under_the_letters_headings(env, expected):
+@pytest.mark.usefixtures("env")
+def test_the_page_says_each_finding_under_the_letters_headings(expected):
     found, _, _ = expected
     at = open_as(SENIOR, PAGE)
     assert not at.exception, errors(at)
@@ -69,7 +70,8 @@ def test_the_page_says_each_finding_under_the_letters_headings(env, expected):
         assert f"{item.rule.subject}: not assessed: {item.reason}." in texts
 
 
-def test_a_finding_opens_the_children_behind_it(env, expected):
+@pytest.mark.usefixtures("env")
+def test_a_finding_opens_the_children_behind_it(expected):
     _, waiting, _ = expected
     at = open_as(SENIOR, PAGE)
     _button(at, "seen").click().run()
@@ -80,7 +82,8 @@ def test_a_finding_opens_the_children_behind_it(env, expected):
     assert sorted(table["person_id"]) == sorted(waiting["person_id"])
 
 
-def test_a_team_standing_out_opens_that_teams_children(env, expected):
+@pytest.mark.usefixtures("env")
+def test_a_team_standing_out_opens_that_teams_children(expected):
     _, _, caseload_c = expected
     at = open_as(SENIOR, PAGE)
     _button(at, "capacity_by_team").click().run()
@@ -91,7 +94,11 @@ def test_a_team_standing_out_opens_that_teams_children(env, expected):
     assert sorted(table["person_id"]) == sorted(caseload_c["person_id"])
 
 
-def test_the_briefing_names_children_only_for_a_viewer_who_may_see_them(env, downloads, expected):
+@pytest.mark.usefixtures("env")
+def test_the_briefing_names_children_only_for_a_viewer_who_may_see_them(
+    downloads,  # noqa: F811 (the fixture)
+    expected,
+):
     _, waiting, _ = expected
     at = open_as(SENIOR, PAGE)
     assert not at.exception, errors(at)
