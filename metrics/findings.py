@@ -439,12 +439,12 @@ def find(engine: Engine, filters: Filters) -> Findings:
             pairs.add((rule.affected.measure, filters))
     asked.ask(pairs)
     order = {rule.key: i for i, rule in enumerate(RULES)}
-    found: list[Finding] = []
+    group_rules = [rule for rule in ready if rule.by]
+    found: list[Finding] = [
+        g for g in concurrently(lambda r: _group_finding(engine, r, filters), group_rules) if g
+    ]
     for rule in ready:
         if rule.by:
-            group = _group_finding(engine, rule, filters)
-            if group is not None:
-                found.append(group)
             continue
         result = _one(engine, asked, rule, filters, earlier.get(rule.key))
         if isinstance(result, NotAssessed):
