@@ -13,6 +13,7 @@ import html
 
 import pandas as pd
 
+from frontdoor.safe_text import neutralise
 from metrics.findings import Finding, Findings
 from metrics.findings_report import ORDER, period_words
 from metrics.findings_rules import HEADINGS
@@ -51,7 +52,8 @@ p.more, p.empty, p.note { color: #444; font-size: 9pt; }
 
 
 def _e(value: object) -> str:
-    """Any value as escaped text (dates in the one date style)."""
+    """Any value as escaped text (dates in the one date style; text that a spreadsheet would
+    read as a formula behind a quote, as every download of the app)."""
     if value is None:
         return ""
     try:
@@ -63,6 +65,8 @@ def _e(value: object) -> str:
         return "yes" if value else "no"
     if isinstance(value, pd.Timestamp | dt.date):
         return html.escape(date_text(value))
+    if isinstance(value, str):  # from the data: never a formula when pasted into a sheet
+        return html.escape(neutralise(value))
     return html.escape(str(value))
 
 
