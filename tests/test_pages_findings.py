@@ -6,6 +6,8 @@ may not see children."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 
 import duckdb
 import pytest
@@ -115,3 +117,23 @@ def test_the_briefing_names_children_only_for_a_viewer_who_may_see_them(
     assert "OFFICIAL-SENSITIVE" not in document
     assert "Aggregate figures only" in document
     assert str(at_risk["person_id"].iloc[0]) not in document
+
+
+@pytest.mark.usefixtures("env")
+def test_the_briefing_prints_to_pdf(
+    downloads,  # noqa: F811 (the fixture)
+):
+    from frontdoor import pdf
+
+    reason = pdf.unavailable()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    at = open_as(SENIOR, PAGE)
+    assert "dl_findings_pdf" not in downloads  # made only when asked for
+    at.button(key="make_findings_pdf").click().run()
+    assert not at.exception, errors(at)
+    made = downloads["dl_findings_pdf"]
+    assert made.startswith(b"%PDF-")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", made)) >= 2  # the letter runs over A4 pages

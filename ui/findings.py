@@ -10,11 +10,13 @@ figures are shown as plain text; the printable document is built from escaped te
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
+from frontdoor import pdf
 from metrics import MEASURES, Filters
 from metrics.findings import Finding, Findings, find, months_before
 from metrics.findings_html import document, pick_children
@@ -157,6 +159,7 @@ def briefing_downloads(ctx: PageContext, found: Findings) -> None:
         {str(p) for rows in (children or {}).values() for p in rows.get("person_id", [])}
     )
     downloads_html(text, person_ids)
+    downloads_pdf(text, person_ids)
 
 
 def downloads_html(text: str, person_ids: list[str]) -> None:
@@ -171,6 +174,45 @@ def downloads_html(text: str, person_ids: list[str]) -> None:
         key="dl_findings_html",
         on_click=(
             (lambda: auth.record("download", person_ids=person_ids, detail="findings briefing"))
+            if person_ids
+            else "ignore"
+        ),
+    )
+
+
+def downloads_pdf(text: str, person_ids: list[str]) -> None:
+    """The document printed to PDF by headless Chromium on the server (frontdoor/pdf.py), made
+    when asked for (it takes a few seconds) and kept for this document only; where Chromium is
+    absent the page says so, and the HTML above prints on A4 from any browser."""
+    if pdf.unavailable():
+        st.info(
+            "A PDF cannot be made here: Chromium is not installed on the server. Download the "
+            "HTML above and print it to PDF from your browser (it is laid out for A4), or ask "
+            "the operator to install Chromium (apt-get install chromium)."
+        )
+        return
+    token = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    made = st.session_state.get("_findings_pdf")
+    if made is None or made[0] != token:
+        if st.button("Make the PDF (A4)", key="make_findings_pdf"):
+            with st.spinner("Printing the findings to PDF..."):
+                try:
+                    st.session_state["_findings_pdf"] = (token, pdf.html_to_pdf(text))
+                except pdf.PdfUnavailable as exc:
+                    st.error(str(exc))
+                    return
+            st.rerun()
+        return
+    from ui import auth
+
+    st.download_button(
+        "Download PDF (A4)",
+        made[1],
+        file_name="findings.pdf",
+        mime="application/pdf",
+        key="dl_findings_pdf",
+        on_click=(
+            (lambda: auth.record("download", person_ids=person_ids, detail="findings PDF"))
             if person_ids
             else "ignore"
         ),
