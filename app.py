@@ -40,25 +40,32 @@ for start in range(0, len(available), PER_ROW):
 overview.drill_table(ctx)
 
 st.header("Monthly trends")
-trend_columns = st.columns(2)
-shown = [h for h in available if h.unit != "count" or h.measure == "referrals"]
-for i, h in enumerate(shown):
-    with trend_columns[i % 2]:
-        st.subheader(h.label)
-        target = ctx.target(h.target) if h.unit == "working days" and h.target else None
-        unit_title = {"%": f"{h.label} (%)", "working days": "Working days"}.get(h.unit, "Number")
-        drill.trend_chart(
-            ctx,
-            h.measure,
-            h.aggregate,
-            unit_title,
-            f"trend_{h.measure}_{h.aggregate}",
-            target=target,
-        )
 st.caption(
-    "Click a month on a trend to list the children behind it. A hollow point is a month with "
-    "fewer than 5 children: too few to judge, and left out of the line."
+    "Click a month on a trend to list the children behind it, under that row of charts. A "
+    "hollow point is a month with fewer than 5 children: too few to judge, and left out of "
+    "the line."
 )
+shown = [h for h in available if h.unit != "count" or h.measure == "referrals"]
+for start in range(0, len(shown), 2):
+    pair = shown[start : start + 2]
+    columns = st.columns(2)
+    below = st.container()  # a clicked month's children, full width under this row
+    for column, h in zip(columns, pair, strict=False):
+        with column:
+            st.subheader(h.label)
+            target = ctx.target(h.target) if h.unit == "working days" and h.target else None
+            unit_title = {"%": f"{h.label} (%)", "working days": "Working days"}.get(
+                h.unit, "Number"
+            )
+            drill.trend_chart(
+                ctx,
+                h.measure,
+                h.aggregate,
+                unit_title,
+                f"trend_{h.measure}_{h.aggregate}",
+                target=target,
+                below=below,
+            )
 
 with st.expander("Targets, goals and England's figures in use"):
     settings = ctx.engine.settings

@@ -44,14 +44,15 @@ def reference_lines(
     target_label: str | None = None,
 ) -> go.Figure:
     """Horizontal goal, target and England lines, each labelled in words (not by colour
-    alone): the goal at the top left, the target at the top right, England at the bottom
-    right, so close lines keep their labels apart."""
+    alone). Of the goal and England, the higher line's label sits above it and the lower's
+    below, so close lines keep their labels apart; the target's label is at the top right."""
+    goal_above = england is None or goal is None or goal >= england
     if goal is not None:
         fig.add_hline(
             y=goal,
             line=GOAL_STYLE,
             annotation_text=goal_label or f"Goal {goal:g}",
-            annotation_position="top left",
+            annotation_position="top left" if goal_above else "bottom left",
         )
     if target is not None:
         fig.add_hline(
@@ -65,7 +66,7 @@ def reference_lines(
             y=england,
             line=ENGLAND_STYLE,
             annotation_text=england_label or f"England {england:g}",
-            annotation_position="bottom right",
+            annotation_position="bottom right" if goal_above else "top right",
             annotation_hovertext=england_note,
         )
     return fig

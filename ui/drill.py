@@ -222,10 +222,13 @@ def trend_chart(
     *,
     target: float | None = None,
     extra: Sequence[tuple[str, str]] = (),
+    below=None,
 ) -> pd.DataFrame | None:
     """The monthly trend of one aggregate (plus `extra` (aggregate, label) lines), with its
     goal, the target and England's figure for the period's year as labelled lines, and its
-    CSV. A share is drawn on 0-100 with "41 of 48" in the hover and its small months hollow."""
+    CSV. A share is drawn on 0-100 with "41 of 48" in the hover and its small months hollow.
+    The children behind a clicked month are listed under the chart, or in `below` (a
+    container under a row of charts, so the list has the page's full width)."""
     frame = ctx.monthly(key)
     if frame is None:
         return None
@@ -258,7 +261,11 @@ def trend_chart(
         denominator=DENOMINATOR.format(aggregate),
     )
     months = chart(fig, chart_key, frame=frame, name=f"{key}_{aggregate}_monthly", selectable=True)
-    month_children(ctx, key, months, f"{chart_key}_children")
+    if below is None:
+        month_children(ctx, key, months, f"{chart_key}_children")
+    elif months:
+        with below:
+            month_children(ctx, key, months, f"{chart_key}_children")
     return frame
 
 
