@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import MEASURES, MeasureUnavailable
-from metrics.headlines import HEADLINES
+from metrics.headlines import HEADLINES, RATES
 from metrics.settings import TARGET_LABELS
 from ui import data, drill, overview
 from ui.drill import Tile
@@ -66,6 +66,31 @@ for start in range(0, len(shown), 2):
                 target=target,
                 below=below,
             )
+
+st.header("Per 10,000 children")
+if ctx.engine.settings.population is None:
+    st.info(
+        "Rates per 10,000 children are not available: the authority's population of children "
+        "aged 0-17 is not set. Add a line such as population = 52000 (your authority's ONS "
+        "estimate) to the settings file (see settings.example.toml) and start the app with "
+        "FRONTDOOR_SETTINGS set to that file."
+    )
+elif ctx.filters.team or ctx.filters.worker:
+    st.info("Rates per 10,000 children are for the whole authority: clear the team filter.")
+else:
+    rate_columns = st.columns(len(RATES))
+    for column, (key, aggregate, label) in zip(rate_columns, RATES, strict=True):
+        with column:
+            now = ctx.headline(key)
+            if now is not None:
+                drill.measure_tile(
+                    ctx, key, Tile(aggregate, label), now, drill.previous_headline(ctx, key)
+                )
+    st.caption(
+        f"Per 10,000 of the authority's {ctx.engine.settings.population:,} children aged 0-17 "
+        "(the population setting). England's rates are as DfE published them, each with its "
+        "year (not every year's rate is published; none is estimated)."
+    )
 
 with st.expander("Targets, goals and England's figures in use"):
     settings = ctx.engine.settings

@@ -56,8 +56,12 @@ DEFAULT_GOALS: dict[tuple[str, str], Goal] = {
     ("not_yet_seen", "at_risk"): Goal(0, 5),
     ("assessments_overdue", "count"): Goal(0, 10),
     ("transfers", "within_target_pct"): Goal(90, 5),
+    ("transfers_waiting", "past_target"): Goal(0, 5),
     ("worker_changes", "three_plus_pct"): Goal(10, 5),
     ("views", "views_recorded_pct"): Goal(90, 5),
+    ("police", "decided_within_target_pct"): Goal(90, 5),
+    ("domestic_abuse", "allocation_within_target_pct"): Goal(90, 5),
+    ("domestic_abuse", "seen_within_target_pct"): Goal(90, 5),
 }
 # The amber margin a goal set in the settings without one gets, by unit.
 DEFAULT_AMBER = {"%": 5.0, "working days": 5.0}

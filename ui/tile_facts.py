@@ -102,6 +102,10 @@ def tile_facts(ctx: PageContext, key: str, spec, now: dict, before: dict) -> Til
         margins=settings.margins,
         help=measure.description or None,
     )
+    reason = ctx.engine.unavailable_aggregates(measure).get(aggregate)
+    if reason:  # a table the extract lacks, or a setting not given (the population)
+        facts.unavailable = reason
+        return facts
     if value is None:
         facts.unavailable = (
             f"no {facts.what} to count in this period" if denominator == 0 else "no figure"

@@ -161,9 +161,9 @@ def tile(facts: TileFacts) -> None:
             chart_type="line",
         )
         judged = facts.judgement
-        # A tile that is good or bad in one direction says how it stands, even with no goal
-        # or too few to judge; a count of demand (no direction) says nothing.
-        if judged is not None and (judged.level or facts.higher_is_better is not None):
+        # With a goal: red, amber or green, or "not judged" when too few; no badge without
+        # a goal (a count of demand, a percentile): the caption says what there is.
+        if judged is not None and facts.goal is not None:
             st.markdown(rag_markdown(judged))
         said = lines(facts)
         if said:
