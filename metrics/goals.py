@@ -56,8 +56,12 @@ DEFAULT_GOALS: dict[tuple[str, str], Goal] = {
     ("not_yet_seen", "at_risk"): Goal(0, 5),
     ("assessments_overdue", "count"): Goal(0, 10),
     ("transfers", "within_target_pct"): Goal(90, 5),
+    ("transfers_waiting", "past_target"): Goal(0, 5),
     ("worker_changes", "three_plus_pct"): Goal(10, 5),
     ("views", "views_recorded_pct"): Goal(90, 5),
+    ("police", "decided_within_target_pct"): Goal(90, 5),
+    ("domestic_abuse", "allocation_within_target_pct"): Goal(90, 5),
+    ("domestic_abuse", "seen_within_target_pct"): Goal(90, 5),
     # Judged by the findings (docs/findings.md): any assessment by an unqualified worker is red
     # (Working Together expects a registered social worker); siblings left without an
     # assessment of their own; allocated cases without recent management oversight.
@@ -124,6 +128,8 @@ def goal_text(goal: Goal | None, unit: str, higher_is_better: bool | None) -> st
     """'Goal: 90% or more' style words."""
     if goal is None or higher_is_better is None:
         return None
+    if goal.value == 0 and not higher_is_better:
+        return "Goal: none"
     number = _number(goal.value, unit)
     more = "or more" if higher_is_better else "or fewer" if unit == "count" else "or less"
     return f"Goal: {number} {more}"

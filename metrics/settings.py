@@ -29,6 +29,7 @@ DEFAULT_TARGETS: dict[str, int] = {
     "recording_wd": 5,
     "agency_response_wd": 5,
     "visit_gap_wd": 10,
+    "transfer_wd": 10,
 }
 
 TARGET_LABELS: dict[str, str] = {
@@ -47,6 +48,7 @@ TARGET_LABELS: dict[str, str] = {
     "recording_wd": "Case recording after the event (working days)",
     "agency_response_wd": "Agency response to an information request (working days)",
     "visit_gap_wd": "Local standard: longest gap between visits (working days)",
+    "transfer_wd": "Transfer to the receiving team after assessment (working days)",
 }
 
 REGIMES = ("2023", "2010")
@@ -58,6 +60,9 @@ class Settings:
 
     targets: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     regime: str = "2023"
+    # The authority's children aged 0-17 (ONS mid-year estimate): rates per 10,000 children.
+    # Not set: the rates are not available (never guessed).
+    population: int | None = None
     # Performance goals per (measure, aggregate), with the RAG amber margin (metrics/goals.py).
     goals: dict[tuple[str, str], Goal] = field(default_factory=lambda: dict(DEFAULT_GOALS))
     # How far from England (and neighbours) a figure is still "in line".
@@ -76,8 +81,9 @@ class Settings:
 
 
 def load_settings(path: Path | str | None) -> Settings:
-    """Read `[targets]`, `regime`, `[goals.*]`, `[england]` and `comparators` from a TOML file;
-    anything not given keeps its default (a comparators file is read and checked here).
+    """Read `[targets]`, `regime`, `population`, `[goals.*]`, `[england]` and `comparators`
+    from a TOML file; anything not given keeps its default (no population: no rates; a
+    comparators file is read and checked here).
 
     Unknown target names are an error, so a typo does not silently leave a default in force.
     """
@@ -95,6 +101,13 @@ def load_settings(path: Path | str | None) -> Settings:
     regime = str(data.get("regime", "2023"))
     if regime not in REGIMES:
         raise ValueError(f"{path}: regime must be one of {', '.join(REGIMES)}, got {regime!r}")
+    population = data.get("population")
+    if population is not None and (
+        not isinstance(population, int) or isinstance(population, bool) or population <= 0
+    ):
+        raise ValueError(
+            f"{path}: population must be a whole number of children above 0, got {population!r}"
+        )
     goals = read_goals(data.get("goals", {}), path)
     margins = read_margins(data.get("england", {}), path)
     comparators = None
@@ -102,5 +115,10 @@ def load_settings(path: Path | str | None) -> Settings:
         named = Path(str(data["comparators"]))
         comparators = read_comparators(named if named.is_absolute() else Path(path).parent / named)
     return Settings(
-        targets=targets, regime=regime, goals=goals, margins=margins, comparators=comparators
+        targets=targets,
+        regime=regime,
+        population=population,
+        goals=goals,
+        margins=margins,
+        comparators=comparators,
     )

@@ -68,6 +68,15 @@ def _settings(path: str | None) -> Settings:
     return load_settings(path)
 
 
+def settings_problem(source: Source) -> str | None:
+    """Why the settings file (or the comparators file it names) cannot be used, or None."""
+    try:
+        _settings(source.settings)
+    except (OSError, ValueError) as exc:  # TOML and comparators errors are ValueErrors
+        return str(exc)
+    return None
+
+
 @st.cache_resource(max_entries=3, show_spinner=False)
 def _engine(path: str, mtime: float, settings: str | None) -> Engine:
     return Engine(_connection(path, mtime), _settings(settings))

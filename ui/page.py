@@ -13,6 +13,7 @@ import streamlit as st
 from frontdoor.access import Viewer
 from metrics import Filters, MeasureUnavailable, NotPermitted
 from ui import auth, data, filters, nav
+from ui.text import md
 
 
 @dataclass
@@ -83,6 +84,15 @@ def setup(
             f"No database found at {data.db_path()}. Run `make run` to build the synthetic "
             "sample, or load your extract with `frontdoor load --extract DIR --db FILE` and "
             "start the app with FRONTDOOR_DB=FILE."
+        )
+        st.stop()
+    problem = data.settings_problem(source)
+    if problem:
+        st.title(title)
+        st.error(
+            f"The settings file cannot be used: {md(problem)}. Fix it (settings.example.toml "
+            "and the README show the format), or start the app without FRONTDOOR_SETTINGS to "
+            "use the defaults."
         )
         st.stop()
     meta, end, teams = data.facts(source)
