@@ -263,6 +263,6 @@ def test_findings_page_opens_children_and_downloads_its_pdf(server, tab, tmp_pat
     seen[0].locator("button").click()
     wait_url(tab, r"drill=not_yet_seen")
     wait_done(tab)
-    tab.get_by_role("heading", name="Behind the figure: Children not yet seen").wait_for()
+    tab.get_by_role("heading", name="Children behind: Children not yet seen").wait_for()
     assert tab.locator("[data-testid='stDataFrame']").count() >= 1
     shot(tab, "d2_findings_children")

@@ -79,7 +79,7 @@ def test_a_finding_opens_the_children_behind_it(expected):
     _button(at, "seen").click().run()
     assert not at.exception, errors(at)
     assert at.query_params["drill"] in ("not_yet_seen", ["not_yet_seen"])
-    assert "Behind the figure: Children not yet seen" in [s.value for s in at.subheader]
+    assert "Children behind: Children not yet seen" in [s.value for s in at.subheader]
     table = [d.value for d in at.dataframe if d.key == "overview_rows_not_yet_seen"][0]
     assert sorted(table["person_id"]) == sorted(waiting["person_id"])
 
