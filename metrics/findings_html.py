@@ -13,7 +13,7 @@ import html
 
 import pandas as pd
 
-from frontdoor.safe_text import neutralise
+from frontdoor.safe_export import html_text
 from metrics.findings import Finding, Findings
 from metrics.findings_report import ORDER, period_words
 from metrics.findings_rules import HEADINGS
@@ -51,23 +51,16 @@ p.more, p.empty, p.note { color: #444; font-size: 9pt; }
 """
 
 
-def _e(value: object) -> str:
-    """Any value as escaped text (dates in the one date style; text that a spreadsheet would
-    read as a formula behind a quote, as every download of the app)."""
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, bool):
-        return "yes" if value else "no"
+def _date(value: object) -> str:
     if isinstance(value, pd.Timestamp | dt.date):
-        return html.escape(date_text(value))
-    if isinstance(value, str):  # from the data: never a formula when pasted into a sheet
-        return html.escape(neutralise(value))
-    return html.escape(str(value))
+        return date_text(value)
+    return str(value)
+
+
+def _e(value: object) -> str:
+    """Any value as escaped text, as every download of the app (frontdoor/safe_export: text a
+    spreadsheet would read as a formula behind a quote), dates in the one date style."""
+    return html_text(value, _date)
 
 
 def _label(column: str) -> str:

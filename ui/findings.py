@@ -17,13 +17,14 @@ import pandas as pd
 import streamlit as st
 
 from frontdoor import pdf
-from metrics import MEASURES, Filters
+from metrics import MEASURES, Filters, MeasureUnavailable
 from metrics.findings import Finding, Findings, find, months_before
 from metrics.findings_html import document, pick_children
 from metrics.findings_report import ORDER
 from metrics.findings_rules import DEVELOPMENT, HEADINGS
-from metrics.findings_words import facts
-from ui import charts, data, drill
+from metrics.findings_words import facts, said
+from metrics.measure import DENOMINATOR, NUMERATOR
+from ui import charts, data, downloads
 from ui.filters import current_params
 from ui.page import PageContext
 
@@ -71,7 +72,8 @@ def trend_window(filters: Filters) -> Filters:
 
 def trend(ctx: PageContext, finding: Finding, key: str) -> None:
     """The finding's figure month by month over the 12 months to the period's end, with its
-    goal and England's figure (for a group finding, the group standing out)."""
+    goal and England's figure (for a team standing out, that team's months); a share on 0-100,
+    its small months hollow, as on every trend."""
     rule = finding.rule
     window = trend_window(ctx.filters)
     team = (finding.children or {}).get("team") if rule.by == "team" else None
@@ -79,27 +81,32 @@ def trend(ctx: PageContext, finding: Finding, key: str) -> None:
         window = replace(window, team=team)
     try:
         frame = data.monthly(ctx.source, rule.measure, window)
-    except Exception:  # noqa: BLE001 - a chart that cannot be drawn says so, the page goes on
+    except MeasureUnavailable:
         st.caption("No trend to draw for this figure.")
         return
     if frame is None or frame.empty or rule.figure not in frame:
         st.caption("No months with data for this figure.")
         return
-    unit = finding.figures["unit"]
+    figures = finding.figures
+    unit = figures["unit"]
+    percent = unit == "%"
     title = {"%": "%", "working days": "Working days"}.get(unit, "Number")
+    goal, england = figures.get("goal"), figures.get("england")
     fig = charts.trend(
-        frame, rule.figure, title, name=rule.subject, england=finding.figures.get("england")
+        frame,
+        rule.figure,
+        title,
+        name=rule.subject,
+        goal=goal,
+        goal_label=None if goal is None else f"Goal {said(goal, unit)}",
+        england=england,
+        england_label=None if england is None else f"England {said(england, unit)}",
+        percent=percent,
+        numerator=NUMERATOR.format(rule.figure),
+        denominator=DENOMINATOR.format(rule.figure),
     )
-    goal = finding.figures.get("goal")
-    if goal is not None:
-        fig.add_hline(
-            y=goal,
-            line=charts.TARGET_STYLE,
-            annotation_text=f"Goal {goal:g}",
-            annotation_position="top left",
-        )
     fig.update_layout(height=220, showlegend=False, margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    drill.chart(fig, key)
+    charts.show(fig, key)
 
 
 def counts(found: Findings) -> None:
@@ -163,20 +170,15 @@ def briefing_downloads(ctx: PageContext, found: Findings) -> None:
 
 
 def downloads_html(text: str, person_ids: list[str]) -> None:
-    """The document as HTML (prints on A4 from any browser)."""
-    from ui import auth
-
-    st.download_button(
-        "Download to print (HTML, A4)",
-        text.encode("utf-8"),
-        file_name="findings.html",
-        mime="text/html",
-        key="dl_findings_html",
-        on_click=(
-            (lambda: auth.record("download", person_ids=person_ids, detail="findings briefing"))
-            if person_ids
-            else "ignore"
-        ),
+    """The document as HTML (prints on A4 from any browser), through the one download
+    chokepoint (ui/downloads)."""
+    downloads.html(
+        text,
+        "findings",
+        "dl_findings_html",
+        label="Download to print (HTML, A4)",
+        person_ids=person_ids,
+        detail="findings briefing",
     )
 
 
@@ -203,17 +205,11 @@ def downloads_pdf(text: str, person_ids: list[str]) -> None:
                     return
             st.rerun()
         return
-    from ui import auth
-
-    st.download_button(
-        "Download PDF (A4)",
+    downloads.pdf(
         made[1],
-        file_name="findings.pdf",
-        mime="application/pdf",
-        key="dl_findings_pdf",
-        on_click=(
-            (lambda: auth.record("download", person_ids=person_ids, detail="findings PDF"))
-            if person_ids
-            else "ignore"
-        ),
+        "findings",
+        "dl_findings_pdf",
+        label="Download PDF (A4)",
+        person_ids=person_ids,
+        detail="findings PDF",
     )
