@@ -99,6 +99,18 @@ RULES: tuple[Rule, ...] = (
         children="contacts", children_flag="!within_target",
     ),
     Rule(
+        key="police_by_day",
+        measure="police", figure="decided_within_target_pct", higher_is_better=True,
+        subject="Decisions on police notifications, day by day",
+        development="Police notifications made on {groups_named} are not decided promptly",
+        satisfactory="", strength=None,
+        says="{groups} of them were decided within {target} {days}, against {others} on the "
+             "other days",
+        target="contact_decision_wd",
+        children="police", children_flag="!within_target",
+        by="contact_day", size="contacts", group_words=("day", "days"),
+    ),
+    Rule(
         key="rereferrals",
         measure="referrals", figure="rereferral_12m_pct", higher_is_better=False,
         subject="Re-referrals within 12 months",
@@ -226,6 +238,51 @@ RULES: tuple[Rule, ...] = (
             "none is waiting now unseen past {target} {days}",
         ),
         children="not_yet_seen", children_flag="at_risk",
+    ),
+    Rule(
+        key="transfers",
+        measure="transfers", figure="within_target_pct", higher_is_better=True,
+        subject="Moving to the long-term team after assessment",
+        development="There are delays in moving children to the long-term team after assessment",
+        satisfactory="Most children move to the long-term team promptly after assessment",
+        strength="Children move to the long-term team promptly after assessment",
+        says="{value} of children with a plan after assessment moved to the long-term team "
+             "within {target} {days}",
+        says_miss="{miss} of children with a plan after assessment waited more than {target} "
+                  "{days} to move to the long-term team",
+        target="transfer_wd",
+        affected=Affected(
+            "transfers_waiting", "past_target",
+            "{n} child is waiting to move now, past {target} {days}",
+            "{n} children are waiting to move now, past {target} {days}",
+            "none is waiting to move now past {target} {days}",
+        ),
+        children="transfers_waiting", children_flag="past_target",
+    ),
+    Rule(
+        key="transfers_by_team",
+        measure="transfers", figure="within_target_pct", higher_is_better=True,
+        subject="Moving to the long-term team, team by team",
+        development="Children assessed by {groups_named} wait longer to move to the long-term "
+                    "team",
+        satisfactory="", strength=None,
+        says="{groups} of them moved within {target} {days}, against {others} for the other "
+             "teams",
+        target="transfer_wd",
+        children="transfers", children_flag="!within_target",
+        by="team", size="count",
+    ),
+    Rule(
+        key="views",
+        measure="views", figure="views_recorded_pct", higher_is_better=True,
+        subject="The child's views recorded during assessment",
+        development="The views of children are not always recorded during assessment",
+        satisfactory="The views of most children are recorded during assessment",
+        strength="The views of children are recorded during assessment",
+        says="{value} of assessments completed ({num} of {den}) have the child's views on "
+             "record",
+        says_miss="{miss} of assessments completed have no record of the child's views",
+        children="views", children_flag="!views_recorded",
     ),
     Rule(
         key="icpc",

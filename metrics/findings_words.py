@@ -131,9 +131,11 @@ def group_sentence(rule: Rule, figures: dict, settings: Settings) -> str:
         named = _and([g["name"] for g in groups])
     else:
         named = count_words(len(groups), one, many)
-    values = _and([said(g["value"], unit) for g in groups])
-    if len(groups) > 1:
-        values += " respectively"
+    # Several named groups: each figure with its name ("10.7% (Saturday) and 23.8% (Sunday)").
+    if rule.name_groups and len(groups) > 1:
+        values = _and([f"{said(g['value'], unit)} ({g['name']})" for g in groups])
+    else:
+        values = _and([said(g["value"], unit) for g in groups])
     target = figures.get("target")
     lead = _fill(
         rule.development,

@@ -282,12 +282,28 @@ def _development(found) -> dict[str, str]:
          r"days"),
         ("late recording", "recording_by_worker",
          r"^Case recording by two workers is significantly delayed: they recorded [\d.]+% and "
-         r"[\d.]+% respectively of their case notes within 5 working days, against [\d.]+% for "
-         r"the other workers\.$"),
+         r"[\d.]+% of their case notes within 5 working days, against [\d.]+% for the other "
+         r"workers\.$"),
         ("one slow agency", "agencies_by_agency",
          r"^Health does not respond promptly to requests for information: [\d.]+% of requests "
          r"were answered within 5 working days, against [\d.]+% for the other agencies; \d+ of "
          r"its requests are still unanswered past 5 working days\.$"),
+        ("Team C's children slow to move after assessment", "transfers_by_team",
+         r"^Children assessed by Assessment Team C wait longer to move to the long-term team: "
+         r"[\d.]+% of them moved within 10 working days, against [\d.]+% for the other teams\.$"),
+        ("Team C's children slow to move after assessment", "transfers",
+         r"^There are delays in moving children to the long-term team after assessment: [\d.]+% "
+         r"of children with a plan after assessment waited more than 10 working days to move to "
+         r"the long-term team, against a goal of no more than 10%"),
+        ("police notifications at the weekend decided late", "police_by_day",
+         r"^Police notifications made on (Saturday|Sunday|Friday), (Saturday|Sunday|Friday) and "
+         r"(Saturday|Sunday|Friday) are not decided promptly: [\d.]+% \(\w+day\), [\d.]+% "
+         r"\(\w+day\) and [\d.]+% \(\w+day\) of them were decided within 1 working day, "
+         r"against [\d.]+% on the other days\.$"),
+        ("the child's views missing", "views",
+         r"^The views of children are not always recorded during assessment: [\d.]+% of "
+         r"assessments completed have no record of the child's views, against a goal of no more "
+         r"than 10%"),
     ],
 )  # fmt: skip
 def test_each_built_in_weakness_is_found_and_worded(weak, weakness, rule, words):
@@ -300,6 +316,10 @@ def test_the_short_team_and_the_slow_agency_are_the_ones_named(weak):
     by_rule = {f.rule.key: f for f in weak.under(DEVELOPMENT)}
     assert [g["id"] for g in by_rule["capacity_by_team"].figures["groups"]] == ["T04"]
     assert [g["id"] for g in by_rule["agencies_by_agency"].figures["groups"]] == ["Health"]
+    assert [g["id"] for g in by_rule["transfers_by_team"].figures["groups"]] == ["T04"]
+    # Police notifications made from Friday to Sunday are the ones decided late.
+    days = {g["id"] for g in by_rule["police_by_day"].figures["groups"]}
+    assert days == {"Friday", "Saturday", "Sunday"}
     assert by_rule["capacity_by_team"].children == {
         "measure": "caseload", "flag": None, "count": None, "team": "T04"
     }  # fmt: skip
@@ -317,7 +337,10 @@ def test_a_clean_authority_has_no_area_for_development(clean_db: Path):
         con.close()
     assert found.under(DEVELOPMENT) == [], [f.sentence for f in found.under(DEVELOPMENT)]
     said = {f.rule.key for f in found.findings}
-    for rule in ("seen", "unqualified", "siblings", "oversight", "recording", "agencies"):
+    for rule in (
+        "seen", "unqualified", "siblings", "oversight", "recording", "agencies", "transfers",
+        "views",
+    ):  # fmt: skip
         assert rule in said  # judged, and not an area for development
     assert found.under(STRENGTH)
 
