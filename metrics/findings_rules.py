@@ -17,8 +17,9 @@ Placeholders in the words:
   words "working day(s)" agreeing with it;
 - `{num}` / `{den}`: the share's numerator and denominator ("41 of 48");
 - in `affected`: `{n}` and the words of `one` / `many` / `none`;
-- in group rules: `{groups}` (the groups' names and figures) and `{others}` (the other groups'
-  median).
+- in group rules: `{groups}` (each group's figure, said by the rule's `each` with its name, or
+  the figures alone where groups are counted, not named), `{others}` (the other groups'
+  median) and, in the heading's words, `{groups_named}` and `{do_not}`.
 """
 
 from __future__ import annotations
@@ -82,6 +83,9 @@ class Rule:
     # with less, the figure is not assessed (and its year-earlier figure not used).
     history_months: int = 0
     group_words: tuple[str, str] = ("team", "teams")  # a group, groups: "the other {teams}"
+    # A named group's figure in `{groups}`: "43.6% in Assessment Team C" (several joined by
+    # "and", so each figure is said with its group's name).
+    each: str = "{value} in {name}"
 
 
 # fmt: off
@@ -104,8 +108,9 @@ RULES: tuple[Rule, ...] = (
         subject="Decisions on police notifications, day by day",
         development="Police notifications made on {groups_named} are not decided promptly",
         satisfactory="", strength=None,
-        says="{groups} of them were decided within {target} {days}, against {others} on the "
+        says="the share decided within {target} {days} was {groups}, against {others} on the "
              "other days",
+        each="{value} on {name}",
         target="contact_decision_wd",
         children="police", children_flag="!within_target",
         by="contact_day", size="contacts", group_words=("day", "days"),
@@ -145,8 +150,8 @@ RULES: tuple[Rule, ...] = (
         subject="Allocation after referral, team by team",
         development="Cases wait longer for allocation in {groups_named}",
         satisfactory="", strength=None,
-        says="{groups} of referrals were allocated within {target} {days}, against {others} "
-             "in the other teams",
+        says="the share of referrals allocated within {target} {days} was {groups}, against "
+             "{others} in the other teams",
         target="allocation_wd",
         affected=Affected(
             "unallocated", "past_target",
@@ -162,7 +167,8 @@ RULES: tuple[Rule, ...] = (
         subject="Caseloads, team by team",
         development="There is insufficient capacity in {groups_named}",
         satisfactory="", strength=None,
-        says="{groups} children per full-time worker, against {others} in the other teams",
+        says="there are {groups}, against {others} in the other teams",
+        each="{value} children per full-time worker in {name}",
         children="caseload",
         by="team", size="workers", fewest=2,
     ),
@@ -266,8 +272,8 @@ RULES: tuple[Rule, ...] = (
         development="Children assessed by {groups_named} wait longer to move to the long-term "
                     "team",
         satisfactory="", strength=None,
-        says="{groups} of them moved within {target} {days}, against {others} for the other "
-             "teams",
+        says="the share moving within {target} {days} was {groups}, against {others} for the "
+             "other teams",
         target="transfer_wd",
         children="transfers", children_flag="!within_target",
         by="team", size="count",
@@ -387,8 +393,9 @@ RULES: tuple[Rule, ...] = (
         subject="Requests for information, agency by agency",
         development="{groups_named} {do_not} respond promptly to requests for information",
         satisfactory="", strength=None,
-        says="{groups} of requests were answered within {target} {days}, against {others} "
-             "for the other agencies",
+        says="the share of requests answered within {target} {days} was {groups}, against "
+             "{others} for the other agencies",
+        each="{value} for {name}",
         target="agency_response_wd",
         affected=Affected(
             "agencies", "outstanding_past_target",

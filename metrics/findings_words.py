@@ -131,9 +131,12 @@ def group_sentence(rule: Rule, figures: dict, settings: Settings) -> str:
         named = _and([g["name"] for g in groups])
     else:
         named = count_words(len(groups), one, many)
-    # Several named groups: each figure with its name ("10.7% (Saturday) and 23.8% (Sunday)").
-    if rule.name_groups and len(groups) > 1:
-        values = _and([f"{said(g['value'], unit)} ({g['name']})" for g in groups])
+    # Each named group's figure with its name ("12.5% on Saturday and 25.9% on Sunday");
+    # counted groups (workers) by their figures alone.
+    if rule.name_groups:
+        values = _and(
+            [rule.each.format(value=said(g["value"], unit), name=g["name"]) for g in groups]
+        )
     else:
         values = _and([said(g["value"], unit) for g in groups])
     target = figures.get("target")
@@ -159,7 +162,7 @@ def group_sentence(rule: Rule, figures: dict, settings: Settings) -> str:
     return f"{lead}: " + "; ".join(parts) + "."
 
 
-RAG_WORDS = {"green": "green: at or better", "amber": "amber: just short", "red": "red: short"}
+RAG_WORDS = {"green": "green: met", "amber": "amber: nearly met", "red": "red: not met"}
 
 
 def facts(figures: dict) -> list[tuple[str, str]]:

@@ -259,11 +259,12 @@ def _development(found) -> dict[str, str]:
     ("weakness", "rule", "words"),
     [
         ("one short-staffed assessment team", "capacity_by_team",
-         r"^There is insufficient capacity in Assessment Team C: [\d.]+ children per full-time "
-         r"worker, against [\d.]+ in the other teams\.$"),
+         r"^There is insufficient capacity in Assessment Team C: there are [\d.]+ children per "
+         r"full-time worker in Assessment Team C, against [\d.]+ in the other teams\.$"),
         ("one short-staffed assessment team", "allocation_by_team",
-         r"^Cases wait longer for allocation in Assessment Team C: [\d.]+% of referrals were "
-         r"allocated within 5 working days, against [\d.]+% in the other teams"),
+         r"^Cases wait longer for allocation in Assessment Team C: the share of referrals "
+         r"allocated within 5 working days was [\d.]+% in Assessment Team C, against [\d.]+% in "
+         r"the other teams"),
         ("children not seen", "seen",
          r"^There are delays in seeing some children in need: [\d.]+% of children referred were "
          r"not seen within 5 working days of referral, .*; \d+ children are waiting now, unseen "
@@ -285,21 +286,22 @@ def _development(found) -> dict[str, str]:
          r"[\d.]+% of their case notes within 5 working days, against [\d.]+% for the other "
          r"workers\.$"),
         ("one slow agency", "agencies_by_agency",
-         r"^Health does not respond promptly to requests for information: [\d.]+% of requests "
-         r"were answered within 5 working days, against [\d.]+% for the other agencies; \d+ of "
-         r"its requests are still unanswered past 5 working days\.$"),
+         r"^Health does not respond promptly to requests for information: the share of requests "
+         r"answered within 5 working days was [\d.]+% for Health, against [\d.]+% for the other "
+         r"agencies; \d+ of its requests are still unanswered past 5 working days\.$"),
         ("Team C's children slow to move after assessment", "transfers_by_team",
-         r"^Children assessed by Assessment Team C wait longer to move to the long-term team: "
-         r"[\d.]+% of them moved within 10 working days, against [\d.]+% for the other teams\.$"),
+         r"^Children assessed by Assessment Team C wait longer to move to the long-term team: the "
+         r"share moving within 10 working days was [\d.]+% in Assessment Team C, against [\d.]+% "
+         r"for the other teams\.$"),
         ("Team C's children slow to move after assessment", "transfers",
          r"^There are delays in moving children to the long-term team after assessment: [\d.]+% "
          r"of children with a plan after assessment waited more than 10 working days to move to "
          r"the long-term team, against a goal of no more than 10%"),
         ("police notifications at the weekend decided late", "police_by_day",
          r"^Police notifications made on (Saturday|Sunday|Friday), (Saturday|Sunday|Friday) and "
-         r"(Saturday|Sunday|Friday) are not decided promptly: [\d.]+% \(\w+day\), [\d.]+% "
-         r"\(\w+day\) and [\d.]+% \(\w+day\) of them were decided within 1 working day, "
-         r"against [\d.]+% on the other days\.$"),
+         r"(Saturday|Sunday|Friday) are not decided promptly: the share decided within 1 working "
+         r"day was [\d.]+% on \w+day, [\d.]+% on \w+day and [\d.]+% on \w+day, against [\d.]+% "
+         r"on the other days\.$"),
         ("the child's views missing", "views",
          r"^The views of children are not always recorded during assessment: [\d.]+% of "
          r"assessments completed have no record of the child's views, against a goal of no more "
