@@ -105,7 +105,7 @@ def _children_table(rows: pd.DataFrame) -> str:
 
 
 def _finding(finding: Finding, children: dict[str, pd.DataFrame] | None) -> str:
-    line = " · ".join(f"{k}: {v}" for k, v in facts(finding.figures))
+    line = " · ".join(f"{k}: {v}" for k, v in facts(finding.figures, finding.rule))
     out = f"<li><p>{_e(finding.sentence)}</p><p class='facts'>{_e(line)}</p>"
     if children is not None and finding.rule.key in children:
         out += _children_table(children[finding.rule.key])

@@ -86,6 +86,7 @@ class Rule:
     # A named group's figure in `{groups}`: "43.6% in Assessment Team C" (several joined by
     # "and", so each figure is said with its group's name).
     each: str = "{value} in {name}"
+    size_words: tuple[str, str] = ("referral", "referrals")  # what a group's size counts
 
 
 # fmt: off
@@ -114,6 +115,7 @@ RULES: tuple[Rule, ...] = (
         target="contact_decision_wd",
         children="police", children_flag="!within_target",
         by="contact_day", size="contacts", group_words=("day", "days"),
+        size_words=("notification", "notifications"),
     ),
     Rule(
         key="rereferrals",
@@ -170,7 +172,7 @@ RULES: tuple[Rule, ...] = (
         says="there are {groups}, against {others} in the other teams",
         each="{value} children per full-time worker in {name}",
         children="caseload",
-        by="team", size="workers", fewest=2,
+        by="team", size="workers", fewest=2, size_words=("worker", "workers"),
     ),
     Rule(
         key="caseloads",
@@ -276,7 +278,7 @@ RULES: tuple[Rule, ...] = (
              "other teams",
         target="transfer_wd",
         children="transfers", children_flag="!within_target",
-        by="team", size="count",
+        by="team", size="count", size_words=("child", "children"),
     ),
     Rule(
         key="views",
@@ -369,6 +371,7 @@ RULES: tuple[Rule, ...] = (
         target="recording_wd",
         children="recording", children_flag="!within_target",
         by="worker", size="notes", name_groups=False, group_words=("worker", "workers"),
+        size_words=("case note", "case notes"),
     ),
     Rule(
         key="agencies",
@@ -404,6 +407,7 @@ RULES: tuple[Rule, ...] = (
         ),
         children="agencies_outstanding", children_flag="past_target",
         by="agency", size="requests", group_words=("agency", "agencies"),
+        size_words=("request", "requests"),
     ),
 )
 # fmt: on

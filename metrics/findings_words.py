@@ -165,17 +165,39 @@ def group_sentence(rule: Rule, figures: dict, settings: Settings) -> str:
 RAG_WORDS = {"green": "green: met", "amber": "amber: nearly met", "red": "red: not met"}
 
 
-def facts(figures: dict) -> list[tuple[str, str]]:
+def facts(figures: dict, rule: Rule | None = None) -> list[tuple[str, str]]:
     """The figures a finding rests on, as (label, words) pairs for a page or a printout."""
     unit = figures["unit"]
     out: list[tuple[str, str]] = []
     if "groups" in figures:
-        for g in figures["groups"]:
-            who = g["name"] or "a worker"
-            out.append(("Standing out", f"{who}: {said(g['value'], unit)} ({g['size']:,})"))
+        one, many = rule.group_words if rule else ("group", "groups")
+        size_one, size_many = rule.size_words if rule else ("", "")
+
+        def size(n: int) -> str:
+            words = size_one if n == 1 else size_many
+            return f"{n:,} {words}".rstrip()
+
+        groups = figures["groups"]
+        if all(g["name"] for g in groups):
+            out.append(
+                (
+                    "Standing out",
+                    "; ".join(
+                        f"{g['name']}: {said(g['value'], unit)} ({size(g['size'])})" for g in groups
+                    ),
+                )
+            )
+        else:  # counted, not named
+            out.append(
+                (
+                    "Standing out",
+                    f"{count_words(len(groups), one, many)}: "
+                    + ", ".join(f"{said(g['value'], unit)} ({size(g['size'])})" for g in groups),
+                )
+            )
         if figures.get("others") is not None:
-            out.append(("The others (median)", said(figures["others"], unit)))
-        out.append(("Compared", f"{figures['groups_compared']:,}"))
+            out.append((f"Other {many} (median)", said(figures["others"], unit)))
+        out.append((f"{many[:1].upper()}{many[1:]} compared", f"{figures['groups_compared']:,}"))
     else:
         value = said(figures["value"], unit)
         if figures.get("denominator") is not None and figures.get("numerator") is not None:

@@ -27,6 +27,7 @@ from metrics.measure import DENOMINATOR, NUMERATOR
 from ui import charts, data, downloads
 from ui.filters import current_params
 from ui.page import PageContext
+from ui.text import md
 
 OVERVIEW = "app.py"
 
@@ -106,6 +107,13 @@ def trend(ctx: PageContext, finding: Finding, key: str) -> None:
         denominator=DENOMINATOR.format(rule.figure),
     )
     fig.update_layout(height=220, showlegend=False, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    fig.update_xaxes(dtick="M3")  # a small chart: a label every quarter, so none collide
+    if rule.by:
+        groups = finding.figures.get("groups") or []
+        if team and groups and groups[0].get("name"):
+            st.caption(f"Month by month: {md(groups[0]['name'])}")
+        else:
+            st.caption(f"Month by month: every {rule.group_words[0]} together")
     charts.show(fig, key)
 
 
@@ -122,7 +130,7 @@ def show(ctx: PageContext, finding: Finding, index: int) -> None:
         left, right = st.columns([3, 2])
         with left:
             st.text(finding.sentence)  # plain text: team and agency names come from the data
-            st.text(" · ".join(f"{k}: {v}" for k, v in facts(finding.figures)))
+            st.text(" · ".join(f"{k}: {v}" for k, v in facts(finding.figures, finding.rule)))
             children_control(ctx, finding, f"children_{index}_{finding.rule.key}")
         with right:
             trend(ctx, finding, f"trend_{index}_{finding.rule.key}")
