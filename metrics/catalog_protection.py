@@ -261,7 +261,11 @@ MEASURES_PROTECTION: list[Measure] = [
         needs=("info_requests",),
         kind=SNAPSHOT,
         date_column="requested_date",
-        aggregates={"count": "count(*)", "oldest_wd": "max(age_wd)"},
+        aggregates={
+            "count": "count(*)",
+            "past_target": "count(*) FILTER (WHERE past_target)",
+            "oldest_wd": "max(age_wd)",
+        },
         headline="count",
         unit="count",
         description="Information requests with no response at the as-of date, oldest first.",

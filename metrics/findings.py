@@ -36,6 +36,8 @@ from metrics.summary import NOT_BY_TEAM, _measure_reason, declared_unavailable
 from metrics.words import date_text
 
 BETTER, IN_LINE, WORSE = "better", "in line", "worse"
+# A group rule's breakdown and the column of the children's rows it reads.
+GROUP_COLUMN = {"team": "team", "worker": "worker_id"}
 IMPROVING, STEADY, WORSENING = "improving", "steady", "worsening"
 NO_EARLIER = "no earlier data"
 TEAM_COMPARISON = "compares the teams with each other: not with a team filter"
@@ -406,8 +408,12 @@ def _group_finding(engine: Engine, rule: Rule, filters: Filters) -> Finding | No
     }
     words = group_sentence(rule, figures, engine.settings)
     children = _children(rule, affected)
-    if children and rule.by in ("team", "worker"):
-        children[rule.by] = outliers[0][0]  # the group standing out most
+    if children:
+        # The rows of the groups standing out (their column in the children's rows); the link
+        # to the Overview's drill-down narrows to the team or worker standing out most.
+        children["groups"] = {"column": GROUP_COLUMN.get(rule.by, rule.by), "ids": sorted(keys)}
+        if rule.by in ("team", "worker"):
+            children[rule.by] = outliers[0][0]
     return Finding(DEVELOPMENT, rule, words, figures, children, score=3)
 
 

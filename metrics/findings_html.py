@@ -73,9 +73,12 @@ def _label(column: str) -> str:
     return text[:1].upper() + text[1:] + unit
 
 
-def pick_children(rows: pd.DataFrame, flag: str | None) -> pd.DataFrame:
+def pick_children(rows: pd.DataFrame, flag: str | None, groups: dict | None = None) -> pd.DataFrame:
     """The rows a finding is about: those whose flag column (the measure's own) is true, or
-    false for "!flag"; every row without a flag."""
+    false for "!flag" (every row without a flag); for a group standing out, its rows only
+    (`groups`: {"column": row column, "ids": [...]})."""
+    if groups and groups.get("column") in rows:
+        rows = rows[rows[groups["column"]].astype(str).isin([str(i) for i in groups["ids"]])]
     if not flag:
         return rows
     name = flag.lstrip("!")

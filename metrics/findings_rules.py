@@ -384,7 +384,7 @@ RULES: tuple[Rule, ...] = (
         says_miss="{miss} of requests for information were not answered within {target} {days}",
         target="agency_response_wd",
         affected=Affected(
-            "agencies", "outstanding_past_target",
+            "agencies_outstanding", "past_target",
             "{n} request is still unanswered past {target} {days}",
             "{n} requests are still unanswered past {target} {days}",
         ),
@@ -401,7 +401,7 @@ RULES: tuple[Rule, ...] = (
         each="{value} for {name}",
         target="agency_response_wd",
         affected=Affected(
-            "agencies", "outstanding_past_target",
+            "agencies_outstanding", "past_target",
             "{n} of {its} requests is still unanswered past {target} {days}",
             "{n} of {its} requests are still unanswered past {target} {days}",
         ),

@@ -323,10 +323,38 @@ def test_the_short_team_and_the_slow_agency_are_the_ones_named(weak):
     days = {g["id"] for g in by_rule["police_by_day"].figures["groups"]}
     assert days == {"Friday", "Saturday", "Sunday"}
     assert by_rule["capacity_by_team"].children == {
-        "measure": "caseload", "flag": None, "count": None, "team": "T04"
+        "measure": "caseload", "flag": None, "count": None, "team": "T04",
+        "groups": {"column": "team", "ids": ["T04"]},
     }  # fmt: skip
     # Workers are counted, not named.
     assert all(g["name"] is None for g in by_rule["recording_by_worker"].figures["groups"])
+
+
+def test_the_children_behind_a_group_are_the_groups_own(weak, sample_db: Path):
+    """The children listed behind a group standing out are that group's rows only (Health's
+    requests, not every agency's; Friday to Sunday's notifications), with the rule's flag."""
+    import duckdb
+
+    from metrics.findings_html import pick_children
+
+    con = duckdb.connect(str(sample_db), read_only=True)
+    try:
+        engine = Engine(con)
+        for finding in weak.under(DEVELOPMENT):
+            if not finding.rule.by:
+                continue
+            spec = finding.children
+            rows = engine.rows(catalog.get(spec["measure"]), PERIOD, limit=None)
+            picked = pick_children(rows, spec["flag"], spec["groups"])
+            column, ids = spec["groups"]["column"], spec["groups"]["ids"]
+            assert column in rows, finding.rule.key
+            assert set(picked[column].astype(str)) <= set(ids), finding.rule.key
+            if spec["count"] is not None:  # the children affected now: as many as the figure
+                assert len(picked) == spec["count"], finding.rule.key
+            else:
+                assert 0 < len(picked) < len(rows), finding.rule.key
+    finally:
+        con.close()
 
 
 def test_a_clean_authority_has_no_area_for_development(clean_db: Path):

@@ -146,7 +146,7 @@ def children_lists(ctx: PageContext, found: Findings) -> dict[str, pd.DataFrame]
         narrow = {k: spec[k] for k in ("team", "worker") if spec.get(k)}
         rows = ctx.rows(spec["measure"], limit=None, **narrow)
         if rows is not None:
-            out[finding.rule.key] = pick_children(rows, spec.get("flag"))
+            out[finding.rule.key] = pick_children(rows, spec.get("flag"), spec.get("groups"))
     return out
 
 
