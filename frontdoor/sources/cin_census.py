@@ -441,8 +441,8 @@ class _FileReader:
         if name in DATE_ELEMENTS and not _valid_date(text):
             self.problem(
                 WARNING,
-                f"<{name}> {text!r} is not a valid date (YYYY-MM-DD); the row it belongs to "
-                "will be rejected by the loader",
+                f"<{name}> {text!r} is not a valid date (YYYY-MM-DD); passed on as written for "
+                "the loader to judge (a record this date identifies cannot be loaded)",
                 el,
                 column=name,
                 value=text,
