@@ -100,7 +100,7 @@ EXTRA_COLUMNS = {
     "ssd_cin_plans": [],
     "ssd_s47_enquiry": ["s47e_icpc_target_date", "s47e_icpc_not_required"],
     "ssd_initial_cp_conference": ["icpc_source_element"],
-    "ssd_cp_plans": ["cppl_number_of_previous_cpp"],
+    "ssd_cp_plans": [],
     "ssd_cp_reviews": [],
 }
 TABLE_ORDER = [*EXTRA_COLUMNS, PRE_PROCEEDINGS_TABLE]
@@ -677,6 +677,22 @@ class _FileReader:
             start = self._value(sp, "S47ActualStartDate")
             if not start:
                 self._missing(s47, "Section47", "S47ActualStartDate")
+                # The conference it records was held: kept, never dropped with the enquiry.
+                icpc_date = self._value(sp, "DateOfInitialCPC")
+                if icpc_date and icpc_date not in icpcs:
+                    target = self._value(sp, "InitialCPCtarget")
+                    icpcs[icpc_date] = self._icpc(
+                        s47, child_id, ref_id, None, icpc_date, target, plans, "Section47"
+                    )
+                    self.problem(
+                        WARNING,
+                        f"the ICPC of this <Section47> ({icpc_date}) is loaded without its S47 "
+                        "enquiry, which has no start date: it counts among ICPCs but cannot be "
+                        "timed from its S47",
+                        sp["DateOfInitialCPC"][0],
+                        column="DateOfInitialCPC",
+                        value=icpc_date,
+                    )
                 continue
             s47_id = f"{ref_id}/S47/{start}"
             target = self._value(sp, "InitialCPCtarget")
