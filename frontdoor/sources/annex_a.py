@@ -680,7 +680,9 @@ class _Reader:
                         value=form,
                         record_id=child_id,
                     )
-                    self._why_empty[(sheet.number, line, f)] = f"formula {form} has no saved value"
+                    self._why_empty[(sheet.number, line, f)] = (
+                        f"formula {form} in cell {cell_name(line, i + 1)} has no saved value"
+                    )
                 raw[f] = None
                 continue
             if kind == "date" and isinstance(v, int | float) and not isinstance(v, bool):
