@@ -292,5 +292,8 @@ def test_a_stated_number_of_previous_plans_makes_a_repeat_plan(make_db):
     f = Filters(*PERIOD_Q1)
     # started in the period: S1, S2, S3; repeat: S1 only.
     assert engine.headline(get("cp_plans"), f)["repeat"] == 1
-    rows = engine.rows(get("cp_plans"), f).set_index("cp_plan_id")
-    assert list(rows.loc[["S1", "S2", "S3", "S4"], "is_repeat"]) == [True, False, False, False]
+    rows = engine.rows(get("cp_plans"), f)
+    started = rows[rows["event"] == "started"].set_index("cp_plan_id")
+    assert list(started.loc[["S1", "S2", "S3"], "is_repeat"]) == [True, False, False]
+    assert list(started.loc[["S1", "S2"], "stated_previous_plans"]) == [1, 0]
+    assert not rows[rows["cp_plan_id"] == "S4"]["is_repeat"].any()  # open, not started
