@@ -223,9 +223,6 @@ def test_census_section47_with_an_unreadable_start_keeps_its_icpc(case):
     ]
 
 
-@pytest.mark.xfail(
-    reason="needs the loader's generic rule for optional dates and dates of birth (loader-files)"
-)
 def test_census_unreadable_optional_date_is_an_issue_not_a_rejection(case):
     """An impossible ICPC target date: the conference happened; the target is left missing."""
     text = census(
@@ -244,9 +241,6 @@ def test_census_unreadable_optional_date_is_an_issue_not_a_rejection(case):
     )
 
 
-@pytest.mark.xfail(
-    reason="needs the loader's generic rule for optional dates and dates of birth (loader-files)"
-)
 def test_census_unreadable_date_of_birth_keeps_the_child(case):
     text = census(child("A1", referral("2024-05-01"), dob="2015-02-29"))
     case.loaded(write(case.tmp / "c.xml", text))
