@@ -332,6 +332,13 @@ def test_a_detail_pages_share_trend_has_the_same_lines_and_axis(tiny):
     assert "Goal 90%" in notes and "England 85.7% (2024-25)" in notes
     assert spec["data"][1]["name"] == "Fewer than 5 children: too few to judge"
     assert spec["data"][1]["customdata"][0][1:] == [2, 3]
+    # The median with its percentiles: no data line takes a labelled line's colour (the
+    # 75th percentile was drawn green and dashed, like the goal).
+    spread = trend_spec(at, "Working days")
+    lines = {s["line"]["color"] for s in spread["layout"]["shapes"]}
+    extras = [d for d in spread["data"] if d["name"] in ("25th percentile", "75th percentile")]
+    assert len(extras) == 2
+    assert not lines & {d["line"]["color"] for d in extras}
 
 
 @pytest.fixture

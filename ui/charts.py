@@ -154,6 +154,14 @@ def vline(fig: go.Figure, x: float, text: str, style: dict = TARGET_STYLE) -> go
 
 
 GOAL_STYLE = {"color": "#009E73", "dash": "dash", "width": 2}
+# A trend's extra lines (percentiles, another clock) never take a reference line's colour.
+EXTRA_COLOURS = [
+    c
+    for c in PALETTE[1:]
+    if c not in (GOAL_STYLE["color"], TARGET_STYLE["color"], ENGLAND_STYLE["color"])
+]
+# A reference line's label stays readable where a data line crosses it.
+LABEL_BACKGROUND = "rgba(255,255,255,0.8)"
 # A share of fewer than this many children in a month is drawn hollow, off the line.
 FEWEST = 5
 TOO_FEW = f"Fewer than {FEWEST} children: too few to judge"
@@ -180,6 +188,7 @@ def reference_lines(
             line=GOAL_STYLE,
             annotation_text=goal_label or f"Goal {goal:g}",
             annotation_position="top left" if goal_above else "bottom left",
+            annotation_bgcolor=LABEL_BACKGROUND,
         )
     if target is not None:
         fig.add_hline(
@@ -187,6 +196,7 @@ def reference_lines(
             line=TARGET_STYLE,
             annotation_text=target_label or f"Target {target:g}",
             annotation_position="top right",
+            annotation_bgcolor=LABEL_BACKGROUND,
         )
     if england is not None:
         fig.add_hline(
@@ -195,6 +205,7 @@ def reference_lines(
             annotation_text=england_label or f"England {england:g}",
             annotation_position="bottom right" if goal_above else "top right",
             annotation_hovertext=england_note,
+            annotation_bgcolor=LABEL_BACKGROUND,
         )
     return fig
 
@@ -291,7 +302,8 @@ def trend(
                 y=frame[column],
                 mode="lines+markers",
                 name=line_label,
-                line={"color": PALETTE[(i + 1) % len(PALETTE)], "dash": "dash"},
+                line={"color": EXTRA_COLOURS[i % len(EXTRA_COLOURS)], "dash": "dash"},
+                marker={"color": EXTRA_COLOURS[i % len(EXTRA_COLOURS)]},
             )
     month_ticks(fig, list(months))
     fig = layout(fig, "Month", y_title)
