@@ -386,3 +386,36 @@ def test_month_labels_over_36_months_can_be_read(three_years):
     assert axis["tick0"].startswith("2023-04-01")
     assert axis["tickangle"] == 0
     assert metric(at, "Referrals").value == "36"
+
+
+def click_month(at: AppTest, chart_key: str, month: str) -> AppTest:
+    """A click on a trend's point: the selection Streamlit sends, the month in custom_data."""
+    at.session_state[chart_key] = {
+        "selection": {
+            "points": [{"customdata": [month]}],
+            "point_indices": [0],
+            "box": [],
+            "lasso": [],
+        }
+    }
+    return at.run()
+
+
+@pytest.mark.parametrize(
+    ("page", "chart_key"),
+    [("app.py", "trend_assessments_within_target_pct"), ("pages/assessments.py", "assess_within")],
+)
+def test_a_clicked_months_children_are_listed_full_width_below_the_charts(tiny, page, chart_key):
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    if page != "app.py":
+        at.switch_page(page).run()
+    for key, value in QUARTER.items():
+        at.query_params[key] = value
+    at.run()
+    click_month(at, chart_key, "2026-02-01")
+    assert not at.exception, [str(e.value) for e in at.exception]
+    listed = [d.value for d in at.dataframe if d.key == f"{chart_key}_children"]
+    assert listed and len(listed[0]) == 10  # February's 10 assessments
+    # Under the row of charts, in no column: the list has the page's width.
+    path = ancestors(at.main, f"{chart_key}_children")
+    assert path is not None and "column" not in path
