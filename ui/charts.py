@@ -14,15 +14,23 @@ TARGET_STYLE = {"color": "#D55E00", "dash": "dash", "width": 2}
 ENGLAND_STYLE = {"color": "#000000", "dash": "dot", "width": 2}
 
 
+# Chart text at AA contrast on white (Streamlit's chart theme greys are under 4.5:1).
+TEXT_COLOUR = "#0b0c0c"
+TICK_COLOUR = "#505a5f"  # 7:1 on white
+
+
 def layout(fig: go.Figure, x_title: str, y_title: str) -> go.Figure:
     fig.update_layout(
         colorway=PALETTE,
+        font={"color": TEXT_COLOUR},
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         height=340,
         xaxis_title=x_title,
         yaxis_title=y_title,
-        legend={"orientation": "h", "y": -0.25},
+        legend={"orientation": "h", "y": -0.25, "font": {"color": TEXT_COLOUR}},
     )
+    for axis in (fig.update_xaxes, fig.update_yaxes):
+        axis(tickfont={"color": TICK_COLOUR}, title_font={"color": TEXT_COLOUR})
     return fig
 
 
