@@ -80,3 +80,17 @@ def test_a_timeline_lists_events_in_date_order():
     ]
     assert said.ids == ["R1", "V1"]
     assert said.summary == "Timeline of 2 events, 1 Dec 2025 to 3 Feb 2026."
+
+
+def test_series_told_apart_without_colour():
+    fig = charts.layout(go.Figure(), "Working days", "Referrals")
+    fig.add_bar(x=[0, 1], y=[5, 3], name="Allocated")
+    fig.add_bar(x=[0, 1], y=[2, 4], name="Still waiting")
+    fig.add_scatter(x=[0, 1], y=[1, 2], mode="lines+markers", name="Median")
+    fig.add_scatter(x=[0, 1], y=[3, 4], mode="lines+markers", name="75th", line={"dash": "dash"})
+    charts.distinguish(fig)
+    first, second, median, p75 = fig.data
+    assert (first.marker.pattern.shape, second.marker.pattern.shape) == ("", "/")
+    assert first.marker.line.color == second.marker.line.color == charts.OUTLINE
+    assert (median.marker.symbol, p75.marker.symbol) == ("circle", "square")
+    assert median.line.dash == "solid" and p75.line.dash == "dash"  # set by the code: kept

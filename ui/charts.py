@@ -142,3 +142,31 @@ def selected_ids(event: object) -> list[str]:
         if value is not None and str(value) not in ids:
             ids.append(str(value))
     return ids
+
+
+# Series told apart without colour (WCAG 1.4.1): hatching for bars, marker shapes and dashes for
+# lines, in legend order. The first series keeps a plain fill and a solid line.
+PATTERNS = ["", "/", ".", "x", "-", "|", "+", "\\"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross", "hexagon"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+OUTLINE = "#0b0c0c"  # a dark edge: every bar meets 3:1 against white, whatever its fill
+
+
+def distinguish(fig: go.Figure) -> go.Figure:
+    """Make every series tell itself apart by more than colour: bars get a dark outline and,
+    when there are several series, a hatching each; lines and points a marker shape each and,
+    for lines, a dash each (where the code did not set them)."""
+    bars = [t for t in fig.data if t.type in ("bar", "histogram")]
+    lines = [t for t in fig.data if t.type == "scatter"]
+    for i, trace in enumerate(bars):
+        trace.marker.line.color = OUTLINE
+        trace.marker.line.width = 1
+        if len(bars) > 1 and trace.marker.pattern.shape is None:
+            trace.marker.pattern.shape = PATTERNS[i % len(PATTERNS)]
+    if len(lines) > 1:
+        for i, trace in enumerate(lines):
+            if trace.marker.symbol is None:
+                trace.marker.symbol = SYMBOLS[i % len(SYMBOLS)]
+            if "lines" in (trace.mode or "") and trace.line.dash is None:
+                trace.line.dash = DASHES[i % len(DASHES)]
+    return fig
