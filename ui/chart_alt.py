@@ -7,7 +7,7 @@ column per series (legend entry), the reference lines (target, England) said in 
 Each row keeps the id its points carry (custom_data), so choosing a row of the table does what
 clicking the bar or point does: the chart's drill-down, from the keyboard.
 
-No Streamlit here: plain functions of a Plotly figure.
+No Streamlit (and no plotly import) here: plain functions of a Plotly figure.
 """
 
 from __future__ import annotations
@@ -15,12 +15,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from metrics.words import date_text
+
+if TYPE_CHECKING:  # ui/charts is the one module that imports plotly
+    from ui.charts import Figure
 
 # A categorical y (events by kind, on the Child page) or a box of points: one row per point.
 _POINTWISE = ("box",)
@@ -29,14 +32,16 @@ _POINTWISE = ("box",)
 @dataclass
 class ChartText:
     """A chart in words: `table` (strings, headers in words), `ids` (the id each row's points
-    carry, None where none), and `summary` (one sentence)."""
+    carry, None where none), `summary` (one sentence) and `subject` (what is drawn against
+    what, to name the table)."""
 
     table: pd.DataFrame
     ids: list[str | None] = field(default_factory=list)
     summary: str = ""
+    subject: str = ""
 
 
-def _title(fig: go.Figure, axis: str) -> str:
+def _title(fig: Figure, axis: str) -> str:
     title = getattr(getattr(fig.layout, axis, None), "title", None)
     return str(title.text) if title is not None and title.text else ""
 
@@ -118,13 +123,13 @@ def _ids(trace, n: int) -> list[str | None]:
     return out + [None] * (n - len(out))
 
 
-def _reference_lines(fig: go.Figure) -> list[str]:
+def _reference_lines(fig: Figure) -> list[str]:
     """The labelled lines (target, England) as the chart writes them."""
     texts = [str(a.text) for a in fig.layout.annotations or () if a.text]
     return list(dict.fromkeys(texts))
 
 
-def chart_text(fig: go.Figure) -> ChartText:
+def chart_text(fig: Figure) -> ChartText:
     """The figure's numbers as a table in words, with each row's id and a summary sentence."""
     x_title, y_title = _title(fig, "xaxis"), _title(fig, "yaxis")
     traces = [t for t in fig.data if t.type in ("bar", "scatter", "box", "histogram")]
@@ -176,7 +181,8 @@ def chart_text(fig: go.Figure) -> ChartText:
         columns=[cat_title, *series_names],
     )
     summary = _summary(val_title, cat_title, series_names, raw, share, _reference_lines(fig))
-    return ChartText(table, [ids[k] for k in keys], summary)
+    subject = f"{val_title} by {cat_title.lower()}"
+    return ChartText(table, [ids[k] for k in keys], summary, subject)
 
 
 def _summary(
@@ -209,7 +215,7 @@ def _summary(
     return text
 
 
-def _pointwise(fig: go.Figure, traces, x_title: str) -> ChartText:
+def _pointwise(fig: Figure, traces, x_title: str) -> ChartText:
     """A box of points (e.g. children per FTE across workers): one row per point, named by its
     label."""
     value_title = x_title or "Value"
@@ -235,7 +241,7 @@ def _pointwise(fig: go.Figure, traces, x_title: str) -> ChartText:
     lines = _reference_lines(fig)
     if lines:
         summary += " Lines: " + ", ".join(lines) + "."
-    return ChartText(table, ids, summary)
+    return ChartText(table, ids, summary, value_title)
 
 
 def _when(pair: tuple[dict, object]) -> tuple:
@@ -243,7 +249,7 @@ def _when(pair: tuple[dict, object]) -> tuple:
     return (str(type(when)), when)
 
 
-def _events(fig: go.Figure, traces, x_title: str) -> ChartText:
+def _events(fig: Figure, traces, x_title: str) -> ChartText:
     """Points by date and kind (the Child page's timeline): one row per point, the series (e.g.
     met or missed) said in words."""
     rows, ids = [], []
@@ -268,4 +274,4 @@ def _events(fig: go.Figure, traces, x_title: str) -> ChartText:
     summary = f"Timeline of {len(rows)} events" + (
         f", {rows[0][x_title or 'Date']} to {rows[-1][x_title or 'Date']}." if rows else "."
     )
-    return ChartText(table, ids, summary)
+    return ChartText(table, ids, summary, "events by date")
