@@ -149,7 +149,10 @@ def test_assessment_bar_to_child_chronology(server, tab):
     tab.goto(server + "/assessments")
     wait_done(tab)
     tab.get_by_role("heading", name="Duration in DfE's bands").wait_for()
-    grids = tab.locator("[data-testid='stDataFrame']")
+    # Tables of the page, not a chart's own table (its text alternative, in an expander).
+    grids = tab.locator(
+        "[data-testid='stDataFrame']:not([data-testid='stExpander'] [data-testid='stDataFrame'])"
+    )
     before = grids.count()
     chart = tab.locator("[data-testid='stPlotlyChart']").first
     chart.scroll_into_view_if_needed()
