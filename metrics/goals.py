@@ -62,6 +62,12 @@ DEFAULT_GOALS: dict[tuple[str, str], Goal] = {
     ("police", "decided_within_target_pct"): Goal(90, 5),
     ("domestic_abuse", "allocation_within_target_pct"): Goal(90, 5),
     ("domestic_abuse", "seen_within_target_pct"): Goal(90, 5),
+    # Judged by the findings (docs/findings.md): any assessment by an unqualified worker is red
+    # (Working Together expects a registered social worker); siblings left without an
+    # assessment of their own; allocated cases without recent management oversight.
+    ("assessments", "unqualified_pct"): Goal(0, 0),
+    ("siblings", "not_assessed_pct"): Goal(0, 5),
+    ("oversight", "without_oversight_pct"): Goal(5, 5),
 }
 # The amber margin a goal set in the settings without one gets, by unit.
 DEFAULT_AMBER = {"%": 5.0, "working days": 5.0}
