@@ -12,6 +12,7 @@ import streamlit as st
 from metrics.benchmarks import Benchmark
 from metrics.comparators import Summary
 from metrics.goals import Change, Goal, Judgement, Margins, goal_text, versus
+from ui import charts
 from ui.text import md
 
 # A badge's icon repeats its words (never colour alone).
@@ -127,7 +128,11 @@ def lines(facts: TileFacts) -> list[str]:
     if facts.change is not None and facts.change.words:
         out.append(facts.change.words)
     if facts.spark:
-        out.append("Line: the last 12 months")
+        first, last = facts.spark[0], facts.spark[-1]
+        out.append(
+            f"Line: the last 12 months, from {value_text(first, facts.unit)} "
+            f"to {value_text(last, facts.unit)}"
+        )
     return out
 
 
@@ -157,9 +162,9 @@ def tile(facts: TileFacts) -> None:
             delta_color=change.colour if change else "off",
             delta_arrow=change.arrow if change else "auto",
             label_visibility="collapsed",
-            chart_data=facts.spark or None,
-            chart_type="line",
         )
+        if facts.spark:
+            charts.sparkline(facts.spark, key=f"spark_{facts.label}_{facts.unit}")
         judged = facts.judgement
         # With a goal: red, amber or green, or "not judged" when too few; no badge without
         # a goal (a count of demand, a percentile): the caption says what there is.
