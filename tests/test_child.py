@@ -287,7 +287,7 @@ def test_chronology_events_and_timescales(engine):
     check(ch.CP_PLAN_END, "P0", D(2025, 4, 1), None, None)
     review = _row(chron, ch.CP_REVIEW, "RV1")
     assert review["date"] == D(2025, 3, 3) and review["met"] is False
-    assert "28/02/2025" in review["target"]
+    assert "28 Feb 2025" in review["target"]
     check(ch.CP_REVIEW_OVERDUE, "P1", D(2025, 6, 30), None, False)
     check(ch.CASE_NOTE, "N1", D(2025, 5, 1), 5, True)
     check(ch.CASE_NOTE, "N2", D(2025, 6, 16), 10, False)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from frontdoor import audit
 from frontdoor.access import AGGREGATES_ONLY, ANALYST, ROLES, TEAM_LEAD, RolesFile, Viewer
-from metrics.child import md_literal
+from metrics.words import md_literal
 
 ALLOW_ENV = "FRONTDOOR_ALLOW_UNAUTHENTICATED"
 ROLES_ENV = "FRONTDOOR_ROLES"
