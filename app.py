@@ -41,7 +41,12 @@ if chosen in MEASURES:
     st.subheader(f"Behind the figure: {MEASURES[chosen].title}")
     frame = ctx.rows(chosen)
     if frame is not None:
-        tables.child_table(frame, f"overview_rows_{chosen}", name=f"{chosen}_children")
+        tables.child_table(
+            frame,
+            f"overview_rows_{chosen}",
+            name=f"{chosen}_children",
+            hidden=ctx.hidden(chosen, len(frame)),
+        )
 
 st.header("Monthly trends")
 trend_columns = st.columns(2)

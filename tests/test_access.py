@@ -50,10 +50,17 @@ SENIOR = "senior@council.gov.uk"
 ANALYST_EMAIL = "analyst@council.gov.uk"
 STRANGER = "stranger@council.gov.uk"
 LEAD_TEAMS = ("T05",)
+LEAD_TEAM_URL = {"team": "T05"}
+LEAD_TWO = "lead2@council.gov.uk"
+LEAD_TWO_TEAMS = ("T04", "T05")
 ROLES_TOML = f"""
 [users."{LEAD}"]
 role = "team_lead"
 teams = {list(LEAD_TEAMS)!r}
+
+[users."{LEAD_TWO}"]
+role = "team_lead"
+teams = {list(LEAD_TWO_TEAMS)!r}
 
 [users."{CHAIR}"]
 role = "conference_chair"
@@ -204,8 +211,10 @@ def team_scope(db: Path, teams: tuple[str, ...] = LEAD_TEAMS) -> set[str]:
           AND invo_involvement_start_date <= ? AND list_contains(?, invo_professional_team)
         UNION SELECT cina_person_id FROM ssd_cin_assessments
         WHERE list_contains(?, cina_assessment_team)
+        UNION SELECT cine_person_id FROM ssd_cin_episodes
+        WHERE cine_referral_date <= ? AND list_contains(?, cine_referral_team)
         """,
-        [AS_OF, list(teams), list(teams)],
+        [AS_OF, list(teams), list(teams), AS_OF, list(teams)],
     )
     return {r[0] for r in rows}
 
@@ -412,7 +421,7 @@ def test_team_lead_deep_links_in_and_out_of_scope(env, audit_log):
 
 def test_team_lead_caseloads_list_only_their_teams_children(env, audit_log, downloads):
     scope = team_scope(env)
-    at = ok(open_as(LEAD, "pages/caseloads.py"))
+    at = ok(open_as(LEAD, "pages/caseloads.py", {"team": "all"}))  # widened to every team
     workers = table(at, "case_workers_table")
     # Every worker's figures are shown (aggregates), not only the lead's team's.
     assert set(workers["team"]) > set(LEAD_TEAMS)
@@ -442,11 +451,30 @@ def test_team_lead_caseloads_list_only_their_teams_children(env, audit_log, down
     if listed:
         assert set(listed[0]["person_id"]) <= scope
         assert listed[0]["person_id"].nunique() < held
+    # The list says how many of the worker's children it leaves out, and why.
+    shown = len(listed[0]) if listed else 0
+    notes = [c.value for c in at.caption] + [i.value for i in at.info]
+    said = f"{held - shown:,} of {held:,} are not shown here: those children are not allocated to"
+    assert any(n.startswith(said) for n in notes), notes
+
+
+def test_team_lead_choosing_a_worker_lists_their_children_at_once(env, audit_log):
+    scope = team_scope(env)
+    at = ok(open_as(LEAD, "pages/caseloads.py"))
+    workers = table(at, "case_workers_table")
+    worker = str(workers.iloc[0]["worker_id"])
+    assert not [d for d in at.dataframe if d.key == f"case_children_{worker}"]
+    at.sidebar.selectbox(key="f_worker").set_value(worker).run()
+    ok(at)
+    children = table(at, f"case_children_{worker}")  # no row to click first
+    assert len(children) == int(workers.iloc[0]["children"])
+    assert set(children["person_id"]) <= scope
+    assert at.query_params["worker"] in (worker, [worker])
 
 
 def test_team_lead_download_holds_only_their_teams_children(env, audit_log, downloads):
     scope = team_scope(env)
-    at = ok(open_as(LEAD))
+    at = ok(open_as(LEAD, "app.py", {"team": "all"}))  # widened to every team
     at.button(key="drill_0").click().run()  # "Children behind this" of the first tile
     drilled = at.query_params["drill"]
     drilled = drilled if isinstance(drilled, str) else drilled[0]
@@ -469,11 +497,76 @@ def test_team_lead_download_holds_only_their_teams_children(env, audit_log, down
     assert set(wider["person_id"]) > set(data["person_id"])
 
 
+def test_team_lead_my_team_today(env, audit_log, downloads):
+    """One worklist of the lead's team's work, most urgent first, each row opening the child,
+    downloadable; the same list as the measures' pages give."""
+    scope = team_scope(env)
+    at = ok(open_as(LEAD, "pages/my_team.py"))
+    listing = table(at, "team_worklist")
+    assert not listing.empty and set(listing["person_id"]) <= scope
+    assert set(listing["team"]) == {"Children in Need"}  # T05, by name
+    # Most urgent first: working days overdue never rise down the list, work coming due last.
+    urgency = listing["urgency"].tolist()
+    overdue = [int(u.split()[0].replace(",", "")) for u in urgency if u.endswith("overdue")]
+    assert overdue == sorted(overdue, reverse=True)
+    assert urgency.index(next(u for u in urgency if u.endswith("overdue"))) == 0
+    # The oversight rows are the Oversight page's list for the same team.
+    over = ok(open_as(LEAD, "pages/oversight.py"))
+    assert set(listing.loc[listing["work"] == "Record management oversight", "person_id"]) == set(
+        table(over, "over_without")["person_id"]
+    )
+    # Downloadable: exactly the rows shown.
+    data = csv(downloads["dl_team_worklist"])
+    assert len(data) == len(listing) and set(data["person_id"]) == set(listing["person_id"])
+    # A row opens the child.
+    person = str(listing.iloc[0]["person_id"])
+    at.session_state["team_worklist"] = {"selection": {"rows": [0], "columns": []}}
+    ok(at.run())
+    assert at.query_params["person"] in (person, [person])
+
+
 def test_team_lead_sees_every_aggregate(env):
-    """A lead's tiles are the figures for everyone: scope limits child rows, not totals."""
+    """A lead's pages open on their team; widened to all teams, their tiles are the figures for
+    everyone: scope limits child rows, not totals."""
     lead = {m.label: m.value for m in ok(open_as(LEAD)).metric}
+    senior_team = {m.label: m.value for m in ok(open_as(SENIOR, "app.py", LEAD_TEAM_URL)).metric}
+    assert lead and lead == senior_team
+    wide = {m.label: m.value for m in ok(open_as(LEAD, "app.py", {"team": "all"})).metric}
     senior = {m.label: m.value for m in ok(open_as(SENIOR)).metric}
-    assert lead and lead == senior
+    assert wide == senior and wide != lead
+
+
+def test_team_lead_pages_open_on_their_team(env):
+    at = ok(open_as(LEAD, "pages/caseloads.py"))
+    assert at.sidebar.selectbox(key="f_team").value == LEAD_TEAMS[0]
+    assert "team" not in at.query_params  # the default: a link without a team opens on theirs
+    workers = table(at, "case_workers_table")
+    assert not workers.empty and set(workers["team"]) == set(LEAD_TEAMS)
+    # Widening to every team: the URL says so, so the choice survives a link.
+    at.sidebar.selectbox(key="f_team").set_value("").run()
+    ok(at)
+    assert at.query_params["team"] in ("all", ["all"])
+    assert set(table(at, "case_workers_table")["team"]) > set(LEAD_TEAMS)
+    # Everyone else opens on all teams.
+    at = ok(open_as(SENIOR, "pages/caseloads.py"))
+    assert at.sidebar.selectbox(key="f_team").value == ""
+
+
+def test_team_lead_of_two_teams_opens_on_both(env):
+    at = ok(open_as(LEAD_TWO, "pages/caseloads.py"))
+    team = at.sidebar.selectbox(key="f_team")
+    assert team.value == "mine" and team.format_func("mine").startswith("My teams (")
+    workers = table(at, "case_workers_table")
+    assert set(workers["team"]) == set(LEAD_TWO_TEAMS)
+    # The workers offered are those of both teams.
+    offered = at.sidebar.selectbox(key="f_worker").options
+    assert len(offered) > 1
+    children = {m.label: m.value for m in at.metric}["Children allocated"]
+    one = {
+        m.label: m.value
+        for m in ok(open_as(LEAD_TWO, "pages/caseloads.py", {"team": "T04"})).metric
+    }
+    assert int(children.replace(",", "")) > int(one["Children allocated"].replace(",", ""))
 
 
 # -- conference chair, senior manager, analyst ------------------------------------------------

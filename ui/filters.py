@@ -12,9 +12,12 @@ import datetime as dt
 import streamlit as st
 
 from metrics import Filters
+from metrics.words import date_text
 from ui import periods
 
 ALL = ""
+MINE = "mine"  # a team lead's own teams, when they lead more than one
+ALL_IN_URL = "all"  # "All teams" chosen by someone whose pages open on their own teams
 FILTER_KEYS = ("period", "fy", "q", "from", "to", "as_of", "team", "worker")
 
 
@@ -32,18 +35,35 @@ def _set_url(params: dict[str, str]) -> None:
             del st.query_params[key]
 
 
+def _keep_team() -> None:
+    st.session_state["_f_team_kept"] = st.session_state["f_team"]
+
+
+def default_team(own_teams: tuple[str, ...]) -> str:
+    """The team filter a page opens on: a team lead's team (MINE for several), else all."""
+    if not own_teams:
+        return ALL
+    return own_teams[0] if len(own_teams) == 1 else MINE
+
+
 def sidebar_filters(
     data_end: dt.date,
     teams: list[tuple[str, str]],
     workers_of,  # Callable[[str | None], list[tuple[str, str]]]
+    own_teams: tuple[str, ...] = (),
 ) -> Filters:
-    """Draw the filters in the sidebar and return them; the URL is kept in step."""
+    """Draw the filters in the sidebar and return them; the URL is kept in step.
+
+    `own_teams`: a team lead's teams. Their pages open on those teams (no `team` in the URL);
+    choosing "All teams" widens them to the authority (`team=all` in the URL)."""
     params = current_params()
+    default = default_team(own_teams)
     state = st.session_state
     always_drawn = ("f_period", "f_as_of", "f_team", "f_worker")
-    if state.get("_filters_synced") != params or any(k not in state for k in always_drawn):
-        # The URL changed (first run, a link, a deep link), or Streamlit dropped the widgets'
-        # state on a page switch: the widgets follow the URL.
+    synced = (params, tuple(own_teams))
+    if state.get("_filters_synced") != synced or any(k not in state for k in always_drawn):
+        # The URL changed (first run, a link, a deep link), the viewer's own teams changed, or
+        # Streamlit dropped the widgets' state on a page switch: the widgets follow the URL.
         preset, start, end = periods.resolve(params, data_end)
         state["f_period"] = preset
         fy = params.get("fy", "")
@@ -51,8 +71,16 @@ def sidebar_filters(
         state["f_q"] = params.get("q", f"{periods.financial_year_of(data_end)}-1")
         state["f_from"], state["f_to"] = start, end
         state["f_as_of"] = periods.parse_date(params.get("as_of"))
-        state["f_team"] = params.get("team", ALL)
+        team_param = params.get("team")
+        state["f_team"] = (
+            default if team_param is None else ALL if team_param == ALL_IN_URL else team_param
+        )
         state["f_worker"] = params.get("worker", ALL)
+        state["_f_team_kept"] = state["f_team"]
+    elif "_f_team_kept" in state:
+        # A widget on another page is a new widget to Streamlit, which would open on its first
+        # option ("All teams"), not on a team lead's own team: say the kept choice again.
+        state["f_team"] = state["_f_team_kept"]
 
     side = st.sidebar
     side.subheader("Filters")
@@ -108,17 +136,26 @@ def sidebar_filters(
         new["as_of"] = as_of.isoformat()
 
     # "" stands for "all": a None option would show as an empty selection.
-    team_ids = [ALL] + [t for t, _ in teams]
     team_names = dict(teams)
+    known = [t for t, _ in teams]
+    team_ids = [ALL] + ([MINE] if len(own_teams) > 1 else [])
+    team_ids += [t for t in own_teams if t not in known] + known
     if state.get("f_team") not in team_ids:
-        state["f_team"] = ALL
+        state["f_team"] = state["_f_team_kept"] = default
     team = side.selectbox(
         "Team",
         team_ids,
-        format_func=lambda t: "All teams" if t == ALL else team_names.get(t, t),
+        format_func=lambda t: team_label(t, team_names, own_teams),
         key="f_team",
+        on_change=_keep_team,
     )
-    worker_list = workers_of(team or None)
+    if team == MINE:
+        seen: dict[str, str] = {}
+        for own in own_teams:
+            seen.update(dict(workers_of(own)))
+        worker_list = sorted(seen.items(), key=lambda w: (w[1], w[0]))
+    else:
+        worker_list = workers_of(team or None)
     worker_ids = [ALL] + [w for w, _ in worker_list]
     worker_names = dict(worker_list)
     if state.get("f_worker") not in worker_ids:
@@ -129,18 +166,42 @@ def sidebar_filters(
         format_func=lambda w: "All workers" if w == ALL else f"{worker_names.get(w, w)} ({w})",
         key="f_worker",
     )
-    if team:
-        new["team"] = team
+    if team != default:
+        new["team"] = team or ALL_IN_URL
     if worker:
         new["worker"] = worker
     _set_url(new)
-    state["_filters_synced"] = new
-    return Filters(start, end, as_of, team or None, worker or None)
+    state["_filters_synced"] = (new, tuple(own_teams))
+    return Filters(
+        start,
+        end,
+        as_of,
+        None if team in (ALL, MINE) else team,
+        worker or None,
+        teams=tuple(own_teams) if team == MINE else None,
+    )
 
 
-def describe(filters: Filters) -> str:
-    """One line saying what the figures on a page cover."""
-    text = f"{filters.date_from:%d %b %Y} to {filters.date_to:%d %b %Y}"
+def team_label(team: str, names: dict[str, str], own_teams: tuple[str, ...] = ()) -> str:
+    """A team filter option in words."""
+    if team == ALL:
+        return "All teams"
+    if team == MINE:
+        return "My teams (" + ", ".join(names.get(t, t) for t in own_teams) + ")"
+    name = names.get(team, team)
+    return f"{name} (my team)" if team in own_teams else name
+
+
+def describe(filters: Filters, team_names: dict[str, str] | None = None) -> str:
+    """One line saying what the figures on a page cover: period, snapshot and teams."""
+    text = f"{date_text(filters.date_from)} to {date_text(filters.date_to)}"
     if filters.as_of and filters.as_of != filters.date_to:
-        text += f", snapshot at {filters.as_of:%d %b %Y}"
+        text += f", snapshot at {date_text(filters.as_of)}"
+    names = team_names or {}
+    if filters.teams:
+        text += ", teams " + ", ".join(names.get(t, t) for t in filters.teams)
+    elif filters.team:
+        text += f", team {names.get(filters.team, filters.team)}"
+    else:
+        text += ", all teams"
     return text

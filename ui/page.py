@@ -5,13 +5,15 @@ A page calls `setup(title)` and gets a PageContext with the filters and cached m
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
 
-from frontdoor.access import Viewer
+from frontdoor.access import TEAM_LEAD, Viewer
 from metrics import Filters, MeasureUnavailable, NotPermitted
+from metrics.words import md_literal
 from ui import auth, data, filters, nav
 
 
@@ -61,6 +63,30 @@ class PageContext:
             st.info(f"Not permitted: {exc}.")
             return None
 
+    def hidden(
+        self,
+        key: str,
+        shown: int,
+        *,
+        column: str | None = None,
+        values: Sequence[object] = (),
+        **narrow: object,
+    ) -> int:
+        """How many rows of a list of `shown` rows the viewer's scope leaves out: the measure's
+        rows (filters narrowed as for `rows`; with `column`, only rows whose value of it is one
+        of `values`) counted whatever the scope, less those shown. 0 for an unscoped viewer."""
+        if self.filters.scope is None:
+            return 0
+        filters = replace(self.filters, **narrow) if narrow else self.filters
+        try:
+            counts = data.count(self.source, key, filters, (column,) if column else ())
+        except MeasureUnavailable:
+            return 0
+        if column:
+            wanted = {str(v) for v in values}
+            counts = counts[counts[column].astype(str).isin(wanted)]
+        return max(int(counts["n"].sum()) - shown, 0)
+
     def target(self, name: str) -> int:
         return self.engine.settings.target(name)
 
@@ -94,7 +120,10 @@ def setup(
         st.error("Not permitted: this page is for analysts. Ask your performance team for access.")
         st.stop()
     if filters_on:
-        chosen = filters.sidebar_filters(end, teams, lambda team: data.workers(source, team))
+        own = viewer.teams if viewer.role == TEAM_LEAD else ()
+        chosen = filters.sidebar_filters(
+            end, teams, lambda team: data.workers(source, team), own_teams=tuple(own)
+        )
     else:
         chosen = Filters(end, end)
     chosen = replace(chosen, scope=viewer.scope, scope_teams=viewer.scope_teams)
@@ -110,7 +139,7 @@ def setup(
             "Synthetic data: this is the built-in made-up authority, not real children.", icon="ℹ️"
         )
     if filters_on:
-        st.caption(f"Figures for {filters.describe(chosen)}.")
+        st.caption(md_literal(f"Figures for {filters.describe(chosen, dict(teams))}."))
     if intro:
         st.caption(intro)
     return PageContext(source, chosen, viewer)
