@@ -134,7 +134,11 @@ _SQL = {
                CASE WHEN cppl_cp_plan_end_date <= $as_of THEN cppl_cp_plan_end_date END
                    AS end_date,
                coalesce(cppl_cp_plan_latest_category, cppl_cp_plan_initial_category)
-                   AS category
+                   AS category,
+               cppl_cp_plan_initial_category AS initial_category,
+               coalesce(cppl_cp_plan_latest_category, cppl_cp_plan_initial_category)
+                   AS latest_category,
+               cppl_icpc_id AS icpc_id
         FROM ssd_cp_plans
         WHERE cppl_person_id = $person AND cppl_cp_plan_start_date <= $as_of
     """,

@@ -7,57 +7,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from metrics.words import date_text, missing
+from metrics.words import date_text, label, missing
 from ui import auth, data
 from ui.filters import current_params
 from ui.nav import CHILD_PAGE
-
-# Column names the measures' rows carry, said in words (anything else: see `label`).
-LABELS = {
-    "person_id": "Child",
-    "family_id": "Family",
-    "referral_id": "Referral",
-    "assessment_id": "Assessment",
-    "cp_plan_id": "CP plan",
-    "icpc_id": "Conference",
-    "request_id": "Request",
-    "note_id": "Case note",
-    "contact_id": "Contact",
-    "worker_id": "Worker",
-    "worker_name": "Worker",
-    "team": "Team",
-    "team_name": "Team",
-    "age_wd": "Age (working days)",
-    "days": "Working days",
-    "lag_wd": "Lag (working days)",
-    "decision_wd": "Decision (working days)",
-    "days_late_wd": "Late by (working days)",
-    "days_since_oversight": "Since oversight (working days)",
-    "days_since_activity": "Since activity (working days)",
-    "days_until_due": "Days until due",
-    "past_target": "Past target",
-    "at_risk": "At potential risk",
-    "nfa": "No further action",
-    "fte": "FTE",
-    "children_per_fte": "Children per FTE",
-    "family_children": "Family's children on this caseload",
-    "icpc_date": "Conference date",
-    "outcome_cp": "Outcome: CP plan",
-}
-
-
-def label(column: str) -> str:
-    """A column name in words: LABELS, else "referral_date" -> "Referral date", "_wd" ->
-    "(working days)", "_pct" -> "(%)"."""
-    if column in LABELS:
-        return LABELS[column]
-    text = str(column)
-    unit = ""
-    for suffix, words in (("_wd", " (working days)"), ("_pct", " (%)")):
-        if text.endswith(suffix):
-            text, unit = text[: -len(suffix)], words
-    text = text.replace("_", " ").strip()
-    return (text[:1].upper() + text[1:] + unit) if text else str(column)
 
 
 def _is_date(series: pd.Series) -> bool:
@@ -140,6 +93,41 @@ def column_config(frame: pd.DataFrame, labels: dict[str, str | None] | None = No
     return config
 
 
+def download_file(
+    label: str,
+    data,  # bytes, or a function giving them when the button is pressed (e.g. a PDF)
+    *,
+    file_name: str,
+    mime: str,
+    key: str,
+    person_ids: list[str] | tuple[str, ...] = (),
+    detail: str = "",
+    disabled: bool = False,
+    help: str | None = None,
+) -> None:
+    """Every download of the app goes through here: a file of children's data is audited (who,
+    which children, with which filters) when it is taken."""
+    ids = [str(p) for p in person_ids]
+    st.download_button(
+        label,
+        data,
+        file_name=file_name,
+        mime=mime,
+        key=f"dl_{key}",
+        on_click=(
+            (
+                lambda: auth.record(
+                    "download", person_ids=ids, filters=current_params(), detail=detail
+                )
+            )
+            if ids
+            else "ignore"
+        ),
+        disabled=disabled,
+        help=help,
+    )
+
+
 def download(
     frame: pd.DataFrame,
     name: str,
@@ -149,17 +137,14 @@ def download(
 ) -> None:
     """A CSV download of exactly what is shown; a download of children's rows is audited."""
     ids = [str(v) for v in frame[id_column]] if id_column and id_column in frame else []
-    st.download_button(
+    download_file(
         label,
         frame.to_csv(index=False).encode("utf-8"),
         file_name=f"{name}.csv",
         mime="text/csv",
-        key=f"dl_{key}",
-        on_click=(
-            (lambda: auth.record("download", person_ids=ids, filters=current_params(), detail=name))
-            if ids
-            else "ignore"
-        ),
+        key=key,
+        person_ids=ids,
+        detail=name,
     )
 
 
