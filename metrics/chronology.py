@@ -10,6 +10,7 @@ import pandas as pd
 
 from metrics.child_record import _allocations, _Child, _fmt, _names
 from metrics.engine import Engine
+from metrics.words import decode
 
 # Event kinds, in the order a timeline shows them (top to bottom).
 CONTACT = "contact"
@@ -193,9 +194,10 @@ def _chronology(c: _Child) -> pd.DataFrame:
     for r in referrals:
         parts = [f"Referral {r['id']}"]
         if r["source_desc"] or r["source_code"]:
-            parts.append(f"source {r['source_desc'] or r['source_code']}")
+            source = r["source_desc"] or decode("referral_source", r["source_code"])
+            parts.append(f"from {source}")
         if r["need_code"]:
-            parts.append(f"need {r['need_code']}")
+            parts.append(f"need: {decode('need', r['need_code'])}")
         if r["nfa"]:
             parts.append("no further action")
         waiting = allocation.get(str(r["id"]))
@@ -214,7 +216,7 @@ def _chronology(c: _Child) -> pd.DataFrame:
             record_id=r["id"],
         )
         if r["close_date"] is not None:
-            reason = f" ({r['close_reason']})" if r["close_reason"] else ""
+            reason = f" ({decode('close_reason', r['close_reason'])})" if r["close_reason"] else ""
             add(
                 r["close_date"],
                 CASE_CLOSED,
@@ -425,7 +427,7 @@ def _chronology(c: _Child) -> pd.DataFrame:
     # CP plans, and their reviews (the cp_review_chain measure: each review held with its due
     # date, and the next review of an open plan when it is overdue).
     for p in c.rec("cp_plans"):
-        category = f"; category {p['category']}" if p["category"] else ""
+        category = f"; category {decode('cp_category', p['category'])}" if p["category"] else ""
         add(
             p["start_date"],
             CP_PLAN_START,
