@@ -504,7 +504,7 @@ def test_team_lead_my_team_today(env, audit_log, downloads):
     at = ok(open_as(LEAD, "pages/my_team.py"))
     listing = table(at, "team_worklist")
     assert not listing.empty and set(listing["person_id"]) <= scope
-    assert set(listing["team"]) == {"Children in Need"}  # T05, by name
+    assert set(listing["team_name"]) == {"Children in Need"}  # T05, by name
     # Most urgent first: working days overdue never rise down the list, work coming due last.
     urgency = listing["urgency"].tolist()
     overdue = [int(u.split()[0].replace(",", "")) for u in urgency if u.endswith("overdue")]

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from metrics.words import date_text, label, missing
+from metrics.words import date_text, decode, label, missing
 from ui import auth, data
 from ui.filters import current_params
 from ui.nav import CHILD_PAGE
@@ -42,11 +42,27 @@ def with_names(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# Columns of DfE codes, by name: shown in words (metrics.words.decode; words stay words).
+CODED = {
+    "category": "cp_category",
+    "initial_category": "cp_category",
+    "latest_category": "cp_category",
+    "source_code": "referral_source",
+    "need_code": "need",
+    "close_reason": "close_reason",
+    "sex": "sex",
+    "ethnicity": "ethnicity",
+}
+
+
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """What a table shows: no "None" for a missing value. A date column with gaps is shown as
-    text ("3 Feb 2026", blank where missing); a number or text column with gaps, blank there.
-    Columns without gaps keep their type (and sort as numbers and dates)."""
+    """What a table shows: DfE codes in words; no "None" for a missing value. A date column with
+    gaps is shown as text ("3 Feb 2026", blank where missing); a number or text column with
+    gaps, blank there. Columns without gaps keep their type (and sort as numbers and dates)."""
     out = frame.copy()
+    for col, kind in CODED.items():
+        if col in out.columns and not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(lambda v, k=kind: decode(k, v))
     for col in out.columns:
         series = out[col]
         if not series.isna().any():
