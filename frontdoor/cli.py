@@ -92,6 +92,34 @@ def _cmd_export_cin_census(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export_annex_a(args: argparse.Namespace) -> int:
+    from frontdoor.returns import ExportError
+    from frontdoor.returns.annex_a import export_annex_a
+
+    end = args.end or args.as_of
+    what = (
+        f"Annex A lists to {end}, data as at {args.as_of}, from {args.db} -> {args.out} "
+        "(command line)"
+    )
+    try:
+        result = export_annex_a(
+            Path(args.db),
+            args.as_of,
+            Path(args.out),
+            end=args.end,
+            layout=args.layout,
+            force=args.force,
+            progress=bar(),
+        )
+    except ExportError as exc:
+        print(f"frontdoor export annex-a: {exc}", file=sys.stderr)
+        _audit("export", f"{what}: {exc}", False)
+        return 1
+    print(result.render())
+    _audit("export", f"{what}: {_counted(result)}", True)
+    return 0
+
+
 def _counted(result) -> str:
     """What an export holds, for the audit log (counts only: no child's id or details)."""
     counts = ", ".join(f"{n:,} {name}" for name, n in result.counts.items())
@@ -170,6 +198,28 @@ def build_parser() -> argparse.ArgumentParser:
     cin.add_argument("--la", default=None, help="the LA's three-digit number, for the header")
     cin.add_argument("--force", action="store_true", help="replace --out if it exists")
     cin.set_defaults(func=_cmd_export_cin_census)
+    annex = returns.add_parser(
+        "annex-a", help="Ofsted's Annex A workbook (lists 1 to 7) as at a date"
+    )
+    annex.add_argument("--db", required=True, help="a database made by frontdoor load")
+    annex.add_argument(
+        "--as-of", dest="as_of", required=True, type=_date, help="data as known on this date"
+    )
+    annex.add_argument("--out", required=True, help="the .xlsx file to write")
+    annex.add_argument(
+        "--end",
+        type=_date,
+        default=None,
+        help="the lists' end date (default: --as-of); each window is the six months to it",
+    )
+    annex.add_argument(
+        "--layout",
+        choices=["ofsted-2019", "later"],
+        default="ofsted-2019",
+        help="ofsted-2019: Ofsted's template (List_1, title rows); later: List 1, headings in row 1",
+    )
+    annex.add_argument("--force", action="store_true", help="replace --out if it exists")
+    annex.set_defaults(func=_cmd_export_annex_a)
 
     bench = sub.add_parser("bench", help="time generate, load, summary and pages")
     bench.add_argument("--children", type=int, nargs="*", default=[50_000, 200_000])

@@ -1,5 +1,6 @@
 """Data and loading (analysts): what the last load read, loaded and rejected, the data issues it
-found, the measures this extract cannot give and why, and loading another extract.
+found, the measures this extract cannot give and why, the returns (Annex A, CIN census) made
+from it, and loading another extract.
 
 Everything here is shown as text or in tables, never as HTML. A load builds a new database
 beside the one in use and swaps it in only when complete; the caches are then cleared so every
@@ -21,6 +22,7 @@ from metrics import MEASURES
 from metrics import child as ch
 from ui import auth, data, tables
 from ui.page import setup
+from ui.returns import returns_section
 
 LIMIT = 5000
 UPLOAD_TYPES = ["csv", "tsv", "txt", "parquet", "xlsx", "xlsm", "xls", "xlsb", "xml"]
@@ -165,6 +167,8 @@ if not meta.empty:
             "data_unavailable_meta",
             name="unavailable_by_source",
         )
+
+returns_section(source, ctx.filters.date_to)
 
 st.header("Load another extract")
 st.caption(

@@ -471,3 +471,28 @@ def test_cli_without_a_database(tmp_path, capsys, monkeypatch):
     assert code == 1
     assert "load an extract first" in capsys.readouterr().err
     assert not (tmp_path / "x.xml").exists()
+
+
+def test_ids_xml_cannot_hold_are_cleaned_and_reported(make_db):
+    tables = {
+        "ssd_person": [{"pers_person_id": "C\x01X", "pers_sex": "F", "pers_ethnicity": "WBRI",
+                        "pers_dob": d(2015, 1, 1)}],
+        "ssd_cin_episodes": [
+            {"cine_referral_id": "R", "cine_person_id": "C\x01X", "cine_referral_nfa": False,
+             "cine_referral_date": d(2025, 5, 1), "cine_referral_source_code": "6",
+             "cine_cin_primary_need_code": "N1"}
+        ],
+    }  # fmt: skip
+    result = build_cin_census(make_db(tables), 2026)
+    assert _texts(_tree(result), ".//LAchildID") == ["CX"]
+    assert [(g.item, g.what) for g in result.gaps] == [
+        ("LAchildID", "holds characters XML cannot carry; removed")
+    ]
+
+
+def test_pre_proceedings_are_said_not_to_be_written(make_db):
+    con = make_db(HAND)
+    con.execute("CREATE TABLE cin_pre_proceedings (pp_id VARCHAR)")
+    result = build_cin_census(con, 2026)
+    assert any("pre-proceedings" in n for n in result.notes)
+    assert b"PreProceedings" not in result.content

@@ -105,9 +105,14 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {r[0] for r in rows}
 
 
+def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every table in the database."""
+    return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+
+
 def present_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Tables the extract provided: in the database and not marked absent in the load report."""
-    existing = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    existing = table_names(con)
     if "load_report" in existing:
         absent = {
             r[0]

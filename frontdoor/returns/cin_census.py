@@ -14,7 +14,8 @@ the year and cases open at any time in it):
 | ChildProtectionPlans | started on or before 31 March and not ended before 1 April |
 | Reviews/CPPreviewDate | reviews of those plans held in the year |
 
-The data is seen as at 31 March: a closure, authorisation, end or conference dated later is left
+Years up to 2023-24 (`year <= 2024`) write the child's sex as `<GenderCurrent>` (1, 2, 0), as
+their schemas do. The data is seen as at 31 March: a closure, authorisation, end or conference dated later is left
 out (the item was still open then). A module belongs to the referral its row names, else to the
 child's referral open on its start date.
 
@@ -29,6 +30,7 @@ out and reported, and the child is still written when anything of it remains.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -43,191 +45,21 @@ from frontdoor.returns import (
     Gap,
     flag,
     iso,
-    table_columns,
+    table_names,
     write_private,
 )
 from frontdoor.returns import census_codes as codes
+from frontdoor.returns.cin_census_select import collection_window, select
 
 KIND = "cin_census"
+
+# Characters XML 1.0 cannot hold (lxml refuses them): control characters but tab, LF and CR.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 # Up to the 2023-24 census (CIN_schema_2024.xsd) the child's sex was <GenderCurrent>: 1 male,
 # 2 female, 0 not recorded (9, indeterminate, has no M/F/U counterpart and is never written).
 LAST_GENDER_CURRENT_YEAR = 2024
 GENDER_CURRENT = {"M": "1", "F": "2", "U": "0"}
-
-# -- selection (bound parameters only: $start, $end) -----------------------------------------------
-
-EPISODES_SQL = """
-    SELECT cine_referral_id AS id, cine_person_id AS person_id, cine_referral_date AS start_date,
-           cine_referral_source_code AS source, cine_cin_primary_need_code AS need,
-           CASE WHEN cine_close_date <= $end THEN cine_close_date END AS close_date,
-           CASE WHEN cine_close_date <= $end THEN cine_close_reason END AS close_reason,
-           cine_referral_nfa AS nfa
-    FROM ssd_cin_episodes
-    WHERE cine_referral_date <= $end
-      AND (cine_close_date IS NULL OR cine_close_date >= $start)
-    ORDER BY person_id, start_date, id
-"""
-
-PERSONS_SQL = """
-    WITH scope AS (
-        SELECT DISTINCT cine_person_id AS person_id FROM ssd_cin_episodes
-        WHERE cine_referral_date <= $end
-          AND (cine_close_date IS NULL OR cine_close_date >= $start)
-    )
-    SELECT s.person_id, p.pers_sex AS sex, p.pers_ethnicity AS ethnicity, p.pers_dob AS dob,
-           p.pers_expected_dob AS expected_dob,
-           CASE WHEN p.pers_death_date <= $end THEN p.pers_death_date END AS death_date,
-           {disabilities} AS disabilities,
-           p.pers_person_id IS NOT NULL AS known
-    FROM scope s LEFT JOIN ssd_person p ON p.pers_person_id = s.person_id
-    ORDER BY s.person_id
-"""
-
-ASSESSMENTS_SQL = """
-    SELECT cina_assessment_id AS id, cina_person_id AS person_id, cina_referral_id AS referral_id,
-           cina_assessment_start_date AS start_date,
-           CASE WHEN cina_assessment_auth_date <= $end THEN cina_assessment_auth_date END
-               AS auth_date,
-           {review} AS review_date, {factors} AS factors
-    FROM ssd_cin_assessments
-    WHERE cina_assessment_start_date <= $end
-      AND (cina_assessment_auth_date IS NULL OR cina_assessment_auth_date >= $start)
-    ORDER BY person_id, start_date, id
-"""
-
-CIN_PLANS_SQL = """
-    SELECT cinp_cin_plan_id AS id, cinp_person_id AS person_id, cinp_referral_id AS referral_id,
-           cinp_cin_plan_start_date AS start_date,
-           CASE WHEN cinp_cin_plan_end_date <= $end THEN cinp_cin_plan_end_date END AS end_date
-    FROM ssd_cin_plans
-    WHERE cinp_cin_plan_start_date <= $end
-      AND (cinp_cin_plan_end_date IS NULL OR cinp_cin_plan_end_date >= $start)
-    ORDER BY person_id, start_date, id
-"""
-
-S47_SQL = """
-    SELECT s.s47e_s47_enquiry_id AS id, s.s47e_person_id AS person_id,
-           s.s47e_referral_id AS referral_id, s.s47e_s47_start_date AS start_date,
-           CASE WHEN s.s47e_s47_end_date <= $end THEN s.s47e_s47_end_date END AS end_date,
-           s.s47e_s47_nfa AS nfa, {not_required} AS not_required, {target} AS target
-    FROM ssd_s47_enquiry s
-    WHERE s.s47e_s47_start_date <= $end
-      AND (s.s47e_s47_end_date IS NULL OR s.s47e_s47_end_date >= $start
-           OR EXISTS (SELECT 1 FROM ssd_initial_cp_conference c
-                      WHERE c.icpc_s47_enquiry_id = s.s47e_s47_enquiry_id
-                        AND c.icpc_icpc_date BETWEEN $start AND $end))
-    ORDER BY person_id, start_date, id
-"""
-
-ICPCS_SQL = """
-    SELECT c.icpc_icpc_id AS id, c.icpc_person_id AS person_id, c.icpc_referral_id AS referral_id,
-           s.s47e_s47_enquiry_id AS s47_id, c.icpc_icpc_date AS date,
-           c.icpc_icpc_target_date AS target
-    FROM ssd_initial_cp_conference c
-    LEFT JOIN ssd_s47_enquiry s ON s.s47e_s47_enquiry_id = c.icpc_s47_enquiry_id
-    WHERE c.icpc_icpc_date <= $end
-      AND c.icpc_person_id IN (
-          SELECT cine_person_id FROM ssd_cin_episodes
-          WHERE cine_referral_date <= $end
-            AND (cine_close_date IS NULL OR cine_close_date >= $start))
-    ORDER BY person_id, date, id
-"""
-
-CP_PLANS_SQL = """
-    SELECT p.cppl_cp_plan_id AS id, p.cppl_person_id AS person_id,
-           p.cppl_referral_id AS referral_id, p.cppl_cp_plan_start_date AS start_date,
-           CASE WHEN p.cppl_cp_plan_end_date <= $end THEN p.cppl_cp_plan_end_date END AS end_date,
-           p.cppl_cp_plan_initial_category AS initial_category,
-           p.cppl_cp_plan_latest_category AS latest_category,
-           {previous} AS previous_carried,
-           (SELECT count(*) FROM ssd_cp_plans q
-            WHERE q.cppl_person_id = p.cppl_person_id
-              AND q.cppl_cp_plan_start_date < p.cppl_cp_plan_start_date) AS previous_in_data
-    FROM ssd_cp_plans p
-    WHERE p.cppl_cp_plan_start_date <= $end
-      AND (p.cppl_cp_plan_end_date IS NULL OR p.cppl_cp_plan_end_date >= $start)
-    ORDER BY person_id, start_date, id
-"""
-
-REVIEWS_SQL = """
-    SELECT cppr_cp_plan_id AS plan_id, cppr_cp_review_date AS date
-    FROM ssd_cp_reviews
-    WHERE cppr_cp_review_date BETWEEN $start AND $end
-    ORDER BY plan_id, date
-"""
-
-
-def collection_window(year: int) -> tuple[dt.date, dt.date]:
-    """The collection year ending 31 March `year`: 1 April `year - 1` to 31 March `year`."""
-    return dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
-
-
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> list[dict]:
-    cur = con.cursor()
-    try:
-        cur.execute(sql, params)
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-    finally:
-        cur.close()
-
-
-def _optional(cols: set[str], column: str, expr: str) -> str:
-    """`expr` when the reader-added `column` is in the table, else NULL (fixed SQL text)."""
-    return expr if column in cols else "NULL"
-
-
-def _select(con: duckdb.DuckDBPyConnection, year: int, progress: ProgressFn) -> dict[str, list]:
-    start, end = collection_window(year)
-    params = {"start": start, "end": end}
-    person_cols = table_columns(con, "ssd_person")
-    asmt_cols = table_columns(con, "ssd_cin_assessments")
-    s47_cols = table_columns(con, "ssd_s47_enquiry")
-    plan_cols = table_columns(con, "ssd_cp_plans")
-    queries = {
-        "persons": PERSONS_SQL.format(
-            disabilities=_optional(person_cols, "pers_disabilities", "p.pers_disabilities")
-        ),
-        "episodes": EPISODES_SQL,
-        "assessments": ASSESSMENTS_SQL.format(
-            review=_optional(
-                asmt_cols,
-                "cina_assessment_internal_review_date",
-                "TRY_CAST(cina_assessment_internal_review_date AS DATE)",
-            ),
-            factors=_optional(asmt_cols, "cina_assessment_factors", "cina_assessment_factors"),
-        ),
-        "cin_plans": CIN_PLANS_SQL,
-        "s47": S47_SQL.format(
-            not_required=_optional(s47_cols, "s47e_icpc_not_required", "s.s47e_icpc_not_required"),
-            target=_optional(
-                s47_cols, "s47e_icpc_target_date", "TRY_CAST(s.s47e_icpc_target_date AS DATE)"
-            ),
-        ),
-        "icpcs": ICPCS_SQL,
-        "cp_plans": CP_PLANS_SQL.format(
-            previous=_optional(
-                plan_cols,
-                "cppl_number_of_previous_cpp",
-                "TRY_CAST(p.cppl_number_of_previous_cpp AS INTEGER)",
-            )
-        ),
-        "reviews": REVIEWS_SQL,
-    }
-    missing = [
-        t
-        for t in ("ssd_person", "ssd_cin_episodes")
-        if not table_columns(con, t)  # the two tables every extract has
-    ]
-    if missing:
-        raise ExportError(f"the database has no {', '.join(missing)}: load an extract first")
-    out = {}
-    for i, (name, sql) in enumerate(queries.items()):
-        progress(0.05 + 0.45 * i / len(queries), f"reading {name.replace('_', ' ')}")
-        out[name] = _rows(con, sql, params)
-    return out
-
 
 # -- building -----------------------------------------------------------------------------------
 
@@ -367,7 +199,10 @@ class _Builder:
     def _identifiers(self, p: dict) -> etree._Element:
         pid = p["person_id"]
         el = etree.Element("ChildIdentifiers")
-        etree.SubElement(el, "LAchildID").text = pid
+        clean = _XML_ILLEGAL.sub("", pid)
+        if clean != pid:
+            self.gap(pid, "child", "LAchildID", "holds characters XML cannot carry; removed")
+        etree.SubElement(el, "LAchildID").text = clean
         if not p["known"]:
             self.gap(pid, "child", "ssd_person", "the child has referrals but no person record")
         if p["dob"] is not None:
@@ -591,7 +426,7 @@ def build_cin_census(
     if la is not None and not (len(la) == 3 and la.isdigit()):
         raise ExportError(f"the LA number must be three digits (e.g. 201), got {la!r}")
     progress(0.0, "reading the data")
-    data = _select(con, year, progress)
+    data = select(con, year, progress)
     builder = _Builder(data, year)
     children = builder.build(progress)
     if not len(children):
@@ -610,6 +445,11 @@ def build_cin_census(
     ]
     if not la:
         notes.append("no LA number given (--la), so the header has no Source block")
+    if "cin_pre_proceedings" in table_names(con):
+        notes.append(
+            "the pre-proceedings module (cin_pre_proceedings) is not written: it is not in "
+            "the DfE schemas frontdoor has"
+        )
     counts = {"children": builder.counts["children"]}
     for name in (
         "referrals",
