@@ -521,7 +521,8 @@ def _views(c: _Child) -> dict:
     """The child's own answers (ssd_voice_of_child), where the extract has the table:
     {"table": whether it has, "answers": DataFrame(question, answer)}."""
     answers = pd.DataFrame(columns=["question", "answer"])
-    if "ssd_voice_of_child" not in c.have:
+    table = "ssd_voice_of_child"
+    if table not in c.have or table in c.engine.absent_tables():  # not in the extract
         return {"table": False, "answers": answers}
     have = [col for col in VOICE_QUESTIONS if col in _columns(c, "ssd_voice_of_child")]
     if not have:

@@ -409,12 +409,11 @@ def test_review_pack_reads_recorded_decisions_and_the_childs_views(engine):
         "UPDATE ssd_cp_reviews SET cppr_cp_review_outcome_continue_cp = FALSE, "
         "cppr_cp_review_participation = 'Attended and spoke' WHERE cppr_cp_review_id = 'RV1'"
     )
+    # The extract had the table of the child's views after all.
+    con.execute("UPDATE load_report SET status = 'loaded' WHERE table_name = 'ssd_voice_of_child'")
     con.execute(
-        "CREATE TABLE ssd_voice_of_child (voch_table_id VARCHAR, voch_person_id VARCHAR, "
-        "voch_explained_worries VARCHAR, voch_agree_worker VARCHAR, voch_plan_safe VARCHAR)"
-    )
-    con.execute(
-        "INSERT INTO ssd_voice_of_child VALUES ('1', 'C1', 'Yes', ' ', ?), "
+        "INSERT INTO ssd_voice_of_child (voch_table_id, voch_person_id, voch_explained_worries, "
+        "voch_agree_worker, voch_plan_safe) VALUES ('1', 'C1', 'Yes', ' ', ?), "
         "('2', 'C2', 'No', 'No', 'No')",
         [SCRIPT],
     )
