@@ -261,6 +261,12 @@ def review_pack(
     }
     family = siblings(engine, person_id).drop(columns=["in_person_table"], errors="ignore")
     family["sex"] = family["sex"].map(lambda v: decode("sex", v))
+    if scope is not None:  # a sibling the viewer may not see is named by id only, as on the
+        # Child page: no details about them
+        family = family.astype(object)
+        for i, sibling in family["person_id"].items():
+            if not engine.permits(str(sibling), c.filters):
+                family.loc[i, ["sex", "dob"]] = None
     plans_frame = pd.DataFrame(
         plan_rows,
         columns=[

@@ -586,3 +586,8 @@ def test_the_viewers_scope_is_kept(engine):
         ch.review_pack(engine, "C1", AS_OF, scope="none")
     mine = ch.chronology(engine, "C1", AS_OF, scope="teams", scope_teams=("T1",))
     assert mine.equals(ch.chronology(engine, "C1", AS_OF))
+    # In C1's pack for a chair, C2 (no plan, outside the "cp" scope) is named by id only.
+    sibling = ch.review_pack(engine, "C1", AS_OF, scope="cp")["siblings"].iloc[0]
+    assert sibling["person_id"] == "C2" and sibling["sex"] is None and sibling["dob"] is None
+    everyone = ch.review_pack(engine, "C1", AS_OF)["siblings"].iloc[0]
+    assert (everyone["sex"], everyone["dob"].date()) == ("Male", D(2017, 1, 9))
