@@ -18,14 +18,12 @@ from metrics.chronology import *  # noqa: F403 (the kinds of event: ch.REFERRAL,
 from metrics.chronology import CHRONOLOGY_COLUMNS, KINDS, chronology
 from metrics.pack_html import review_pack_html
 from metrics.review_pack import review_pack
-from metrics.words import md_literal
 
 __all__ = [
     "CHRONOLOGY_COLUMNS",
     "KINDS",
     "chronology",
     "exists",
-    "md_literal",
     "profile",
     "review_pack",
     "review_pack_html",

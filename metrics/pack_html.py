@@ -8,26 +8,23 @@ import html
 
 import pandas as pd
 
+from frontdoor import safe_export
 from metrics.child_record import _fmt
 from metrics.words import date_text, days_text, decode, label
 
 
-def _text(value: object) -> str:
-    """Any value as escaped text for HTML."""
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, bool):
-        return "yes" if value else "no"
+def _shown(value: object) -> str:
+    """A value that is not text as the pack shows it (dates in the pack's style)."""
     if isinstance(value, pd.Timestamp):
         value = value.date()
     if isinstance(value, dt.date):
-        return html.escape(_fmt(value))
-    return html.escape(str(value))
+        return _fmt(value)
+    return str(value)
+
+
+def _text(value: object) -> str:
+    """Any value as escaped HTML text, formula prefixes neutralised (frontdoor/safe_export)."""
+    return safe_export.html_text(value, _shown)
 
 
 def _cell(value: object) -> str:
@@ -40,7 +37,7 @@ def _cell(value: object) -> str:
 def _table(frame: pd.DataFrame | None, empty: str) -> str:
     if frame is None or frame.empty:
         return f"<p class='empty'>{html.escape(empty)}</p>"
-    head = "".join(f"<th>{html.escape(label(str(c)))}</th>" for c in frame.columns)
+    head = "".join(f"<th>{_text(label(str(c)))}</th>" for c in frame.columns)
     body = "".join(
         "<tr>" + "".join(_cell(v) for v in row) + "</tr>"
         for row in frame.itertuples(index=False, name=None)
@@ -49,7 +46,7 @@ def _table(frame: pd.DataFrame | None, empty: str) -> str:
 
 
 def _facts(pairs: list[tuple[str, object]]) -> str:
-    rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{_text(v)}</td></tr>" for k, v in pairs)
+    rows = "".join(f"<tr><th>{_text(k)}</th><td>{_text(v)}</td></tr>" for k, v in pairs)
     return f"<table class='facts'>{rows}</table>"
 
 
@@ -85,7 +82,8 @@ def _note(text: str) -> str:
 
 def review_pack_html(pack: dict) -> str:
     """The pack as one printable, self-contained HTML document (no scripts, no external files),
-    A4 when printed. Every data value passes through html.escape."""
+    A4 when printed. Every data value is escaped, and text neutralised as a spreadsheet cell
+    (frontdoor/safe_export)."""
     prof = pack.get("profile") or {}
     as_of = pack.get("as_of")
     person = _text(pack.get("person_id"))

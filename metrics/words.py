@@ -283,15 +283,3 @@ def yes_no(value: object, yes: str = "yes", no: str = "no", unknown: str = "") -
     if missing(value):
         return unknown
     return yes if bool(value) else no
-
-
-def md_literal(text: object) -> str:
-    """Text shown through a Markdown-rendering element (st.error, st.caption, labels) as
-    itself: every Markdown punctuation character is backslash-escaped."""
-    out = []
-    for ch in str(text):
-        if ch in "\\`*_{}[]()<>#+-.!|~$:&\"'=":
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out).replace("\n", " ")

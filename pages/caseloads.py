@@ -6,14 +6,13 @@ team."""
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from metrics.benchmarks import england
-from metrics.words import md_literal
 from ui import charts, data, drill, tables
 from ui.drill import Tile
 from ui.page import setup
+from ui.text import md
 
 ctx = setup(
     "Caseloads",
@@ -29,7 +28,7 @@ def worker_children(worker: str, name: str | None) -> None:
     mine = drill.rows_for(ctx, "caseload", worker=worker)
     if mine is None:
         return
-    st.subheader(f"Children of {md_literal(name or worker)}")
+    st.subheader(f"Children of {md(name or worker)}")
     tables.child_table(
         mine.sort_values(["family_id", "person_id"]),
         f"case_children_{worker}",
@@ -90,50 +89,32 @@ if drill.available(ctx, "caseload_workers"):
         left, right = st.columns([3, 2])
         with left:
             st.subheader("Children beside families")
-            fig = go.Figure()
-            for i, (column, name) in enumerate(
+            fig = charts.grouped_bars(
+                label,
                 [
-                    ("children", "Children"),
-                    ("families", "Families"),
-                    ("sibling_groups", "Sibling groups"),
-                ]
-            ):
-                fig.add_bar(
-                    x=label,
-                    y=workers[column],
-                    name=name,
-                    marker_color=charts.PALETTE[i],
-                    customdata=workers[["worker_id"]].astype(str).to_numpy(),
-                )
-            fig.update_layout(barmode="group")
-            fig = charts.layout(fig, "Worker", "Number on caseload")
-            fig.update_xaxes(tickangle=-45)
+                    (workers["children"], "Children"),
+                    (workers["families"], "Families"),
+                    (workers["sibling_groups"], "Sibling groups"),
+                ],
+                workers["worker_id"].astype(str),
+                "Worker",
+                "Number on caseload",
+            )
             chosen = drill.chart(
                 fig, "case_workers_bars", frame=workers, name="caseload_by_worker", selectable=True
             )
         with right:
             st.subheader("Children per FTE across workers")
             fte = workers.dropna(subset=["children_per_fte"])
-            fig = go.Figure(
-                go.Box(
-                    x=fte["children_per_fte"],
-                    name="Workers",
-                    boxpoints="all",
-                    jitter=0.5,
-                    pointpos=0,
-                    marker_color=charts.PALETTE[0],
-                    customdata=fte[["worker_id"]].astype(str).to_numpy(),
-                    text=label[fte.index],
-                    hovertemplate="%{text}: %{x:.1f} children per FTE<extra></extra>",
-                )
+            fig = charts.spread(
+                fte["children_per_fte"],
+                label[fte.index],
+                fte["worker_id"].astype(str),
+                "Children per FTE",
+                name="Workers",
+                unit="children per FTE",
+                england=ENGLAND_FTE,
             )
-            fig = charts.layout(fig, "Children per FTE", "")
-            if ENGLAND_FTE is not None:
-                fig.add_vline(
-                    x=ENGLAND_FTE,
-                    line=charts.ENGLAND_STYLE,
-                    annotation_text=f"England {ENGLAND_FTE:g}",
-                )
             chosen = (
                 drill.chart(
                     fig,

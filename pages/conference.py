@@ -1,25 +1,28 @@
 """Conference preparation (chairs): the children whose CP review conference is due in the coming
-weeks; choose one to read their review pack and download it as a printable HTML file.
+weeks; choose one (a row, or by keyboard in the list) to read their review pack and download it
+as HTML that prints on A4, or as a PDF.
 
 The number of weeks and the chosen child are in the URL (`?weeks=8&person=ID`), so a view can be
-bookmarked or sent. The downloaded pack is plain HTML with every value escaped.
+bookmarked or sent. The downloaded pack is plain HTML with every value escaped (ui/downloads);
+the PDF is Chromium's print of it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
-from frontdoor import pdf
 from metrics import Filters, MeasureUnavailable, NotPermitted, words
 from metrics import child as ch
 from metrics.words import date_text
-from ui import auth, data, tables
+from ui import auth, data, downloads, tables
 from ui.filters import current_params
-from ui.page import setup
+from ui.page import child_not_found, setup
+from ui.text import md
 
 DEFAULT_WEEKS = 8
 MAX_WEEKS = 26
@@ -57,11 +60,17 @@ def show(frame: pd.DataFrame, key: str, name: str, empty: str) -> None:
 
 
 def weeks_from_url() -> int:
-    try:
-        weeks = int(st.query_params.get("weeks", DEFAULT_WEEKS))
-    except ValueError:
-        weeks = DEFAULT_WEEKS
-    return min(max(weeks, 1), MAX_WEEKS)
+    """The weeks ahead a link asks for; anything else than 1 to MAX_WEEKS is said and replaced."""
+    raw = st.query_params.get("weeks")
+    if raw is None:
+        return DEFAULT_WEEKS
+    if re.fullmatch("[0-9]{1,2}", raw) and 1 <= int(raw) <= MAX_WEEKS:
+        return int(raw)
+    st.warning(
+        f"The weeks ahead in the link are not a number from 1 to {MAX_WEEKS}: "
+        f"showing {DEFAULT_WEEKS} weeks."
+    )
+    return DEFAULT_WEEKS
 
 
 def due_rows(ctx, weeks: int) -> pd.DataFrame | None:
@@ -172,42 +181,37 @@ if not person:
 
 if not ctx.engine.permits(person, ctx.filters):
     auth.record("review_pack", person_ids=[person], outcome="refused", once=True)
-    st.error("Not permitted: your role does not allow you to see this child's record.")
+    child_not_found(person)
     st.stop()
 
 pack = _pack(ctx.source, person, as_of, ctx.filters.scope, ctx.filters.scope_teams)
 if pack["profile"] is None:
-    st.error(f"No child with id {ch.md_literal(person)} in this extract.")
+    child_not_found(person)
     st.stop()
 auth.record("review_pack", person_ids=[person], filters=current_params(), once=True)
 
-st.header(f"Review pack: child {ch.md_literal(person)}")
+st.header(f"Review pack: child {md(person)}")
 st.caption(f"As at {date_text(as_of)}. Every figure comes from the case extract.")
-stem = f"review_pack_{''.join(c for c in person if c.isalnum())}_{as_of:%Y%m%d}"
+stem = f"review_pack_{person}_{as_of:%Y%m%d}"
 document = ch.review_pack_html(pack)
 left, middle, right = st.columns([2, 2, 3])
 with left:
-    tables.download_file(
-        "Download the pack (HTML, prints on A4)",
-        document.encode("utf-8"),
-        file_name=f"{stem}.html",
-        mime="text/html",
-        key="conf_pack_html",
+    downloads.html(
+        document,
+        stem,
+        "conf_pack_download",
+        label="Download the pack (HTML, prints on A4)",
         person_ids=[person],
         detail="review_pack",
     )
 with middle:
-    why_not = pdf.unavailable()
-    tables.download_file(
-        "Download the pack (PDF)",
-        (lambda: pdf.html_to_pdf(document)) if why_not is None else b"",
-        file_name=f"{stem}.pdf",
-        mime="application/pdf",
-        key="conf_pack_pdf",
+    why_not = downloads.pdf(
+        document,
+        stem,
+        "conf_pack_pdf",
+        label="Download the pack (PDF)",
         person_ids=[person],
         detail="review_pack_pdf",
-        disabled=why_not is not None,
-        help=why_not,
     )
     if why_not:
         st.caption(why_not)
@@ -234,15 +238,15 @@ st.dataframe(pd.DataFrame([facts]), hide_index=True, width="stretch", key="conf_
 if nxt:
     due = f"Review {nxt['review']} of plan {nxt['plan_id']}: due {date_text(nxt['due_date'])}"
     if nxt["overdue"]:
-        st.error(f"{ch.md_literal(due)}, overdue.")
+        st.error(f"{md(due)}, overdue.")
     else:
         days = nxt["days_until_due"]
-        st.info(ch.md_literal(f"{due}, in {days} day{'s' if days != 1 else ''}."))
+        st.info(md(f"{due}, in {days} day{'s' if days != 1 else ''}."))
 
 st.subheader("Open actions")
 if pack["actions"]:
     for action in pack["actions"]:
-        st.warning(ch.md_literal(action["text"]))
+        st.warning(md(action["text"]))
 else:
     st.success("No open actions found in this extract.")
 
@@ -258,7 +262,7 @@ st.caption(
 )
 
 since = pack["since"]
-st.subheader(ch.md_literal(f"Since {since['what']}"))
+st.subheader(md(f"Since {since['what']}"))
 summary = pack["since_summary"]
 c1, c2, c3 = st.columns(3)
 c1.metric("Visits", summary["visits"])

@@ -14,10 +14,11 @@ import streamlit as st
 
 from metrics import NotPermitted
 from metrics import worklist as wl
-from metrics.words import date_text, days_text, md_literal
+from metrics.words import date_text, days_text
 from metrics.worklist import URGENCY, WORK, Worklist
 from ui import data, tables
 from ui.page import setup
+from ui.text import md
 
 DEFAULT_WEEKS = 4
 MAX_WEEKS = 12
@@ -62,8 +63,8 @@ ctx = setup(
 )
 as_of = ctx.filters.effective_as_of
 st.caption(
-    f"Assessments coming due: due within {days_text(ctx.target('due_soon_wd'))} (the due_soon_wd "
-    "setting)."
+    f"An assessment counts as coming due within {days_text(ctx.target('due_soon_wd'))} of its "
+    "due date (a local setting)."
 )
 
 state = st.session_state
@@ -121,8 +122,9 @@ hidden = [found.hidden.get(w) for w in shown_works if w in found.hidden]
 known = sum(h for h in hidden if h)
 if any(h is None for h in hidden):
     st.caption(
-        "Agency requests carry no team: only those of children your role may see are given "
-        "to a worker here."
+        "Agency requests are recorded without a team: each is listed under the child's "
+        "allocated worker and team. A request about a child your role cannot see cannot be "
+        "placed in a team, so it is neither listed nor counted here."
     )
 
 teams = dict(data.facts(ctx.source)[2])
@@ -146,17 +148,28 @@ tables.child_table(
     listing,
     "team_worklist",
     name=f"my_team_today_{as_of:%Y%m%d}",
-    caption=md_literal(f"As at {date_text(as_of)}. Choose a row to open the child."),
+    caption=f"As at {md(date_text(as_of))}. Choose a row to open the child.",
     labels={
         "person_id": "Child",
         "work": "What needs doing",
         "urgency": "When",
         "due": "Due",
         "detail": "Detail",
-        "team_name": "Team",
+        # One team: it is named above the list (the filters' line), so not in every row.
+        "team_name": "Team" if listing["team_name"].nunique() > 1 else None,
         "worker_name": "Worker",
         "item": "Record",
     },
     hidden=known,
     height=min(36 * (len(listing) + 1) + 3, 640),
+    # Narrow what is short, so the detail (what exactly, since when) is read whole.
+    widths={
+        "person_id": 80,
+        "work": 190,
+        "urgency": 175,
+        "due": 95,
+        "worker_name": 125,
+        "team_name": 150,
+        "detail": 520,
+    },
 )

@@ -35,6 +35,7 @@ from frontdoor.access import (
 )
 from tests.conftest import build_db, small_family
 from tests.test_pages_chairs import HOSTILE, hostile_db  # noqa: F401  (a fixture)
+from ui.text import md
 
 REPO = Path(__file__).resolve().parents[1]
 AUTH = {
@@ -74,7 +75,12 @@ role = "analyst"
 [groups."Performance team"]
 role = "analyst"
 """
-REFUSED = "Not permitted: your role does not allow you to see this child's record."
+
+
+def refused(person: str) -> str:
+    """The one message for a child the viewer may not see or that does not exist (issue 10:
+    a refusal must not tell who is in the extract)."""
+    return f"Not found: no child with id {md(person)} among the records your role can see."
 
 
 # -- fixtures and helpers -------------------------------------------------------------------
@@ -249,10 +255,10 @@ def outside(db: Path, allowed: set[str]) -> str:
 
 
 def assert_refused(at: AppTest, person: str) -> None:
-    """The page says "not permitted" and shows nothing of the child: no table, no chart, no
-    id in a heading, no link to their record."""
+    """The page says "not found" and shows nothing of the child: no table, no chart, no id in
+    a heading, no link to their record."""
     ok(at)
-    assert [e.value for e in at.error] == [REFUSED]
+    assert [e.value for e in at.error] == [refused(person)]
     assert not at.dataframe and not at.get("plotly_chart") and not at.metric
     assert not [h for h in (*at.header, *at.subheader) if person in h.value]
     assert not at.get("download_button")
@@ -404,7 +410,7 @@ def test_team_lead_deep_links_in_and_out_of_scope(env, audit_log):
     at = ok(open_as(LEAD, "pages/conference.py", {"person": mine}))
     assert f"Review pack: child {mine}" in [h.value for h in at.header]
     at = ok(open_as(LEAD, "pages/conference.py", {"person": other}))
-    assert [e.value for e in at.error] == [REFUSED]
+    assert [e.value for e in at.error] == [refused(other)]
     assert not [h for h in at.header if other in h.value]
     assert not [d for d in at.dataframe if d.key == "conf_profile"]
     assert not [d for d in at.dataframe if "Open CP plan" in d.value.columns]
@@ -523,6 +529,15 @@ def test_team_lead_my_team_today(env, audit_log, downloads):
     at.session_state["team_worklist"] = {"selection": {"rows": [0], "columns": []}}
     ok(at.run())
     assert at.query_params["person"] in (person, [person])
+    # Widened to every team: the other teams' work is counted, not listed, and the page says so.
+    wide = ok(open_as(LEAD, "pages/my_team.py", {"team": "all"}))
+    listed = table(wide, "team_worklist")
+    assert set(listed["person_id"]) <= scope and len(listed) >= len(listing)
+    said = re.compile(r"([\d,]+) of ([\d,]+) are not shown here: those children are not allocated")
+    notes = [m for m in (said.match(c.value) for c in wide.caption) if m]
+    assert notes, [c.value for c in wide.caption]
+    hidden, total = (int(g.replace(",", "")) for g in notes[0].groups())
+    assert hidden > 0 and total == hidden + len(listed)
 
 
 def test_team_lead_sees_every_aggregate(env):
@@ -591,6 +606,76 @@ def test_conference_chair_sees_children_with_cp_only(env, audit_log, downloads):
     assert set(csv(downloads[f"dl_overview_rows_{drilled}"])["person_id"]) <= cp
     refused = [e for e in entries(audit_log) if e["outcome"] == "refused"]
     assert [(e["user"], e["person_ids"]) for e in refused] == [(CHAIR, [without])]
+
+
+def full_pack_child(db: Path, candidates: list[str]) -> str:
+    """The first of `candidates` whose review pack has every part to show: an S47 enquiry,
+    two conferences or more, visits and an agency request since the last one, and views."""
+    from metrics import child as ch
+    from metrics.engine import Engine
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        engine = Engine(con)
+        for person in candidates:
+            pack = ch.review_pack(engine, person, AS_OF, scope="cp", scope_teams=None)
+            if (
+                not pack["enquiries"].empty
+                and len(pack["conferences"]) >= 2
+                and not pack["visits_since"].empty
+                and not pack["agency_since"].empty
+                and not pack["views"]["answers"].empty
+            ):
+                return person
+    finally:
+        con.close()
+    raise AssertionError("no child due a review has every part of the pack in the sample")
+
+
+def shown_with(at: AppTest, columns: set[str]) -> pd.DataFrame:
+    """The first table on the page with these columns (AppTest reports no key for a table
+    drawn without a selection)."""
+    found = [d.value for d in at.dataframe if columns <= set(d.value.columns)]
+    assert found, f"no table with {columns}: {[list(d.value.columns) for d in at.dataframe]}"
+    return found[0]
+
+
+def test_conference_chair_opens_a_pack_from_the_list(env, audit_log, downloads):
+    """A chair chooses a child in "Or choose a child" (the control a keyboard user has): the
+    pack opens with the S47 enquiries and what came of them, every conference's decision and
+    category, the visits since the last conference (seen alone or not), the requests to
+    partner agencies and their responses, and the child's views; HTML and PDF downloads."""
+    at = ok(open_as(CHAIR, "pages/conference.py"))
+    due = table(at, "conf_due")
+    person = full_pack_child(env, list(dict.fromkeys(due["person_id"].astype(str))))
+    at.selectbox(key="conf_person").set_value(person).run()
+    ok(at)
+    assert at.query_params["person"] in (person, [person])
+    assert f"Review pack: child {person}" in [h.value for h in at.header]
+
+    enquiries = shown_with(at, {"enquiry", "started", "ended", "outcome"})
+    assert not enquiries.empty and all(enquiries["outcome"])  # what came of each, in words
+    conferences = shown_with(at, {"date", "conference", "decision", "category"})
+    assert conferences["conference"].iloc[0] == "Initial conference"
+    assert len(conferences) >= 2 and all(conferences["decision"]) and all(conferences["category"])
+    # Since the last conference: its visits, each seen alone or not, in words.
+    since = [s.value for s in at.subheader if s.value.startswith("Since ")]
+    assert since and "held on" in since[0]
+    visits = shown_with(at, {"date", "visit_type", "seen", "seen_alone"})
+    assert set(visits["seen_alone"]) <= {"yes", "no", ""}
+    figures: dict[str, str] = {}
+    for m in at.metric:  # the first figures are those since the last conference
+        figures.setdefault(m.label, m.value)
+    assert int(figures["Visits"]) == len(visits)
+    assert int(figures["Seen alone"]) == int((visits["seen_alone"] == "yes").sum())
+    agency = shown_with(at, {"agency", "requested", "response"})
+    assert not agency.empty and all(agency["response"])
+    views = shown_with(at, {"question", "answer"})
+    assert not views.empty
+    # Both files, and the pack's opening audited as the chair's.
+    assert {"conf_pack_download", "conf_pack_pdf"} <= set(downloads)
+    opened = [e for e in entries(audit_log) if e["action"] == "review_pack"]
+    assert (opened[-1]["user"], opened[-1]["person_ids"]) == (CHAIR, [person])
 
 
 def test_senior_manager_sees_every_child_but_not_the_data_pages(env, audit_log):

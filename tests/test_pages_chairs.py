@@ -136,7 +136,7 @@ def test_unknown_id_gives_a_clear_message(app_env):
     assert not at.exception, errors(at)
     messages = [e.value for e in at.error]
     assert len(messages) == 1
-    assert messages[0].startswith("No child with id") and "in this extract" in messages[0]
+    assert messages[0].startswith("Not found: no child with id")
     assert "NO" in messages[0] and "SUCH" in messages[0]
     assert not [d for d in at.dataframe if d.key == "child_chronology"]
 
@@ -222,13 +222,13 @@ def test_conference_pack_downloads_as_html_and_pdf(app_env, monkeypatch):
     person = sample_child(app_env)
     at = open_page("pages/conference.py", {"person": person, "weeks": "12"})
     assert not at.exception, errors(at)
-    page = seen["dl_conf_pack_html"].decode("utf-8")
+    page = seen["conf_pack_download"].decode("utf-8")
     assert page.startswith("<!DOCTYPE html>") and f"child {person}" in page
     for section in ("Section 47 enquiries", "Conferences: decisions and categories",
                     "The child&#x27;s views", "Requests to partner agencies"):  # fmt: skip
         assert section in page, section
     if pdf.unavailable() is None:
-        made = seen["dl_conf_pack_pdf"]()
+        made = seen["conf_pack_pdf"]()
         assert made.startswith(b"%PDF-") and b"/MediaBox [0 0 594.9" in made
     elif os.environ.get("CI") == "true":
         pytest.fail(pdf.unavailable())
@@ -402,5 +402,5 @@ def test_hostile_id_in_the_url(hostile_db):
     at = open_page("pages/child.py", {"person": "[x](http://e.test) <script>alert(1)</script>"})
     assert not at.exception, errors(at)
     messages = [e.value for e in at.error]
-    assert messages and messages[0].startswith("No child with id")
+    assert messages and messages[0].startswith("Not found: no child with id")
     _no_raw_markup(at)

@@ -12,9 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from frontdoor.access import TEAM_LEAD, Viewer
+from frontdoor.private import private_umask
 from metrics import Filters, MeasureUnavailable, NotPermitted
-from metrics.words import md_literal
 from ui import auth, data, filters, nav
+from ui.text import md
 
 
 @dataclass
@@ -101,12 +102,13 @@ def setup(
     """Configure the page and return its context; stops the page when there is no data or
     the viewer may not see it."""
     st.set_page_config(page_title=f"{title} · frontdoor", layout="wide")
+    private_umask()  # anything the app writes (uploads, loads, the audit log) is the owner's
     nav.sidebar_menu()
     source = data.current_source()
     if source is None:
         st.title(title)
         st.error(
-            f"No database found at {data.db_path()}. Run `make run` to build the synthetic "
+            f"No database found at {md(data.db_path())}. Run `make run` to build the synthetic "
             "sample, or load your extract with `frontdoor load --extract DIR --db FILE` and "
             "start the app with FRONTDOOR_DB=FILE."
         )
@@ -119,15 +121,22 @@ def setup(
         st.title(title)
         st.error("Not permitted: this page is for analysts. Ask your performance team for access.")
         st.stop()
+    notes: list[str] = []
     if filters_on:
         own = viewer.teams if viewer.role == TEAM_LEAD else ()
-        chosen = filters.sidebar_filters(
-            end, teams, lambda team: data.workers(source, team), own_teams=tuple(own)
+        chosen, notes = filters.sidebar_filters(
+            data.data_start(source),
+            end,
+            teams,
+            lambda team: data.workers(source, team),
+            own_teams=tuple(own),
         )
     else:
         chosen = Filters(end, end)
     chosen = replace(chosen, scope=viewer.scope, scope_teams=viewer.scope_teams)
     st.title(title)
+    for note in notes:  # what a link asked for that could not be used (never its own text)
+        st.warning(note)
     if viewer.role == "aggregates_only":
         st.info(
             "You see aggregate figures only. To see the children behind them, sign in: the "
@@ -139,7 +148,15 @@ def setup(
             "Synthetic data: this is the built-in made-up authority, not real children.", icon="ℹ️"
         )
     if filters_on:
-        st.caption(md_literal(f"Figures for {filters.describe(chosen, dict(teams))}."))
+        st.caption(f"Figures for {md(filters.describe(chosen, dict(teams)))}.")
     if intro:
         st.caption(intro)
     return PageContext(source, chosen, viewer)
+
+
+def child_not_found(person: str) -> None:
+    """Say that a child id from a link or a form cannot be shown, in the same words whether
+    no such child exists or the child is outside the viewer's scope: a refusal must not tell
+    who is in the extract."""
+    st.error(f"Not found: no child with id {md(person)} among the records your role can see.")
+    st.caption("Check the id, or open a child from one of the tables on the other pages.")

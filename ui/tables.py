@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.words import date_text, decode, label, missing
-from ui import auth, data
+from ui import auth, data, downloads
 from ui.filters import current_params
 from ui.nav import CHILD_PAGE
 
@@ -88,10 +88,16 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def column_config(frame: pd.DataFrame, labels: dict[str, str | None] | None = None) -> dict:
+def column_config(
+    frame: pd.DataFrame,
+    labels: dict[str, str | None] | None = None,
+    widths: dict[str, str | int] | None = None,
+) -> dict:
     """Every column labelled in words; dates as "3 Feb 2026"; shares to one decimal with %; an
-    id column hidden where its name is beside it; a column labelled None is hidden."""
+    id column hidden where its name is beside it; a column labelled None is hidden; `widths`
+    ("small", "medium", "large" or pixels) where the content's own width would cut a column short."""
     labels = labels or {}
+    widths = widths or {}
     config = {}
     for col in frame.columns:
         if (col in labels and labels[col] is None) or (
@@ -100,48 +106,14 @@ def column_config(frame: pd.DataFrame, labels: dict[str, str | None] | None = No
             config[col] = None
             continue
         name = labels.get(col) or label(col)
+        width = widths.get(col)
         if _is_date(frame[col]):
-            config[col] = st.column_config.DateColumn(name, format="D MMM YYYY")
+            config[col] = st.column_config.DateColumn(name, format="D MMM YYYY", width=width)
         elif str(col).endswith("_pct") and pd.api.types.is_numeric_dtype(frame[col]):
-            config[col] = st.column_config.NumberColumn(name, format="%.1f%%")
+            config[col] = st.column_config.NumberColumn(name, format="%.1f%%", width=width)
         else:
-            config[col] = st.column_config.Column(name)
+            config[col] = st.column_config.Column(name, width=width)
     return config
-
-
-def download_file(
-    label: str,
-    data,  # bytes, or a function giving them when the button is pressed (e.g. a PDF)
-    *,
-    file_name: str,
-    mime: str,
-    key: str,
-    person_ids: list[str] | tuple[str, ...] = (),
-    detail: str = "",
-    disabled: bool = False,
-    help: str | None = None,
-) -> None:
-    """Every download of the app goes through here: a file of children's data is audited (who,
-    which children, with which filters) when it is taken."""
-    ids = [str(p) for p in person_ids]
-    st.download_button(
-        label,
-        data,
-        file_name=file_name,
-        mime=mime,
-        key=f"dl_{key}",
-        on_click=(
-            (
-                lambda: auth.record(
-                    "download", person_ids=ids, filters=current_params(), detail=detail
-                )
-            )
-            if ids
-            else "ignore"
-        ),
-        disabled=disabled,
-        help=help,
-    )
 
 
 def download(
@@ -151,17 +123,10 @@ def download(
     label: str = "Download CSV",
     id_column: str | None = None,
 ) -> None:
-    """A CSV download of exactly what is shown; a download of children's rows is audited."""
+    """A CSV download of exactly what is shown (ui/downloads); a download of children's rows
+    is audited."""
     ids = [str(v) for v in frame[id_column]] if id_column and id_column in frame else []
-    download_file(
-        label,
-        frame.to_csv(index=False).encode("utf-8"),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=key,
-        person_ids=ids,
-        detail=name,
-    )
+    downloads.csv(frame, name, f"dl_{key}", label=label, person_ids=ids)
 
 
 SCOPE_WHY = {
@@ -194,6 +159,7 @@ def child_table(
     height: int | None = None,
     labels: dict[str, str | None] | None = None,
     hidden: int = 0,
+    widths: dict[str, str | int] | None = None,
 ) -> None:
     """The children behind a number. Selecting a row opens that child's chronology. `hidden`:
     how many rows of the list the viewer's scope leaves out (said, with why, never silently)."""
@@ -218,7 +184,7 @@ def child_table(
         on_select="rerun",
         selection_mode="single-row",
         hide_index=True,
-        column_config=column_config(shown, labels),
+        column_config=column_config(shown, labels, widths),
         width="stretch",
         height=height or "auto",
     )
