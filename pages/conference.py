@@ -194,7 +194,7 @@ st.header(f"Review pack: child {md(person)}")
 st.caption(f"As at {date_text(as_of)}. Every figure comes from the case extract.")
 stem = f"review_pack_{person}_{as_of:%Y%m%d}"
 document = ch.review_pack_html(pack)
-left, middle, right = st.columns([2, 2, 3])
+left, middle, right = st.columns([2, 2, 3], vertical_alignment="center")
 with left:
     downloads.html(
         document,
