@@ -224,3 +224,41 @@ def test_conference_pack_opens_from_the_keyboard(server, tab):
     )
     assert box.get_by_role("combobox").input_value().startswith(person)
     shot(tab, "d_conference_pack_by_keyboard")
+
+
+def test_findings_page_opens_children_and_downloads_its_pdf(server, tab, tmp_path):
+    """The Findings page in a browser: the letter's headings and a sentence; a finding's button
+    opens the children behind it on the Overview (the URL says which, so it can be sent); the
+    briefing is made as a PDF and downloads."""
+    tab.goto(server + "/findings")
+    wait_done(tab)
+    for heading in ("Strengths", "Satisfactory practice", "Areas for development"):
+        tab.get_by_role("heading", name=heading, exact=True).wait_for()
+    sentence = tab.get_by_text(re.compile(r"^There are delays in seeing some children in need: "))
+    sentence.first.wait_for()
+    shot(tab, "d1_findings")
+    # The PDF for the briefing: made on request, then downloaded.
+    make = tab.get_by_role("button", name="Make the PDF (A4)")
+    make.scroll_into_view_if_needed()
+    make.click()
+    button = tab.get_by_role("button", name="Download PDF (A4)")
+    button.wait_for(timeout=TIMEOUT)
+    with tab.expect_download(timeout=TIMEOUT) as info:
+        button.click()
+    saved = tmp_path / "findings.pdf"
+    info.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF-")
+    assert info.value.suggested_filename == "findings.pdf"
+    # The children behind the finding on seeing children: the Overview's drill-down.
+    # A keyed widget carries its key as a class (st-key-children_<i>_<rule>).
+    keyed = tab.locator("[class*='st-key-children_']").all()
+    seen = [
+        k for k in keyed if re.search(r"\bst-key-children_\d+_seen\b", k.get_attribute("class"))
+    ]
+    assert seen, [k.get_attribute("class") for k in keyed]
+    seen[0].locator("button").click()
+    wait_url(tab, r"drill=not_yet_seen")
+    wait_done(tab)
+    tab.get_by_role("heading", name="Children behind: Children not yet seen").wait_for()
+    assert tab.locator("[data-testid='stDataFrame']").count() >= 1
+    shot(tab, "d2_findings_children")
