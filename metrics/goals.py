@@ -129,7 +129,7 @@ def goal_text(goal: Goal | None, unit: str, higher_is_better: bool | None) -> st
     if goal is None or higher_is_better is None:
         return None
     if goal.value == 0 and not higher_is_better:
-        return "Goal: none"
+        return "Goal: 0"
     number = _number(goal.value, unit)
     more = "or more" if higher_is_better else "or fewer" if unit == "count" else "or less"
     return f"Goal: {number} {more}"

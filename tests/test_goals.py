@@ -61,7 +61,7 @@ def test_rag_not_judged_without_goal_figure_or_enough_children():
 def test_goal_in_words():
     assert goal_text(NINETY, "%", True) == "Goal: 90% or more"
     assert goal_text(Goal(35, 5), "working days", False) == "Goal: 35 working days or less"
-    assert goal_text(Goal(0, 10), "count", False) == "Goal: none"
+    assert goal_text(Goal(0, 10), "count", False) == "Goal: 0"  # not "none": no goal
     assert goal_text(Goal(18, 2), "count", False) == "Goal: 18 or fewer"
     assert goal_text(None, "%", True) is None
 

@@ -654,7 +654,11 @@ def test_chart_labels_show_as_themselves():
 
 def test_markdown_helper_shows_links_images_and_html_as_text():
     assert md("[x](javascript:alert(1))") == r"\[x\]\(javascript\:alert\(1\)\)"
-    assert md("![x](http://e.test)") == r"\!\[x\]\(http\:\/\/e\.test\)"
+    assert md("![x](http://e.test)") == "\\!\\[x\\]\\(http\\:\u2060\\/\\/e\\.test\\)"
+    # Bare addresses, which GitHub-flavoured Markdown links even when escaped, are broken by
+    # an invisible word joiner (U+2060).
+    assert md("see www.e.test") == "see www\u2060\\.e\\.test"
+    assert md("a@e.test") == "a\\@\u2060e\\.test"
     assert md("<b>a</b>\nb") == r"\<b\>a\<\/b\> b"
     assert md("P123 Team One") == "P123 Team One"
 

@@ -33,6 +33,7 @@ import json
 from pathlib import Path
 
 import pytest
+from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 from metrics.headlines import HEADLINES
@@ -193,6 +194,9 @@ def test_no_change_is_said_in_grey_without_an_arrow(tiny, tmp_path):
     tile = metric(at, "Referrals")
     assert tile.value == "0"
     assert tile.proto.delta == "No change"
+    # Neutral: grey, with no arrow (never a red "+0").
+    assert tile.proto.color == Metric.MetricColor.GRAY
+    assert tile.proto.direction == Metric.MetricDirection.NONE
     assert "No change (previous period 0)" in tile_text(at, "Referrals")
 
 
@@ -250,6 +254,21 @@ def test_one_control_per_row_opens_the_children_below_the_tiles(tiny):
     assert at.query_params["drill"] in ("referrals", ["referrals"])
     assert at.pills(key="drill_row_1").value is None
     assert [d for d in at.dataframe if d.key == "overview_rows_referrals"]
+    # The list has the page's full width: it sits in no column of the grid of tiles.
+    path = ancestors(at.main, "overview_rows_referrals")
+    assert path is not None and "column" not in path
+
+
+def ancestors(node, key: str, path: tuple[str, ...] = ()) -> tuple[str, ...] | None:
+    """The types of the blocks holding the element keyed `key` (None if it is not there)."""
+    for child in getattr(node, "children", {}).values():
+        if getattr(child, "key", None) == key:
+            return path
+        if getattr(child, "children", None) is not None:
+            found = ancestors(child, key, (*path, child.type))
+            if found is not None:
+                return found
+    return None
 
 
 def values(array) -> list:
@@ -296,3 +315,107 @@ def test_a_share_trend_has_goal_and_england_lines_a_0_100_axis_and_hollow_small_
     assert "%{customdata[1]} of %{customdata[2]}" in line["hovertemplate"]
     # Month labels a person reads: "Jan 2026".
     assert layout["xaxis"]["tickformat"] == "%b %Y"
+
+
+def test_a_detail_pages_share_trend_has_the_same_lines_and_axis(tiny):
+    # The Assessments page's "% of assessments" by month: the goal (90%) and England (85.7%,
+    # 2024-25) as labelled lines, 0-100, January's 2 of 3 hollow.
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/assessments.py").run()
+    for key, value in QUARTER.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [str(e.value) for e in at.exception]
+    spec = trend_spec(at, "% of assessments")
+    assert spec["layout"]["yaxis"]["range"] == [0, 100]
+    notes = [a["text"] for a in spec["layout"]["annotations"]]
+    assert "Goal 90%" in notes and "England 85.7% (2024-25)" in notes
+    assert spec["data"][1]["name"] == "Fewer than 5 children: too few to judge"
+    assert spec["data"][1]["customdata"][0][1:] == [2, 3]
+    # The median with its percentiles: no data line takes a labelled line's colour (the
+    # 75th percentile was drawn green and dashed, like the goal).
+    spread = trend_spec(at, "Working days")
+    lines = {s["line"]["color"] for s in spread["layout"]["shapes"]}
+    extras = [d for d in spread["data"] if d["name"] in ("25th percentile", "75th percentile")]
+    assert len(extras) == 2
+    assert not lines & {d["line"]["color"] for d in extras}
+
+
+@pytest.fixture
+def three_years(tmp_path, monkeypatch) -> Path:
+    """One referral on the 10th of each month, April 2023 to March 2026: 36 months."""
+    people, referrals = [], []
+    for n in range(36):
+        month = D(2023 + (n + 3) // 12, (n + 3) % 12 + 1, 10)
+        people.append({"pers_person_id": f"P{n:02d}", "pers_dob": D(2015, 1, 1)})
+        referrals.append(
+            {
+                "cine_referral_id": f"R{n:02d}",
+                "cine_person_id": f"P{n:02d}",
+                "cine_referral_date": month,
+                "cine_referral_team": "T1",
+            }
+        )
+    db = tmp_path / "years.duckdb"
+    con = build_db(
+        db,
+        {
+            "ssd_person": people,
+            "ssd_cin_episodes": referrals,
+            "ssd_department": [{"dept_team_id": "T1", "dept_team_name": "Assessment Team"}],
+        },
+    )
+    con.execute("CREATE TABLE load_meta (key VARCHAR, value VARCHAR)")
+    con.execute("INSERT INTO load_meta VALUES ('extract_date', '2026-03-31')")
+    con.close()
+    monkeypatch.setenv("FRONTDOOR_DB", str(db))
+    monkeypatch.setenv("FRONTDOOR_AUDIT", str(tmp_path / "audit.jsonl"))
+    monkeypatch.delenv("FRONTDOOR_SETTINGS", raising=False)
+    monkeypatch.chdir(REPO)
+    return db
+
+
+def test_month_labels_over_36_months_can_be_read(three_years):
+    at = overview({"period": "custom", "from": "2023-04-01", "to": "2026-03-31"})
+    spec = trend_spec(at, "Number")  # the referrals trend
+    assert len(spec["data"][0]["x"]) == 36
+    axis = spec["layout"]["xaxis"]
+    # "Apr 2023", "Oct 2023", ...: every 6th month from the first, level (not slanted).
+    assert axis["tickformat"] == "%b %Y"
+    assert axis["dtick"] == "M6"
+    assert axis["tick0"].startswith("2023-04-01")
+    assert axis["tickangle"] == 0
+    assert metric(at, "Referrals").value == "36"
+
+
+def click_month(at: AppTest, chart_key: str, month: str) -> AppTest:
+    """A click on a trend's point: the selection Streamlit sends, the month in custom_data."""
+    at.session_state[chart_key] = {
+        "selection": {
+            "points": [{"customdata": [month]}],
+            "point_indices": [0],
+            "box": [],
+            "lasso": [],
+        }
+    }
+    return at.run()
+
+
+@pytest.mark.parametrize(
+    ("page", "chart_key"),
+    [("app.py", "trend_assessments_within_target_pct"), ("pages/assessments.py", "assess_within")],
+)
+def test_a_clicked_months_children_are_listed_full_width_below_the_charts(tiny, page, chart_key):
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    if page != "app.py":
+        at.switch_page(page).run()
+    for key, value in QUARTER.items():
+        at.query_params[key] = value
+    at.run()
+    click_month(at, chart_key, "2026-02-01")
+    assert not at.exception, [str(e.value) for e in at.exception]
+    listed = [d.value for d in at.dataframe if d.key == f"{chart_key}_children"]
+    assert listed and len(listed[0]) == 10  # February's 10 assessments
+    # Under the row of charts, in no column: the list has the page's width.
+    path = ancestors(at.main, f"{chart_key}_children")
+    assert path is not None and "column" not in path
