@@ -130,6 +130,30 @@ MEASURES_CASEWORK: list[Measure] = [
         order_by="due_in_wd, start_date, assessment_id",
     ),
     Measure(
+        key="siblings",
+        title="Siblings assessed in their own right",
+        section="assessments",
+        needs=("ssd_cin_episodes", "ssd_cin_assessments", "ssd_family"),
+        kind=FLOW,
+        date_column="referral_date",
+        aggregates={
+            "children": "count(*)",
+            "not_assessed": "count(*) FILTER (WHERE NOT assessed)",
+            "not_assessed_pct": pct("NOT assessed"),
+        },
+        headline="not_assessed_pct",
+        unit=PCT,
+        higher_is_better=False,
+        description=(
+            "Children referred (not NFA) in the period on the same day as a brother or sister, "
+            "in a group where at least one child was assessed: the share with no assessment of "
+            "their own."
+        ),
+        order_by="assessed, referral_date, family_id, referral_id",
+        percent=frozenset({"not_assessed_pct"}),
+        reads_other_children=True,  # a child's row depends on their siblings' referrals
+    ),
+    Measure(
         key="seen",
         title="Child seen after referral",
         section="seen",

@@ -103,6 +103,7 @@ MEASURES_LETTER: list[Measure] = [
         ),
         by_team=False,
         order_by="contact_date, contact_id",
+        dimensions=("contact_day",),
     ),
     Measure(
         key="domestic_abuse",

@@ -205,7 +205,7 @@ with left:
         detail="review_pack",
     )
 with middle:
-    why_not = downloads.pdf(
+    why_not = downloads.printed_pdf(
         document,
         stem,
         "conf_pack_pdf",

@@ -108,6 +108,21 @@ def html(
 
 
 def pdf(
+    data: bytes,
+    name: str,
+    key: str,
+    *,
+    label: str,
+    person_ids: Sequence[str] = (),
+    detail: str | None = None,
+) -> None:
+    """A PDF printed from a document built as `html` requires (frontdoor/pdf.py prints it with
+    the network shut off): handed over under a safe file name, audited when it names children."""
+    file_name = safe_export.file_name(name, "pdf")
+    _button(label, data, file_name, MIME["pdf"], key, _audited(person_ids, detail or name))
+
+
+def printed_pdf(
     document: str,
     name: str,
     key: str,
@@ -117,8 +132,9 @@ def pdf(
     detail: str | None = None,
 ) -> str | None:
     """A printable HTML document (built as for `html`) as a PDF, printed by headless Chromium
-    (frontdoor/pdf.py) only when the button is pressed. Where Chromium is absent the button is
-    shown disabled; returns why, for the page to say so (None when the PDF can be made)."""
+    (frontdoor/pdf.py) only when the button is pressed, so a page that offers it pays nothing
+    until then. Where Chromium is absent the button is shown disabled; returns why, for the
+    page to say so (None when the PDF can be made)."""
     why_not = pdf_maker.unavailable()
     _button(
         label,

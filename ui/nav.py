@@ -14,6 +14,7 @@ MENU: list[tuple[str, list[tuple[str, str]]]] = [
         "Senior managers",
         [
             ("app.py", "Overview"),
+            ("pages/findings.py", "Findings"),
             ("pages/front_door.py", "Front door"),
             ("pages/allocation.py", "Allocation"),
             ("pages/assessments.py", "Assessments"),
