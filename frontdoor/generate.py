@@ -98,6 +98,7 @@ NEEDS = (
 CLOSE_REASONS = ["RC1", "RC2", "RC3", "RC4", "RC5", "RC6", "RC7", "RC8"]
 # Reasons a plan-led episode closes (RC2 "died" is left out: no deaths are generated).
 PLAN_CLOSE_P = [0.02, 0.0, 0.03, 0.03, 0.08, 0.04, 0.80, 0.0]
+PARTICIPATION = ["Attended and spoke", "Views shared through an advocate", "Did not attend"]
 CP_CATEGORIES = (
     ["Neglect", "Emotional abuse", "Physical abuse", "Sexual abuse", "Multiple"],
     [0.50, 0.38, 0.065, 0.04, 0.015],
@@ -934,6 +935,12 @@ class _Extract:
             "cppr_cp_plan_id": _take(plan_ids, plan_of[ce]),
             "cppr_cp_review_due": _dates(rv_due[row]),
             "cppr_cp_review_date": _dates(rv_date[row]),
+            # The decision: the plan ends at a review held within two weeks of its end. How the
+            # child took part: from the review date, so no random draw moves the rest.
+            "cppr_cp_review_outcome_continue_cp": _flag(
+                ev["cp_end"][rv_ev][row] - rv_date[row] > 14
+            ),
+            "cppr_cp_review_participation": _cat(rv_date[row] % len(PARTICIPATION), PARTICIPATION),
         }
         # CIN plans (after an assessment, or a step down from a CP plan).
         cin = ev["cin"][e] & (ev["cin_start"][e] <= end)

@@ -236,6 +236,10 @@ TABLES: dict[str, Table] = {
                 "cppr_cp_plan_id": ID,
                 "cppr_cp_review_due": DATE,
                 "cppr_cp_review_date": DATE,
+                # Optional (SSD): the review's decision and how the child took part; the review
+                # pack shows them where the extract has them.
+                "cppr_cp_review_outcome_continue_cp": FLAG,
+                "cppr_cp_review_participation": TEXT,
             },
             key="cppr_cp_review_id",
             defining_date="cppr_cp_review_date",

@@ -114,6 +114,22 @@ MEASURES_CASEWORK: list[Measure] = [
         order_by="age_wd DESC, start_date, assessment_id",
     ),
     Measure(
+        key="assessments_due",
+        title="Open assessments coming due",
+        section="assessments",
+        needs=("ssd_cin_assessments",),
+        kind=SNAPSHOT,
+        date_column="start_date",
+        aggregates={"count": "count(*)"},
+        headline="count",
+        target="due_soon_wd",
+        description=(
+            "Assessments open at the as-of date, not yet past their timescale, due within the "
+            "next 5 working days (the due_soon_wd setting)."
+        ),
+        order_by="due_in_wd, start_date, assessment_id",
+    ),
+    Measure(
         key="siblings",
         title="Siblings assessed in their own right",
         section="assessments",

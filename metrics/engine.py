@@ -236,6 +236,7 @@ class Engine:
             "as_of": filters.effective_as_of,
             "team": filters.team,
             "worker": filters.worker,
+            "teams": list(filters.teams) if filters.teams is not None else None,
             "scope_teams": list(filters.scope_teams) if filters.scope_teams is not None else None,
             "regime": self.settings.regime,
             "horizon_weeks": filters.horizon_weeks,
@@ -274,6 +275,7 @@ class Engine:
         if measure.by_team:
             where.append(
                 "($team IS NULL OR fr.team = $team) AND ($worker IS NULL OR fr.worker_id = $worker)"
+                " AND ($teams IS NULL OR list_contains($teams, fr.team))"
             )
         if measure.child_level:
             where.append("($person IS NULL OR fr.person_id = $person)")
@@ -336,6 +338,20 @@ class Engine:
             for m, listed in zip(shared, row, strict=True):
                 out[m.key] = list(listed or [])
         return out
+
+    def count(self, measure: Measure, filters: Filters, by: Sequence[str] = ()) -> pd.DataFrame:
+        """How many rows the measure has under the filters, whatever the viewer's scope (a
+        count, which every role may see), as column `n`; with `by`, per value of those row
+        columns. A list the scope narrows says from this how many of its rows it leaves out."""
+        self._check(measure)
+        for column in by:
+            if not _COLUMN.match(column):
+                raise ValueError(f"not a column name: {column!r}")
+        keys = "".join(f"r.{c} AS {c}, " for c in by)
+        sql = f"SELECT {keys}count(*) AS n FROM ({self._filtered(measure, filters)}) r"
+        if by:
+            sql += " GROUP BY ALL"
+        return self.query(sql, self.values(filters))
 
     def _aggregate_list(self, measure: Measure, parts: bool = False) -> str:
         """The measure's aggregates as SQL; one that cannot be computed here is NULL. With

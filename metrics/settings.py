@@ -29,6 +29,7 @@ DEFAULT_TARGETS: dict[str, int] = {
     "recording_wd": 5,
     "agency_response_wd": 5,
     "visit_gap_wd": 10,
+    "due_soon_wd": 5,
     "transfer_wd": 10,
 }
 
@@ -48,6 +49,7 @@ TARGET_LABELS: dict[str, str] = {
     "recording_wd": "Case recording after the event (working days)",
     "agency_response_wd": "Agency response to an information request (working days)",
     "visit_gap_wd": "Local standard: longest gap between visits (working days)",
+    "due_soon_wd": "My team today: assessments due within (working days)",
     "transfer_wd": "Transfer to the receiving team after assessment (working days)",
 }
 

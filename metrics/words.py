@@ -154,6 +154,90 @@ _LISTS = {
 }
 
 
+# Column names the measures' rows carry, said in words (anything else: see `label`).
+LABELS = {
+    "person_id": "Child",
+    "family_id": "Family",
+    "referral_id": "Referral",
+    "assessment_id": "Assessment",
+    "cp_plan_id": "CP plan",
+    "icpc_id": "Conference",
+    "request_id": "Request",
+    "note_id": "Case note",
+    "contact_id": "Contact",
+    "worker_id": "Worker",
+    "worker_name": "Worker",
+    "team": "Team",
+    "team_name": "Team",
+    "age_wd": "Age (working days)",
+    "days": "Working days",
+    "lag_wd": "Lag (working days)",
+    "decision_wd": "Decision (working days)",
+    "days_late_wd": "Late by (working days)",
+    "days_since_oversight": "Since oversight (working days)",
+    "days_since_activity": "Since activity (working days)",
+    "days_until_due": "Days until due",
+    "past_target": "Past target",
+    "at_risk": "At potential risk",
+    "nfa": "No further action",
+    "fte": "FTE",
+    "children_per_fte": "Children per FTE",
+    "family_children": "Family's children on this caseload",
+    "icpc_date": "Conference date",
+    "outcome_cp": "Outcome: CP plan",
+    "receiving_team": "Receiving team",
+    "receiving_worker_id": "Receiving worker",
+    "transfer_date": "Transferred",
+    "plan_kind": "Plan",
+    "workers_12m": "Workers in 12 months",
+    "three_plus": "3 or more workers",
+    "views_recorded": "Child's views recorded",
+    "first_seen_alone_date": "First seen alone",
+    "led_to_icpc": "Led to a conference",
+    "led_to_plan": "Led to a CP plan",
+    "decided_before_contact": "Decided before the contact (data issue)",
+    "linked_before_referral": "Allocated before the referral (data issue)",
+    "s47_id": "S47 enquiry",
+    # The review pack's tables.
+    "plan_id": "CP plan",
+    "plan": "CP plan",
+    "start_date": "Started",
+    "end_date": "Ended",
+    "reviews_held": "Reviews held",
+    "repeat": "Repeat plan",
+    "due_date": "Due",
+    "held_date": "Held",
+    "on_time": "On time",
+    "visit_type": "Visit",
+    "seen": "Child seen",
+    "seen_alone": "Seen alone",
+    "gap_wd": "Working days since last seen",
+    "over_standard": "Over the local standard",
+    "not_judged": "Not judged",
+    "name": "Name",
+    "first": "First involved",
+    "last": "Last involved",
+    "current": "Involved now",
+    "qualified": "Qualified social worker",
+    "dob": "Date of birth",
+    "participation": "Child's participation",
+}
+
+
+def label(column: str) -> str:
+    """A column name in words: LABELS, else "referral_date" -> "Referral date", "_wd" ->
+    "(working days)", "_pct" -> "(%)"."""
+    if column in LABELS:
+        return LABELS[column]
+    text = str(column)
+    unit = ""
+    for suffix, words in (("_wd", " (working days)"), ("_pct", " (%)")):
+        if text.endswith(suffix):
+            text, unit = text[: -len(suffix)], words
+    text = text.replace("_", " ").strip()
+    return (text[:1].upper() + text[1:] + unit) if text else str(column)
+
+
 def missing(value: object) -> bool:
     """None, NaN, NA or NaT: a value that is not there."""
     if value is None:

@@ -80,6 +80,8 @@ if drill.available(ctx, "assessments"):
             "assess_band_children",
             name="assessments_in_band",
             what="band",
+            ctx=ctx,
+            measure="assessments",
         )
 
     left, right = st.columns(2)

@@ -98,6 +98,8 @@ if drill.available(ctx, "seen"):
             "seen_days_children",
             name="time_to_see_children",
             what="working days",
+            ctx=ctx,
+            measure="seen",
         )
 
     st.subheader("By team")
@@ -147,4 +149,6 @@ if data.unavailable_reason(ctx.source, "last_seen") is None:
             "last_seen_children",
             name="last_seen_children",
             what="a band",
+            ctx=ctx,
+            measure="last_seen",
         )

@@ -8,6 +8,7 @@ the page runs (set before `switch_page`, which keeps them in AppTest).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 from pathlib import Path
@@ -15,8 +16,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+import streamlit
 from streamlit.testing.v1 import AppTest
 
+from frontdoor import pdf
 from tests.conftest import build_db, small_family
 from tests.returns_files import assessment, census, child, referral
 
@@ -52,7 +55,7 @@ COLUMNS = {
     "child_chronology": {"kind", "detail", "met", "timescale"},
     "child_workers": {"worker_id", "role", "current"},
     "child_siblings": {"person_id", "family_id", "dob"},
-    "conf_profile": {"person id", "open CP plan", "category"},
+    "conf_profile": {"Child", "Open CP plan", "Category"},
     "conf_reviews": {"plan_id", "review", "due_date", "held_date", "status"},
     "data_report": {"table_name", "status", "rows_loaded"},
     "data_measures": {"measure", "key", "why not"},
@@ -170,9 +173,9 @@ def test_conference_lists_children_due_and_produces_a_pack(app_env):
     person = str(fewer["person_id"].iloc[0])
     assert at.query_params["person"] in (person, [person])
     assert f"Review pack: child {person}" in [h.value for h in at.header]
-    assert table(at, "conf_profile")["person id"].iloc[0] == person
-    downloads = [b for b in at.get("download_button") if "review pack" in b.proto.label.lower()]
-    assert len(downloads) == 1
+    assert table(at, "conf_profile")["Child"].iloc[0] == person
+    downloads = [b.proto.label for b in at.get("download_button") if "pack" in b.proto.label]
+    assert downloads == ["Download the pack (HTML, prints on A4)", "Download the pack (PDF)"]
     assert not table(at, "conf_reviews").empty
 
 
@@ -204,6 +207,38 @@ def test_conference_choosing_from_the_list_opens_the_pack(app_env):
     at.selectbox(key="conf_person").set_value("—").run()
     assert "person" not in at.query_params
     assert not [h for h in at.header if h.value.startswith("Review pack")]
+
+
+def test_conference_pack_downloads_as_html_and_pdf(app_env, monkeypatch):
+    """The pack's two files: the escaped HTML, and the PDF Chromium prints from it on A4 (made
+    when the button is pressed); without Chromium the PDF button says why."""
+    seen: dict[str, object] = {}
+    original = streamlit.download_button
+
+    def capture(label, data, *args, **kwargs):
+        seen[kwargs.get("key") or label] = data
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", capture)
+    person = sample_child(app_env)
+    at = open_page("pages/conference.py", {"person": person, "weeks": "12"})
+    assert not at.exception, errors(at)
+    page = seen["conf_pack_download"].decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and f"child {person}" in page
+    for section in ("Section 47 enquiries", "Conferences: decisions and categories",
+                    "The child&#x27;s views", "Requests to partner agencies"):  # fmt: skip
+        assert section in page, section
+    if pdf.unavailable() is None:
+        made = seen["conf_pack_pdf"]()
+        assert made.startswith(b"%PDF-") and b"/MediaBox [0 0 594.9" in made
+    elif os.environ.get("CI") == "true":
+        pytest.fail(pdf.unavailable())
+    # Without Chromium: the button is there, disabled, and the page says why.
+    monkeypatch.setenv(pdf.CHROMIUM_ENV, "/nowhere/chromium")
+    at = open_page("pages/conference.py", {"person": person, "weeks": "12"})
+    button = [b for b in at.get("download_button") if b.proto.label == "Download the pack (PDF)"]
+    assert button and button[0].proto.disabled
+    assert any("Chromium is not installed" in c.value for c in at.caption)
 
 
 def test_conference_deep_link_with_person_and_weeks(app_env):
@@ -349,7 +384,7 @@ def test_hostile_names_are_shown_as_plain_text(hostile_db):
 
     at = open_page("pages/conference.py", {"person": "X1", "weeks": "26"})
     assert not at.exception, errors(at)
-    assert HOSTILE in set(table(at, "conf_profile")["category"])
+    assert HOSTILE in set(table(at, "conf_profile")["Category"])
     actions = [w.value for w in at.warning]
     assert any("Request to" in a for a in actions)
     _no_raw_markup(at)

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from metrics.words import date_text, days_text, decode, yes_no
-from ui.tables import label
+from ui.tables import label, readable
 
 
 def test_one_date_style():
@@ -65,3 +65,23 @@ def test_several_codes_and_numbers_in_words():
     assert when_text("2026-02-03T14:05:33+00:00") == "3 Feb 2026, 14:05"  # GMT in winter
     assert when_text("2026-07-01T08:30:00+00:00") == "1 Jul 2026, 09:30"  # BST in summer
     assert when_text(None) == "" and when_text("not a time") == "not a time"
+
+
+def test_tables_show_codes_in_words_and_no_none():
+    frame = pd.DataFrame(
+        {
+            "category": ["NEG", "Neglect", None],
+            "sex": ["F", "M", "U"],
+            "held": [dt.date(2026, 2, 3), None, dt.date(2025, 1, 9)],
+            "started": [dt.date(2026, 2, 3)] * 3,
+            "days": [1.0, None, 12.5],
+            "flag": [True, None, False],
+        }
+    )
+    shown = readable(frame)
+    assert list(shown["category"]) == ["Neglect", "Neglect", ""]
+    assert list(shown["sex"]) == ["Female", "Male", "Unknown"]
+    assert list(shown["held"]) == ["3 Feb 2026", "", "9 Jan 2025"]  # gaps: text, no "None"
+    assert list(shown["started"]) == [dt.date(2026, 2, 3)] * 3  # no gaps: still dates
+    assert list(shown["days"]) == ["1", "", "12.5"]
+    assert list(shown["flag"]) == ["yes", "", "no"]

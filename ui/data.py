@@ -129,5 +129,18 @@ def rows(source: Source, key: str, filters: Filters, limit: int | None = 5000) -
     return engine(source).rows(get(key), filters, limit=limit)
 
 
+@st.cache_data(ttl=600, max_entries=500, show_spinner=False)
+def count(source: Source, key: str, filters: Filters, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    return engine(source).count(get(key), filters, by)
+
+
+def names() -> tuple[dict[str, str], dict[str, str]]:
+    """Team and worker display names of the data in use ({} when there is none)."""
+    source = current_source()
+    if source is None:
+        return {}, {}
+    return dict(facts(source)[2]), dict(workers(source, None))
+
+
 def unavailable_reason(source: Source, key: str) -> str | None:
     return engine(source).unavailable_reason(get(key))

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 import pandas as pd
 import streamlit as st
 
+from frontdoor import pdf as pdf_maker
 from frontdoor import safe_export
 from ui import auth
 from ui.filters import current_params
@@ -34,12 +35,14 @@ def _audited(person_ids: Sequence[str], detail: str) -> Callable[[], None] | str
 
 def _button(
     label: str,
-    data: bytes,
+    data: bytes | Callable[[], bytes],
     file_name: str,
     mime: str,
     key: str,
     on_click: Callable[[], None] | str,
     primary: bool = False,
+    disabled: bool = False,
+    help: str | None = None,
 ) -> None:
     st.download_button(
         label,
@@ -49,6 +52,8 @@ def _button(
         key=key,
         on_click=on_click,
         type="primary" if primary else "secondary",
+        disabled=disabled,
+        help=help,
     )
 
 
@@ -115,6 +120,33 @@ def pdf(
     the network shut off): handed over under a safe file name, audited when it names children."""
     file_name = safe_export.file_name(name, "pdf")
     _button(label, data, file_name, MIME["pdf"], key, _audited(person_ids, detail or name))
+
+
+def printed_pdf(
+    document: str,
+    name: str,
+    key: str,
+    *,
+    label: str,
+    person_ids: Sequence[str] = (),
+    detail: str | None = None,
+) -> str | None:
+    """A printable HTML document (built as for `html`) as a PDF, printed by headless Chromium
+    (frontdoor/pdf.py) only when the button is pressed, so a page that offers it pays nothing
+    until then. Where Chromium is absent the button is shown disabled; returns why, for the
+    page to say so (None when the PDF can be made)."""
+    why_not = pdf_maker.unavailable()
+    _button(
+        label,
+        (lambda: pdf_maker.html_to_pdf(document)) if why_not is None else b"",
+        safe_export.file_name(name, "pdf"),
+        MIME["pdf"],
+        key,
+        _audited(person_ids, detail or name),
+        disabled=why_not is not None,
+        help=why_not,
+    )
+    return why_not
 
 
 def prepared(

@@ -104,8 +104,11 @@ def children_of(
     *,
     name: str,
     what: str,
+    ctx: PageContext | None = None,
+    measure: str | None = None,
 ) -> None:
-    """The rows whose `column` is one of the selected ids, as a child table (row → Child page)."""
+    """The rows whose `column` is one of the selected ids, as a child table (row → Child page);
+    given the page and the measure, it says how many the viewer's scope leaves out."""
     if rows is None:
         return
     if not ids:
@@ -118,20 +121,25 @@ def children_of(
         key,
         name=name,
         caption=f"{len(subset):,} rows. Choose a row to open the child.",
+        hidden=ctx.hidden(measure, len(subset), column=column, values=ids)
+        if ctx is not None and measure
+        else 0,
     )
 
 
 def picked_row(frame: pd.DataFrame, key: str, id_column: str, *, name: str) -> str | None:
     """An aggregate table (e.g. workers) whose selected row's id drives a drill-down on the
     same page; with its download."""
+    frame = tables.with_names(frame)
+    shown = tables.readable(frame)
     event = st.dataframe(
-        frame,
+        shown,
         key=key,
         on_select="rerun",
         selection_mode="single-row",
         hide_index=True,
         width="stretch",
-        column_config=tables.column_config(frame),
+        column_config=tables.column_config(shown),
     )
     tables.download(frame, name, key)
     rows = event.selection.rows if event and event.selection else []
@@ -163,7 +171,14 @@ def waiting_list(
     column, yes, no, position = flag
     if column in rows:
         rows.insert(position, label, flagged(rows, column, yes, no))
-    tables.child_table(rows, table_key, name=name, caption=caption)
+    tables.child_table(
+        rows,
+        table_key,
+        name=name,
+        caption=caption,
+        hidden=ctx.hidden(key, len(rows)),
+        labels={column: None},  # said in words in the inserted column
+    )
 
 
 @dataclass(frozen=True)
@@ -276,6 +291,7 @@ def month_children(ctx: PageContext, key: str, months: list[str], table_key: str
             table_key,
             name=f"{key}_{first:%Y_%m}",
             caption=f"Behind {first:%B %Y}: {len(frame):,} rows. Choose a row to open the child.",
+            hidden=ctx.hidden(key, len(frame), **narrow),
         )
 
 

@@ -24,6 +24,7 @@ MENU: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Team leads",
         [
+            ("pages/my_team.py", "My team today"),
             ("pages/caseloads.py", "Caseloads"),
             ("pages/oversight.py", "Oversight and recording"),
             ("pages/agencies.py", "Partner agencies"),

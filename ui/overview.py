@@ -73,7 +73,12 @@ def drill_table(ctx: PageContext) -> None:
     st.subheader(f"Children behind: {MEASURES[chosen].title}")
     frame = ctx.rows(chosen)
     if frame is not None:
-        tables.child_table(frame, f"overview_rows_{chosen}", name=f"{chosen}_children")
+        tables.child_table(
+            frame,
+            f"overview_rows_{chosen}",
+            name=f"{chosen}_children",
+            hidden=ctx.hidden(chosen, len(frame)),
+        )
 
 
 def goals_table(ctx: PageContext) -> None:
