@@ -419,3 +419,20 @@ def test_a_clicked_months_children_are_listed_full_width_below_the_charts(tiny, 
     # Under the row of charts, in no column: the list has the page's width.
     path = ancestors(at.main, f"{chart_key}_children")
     assert path is not None and "column" not in path
+
+
+def test_a_rate_per_10000_is_read_against_england_over_a_year_only(tiny, tmp_path, monkeypatch):
+    settings = tmp_path / "settings.toml"
+    settings.write_text("population = 10000\n")
+    # A year (1 Apr 2025 - 31 Mar 2026): all 24 referrals (6 Oct 2025 on) per 10,000 of
+    # 10,000 children = 24. England's rate is set beside it with its year.
+    year = {"period": "custom", "from": "2025-04-01", "to": "2026-03-31"}
+    said = tile_text(overview(year, settings, monkeypatch), "Referrals per 10,000")
+    assert said.startswith("24")
+    assert "England 518.3" in said and "not comparable" not in said
+    # A quarter's 17 referrals are about a quarter of a year's: England's yearly rate is not
+    # set beside them (it would read as far below England).
+    said = tile_text(overview(QUARTER, settings, monkeypatch), "Referrals per 10,000")
+    assert said.startswith("17")
+    assert "England 518.3" not in said
+    assert "England: not comparable (England's rate counts a year" in said
