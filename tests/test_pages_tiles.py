@@ -436,3 +436,19 @@ def test_a_rate_per_10000_is_read_against_england_over_a_year_only(tiny, tmp_pat
     assert said.startswith("17")
     assert "England 518.3" not in said
     assert "England: not comparable (England's rate counts a year" in said
+
+
+def test_the_overview_lists_the_goals_and_englands_figures_for_three_years(tiny):
+    at = overview(QUARTER)
+    tables = [d.value for d in at.dataframe]
+    goals = next(t for t in tables if "goal" in t.columns)
+    assessments = goals[goals["figure"] == TILE]
+    assert list(assessments["goal"]) == ["Goal: 90% or more"]
+    england = next(t for t in tables if "source" in t.columns)
+    # Re-referrals are published for each year; the assessments' bands for 2024-25 only (the
+    # reference file, ../shared/docs/england.csv, holds no earlier year: none is invented).
+    rereferrals = england[england["figure"] == "rereferral_12m_pct"]
+    assert set(rereferrals["year"]) == {"2022-23", "2023-24", "2024-25"}
+    assert rereferrals["source"].str.startswith("https://").all()
+    shares = england[england["figure"] == "assessments_within_45wd_pct"]
+    assert list(shares["year"]) == ["2024-25"] and list(shares["value"]) == [85.7]
