@@ -377,7 +377,7 @@ def three_years(tmp_path, monkeypatch) -> Path:
 
 def test_month_labels_over_36_months_can_be_read(three_years):
     at = overview({"period": "custom", "from": "2023-04-01", "to": "2026-03-31"})
-    spec = trend_spec(at, "Number")  # the referrals trend
+    spec = trend_spec(at, "Referrals (number)")
     assert len(spec["data"][0]["x"]) == 36
     axis = spec["layout"]["xaxis"]
     # "Apr 2023", "Oct 2023", ...: every 6th month from the first, level (not slanted).
