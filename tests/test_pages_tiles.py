@@ -338,6 +338,7 @@ def test_a_detail_pages_share_trend_has_the_same_lines_and_axis(tiny):
     lines = {s["line"]["color"] for s in spread["layout"]["shapes"]}
     extras = [d for d in spread["data"] if d["name"] in ("25th percentile", "75th percentile")]
     assert len(extras) == 2
+    assert spread["data"][0]["name"] == "Median"  # named for what it is, beside its percentiles
     assert not lines & {d["line"]["color"] for d in extras}
 
 
