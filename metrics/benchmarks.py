@@ -209,6 +209,25 @@ def benchmark(measure: str, aggregate: str, period_end: dt.date | None = None) -
     return for_period(key, period_end)
 
 
+def yearly_rate_reason(
+    aggregate: str, flow: bool, date_from: dt.date, date_to: dt.date
+) -> str | None:
+    """Why a rate per 10,000 counted over this period cannot be read against England's (or
+    neighbours') rate for a year, or None when it can. A flow's rate counts the period's events
+    (a quarter holds about a quarter of a year's referrals); a snapshot's (plans open on a day)
+    does not depend on the period's length."""
+    if not flow or not aggregate.endswith("per_10k"):
+        return None
+    after = date_to + dt.timedelta(days=1)
+    try:
+        year_before = after.replace(year=after.year - 1)
+    except ValueError:  # 29 February
+        year_before = after.replace(year=after.year - 1, day=28)
+    if date_from == year_before:
+        return None
+    return "England's rate counts a year; choose a 12-month period to compare"
+
+
 def england(measure: str, aggregate: str, period_end: dt.date | None = None) -> float | None:
     """England's comparable figure as a number (the latest year unless a period end is given)."""
     found = benchmark(measure, aggregate, period_end)

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from metrics import benchmarks, load_settings
+from metrics.benchmarks import yearly_rate_reason
 from metrics.comparators import ComparatorsError, read_comparators
 from metrics.goals import DEFAULT_GOALS, Goal, change, goal_text, rag, versus
 from tests.conftest import REPO, SHARED
@@ -269,3 +270,15 @@ def test_the_settings_file_names_the_comparators_file_beside_it(tmp_path):
     (tmp_path / "neighbours.csv").write_text(GOOD + "9,X,nfa_pct,2025,abc,\n")
     with pytest.raises(ComparatorsError, match="neighbours.csv, line 6, field value"):
         load_settings(path)
+
+
+def test_a_flow_rate_is_read_against_englands_only_over_a_year():
+    # 1 Apr 2025 - 31 Mar 2026 is a year; so is 1 Mar 2023 - 29 Feb 2024 (a leap day's end).
+    assert yearly_rate_reason("per_10k", True, D(2025, 4, 1), D(2026, 3, 31)) is None
+    assert yearly_rate_reason("per_10k", True, D(2023, 3, 1), D(2024, 2, 29)) is None
+    # A quarter holds about a quarter of a year's referrals: not comparable.
+    said = yearly_rate_reason("per_10k", True, D(2026, 1, 1), D(2026, 3, 31))
+    assert said and "12-month period" in said
+    # Plans open on a day (a snapshot) and shares do not depend on the period's length.
+    assert yearly_rate_reason("open_per_10k", False, D(2026, 1, 1), D(2026, 3, 31)) is None
+    assert yearly_rate_reason("within_target_pct", True, D(2026, 1, 1), D(2026, 3, 31)) is None

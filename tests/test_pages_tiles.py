@@ -348,6 +348,7 @@ def test_a_detail_pages_share_trend_has_the_same_lines_and_axis(tiny):
     lines = {s["line"]["color"] for s in spread["layout"]["shapes"]}
     extras = [d for d in spread["data"] if d["name"] in ("25th percentile", "75th percentile")]
     assert len(extras) == 2
+    assert spread["data"][0]["name"] == "Median"  # named for what it is, beside its percentiles
     assert not lines & {d["line"]["color"] for d in extras}
 
 
@@ -387,7 +388,7 @@ def three_years(tmp_path, monkeypatch) -> Path:
 
 def test_month_labels_over_36_months_can_be_read(three_years):
     at = overview({"period": "custom", "from": "2023-04-01", "to": "2026-03-31"})
-    spec = trend_spec(at, "Number")  # the referrals trend
+    spec = trend_spec(at, "Referrals (number)")
     assert len(spec["data"][0]["x"]) == 36
     axis = spec["layout"]["xaxis"]
     # "Apr 2023", "Oct 2023", ...: every 6th month from the first, level (not slanted).
@@ -429,3 +430,36 @@ def test_a_clicked_months_children_are_listed_full_width_below_the_charts(tiny, 
     # Under the row of charts, in no column: the list has the page's width.
     path = ancestors(at.main, f"{chart_key}_children")
     assert path is not None and "column" not in path
+
+
+def test_a_rate_per_10000_is_read_against_england_over_a_year_only(tiny, tmp_path, monkeypatch):
+    settings = tmp_path / "settings.toml"
+    settings.write_text("population = 10000\n")
+    # A year (1 Apr 2025 - 31 Mar 2026): all 24 referrals (6 Oct 2025 on) per 10,000 of
+    # 10,000 children = 24. England's rate is set beside it with its year.
+    year = {"period": "custom", "from": "2025-04-01", "to": "2026-03-31"}
+    said = tile_text(overview(year, settings, monkeypatch), "Referrals per 10,000")
+    assert said.startswith("24")
+    assert "England 518.3" in said and "not comparable" not in said
+    # A quarter's 17 referrals are about a quarter of a year's: England's yearly rate is not
+    # set beside them (it would read as far below England).
+    said = tile_text(overview(QUARTER, settings, monkeypatch), "Referrals per 10,000")
+    assert said.startswith("17")
+    assert "England 518.3" not in said
+    assert "England: not comparable (England's rate counts a year" in said
+
+
+def test_the_overview_lists_the_goals_and_englands_figures_for_three_years(tiny):
+    at = overview(QUARTER)
+    tables = [d.value for d in at.dataframe]
+    goals = next(t for t in tables if "goal" in t.columns)
+    assessments = goals[goals["figure"] == TILE]
+    assert list(assessments["goal"]) == ["Goal: 90% or more"]
+    england = next(t for t in tables if "source" in t.columns)
+    # Re-referrals are published for each year; the assessments' bands for 2024-25 only (the
+    # reference file, ../shared/docs/england.csv, holds no earlier year: none is invented).
+    rereferrals = england[england["figure"] == "rereferral_12m_pct"]
+    assert set(rereferrals["year"]) == {"2022-23", "2023-24", "2024-25"}
+    assert rereferrals["source"].str.startswith("https://").all()
+    shares = england[england["figure"] == "assessments_within_45wd_pct"]
+    assert list(shares["year"]) == ["2024-25"] and list(shares["value"]) == [85.7]

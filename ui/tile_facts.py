@@ -8,9 +8,9 @@ import datetime as dt
 from dataclasses import replace
 
 from metrics import MEASURES, Filters, MeasureUnavailable
-from metrics.benchmarks import KEYS, benchmark
+from metrics.benchmarks import KEYS, benchmark, yearly_rate_reason
 from metrics.goals import FEWEST, change, rag
-from metrics.measure import DENOMINATOR, NUMERATOR
+from metrics.measure import DENOMINATOR, FLOW, NUMERATOR
 from ui import data
 from ui.page import PageContext
 from ui.tiles import TileFacts
@@ -129,8 +129,14 @@ def tile_facts(ctx: PageContext, key: str, spec, now: dict, before: dict) -> Til
                 f"days; the timescale here is {ctx.target(spec.target)})"
             )
             england = None
+    yearly = yearly_rate_reason(
+        aggregate, measure.kind == FLOW, ctx.filters.date_from, ctx.filters.date_to
+    )
+    if england is not None and yearly:
+        facts.england_note = f"England: not comparable ({yearly})"
+        england = None
     facts.england = england
-    if settings.comparators is not None and (key, aggregate) in KEYS:
+    if settings.comparators is not None and (key, aggregate) in KEYS and not yearly:
         found = [
             settings.comparators.summary(KEYS[(key, aggregate)], group, period_end)
             for group in ("neighbour", "region")
