@@ -44,7 +44,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from frontdoor import __version__
+from frontdoor import __version__, calendar
 from frontdoor.calendar import create_calendar
 from frontdoor.invariant import check_invariant
 from frontdoor.progress import ProgressFn, null_progress
@@ -278,7 +278,7 @@ class _Load:
         self._finish()
         check_invariant(con, str(self.source))
         self.progress(0.97, "building the calendar")
-        create_calendar(con)
+        create_calendar(con, *calendar.span(*calendar.data_span(con)))
         con.execute("CHECKPOINT")
 
     # ------------------------------------------------------------------------ discovery

@@ -5,8 +5,8 @@ The rules (docs/source-mapping.md, "What happens to bad input"):
   (null), any case) is a missing value, and each column's trimmed values and null spellings are
   summed up in one data issue (count, first line, the value as written);
 - a row is rejected (`rejected_rows`, one line per fault) for: its key missing, its defining date
-  missing, a date present but unreadable (except the lenient dates below), a duplicate key after
-  the first usable occurrence (by file order, then line);
+  missing, a date present but unreadable or before 1900 or after 2100 (except the lenient dates
+  below), a duplicate key after the first usable occurrence (by file order, then line);
 - a lenient date (date of birth, expected date of birth, date of death, ICPC target date, review
   due date) that cannot be read is left missing and listed in `data_issues`: the row is kept (a
   child with an unreadable date of birth keeps their episodes);
@@ -45,6 +45,17 @@ UNREADABLE_DATE = (
 UNREADABLE_LENIENT_DATE = (
     "unreadable date (expected a real date as YYYY-MM-DD or DD/MM/YYYY); left missing, the row "
     "is kept"
+)
+# A date is read only between these (a year like 0203 or 2203 is a typing error): every loaded
+# date then lies in the working-day calendar, which the loader widens to the data's dates.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+OUT_OF_RANGE_DATE = (
+    "date before 1900 or after 2100 (a typing error?); the row is rejected: correct the year "
+    "in the source system"
+)
+OUT_OF_RANGE_LENIENT_DATE = (
+    "date before 1900 or after 2100 (a typing error?); left missing, the row is kept"
 )
 BAD_FLAG = "unrecognised flag (expected Y/N, Yes/No, true/false or 1/0); loaded as unknown"
 BAD_NUMBER = "unreadable number; loaded as blank"
@@ -88,11 +99,19 @@ def load_table(
     # The required columns as written, so a rejection for a missing key shows 'N/A' if so.
     required = [spec.key] + ([spec.defining_date] if spec.defining_date else [])
     cleaned += [f"nullif({ident(c)}, '') AS {ident(c + '__o')}" for c in required]
-    parsed = [
-        f"{_parse(ident(c), t)} AS {ident(c + '__v')}"
-        for c, t in spec.columns.items()
-        if t in (DATE, FLAG, NUMBER)
-    ]
+    # A date is read raw (`__r`), then kept (`__v`) only between EARLIEST_DATE and LATEST_DATE.
+    parsed = []
+    for c, t in spec.columns.items():
+        if t == DATE:
+            parsed += [
+                f"{_parse(ident(c), t)} AS {ident(c + '__r')}",
+                f"CASE WHEN {ident(c + '__r')} BETWEEN DATE {lit(EARLIEST_DATE.isoformat())} "
+                f"AND DATE {lit(LATEST_DATE.isoformat())} THEN {ident(c + '__r')} END "
+                f"AS {ident(c + '__v')}",
+            ]
+        elif t in (FLAG, NUMBER):
+            parsed.append(f"{_parse(ident(c), t)} AS {ident(c + '__v')}")
+    raw_dates = [ident(c + "__r") for c, t in spec.columns.items() if t == DATE]
     key = ident(spec.key)
     key_o = ident(spec.key + "__o")
     faults = [f"CASE WHEN {key} IS NULL THEN {_fault(spec.key, key_o, _key_missing(spec))} END"]
@@ -107,7 +126,7 @@ def load_table(
         if t == DATE and c not in LENIENT_DATES:
             faults.append(
                 f"CASE WHEN {ident(c)} IS NOT NULL AND {ident(c + '__v')} IS NULL THEN "
-                f"{_fault(c, ident(c), lit(UNREADABLE_DATE))} END"
+                f"{_fault(c, ident(c), _date_reason(c, UNREADABLE_DATE, OUT_OF_RANGE_DATE))} END"
             )
     raw_json = (
         "CAST(to_json({"
@@ -123,7 +142,8 @@ def load_table(
         t AS (SELECT *, {", ".join([*parsed, "1 AS _one"])},
                      list_filter([{", ".join(faults)}], lambda x: x IS NOT NULL) AS _faults
               FROM s)
-        SELECT * EXCLUDE (_one), CASE WHEN len(_faults) > 0 THEN {raw_json} END AS _raw
+        SELECT * EXCLUDE (_one{"".join(", " + r for r in raw_dates)}),
+               CASE WHEN len(_faults) > 0 THEN {raw_json} END AS _raw
         FROM t
         """
     )
@@ -233,7 +253,9 @@ def _data_issues(
                 issue(
                     c,
                     f"v.{ident(c)}",
-                    lit(UNREADABLE_LENIENT_DATE),
+                    _date_reason(
+                        c, UNREADABLE_LENIENT_DATE, OUT_OF_RANGE_LENIENT_DATE, prefix="v."
+                    ),
                     f"v.{ident(c)} IS NOT NULL AND v.{ident(c + '__v')} IS NULL",
                 )
             )
@@ -402,6 +424,16 @@ def _parse(col: str, kind: str) -> str:
     if kind == NUMBER:
         return f"try_cast({col} AS DOUBLE)"
     raise ValueError(kind)
+
+
+def _date_reason(column: str, unreadable: str, out_of_range: str, prefix: str = "") -> str:
+    """SQL: why a date that was written is not loaded: unreadable, or read but out of range
+    (its value re-read from the text, as the raw parse is not kept)."""
+    written = f"{prefix}{ident(column)}"
+    return (
+        f"CASE WHEN {_parse(written, DATE)} IS NOT NULL THEN {lit(out_of_range)} "
+        f"ELSE {lit(unreadable)} END"
+    )
 
 
 def _fault(column: str, value_sql: str, reason_sql: str) -> str:

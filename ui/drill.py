@@ -199,8 +199,9 @@ def previous_headline(ctx: PageContext, key: str) -> dict:
 
 def measure_tile(ctx: PageContext, key: str, spec: Tile, now: dict, before: dict) -> None:
     """One tile of a measure's aggregate against its previous period, target and England; an
-    aggregate the extract or the settings cannot give says why (never a 0)."""
-    reason = ctx.engine.unavailable_aggregates(MEASURES[key]).get(spec.aggregate)
+    aggregate the extract or the settings cannot give, or that nothing in the period gives,
+    says why (never a 0 or a bare dash)."""
+    reason = ctx.engine.figure_reason(MEASURES[key], spec.aggregate, now.get(spec.aggregate))
     if reason:
         with st.container(border=True):
             st.metric(spec.label, "n/a", help=MEASURES[key].description or None)
