@@ -22,6 +22,7 @@ import datetime as dt
 import duckdb
 
 from frontdoor.schema import DATE, FLAG, NUMBER, Table
+from frontdoor.sources import RECODED
 from frontdoor.sources.files import Staged, ident, lit
 
 # Dates that are naturally in the future: never reported as "after the extract date".
@@ -205,6 +206,7 @@ def load_table(
         "WHERE len(_faults) = 0" + (" ORDER BY _ord, _file, _line" if ordered else "")
     )
     _data_issues(con, spec, extract_date, s47_loaded)
+    _recode_notes(con, spec)
     con.execute(
         f"""
         INSERT INTO _counts
@@ -401,7 +403,67 @@ def _value_notes(
         con.executemany("INSERT INTO data_issues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", out)
 
 
+def _recode_notes(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
+    """One data issue (severity RECODED) per column and kind for values the load read as
+    something other than their text: flags (Y, Yes, 1 -> yes), dates with a time of day (the
+    time dropped), dates written day/month/year. Count, the distinct spellings (up to 5), the
+    first by file and line with the value as written. One scan of the typed rows."""
+    kinds: list[tuple[str, str, str]] = []  # (column, condition on the loaded row, words)
+    for c, t in spec.columns.items():
+        x, v = ident(c), ident(c + "__v")
+        if t == FLAG:
+            kinds.append((c, f"{v} IS NOT NULL AND {x} NOT IN ('true', 'false')", "read as yes/no"))
+        elif t == DATE:
+            kinds.append(
+                (
+                    c,
+                    f"{v} IS NOT NULL AND regexp_matches({x}, {lit(_TIME)}) "
+                    f"AND NOT regexp_matches({x}, {lit(_MIDNIGHT)})",
+                    "had a time of day, which was dropped (a date is a day)",
+                )
+            )
+            kinds.append((c, f"{v} IS NOT NULL AND contains({x}, '/')", "read as day/month/year"))
+    if not kinds:
+        return
+    aggs = []
+    for i, (c, cond, _) in enumerate(kinds):
+        x = ident(c)
+        aggs += [
+            f"count(*) FILTER (WHERE {cond}) AS n{i}",
+            f"list(DISTINCT {x}) FILTER (WHERE {cond})[1:6] AS s{i}",
+            f"arg_min({{'f': _file, 'l': _line, 'v': {x}}}, (_ord, _file, _line)) "
+            f"FILTER (WHERE {cond}) AS first{i}",
+        ]
+    row = con.execute(f"SELECT {', '.join(aggs)} FROM _v WHERE len(_faults) = 0").fetchone()
+    out = []
+    for i, (c, _, words) in enumerate(kinds):
+        count, spellings, first = row[3 * i], row[3 * i + 1], row[3 * i + 2]
+        if not count:
+            continue
+        shown = sorted(spellings or [])[:5]
+        written = ", ".join(repr(x) for x in shown) + (", ..." if len(spellings) > 5 else "")
+        out.append(
+            (
+                spec.name,
+                first["f"],
+                first["l"],
+                None,
+                None,
+                c,
+                first["v"],
+                f"{count:,} value(s) written as {written} {words} (first here)",
+                RECODED,
+            )
+        )
+    if out:
+        con.executemany("INSERT INTO data_issues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", out)
+
+
 # ------------------------------------------------------------------------------- SQL pieces
+
+# A time of day after a date ("2016-04-05 10:30"), and midnight (not a change when dropped).
+_TIME = r"[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*$"
+_MIDNIGHT = r"[ T]0{1,2}:00(?::00)?(?:\.0+)?\s*$"  # SQL Server's "2016-04-05 00:00:00.000"
 
 _ISO = r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]|$)"
 _UK = r"\d{1,2}/\d{1,2}/\d{4}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
