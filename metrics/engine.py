@@ -39,6 +39,8 @@ VALUES_WORDS = {
         "contact was decided)"
     ),
 }
+# A frame's attrs key naming its aggregate columns that cannot be computed, with why.
+UNAVAILABLE = "unavailable"
 _TABLE_COLUMN = re.compile(r"^([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)$")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _USES = re.compile(r"^--\s*uses:\s*(.*)$", re.MULTILINE)
@@ -469,7 +471,15 @@ class Engine:
             f"SELECT {select}, {self._aggregate_list(measure)} "
             f"FROM ({self._filtered(measure, filters)}) r GROUP BY ALL ORDER BY {order} NULLS LAST"
         )
-        return self.query(sql, self.values(filters))
+        return self._noting(measure, self.query(sql, self.values(filters)))
+
+    def _noting(self, measure: Measure, frame: pd.DataFrame) -> pd.DataFrame:
+        """Mark the frame's aggregate columns that cannot be computed here (all NULL) with
+        why, in `frame.attrs[UNAVAILABLE]`, for `with_reasons` (a download says it in words)."""
+        reasons = self.unavailable_aggregates(measure)
+        if reasons:
+            frame.attrs[UNAVAILABLE] = {k: v for k, v in reasons.items() if k in frame.columns}
+        return frame
 
     def _with_names(self, frame: pd.DataFrame, by: str) -> pd.DataFrame:
         if frame.empty:
@@ -502,13 +512,16 @@ class Engine:
                 f"{self._aggregate_list(measure)} FROM ({self._filtered(measure, filters)}) r "
                 f"WHERE r.{measure.date_column} IS NOT NULL GROUP BY ALL ORDER BY 1"
             )
-            return self.query(sql, self.values(filters))
+            return self._noting(measure, self.query(sql, self.values(filters)))
         # One headline per month end; the months are independent queries, run concurrently.
         months = month_ranges(filters.date_from, filters.date_to)
         asked = [replace(filters, date_from=start, date_to=end, as_of=end) for start, end in months]
         rows = concurrently(lambda f: self.headline(measure, f), asked)
-        return pd.DataFrame(
-            [{"month": start, **row} for (start, _), row in zip(months, rows, strict=True)]
+        return self._noting(
+            measure,
+            pd.DataFrame(
+                [{"month": start, **row} for (start, _), row in zip(months, rows, strict=True)]
+            ),
         )
 
     def permits(self, person_id: str, filters: Filters) -> bool:
@@ -524,6 +537,20 @@ class Engine:
             return bool(cur.execute(sql, _bind(sql, vals)).fetchone()[0])
         finally:
             cur.close()
+
+
+def with_reasons(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a measure's frame (monthly, breakdown, grouped) whose aggregate columns that
+    cannot be computed say so: "n/a — <reason>" in every cell, never a blank or a 0 (for
+    downloads; charts read the frame itself)."""
+    reasons = frame.attrs.get(UNAVAILABLE) or {}
+    if not reasons:
+        return frame
+    out = frame.copy()
+    for column, reason in reasons.items():
+        if column in out.columns:
+            out[column] = f"n/a — {reason}"
+    return out
 
 
 def month_ranges(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:

@@ -253,3 +253,25 @@ def test_front_door_tiles_say_n_a_with_the_reason(app_env, tmp_path, monkeypatch
     assert shown["Contacts"] not in ("n/a", "0")
     said = " ".join(str(c.value) for c in at.caption)
     assert "Not available: needs contact decision dates" in said
+
+
+def test_downloads_say_n_a_with_the_reason(make_db):
+    """A measure's frames mark the aggregates the extract cannot give; the download of such a
+    frame says "n/a — reason" in those cells (the chart reads the frame itself)."""
+    from metrics.engine import with_reasons
+
+    engine = Engine(make_db(_contacts(with_outcome=False)))
+    june = Filters(D(2025, 6, 1), D(2025, 6, 30))
+    monthly = engine.monthly(get("contacts"), june)
+    assert list(monthly["count"]) == [3]
+    said = with_reasons(monthly)
+    assert (
+        said["decided_within_target_pct"].iloc[0].startswith("n/a — needs contact decision dates")
+    )
+    assert said["no_decision_recorded"].iloc[0].startswith("n/a — needs contact decision dates")
+    assert list(said["count"]) == [3]  # what can be given is as it was
+    assert monthly["no_decision_recorded"].isna().all()  # the frame itself: NULL, not 0
+    csv = said.to_csv(index=False)
+    assert "n/a — needs contact decision dates" in csv
+    by_day = engine.grouped(get("police"), june, ["contact_date"])
+    assert with_reasons(by_day)["no_decision_recorded"].iloc[0].startswith("n/a — ")

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from metrics.engine import with_reasons
 from ui import auth
 from ui.filters import current_params
 from ui.nav import CHILD_PAGE
@@ -107,7 +108,8 @@ def download(
     ids = [str(v) for v in frame[id_column]] if id_column and id_column in frame else []
     st.download_button(
         label,
-        frame.to_csv(index=False).encode("utf-8"),
+        # A figure the extract cannot give says so in the file ("n/a — needs ..."), not a blank.
+        with_reasons(frame).to_csv(index=False).encode("utf-8"),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"dl_{key}",
