@@ -68,3 +68,55 @@ def test_recoded_values_are_listed_with_the_original(tmp_path):
     assert report.recoded == 3
     assert "3 notes on values read as something other than their text" in report.render()
     assert query(db, "SELECT sum(warnings) FROM load_report")[0][0] == 0
+
+
+def test_annex_a_recodes_are_listed_once_per_column(tmp_path):
+    """Annex A's template values: the ordering prefix ("a) Male"), the sex and ethnicity codes,
+    a time of day on a date, a date typed day/month/year: each read as something else and
+    listed, one note per column and kind (a workbook frontdoor writes, then edited as people
+    edit them)."""
+    import datetime as dt
+
+    import openpyxl
+
+    from frontdoor.returns import write_private
+    from frontdoor.returns.annex_a import build_annex_a
+    from frontdoor.sources import RECODED
+    from frontdoor.sources.annex_a import read_annex_a
+    from tests.conftest import build_db
+    from tests.test_returns_annex_a import AS_OF, HAND
+
+    con = build_db(tmp_path / "hand.duckdb", HAND)
+    try:
+        path = tmp_path / "annex.xlsx"
+        write_private(path, build_annex_a(con, AS_OF, layout="ofsted-2019").content)
+    finally:
+        con.close()
+    wb = openpyxl.load_workbook(path)
+    ws = wb["List_1"]
+    ws["F3"] = dt.datetime(2025, 10, 1, 14, 30)  # K1's contact at 2.30 pm
+    ws["F4"] = "31/03/2026"  # K2's contact, typed as text
+    wb.save(path)
+    notes = {
+        (p.file.rsplit(":", 1)[-1], p.column, p.reason.split(", e.g.")[0]): (p.line, p.value)
+        for p in read_annex_a(path).problems
+        if p.severity == RECODED
+    }
+    list1 = {k[1:]: v for k, v in notes.items() if k[0] == "List_1"}
+    assert list1[
+        ("Date of Contact", "1 value(s) had a time of day, which was dropped (a date is a day)")
+    ] == (3, "2025-10-01 14:30:00")
+    assert list1[("Date of Contact", "1 value(s) read as day/month/year")] == (4, "31/03/2026")
+    assert list1[("Contact Source", "1 value(s) had the template's ordering prefix stripped")] == (
+        3,
+        "q) 6: Police",
+    )
+    # Gender and ethnicity, on every list that names a child: read into the sex and
+    # ethnicity codes (K1 'a) Male' -> M, on the first list, row 3).
+    sex = [v for k, v in notes.items() if k[1] == "Gender" and "sex code" in k[2]]
+    assert sex and sex[0] == (3, "Male")
+    # 'a) WBRI': its prefix stripped, and then it is the code already.
+    assert any(k[1] == "Ethnicity" and "ordering prefix" in k[2] for k in notes)
+    assert not any(k[1] == "Ethnicity" and "ethnicity code" in k[2] for k in notes)
+    # One note per column and kind, not per value.
+    assert len(notes) == len([p for p in read_annex_a(path).problems if p.severity == RECODED])
