@@ -417,12 +417,24 @@ def _recode_notes(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
             kinds.append(
                 (
                     c,
-                    f"{v} IS NOT NULL AND regexp_matches({x}, {lit(_TIME)}) "
-                    f"AND NOT regexp_matches({x}, {lit(_MIDNIGHT)})",
+                    # Only a value longer than a date can carry a time (keeps the regular
+                    # expressions off the usual YYYY-MM-DD).
+                    f"(CASE WHEN {v} IS NOT NULL AND strlen({x}) > 10 "
+                    f"THEN regexp_matches({x}, {lit(_TIME)}) "
+                    f"AND NOT regexp_matches({x}, {lit(_MIDNIGHT)}) ELSE false END)",
                     "had a time of day, which was dropped (a date is a day)",
                 )
             )
             kinds.append((c, f"{v} IS NOT NULL AND contains({x}, '/')", "read as day/month/year"))
+    if not kinds:
+        return
+    # First a cheap count of each kind; the spellings and the first row only where there are any.
+    counts = con.execute(
+        "SELECT "
+        + ", ".join(f"count(*) FILTER (WHERE {cond})" for _, cond, _ in kinds)
+        + " FROM _v WHERE len(_faults) = 0"
+    ).fetchone()
+    kinds = [k for k, n in zip(kinds, counts, strict=True) if n]
     if not kinds:
         return
     aggs = []
