@@ -82,7 +82,7 @@ def xlsx(
     person_ids: Sequence[str] = (),
 ) -> None:
     """A workbook, one sheet per frame, text cells neutralised and stored as text."""
-    data = safe_export.xlsx_bytes({name: with_reasons(f) for name, f in sheets.items()})
+    data = safe_export.xlsx_bytes({sheet: with_reasons(f) for sheet, f in sheets.items()})
     file_name = safe_export.file_name(name, "xlsx")
     _button(label, data, file_name, MIME["xlsx"], key, _audited(person_ids, name))
 
