@@ -1179,8 +1179,10 @@ class _Extract:
         for name, spec in TABLES.items():
             cols = self.tables[name]
             arrays = []
+            rows = len(next(iter(cols.values())))
             for col, kind in spec.columns.items():
-                a = cols[col]
+                # A column only other sources carry (Annex A's stated counts): left empty.
+                a = cols[col] if col in cols else pa.nulls(rows)
                 if kind == DATE:
                     a = a.cast(pa.date32())
                 elif kind == NUMBER:

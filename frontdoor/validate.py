@@ -310,6 +310,19 @@ def _data_issues(
                 join="JOIN ssd_s47_enquiry s ON s.s47e_s47_enquiry_id = v.icpc_s47_enquiry_id",
             )
         )
+        # A rejected S47 never takes its conference with it: the ICPC loads, and says so.
+        checks.append(
+            issue(
+                "icpc_s47_enquiry_id",
+                "v.icpc_s47_enquiry_id",
+                lit(
+                    "the S47 enquiry this ICPC names is not loaded (see rejected rows): the "
+                    "ICPC counts among ICPCs but cannot be timed from its S47"
+                ),
+                "v.icpc_s47_enquiry_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+                "ssd_s47_enquiry s WHERE s.s47e_s47_enquiry_id = v.icpc_s47_enquiry_id)",
+            )
+        )
     if name == "ssd_involvements":
         # An allocation naming its referral but starting before it: the measures count it
         # as allocated on the referral date (docs/measures.md "Allocation delay").

@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import SHARED, build_db, small_family
+from tests.conftest import build_db, small_family
+from tests.returns_files import assessment, census, child, referral
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = ["pages/child.py", "pages/conference.py", "pages/child_protection.py", "pages/data.py"]
@@ -242,7 +243,7 @@ def test_data_page_loads_an_uploaded_census_file(app_env, tmp_path, monkeypatch)
     db = tmp_path / "copy.duckdb"
     shutil.copy(app_env, db)
     monkeypatch.setenv("FRONTDOOR_DB", str(db))
-    xml = (SHARED / "samples" / "cin_census" / "cin-2022.xml").read_bytes()
+    xml = census(child("DfEX0000001", referral("2024-05-01", assessment("2024-05-02")))).encode()
     at = open_page("pages/data.py")
     at.file_uploader(key="data_files").set_value([("cin-2022.xml", xml, "text/xml")])
     [b for b in at.button if b.label == "Load"][0].click().run()
@@ -265,7 +266,7 @@ def test_data_page_loads_an_uploaded_census_file(app_env, tmp_path, monkeypatch)
     finally:
         con.close()
     assert kinds == ('["cin_census"]',)
-    assert people == 1  # the sample's one child replaced the synthetic authority
+    assert people == 1  # the census's one child replaced the synthetic authority
 
 
 def test_data_page_refuses_a_missing_folder(app_env, tmp_path, monkeypatch):
