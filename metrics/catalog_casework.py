@@ -84,9 +84,25 @@ MEASURES_CASEWORK: list[Measure] = [
             "p75_wd": quantile("days", 0.75),
             "within_target_pct": pct("within_target"),
             "from_referral_median_wd": quantile("from_referral_days", 0.5),
-            "unqualified_pct": pct("NOT qualified"),
+            # A share of completed assessments (measures.md), but only when some assessment's
+            # worker is found in ssd_professionals: with none known it says nothing (NULL with
+            # its reason), never 0% unqualified.
+            "unqualified_pct": (
+                f"CASE WHEN count(*) FILTER (WHERE worker_known) > 0 "
+                f"THEN {pct('NOT qualified')} END"
+            ),
             "worker_unknown": "count(*) FILTER (WHERE NOT worker_known)",
             "seen_during_pct": pct("child_seen"),
+        },
+        aggregate_needs={
+            "unqualified_pct": ("ssd_professionals",),
+            "worker_unknown": ("ssd_professionals",),
+        },
+        null_reasons={
+            "unqualified_pct": (
+                "no assessment completed in this period has a worker found in "
+                "ssd_professionals, so whether they were qualified is unknown"
+            ),
         },
         headline="within_target_pct",
         unit=PCT,

@@ -9,7 +9,7 @@ independently. Keys and aggregate names are read by the summary command and the 
 from __future__ import annotations
 
 from metrics.catalog_casework import quantile
-from metrics.measure import FLOW, PCT, SNAPSHOT, Measure, pct
+from metrics.measure import DECISION_DATES, FLOW, PCT, SNAPSHOT, Measure, pct
 
 MEASURES_LETTER: list[Measure] = [
     Measure(
@@ -92,6 +92,10 @@ MEASURES_LETTER: list[Measure] = [
             "decided_within_target_pct": pct("within_target", "count(within_target)"),
             "no_decision_recorded": "count(*) FILTER (WHERE decision_date IS NULL)",
             "weekend": "count(*) FILTER (WHERE weekend)",
+        },
+        aggregate_needs={
+            "decided_within_target_pct": DECISION_DATES,
+            "no_decision_recorded": DECISION_DATES,
         },
         headline="decided_within_target_pct",
         unit=PCT,

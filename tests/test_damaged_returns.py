@@ -111,9 +111,11 @@ class Case:
         )
 
     def issues(self, table: str) -> list[tuple]:
+        """The table's warnings (the notes on values read otherwise, severity 'recoded', apart:
+        tests/test_recoded.py)."""
         return self.query(
             "SELECT line, column_name, value, issue FROM data_issues WHERE table_name = ? "
-            "ORDER BY line",
+            "AND severity <> 'recoded' ORDER BY line",
             [table],
         )
 

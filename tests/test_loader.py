@@ -68,10 +68,12 @@ def rejected(db: Path, table: str) -> list[tuple]:
 
 
 def issues(db: Path, table: str) -> list[tuple]:
+    """The table's warnings (the notes on how values were read, severity 'recoded', apart:
+    tests/test_recoded.py)."""
     return query(
         db,
         "SELECT line, record_id, column_name, value, issue FROM data_issues "
-        "WHERE table_name = ? ORDER BY line, issue",
+        "WHERE table_name = ? AND severity <> 'recoded' ORDER BY line, issue",
         [table],
     )
 
@@ -198,6 +200,25 @@ def test_flags_and_numbers(tmp_path):
             "seen",
             "unrecognised flag (expected Y/N, Yes/No, true/false or 1/0); loaded as unknown",
         )
+    ]
+    # How the flags were read, one note per column (V1 is the first of each, on line 2).
+    assert query(
+        db,
+        "SELECT column_name, line, value, issue FROM data_issues WHERE severity = 'recoded' "
+        "AND table_name = 'ssd_cin_visits' ORDER BY column_name",
+    ) == [
+        (
+            "cinv_cin_visit_seen",
+            2,
+            "Y",
+            "4 value(s) written as '1', 'TRUE', 'Y', 'Yes' read as yes/no (first here)",
+        ),
+        (
+            "cinv_cin_visit_seen_alone",
+            2,
+            "n",
+            "3 value(s) written as '0', 'NO', 'n' read as yes/no (first here)",
+        ),
     ]
     assert issues(db, "ssd_professionals") == [
         (3, "W2", "prof_full_time_equivalency", "full", "unreadable number; loaded as blank")
@@ -511,7 +532,7 @@ def test_unknown_person_is_loaded_and_listed(tmp_path):
     assert query(
         db,
         "SELECT line, record_id, person_id, column_name, issue FROM data_issues "
-        "WHERE table_name = 'ssd_cin_episodes'",
+        "WHERE table_name = 'ssd_cin_episodes' AND severity <> 'recoded'",
     ) == [(5, "R4", "0099", "cine_person_id", "person not in ssd_person")]
 
 

@@ -14,6 +14,7 @@ import streamlit as st
 
 from frontdoor import pdf as pdf_maker
 from frontdoor import safe_export
+from metrics.engine import with_reasons
 from ui import auth
 from ui.filters import current_params
 
@@ -65,8 +66,9 @@ def csv(
     label: str = "Download CSV",
     person_ids: Sequence[str] = (),
 ) -> None:
-    """A CSV of exactly the rows shown, text cells neutralised; `person_ids` audits it."""
-    data = safe_export.csv_bytes(frame)
+    """A CSV of exactly the rows shown, text cells neutralised; `person_ids` audits it. A
+    figure the extract cannot give says so in the file ("n/a — needs ..."), never a blank."""
+    data = safe_export.csv_bytes(with_reasons(frame))
     _button(
         label,
         data,
@@ -86,7 +88,7 @@ def xlsx(
     person_ids: Sequence[str] = (),
 ) -> None:
     """A workbook, one sheet per frame, text cells neutralised and stored as text."""
-    data = safe_export.xlsx_bytes(sheets)
+    data = safe_export.xlsx_bytes({sheet: with_reasons(f) for sheet, f in sheets.items()})
     file_name = safe_export.file_name(name, "xlsx")
     _button(label, data, file_name, MIME["xlsx"], key, _audited(person_ids, name))
 

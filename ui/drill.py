@@ -235,6 +235,10 @@ def trend_chart(
     frame = ctx.monthly(key)
     if frame is None:
         return None
+    reason = ctx.engine.unavailable_aggregates(MEASURES[key]).get(aggregate)
+    if reason:
+        st.info(f"Not available: {reason}")
+        return frame
     if frame.empty or aggregate not in frame:
         st.caption("No months with data for these filters.")
         return frame

@@ -39,6 +39,7 @@ from frontdoor.schema import TABLES
 from frontdoor.sources import (
     FILE_COLUMN,
     LINE_COLUMN,
+    RECODED,
     REJECTED,
     STOP,
     WARNING,
@@ -496,6 +497,8 @@ class _Reader:
         self.rows: dict[str, list[dict]] = {}
         self.persons: dict[str, dict] = {}
         self._person_conflicts: set[tuple[str, str]] = set()
+        # (file, table, column, what was done) -> [count, first line, as written, as read]
+        self._recoded: dict[tuple[str, str | None, str, str], list] = {}
         # (list, line, field) -> why a cell that held something was read as empty
         self._why_empty: dict[tuple[int, int, str], str] = {}
 
@@ -518,7 +521,49 @@ class _Reader:
             return SourceTables(problems=self.problems, kinds={KIND})
         finally:
             wb.close()
-        return self._build(sheets)
+        tables = self._build(sheets)
+        self._recode_notes()
+        return tables
+
+    # -- values read as something other than their text
+    def _recode(self, sheet, line: int, column: str, table: str | None, what: str, v, read):
+        """Count one value read as something other than its text (listed once per column)."""
+        key = (sheet.file, table, column, what)
+        seen = self._recoded.get(key)
+        if seen is None:
+            self._recoded[key] = [1, line, str(v), str(read)]
+        else:
+            seen[0] += 1
+
+    def _recode_value(self, sheet, line: int, f: str, kind: str, v, read) -> None:
+        """Note how a cell's value was read, where that is not its text: an ordering prefix
+        stripped from a code, a time of day dropped from a date, a day/month/year date."""
+        if v is None or read is None:
+            return
+        column, table = sheet.headers.get(f, f), LIST_TABLE.get(sheet.number)
+        if kind == "date":
+            if isinstance(v, dt.datetime) and v.time() != dt.time():
+                what = "had a time of day, which was dropped (a date is a day)"
+                self._recode(sheet, line, column, table, what, v.isoformat(sep=" "), read)
+            elif isinstance(v, str) and _UK_DATE.match(v.strip()) and read != v.strip():
+                self._recode(sheet, line, column, table, "read as day/month/year", v, read)
+        elif kind in ("code", "flag") and isinstance(v, str):
+            written = _clean(v)
+            if written and _PREFIX.match(written) and read != written:
+                what = "had the template's ordering prefix stripped"
+                self._recode(sheet, line, column, table, what, written, read)
+
+    def _recode_notes(self) -> None:
+        for (file, table, column, what), (n, line, written, read) in self._recoded.items():
+            self.problem(
+                RECODED,
+                f"{n:,} value(s) {what}, e.g. {written!r} read as {read!r} (first here)",
+                file=file,
+                table=table,
+                line=line,
+                column=column,
+                value=written,
+            )
 
     def _sheets(self, wb: Workbook) -> dict[int, _Sheet]:
         # Sheets named "List N" first; then, for lists still missing, a sheet titled
@@ -703,6 +748,7 @@ class _Reader:
                 raw[f] = None
                 continue
             raw[f] = _to_text(v, kind)
+            self._recode_value(sheet, line, f, kind, v, raw[f])
         if all(v is None for v in raw.values()):
             return None
         return raw
@@ -747,6 +793,13 @@ class _Reader:
             "pers_dob": r.get("dob"),
             "pers_disability": r.get("disability"),
         }
+        for f, column, what in (
+            ("gender", "pers_sex", "read as the census's sex code (M, F, U)"),
+            ("ethnicity", "pers_ethnicity", "read as the ethnicity code they start with"),
+        ):
+            if r.get(f) and attrs[column] and attrs[column] != r[f]:
+                header = sheet.headers.get(f, f)
+                self._recode(sheet, line, header, "ssd_person", what, r[f], attrs[column])
         if r.get("gender") and attrs["pers_sex"] is None:
             self.problem(
                 WARNING,
