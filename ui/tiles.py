@@ -4,6 +4,7 @@ and a 12-month line. Judgements are made in metrics/goals.py; this module only d
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -164,7 +165,9 @@ def tile(facts: TileFacts) -> None:
             label_visibility="collapsed",
         )
         if facts.spark:
-            charts.sparkline(facts.spark, key=f"spark_{facts.label}_{facts.unit}")
+            # A page may show one measure's tile twice (two filters): the key only has to be
+            # unique, the line holds no state.
+            charts.sparkline(facts.spark, key=f"spark_{uuid.uuid4().hex}")
         judged = facts.judgement
         # With a goal: red, amber or green, or "not judged" when too few; no badge without
         # a goal (a count of demand, a percentile): the caption says what there is.
