@@ -6,8 +6,8 @@ and how the value is shown. The pages reuse it for their tiles, so a tile and th
 read the same aggregate.
 
 A figure that cannot be computed (the extract lacks a table, the source of the extract cannot
-carry it, a setting it needs is not given, or the measure is not in the catalog yet) is null and
-listed under "unavailable" with the reason: a missing figure is never shown as zero. When no figure
+carry it, a setting it needs is not given, the measure is not in the catalog yet, or no row of the
+period could give it) is null and listed under "unavailable" with the reason: a missing figure is never shown as zero. When no figure
 of a section can be computed, the section is listed by its name ("contacts"); when only some
 cannot, each is listed as "section.figure" ("icpc.to_plan_pct").
 """
@@ -257,7 +257,10 @@ def summarise(engine: Engine, filters: Filters) -> dict:
             elif f.measure == SETTING:
                 out[section][f.figure] = shown(getattr(engine.settings, f.aggregate), f.kind)
             else:
-                out[section][f.figure] = shown(answered[f.measure].get(f.aggregate), f.kind)
+                value = answered[f.measure].get(f.aggregate)
+                out[section][f.figure] = shown(value, f.kind)
+                # NULL from the rows (nothing to compute it from): said why, never left bare.
+                reasons[f.figure] = engine.figure_reason(catalog.get(f.measure), f.aggregate, value)
         if all(reasons.values()):
             unavailable[section] = "; ".join(dict.fromkeys(r for r in reasons.values() if r))
         else:
