@@ -124,9 +124,9 @@ def meta_in_words(meta: pd.DataFrame) -> pd.DataFrame:
             except ValueError:
                 parsed = None
             if isinstance(parsed, list):
-                text = ", ".join(str(v) for v in parsed) or "none"
+                text = ", ".join(str(v) for v in parsed) or "nothing"
             elif isinstance(parsed, dict):
-                text = "; ".join(f"{k}: {v}" for k, v in parsed.items()) or "none"
+                text = "; ".join(f"{k}: {v}" for k, v in parsed.items()) or "nothing"
         rows.append({"What": META_WORDS.get(key, str(key)), "Value": text})
     return pd.DataFrame(rows, columns=["What", "Value"])
 
