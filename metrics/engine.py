@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 
 from metrics.filters import Filters
-from metrics.measure import FLOW, Measure
+from metrics.measure import DENOMINATOR, FLOW, NUMERATOR, Measure, Share
 from metrics.settings import Settings
 
 _COLUMN = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -337,18 +337,37 @@ class Engine:
                 out[m.key] = list(listed or [])
         return out
 
-    def _aggregate_list(self, measure: Measure) -> str:
-        """The measure's aggregates as SQL; one that cannot be computed here is NULL."""
+    def _aggregate_list(self, measure: Measure, parts: bool = False) -> str:
+        """The measure's aggregates as SQL; one that cannot be computed here is NULL. With
+        `parts`, each share's numerator and denominator beside it (`<share>_numerator`,
+        `<share>_denominator`; NULL too where the share cannot be computed)."""
         off = self.unavailable_aggregates(measure) if measure.aggregate_needs else {}
-        return ", ".join(
+        listed = [
             f"{'CAST(NULL AS DOUBLE)' if name in off else expr} AS {name}"
             for name, expr in measure.aggregates.items()
-        )
+        ]
+        if parts:
+            for name, expr in measure.aggregates.items():
+                if isinstance(expr, Share):
+                    num, den = (
+                        ("CAST(NULL AS BIGINT)",) * 2
+                        if name in off
+                        else (expr.numerator, expr.denominator)
+                    )
+                    listed.append(f"{num} AS {NUMERATOR.format(name)}")
+                    listed.append(f"{den} AS {DENOMINATOR.format(name)}")
+        return ", ".join(listed)
 
-    def headline(self, measure: Measure, filters: Filters) -> dict[str, object]:
-        """Every aggregate of the measure over its rows, as plain Python values."""
+    def headline(
+        self, measure: Measure, filters: Filters, *, parts: bool = False
+    ) -> dict[str, object]:
+        """Every aggregate of the measure over its rows, as plain Python values (with `parts`,
+        each share's numerator and denominator too)."""
         self._check(measure)
-        sql = f"SELECT {self._aggregate_list(measure)} FROM ({self._filtered(measure, filters)}) r"
+        sql = (
+            f"SELECT {self._aggregate_list(measure, parts)} "
+            f"FROM ({self._filtered(measure, filters)}) r"
+        )
         cur = self.con.cursor()
         try:
             values = self.values(filters)
@@ -414,20 +433,22 @@ class Engine:
         return frame
 
     def monthly(self, measure: Measure, filters: Filters) -> pd.DataFrame:
-        """The aggregates month by month: flow measures by their defining date; snapshot
-        measures taken at each month end (or the as-of date in the last month)."""
+        """The aggregates month by month (each share with its numerator and denominator): flow
+        measures by their defining date; snapshot measures taken at each month end (or the
+        as-of date in the last month)."""
         self._check(measure)
         if measure.kind == FLOW:
             sql = (
                 f"SELECT CAST(date_trunc('month', r.{measure.date_column}) AS DATE) AS month, "
-                f"{self._aggregate_list(measure)} FROM ({self._filtered(measure, filters)}) r "
+                f"{self._aggregate_list(measure, parts=True)} "
+                f"FROM ({self._filtered(measure, filters)}) r "
                 f"WHERE r.{measure.date_column} IS NOT NULL GROUP BY ALL ORDER BY 1"
             )
             return self.query(sql, self.values(filters))
         # One headline per month end; the months are independent queries, run concurrently.
         months = month_ranges(filters.date_from, filters.date_to)
         asked = [replace(filters, date_from=start, date_to=end, as_of=end) for start, end in months]
-        rows = concurrently(lambda f: self.headline(measure, f), asked)
+        rows = concurrently(lambda f: self.headline(measure, f, parts=True), asked)
         return pd.DataFrame(
             [{"month": start, **row} for (start, _), row in zip(months, rows, strict=True)]
         )

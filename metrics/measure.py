@@ -16,6 +16,21 @@ PCT = "%"
 WD = "working days"
 
 
+class Share(str):
+    """The SQL of a 0-100 share that also knows its numerator and denominator, so a trend can
+    say "41 of 48" and leave months with too few children unjudged."""
+
+    numerator: str
+    denominator: str
+
+    def __new__(cls, condition: str, denominator: str) -> Share:
+        numerator = f"count(*) FILTER (WHERE {condition})"
+        share = super().__new__(cls, f"100.0 * {numerator} / nullif({denominator}, 0)")
+        share.numerator = numerator
+        share.denominator = denominator
+        return share
+
+
 # A count per 10,000 of the authority's children aged 0-17 (docs/measures.md "Rates per 10,000
 # children"), and its need: not available without the population setting (metrics/settings.py).
 PER_10K = "10000.0 * count(*) / $population"
@@ -24,7 +39,11 @@ NEEDS_POPULATION = ("setting:population",)
 
 def pct(condition: str, denominator: str = "count(*)") -> str:
     """SQL for a 0-100 share; NULL (not 0) when the denominator is empty."""
-    return f"100.0 * count(*) FILTER (WHERE {condition}) / nullif({denominator}, 0)"
+    return Share(condition, denominator)
+
+
+# The columns beside a share that carry its numerator and denominator (Engine.monthly).
+NUMERATOR, DENOMINATOR = "{}_numerator", "{}_denominator"
 
 
 @dataclass(frozen=True)

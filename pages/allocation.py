@@ -32,6 +32,7 @@ if drill.available(ctx, "allocation"):
     )
 
     left, right = st.columns(2)
+    below = st.container()  # a clicked month's children, full width
     with left:
         st.subheader("Delay to allocation")
         spread = drill.grouped(ctx, "allocation", "status", "days")
@@ -53,7 +54,9 @@ if drill.available(ctx, "allocation"):
             chosen_days = []
     with right:
         st.subheader("Allocated in timescale, by month")
-        drill.trend_chart(ctx, "allocation", "within_target_pct", "% of referrals", "alloc_pct")
+        drill.trend_chart(
+            ctx, "allocation", "within_target_pct", "% of referrals", "alloc_pct", below=below
+        )
         st.subheader("Median delay, by month")
         drill.trend_chart(
             ctx,
@@ -63,6 +66,7 @@ if drill.available(ctx, "allocation"):
             "alloc_median",
             target=target,
             extra=[("p75_wd", "75th percentile")],
+            below=below,
         )
     if chosen_days:
         rows = drill.all_rows(ctx, "allocation")

@@ -140,9 +140,12 @@ if drill.available(ctx, "cp_reviews"):
         f"then every {ctx.target('later_cp_review_months')} months after the last."
     )
     left, right = st.columns(2)
+    below = st.container()  # a clicked month's children, full width
     with left:
         st.subheader("In timescale, by month")
-        drill.trend_chart(ctx, "cp_reviews", "in_timescale_pct", "% of open plans", "cp_rev_trend")
+        drill.trend_chart(
+            ctx, "cp_reviews", "in_timescale_pct", "% of open plans", "cp_rev_trend", below=below
+        )
     with right:
         st.subheader("Plans out of timescale")
         reviews = ctx.rows("cp_reviews")

@@ -38,6 +38,7 @@ if drill.available(ctx, "contacts"):
         ],
     )
     left, right = st.columns(2)
+    below = st.container()  # a clicked month's children, full width
     with left:
         st.subheader("Contacts by source")
         by_source = drill.grouped(ctx, "contacts", "source")
@@ -70,7 +71,12 @@ if drill.available(ctx, "contacts"):
             drill.chart(fig, "fd_decision_days", frame=by_days, name="contact_decision_days")
         st.subheader("Decided within timescale, by month")
         drill.trend_chart(
-            ctx, "contacts", "decided_within_target_pct", "% of decided contacts", "fd_decided"
+            ctx,
+            "contacts",
+            "decided_within_target_pct",
+            "% of decided contacts",
+            "fd_decided",
+            below=below,
         )
 
 st.header("Police notifications")
@@ -170,18 +176,27 @@ if drill.available(ctx, "referrals"):
         ],
     )
     left, right = st.columns(2)
+    below = st.container()  # a clicked month's children, full width
     with left:
         st.subheader("Referrals by month")
-        drill.trend_chart(ctx, "referrals", "count", "Referrals (number)", "fd_referrals")
+        drill.trend_chart(
+            ctx, "referrals", "count", "Referrals (number)", "fd_referrals", below=below
+        )
     with right:
         st.subheader("Re-referrals within 12 months, by month")
         drill.trend_chart(
-            ctx, "referrals", "rereferral_12m_pct", "% of referrals", "fd_rereferrals"
+            ctx,
+            "referrals",
+            "rereferral_12m_pct",
+            "% of referrals",
+            "fd_rereferrals",
+            below=below,
         )
     left, right = st.columns(2)
+    below = st.container()  # a clicked month's children, full width
     with left:
         st.subheader("No further action, by month")
-        drill.trend_chart(ctx, "referrals", "nfa_pct", "% of referrals", "fd_nfa")
+        drill.trend_chart(ctx, "referrals", "nfa_pct", "% of referrals", "fd_nfa", below=below)
     with right:
         st.subheader("Referrals by source")
         by_source = drill.grouped(ctx, "referrals", "source_code")

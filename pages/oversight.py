@@ -89,6 +89,7 @@ if drill.available(ctx, "recording"):
         ],
     )
     left, right = st.columns(2)
+    below = st.container()  # a clicked month's children, full width
     with left:
         st.subheader("Recording lag by team")
         teams = ctx.breakdown("recording", "team")
@@ -108,7 +109,9 @@ if drill.available(ctx, "recording"):
             drill.chart(fig, "rec_teams", frame=teams, name="recording_by_team")
     with right:
         st.subheader("Recorded in timescale, by month")
-        drill.trend_chart(ctx, "recording", "within_target_pct", "% of case notes", "rec_pct")
+        drill.trend_chart(
+            ctx, "recording", "within_target_pct", "% of case notes", "rec_pct", below=below
+        )
     st.subheader("Recording lag by worker")
     workers = ctx.breakdown("recording", "worker")
     if workers is not None and not workers.empty:

@@ -344,7 +344,7 @@ def test_user_not_in_the_roles_file_sees_aggregates_only(env, audit_log):
     assert any("aggregate figures only" in i.value for i in at.info)
     signed = [c.value for c in at.sidebar.caption if c.value.startswith("Signed in as")]
     assert signed and "stranger" in signed[0] and "aggregates only" in signed[0]
-    at.button(key="drill_0").click().run()
+    at.pills(key="drill_row_0").set_value(0).run()
     ok(at)
     assert any(i.value.startswith("Not permitted") for i in at.info)
     assert not [d for d in at.dataframe if (d.key or "").startswith("overview_rows")]
@@ -453,7 +453,7 @@ def test_team_lead_caseloads_list_only_their_teams_children(env, audit_log, down
 def test_team_lead_download_holds_only_their_teams_children(env, audit_log, downloads):
     scope = team_scope(env)
     at = ok(open_as(LEAD))
-    at.button(key="drill_0").click().run()  # "Children behind this" of the first tile
+    at.pills(key="drill_row_0").set_value(0).run()  # the children behind the first tile
     drilled = at.query_params["drill"]
     drilled = drilled if isinstance(drilled, str) else drilled[0]
     key = f"overview_rows_{drilled}"
@@ -470,7 +470,7 @@ def test_team_lead_download_holds_only_their_teams_children(env, audit_log, down
 
     # An analyst's download of the same figure has children the lead's did not.
     at = ok(open_as(ANALYST_EMAIL))
-    at.button(key="drill_0").click().run()
+    at.pills(key="drill_row_0").set_value(0).run()
     wider = csv(downloads[f"dl_{key}"])
     assert set(wider["person_id"]) > set(data["person_id"])
 
@@ -498,7 +498,7 @@ def test_conference_chair_sees_children_with_cp_only(env, audit_log, downloads):
     assert set(csv(downloads["dl_conf_due"])["person_id"]) <= cp
 
     at = ok(open_as(CHAIR))
-    at.button(key="drill_0").click().run()
+    at.pills(key="drill_row_0").set_value(0).run()
     drilled = at.query_params["drill"]
     drilled = drilled if isinstance(drilled, str) else drilled[0]
     assert set(csv(downloads[f"dl_overview_rows_{drilled}"])["person_id"]) <= cp
@@ -577,7 +577,7 @@ def test_real_extract_without_sign_in_shows_aggregates_only(real_db, audit_log):
     notice = [i.value for i in at.info if "aggregate figures only" in i.value]
     assert notice and "[auth]" in notice[0] and "secrets.toml" in notice[0]
     assert not any("Synthetic data" in w.value for w in at.warning)
-    at.button(key="drill_0").click().run()
+    at.pills(key="drill_row_0").set_value(0).run()
     assert any(i.value.startswith("Not permitted") for i in ok(at).info)
     assert not [d for d in at.dataframe if (d.key or "").startswith("overview_rows")]
     person = in_team(real_db)
@@ -588,7 +588,7 @@ def test_real_extract_with_unauthenticated_use_switched_on(real_db, audit_log, m
     monkeypatch.setenv("FRONTDOOR_ALLOW_UNAUTHENTICATED", "1")
     at = ok(open_as(None, auth=False))
     assert any("Unauthenticated" in w.value for w in at.sidebar.warning)
-    at.button(key="drill_0").click().run()
+    at.pills(key="drill_row_0").set_value(0).run()
     drilled = at.query_params["drill"]
     drilled = drilled if isinstance(drilled, str) else drilled[0]
     assert not table(ok(at), f"overview_rows_{drilled}").empty
@@ -749,7 +749,7 @@ def test_a_command_line_load_is_audited(app_env, audit_log, tmp_path):
 
 def test_refused_children_behind_a_figure_are_audited(env, audit_log):
     at = ok(open_as(STRANGER))
-    at.button(key="drill_0").click().run()
+    at.pills(key="drill_row_0").set_value(0).run()
     ok(at)
     refused = [e for e in entries(audit_log) if e["action"] == "rows_shown"]
     assert refused and refused[-1]["outcome"] == "refused"

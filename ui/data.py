@@ -68,6 +68,15 @@ def _settings(path: str | None) -> Settings:
     return load_settings(path)
 
 
+def settings_problem(source: Source) -> str | None:
+    """Why the settings file (or the comparators file it names) cannot be used, or None."""
+    try:
+        _settings(source.settings)
+    except (OSError, ValueError) as exc:  # TOML and comparators errors are ValueErrors
+        return str(exc)
+    return None
+
+
 @st.cache_resource(max_entries=3, show_spinner=False)
 def _engine(path: str, mtime: float, settings: str | None) -> Engine:
     return Engine(_connection(path, mtime), _settings(settings))
@@ -101,7 +110,8 @@ def workers(source: Source, team: str | None) -> list[tuple[str, str]]:
 
 @st.cache_data(ttl=600, max_entries=2000, show_spinner=False)
 def headline(source: Source, key: str, filters: Filters) -> dict:
-    return engine(source).headline(get(key), filters)
+    """Every aggregate, each share with its numerator and denominator (for "41 of 48")."""
+    return engine(source).headline(get(key), filters, parts=True)
 
 
 @st.cache_data(ttl=600, max_entries=1000, show_spinner=False)

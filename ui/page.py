@@ -88,6 +88,15 @@ def setup(
             "start the app with FRONTDOOR_DB=FILE."
         )
         st.stop()
+    problem = data.settings_problem(source)
+    if problem:
+        st.title(title)
+        st.error(
+            f"The settings file cannot be used: {md(problem)}. Fix it (settings.example.toml "
+            "and the README show the format), or start the app without FRONTDOOR_SETTINGS to "
+            "use the defaults."
+        )
+        st.stop()
     meta, end, teams = data.facts(source)
     viewer = auth.current_viewer(meta.get("synthetic") == "true", teams)
     st.session_state["_viewer"] = viewer
