@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import pandas as pd
 import streamlit as st
 
 from metrics.benchmarks import Benchmark
@@ -14,6 +15,7 @@ from metrics.comparators import Summary
 from metrics.goals import Change, Goal, Judgement, Margins, goal_text, versus
 from ui.text import md
 
+SPARK_COLOUR = "#0072B2"  # the charts' first colour (ui/charts.PALETTE)
 # A badge's icon repeats its words (never colour alone).
 RAG_ICON = {
     "green": ":material/check_circle:",
@@ -127,8 +129,41 @@ def lines(facts: TileFacts) -> list[str]:
     if facts.change is not None and facts.change.words:
         out.append(facts.change.words)
     if facts.spark:
-        out.append("Line: the last 12 months")
+        out.append(spark_text(facts.spark, facts.unit))
     return out
+
+
+def spark_text(values: Sequence[float], unit: str) -> str:
+    """The 12-month line in words (its text alternative): first to last, lowest, highest."""
+    said = [fmt(v, unit) for v in (values[0], values[-1], min(values), max(values))]
+    return (
+        f"Line of the last 12 months: {said[0]} to {said[1]} (lowest {said[2]}, highest {said[3]})"
+    )
+
+
+def sparkline(values: Sequence[float]) -> None:
+    """The 12-month line under the figure. Not the metric's own chart: its point marks are
+    drawn as images without a text alternative (axe: svg-img-alt, serious); this one's marks
+    are hidden from screen readers (aria: false), which read the line's words in the caption
+    (`spark_text`) instead."""
+    st.vega_lite_chart(
+        pd.DataFrame({"month": range(len(values)), "value": [float(v) for v in values]}),
+        {
+            "mark": {"type": "line", "aria": False, "color": SPARK_COLOUR, "strokeWidth": 2},
+            "encoding": {
+                "x": {"field": "month", "type": "quantitative", "axis": None},
+                "y": {
+                    "field": "value",
+                    "type": "quantitative",
+                    "axis": None,
+                    "scale": {"zero": False},
+                },
+            },
+            "height": 40,
+            "config": {"view": {"stroke": None}},
+        },
+        width="stretch",
+    )
 
 
 def _lower_first(text: str) -> str:
@@ -157,9 +192,9 @@ def tile(facts: TileFacts) -> None:
             delta_color=change.colour if change else "off",
             delta_arrow=change.arrow if change else "auto",
             label_visibility="collapsed",
-            chart_data=facts.spark or None,
-            chart_type="line",
         )
+        if facts.spark:
+            sparkline(facts.spark)
         judged = facts.judgement
         # With a goal: red, amber or green, or "not judged" when too few; no badge without
         # a goal (a count of demand, a percentile): the caption says what there is.
