@@ -50,7 +50,6 @@ PENDING = [
         "the Child page, review pack and conference list in words (team-chairs)",
     ),
     (r"'Figures for \d", "the period line in the one date style (team-chairs: ui/filters)"),
-    (r"'1 wd'|1 working days", "tiles said in words (tiles: ui/tiles)"),
     (r"column 'Source code': DfE code", "coded columns decoded (team-chairs: ui/tables)"),
 ]
 ONE_DECIMAL = re.compile(r"^%[.,]?[.]?[01]f")  # "%.1f%%", "%.0f", "%.1f"
