@@ -54,8 +54,9 @@ for start in range(0, len(shown), 2):
         with column:
             st.subheader(h.label)
             target = ctx.target(h.target) if h.unit == "working days" and h.target else None
-            unit_title = {"%": f"{h.label} (%)", "working days": "Working days"}.get(
-                h.unit, "Number"
+            # The axis title names the figure too: the chart's text alternative reads it.
+            unit_title = {"%": f"{h.label} (%)", "working days": f"{h.label} (working days)"}.get(
+                h.unit, f"{h.label} (number)"
             )
             drill.trend_chart(
                 ctx,

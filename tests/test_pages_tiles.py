@@ -338,6 +338,7 @@ def test_a_detail_pages_share_trend_has_the_same_lines_and_axis(tiny):
     lines = {s["line"]["color"] for s in spread["layout"]["shapes"]}
     extras = [d for d in spread["data"] if d["name"] in ("25th percentile", "75th percentile")]
     assert len(extras) == 2
+    assert spread["data"][0]["name"] == "Median"  # named for what it is, beside its percentiles
     assert not lines & {d["line"]["color"] for d in extras}
 
 
@@ -377,7 +378,7 @@ def three_years(tmp_path, monkeypatch) -> Path:
 
 def test_month_labels_over_36_months_can_be_read(three_years):
     at = overview({"period": "custom", "from": "2023-04-01", "to": "2026-03-31"})
-    spec = trend_spec(at, "Number")  # the referrals trend
+    spec = trend_spec(at, "Referrals (number)")
     assert len(spec["data"][0]["x"]) == 36
     axis = spec["layout"]["xaxis"]
     # "Apr 2023", "Oct 2023", ...: every 6th month from the first, level (not slanted).

@@ -232,11 +232,13 @@ def trend_chart(
         measure_target = MEASURES[key].target
         if measure_target and ctx.target(measure_target) != found.timescale_wd:
             found = None  # England counts within another timescale: not comparable
+    # Beside its percentiles a median's line is named for what it is, not for the axis.
+    percentiles = bool(extra) and all("percentile" in label for _, label in extra)
     fig = charts.trend(
         frame,
         aggregate,
         y_title,
-        name=y_title,
+        name="Median" if percentiles and "median" in aggregate else y_title,
         target=target,
         target_label=f"Timescale {target:g} working days" if target is not None else None,
         england=found.value if found else None,
