@@ -103,6 +103,35 @@ def show(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
     return ids or picked
 
 
+def sparkline(values: Sequence[float], key: str) -> None:
+    """A tile's 12-month line: small, static, no axes. Drawn by Plotly rather than st.metric's
+    own chart, whose SVG has an image role without alternative text (axe: svg-img-alt,
+    serious). The tile's caption says in words what the line shows, so no table under it."""
+    fig = go.Figure(
+        go.Scatter(
+            y=[float(v) for v in values],
+            mode="lines",
+            line={"color": PALETTE[0], "width": 2},
+            hoverinfo="skip",
+        )
+    )
+    fig.update_layout(
+        height=44,
+        margin={"l": 2, "r": 2, "t": 2, "b": 2},
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        showlegend=False,
+        plot_bgcolor="rgba(0,0,0,0)",
+        paper_bgcolor="rgba(0,0,0,0)",
+    )
+    st.plotly_chart(
+        safe_figure(fig),
+        key=key,
+        width="stretch",
+        config={"staticPlot": True, "displayModeBar": False},
+    )
+
+
 def alternative(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
     """A chart's text alternative (WCAG 1.1.1), read from the figure (ui/chart_alt): a summary
     sentence, and "Show as table" with its numbers in words. With `selectable`, a row of the

@@ -4,18 +4,18 @@ and a 12-month line. Judgements are made in metrics/goals.py; this module only d
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import pandas as pd
 import streamlit as st
 
 from metrics.benchmarks import Benchmark
 from metrics.comparators import Summary
 from metrics.goals import Change, Goal, Judgement, Margins, goal_text, versus
+from ui import charts
 from ui.text import md
 
-SPARK_COLOUR = "#0072B2"  # the charts' first colour (ui/charts.PALETTE)
 # A badge's icon repeats its words (never colour alone).
 RAG_ICON = {
     "green": ":material/check_circle:",
@@ -129,41 +129,12 @@ def lines(facts: TileFacts) -> list[str]:
     if facts.change is not None and facts.change.words:
         out.append(facts.change.words)
     if facts.spark:
-        out.append(spark_text(facts.spark, facts.unit))
+        first, last = facts.spark[0], facts.spark[-1]
+        out.append(
+            f"Line: the last 12 months, from {value_text(first, facts.unit)} "
+            f"to {value_text(last, facts.unit)}"
+        )
     return out
-
-
-def spark_text(values: Sequence[float], unit: str) -> str:
-    """The 12-month line in words (its text alternative): first to last, lowest, highest."""
-    said = [fmt(v, unit) for v in (values[0], values[-1], min(values), max(values))]
-    return (
-        f"Line of the last 12 months: {said[0]} to {said[1]} (lowest {said[2]}, highest {said[3]})"
-    )
-
-
-def sparkline(values: Sequence[float]) -> None:
-    """The 12-month line under the figure. Not the metric's own chart: its point marks are
-    drawn as images without a text alternative (axe: svg-img-alt, serious); this one's marks
-    are hidden from screen readers (aria: false), which read the line's words in the caption
-    (`spark_text`) instead."""
-    st.vega_lite_chart(
-        pd.DataFrame({"month": range(len(values)), "value": [float(v) for v in values]}),
-        {
-            "mark": {"type": "line", "aria": False, "color": SPARK_COLOUR, "strokeWidth": 2},
-            "encoding": {
-                "x": {"field": "month", "type": "quantitative", "axis": None},
-                "y": {
-                    "field": "value",
-                    "type": "quantitative",
-                    "axis": None,
-                    "scale": {"zero": False},
-                },
-            },
-            "height": 40,
-            "config": {"view": {"stroke": None}},
-        },
-        width="stretch",
-    )
 
 
 def _lower_first(text: str) -> str:
@@ -194,7 +165,11 @@ def tile(facts: TileFacts) -> None:
             label_visibility="collapsed",
         )
         if facts.spark:
-            sparkline(facts.spark)
+            # One page may hold two tiles of one title (e.g. "Decided within timescale" for
+            # contacts and for police notifications): the key tells them apart by what they say.
+            said = repr((facts.label, facts.unit, facts.help, list(facts.spark)))
+            digest = hashlib.sha1(said.encode()).hexdigest()[:12]
+            charts.sparkline(facts.spark, key=f"spark_{digest}")
         judged = facts.judgement
         # With a goal: red, amber or green, or "not judged" when too few; no badge without
         # a goal (a count of demand, a percentile): the caption says what there is.
