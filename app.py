@@ -96,7 +96,7 @@ else:
 with st.expander("Targets, goals and England's figures in use"):
     settings = ctx.engine.settings
     st.dataframe(
-        [{"timescale": TARGET_LABELS[k], "target": v} for k, v in settings.targets.items()],
+        [{"Timescale": TARGET_LABELS[k], "Working days": v} for k, v in settings.targets.items()],
         hide_index=True,
     )
     st.caption(f"Assessment regime: {settings.regime}")

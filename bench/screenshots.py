@@ -27,6 +27,7 @@ from bench.browser import (
     streamlit_server,
     wait_drawn,
 )
+from frontdoor.private import private_umask
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DB = REPO / "data" / "sample.duckdb"
@@ -97,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.db.exists():
         print(f"No database at {args.db}: run `make sample` first.", file=sys.stderr)
         return 2
+    private_umask()  # screenshots show (synthetic) children's records: 0600 files, 0700 folders
     written = take(args.db, args.out, tuple(args.role or DEMO_ROLES))
     print(f"{len(written)} screenshots in {args.out}")
     return 0

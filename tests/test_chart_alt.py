@@ -51,6 +51,12 @@ def test_two_series_side_by_side_and_sorted_by_working_days():
         ["7", "1", "4"],
     ]
     assert said.ids == ["0", "1", "2", "7"]
+    # Working days have an order (a range) but no "latest"; the first series' values: 5 at 0,
+    # 3 at 2, 1 at 7.
+    assert said.summary == (
+        "Chart of Referrals by working days, 0 to 7 (Allocated, Still waiting): Allocated "
+        "highest 5 (0), lowest 1 (7)."
+    )
 
 
 def test_horizontal_bars_by_team_name_carry_the_team_id():
@@ -62,6 +68,10 @@ def test_horizontal_bars_by_team_name_carry_the_team_id():
     assert said.table.values.tolist() == [["North", "66.7%"], ["South", "90.0%"]]
     assert list(said.table.columns) == ["Team", "% allocated"]
     assert said.ids == ["T01", "T02"]
+    # Teams have no order: how many, not "North to South".
+    assert said.summary == (
+        "Chart of % allocated by team (2 shown): highest 90.0% (South), lowest 66.7% (North)."
+    )
 
 
 def test_a_timeline_lists_events_in_date_order():
@@ -94,3 +104,27 @@ def test_series_told_apart_without_colour():
     assert first.marker.line.color == second.marker.line.color == charts.OUTLINE
     assert (median.marker.symbol, p75.marker.symbol) == ("circle", "square")
     assert median.line.dash == "solid" and p75.line.dash == "dash"  # set by the code: kept
+
+
+def test_every_chart_has_its_text_alternative_and_keyboard_drill_down(app_env):
+    """On a real page (AppTest, the sample): each chart is followed by its summary sentence and
+    'Show as table'; choosing a row of a trend's table (what the arrow keys and Space do) lists
+    the children of that month, as a click on its point does."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("../app.py", default_timeout=300)
+    at.run()
+    at.switch_page("pages/front_door.py").run()
+    assert not at.exception, [e.stack_trace for e in at.exception]
+    # Every chart but a tile's 12-month line (the tile's caption says it in words).
+    charts_drawn = [c for c in at.get("plotly_chart") if "spark_" not in c.proto.id]
+    summaries = [c.value for c in at.caption if c.value.startswith(("Chart of", "Timeline of"))]
+    tables = [e for e in at.expander if e.label.startswith("Show as table")]
+    assert charts_drawn and len(summaries) == len(charts_drawn) == len(tables)
+    assert not [d for d in at.dataframe if d.key == "fd_referrals_children"]
+    at.session_state["fd_referrals_table"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert not at.exception
+    children = [d.value for d in at.dataframe if d.key == "fd_referrals_children"]
+    assert children and not children[0].empty
+    assert any(c.value.startswith("Behind ") for c in at.caption)

@@ -169,18 +169,20 @@ def chart_text(fig: Figure) -> ChartText:
             if ids.get(key) is None:
                 ids[key] = point_id
     keys = list(rows)
-    if (
-        order
-        and len(order) == len(keys)
-        and all(isinstance(v, int | float | pd.Timestamp | dt.date) for v in order.values())
-    ):
+    scale = None  # categories in an order of their own: "time" (dates, months) or "number"
+    if order and len(order) == len(keys):
+        if all(isinstance(v, pd.Timestamp | dt.date) for v in order.values()):
+            scale = "time"
+        elif all(isinstance(v, int | float) for v in order.values()):
+            scale = "number"
+    if scale:
         keys.sort(key=lambda k: order[k])  # numbers and dates in their order, whatever the trace
         raw = {s: {k: v[k] for k in keys if k in v} for s, v in raw.items()}
     table = pd.DataFrame(
         [{cat_title: k, **{s: rows[k].get(s, "") for s in series_names}} for k in keys],
         columns=[cat_title, *series_names],
     )
-    summary = _summary(val_title, cat_title, series_names, raw, share, _reference_lines(fig))
+    summary = _summary(val_title, cat_title, series_names, raw, share, _reference_lines(fig), scale)
     subject = f"{val_title} by {cat_title.lower()}"
     return ChartText(table, [ids[k] for k in keys], summary, subject)
 
@@ -192,23 +194,31 @@ def _summary(
     raw: dict[str, dict[str, float]],
     share: bool,
     lines: list[str],
+    scale: str | None = "time",
 ) -> str:
-    """One sentence: what is drawn against what, over which categories, the first series'
-    latest, highest and lowest values, and the reference lines."""
+    """One sentence: what is drawn against what, over which categories (a range when they have
+    an order, else how many), the first series' latest (over time), highest and lowest values,
+    and the reference lines."""
     if not raw:
         return f"Chart of {val_title} by {cat_title.lower()}: no values to show."
     first = series[0]
     points = raw.get(first) or next(iter(raw.values()))
     cats = list(points)
-    text = f"Chart of {val_title} by {cat_title.lower()}, {cats[0]} to {cats[-1]}"
+    text = f"Chart of {val_title} by {cat_title.lower()}"
+    if scale:
+        text += f", {cats[0]} to {cats[-1]}"
+    else:
+        text += f" ({len(cats)} shown)"
     if len(series) > 1:
         text += f" ({', '.join(series)})"
     high = max(points, key=points.get)
     low = min(points, key=points.get)
+    text += f": {first + ' ' if len(series) > 1 else ''}"
+    if scale == "time":
+        text += f"latest {_number(points[cats[-1]], share)} ({cats[-1]}), "
     text += (
-        f": {first + ' ' if len(series) > 1 else ''}latest {_number(points[cats[-1]], share)} "
-        f"({cats[-1]}), highest "
-        f"{_number(points[high], share)} ({high}), lowest {_number(points[low], share)} ({low})."
+        f"highest {_number(points[high], share)} ({high}), "
+        f"lowest {_number(points[low], share)} ({low})."
     )
     if lines:
         text += " Lines: " + ", ".join(lines) + "."

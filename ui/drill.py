@@ -138,6 +138,7 @@ def picked_row(frame: pd.DataFrame, key: str, id_column: str, *, name: str) -> s
         on_select="rerun",
         selection_mode="single-row",
         hide_index=True,
+        placeholder="",  # a missing value is blank, never "None"
         width="stretch",
         column_config=tables.column_config(shown),
     )

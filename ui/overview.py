@@ -100,7 +100,17 @@ def goals_table(ctx: PageContext) -> None:
                 "amber margin": goal.amber,
             }
         )
-    st.dataframe(pd.DataFrame(listed), hide_index=True)
+    st.dataframe(
+        pd.DataFrame(listed, columns=["measure", "figure", "goal", "amber margin"]),
+        hide_index=True,
+        placeholder="",
+        column_config={
+            "measure": "Measure",
+            "figure": "Figure",
+            "goal": "Goal",
+            "amber margin": st.column_config.NumberColumn("Amber margin", format="%g"),
+        },
+    )
     st.caption(
         "Green: at or better than the goal. Amber: worse than the goal by no more than the amber "
         "margin. Red: further from it. A share of fewer than 5 children is not judged. Against "

@@ -111,9 +111,19 @@ def column_config(
             config[col] = st.column_config.DateColumn(name, format="D MMM YYYY", width=width)
         elif str(col).endswith("_pct") and pd.api.types.is_numeric_dtype(frame[col]):
             config[col] = st.column_config.NumberColumn(name, format="%.1f%%", width=width)
+        elif pd.api.types.is_float_dtype(frame[col]):
+            config[col] = st.column_config.NumberColumn(
+                name, format=_number_format(frame[col]), width=width
+            )
         else:
             config[col] = st.column_config.Column(name, width=width)
     return config
+
+
+def _number_format(series: pd.Series) -> str:
+    """Whole numbers as whole numbers, anything else to one decimal (86.0681 -> 86.1)."""
+    present = series.dropna()
+    return "%d" if ((present - present.round()).abs() < 1e-9).all() else "%.1f"
 
 
 def download(
@@ -184,6 +194,7 @@ def child_table(
         on_select="rerun",
         selection_mode="single-row",
         hide_index=True,
+        placeholder="",  # a missing value is blank, never "None"
         column_config=column_config(shown, labels, widths),
         width="stretch",
         height=height or "auto",
@@ -204,6 +215,7 @@ def table(
         shown,
         key=key,
         hide_index=True,
+        placeholder="",  # a missing value is blank, never "None"
         width="stretch",
         column_config=column_config(shown, labels),
     )
