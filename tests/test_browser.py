@@ -154,7 +154,10 @@ def test_assessment_bar_to_child_chronology(server, tab):
         "[data-testid='stDataFrame']:not([data-testid='stExpander'] [data-testid='stDataFrame'])"
     )
     before = grids.count()
-    chart = tab.locator("[data-testid='stPlotlyChart']").first
+    # The first chart with bars (the tiles' 12-month lines above it are Plotly charts too).
+    chart = (
+        tab.locator("[data-testid='stPlotlyChart']").filter(has=tab.locator("g.point path")).first
+    )
     chart.scroll_into_view_if_needed()
     chart.locator("g.point path").first.wait_for()
     # The chart opens in box-select mode, where Streamlit sets Plotly's clickmode to "event"

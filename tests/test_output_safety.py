@@ -682,7 +682,12 @@ def test_browser_shows_a_hostile_axis_label_as_text(hostile, chromium, tmp_path)
             tab = context.new_page()
             tab.goto(base + "/agencies")
             wait_drawn(tab, 120_000)
-            chart = tab.locator("[data-testid='stPlotlyChart']").first
+            # The first chart with tick labels (tiles' 12-month lines have no axes).
+            chart = (
+                tab.locator("[data-testid='stPlotlyChart']")
+                .filter(has=tab.locator(".ytick text"))
+                .first
+            )
             chart.scroll_into_view_if_needed()
             chart.locator(".ytick text").first.wait_for()
             ticks = [t.text_content() for t in chart.locator(".ytick text").all()]
