@@ -87,9 +87,11 @@ MEASURES_CASEWORK: list[Measure] = [
             # A share of completed assessments (measures.md), but only when some assessment's
             # worker is found in ssd_professionals: with none known it says nothing (NULL with
             # its reason), never 0% unqualified.
-            "unqualified_pct": (
-                f"CASE WHEN count(*) FILTER (WHERE worker_known) > 0 "
-                f"THEN {pct('NOT qualified')} END"
+            # (A share with its parts, "41 of 480", for the tiles and findings: its denominator
+            # is NULL, so the share too, when no worker is known.)
+            "unqualified_pct": pct(
+                "NOT qualified",
+                "CASE WHEN count(*) FILTER (WHERE worker_known) > 0 THEN count(*) END",
             ),
             "worker_unknown": "count(*) FILTER (WHERE NOT worker_known)",
             "seen_during_pct": pct("child_seen"),
