@@ -24,7 +24,7 @@ for heading in ORDER:
     st.header(HEADINGS[heading])
     items = found.under(heading)
     if not items:
-        st.caption("None found for this period.")
+        st.caption("Nothing found for this period.")
     for i, finding in enumerate(items):
         fu.show(ctx, finding, i)
 
