@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import io
 from pathlib import Path
 
@@ -34,31 +33,9 @@ from tests.returns_files import (
     s47,
     write,
 )
+from tests.test_damaged_files import assert_invariant, digest
 
 END = dt.date(2025, 3, 31)
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def assert_invariant(db: Path) -> None:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        for table, file, read, loaded, rejected in con.execute(
-            "SELECT table_name, file, rows_read, rows_loaded, rows_rejected FROM load_report "
-            "WHERE table_name IS NOT NULL"
-        ).fetchall():
-            assert read == loaded + rejected, (table, file, read, loaded, rejected)
-        for table, n in con.execute(
-            "SELECT table_name, sum(rows_loaded) FROM load_report WHERE status = 'loaded' "
-            "GROUP BY ALL"
-        ).fetchall():
-            assert con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == n, table
-        for table in ("ssd_person", "ssd_cin_episodes"):
-            assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0, table
-    finally:
-        con.close()
 
 
 class Case:
