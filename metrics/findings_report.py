@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import textwrap
-from pathlib import Path
 
-import duckdb
-
+from metrics.command import run_on_database
 from metrics.engine import Engine
 from metrics.filters import Filters
 from metrics.findings import Findings, find
 from metrics.findings_rules import DEVELOPMENT, HEADINGS, SATISFACTORY, STRENGTH
 from metrics.lookups import teams
-from metrics.settings import load_settings
-from metrics.summary import _warn_unknown_team
 from metrics.words import date_text
 
 ORDER = (STRENGTH, SATISFACTORY, DEVELOPMENT)
@@ -58,37 +53,22 @@ def render_text(findings: Findings, width: int = 96, team_name: str | None = Non
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _fail(message: str) -> int:
-    print(f"frontdoor findings: {message}", file=sys.stderr)
-    return 2
-
-
 def run_findings_command(args: argparse.Namespace) -> int:
     """`frontdoor findings`: the letter as text, or as JSON with --json. 2 on bad input."""
-    db = Path(args.db)
-    if not db.is_file():
-        return _fail(f"no database file at {db} (load an extract first: frontdoor load)")
-    try:
-        filters = Filters(args.date_from, args.date_to, args.as_of, getattr(args, "team", None))
-    except ValueError as exc:
-        return _fail(str(exc))
-    try:
-        settings = load_settings(getattr(args, "settings", None))
-    except (OSError, ValueError) as exc:
-        return _fail(f"cannot read settings: {exc}")
-    try:
-        con = duckdb.connect(str(db), read_only=True)
-    except duckdb.Error as exc:
-        return _fail(f"cannot open {db} as a DuckDB database: {exc}")
-    try:
-        _warn_unknown_team(con, filters.team)
-        engine = Engine(con, settings)
-        found = find(engine, filters)
+
+    def compute(engine: Engine, filters: Filters) -> tuple[Findings, str | None]:
         team_name = dict(teams(engine)).get(filters.team) if filters.team else None
-    except duckdb.CatalogException as exc:
-        return _fail(f"{db} is not a loaded extract (load it with frontdoor load): {exc}")
-    finally:
-        con.close()
+        return find(engine, filters), team_name
+
+    code, answer = run_on_database(
+        "findings",
+        args,
+        lambda: Filters(args.date_from, args.date_to, args.as_of, getattr(args, "team", None)),
+        compute,
+    )
+    if answer is None:
+        return code
+    found, team_name = answer
     if getattr(args, "json", False):
         print(json.dumps(found.as_json(), indent=2, default=str))
     else:
