@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 from bench.browser import DEMO_ROLES, demo_child, demo_pages
 from frontdoor.access import ROLES
 from metrics import words
+from tests.test_demo_link import open_as
 from ui.nav import CHILD_PAGE
 
 REPO = Path(__file__).resolve().parents[1]
@@ -53,19 +54,6 @@ PENDING = [
     (r"column 'Source code': DfE code", "coded columns decoded (team-chairs: ui/tables)"),
 ]
 ONE_DECIMAL = re.compile(r"^%[.,]?[.]?[01]f")  # "%.1f%%", "%.0f", "%.1f"
-
-
-def open_as(role: str, page: str, params: dict[str, str] | None = None) -> AppTest:
-    """`page` opened in demo mode as `role` (the URL names the role), `params` in its URL."""
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=300)
-    at.query_params["demo_role"] = role
-    at.run()
-    if page != "app.py" or params:
-        at.query_params["demo_role"] = role
-        for key, value in (params or {}).items():
-            at.query_params[key] = value
-        at.switch_page(page).run()
-    return at
 
 
 def walk(node):
