@@ -12,19 +12,19 @@ from metrics.child_record import _allocations, _Child, _fmt, _names
 from metrics.engine import Engine
 from metrics.words import days_text, decode
 
-# Event kinds, in the order a timeline shows them (top to bottom).
-CONTACT = "contact"
-REFERRAL = "referral"
-CASE_CLOSED = "case closed"
-ALLOCATION_START = "allocation start"
-WORKER_CHANGE = "worker change"
-ALLOCATION_END = "allocation end"
-ASSESSMENT_START = "assessment start"
-ASSESSMENT_AUTHORISED = "assessment authorised"
-VISIT_SEEN_ALONE = "visit: seen alone"
-VISIT_SEEN = "visit: seen"
-VISIT_NOT_SEEN = "visit: not seen"
-NOT_SEEN_OVERDUE = "child not seen: overdue"
+# Event kinds, in the order a timeline shows them (top to bottom), as people read them.
+CONTACT = "Contact"
+REFERRAL = "Referral"
+CASE_CLOSED = "Case closed"
+ALLOCATION_START = "Allocation start"
+WORKER_CHANGE = "Worker change"
+ALLOCATION_END = "Allocation end"
+ASSESSMENT_START = "Assessment start"
+ASSESSMENT_AUTHORISED = "Assessment authorised"
+VISIT_SEEN_ALONE = "Visit: seen alone"
+VISIT_SEEN = "Visit: seen"
+VISIT_NOT_SEEN = "Visit: not seen"
+NOT_SEEN_OVERDUE = "Child not seen: overdue"
 S47 = "S47 enquiry"
 ICPC = "ICPC"
 CP_PLAN_START = "CP plan start"
@@ -33,9 +33,9 @@ CP_REVIEW = "CP review"
 CP_REVIEW_OVERDUE = "CP review overdue"
 CIN_PLAN_START = "CIN plan start"
 CIN_PLAN_END = "CIN plan end"
-CASE_NOTE = "case note"
-INFO_REQUEST = "info request"
-INFO_RESPONSE = "info response"
+CASE_NOTE = "Case note"
+INFO_REQUEST = "Agency request"
+INFO_RESPONSE = "Agency response"
 
 KINDS = [
     CONTACT,

@@ -122,7 +122,7 @@ def test_deep_link_opens_the_child_with_chronology(app_env):
     assert f"Child {person}" in [s.value for s in at.subheader]
     chron = table(at, "child_chronology")
     assert len(chron) > 5
-    assert {"contact", "referral", "CP plan start"} & set(chron["kind"])
+    assert {"Contact", "Referral", "CP plan start"} & set(chron["kind"])
     assert set(chron["met"]) <= {"met", "missed", ""}
     # Siblings are listed with links to their own record; the filters stay in the URL.
     sibs = table(at, "child_siblings")
