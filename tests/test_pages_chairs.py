@@ -72,6 +72,24 @@ def table(at: AppTest, key: str) -> pd.DataFrame:
     return shown[0]
 
 
+def headers(at: AppTest, key: str) -> list[str]:
+    """The headers a table shows, in order (hidden columns left out), from its column config."""
+    import json
+
+    found = [d for d in at.dataframe if d.key == key] or [
+        d for d in at.dataframe if COLUMNS[key] <= set(d.value.columns)
+    ]
+    assert found, f"no table {key!r} on the page"
+    frame = found[0].value
+    config = json.loads(found[0].proto.columns or "{}")
+    shown = []
+    for col in frame.columns:
+        spec = config.get(str(col), {})
+        if not spec.get("hidden"):
+            shown.append(spec.get("label") or str(col))
+    return shown
+
+
 def texts(at: AppTest) -> list[str]:
     """Every Markdown-rendered text on the page (where HTML or links could sneak in)."""
     out = []
@@ -128,8 +146,9 @@ def test_deep_link_opens_the_child_with_chronology(app_env):
     sibs = table(at, "child_siblings")
     assert len(sibs) >= 1 and person not in set(sibs["person_id"])
     assert at.query_params["period"] in ("fy", ["fy"])
-    # The workers are there too.
+    # The workers are there too, each said once, by name.
     assert not table(at, "child_workers").empty
+    assert headers(at, "child_workers").count("Worker") == 1, headers(at, "child_workers")
 
 
 def test_unknown_id_gives_a_clear_message(app_env):
