@@ -207,7 +207,8 @@ with left:
     if found.empty:
         st.info("No workers recorded for this child.")
     else:
-        tables.table(found, "child_workers", name="workers")
+        # "Name" (from the professionals table, else the id) says who; no second "Worker" column.
+        tables.table(found, "child_workers", name="workers", labels={"worker_name": None})
 with right:
     st.header("Siblings")
     sibs = _siblings(ctx.source, person)
