@@ -245,7 +245,7 @@ def _data_issues(
                 end,
                 f"v.{ident(end)}",
                 f"'end before start: {end} is before {start} ' || "
-                f"strftime(v.{ident(start + '__v')}, '%Y-%m-%d')",
+                f"strftime(v.{ident(start + '__v')}, '%-d %b %Y')",
                 f"v.{ident(end + '__v')} < v.{ident(start + '__v')}",
             )
         )
@@ -305,7 +305,7 @@ def _data_issues(
                 "icpc_icpc_date",
                 "v.icpc_icpc_date",
                 "'ICPC dated before its S47 start (enquiry ' || v.icpc_s47_enquiry_id || "
-                "' started ' || strftime(s.s47e_s47_start_date, '%Y-%m-%d') || ')'",
+                "' started ' || strftime(s.s47e_s47_start_date, '%-d %b %Y') || ')'",
                 "v.icpc_icpc_date__v < s.s47e_s47_start_date",
                 join="JOIN ssd_s47_enquiry s ON s.s47e_s47_enquiry_id = v.icpc_s47_enquiry_id",
             )
@@ -331,7 +331,7 @@ def _data_issues(
                 "invo_involvement_start_date",
                 "v.invo_involvement_start_date",
                 "'allocation starts before its referral (' || v.invo_referral_id || "
-                "' dated ' || strftime(e.cine_referral_date, '%Y-%m-%d') || "
+                "' dated ' || strftime(e.cine_referral_date, '%-d %b %Y') || "
                 "'): counted as allocated on the referral date'",
                 "v.invo_involvement_start_date__v < e.cine_referral_date AND "
                 "lower(trim(v.invo_professional_role_id)) = 'allocated case worker'",

@@ -75,7 +75,7 @@ def _workers(c: _Child) -> pd.DataFrame:
     for n in c.rows("recording"):
         put(n["worker_id"], "Case note author", None, n["event_date"], n["event_date"])
     columns = [
-        "worker_id", "name", "role", "team", "first", "last", "current",
+        "worker_id", "worker_name", "role", "team", "first", "last", "current",
         "job_title", "qualified", "agency",
     ]  # fmt: skip
     if not rows:
@@ -100,7 +100,7 @@ def _workers(c: _Child) -> pd.DataFrame:
         found = engine.query(sql, {"ids": sorted(set(frame["worker_id"]))})
         facts = {r[0]: r[1:] for r in found.itertuples(index=False, name=None)}
     teams = _names(engine, have, "ssd_department", frame["team"])
-    frame["name"] = [plain(facts.get(w, (None,))[0]) or w for w in frame["worker_id"]]
+    frame["worker_name"] = [plain(facts.get(w, (None,))[0]) or w for w in frame["worker_id"]]
     frame["job_title"] = [plain(facts[w][1]) if w in facts else None for w in frame["worker_id"]]
     frame["qualified"] = [plain(facts[w][2]) if w in facts else None for w in frame["worker_id"]]
     frame["agency"] = [plain(facts[w][3]) if w in facts else None for w in frame["worker_id"]]

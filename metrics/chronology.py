@@ -10,21 +10,21 @@ import pandas as pd
 
 from metrics.child_record import _allocations, _Child, _fmt, _names
 from metrics.engine import Engine
-from metrics.words import decode
+from metrics.words import days_text, decode
 
-# Event kinds, in the order a timeline shows them (top to bottom).
-CONTACT = "contact"
-REFERRAL = "referral"
-CASE_CLOSED = "case closed"
-ALLOCATION_START = "allocation start"
-WORKER_CHANGE = "worker change"
-ALLOCATION_END = "allocation end"
-ASSESSMENT_START = "assessment start"
-ASSESSMENT_AUTHORISED = "assessment authorised"
-VISIT_SEEN_ALONE = "visit: seen alone"
-VISIT_SEEN = "visit: seen"
-VISIT_NOT_SEEN = "visit: not seen"
-NOT_SEEN_OVERDUE = "child not seen: overdue"
+# Event kinds, in the order a timeline shows them (top to bottom), as people read them.
+CONTACT = "Contact"
+REFERRAL = "Referral"
+CASE_CLOSED = "Case closed"
+ALLOCATION_START = "Allocation start"
+WORKER_CHANGE = "Worker change"
+ALLOCATION_END = "Allocation end"
+ASSESSMENT_START = "Assessment start"
+ASSESSMENT_AUTHORISED = "Assessment authorised"
+VISIT_SEEN_ALONE = "Visit: seen alone"
+VISIT_SEEN = "Visit: seen"
+VISIT_NOT_SEEN = "Visit: not seen"
+NOT_SEEN_OVERDUE = "Child not seen: overdue"
 S47 = "S47 enquiry"
 ICPC = "ICPC"
 CP_PLAN_START = "CP plan start"
@@ -33,9 +33,9 @@ CP_REVIEW = "CP review"
 CP_REVIEW_OVERDUE = "CP review overdue"
 CIN_PLAN_START = "CIN plan start"
 CIN_PLAN_END = "CIN plan end"
-CASE_NOTE = "case note"
-INFO_REQUEST = "info request"
-INFO_RESPONSE = "info response"
+CASE_NOTE = "Case note"
+INFO_REQUEST = "Agency request"
+INFO_RESPONSE = "Agency response"
 
 KINDS = [
     CONTACT,
@@ -166,7 +166,7 @@ def _chronology(c: _Child) -> pd.DataFrame:
     for k in c.rows("contacts"):
         source = "source not recorded" if k["source"] == "Not recorded" else k["source"]
         if k["decision_date"] is None:
-            detail = f"Contact from {source}; no decision recorded by as-of"
+            detail = f"Contact from {source}; no decision recorded by the snapshot date"
         elif k["decision_date"] < k["contact_date"]:
             detail = f"Contact from {source}; decision dated before the contact (data issue)"
         else:
@@ -176,7 +176,7 @@ def _chronology(c: _Child) -> pd.DataFrame:
             CONTACT,
             detail,
             timescale="contact decision",
-            target=f"decision within {target} wd",
+            target=f"decision within {days_text(target)}",
             days=k["decision_wd"],
             met=k["within_target"],
             record_id=k["contact_id"],
@@ -202,7 +202,7 @@ def _chronology(c: _Child) -> pd.DataFrame:
             parts.append("no further action")
         waiting = allocation.get(str(r["id"]))
         if waiting:
-            parts.append(f"not allocated after {waiting['days']} wd")
+            parts.append(f"not allocated after {days_text(waiting['days'])}")
         add(
             r["date"],
             REFERRAL,
@@ -210,7 +210,7 @@ def _chronology(c: _Child) -> pd.DataFrame:
             worker=r["worker_id"],
             team=r["team"],
             timescale="allocation" if waiting else None,
-            target=f"allocated within {t_alloc} wd" if waiting else None,
+            target=f"allocated within {days_text(t_alloc)}" if waiting else None,
             days=waiting["days"] if waiting else None,
             met=waiting["within_target"] if waiting else None,
             record_id=r["id"],
@@ -231,11 +231,11 @@ def _chronology(c: _Child) -> pd.DataFrame:
                 late["due_date"] or r["date"],
                 NOT_SEEN_OVERDUE,
                 f"Child not seen after referral {r['id']} of {_fmt(r['date'])}: "
-                f"{late['days']} wd by as-of",
+                f"{days_text(late['days'])} by the snapshot date",
                 worker=late["worker_id"],
                 team=late["team"],
                 timescale="seen after referral",
-                target=f"seen within {t_seen} wd of referral",
+                target=f"seen within {days_text(t_seen)} of referral",
                 days=late["days"],
                 met=late["within_target"],
                 record_id=r["id"],
@@ -265,7 +265,7 @@ def _chronology(c: _Child) -> pd.DataFrame:
             worker=a["worker_id"],
             team=a["team"],
             timescale="allocation" if first else None,
-            target=f"allocated within {t_alloc} wd" if first else None,
+            target=f"allocated within {days_text(t_alloc)}" if first else None,
             days=first["days"] if first else None,
             met=first["within_target"] if first else None,
             record_id=a["id"],
@@ -294,7 +294,7 @@ def _chronology(c: _Child) -> pd.DataFrame:
             worker=first["worker_id"],
             team=first["team"],
             timescale="allocation",
-            target=f"allocated within {t_alloc} wd",
+            target=f"allocated within {days_text(t_alloc)}",
             days=first["days"],
             met=first["within_target"],
             record_id=involvement,
@@ -310,7 +310,7 @@ def _chronology(c: _Child) -> pd.DataFrame:
         late = overdue.get(str(a["id"]))
         detail = f"{kind_text} started"
         if late:
-            detail += f"; not authorised after {late['age_wd']} wd"
+            detail += f"; not authorised after {days_text(late['age_wd'])}"
         add(
             a["start_date"],
             ASSESSMENT_START,
@@ -318,7 +318,7 @@ def _chronology(c: _Child) -> pd.DataFrame:
             worker=a["worker_id"],
             team=a["team"],
             timescale="assessment" if late else None,
-            target=f"authorised within {late['target']} wd" if late else None,
+            target=f"authorised within {days_text(late['target'])}" if late else None,
             days=late["age_wd"] if late else None,
             met=False if late else None,
             record_id=a["id"],
@@ -336,7 +336,7 @@ def _chronology(c: _Child) -> pd.DataFrame:
                 worker=a["worker_id"],
                 team=a["team"],
                 timescale="assessment",
-                target=f"authorised within {done['target']} wd" if done else None,
+                target=f"authorised within {days_text(done['target'])}" if done else None,
                 days=done["days"] if done else None,
                 met=done["within_target"] if done else None,
                 record_id=a["id"],
@@ -362,7 +362,7 @@ def _chronology(c: _Child) -> pd.DataFrame:
             if v["seen"] is True
             else VISIT_NOT_SEEN
         )
-        detail = f"{v['visit_type']} visit"
+        detail = f"{decode('visit_type', v['visit_type'])} visit"
         if v["plan_id"]:
             detail += f" (plan {v['plan_id']})"
         s = first_seen.get(id(v))
@@ -373,7 +373,7 @@ def _chronology(c: _Child) -> pd.DataFrame:
             kind,
             detail,
             timescale="seen after referral" if s else None,
-            target=f"seen within {t_seen} wd of referral" if s else None,
+            target=f"seen within {days_text(t_seen)} of referral" if s else None,
             days=s["days"] if s else None,
             met=s["within_target"] if s else None,
             record_id=v["id"],
@@ -418,7 +418,7 @@ def _chronology(c: _Child) -> pd.DataFrame:
             worker=k["worker_id"],
             team=k["team"],
             timescale="ICPC" if timed else None,
-            target=f"within {t_icpc} wd of S47 start" if timed else None,
+            target=f"within {days_text(t_icpc)} of S47 start" if timed else None,
             days=row["days"] if row else None,
             met=row["within_target"] if row else None,
             record_id=k["id"],
@@ -459,7 +459,7 @@ def _chronology(c: _Child) -> pd.DataFrame:
                 h["due_date"],
                 CP_REVIEW_OVERDUE,
                 f"Review {h['review_number']} of CP plan {h['cp_plan_id']} due and not held "
-                "by as-of",
+                "by the snapshot date",
                 timescale="CP review",
                 target=f"held on or before {due}",
                 met=h["on_time"],
@@ -491,7 +491,7 @@ def _chronology(c: _Child) -> pd.DataFrame:
         kind_text = (n["note_type"] or "other").replace("_", " ")
         detail = f"Case note: {kind_text}"
         if n["recorded_date"] is None:
-            detail += "; not recorded by as-of"
+            detail += "; not recorded by the snapshot date"
         else:
             detail += f"; recorded {_fmt(n['recorded_date'])}"
             if n["recorded_before_event"]:
@@ -502,7 +502,7 @@ def _chronology(c: _Child) -> pd.DataFrame:
             detail,
             worker=n["worker_id"],
             timescale="recording",
-            target=f"recorded within {t_rec} wd",
+            target=f"recorded within {days_text(t_rec)}",
             days=n["lag_wd"] if n["lag_wd"] is not None else n["age_wd"],
             met=n["within_target"],
             record_id=n["note_id"],
@@ -514,13 +514,13 @@ def _chronology(c: _Child) -> pd.DataFrame:
         outstanding_late = q["outstanding"] and q["within_target"] is False
         detail = f"Information requested from {q['agency']}"
         if q["outstanding"]:
-            detail += f"; no response after {q['age_wd']} wd"
+            detail += f"; no response after {days_text(q['age_wd'])}"
         add(
             q["requested_date"],
             INFO_REQUEST,
             detail,
             timescale="agency response" if outstanding_late else None,
-            target=f"response within {t_agency} wd" if outstanding_late else None,
+            target=f"response within {days_text(t_agency)}" if outstanding_late else None,
             days=q["age_wd"] if outstanding_late else None,
             met=False if outstanding_late else None,
             record_id=q["request_id"],
@@ -534,7 +534,7 @@ def _chronology(c: _Child) -> pd.DataFrame:
                 INFO_RESPONSE,
                 detail,
                 timescale="agency response",
-                target=f"response within {t_agency} wd",
+                target=f"response within {days_text(t_agency)}",
                 days=q["days"],
                 met=q["within_target"],
                 record_id=q["request_id"],

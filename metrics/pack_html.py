@@ -10,7 +10,16 @@ import pandas as pd
 
 from frontdoor import safe_export
 from metrics.child_record import _fmt
-from metrics.words import date_text, days_text, decode, label
+from metrics.words import (
+    CODED,
+    date_text,
+    days_text,
+    decode,
+    decode_all,
+    label,
+    missing,
+    yes_no,
+)
 
 
 def _shown(value: object) -> str:
@@ -34,12 +43,29 @@ def _cell(value: object) -> str:
     return f"<td>{_text(value)}</td>"
 
 
+def _in_words(column: str, value: object) -> object:
+    """A cell as the page shows it: a code in words (the visit's kind, a category), a flag as
+    yes or no, nothing for a missing value."""
+    if missing(value):
+        return ""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if column in CODED and isinstance(value, str):
+        return decode_all(CODED[column], value)
+    return value
+
+
 def _table(frame: pd.DataFrame | None, empty: str) -> str:
     if frame is None or frame.empty:
         return f"<p class='empty'>{html.escape(empty)}</p>"
+    if "worker_name" in frame.columns:  # the worker by name, as the page shows them
+        frame = frame.drop(columns=["worker_id"], errors="ignore")
     head = "".join(f"<th>{_text(label(str(c)))}</th>" for c in frame.columns)
+    columns = [str(c) for c in frame.columns]
     body = "".join(
-        "<tr>" + "".join(_cell(v) for v in row) + "</tr>"
+        "<tr>"
+        + "".join(_cell(_in_words(c, v)) for c, v in zip(columns, row, strict=True))
+        + "</tr>"
         for row in frame.itertuples(index=False, name=None)
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

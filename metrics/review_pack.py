@@ -247,6 +247,8 @@ def review_pack(
             .groupby("timescale", as_index=False, sort=False)
             .agg(met=("_met", "sum"), missed=("_missed", "sum"), not_judged=("_none", "sum"))
         )
+        # The chronology's timescale ("contact decision") as a row heading ("Contact decision").
+        timeliness["timescale"] = [t[:1].upper() + t[1:] for t in timeliness["timescale"]]
 
     # What a chair reads first: how the child came to be on a plan, every conference's decision,
     # and what has happened since the last conference (visits, agencies, the child's views).

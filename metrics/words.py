@@ -10,6 +10,7 @@ words, as the synthetic sample does). No Streamlit here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -125,6 +126,9 @@ FACTOR = {
     "23A": "Abuse linked to faith or belief",
     "24A": "Child criminal exploitation",
 }
+# The kind of visit the review pack and chronology name: which of the extract's visit tables
+# it comes from (ssd_cp_visits, ssd_cin_visits). frontdoor's own code, not a DfE one.
+VISIT_TYPE = {"CP": "Child protection", "CIN": "Child in need"}
 _LISTS = {
     "cp_category": CP_CATEGORY,
     "sex": SEX,
@@ -133,6 +137,7 @@ _LISTS = {
     "need": NEED,
     "close_reason": CLOSE_REASON,
     "factor": FACTOR,
+    "visit_type": VISIT_TYPE,
 }
 
 
@@ -177,9 +182,12 @@ LABELS = {
     "first_seen_alone_date": "First seen alone",
     "led_to_icpc": "Led to a conference",
     "led_to_plan": "Led to a CP plan",
-    "decided_before_contact": "Decided before the contact (data issue)",
-    "linked_before_referral": "Allocated before the referral (data issue)",
+    "decided_before_contact": "Before contact (data issue)",
+    "linked_before_referral": "Before referral (data issue)",
     "s47_id": "S47 enquiry",
+    "source_code": "Source (DfE category)",
+    "source_desc": "Source (as recorded)",
+    "need_code": "Category of need",
     # The review pack's tables.
     "plan_id": "CP plan",
     "plan": "CP plan",
@@ -276,6 +284,7 @@ CODED = {
     "close_reason": "close_reason",
     "factor": "factor",
     "factors": "factor",
+    "visit_type": "visit_type",
 }
 LIST_NAMES = {
     "cp_category": "child protection category",
@@ -285,7 +294,10 @@ LIST_NAMES = {
     "need": "category of need",
     "close_reason": "reason for closure",
     "factor": "assessment factor",
+    "visit_type": "the kind of visit",
 }
+# Lists whose codes are frontdoor's own, not DfE's.
+OWN_CODES = {"visit_type"}
 
 
 def decode_all(kind: str, value: object) -> str | None:
@@ -299,13 +311,17 @@ def decode_all(kind: str, value: object) -> str | None:
     return "; ".join(decode(kind, p) or "" for p in parts)
 
 
-def code_help(kind: str) -> str:
-    """The help of a decoded column: which DfE list the words come from, and where the code
-    is."""
-    return (
-        f"In words from the DfE code for {LIST_NAMES.get(kind, kind)}; the code itself is in "
-        "the CSV download."
-    )
+def code_help(kind: str, codes: Iterable[object] = ()) -> str:
+    """The help of a decoded column ("the code in the tooltip"): which list the words come
+    from, and each code the column holds (up to 12) with its words."""
+    source = "a code of frontdoor's" if kind in OWN_CODES else "the DfE code"
+    text = f"In words from {source} for {LIST_NAMES.get(kind, kind)}"
+    table = _LISTS.get(kind, {})
+    seen = dict.fromkeys(str(c).strip().upper() for c in codes if not missing(c))
+    pairs = [f"{c}: {table[c]}" for c in seen if c in table]
+    if pairs:
+        text += " (" + "; ".join(pairs[:12]) + ("; ..." if len(pairs) > 12 else "") + ")"
+    return text + ". The codes are in the CSV download."
 
 
 def share_text(value: object) -> str:

@@ -76,7 +76,7 @@ def timeline(chron: pd.DataFrame) -> charts.Figure:
             "\n".join(
                 str(x)
                 for x in (
-                    f"{r.date:%d %b %Y}: {r.kind}",
+                    f"{words.date_text(r.date)}: {r.kind}",
                     r.detail,
                     f"Worker: {r.worker}" if pd.notna(r.worker) and r.worker else "",
                     f"Team: {r.team}" if pd.notna(r.team) and r.team else "",
@@ -184,13 +184,34 @@ else:
         charts.show(timeline(shown), "child_timeline")
     table = shown.assign(met=shown["met"].map(met_words))
     readable = tables.readable(table)
+    # At 1440 pixels wide every column shows whole: long text wraps; the timescale's name and
+    # the record id (said by the target, and kept in the CSV) are left out of the screen.
     st.dataframe(
         readable,
         key="child_chronology",
         hide_index=True,
         width="stretch",
+        height=tables.wrapped_height(len(readable), 660),
+        row_height=tables.WRAP_ROW_HEIGHT,
         column_config=tables.column_config(
-            readable, {"kind": "Event", "met": "Timescale met", "record_id": "Record"}
+            readable,
+            {
+                "kind": "Event",
+                "target": "Timescale",
+                "met": "Met",
+                "timescale": None,
+                "record_id": None,
+            },
+            {
+                "date": 95,
+                "kind": 110,
+                "detail": 250,
+                "worker": 110,
+                "team": 100,
+                "target": 160,
+                "days": 90,
+                "met": 60,
+            },
         ),
     )
     tables.download(
@@ -200,44 +221,51 @@ else:
         id_column="person_id",
     )
 
-left, right = st.columns(2)
-with left:
-    st.header("Workers")
-    found = _workers(ctx.source, person, as_of)
-    if found.empty:
-        st.info("No workers recorded for this child.")
-    else:
-        # "Name" (from the professionals table, else the id) says who; no second "Worker" column.
-        tables.table(found, "child_workers", name="workers", labels={"worker_name": None})
-with right:
-    st.header("Siblings")
-    sibs = _siblings(ctx.source, person)
-    if sibs.empty:
-        st.info("No siblings recorded (same family id) in this extract.")
-    else:
-        # A sibling outside the viewer's scope is named by id only: no details about them.
-        sibs = sibs.drop(columns=["in_person_table"], errors="ignore")
-        hidden = [not ctx.engine.permits(str(s), ctx.filters) for s in sibs["person_id"]]
-        if any(hidden):
-            mask = pd.Series(hidden, index=sibs.index)
-            sibs = sibs.astype(object)
-            for col in sibs.columns:
-                if col not in ("person_id", "family_id"):
-                    sibs.loc[mask, col] = None
-            st.caption("Siblings outside your role's scope are shown by id only.")
-        sibs["sex"] = sibs["sex"].map(lambda v: words.decode("sex", v))
-        shown = tables.readable(sibs)
-        st.dataframe(
-            shown,
-            hide_index=True,
-            width="stretch",
-            key="child_siblings",
-            column_config=tables.column_config(shown),
+# Full width, one under the other: a worker's nine columns do not fit half the page.
+st.header("Workers")
+found = _workers(ctx.source, person, as_of)
+if found.empty:
+    st.info("No workers recorded for this child.")
+else:
+    # Flags in words, as the review pack says them (not ticked boxes).
+    for flag in ("current", "qualified", "agency"):
+        if flag in found.columns:
+            found[flag] = found[flag].map(words.yes_no)
+    tables.table(
+        found,
+        "child_workers",
+        name="workers",
+        # "Name" (the professionals table's, else the id) says who: no second "Worker" column.
+        labels={"qualified": "Qualified", "agency": "Agency worker", "worker_name": None},
+    )
+st.header("Siblings")
+sibs = _siblings(ctx.source, person)
+if sibs.empty:
+    st.info("No siblings recorded (same family id) in this extract.")
+else:
+    # A sibling outside the viewer's scope is named by id only: no details about them.
+    sibs = sibs.drop(columns=["in_person_table"], errors="ignore")
+    hidden = [not ctx.engine.permits(str(s), ctx.filters) for s in sibs["person_id"]]
+    if any(hidden):
+        mask = pd.Series(hidden, index=sibs.index)
+        sibs = sibs.astype(object)
+        for col in sibs.columns:
+            if col not in ("person_id", "family_id"):
+                sibs.loc[mask, col] = None
+        st.caption("Siblings outside your role's scope are shown by id only.")
+    sibs["sex"] = sibs["sex"].map(lambda v: words.decode("sex", v))
+    shown = tables.readable(sibs)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key="child_siblings",
+        column_config=tables.column_config(shown),
+    )
+    params = current_params()
+    for sib in sibs["person_id"]:
+        st.page_link(
+            CHILD_PAGE,
+            label=f"Open sibling {md(sib)}",
+            query_params={**params, "person": str(sib)},
         )
-        params = current_params()
-        for sib in sibs["person_id"]:
-            st.page_link(
-                CHILD_PAGE,
-                label=f"Open sibling {md(sib)}",
-                query_params={**params, "person": str(sib)},
-            )

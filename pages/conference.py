@@ -46,8 +46,17 @@ def _names(source: data.Source) -> tuple[dict, dict]:
     return dict(data.facts(source)[2]), dict(data.workers(source, None))
 
 
-def show(frame: pd.DataFrame, key: str, name: str, empty: str) -> None:
-    """One table of the pack: flags said in words, with its download; `empty` when it has none."""
+def show(
+    frame: pd.DataFrame,
+    key: str,
+    name: str,
+    empty: str,
+    widths: dict[str, str | int] | None = None,
+    wrap: bool = False,
+    labels: dict[str, str | None] | None = None,
+) -> None:
+    """One table of the pack: flags said in words, with its download; `empty` when it has none.
+    `wrap` where a column holds sentences (a timeliness, a response, a question)."""
     if frame.empty:
         st.caption(empty)
         return
@@ -56,7 +65,7 @@ def show(frame: pd.DataFrame, key: str, name: str, empty: str) -> None:
         values = shown[column].dropna()
         if not values.empty and values.map(lambda v: isinstance(v, bool)).all():
             shown[column] = shown[column].map(lambda v: words.yes_no(v))
-    tables.table(shown, key, name=name)
+    tables.table(shown, key, name=name, labels=labels, widths=widths, wrap=wrap)
 
 
 def weeks_from_url() -> int:
@@ -120,7 +129,7 @@ if due is not None:
         }
     )
     end = as_of + dt.timedelta(weeks=weeks)
-    st.subheader(f"Reviews due {as_of:%d %b %Y} to {end:%d %b %Y}: {len(listing)}")
+    st.subheader(f"Reviews due {date_text(as_of)} to {date_text(end)}: {len(listing)}")
     if listing.empty:
         st.info("No CP review is due in these weeks.")
     else:
@@ -254,7 +263,14 @@ st.subheader("Section 47 enquiries")
 show(pack["enquiries"], "conf_enquiries", "s47_enquiries", "No section 47 enquiry recorded.")
 
 st.subheader("Conferences: decisions and categories")
-show(pack["conferences"], "conf_conferences", "conferences", "No conference recorded.")
+show(
+    pack["conferences"],
+    "conf_conferences",
+    "conferences",
+    "No conference recorded.",
+    widths={"date": 100, "conference": 110, "plan": 110, "timeliness": 260, "participation": 180},
+    wrap=True,
+)
 st.caption(
     "The extract records a plan's first and latest category, not the category decided at each "
     "review: a review shows the plan's latest. A decision the extract does not record is read "
@@ -279,6 +295,7 @@ with right:
         "conf_agency_since",
         "agency_requests_since",
         "No request made, answered or outstanding since then.",
+        wrap=True,
     )
 
 st.subheader("The child's views")
@@ -288,15 +305,13 @@ if not views["table"]:
 elif views["answers"].empty:
     st.info("No views recorded for this child in this extract.")
 else:
-    show(views["answers"], "conf_views", "childs_views", "")
+    show(views["answers"], "conf_views", "childs_views", "", wrap=True)
 
-left, right = st.columns(2)
-with left:
-    st.subheader("Child protection plans")
-    show(pack["plans"], "conf_plans", "cp_plans", "No CP plans.")
-with right:
-    st.subheader("Reviews: due and held")
-    show(pack["reviews"], "conf_reviews", "cp_reviews", "No reviews.")
+# Full width, one under the other: eight columns of a plan do not fit half the page.
+st.subheader("Child protection plans")
+show(pack["plans"], "conf_plans", "cp_plans", "No CP plans.")
+st.subheader("Reviews: due and held")
+show(pack["reviews"], "conf_reviews", "cp_reviews", "No reviews.")
 
 st.subheader("Visits during the current plan")
 summary = pack["visit_summary"]
@@ -326,4 +341,10 @@ with right:
     st.subheader("Siblings")
     show(pack["siblings"], "conf_siblings", "siblings", "No siblings recorded.")
 st.subheader("Workers")
-show(pack["workers"], "conf_workers", "workers", "No workers recorded.")
+show(
+    pack["workers"],
+    "conf_workers",
+    "workers",
+    "No workers recorded.",
+    labels={"qualified": "Qualified", "agency": "Agency worker"},
+)

@@ -161,15 +161,18 @@ tables.child_table(
         "item": "Record",
     },
     hidden=known,
-    height=min(36 * (len(listing) + 1) + 3, 640),
-    # Narrow what is short, so the detail (what exactly, since when) is read whole.
+    height=tables.wrapped_height(len(listing), 720),
+    # Narrow what is short (it wraps to a second line where it must), so the detail (what
+    # exactly, since when) has the rest and is read whole, wrapped, at 1440 pixels wide.
     widths={
         "person_id": 80,
-        "work": 190,
-        "urgency": 175,
+        "work": 145,
+        "urgency": 120,
         "due": 95,
-        "worker_name": 125,
-        "team_name": 150,
-        "detail": 520,
+        "worker_name": 115,
+        "team_name": 130,
+        "detail": 280,
+        "item": 100,
     },
+    wrap=True,
 )

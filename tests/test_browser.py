@@ -250,13 +250,28 @@ def test_conference_pack_opens_from_the_keyboard(server, tab):
 FAILING_IMPACTS = ("serious", "critical")
 
 
+def axe_failures(tab, label: str) -> list[str]:
+    """The serious and critical violations axe-core finds on the page as it is now (axe-core
+    is bundled with axe-playwright-python: nothing is downloaded)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(tab).response
+    assert result["passes"], f"{label}: axe checked nothing"
+    failures = []
+    for violation in result["violations"]:
+        if violation["impact"] in FAILING_IMPACTS:
+            where = "; ".join(str(node["target"]) for node in violation["nodes"][:3])
+            failures.append(
+                f"{label}: {violation['id']} ({violation['impact']}): {violation['help']} "
+                f"- {len(violation['nodes'])} element(s), e.g. {where}"
+            )
+    return failures
+
+
 @pytest.mark.parametrize("role", DEMO_ROLES)
 def test_every_page_passes_axe(server, tab, sample_db, role):
     """Every page of the menu and the Child page, opened as `role` in demo mode, checked by
-    axe-core (bundled with axe-playwright-python: nothing is downloaded)."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
+    axe-core."""
     person, team = demo_child(sample_db)
     failures: list[str] = []
     for page, label in demo_pages():
@@ -265,15 +280,37 @@ def test_every_page_passes_axe(server, tab, sample_db, role):
         # The page is the role's view: the demo picker says so.
         picker = tab.get_by_role("combobox", name="Demo role")
         assert picker.input_value() == ROLES[role], (label, picker.input_value())
-        result = axe.run(tab).response
-        assert result["passes"], f"{label}: axe checked nothing"
-        for violation in result["violations"]:
-            if violation["impact"] in FAILING_IMPACTS:
-                where = "; ".join(str(node["target"]) for node in violation["nodes"][:3])
-                failures.append(
-                    f"{label}: {violation['id']} ({violation['impact']}): {violation['help']} "
-                    f"- {len(violation['nodes'])} element(s), e.g. {where}"
-                )
+        failures += axe_failures(tab, label)
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize(
+    ("role", "page", "opened"),
+    [
+        ("conference_chair", "pages/conference.py", "review pack"),
+        ("senior_manager", "app.py", "children list"),
+        ("team_lead", "app.py", "children list"),
+    ],
+)
+def test_an_open_pack_and_an_open_children_list_pass_axe(
+    server, tab, sample_db, role, page, opened
+):
+    """What a page draws once something is opened, checked by axe-core too: the review pack of
+    a child chosen on Conference preparation, and the children behind a figure on the
+    Overview (its tables, downloads and the pack's sections are not on the page before)."""
+    person, team = demo_child(sample_db)
+    extra = {"person": person} if opened == "review pack" else {"drill": "allocation"}
+    address = demo_address(server, page, role, team=team)
+    tab.goto(address + "&" + "&".join(f"{k}={v}" for k, v in extra.items()))
+    wait_drawn(tab, TIMEOUT)
+    if opened == "review pack":
+        tab.get_by_role("heading", name=f"Review pack: child {person}").wait_for()
+        tab.get_by_role("heading", name="Workers").wait_for()  # the pack's last section
+    else:
+        tab.get_by_role("heading", name=re.compile("^Children behind: ")).wait_for()
+    assert tab.locator("[data-testid='stDataFrame']").count() >= 1
+    shot(tab, f"e_axe_{role}_{opened.replace(' ', '_')}")
+    failures = axe_failures(tab, f"{ROLES[role]}, {opened}")
     assert not failures, "\n".join(failures)
 
 

@@ -357,7 +357,7 @@ def test_review_pack(engine):
     plans = pack["plans"].set_index("plan_id")
     assert plans.loc["P1", "repeat"] and not plans.loc["P0", "repeat"]
     t = pack["timeliness"].set_index("timescale")
-    assert (t.loc["contact decision", "met"], t.loc["contact decision", "missed"]) == (1, 1)
+    assert (t.loc["Contact decision", "met"], t.loc["Contact decision", "missed"]) == (1, 1)
     assert t.loc["CP review", "missed"] == 2
     assert list(pack["siblings"]["person_id"]) == ["C2"]
 
@@ -436,6 +436,9 @@ def test_review_pack_html_prints_on_a4(engine):
     # Words, not codes: the columns are labelled, the dates in the one style.
     assert "<th>CP plan</th>" in page and "plan_id" not in page
     assert "13 May 2025" in page and "2025-05-13" not in page
+    # The visit's kind in words, flags as yes or no (the page says them so too).
+    assert "<td>Child protection</td>" in page and "<td>CP</td>" not in page
+    assert "<td>True</td>" not in page and "<td>False</td>" not in page
 
 
 def test_review_pack_html_escapes_every_value(engine):
@@ -481,7 +484,7 @@ def test_chronology_judgements_are_the_measures_rows(engine):
     assert (int(a1["days"]), bool(a1["within_target"])) == (47, False)
     row = _row(chron, ch.ASSESSMENT_AUTHORISED, "A1")
     assert (_days(row["days"]), row["met"]) == (int(a1["days"]), bool(a1["within_target"]))
-    assert row["target"] == f"authorised within {int(a1['target'])} wd"
+    assert row["target"] == f"authorised within {int(a1['target'])} working days"
 
     page, mine = _measure_rows(engine, "assessments_overdue", "C1")
     assert list(page["assessment_id"]) == list(mine["assessment_id"]) == ["A2"]

@@ -501,7 +501,7 @@ def test_end_before_start_is_loaded_and_listed(tmp_path):
             "R4",
             "cine_close_date",
             "2024-02-28",
-            "end before start: cine_close_date is before cine_referral_date 2024-03-01",
+            "end before start: cine_close_date is before cine_referral_date 1 Mar 2024",
         )
     ]
     assert query(db, "SELECT count(*) FROM ssd_cin_episodes")[0][0] == 4
@@ -551,7 +551,7 @@ def test_icpc_before_its_s47_is_loaded_and_listed(tmp_path):
             "I1",
             "icpc_icpc_date",
             "2024-01-31",
-            "ICPC dated before its S47 start (enquiry S1 started 2024-02-01)",
+            "ICPC dated before its S47 start (enquiry S1 started 1 Feb 2024)",
         )
     ]
     assert report.tables["ssd_initial_cp_conference"].rows_loaded == 2
@@ -584,7 +584,7 @@ def test_allocation_starting_before_its_linked_referral_is_loaded_and_listed(tmp
             "I1",
             "invo_involvement_start_date",
             "2024-01-04",
-            "allocation starts before its referral (R1 dated 2024-01-05): counted as allocated "
+            "allocation starts before its referral (R1 dated 5 Jan 2024): counted as allocated "
             "on the referral date",
         ),
     ]

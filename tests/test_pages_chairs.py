@@ -122,7 +122,7 @@ def test_deep_link_opens_the_child_with_chronology(app_env):
     assert f"Child {person}" in [s.value for s in at.subheader]
     chron = table(at, "child_chronology")
     assert len(chron) > 5
-    assert {"contact", "referral", "CP plan start"} & set(chron["kind"])
+    assert {"Contact", "Referral", "CP plan start"} & set(chron["kind"])
     assert set(chron["met"]) <= {"met", "missed", ""}
     # Siblings are listed with links to their own record; the filters stay in the URL.
     sibs = table(at, "child_siblings")
@@ -376,7 +376,7 @@ def test_hostile_names_are_shown_as_plain_text(hostile_db):
     # The exact text, in a table cell: shown, not run and not rendered.
     assert HOSTILE in set(chron["worker"]) and HOSTILE in set(chron["team"])
     assert any(HOSTILE in str(v) for v in chron["detail"])
-    assert HOSTILE in set(table(at, "child_workers")["name"])
+    assert HOSTILE in set(table(at, "child_workers")["worker_name"])
     _no_raw_markup(at)
     # The timeline's hover text is escaped for Plotly's HTML subset.
     fig = [c for c in at.get("plotly_chart")]

@@ -7,7 +7,6 @@ decimal (86.0681); a date in any style but the one ("3 Feb 2026": not "01 Apr 20
 id where its name belongs ("T01"); "1 working days" or "working day(s)".
 
 Roles are opened as demo mode opens them: `?demo_role=...` in the URL on the synthetic sample.
-Faults whose fixes are on other branches not yet landed are listed in PENDING, with where.
 """
 
 from __future__ import annotations
@@ -42,17 +41,6 @@ CODES = (set(words.ETHNICITY) | set(words.NEED) | {k for k in words.CP_CATEGORY 
     k for k in words.FACTOR if re.fullmatch(r"\d+[A-Z]", k)
 }
 EXTRACT_TABLE = re.compile(r"^ssd_[a-z0-9_]+ \(\d[\d,]*\)$")  # "ssd_involvements (12)"
-# Faults whose fixes are on other branches of issue 11, not yet on main: listed, with where the
-# fix is, so this test guards everything else now. Each entry goes when its fix lands.
-PENDING = [
-    (r"column 'Team': team id", "team names in tables (team-chairs: ui/tables.with_names)"),
-    (
-        r"^[^,]+, (Child|Review pack|Conference preparation) (table|text|tile)",
-        "the Child page, review pack and conference list in words (team-chairs)",
-    ),
-    (r"'Figures for \d", "the period line in the one date style (team-chairs: ui/filters)"),
-    (r"column 'Source code': DfE code", "coded columns decoded (team-chairs: ui/tables)"),
-]
 ONE_DECIMAL = re.compile(r"^%[.,]?[.]?[01]f")  # "%.1f%%", "%.0f", "%.1f"
 
 
@@ -156,6 +144,10 @@ def chart_faults(spec: dict, where: str, teams: set[str]) -> list[str]:
                         break
     for note in layout.get("annotations", []) or []:
         faults += text_faults(str(note.get("text", "")), f"{where} annotation")
+    for trace in spec.get("data", []):  # what a hover says (the Child page's timeline)
+        hover = trace.get("hovertext") or trace.get("text") or []
+        for text in ([hover] if isinstance(hover, str) else hover)[:200]:
+            faults += text_faults(str(text), f"{where} hover")
     return faults
 
 
@@ -217,6 +209,41 @@ def test_every_page_reads_in_words(app_env, role):
         at = open_as(role, page, params)
         where = f"{ROLES[role]}, {label}"
         faults += page_faults(at, where, teams)
-    pending = [f for f in faults if any(re.search(p, f) for p, _ in PENDING)]
-    faults = [f for f in faults if f not in pending]
     assert not faults, f"{len(faults)} faults:\n" + "\n".join(dict.fromkeys(faults))
+
+
+# A date formatted in place ("{d:%d %b %Y}" gives "01 Apr 2025"; "%d/%m/%Y", "%Y-%m-%d") instead
+# of by metrics.words.date_text: in a page, a message of the returns or the loader, a note. File
+# names (`%Y%m%d`, `annex_a_{end:%Y-%m-%d}.xlsx`) and reading dates are apart.
+OWN_DATE = re.compile(r"%d[ /-]%[bmB]|%Y-%m-%d'\)|\{[^{}]*:%d[^{}]*\}")
+FILE_NAME = re.compile(r"\{[^{}]*:%Y-?%m-?%d\}[^\"']*\.(xlsx|csv|html|pdf|xml)|_\{[^{}]*:%Y%m%d\}")
+# Reading dates (and a reader's dates kept as ISO text, which are data): "AS DATE" casts.
+PARSING = ("strptime", "AS DATE", "date_input", 'format="DD/MM/YYYY"')
+
+
+def test_dates_are_written_by_the_one_formatter():
+    """Every date the product writes for people goes through metrics.words.date_text (or the
+    SQL's '%-d %b %Y'): the walk above sees only the dates the sample happens to show, where a
+    day from 1 to 9 is what shows "01 Apr 2025"."""
+    faults = []
+    for top in ("app.py", "pages", "ui", "metrics", "frontdoor"):
+        path = REPO / top
+        for file in [path] if path.is_file() else sorted(path.rglob("*.py")):
+            for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+                if any(p in line for p in PARSING) or FILE_NAME.search(line):
+                    continue
+                if OWN_DATE.search(line):
+                    faults.append(f"{file.relative_to(REPO)}:{n}: {line.strip()}")
+    assert not faults, "dates formatted in place:\n" + "\n".join(faults)
+
+
+def test_the_date_check_sees_each_style():
+    for line in (
+        'f"Reviews due {as_of:%d %b %Y} to {end:%d %b %Y}"',
+        "f\"CP plan {r['start_date']:%d/%m/%Y}\"",
+        "\"' dated ' || strftime(e.cine_referral_date, '%Y-%m-%d') || \"",
+    ):
+        assert OWN_DATE.search(line), line
+    assert not OWN_DATE.search('f"{date_text(end)}"')
+    assert FILE_NAME.search('f"annex_a_{end:%Y-%m-%d}.xlsx",')
+    assert FILE_NAME.search('stem = f"review_pack_{person}_{as_of:%Y%m%d}"')

@@ -269,7 +269,7 @@ def test_end_date_moves_the_window(make_db):
         ("K1", dt.datetime(2025, 9, 30)),
         ("K1", dt.datetime(2025, 10, 1)),
     ]
-    assert "six-month window 01 Jul 2025 to 31 Dec 2025" in result.notes[0]
+    assert "six-month window 1 Jul 2025 to 31 Dec 2025" in result.notes[0]
     with pytest.raises(ExportError, match="after the as-of date"):
         build_annex_a(make_db(HAND), AS_OF, end=d(2026, 4, 1))
 

@@ -85,3 +85,22 @@ def test_tables_show_codes_in_words_and_no_none():
     assert list(shown["started"]) == [dt.date(2026, 2, 3)] * 3  # no gaps: still dates
     assert list(shown["days"]) == ["1", "", "12.5"]
     assert list(shown["flag"]) == ["yes", "", "no"]
+
+
+def test_visit_kinds_in_words_with_the_code_in_the_help():
+    """The pack's and the chronology's visit kind ("CP", "CIN": which of the extract's visit
+    tables) is said in words; the column's help gives each code it holds with its words."""
+    from metrics.words import code_help
+    from ui.tables import column_config
+
+    frame = pd.DataFrame({"visit_type": ["CP", "CIN", None], "need_code": ["N1", "N1", "N2"]})
+    shown = readable(frame)
+    assert list(shown["visit_type"]) == ["Child protection", "Child in need", ""]
+    config = column_config(shown, codes=frame)
+    visit_help = config["visit_type"]["help"]
+    assert "CP: Child protection" in visit_help and "CIN: Child in need" in visit_help
+    assert "DfE" not in visit_help  # frontdoor's own code, not a DfE one
+    need_help = config["need_code"]["help"]
+    assert "N1: Abuse, neglect or exploitation" in need_help and "N2: " in need_help
+    assert config["need_code"]["label"] == "Category of need"
+    assert code_help("need").startswith("In words from the DfE code for category of need")

@@ -160,7 +160,8 @@ def sidebar_filters(
     )
     if as_of is not None and as_of < end:
         side.warning(
-            f"The as-at date cannot be before the period ends ({end:%d/%m/%Y}); using {end:%d/%m/%Y}."
+            f"The as-at date cannot be before the period ends ({date_text(end)}): using "
+            f"{date_text(end)}."
         )
         as_of = None
     if as_of is not None:

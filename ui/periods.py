@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from metrics.words import date_text
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 PRESETS = {
     "12m": "Last 12 months",
@@ -109,10 +111,6 @@ def quarter_of(d: dt.date) -> str:
     return f"{financial_year_of(d)}-{(d.month - 4) % 12 // 3 + 1}"
 
 
-def day(d: dt.date) -> str:
-    return f"{d.day} {d:%b %Y}"
-
-
 @dataclass(frozen=True)
 class UrlPeriod:
     """The period, year, quarter and as-at date a link names, checked against the data."""
@@ -176,11 +174,13 @@ def read_url(params: dict[str, str], first: dt.date, last: dt.date) -> UrlPeriod
             "using the end of the period."
         )
     elif as_of is not None and as_of > last:
-        notes.append(f"The data ends on {day(last)}: the as-at date in the link is now that day.")
+        notes.append(
+            f"The data ends on {date_text(last)}: the as-at date in the link is now that day."
+        )
         as_of = last
     elif as_of is not None and as_of < first:
         notes.append(
-            f"The data starts on {day(first)}: the as-at date in the link is before it; "
+            f"The data starts on {date_text(first)}: the as-at date in the link is before it; "
             "using the end of the period."
         )
         as_of = None
@@ -212,7 +212,7 @@ def _custom(
             None,
             None,
             (
-                f"The period in the link is outside the data ({day(first)} to {day(last)}): "
+                f"The period in the link is outside the data ({date_text(first)} to {date_text(last)}): "
                 "showing the last 12 months."
             ),
         )
@@ -222,8 +222,8 @@ def _custom(
             start,
             end,
             (
-                f"The data covers {day(first)} to {day(last)}: the period in the link is cut to "
-                f"{day(start)} to {day(end)}."
+                f"The data covers {date_text(first)} to {date_text(last)}: the period in the link is cut to "
+                f"{date_text(start)} to {date_text(end)}."
             ),
         )
     return start, end, None

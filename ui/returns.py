@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from frontdoor.returns import ExportError, ExportResult
+from metrics.words import date_text
 from ui import auth, data, downloads
 from ui.text import md
 
@@ -143,7 +144,7 @@ def returns_section(source: data.Source, data_end: dt.date) -> None:
         la = st.text_input("LA number (three digits, optional)", key="rc_la", max_chars=3)
         census = st.form_submit_button("Make the CIN census")
     if annex:
-        what = f"Annex A lists to {end:%d %b %Y}, data as at {as_of:%d %b %Y}"
+        what = f"Annex A lists to {date_text(end)}, data as at {date_text(as_of)}"
         _make(
             "annex_a",
             "the Annex A workbook",

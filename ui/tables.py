@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from metrics.words import date_text, decode, label, missing
+from metrics.words import CODED, code_help, date_text, decode_all, label, missing
 from ui import auth, data, downloads
 from ui.filters import current_params
 from ui.nav import CHILD_PAGE
@@ -42,27 +42,14 @@ def with_names(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-# Columns of DfE codes, by name: shown in words (metrics.words.decode; words stay words).
-CODED = {
-    "category": "cp_category",
-    "initial_category": "cp_category",
-    "latest_category": "cp_category",
-    "source_code": "referral_source",
-    "need_code": "need",
-    "close_reason": "close_reason",
-    "sex": "sex",
-    "ethnicity": "ethnicity",
-}
-
-
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """What a table shows: DfE codes in words; no "None" for a missing value. A date column with
+    """What a table shows: codes in words (metrics.words.CODED); no "None" for a missing value. A date column with
     gaps is shown as text ("3 Feb 2026", blank where missing); a number or text column with
     gaps, blank there. Columns without gaps keep their type (and sort as numbers and dates)."""
     out = frame.copy()
     for col, kind in CODED.items():
         if col in out.columns and not pd.api.types.is_numeric_dtype(out[col]):
-            out[col] = out[col].map(lambda v, k=kind: decode(k, v))
+            out[col] = out[col].map(lambda v, k=kind: decode_all(k, v))
     for col in out.columns:
         series = out[col]
         if not series.isna().any():
@@ -92,10 +79,13 @@ def column_config(
     frame: pd.DataFrame,
     labels: dict[str, str | None] | None = None,
     widths: dict[str, str | int] | None = None,
+    codes: pd.DataFrame | None = None,
 ) -> dict:
     """Every column labelled in words; dates as "3 Feb 2026"; shares to one decimal with %; an
     id column hidden where its name is beside it; a column labelled None is hidden; `widths`
-    ("small", "medium", "large" or pixels) where the content's own width would cut a column short."""
+    ("small", "medium", "large" or pixels) where the content's own width would cut a column short.
+    A column of codes shown in words has the codes in its help (from `codes`, the frame before
+    `readable`, when given)."""
     labels = labels or {}
     widths = widths or {}
     config = {}
@@ -107,8 +97,14 @@ def column_config(
             continue
         name = labels.get(col) or label(col)
         width = widths.get(col)
+        helps = None
+        if col in CODED and not pd.api.types.is_numeric_dtype(frame[col]):
+            found = codes[col].dropna().unique() if codes is not None and col in codes else ()
+            helps = code_help(CODED[col], found)
         if _is_date(frame[col]):
-            config[col] = st.column_config.DateColumn(name, format="D MMM YYYY", width=width)
+            config[col] = st.column_config.DateColumn(
+                name, format="D MMM YYYY", width=width, help=helps
+            )
         elif str(col).endswith("_pct") and pd.api.types.is_numeric_dtype(frame[col]):
             config[col] = st.column_config.NumberColumn(name, format="%.1f%%", width=width)
         elif pd.api.types.is_float_dtype(frame[col]):
@@ -116,7 +112,7 @@ def column_config(
                 name, format=_number_format(frame[col]), width=width
             )
         else:
-            config[col] = st.column_config.Column(name, width=width)
+            config[col] = st.column_config.Column(name, width=width, help=helps)
     return config
 
 
@@ -154,6 +150,16 @@ def hidden_note(hidden: int, total: int) -> str:
     )
 
 
+# Streamlit wraps a text cell only in rows taller than 4rem (64px): this height gives a long
+# cell (a worklist's detail, a conference's timeliness) up to three lines instead of cutting it.
+WRAP_ROW_HEIGHT = 66
+
+
+def wrapped_height(rows: int, most: int = 700) -> int:
+    """The height of a table of wrapped rows showing them all, up to `most` pixels."""
+    return min(WRAP_ROW_HEIGHT * rows + 38, most)
+
+
 def open_child(person_id: str) -> None:
     """Go to the Child page for one person, keeping the filters in the URL."""
     st.switch_page(CHILD_PAGE, query_params={**current_params(), "person": str(person_id)})
@@ -170,9 +176,11 @@ def child_table(
     labels: dict[str, str | None] | None = None,
     hidden: int = 0,
     widths: dict[str, str | int] | None = None,
+    wrap: bool = False,
 ) -> None:
     """The children behind a number. Selecting a row opens that child's chronology. `hidden`:
-    how many rows of the list the viewer's scope leaves out (said, with why, never silently)."""
+    how many rows of the list the viewer's scope leaves out (said, with why, never silently).
+    `wrap`: long text wraps in taller rows (WRAP_ROW_HEIGHT) instead of being cut."""
     if frame.empty:
         if hidden:
             st.info(hidden_note(hidden, hidden))
@@ -195,9 +203,10 @@ def child_table(
         selection_mode="single-row",
         hide_index=True,
         placeholder="",  # a missing value is blank, never "None"
-        column_config=column_config(shown, labels, widths),
+        column_config=column_config(shown, labels, widths, codes=frame),
         width="stretch",
         height=height or "auto",
+        row_height=WRAP_ROW_HEIGHT if wrap else None,
     )
     download(frame, name, key, id_column=id_column)
     rows = event.selection.rows if event and event.selection else []
@@ -206,9 +215,15 @@ def child_table(
 
 
 def table(
-    frame: pd.DataFrame, key: str, *, name: str, labels: dict[str, str | None] | None = None
+    frame: pd.DataFrame,
+    key: str,
+    *,
+    name: str,
+    labels: dict[str, str | None] | None = None,
+    widths: dict[str, str | int] | None = None,
+    wrap: bool = False,
 ) -> None:
-    """An aggregate table (teams, workers, bands) with its download."""
+    """An aggregate table (teams, workers, bands) with its download; `wrap` as child_table."""
     frame = with_names(frame)
     shown = readable(frame)
     st.dataframe(
@@ -217,6 +232,8 @@ def table(
         hide_index=True,
         placeholder="",  # a missing value is blank, never "None"
         width="stretch",
-        column_config=column_config(shown, labels),
+        height=wrapped_height(len(shown)) if wrap else "auto",
+        row_height=WRAP_ROW_HEIGHT if wrap else None,
+        column_config=column_config(shown, labels, widths, codes=frame),
     )
     download(frame, name, key)

@@ -38,6 +38,7 @@ from frontdoor.returns import (
 from frontdoor.returns import annex_a_codes as codes
 from frontdoor.returns import annex_a_lists as lists
 from frontdoor.safe_text import cell_text
+from metrics.words import date_text
 
 KIND = "annex_a"
 LAYOUTS = ("ofsted-2019", "later")
@@ -241,7 +242,7 @@ class _Shaper:
                 self.gaps.append(
                     Gap(
                         r["person_id"],
-                        f"episode of need {r['cin_start']:%d/%m/%Y}",
+                        f"episode of need {date_text(r['cin_start'])}",
                         "Primary Need Code",
                         "not recorded (Ofsted: 'should not be left blank'); left blank",
                     )
@@ -261,7 +262,7 @@ class _Shaper:
                 self.gaps.append(
                     Gap(
                         r["person_id"],
-                        f"CP plan {r['start_date']:%d/%m/%Y}",
+                        f"CP plan {date_text(r['start_date'])}",
                         "Initial Category of Abuse",
                         "not recorded; left blank",
                     )
@@ -332,7 +333,7 @@ def build_annex_a(
     end = end or as_of
     if end > as_of:
         raise ExportError(
-            f"the lists' end date ({end:%d %b %Y}) is after the as-of date ({as_of:%d %b %Y}): "
+            f"the lists' end date ({date_text(end)}) is after the as-of date ({date_text(as_of)}): "
             "nothing after the as-of date is seen; give an end date on or before it"
         )
     if layout not in LAYOUTS:
@@ -348,7 +349,9 @@ def build_annex_a(
     shaper = _Shaper(persons, end)
     wb = Workbook(write_only=True)
     counts: dict[str, int] = {}
-    notes = [f"lists as at {end:%d %b %Y}; six-month window {start:%d %b %Y} to {end:%d %b %Y}"]
+    notes = [
+        f"lists as at {date_text(end)}; six-month window {date_text(start)} to {date_text(end)}"
+    ]
     for n, spec in lists.LISTS.items():
         progress(0.05 + 0.85 * (n - 1) / len(lists.LISTS), f"list {n}: {spec.short}")
         if spec.needs not in have:
@@ -378,7 +381,7 @@ def _notes_sheet(wb, end, start, as_of, layout, notes) -> None:
     ws.column_dimensions["A"].width = 110
     lines = [
         "Annex A child-level lists, produced by frontdoor from the loaded data",
-        f"Lists end on {end:%d/%m/%Y}; data as known on {as_of:%d/%m/%Y}; layout {layout}",
+        f"Lists end on {date_text(end)}; data as known on {date_text(as_of)}; layout {layout}",
         "",
         *(f"List {s.number} ({s.short}): {s.window}" for s in lists.LISTS.values()),
         "",

@@ -50,6 +50,7 @@ from frontdoor.returns import (
 )
 from frontdoor.returns import census_codes as codes
 from frontdoor.returns.cin_census_select import collection_window, select
+from metrics.words import date_text
 
 KIND = "cin_census"
 
@@ -432,8 +433,8 @@ def build_cin_census(
     if not len(children):
         start, end = collection_window(year)
         raise ExportError(
-            f"no child in the data had a referral open between {start:%d %b %Y} and "
-            f"{end:%d %b %Y}: there is no census to write for {year - 1}-{str(year)[2:]}"
+            f"no child in the data had a referral open between {date_text(start)} and "
+            f"{date_text(end)}: there is no census to write for {year - 1}-{str(year)[2:]}"
         )
     progress(0.92, "writing the file")
     message = etree.Element("Message")
