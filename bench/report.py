@@ -82,6 +82,7 @@ def render(
     out += _table(["page", *head[1:]], rows, right_from=99)
     out += _render_pages(results, sample)
     out += _render_browser(results, sample, browser_skipped)
+    out += _render_concurrent(results, sample)
     out += ["", "Every query (seconds; monthly on a snapshot measure is one query per month):", ""]
     rows = []
     keys = list(dict.fromkeys((q.page, q.measure) for r in results for q in r.queries))
@@ -220,3 +221,60 @@ def _render_browser(
             "opened): " + "; ".join(firsts) + ".",
         ]
     return out
+
+
+def _render_concurrent(results: list[SizeResult], sample: SamplePages | None) -> list[str]:
+    """People at once: a row per database (bench/concurrent.py)."""
+    runs = []
+    if sample is not None and sample.concurrent is not None:
+        runs.append((f"sample {sample.children:,}", sample.concurrent))
+    runs += [(f"{r.children:,}", r.concurrent) for r in results if r.concurrent is not None]
+    if not runs:
+        return []
+    out = [
+        "",
+        "People at once (`streamlit run serve.py`, as make run; sessions speak Streamlit's "
+        "websocket protocol, no browser; each opens the Overview, then every menu page in its "
+        "own order, changing the filters on every other page, pausing to read between pages "
+        "(think = the mean pause); seconds from asking for a page to its script's end; "
+        "first visitor = one session opening the Overview after the "
+        "server's start-up warm-up, and on a server without it, `streamlit run app.py`):",
+        "",
+    ]
+    rows = []
+    for name, c in runs:
+        if c.error:
+            rows.append([name, str(c.people), f"{c.think:g}", c.error, *["n/a"] * 8])
+            continue
+        errors = c.errors
+        rows.append(
+            [
+                name,
+                str(c.people),
+                f"{c.think:g}",
+                str(len(c.runs)),
+                _s(c.percentile(50)),
+                _s(c.percentile(95)),
+                _s(c.times[-1] if c.times else None),
+                str(len(errors)) + (f" ({errors[0].error or 'exception drawn'})" if errors else ""),
+                _s(c.wall_seconds),
+                _s(c.warm_up_seconds),
+                _s(c.first_visit),
+                _s(c.first_visit_unwarmed),
+            ]
+        )
+    head = [
+        "database",
+        "people",
+        "think (s)",
+        "page runs",
+        "p50 (s)",
+        "p95 (s)",
+        "slowest (s)",
+        "errors",
+        "all done (s)",
+        "warm-up (s)",
+        "first visitor (s)",
+        "first visitor, no warm-up (s)",
+    ]
+    return out + _table(head, rows, right_from=1)

@@ -1,0 +1,61 @@
+"""The start-up warm-up (ui/warm.py) and the server entry that runs it (serve.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import streamlit as st
+
+from bench.browser import streamlit_server, wait_for_line
+from bench.streamlit_client import Session
+from metrics import MEASURES, Filters
+from ui import data, warm
+
+
+def test_aggregates_share_one_cache_entry_whatever_the_viewers_scope():
+    f = Filters(dt.date(2025, 4, 1), dt.date(2026, 3, 31), scope="teams", scope_teams=("T1",))
+    plain = data.aggregate_filters(f)
+    assert plain == Filters(dt.date(2025, 4, 1), dt.date(2026, 3, 31))
+    # A person filter changes the figures: it stays.
+    one = Filters(dt.date(2025, 4, 1), dt.date(2026, 3, 31), person="P1", scope="cp")
+    assert data.aggregate_filters(one).person == "P1"
+
+
+def test_the_default_filters_are_the_last_12_months():
+    assert warm.default_filters(dt.date(2026, 3, 31)) == Filters(
+        dt.date(2025, 4, 1), dt.date(2026, 3, 31)
+    )
+
+
+def test_warm_computes_every_available_measure_for_the_default_filters(app_env):
+    st.cache_data.clear()
+    source = data.current_source()
+    engine = data.engine(source)
+    available = [m for m in MEASURES.values() if engine.unavailable_reason(m) is None]
+    assert len(available) >= 15
+    # Per measure: the headline for the period and the previous one, the monthly trend, and
+    # the breakdown by team where the measure has teams.
+    expected = sum(3 + (1 if m.by_team else 0) for m in available)
+    assert warm.warm(source) == expected
+    st.cache_data.clear()
+
+
+def test_serve_answers_at_once_warms_in_the_background_and_serves_the_pages(sample_db, tmp_path):
+    log = tmp_path / "server.log"
+    with streamlit_server(sample_db, tmp_path / "audit.jsonl", log, script="serve.py") as base:
+        wait_for_line(log, warm.DONE, 300)
+        assert "answers in" in log.read_text()
+
+        async def visit():
+            session = Session(base)
+            try:
+                return [
+                    await session.run("app.py"),
+                    await session.run("pages/caseloads.py", "period=q&q=2025-3"),
+                ]
+            finally:
+                await session.close()
+
+        for run in asyncio.run(visit()):
+            assert run.error == "" and run.exceptions == 0, run
