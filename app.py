@@ -8,7 +8,8 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import MEASURES, MeasureUnavailable
-from metrics.headlines import HEADLINES
+from metrics.benchmarks import ENGLAND_YEAR, england
+from metrics.headlines import HEADLINES, RATES
 from metrics.settings import TARGET_LABELS
 from ui import data, drill, tables
 from ui.drill import Tile
@@ -60,6 +61,36 @@ for i, h in enumerate(shown):
             target=target,
         )
 st.caption("Click a month on a trend to list the children behind it.")
+
+st.header("Per 10,000 children")
+if ctx.engine.settings.population is None:
+    st.info(
+        "Rates per 10,000 children are not available: the authority's population of children "
+        "aged 0-17 is not set. Add a line such as population = 52000 (your authority's ONS "
+        "estimate) to the settings file (see settings.example.toml) and start the app with "
+        "FRONTDOOR_SETTINGS set to that file."
+    )
+elif ctx.filters.team or ctx.filters.worker:
+    st.info("Rates per 10,000 children are for the whole authority: clear the team filter.")
+else:
+    rate_columns = st.columns(len(RATES))
+    for column, (key, aggregate, label) in zip(rate_columns, RATES, strict=True):
+        with column:
+            now = ctx.headline(key)
+            if now is not None:
+                drill.measure_tile(
+                    ctx, key, Tile(aggregate, label), now, drill.previous_headline(ctx, key)
+                )
+    notes = [
+        f"{label.removesuffix(' per 10,000')}: {england(key, aggregate):g} "
+        f"({ENGLAND_YEAR.get((key, aggregate), 'year to 31 March 2025')})"
+        for key, aggregate, label in RATES
+        if england(key, aggregate) is not None
+    ]
+    st.caption(
+        f"Per 10,000 of the authority's {ctx.engine.settings.population:,} children aged 0-17 "
+        "(the population setting). England, as published: " + "; ".join(notes) + "."
+    )
 
 with st.expander("Targets in use"):
     settings = ctx.engine.settings

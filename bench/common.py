@@ -29,12 +29,12 @@ WARM_UP = "/?period=q&q=2025-2"
 
 # Which page shows which measures (the pages' own queries: tiles, trend, by team, child list).
 PAGES: dict[str, tuple[str, ...]] = {
-    "front door": ("contacts", "referrals"),
-    "allocation": ("allocation", "unallocated"),
-    "assessments": ("assessments", "assessments_overdue"),
+    "front door": ("contacts", "referrals", "police", "domestic_abuse"),
+    "allocation": ("allocation", "unallocated", "transfers", "transfers_waiting"),
+    "assessments": ("assessments", "assessments_overdue", "views"),
     "seen": ("seen", "not_yet_seen", "seen_closed_unseen"),
-    "caseload": ("caseload", "caseload_workers"),
-    "protection": ("s47", "icpc", "cp_reviews", "cp_plans"),
+    "caseload": ("caseload", "caseload_workers", "worker_changes"),
+    "protection": ("s47", "icpc", "cp_reviews", "cp_plans", "s47_conversion", "icpc_conversion"),
     "oversight": ("oversight", "recording"),
     "agencies": ("agencies", "agencies_outstanding"),
 }

@@ -16,10 +16,17 @@ dashboard has something to find:
 - in some sibling groups only one child has an assessment;
 - some allocated cases have no management oversight note at all;
 - two workers record their case notes weeks late;
-- Health answers information requests slowly and often not at all.
+- Health answers information requests slowly and often not at all;
+- children in need assessed by Team C wait weeks to move to the Children in Need team;
+- police notifications made at the weekend are decided late;
+- the child's views are missing from a share of assessments (more so in Team C).
 
-Everything is vectorised with numpy from one `numpy.random.default_rng(seed)`, so the same seed
-gives byte-identical files. The extract is "taken" on `end`: nothing is dated after it, and what is
+The second-round tables (assessment factors, the voice of the child) and the weaknesses added
+with them draw from a second random stream of the same seed, so the rest of the extract keeps
+the draws it had.
+
+Everything is vectorised with numpy from `numpy.random.default_rng(seed)` (and
+`default_rng([seed, 13])` for the second round), so the same seed gives byte-identical files. The extract is "taken" on `end`: nothing is dated after it, and what is
 still open then simply has no end date.
 """
 
@@ -142,6 +149,10 @@ ASSESS_DAYS_SHORT = [
 ]  # fmt: skip
 ICPC_DAYS = [(0, 2), (0.1, 7), (0.3, 11), (0.5, 14), (0.79, 15.99), (0.9, 20), (0.97, 30), (1, 45)]
 FIRST_SEEN_DAYS = [(0, 0), (0.3, 1), (0.6, 3), (0.85, 5.99), (0.95, 10), (1, 19)]
+# Working days from an assessment to the Children in Need team taking the case (Team C is slow;
+# capped below the shortest plan, 60 days, so a move always comes before the plan ends).
+MOVE_DAYS = [(0, 0), (0.4, 1.99), (0.8, 6), (0.95, 10.99), (1, 14)]
+MOVE_DAYS_SHORT = [(0, 3), (0.25, 9), (0.5, 16), (0.8, 26), (1, 38)]
 RECORDING_LAG = [(0, 0), (0.45, 0.99), (0.65, 1.99), (0.9, 5.99), (0.97, 10), (1, 25)]
 CONTACT_DECISION = [(0, 0), (0.55, 0.99), (0.85, 1.99), (0.93, 3), (0.97, 6), (1, 15)]
 # CP plan length bands in days (DfE D7: <3m, 3-6m, 6-12m, 1-2y, 2y+), weighted for truncation.
@@ -158,6 +169,27 @@ P_STEP_DOWN = 0.4
 P_CIN_PLAN = 0.45
 P_RE_REFER = 0.45
 P_ALL_SIBLINGS = 0.75
+# Second round: police notifications at the weekend and decided late; the child's views;
+# domestic abuse among the factors recorded at the end of an assessment (England: about a third
+# of assessments name it for a parent or carer).
+POLICE = next(i for i, s in enumerate(SOURCES) if s[0] == "6")
+P_POLICE_WEEKEND = 0.25
+P_WEEKEND_LATE = 0.7
+P_VOICE = 0.72
+P_VOICE_SHORT = 0.45
+P_VOICE_BLANK = 0.08
+VOICE_ANSWERS = ["Yes", "No", "Not sure"]
+VOICE_COLUMNS = [
+    "voch_explained_worries",
+    "voch_story_help_understand",
+    "voch_agree_worker",
+    "voch_plan_safe",
+    "voch_tablet_help_explain",
+]
+P_DOMESTIC_ABUSE = 0.22
+P_DOMESTIC_ABUSE_POLICE = 0.55
+DA_CODES = (["3B", "3A", "3C"], [0.65, 0.23, 0.12])
+OTHER_FACTORS = ["1B", "2B", "4B", "4A", "16A", "17A", "18C", "5A", "6A", "14A"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -271,8 +303,17 @@ def _dates(days, mask=None) -> pa.Array:
 
 
 class _Extract:
-    def __init__(self, rng: np.random.Generator, children: int, start: dt.date, end: dt.date):
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        children: int,
+        start: dt.date,
+        end: dt.date,
+        rng2: np.random.Generator | None = None,
+    ):
         self.rng = rng
+        # The second round's draws: a stream of their own, so the first round's stay the same.
+        self.rng2 = rng2 if rng2 is not None else np.random.default_rng(0)
         self.n_children = children
         self.start = _day(start)
         self.end = _day(end)
@@ -333,6 +374,9 @@ class _Extract:
         sd_end = cal.roll(cp_end + rng.integers(60, 200, n))
         cin = ~nfa & ~cp & (rng.random(n) < P_CIN_PLAN)
         cin_start = np.where(icpc_flag, np.maximum(auth, icpc), auth)
+        # The Children in Need team takes the case some working days after the plan starts.
+        move = np.where(short, _q(self.rng2, n, MOVE_DAYS_SHORT), _q(self.rng2, n, MOVE_DAYS))
+        cin_move = cal.add(cin_start, move)
         cin_end = cal.roll(cin_start + rng.integers(60, 400, n))
 
         close = cal.add(auth, rng.integers(0, 6, n))
@@ -364,6 +408,7 @@ class _Extract:
             s47_start=s47_start, s47_end=s47_end, s47_nfa=s47_nfa, icpc_flag=icpc_flag,
             icpc=icpc, transfer=transfer, cp=cp, cp_end=cp_end, cat0=cat0, cat1=cat1,
             step_down=step_down, cin=cin, cin_start=cin_start, cin_end=cin_end, sd_end=sd_end,
+            cin_move=cin_move,
             close=close, reason=reason, late_seen=late_seen, never_seen=never_seen,
             first_seen=first_seen, no_mo=no_mo, drift=drift, sib_one_assessment=sib_one_assessment,
             child_seen=child_seen, blank_type=blank_type, source=source, need=need,
@@ -439,7 +484,7 @@ class _Extract:
         rng, cal, ev = self.rng, self.cal, self.ev
         alloc_ok = ~ev["nfa"]
         idx = np.arange(self.n_ev)
-        t1 = np.where(ev["cp"], ev["icpc"], np.where(ev["cin"], ev["cin_start"], ev["close"]))
+        t1 = np.where(ev["cp"], ev["icpc"], np.where(ev["cin"], ev["cin_move"], ev["close"]))
         parts = [
             (idx[alloc_ok], ev["team"][alloc_ok], ev["alloc"][alloc_ok], t1[alloc_ok], 1),
         ]
@@ -447,7 +492,7 @@ class _Extract:
         stop = np.where(ev["step_down"], ev["cp_end"], ev["close"])
         parts.append((idx[m], np.full(m.sum(), CP), ev["icpc"][m], stop[m], 2))
         m = ev["cin"]
-        parts.append((idx[m], np.full(m.sum(), CIN), ev["cin_start"][m], ev["close"][m], 3))
+        parts.append((idx[m], np.full(m.sum(), CIN), ev["cin_move"][m], ev["close"][m], 3))
         m = ev["step_down"]
         parts.append((idx[m], np.full(m.sum(), CIN), ev["cp_end"][m], ev["close"][m], 3))
         s_ev, s_team, s_start, s_stop = (
@@ -646,8 +691,20 @@ class _Extract:
         dow = (d + 3) % 7  # Monday = 0 (1970-01-01 was a Thursday)
         sat = d + (5 - dow)
         d = np.where(weekend & (sat <= self.end) & (dow < 5), sat, d)
-        dec = cal.add(cal.roll(d), _q(rng, fam.size, CONTACT_DECISION))
+        decide = _q(rng, fam.size, CONTACT_DECISION)
         src = rng.choice(len(SOURCES), fam.size, p=_SOURCE_P)
+        # Police notifications: a share made at the weekend, and those made Friday to Sunday
+        # mostly decided late (the second round's stream).
+        rng2 = self.rng2
+        police = src == POLICE
+        dow = (d + 3) % 7
+        to_weekend = police & (rng2.random(fam.size) < P_POLICE_WEEKEND) & (dow < 5)
+        wk_day = d + (5 - dow) + rng2.integers(0, 2, fam.size)
+        d = np.where(to_weekend & (wk_day <= self.end), wk_day, d)
+        dow = (d + 3) % 7
+        late = police & (dow >= 4) & (rng2.random(fam.size) < P_WEEKEND_LATE)
+        decide = decide + np.where(late, rng2.integers(2, 5, fam.size), 0)
+        dec = cal.add(cal.roll(d), decide)
         c_ev, c_child, _, _ = self._expand(fam, who)
         dates = np.concatenate([c1, d[c_ev]])
         outcome = np.concatenate([ev["r"][e], dec[c_ev]])
@@ -851,14 +908,20 @@ class _Extract:
         c_end = np.where(ev["cin"][c_e], ev["cin_end"][c_e], ev["sd_end"][c_e])
         order = np.lexsort((c, c_start))
         c, c_e, c_start, c_end = c[order], c_e[order], c_start[order], c_end[order]
+        moved = self.ev_cin_worker[c_e] >= 0
         self.tables["ssd_cin_plans"] = {
             "cinp_cin_plan_id": _ids("CINP", c.size),
             "cinp_referral_id": _take(self.ref_ids, c),
             "cinp_person_id": _take(self.person_ids, self.ce_child[c]),
             "cinp_cin_plan_start_date": _dates(c_start),
             "cinp_cin_plan_end_date": _dates(c_end, c_end > end),
-            "cinp_cin_plan_team": _cat(np.zeros(c.size), [TEAMS[CIN][0]]),
-            "cinp_cin_plan_worker_id": _take(self.w_ids, self.ev_cin_worker[c_e]),
+            # Held by the assessing team's worker until the Children in Need team takes it.
+            "cinp_cin_plan_team": _cat(
+                np.where(moved, CIN, ev["team"][c_e]), [t[0] for t in TEAMS]
+            ),
+            "cinp_cin_plan_worker_id": _take(
+                self.w_ids, np.where(moved, self.ev_cin_worker[c_e], self.ev_assess_worker[c_e])
+            ),
         }
 
     def involvements(self) -> None:
@@ -960,6 +1023,63 @@ class _Extract:
         self.visit_ce = np.concatenate([v_ce, p_ce])
         self.visit_day = np.concatenate([v_day, p_day])
 
+    def factors_and_views(self) -> None:
+        """The second round's tables: the factors recorded at the end of each authorised
+        assessment (domestic abuse more often after a police referral), and the voice of the
+        child for some assessed children (fewer in Team C). Drawn from the second stream."""
+        rng2, ev, end = self.rng2, self.ev, self.end
+        a_ce = self.as_ce
+        a_e = self.ce_ev[a_ce]
+        ids = self.tables["ssd_cin_assessments"]["cina_assessment_id"]
+        done = np.flatnonzero(ev["auth"][a_e] <= end)
+        n = done.size
+        p_da = np.where(
+            ev["source"][a_e[done]] == POLICE, P_DOMESTIC_ABUSE_POLICE, P_DOMESTIC_ABUSE
+        )
+        da = rng2.random(n) < p_da
+        da_code = rng2.choice(3, n, p=DA_CODES[1])
+        da_two = da & (rng2.random(n) < 0.15)
+        n_other = rng2.choice(3, n, p=[0.35, 0.45, 0.2])
+        other = rng2.integers(0, len(OTHER_FACTORS), (n, 2))
+        texts = []
+        for i in range(n):
+            codes = []
+            if da[i]:
+                codes.append(DA_CODES[0][da_code[i]])
+                if da_two[i]:
+                    codes.append(DA_CODES[0][(da_code[i] + 1) % 3])
+            for j in range(n_other[i]):
+                code = OTHER_FACTORS[other[i, j]]
+                if code not in codes:
+                    codes.append(code)
+            texts.append("[" + ", ".join(f'"{c}"' for c in codes or ["21"]) + "]")
+        self.tables["ssd_assessment_factors"] = {
+            "cinf_table_id": _ids("CINF", n),
+            "cinf_assessment_id": _take(ids, done),
+            "cinf_assessment_factors_json": pa.array(texts, pa.string()),
+        }
+        # The voice of the child: one record for some of the children with an authorised
+        # assessment; the team of their latest decides how likely.
+        child = self.ce_child[a_ce[done]]
+        team = ev["team"][a_e[done]]
+        order = np.lexsort((ev["auth"][a_e[done]], child))
+        last = np.r_[child[order][1:] != child[order][:-1], True]
+        kids, kid_team = child[order][last], team[order][last]
+        p = np.where(kid_team == SHORT_TEAM, P_VOICE_SHORT, P_VOICE)
+        has = rng2.random(kids.size) < p
+        kids = kids[has]
+        m = kids.size
+        blank = rng2.random(m) < P_VOICE_BLANK
+        voice = {
+            "voch_table_id": _ids("VOCH", m),
+            "voch_person_id": _take(self.person_ids, kids),
+        }
+        for column in VOICE_COLUMNS:
+            answer = rng2.choice(len(VOICE_ANSWERS), m, p=[0.6, 0.15, 0.25])
+            missing = blank | (rng2.random(m) < 0.2)
+            voice[column] = _cat(answer, VOICE_ANSWERS, missing)
+        self.tables["ssd_voice_of_child"] = voice
+
     def _alone(self, ce, day):
         age = (day - self.dob[self.ce_child[ce]]) / 365.25
         return (age >= 4) & (self.rng.random(ce.size) < 0.7)
@@ -1049,6 +1169,7 @@ class _Extract:
             ("involvements", self.involvements),
             ("visits", self.visits),
             ("case notes", self.case_notes),
+            ("factors and views", self.factors_and_views),
         ]
         self.person_ids = _ids("P", self.n_children, 6)
         for i, (label, step) in enumerate(steps):
@@ -1084,13 +1205,19 @@ _SOURCE_P = _normalise([s[2] for s in SOURCES])
 # --------------------------------------------------------------------------------------------
 
 
-def _write_csv(table: pa.Table, path: Path) -> None:
+# Tables whose text holds commas and quotes (the factors' JSON): their text is quoted.
+QUOTED_TABLES = {"ssd_assessment_factors"}
+
+
+def _write_csv(table: pa.Table, path: Path, quoted: bool = False) -> None:
     with open(path, "wb") as fh:
         fh.write((",".join(table.column_names) + "\n").encode())
         pacsv.write_csv(
             table,
             fh,
-            write_options=pacsv.WriteOptions(include_header=False, quoting_style="none"),
+            write_options=pacsv.WriteOptions(
+                include_header=False, quoting_style="needed" if quoted else "none"
+            ),
         )
 
 
@@ -1117,12 +1244,13 @@ def generate_extract(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    tables = _Extract(rng, children, start, end).build(progress)
+    rng2 = np.random.default_rng([seed, 13])
+    tables = _Extract(rng, children, start, end, rng2).build(progress)
     counts: dict[str, int] = {}
     for i, (name, table) in enumerate(tables.items()):
         progress(0.6 + 0.4 * i / len(tables), f"writing {name}")
         if fmt == "csv":
-            _write_csv(table, out / f"{name}.csv")
+            _write_csv(table, out / f"{name}.csv", quoted=name in QUOTED_TABLES)
         else:
             pq.write_table(table, out / f"{name}.parquet", compression="zstd")
         counts[name] = table.num_rows

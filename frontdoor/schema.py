@@ -115,6 +115,19 @@ TABLES: dict[str, Table] = {
             person="cina_person_id",
             ordered_dates=(("cina_assessment_start_date", "cina_assessment_auth_date"),),
         ),
+        # Second round (extract-format.md "Optional tables added in the second round"): the
+        # CIN census factors recorded at the end of an assessment, as the SSD gives them. Keyed
+        # by the assessment (the SSD spec: required and unique); cinf_table_id, the SSD's row
+        # id, is kept when present but not required (the format document names only the two).
+        Table(
+            "ssd_assessment_factors",
+            {
+                "cinf_table_id": ID,
+                "cinf_assessment_id": ID,
+                "cinf_assessment_factors_json": TEXT,
+            },
+            key="cinf_assessment_id",
+        ),
         Table(
             "ssd_cin_plans",
             {
@@ -263,6 +276,23 @@ TABLES: dict[str, Table] = {
                 "dept_team_parent_name": TEXT,
             },
             key="dept_team_id",
+        ),
+        # The child's answers (SSD ssd_voice_of_child). Keyed by the child: the format document
+        # names voch_person_id and the answers, and the SSD's own row id is still placeholder
+        # data; a second record of one child is rejected as a duplicate and listed.
+        Table(
+            "ssd_voice_of_child",
+            {
+                "voch_table_id": ID,
+                "voch_person_id": ID,
+                "voch_explained_worries": TEXT,
+                "voch_story_help_understand": TEXT,
+                "voch_agree_worker": TEXT,
+                "voch_plan_safe": TEXT,
+                "voch_tablet_help_explain": TEXT,
+            },
+            key="voch_person_id",
+            person="voch_person_id",
         ),
         Table(
             "case_notes",

@@ -14,6 +14,19 @@ ENGLAND: dict[tuple[str, str], float] = {
     ("icpc", "median_wd"): 14,
     ("cp_plans", "ended_2y_plus_pct"): 4.4,
     ("caseload_workers", "children_per_fte_mean"): 15.4,
+    # Rates per 10,000 children aged 0-17, as published (england.csv): only these years are
+    # published on a comparable base; see ENGLAND_YEAR. None for contacts (not collected) or CP
+    # plans (not published as a rate there).
+    ("referrals", "per_10k"): 518.3,
+    ("s47", "per_10k"): 191.6,
+    ("icpc", "per_10k"): 63.2,
+}
+
+# Figures from another year than 2024-25, with the year they are for (the page says so).
+ENGLAND_YEAR: dict[tuple[str, str], str] = {
+    ("referrals", "per_10k"): "year to 31 March 2024",
+    ("s47", "per_10k"): "year to 31 March 2023",
+    ("icpc", "per_10k"): "year to 31 March 2023",
 }
 
 ENGLAND_COUNTS: dict[str, int] = {

@@ -5,7 +5,15 @@ The SQL of each lives in `metrics/sql/<key>.sql`; definitions follow docs/measur
 
 from __future__ import annotations
 
-from metrics.measure import FLOW, PCT, WD, Measure, pct  # noqa: F401 (WD for other measures)
+from metrics.measure import (  # noqa: F401 (WD for other measures)
+    FLOW,
+    NEEDS_POPULATION,
+    PCT,
+    PER_10K,
+    WD,
+    Measure,
+    pct,
+)
 
 MEASURES: dict[str, Measure] = {
     m.key: m
@@ -23,7 +31,9 @@ MEASURES: dict[str, Measure] = {
                 # made (within_target NULL: a data issue, left out of the share).
                 "decided_within_target_pct": pct("within_target", "count(within_target)"),
                 "no_decision_recorded": "count(*) FILTER (WHERE decision_date IS NULL)",
+                "per_10k": PER_10K,
             },
+            aggregate_needs={"per_10k": NEEDS_POPULATION},
             headline="decided_within_target_pct",
             unit=PCT,
             target="contact_decision_wd",
@@ -43,6 +53,14 @@ MEASURES: dict[str, Measure] = {
                 "count": "count(*)",
                 "rereferral_12m_pct": pct("rereferral"),
                 "nfa_pct": pct("nfa"),
+                "per_10k": PER_10K,
+                # Referrals whose assessment recorded domestic abuse (the summary's count; the
+                # domestic_abuse measure lists them).
+                "domestic_abuse": "count(*) FILTER (WHERE domestic_abuse)",
+            },
+            aggregate_needs={
+                "per_10k": NEEDS_POPULATION,
+                "domestic_abuse": ("ssd_cin_assessments", "ssd_assessment_factors"),
             },
             headline="count",
             description="Referrals dated in the period (DfE C1); re-referrals within 12 months.",
@@ -71,3 +89,7 @@ MEASURES.update({m.key: m for m in MEASURES_PROTECTION})
 from metrics.catalog_returns import MEASURES_RETURNS  # noqa: E402 (needs the list above)
 
 MEASURES.update({m.key: m for m in MEASURES_RETURNS})
+
+from metrics.catalog_letter import MEASURES_LETTER  # noqa: E402 (needs the list above)
+
+MEASURES.update({m.key: m for m in MEASURES_LETTER})

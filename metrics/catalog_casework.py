@@ -32,6 +32,14 @@ MEASURES_CASEWORK: list[Measure] = [
             "p25_wd": quantile("days", 0.25, ALLOCATED),
             "p75_wd": quantile("days", 0.75, ALLOCATED),
             "within_target_pct": pct("within_target"),
+            # The same share for the referrals whose assessment recorded domestic abuse (the
+            # summary's; the domestic_abuse measure gives it from the same rows).
+            "domestic_abuse_within_target_pct": pct(
+                "within_target AND domestic_abuse", "count(*) FILTER (WHERE domestic_abuse)"
+            ),
+        },
+        aggregate_needs={
+            "domestic_abuse_within_target_pct": ("ssd_cin_assessments", "ssd_assessment_factors")
         },
         headline="within_target_pct",
         unit=PCT,

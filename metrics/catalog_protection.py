@@ -6,7 +6,7 @@ independently. Keys and aggregate names are read by the summary command and the 
 
 from __future__ import annotations
 
-from metrics.measure import FLOW, PCT, SNAPSHOT, Measure, pct
+from metrics.measure import FLOW, NEEDS_POPULATION, PCT, PER_10K, SNAPSHOT, Measure, pct
 
 # Families with two or more distinct children among the rows of the group being aggregated
 # (authority, team or worker): a grouping-safe count, so a breakdown by worker gives each
@@ -70,7 +70,8 @@ MEASURES_PROTECTION: list[Measure] = [
         needs=("ssd_s47_enquiry",),
         kind=FLOW,
         date_column="start_date",
-        aggregates={"count": "count(*)"},
+        aggregates={"count": "count(*)", "per_10k": PER_10K},
+        aggregate_needs={"per_10k": NEEDS_POPULATION},
         headline="count",
         description="Section 47 enquiries started in the period (DfE).",
         order_by="start_date, s47_id",
@@ -87,7 +88,9 @@ MEASURES_PROTECTION: list[Measure] = [
             "median_wd": "median(days)",
             "within_15wd_pct": pct("within_target", "count(days)"),
             "before_s47": "count(*) FILTER (WHERE before_s47)",
+            "per_10k": PER_10K,
         },
+        aggregate_needs={"per_10k": NEEDS_POPULATION},
         headline="within_15wd_pct",
         unit=PCT,
         target="icpc_wd",
@@ -171,7 +174,9 @@ MEASURES_PROTECTION: list[Measure] = [
                 "duration_band = '2 years or more'",
                 "count(*) FILTER (WHERE event = 'ended')",
             ),
+            "open_per_10k": "10000.0 * count(*) FILTER (WHERE event = 'open') / $population",
         },
+        aggregate_needs={"open_per_10k": NEEDS_POPULATION},
         headline="open",
         description=(
             "Plans open at the as-of date, started and ended in the period; repeat plans; "

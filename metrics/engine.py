@@ -25,6 +25,9 @@ from metrics.measure import FLOW, Measure
 from metrics.settings import Settings
 
 _COLUMN = re.compile(r"^[a-z_][a-z0-9_]*$")
+# An aggregate's need for a setting (Measure.aggregate_needs), and how it is said.
+SETTING = "setting:"
+SETTING_WORDS = {"population": "the population setting (children aged 0-17)"}
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _USES = re.compile(r"^--\s*uses:\s*(.*)$", re.MULTILINE)
 # Queries run at once by `concurrently`: DuckDB releases the GIL, so each core keeps one busy.
@@ -50,14 +53,15 @@ def concurrently(fn: Callable[[_T], _R], items: Iterable[_T]) -> list[_R]:
 # With a person filter (Filters.person), a child-level measure reads the person-keyed tables
 # narrowed to that child's rows, plus the rows of other children its rows name by id (the
 # referral an assessment names, the involvements naming one of the child's referrals, the S47 an
-# ICPC names, the reviews of the child's plans: `linked`), so its query reads a few rows, not the
-# whole extract. Each measure's row of a child is built only from such rows, so the narrowed rows
+# ICPC names, the ICPCs naming the child's S47s, the plans naming the child's ICPCs, the reviews
+# of the child's plans, the factors of the child's assessments: `linked`), so its query reads a
+# few rows, not the whole extract. Each measure's row of a child is built only from such rows, so the narrowed rows
 # equal the whole rows filtered by person (tests/test_metrics_person.py checks every child-level
 # measure); a measure that reads other children for a child's row says so
 # (Measure.reads_other_children) and is never narrowed. Each shadowing CTE reads main.<table>,
 # own rows and linked rows as two scans (an OR of the two would read every column of every row);
 # the only value is the bound $person.
-_ONE_CHILD: dict[str, tuple[str, str | None]] = {
+_ONE_CHILD: dict[str, tuple[str | None, str | None]] = {
     # table: (person column, linked rows of other children or None)
     "ssd_contacts": ("cont_person_id", None),
     "ssd_cin_episodes": (
@@ -71,6 +75,13 @@ _ONE_CHILD: dict[str, tuple[str, str | None]] = {
         "WHERE cine_person_id = $person)",
     ),
     "ssd_cin_assessments": ("cina_person_id", None),
+    "ssd_assessment_factors": (
+        None,
+        "cinf_assessment_id IN (SELECT cina_assessment_id FROM main.ssd_cin_assessments "
+        "WHERE cina_person_id = $person)",
+    ),
+    "ssd_cin_plans": ("cinp_person_id", None),
+    "ssd_voice_of_child": ("voch_person_id", None),
     "ssd_cin_visits": ("cinv_person_id", None),
     "ssd_cp_visits": ("cppv_person_id", None),
     "ssd_s47_enquiry": (
@@ -78,8 +89,16 @@ _ONE_CHILD: dict[str, tuple[str, str | None]] = {
         "s47e_s47_enquiry_id IN (SELECT icpc_s47_enquiry_id FROM main.ssd_initial_cp_conference "
         "WHERE icpc_person_id = $person)",
     ),
-    "ssd_initial_cp_conference": ("icpc_person_id", None),
-    "ssd_cp_plans": ("cppl_person_id", None),
+    "ssd_initial_cp_conference": (
+        "icpc_person_id",
+        "icpc_s47_enquiry_id IN (SELECT s47e_s47_enquiry_id FROM main.ssd_s47_enquiry "
+        "WHERE s47e_person_id = $person)",
+    ),
+    "ssd_cp_plans": (
+        "cppl_person_id",
+        "cppl_icpc_id IN (SELECT icpc_icpc_id FROM main.ssd_initial_cp_conference "
+        "WHERE icpc_person_id = $person)",
+    ),
     "ssd_cp_reviews": (
         "cppr_person_id",
         "cppr_cp_plan_id IN (SELECT cppl_cp_plan_id FROM main.ssd_cp_plans "
@@ -92,6 +111,8 @@ _ONE_CHILD: dict[str, tuple[str, str | None]] = {
 
 def _one_child_cte(table: str) -> str:
     column, linked = _ONE_CHILD[table]
+    if column is None:  # no person column: only the rows the child's records name
+        return f"{table} AS (SELECT * FROM main.{table} WHERE {linked})"
     sql = f"{table} AS (SELECT * FROM main.{table} WHERE {column} = $person"
     if linked:
         sql += (
@@ -184,6 +205,24 @@ class Engine:
             return "needs " + ", ".join(missing)
         return None
 
+    def unavailable_aggregates(self, measure: Measure) -> dict[str, str]:
+        """The measure's aggregates that cannot be computed here, with why (a table absent from
+        the extract, a setting not given): they are NULL in every shape, never 0."""
+        self.absent_tables()
+        out: dict[str, str] = {}
+        for name, needs in measure.aggregate_needs.items():
+            missing = []
+            for need in needs:
+                if need.startswith(SETTING):
+                    setting = need.removeprefix(SETTING)
+                    if getattr(self.settings, setting, None) is None:
+                        missing.append(SETTING_WORDS.get(setting, f"the setting {setting}"))
+                elif need in self._absent or need not in self._existing:
+                    missing.append(need)
+            if missing:
+                out[name] = "needs " + ", ".join(missing)
+        return out
+
     def _check(self, measure: Measure) -> None:
         reason = self.unavailable_reason(measure)
         if reason:
@@ -202,6 +241,7 @@ class Engine:
             "horizon_weeks": filters.horizon_weeks,
             "scope": filters.scope,
             "person": filters.person,
+            "population": self.settings.population,
         }
         for name, value in self.settings.targets.items():
             vals[f"t_{name}"] = value
@@ -298,7 +338,12 @@ class Engine:
         return out
 
     def _aggregate_list(self, measure: Measure) -> str:
-        return ", ".join(f"{expr} AS {name}" for name, expr in measure.aggregates.items())
+        """The measure's aggregates as SQL; one that cannot be computed here is NULL."""
+        off = self.unavailable_aggregates(measure) if measure.aggregate_needs else {}
+        return ", ".join(
+            f"{'CAST(NULL AS DOUBLE)' if name in off else expr} AS {name}"
+            for name, expr in measure.aggregates.items()
+        )
 
     def headline(self, measure: Measure, filters: Filters) -> dict[str, object]:
         """Every aggregate of the measure over its rows, as plain Python values."""

@@ -117,3 +117,13 @@ HEADLINES: list[Headline] = [
         "pages/agencies.py",
     ),
 ]
+
+# The rates per 10,000 children the Overview shows when the population is set: (measure,
+# aggregate, label). The summary's "rates" section reads the same aggregates.
+RATES: list[tuple[str, str, str]] = [
+    ("contacts", "per_10k", "Contacts per 10,000"),
+    ("referrals", "per_10k", "Referrals per 10,000"),
+    ("s47", "per_10k", "S47 enquiries per 10,000"),
+    ("icpc", "per_10k", "Initial conferences per 10,000"),
+    ("cp_plans", "open_per_10k", "CP plans open per 10,000"),
+]

@@ -16,6 +16,12 @@ PCT = "%"
 WD = "working days"
 
 
+# A count per 10,000 of the authority's children aged 0-17 (docs/measures.md "Rates per 10,000
+# children"), and its need: not available without the population setting (metrics/settings.py).
+PER_10K = "10000.0 * count(*) / $population"
+NEEDS_POPULATION = ("setting:population",)
+
+
 def pct(condition: str, denominator: str = "count(*)") -> str:
     """SQL for a 0-100 share; NULL (not 0) when the denominator is empty."""
     return f"100.0 * count(*) FILTER (WHERE {condition}) / nullif({denominator}, 0)"
@@ -54,6 +60,10 @@ class Measure:
     # Whether a child's row reads other children's records (e.g. the siblings on a caseload):
     # such a measure is never narrowed to one child's records under a person filter (engine).
     reads_other_children: bool = False
+    # Aggregates that need more than the measure's rows: a table beyond `needs`, or a setting
+    # ("setting:population"). Without it that aggregate alone is not available (NULL with its
+    # reason, `Engine.unavailable_aggregates`), never a 0 from an empty table.
+    aggregate_needs: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def sql_file(self) -> str:

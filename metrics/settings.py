@@ -26,6 +26,7 @@ DEFAULT_TARGETS: dict[str, int] = {
     "recording_wd": 5,
     "agency_response_wd": 5,
     "visit_gap_wd": 10,
+    "transfer_wd": 10,
 }
 
 TARGET_LABELS: dict[str, str] = {
@@ -44,6 +45,7 @@ TARGET_LABELS: dict[str, str] = {
     "recording_wd": "Case recording after the event (working days)",
     "agency_response_wd": "Agency response to an information request (working days)",
     "visit_gap_wd": "Local standard: longest gap between visits (working days)",
+    "transfer_wd": "Transfer to the receiving team after assessment (working days)",
 }
 
 REGIMES = ("2023", "2010")
@@ -55,6 +57,9 @@ class Settings:
 
     targets: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     regime: str = "2023"
+    # The authority's children aged 0-17 (ONS mid-year estimate): rates per 10,000 children.
+    # Not set: the rates are not available (never guessed).
+    population: int | None = None
 
     def target(self, name: str) -> int:
         return self.targets[name]
@@ -64,7 +69,8 @@ class Settings:
 
 
 def load_settings(path: Path | str | None) -> Settings:
-    """Read `[targets]` and `regime` from a TOML file; anything not given keeps its default.
+    """Read `[targets]`, `regime` and `population` from a TOML file; anything not given keeps
+    its default (no population: no rates).
 
     Unknown target names are an error, so a typo does not silently leave a default in force.
     """
@@ -82,4 +88,11 @@ def load_settings(path: Path | str | None) -> Settings:
     regime = str(data.get("regime", "2023"))
     if regime not in REGIMES:
         raise ValueError(f"{path}: regime must be one of {', '.join(REGIMES)}, got {regime!r}")
-    return Settings(targets=targets, regime=regime)
+    population = data.get("population")
+    if population is not None and (
+        not isinstance(population, int) or isinstance(population, bool) or population <= 0
+    ):
+        raise ValueError(
+            f"{path}: population must be a whole number of children above 0, got {population!r}"
+        )
+    return Settings(targets=targets, regime=regime, population=population)

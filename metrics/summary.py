@@ -5,9 +5,11 @@ figure name, the measure (a key of `metrics.catalog.MEASURES`) and the aggregate
 and how the value is shown. The pages reuse it for their tiles, so a tile and the summary always
 read the same aggregate.
 
-A section whose measure cannot be computed (the extract lacks a table, the source of the extract
-cannot carry it, or the measure is not in the catalog yet) has every value null and is listed under
-"unavailable" with the reason: a missing figure is never shown as zero.
+A figure that cannot be computed (the extract lacks a table, the source of the extract cannot
+carry it, a setting it needs is not given, or the measure is not in the catalog yet) is null and
+listed under "unavailable" with the reason: a missing figure is never shown as zero. When no figure
+of a section can be computed, the section is listed by its name ("contacts"); when only some
+cannot, each is listed as "section.figure" ("icpc.to_plan_pct").
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from metrics.filters import Filters
 from metrics.settings import load_settings
 
 COUNT, PCT, WD, NUM = "count", "pct", "wd", "number"
+# The "measure" of a figure that is a setting itself (rates.population).
+SETTING = "setting"
 
 
 @dataclass(frozen=True)
@@ -74,16 +78,19 @@ SUMMARY_FIELDS: tuple[SummaryField, ...] = tuple(SummaryField(*row) for row in (
     ("caseload",     "children_per_worker_mean",     "caseload_workers",      "children_per_worker_mean",   NUM,   "Children per worker (mean)"),
     ("caseload",     "children_per_worker_max",      "caseload_workers",      "children_per_worker_max",    COUNT, "Children per worker (max)"),
     ("s47",          "count",                        "s47",                   "count",                      COUNT, "S47 enquiries"),
+    ("s47",          "to_icpc_pct",                  "s47_conversion",        "to_icpc_pct",                PCT,   "Leading to an initial conference"),
     ("icpc",         "count",                        "icpc",                  "count",                      COUNT, "Initial CP conferences"),
     ("icpc",         "median_wd",                    "icpc",                  "median_wd",                  WD,    "Median days from S47"),
     ("icpc",         "within_15wd_pct",              "icpc",                  "within_15wd_pct",            PCT,   "Within 15 working days"),
     ("icpc",         "before_s47",                   "icpc",                  "before_s47",                 COUNT, "Dated before their S47"),
+    ("icpc",         "to_plan_pct",                  "icpc_conversion",       "to_plan_pct",                PCT,   "Leading to a CP plan"),
     ("cp_reviews",   "cohort",                       "cp_reviews",            "cohort",                     COUNT, "Plans with a review due"),
     ("cp_reviews",   "in_timescale_pct",             "cp_reviews",            "in_timescale_pct",           PCT,   "Reviews in timescale"),
     ("cp_plans",     "open",                         "cp_plans",              "open",                       COUNT, "CP plans open"),
     ("cp_plans",     "started",                      "cp_plans",              "started",                    COUNT, "CP plans started"),
     ("cp_plans",     "ended",                        "cp_plans",              "ended",                      COUNT, "CP plans ended"),
     ("cp_plans",     "repeat",                       "cp_plans",              "repeat",                     COUNT, "Repeat plans"),
+    ("cp_plans",     "ended_2y_plus_pct",            "cp_plans",              "ended_2y_plus_pct",          PCT,   "Ended after 2 years or more"),
     ("oversight",    "open_allocated",               "oversight",             "open_allocated",             COUNT, "Open allocated cases"),
     ("oversight",    "without_oversight",            "oversight",             "without_oversight",          COUNT, "Without management oversight"),
     ("oversight",    "drift",                        "oversight",             "drift",                      COUNT, "Drifting"),
@@ -92,6 +99,25 @@ SUMMARY_FIELDS: tuple[SummaryField, ...] = tuple(SummaryField(*row) for row in (
     ("agencies",     "median_wd",                    "agencies",              "median_wd",                  WD,    "Median response"),
     ("agencies",     "within_target_pct",            "agencies",              "within_target_pct",          PCT,   "Responded within target"),
     ("agencies",     "outstanding",                  "agencies_outstanding",  "count",                      COUNT, "Outstanding"),
+    ("transfers",    "count",                        "transfers",             "count",                      COUNT, "Transfers after assessment"),
+    ("transfers",    "median_wd",                    "transfers",             "median_wd",                  WD,    "Median days to transfer"),
+    ("transfers",    "within_target_pct",            "transfers",             "within_target_pct",          PCT,   "Transferred within target"),
+    ("transfers",    "waiting",                      "transfers_waiting",     "count",                      COUNT, "Waiting for transfer"),
+    ("worker_changes", "children",                   "worker_changes",        "children",                   COUNT, "Children allocated"),
+    ("worker_changes", "three_plus_pct",             "worker_changes",        "three_plus_pct",             PCT,   "3 or more workers in 12 months"),
+    ("police",       "contacts",                     "police",                "contacts",                   COUNT, "Police notifications"),
+    ("police",       "decided_within_target_pct",    "police",                "decided_within_target_pct",  PCT,   "Decided within target"),
+    ("domestic_abuse", "referrals",                  "referrals",             "domestic_abuse",             COUNT, "Domestic abuse referrals"),
+    ("domestic_abuse", "allocation_within_target_pct", "allocation",          "domestic_abuse_within_target_pct", PCT, "Allocated within target"),
+    ("views",        "assessments",                  "views",                 "assessments",                COUNT, "Assessments completed"),
+    ("views",        "views_recorded_pct",           "views",                 "views_recorded_pct",         PCT,   "Child's views recorded"),
+    ("views",        "seen_alone_pct",               "views",                 "seen_alone_pct",             PCT,   "Child seen alone"),
+    ("rates",        "population",                   SETTING,                 "population",                 COUNT, "Children aged 0-17 (setting)"),
+    ("rates",        "contacts_per_10k",             "contacts",              "per_10k",                    NUM,   "Contacts per 10,000 children"),
+    ("rates",        "referrals_per_10k",            "referrals",             "per_10k",                    NUM,   "Referrals per 10,000 children"),
+    ("rates",        "s47_per_10k",                  "s47",                   "per_10k",                    NUM,   "S47 enquiries per 10,000 children"),
+    ("rates",        "icpc_per_10k",                 "icpc",                  "per_10k",                    NUM,   "Initial conferences per 10,000 children"),
+    ("rates",        "cp_plans_per_10k",             "cp_plans",              "open_per_10k",               NUM,   "CP plans open per 10,000 children"),
 ))
 # fmt: on
 
@@ -99,6 +125,10 @@ SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(f.section for f in SUMMARY_FIELD
 
 NOT_IMPLEMENTED = "not implemented"
 NOT_BY_TEAM = "not recorded by team or worker"
+# Sections that are the whole authority's only (a rate is per 10,000 of the authority's
+# children: a team's count over it would mean nothing).
+AUTHORITY_ONLY = {"rates": "rates per 10,000 children are for the whole authority only"}
+NO_POPULATION = "needs the population setting (children aged 0-17)"
 
 
 def section_fields(section: str) -> tuple[SummaryField, ...]:
@@ -172,6 +202,26 @@ def headlines(engine: Engine, keys: list[str], filters: Filters) -> dict[str, di
     return dict(zip(keys, concurrently(one, keys), strict=True))
 
 
+def _field_reason(
+    engine: Engine,
+    field_: SummaryField,
+    filters: Filters,
+    measure_reasons: dict[str, str | None],
+    answered: dict[str, dict | str],
+) -> str | None:
+    """Why one figure cannot be given for `filters`, or None when it can."""
+    if field_.section in AUTHORITY_ONLY and (filters.team or filters.worker):
+        return AUTHORITY_ONLY[field_.section]
+    if field_.measure == SETTING:
+        return NO_POPULATION if getattr(engine.settings, field_.aggregate) is None else None
+    reason = measure_reasons[field_.measure]
+    if reason is None and isinstance(answered[field_.measure], str):
+        reason = answered[field_.measure]
+    if reason is None:
+        reason = engine.unavailable_aggregates(catalog.get(field_.measure)).get(field_.aggregate)
+    return reason
+
+
 def summarise(engine: Engine, filters: Filters) -> dict:
     """Every summary figure for `filters`: {"period": ..., <section>: {...}, "unavailable": {...}}.
 
@@ -186,29 +236,34 @@ def summarise(engine: Engine, filters: Filters) -> dict:
     }
     unavailable: dict[str, str] = {}
     declared = declared_unavailable(engine.con)
-    reasons_by_key: dict[str, str | None] = {}
+    measure_reasons: dict[str, str | None] = {}
     for field_ in SUMMARY_FIELDS:
-        if field_.measure not in reasons_by_key:
-            reasons_by_key[field_.measure] = _measure_reason(engine, field_.measure, filters)
-    answered = headlines(engine, [k for k, r in reasons_by_key.items() if r is None], filters)
+        if field_.measure != SETTING and field_.measure not in measure_reasons:
+            measure_reasons[field_.measure] = _measure_reason(engine, field_.measure, filters)
+    answered = headlines(engine, [k for k, r in measure_reasons.items() if r is None], filters)
     for section in SECTIONS:
         fields = section_fields(section)
-        reasons: list[str] = []
         if section in declared:
-            reasons.append(declared[section])
-        for key in dict.fromkeys(f.measure for f in fields):
-            reason = reasons_by_key[key]
-            if reason is None and isinstance(answered[key], str):
-                reason = answered[key]
-            if reason and reason not in reasons:
-                reasons.append(reason)
-        if reasons:
-            unavailable[section] = "; ".join(reasons)
+            unavailable[section] = declared[section]
             out[section] = {f.figure: None for f in fields}
             continue
-        out[section] = {
-            f.figure: shown(answered[f.measure].get(f.aggregate), f.kind) for f in fields
+        reasons = {
+            f.figure: _field_reason(engine, f, filters, measure_reasons, answered) for f in fields
         }
+        out[section] = {}
+        for f in fields:
+            if reasons[f.figure]:
+                out[section][f.figure] = None
+            elif f.measure == SETTING:
+                out[section][f.figure] = shown(getattr(engine.settings, f.aggregate), f.kind)
+            else:
+                out[section][f.figure] = shown(answered[f.measure].get(f.aggregate), f.kind)
+        if all(reasons.values()):
+            unavailable[section] = "; ".join(dict.fromkeys(r for r in reasons.values() if r))
+        else:
+            for figure, reason in reasons.items():
+                if reason:
+                    unavailable[f"{section}.{figure}"] = reason
     out["unavailable"] = unavailable
     return out
 
@@ -240,7 +295,9 @@ def render_table(summary: dict) -> str:
                 if i == 0:
                     rows.append((name, "(unavailable)", unavailable[section]))
                 continue
-            rows.append((name, f.label, _text(summary[section][f.figure], f.kind)))
+            reason = unavailable.get(f"{section}.{f.figure}")
+            value = f"n/a: {reason}" if reason else _text(summary[section][f.figure], f.kind)
+            rows.append((name, f.label, value))
     w1 = max(len(r[0]) for r in rows + [("section", "", "")])
     w2 = max(len(r[1]) for r in rows + [("", "figure", "")])
     lines = [f"{'section':<{w1}}  {'figure':<{w2}}  value", f"{'-' * w1}  {'-' * w2}  -----"]

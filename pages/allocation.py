@@ -1,5 +1,6 @@
 """Allocation: working days from referral to an allocated worker (distribution, trend, by
-team) and the open referrals still waiting for a worker, oldest first."""
+team), the open referrals still waiting for a worker, oldest first, and the transfer of cases
+to the receiving team after assessment (by assessing team, and the children still waiting)."""
 
 from __future__ import annotations
 
@@ -135,5 +136,83 @@ if drill.available(ctx, "unallocated"):
         name="unallocated_referrals",
         caption="Open referrals (not NFA) with no allocated worker, oldest first; age in "
         "working days at the snapshot date. Choose a row to open the child.",
+        flag=("past_target", "Past target", "Within target so far", 3),
+    )
+
+st.header("Transfer after assessment")
+if drill.available(ctx, "transfers"):
+    transfer_target = ctx.target("transfer_wd")
+    drill.tile_row(
+        ctx,
+        "transfers",
+        [
+            Tile("within_target_pct", "Transferred within timescale", "%", "transfer_wd", True),
+            Tile("median_wd", "Median days to transfer", "working days", "transfer_wd", False),
+            Tile("count", "Transfers"),
+        ],
+    )
+    st.caption(
+        "Children who moved to another team after an assessment that led to a CIN or CP plan: "
+        "working days from the assessment's authorisation to the receiving team's allocation. "
+        "By the team that assessed the child."
+    )
+    by_team = ctx.breakdown("transfers", "team")
+    if by_team is not None and not by_team.empty:
+        by_team = by_team.sort_values("within_target_pct", na_position="first")
+        by_team["team_name"] = by_team["team_name"].fillna("No team recorded")
+        left, right = st.columns(2)
+        with left:
+            fig = charts.bars(
+                by_team,
+                "team_name",
+                "within_target_pct",
+                "Team that assessed",
+                "% transferred within timescale",
+                ids="team",
+                horizontal=True,
+            )
+            chosen = drill.chart(
+                fig, "transfer_teams", frame=by_team, name="transfers_by_team", selectable=True
+            )
+        with right:
+            names = dict(zip(by_team["team"], by_team["team_name"], strict=True))
+            chosen = drill.choice(
+                chosen,
+                [t for t in by_team["team"] if isinstance(t, str)],
+                "transfer_team_pick",
+                "Or choose a team",
+                format_func=lambda t: names.get(t, t),
+            )
+            st.caption(f"Target: within {transfer_target} working days of the authorisation.")
+        for team in chosen:
+            mine = drill.rows_for(ctx, "transfers", team=team)
+            if mine is not None:
+                st.text(f"Transfers after assessment by {names.get(team, team)}")
+                tables.child_table(
+                    mine,
+                    f"transfer_children_{team}",
+                    name=f"transfers_{team}",
+                    caption="By the date of the transfer; choose a row to open the child.",
+                )
+
+if drill.available(ctx, "transfers_waiting"):
+    st.subheader("Waiting for transfer now")
+    drill.tile_row(
+        ctx,
+        "transfers_waiting",
+        [
+            Tile("count", "Waiting for transfer", higher_is_better=False),
+            Tile("past_target", "Past target", target="transfer_wd", higher_is_better=False),
+            Tile("oldest_wd", "Longest wait", "working days", higher_is_better=False),
+        ],
+    )
+    drill.waiting_list(
+        ctx,
+        "transfers_waiting",
+        "transfer_waiting",
+        name="waiting_for_transfer",
+        caption="Children with an open CIN or CP plan still held only by the team that assessed "
+        "them, longest first; age in working days since the assessment was authorised. Choose "
+        "a row to open the child.",
         flag=("past_target", "Past target", "Within target so far", 3),
     )

@@ -1,6 +1,7 @@
 """Assessments: duration in DfE's bands (choose a band to see its children), percentiles and
 the within-45 trend against England, by team and worker, Working Together's from-referral clock
-beside DfE's, open overdue assessments, and who authorised them (unqualified staff)."""
+beside DfE's, open overdue assessments, who authorised them (unqualified staff), and whether
+the child's views were recorded and the child seen alone."""
 
 from __future__ import annotations
 
@@ -201,6 +202,50 @@ if drill.available(ctx, "assessments"):
         with right:
             st.caption("Worker unknown")
             tables.child_table(rows[~known], "assess_unknown", name="assessments_worker_unknown")
+
+st.header("The child's views")
+if drill.available(ctx, "views"):
+    drill.tile_row(
+        ctx,
+        "views",
+        [
+            Tile("views_recorded_pct", "Child's views recorded", "%", None, True),
+            Tile("seen_alone_pct", "Child seen alone during assessment", "%", None, True),
+            Tile("assessments", "Assessments completed"),
+        ],
+    )
+    st.caption(
+        "Views recorded: the child has a voice of the child record with at least one answer. "
+        "Seen alone: a visit between the assessment's start and its authorisation where the "
+        "child was seen alone."
+    )
+    by_team = ctx.breakdown("views", "team")
+    if by_team is not None and not by_team.empty:
+        by_team["team_name"] = by_team["team_name"].fillna("No team recorded")
+        by_team = by_team.sort_values("views_recorded_pct", na_position="first")
+        left, right = st.columns(2)
+        with left:
+            fig = charts.bars(
+                by_team,
+                "team_name",
+                "views_recorded_pct",
+                "Team",
+                "% with the child's views recorded",
+                ids="team",
+                horizontal=True,
+            )
+            drill.chart(fig, "views_teams", frame=by_team, name="views_by_team")
+        with right:
+            views = drill.all_rows(ctx, "views")
+            if views is not None:
+                missing = views[~views["views_recorded"].fillna(False).astype(bool)]
+                tables.child_table(
+                    missing.reset_index(drop=True),
+                    "views_missing",
+                    name="assessments_without_views",
+                    caption="Assessments completed with no record of the child's views. Choose "
+                    "a row to open the child.",
+                )
 
 st.header("Open and overdue")
 if drill.available(ctx, "assessments_overdue"):

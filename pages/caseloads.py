@@ -1,6 +1,7 @@
 """Caseloads, counted by child: per worker, children beside families and sibling groups, per
 FTE, the spread across workers against England's average; choose a worker to see their
-children. The sidebar team filter narrows to one team."""
+children; how many workers each child has had in a year. The sidebar team filter narrows to one
+team."""
 
 from __future__ import annotations
 
@@ -144,3 +145,52 @@ if drill.available(ctx, "caseload"):
         teams["team_name"] = teams["team_name"].fillna("No team recorded")
         tables.table(teams, "case_teams", name="caseload_by_team")
         st.caption("A team's totals count each child once, however many of its workers hold them.")
+
+st.header("Changes of worker")
+if drill.available(ctx, "worker_changes"):
+    drill.tile_row(
+        ctx,
+        "worker_changes",
+        [
+            Tile("three_plus_pct", "3 or more workers in 12 months", "%", None, False),
+            Tile("three_plus", "Children with 3 or more", higher_is_better=False),
+            Tile("mean_workers", "Workers per child (mean)", higher_is_better=False),
+            Tile("children", "Children allocated"),
+        ],
+    )
+    spread = drill.grouped(ctx, "worker_changes", "workers_12m")
+    if spread is not None and not spread.empty:
+        left, right = st.columns([3, 2])
+        with left:
+            st.subheader("Children by the number of workers they had")
+            fig = charts.bars(
+                spread,
+                "workers_12m",
+                "children",
+                "Allocated workers in the 12 months to the snapshot date",
+                "Children",
+                ids="workers_12m",
+            )
+            picked = drill.chart(
+                fig, "worker_changes_bars", frame=spread, name="worker_changes", selectable=True
+            )
+        with right:
+            picked = drill.choice(
+                picked,
+                [str(n) for n in spread["workers_12m"]],
+                "worker_changes_pick",
+                "Or choose a number of workers",
+            )
+            st.caption(
+                "Each allocated case worker whose allocation ran at any time in the 12 months "
+                "to the snapshot date counts once."
+            )
+        if picked:
+            drill.children_of(
+                drill.all_rows(ctx, "worker_changes"),
+                "workers_12m",
+                picked,
+                "worker_changes_children",
+                name="worker_changes_children",
+                what="number of workers",
+            )

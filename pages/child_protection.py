@@ -1,6 +1,7 @@
 """Child protection: S47 to initial conference in working days (distribution against the 15-day
-target, trend against England), review timeliness, plan durations in DfE's D7 bands, repeat plans
-and the reviews due in the coming weeks. Every table of children opens the Child page."""
+target, trend against England), how many S47s lead to a conference and conferences to a plan,
+review timeliness, plan durations in DfE's D7 bands, repeat plans and the reviews due in the
+coming weeks. Every table of children opens the Child page."""
 
 from __future__ import annotations
 
@@ -29,6 +30,40 @@ icpc_target = ctx.target("icpc_wd")
 st.header("S47 enquiries and initial conferences")
 if drill.available(ctx, "s47"):
     drill.tile_row(ctx, "s47", [Tile("count", "S47 enquiries started")])
+left, right = st.columns(2)
+with left:
+    if drill.available(ctx, "s47_conversion"):
+        drill.tile_row(
+            ctx,
+            "s47_conversion",
+            [Tile("to_icpc_pct", "S47 enquiries leading to a conference", "%")],
+        )
+with right:
+    if drill.available(ctx, "icpc_conversion"):
+        drill.tile_row(
+            ctx, "icpc_conversion", [Tile("to_plan_pct", "Conferences leading to a CP plan", "%")]
+        )
+with st.expander("S47 enquiries with no conference, and conferences with no plan"):
+    enquiries = drill.all_rows(ctx, "s47_conversion")
+    if enquiries is not None:
+        tables.child_table(
+            enquiries[~enquiries["led_to_icpc"].fillna(False).astype(bool)].reset_index(drop=True),
+            "cp_s47_no_icpc",
+            name="s47_without_conference",
+            caption="S47 enquiries started in the period that no initial conference names (by "
+            "the snapshot date).",
+        )
+    conferences = drill.all_rows(ctx, "icpc_conversion")
+    if conferences is not None:
+        tables.child_table(
+            conferences[~conferences["led_to_plan"].fillna(False).astype(bool)].reset_index(
+                drop=True
+            ),
+            "cp_icpc_no_plan",
+            name="conferences_without_plan",
+            caption="Initial conferences in the period that no CP plan names (by the snapshot "
+            "date).",
+        )
 if drill.available(ctx, "icpc"):
     drill.tile_row(
         ctx,

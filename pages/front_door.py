@@ -1,5 +1,6 @@
-"""Front door: contacts and where they come from, decisions within a working day, referrals,
-re-referrals and referrals with no further action (against England)."""
+"""Front door: contacts and where they come from, decisions within a working day, police
+notifications by the day they came in, domestic abuse referrals, referrals, re-referrals and
+referrals with no further action (against England)."""
 
 from __future__ import annotations
 
@@ -73,6 +74,89 @@ if drill.available(ctx, "contacts"):
         st.subheader("Decided within timescale, by month")
         drill.trend_chart(
             ctx, "contacts", "decided_within_target_pct", "% of decided contacts", "fd_decided"
+        )
+
+st.header("Police notifications")
+if drill.available(ctx, "police"):
+    drill.tile_row(
+        ctx,
+        "police",
+        [
+            Tile("contacts", "Police notifications"),
+            Tile(
+                "decided_within_target_pct",
+                "Decided within timescale",
+                "%",
+                "contact_decision_wd",
+                True,
+            ),
+            Tile("weekend", "Made at the weekend"),
+            Tile("no_decision_recorded", "No decision recorded", higher_is_better=False),
+        ],
+    )
+    st.caption(
+        "Contacts from the police (source code 6, or a source naming the police), such as "
+        "notifications of domestic abuse incidents. Counted for the whole authority."
+    )
+    by_day = drill.grouped(ctx, "police", "day_order", "contact_day")
+    chosen_days: list[str] = []
+    if by_day is not None and not by_day.empty:
+        left, right = st.columns([3, 2])
+        with left:
+            st.subheader("Decided within timescale, by the day they came in")
+            fig = charts.bars(
+                by_day,
+                "contact_day",
+                "decided_within_target_pct",
+                "Day of the week the notification was made",
+                "% decided within timescale",
+                ids="contact_day",
+            )
+            chosen_days = drill.chart(
+                fig, "fd_police_days", frame=by_day, name="police_by_day", selectable=True
+            )
+        with right:
+            chosen_days = drill.choice(
+                chosen_days, list(by_day["contact_day"]), "fd_police_day_pick", "Or choose a day"
+            )
+        if chosen_days:
+            drill.children_of(
+                drill.all_rows(ctx, "police"),
+                "contact_day",
+                chosen_days,
+                "fd_police_children",
+                name="police_notifications",
+                what="day",
+            )
+        else:
+            st.caption("Select a day's bar or choose a day to list its notifications.")
+
+st.header("Domestic abuse referrals")
+if drill.available(ctx, "domestic_abuse"):
+    drill.tile_row(
+        ctx,
+        "domestic_abuse",
+        [
+            Tile("referrals", "Referrals with domestic abuse"),
+            Tile(
+                "allocation_within_target_pct",
+                "Allocated within timescale",
+                "%",
+                "allocation_wd",
+                True,
+            ),
+            Tile("seen_within_target_pct", "Child seen within timescale", "%", "seen_wd", True),
+        ],
+    )
+    rows = ctx.rows("domestic_abuse")
+    if rows is not None:
+        tables.child_table(
+            rows,
+            "fd_domestic_abuse",
+            name="domestic_abuse_referrals",
+            caption="Referrals in the period whose assessment recorded domestic abuse (factors "
+            "3A, 3B or 3C), with how quickly each was allocated and the child seen. Choose a "
+            "row to open the child.",
         )
 
 st.header("Referrals")

@@ -311,3 +311,63 @@ def test_persons(t):
     ep = t["ssd_cin_episodes"].merge(p, left_on="cine_person_id", right_on="pers_person_id")
     age = (ep["cine_referral_date"] - ep["pers_dob"]).dt.days / 365.25
     assert age.max() < 20 and (age < 1).any()
+
+
+def test_transfers_from_team_c_are_slow(t):
+    """Children in need assessed by Team C wait longer to reach the Children in Need team."""
+    a = t["ssd_cin_assessments"].dropna(subset=["cina_assessment_auth_date"])
+    plans = t["ssd_cin_plans"]
+    inv = t["ssd_involvements"]
+    cin = inv[inv["invo_professional_team"] == "T05"]
+    first_cin = cin.groupby("invo_referral_id")["invo_involvement_start_date"].min()
+    m = a.merge(plans, left_on="cina_referral_id", right_on="cinp_referral_id")
+    m = m[m["cinp_cin_plan_start_date"] == m["cina_assessment_auth_date"]]
+    m = m.join(first_cin.rename("moved"), on="cina_referral_id").dropna(subset=["moved"])
+    m = m[m["moved"] >= m["cina_assessment_auth_date"]]
+    m["days"] = wd_between(m["cina_assessment_auth_date"], m["moved"])
+    within = (m["days"] <= 10).groupby(m["cina_assessment_team"]).mean()
+    assert within["T04"] < 0.6
+    assert within[["T02", "T03"]].min() > 0.8
+    # Some are still with the assessing team at the end: their plan held by that team's worker.
+    assert (plans["cinp_cin_plan_team"] != "T05").any()
+
+
+def test_police_notifications_at_the_weekend_are_decided_late(t):
+    c = t["ssd_contacts"]
+    police = c[(c["cont_contact_source_code"] == "6")].dropna(subset=["cont_outcome_date"])
+    days = pd.Series(
+        wd_between(police["cont_contact_date"], police["cont_outcome_date"]), index=police.index
+    )
+    weekend = police["cont_contact_date"].dt.day_of_week >= 5
+    assert weekend.mean() > 0.1
+    assert (days[weekend] <= 1).mean() < 0.5
+    assert (days[police["cont_contact_date"].dt.day_of_week <= 3] <= 1).mean() > 0.8
+
+
+def test_views_missing_from_a_share_of_assessments(t):
+    a = t["ssd_cin_assessments"].dropna(subset=["cina_assessment_auth_date"])
+    voice = t["ssd_voice_of_child"]
+    answers = voice.drop(columns=["voch_table_id", "voch_person_id"]).notna().any(axis=1)
+    heard = set(voice.loc[answers, "voch_person_id"])
+    recorded = a["cina_person_id"].isin(heard)
+    assert 0.4 <= recorded.mean() <= 0.85
+    by_team = recorded.groupby(a["cina_assessment_team"]).mean()
+    assert by_team["T04"] < by_team[["T02", "T03"]].min() - 0.1
+    assert (~answers).any()  # a record with no answer: not the child's views
+    assert voice["voch_person_id"].is_unique
+
+
+def test_assessment_factors_name_domestic_abuse(t):
+    import json
+
+    a = t["ssd_cin_assessments"].dropna(subset=["cina_assessment_auth_date"])
+    f = t["ssd_assessment_factors"]
+    assert set(f["cinf_assessment_id"]) == set(a["cina_assessment_id"])
+    codes = f["cinf_assessment_factors_json"].map(json.loads)
+    assert codes.map(len).min() >= 1
+    da = codes.map(lambda c: bool({"3A", "3B", "3C"} & set(c)))
+    assert 0.15 <= da.mean() <= 0.45
+    m = f.assign(da=da).merge(a, left_on="cinf_assessment_id", right_on="cina_assessment_id")
+    m = m.merge(t["ssd_cin_episodes"], left_on="cina_referral_id", right_on="cine_referral_id")
+    police = m["cine_referral_source_code"] == "6"
+    assert m.loc[police, "da"].mean() > m.loc[~police, "da"].mean() + 0.15

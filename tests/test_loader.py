@@ -570,6 +570,32 @@ def test_allocation_starting_before_its_linked_referral_is_loaded_and_listed(tmp
     assert report.tables["ssd_involvements"].rows_loaded == 4
 
 
+def test_second_round_tables_load_like_any_other(tmp_path):
+    # The factors' JSON arrives quoted; a second voice record of one child is a duplicate key.
+    src = extract(
+        tmp_path,
+        ssd_assessment_factors="cinf_table_id,cinf_assessment_id,cinf_assessment_factors_json\n"
+        'F1,A1,"[""3A"", ""4B""]"\n'
+        'F2,A2,"{""3B"": ""Yes""}"\n'
+        ",A3,21\n",
+        ssd_voice_of_child="voch_person_id,voch_agree_worker,voch_plan_safe\n"
+        "0001,Yes,\n"
+        "0002,,No\n"
+        "0001,No,No\n",
+    )
+    report, db = load(tmp_path, src)
+    assert report.ok
+    assert query(db, "SELECT * FROM ssd_assessment_factors ORDER BY 2") == [
+        ("F1", "A1", '["3A", "4B"]'),
+        ("F2", "A2", '{"3B": "Yes"}'),
+        (None, "A3", "21"),
+    ]
+    assert report.tables["ssd_voice_of_child"].rows_loaded == 2
+    assert report.tables["ssd_voice_of_child"].rows_rejected == 1
+    assert [r[1] for r in rejected(db, "ssd_voice_of_child")] == ["voch_person_id"]
+    assert_counts_add_up(db)
+
+
 def test_reader_hook_hands_over_tables_and_problems(tmp_path):
     src = extract(tmp_path)
     (src / "census.fake").write_text("anything")

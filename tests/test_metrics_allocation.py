@@ -111,12 +111,14 @@ def test_allocation_cohort_days_and_share_within_target(make_db):
     figures = engine.headline(get("allocation"), APRIL)
     # Allocated days 0, 1, 7 (n=3): median = 1; P25 at position 0.5 = 0 + 0.5*(1-0) = 0.5;
     # P75 at position 1.5 = 1 + 0.5*(7-1) = 4. Within target: R8, R1 = 2 of 5 = 40%.
+    # No assessment factors in this extract: the domestic abuse share is not available.
     assert figures == {
         "cohort": 5,
         "median_wd": 1.0,
         "p25_wd": 0.5,
         "p75_wd": 4.0,
         "within_target_pct": 40.0,
+        "domestic_abuse_within_target_pct": None,
     }
 
 

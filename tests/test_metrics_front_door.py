@@ -99,7 +99,13 @@ def test_contact_decisions_count_working_days_and_ignore_later_decisions(make_db
     )
     figures = Engine(con).headline(get("contacts"), Filters(D(2025, 3, 1), D(2025, 4, 30)))
     # 4 contacts; decided by as-of: C1 (in time), C2 (late) -> 1/2 = 50%; no decision: C3, C4 = 2.
-    assert figures == {"count": 4, "decided_within_target_pct": 50.0, "no_decision_recorded": 2}
+    # No population setting: no rate per 10,000 children.
+    assert figures == {
+        "count": 4,
+        "decided_within_target_pct": 50.0,
+        "no_decision_recorded": 2,
+        "per_10k": None,
+    }
 
 
 def test_grouped_by_a_row_column_and_only_a_column_name(make_db):

@@ -66,9 +66,11 @@ def test_s47_counts_enquiries_started_in_the_period_by_completing_team(make_db):
     engine = Engine(cp_db(make_db))
     period = (D(2025, 1, 1), D(2025, 3, 31))
     # S1, S2, S3, S5 started in the period (S4 in Dec 2024) = 4; T1: S1, S3; W2: S2, S5.
-    assert engine.headline(get("s47"), Filters(*period)) == {"count": 4}
-    assert engine.headline(get("s47"), Filters(*period, team="T1")) == {"count": 2}
-    assert engine.headline(get("s47"), Filters(*period, worker="W2")) == {"count": 2}
+    # (No population setting: no rate per 10,000 children.)
+    no_rate = {"per_10k": None}
+    assert engine.headline(get("s47"), Filters(*period)) == {"count": 4, **no_rate}
+    assert engine.headline(get("s47"), Filters(*period, team="T1")) == {"count": 2, **no_rate}
+    assert engine.headline(get("s47"), Filters(*period, worker="W2")) == {"count": 2, **no_rate}
 
 
 def test_icpc_timeliness_leaves_out_transfer_ins_and_icpcs_before_their_s47(make_db):
@@ -88,10 +90,22 @@ def test_icpc_timeliness_leaves_out_transfer_ins_and_icpcs_before_their_s47(make
     assert rows["days"].isna()["C3"] and bool(rows.loc["C3", "before_s47"])
     # T1: C1 (15, in time) and C3 (before S47): 2 counted, 100% of the 1 with days.
     t1 = engine.headline(get("icpc"), Filters(*period, team="T1"))
-    assert t1 == {"count": 2, "median_wd": 15.0, "within_15wd_pct": 100.0, "before_s47": 1}
+    assert t1 == {
+        "count": 2,
+        "median_wd": 15.0,
+        "within_15wd_pct": 100.0,
+        "before_s47": 1,
+        "per_10k": None,  # no population setting
+    }
     # W2: C2 (16) and C6 (12): median (12 + 16) / 2 = 14; 1 of 2 in time = 50%.
     w2 = engine.headline(get("icpc"), Filters(*period, worker="W2"))
-    assert w2 == {"count": 2, "median_wd": 14.0, "within_15wd_pct": 50.0, "before_s47": 0}
+    assert w2 == {
+        "count": 2,
+        "median_wd": 14.0,
+        "within_15wd_pct": 50.0,
+        "before_s47": 0,
+        "per_10k": None,
+    }
 
 
 def plan(pid, person, start, end=None):
@@ -235,6 +249,7 @@ def test_cp_plans_open_started_ended_repeat_and_d7_bands(make_db):
         "ended": 5,
         "repeat": 2,
         "ended_2y_plus_pct": 20.0,
+        "open_per_10k": None,  # no population setting
     }
     rows = engine.rows(get("cp_plans"), f)
     # One row per plan and event: A2, A3, A11 started and open (2 rows each), A4-A8 ended, A9

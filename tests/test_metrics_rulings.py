@@ -74,6 +74,7 @@ def test_a_contact_decided_before_it_was_made_is_left_out_of_the_share(make_db):
         "count": 4,
         "decided_within_target_pct": 50.0,
         "no_decision_recorded": 1,
+        "per_10k": None,  # no population setting
     }
     rows = engine.rows(get("contacts"), MARCH).set_index("contact_id")
     assert bool(rows.loc["C3", "decided_before_contact"])
@@ -180,6 +181,7 @@ def test_cp_plans_and_reviews_by_the_team_of_the_day(make_db):
         "ended": 1,
         "repeat": 0,
         "ended_2y_plus_pct": 0.0,
+        "open_per_10k": None,
     }
     # TCP: open X, W; started none; ended Y (it held Y on its last day).
     assert engine.headline(plans, Filters(*Q1, team="TCP")) == {
@@ -188,6 +190,7 @@ def test_cp_plans_and_reviews_by_the_team_of_the_day(make_db):
         "ended": 1,
         "repeat": 0,
         "ended_2y_plus_pct": 0.0,
+        "open_per_10k": None,
     }
     # TCIN: started X (it held P1 on 10 Apr); it ran no plan that ended.
     assert engine.headline(plans, Filters(*Q1, team="TCIN")) == {
@@ -196,6 +199,7 @@ def test_cp_plans_and_reviews_by_the_team_of_the_day(make_db):
         "ended": 0,
         "repeat": 0,
         "ended_2y_plus_pct": None,
+        "open_per_10k": None,
     }
     # W2: open X, W (I2, I6); ended Y (I3).
     w2 = engine.headline(plans, Filters(*Q1, worker="W2"))

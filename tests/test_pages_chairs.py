@@ -101,6 +101,16 @@ def test_page_renders_on_the_sample(app_env, page):
     assert not at.error, [e.value for e in at.error]
 
 
+def test_child_protection_shows_conversion_and_the_enquiries_behind_it(app_env):
+    at = open_page("pages/child_protection.py")
+    assert not at.exception, errors(at)
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["S47 enquiries leading to a conference"].endswith("%")
+    assert shown["Conferences leading to a CP plan"].endswith("%")
+    assert not table(at, "cp_s47_no_icpc")["led_to_icpc"].any()
+    assert not table(at, "cp_icpc_no_plan")["led_to_plan"].any()
+
+
 def test_deep_link_opens_the_child_with_chronology(app_env):
     person = sample_child(app_env)
     at = open_page("pages/child.py", {"person": person, "period": "fy", "fy": "2025"})

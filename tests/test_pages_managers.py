@@ -247,6 +247,61 @@ def test_caseload_worker_lists_their_children(app_env):
     assert_opened_child(at, str(children.iloc[0]["person_id"]))
 
 
+def test_police_notifications_of_a_day_list_their_children(app_env):
+    at = open_page("pages/front_door.py")
+    assert "Police notifications" in metrics(at)
+    at.selectbox(key="fd_police_day_pick").set_value("Saturday").run()
+    assert not at.exception, errors(at)
+    listed = table(at, "fd_police_children")
+    assert set(listed["contact_day"]) == {"Saturday"}
+    assert listed["weekend"].all()
+    domestic = table(at, "fd_domestic_abuse")
+    assert len(domestic) == int(metrics(at)["Referrals with domestic abuse"].replace(",", ""))
+
+
+def test_transfers_of_a_team_and_the_children_waiting(app_env):
+    at = open_page("pages/allocation.py")
+    assert "Transferred within timescale" in metrics(at)
+    at.selectbox(key="transfer_team_pick").set_value("T04").run()
+    assert not at.exception, errors(at)
+    listed = table(at, "transfer_children_T04")
+    assert set(listed["team"]) == {"T04"} and (listed["receiving_team"] != "T04").all()
+    waiting = table(at, "transfer_waiting")
+    assert waiting["age_wd"].is_monotonic_decreasing
+    choose_row(at, "transfer_waiting")
+    assert_opened_child(at, str(waiting.iloc[0]["person_id"]))
+
+
+def test_children_with_three_workers_are_listed(app_env):
+    at = open_page("pages/caseloads.py")
+    assert "3 or more workers in 12 months" in metrics(at)
+    at.selectbox(key="worker_changes_pick").set_value("3").run()
+    assert not at.exception, errors(at)
+    listed = table(at, "worker_changes_children")
+    assert set(listed["workers_12m"]) == {3}
+
+
+def test_assessments_without_the_childs_views(app_env):
+    at = open_page("pages/assessments.py")
+    assert "Child's views recorded" in metrics(at)
+    missing = table(at, "views_missing")
+    assert len(missing) > 0 and not missing["views_recorded"].any()
+
+
+def test_rates_need_the_population_setting(app_env, monkeypatch, tmp_path):
+    at = open_page("app.py")
+    said = " ".join(i.value for i in at.info)
+    assert "Rates per 10,000 children are not available" in said
+    settings = tmp_path / "settings.toml"
+    settings.write_text("population = 50000\n")
+    monkeypatch.setenv("FRONTDOOR_SETTINGS", str(settings))
+    at = open_page("app.py")
+    assert not at.exception, errors(at)
+    shown = metrics(at)
+    assert shown["Contacts per 10,000"] not in ("n/a", "–")
+    assert shown["CP plans open per 10,000"] not in ("n/a", "–")
+
+
 def test_not_yet_seen_says_at_risk_in_words(app_env):
     at = open_page("pages/seeing.py")
     listed = table(at, "seen_not_yet")

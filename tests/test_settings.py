@@ -24,12 +24,31 @@ def test_defaults_are_the_measures_document_targets():
     assert settings.target("first_cp_review_months") == 3
     assert settings.target("later_cp_review_months") == 6
     assert settings.target("oversight_wd") == 20
+    assert settings.target("transfer_wd") == 10
 
 
 def test_the_example_file_matches_the_defaults():
     settings = load_settings(REPO / "settings.example.toml")
     assert settings.targets == DEFAULT_TARGETS
     assert settings.regime == "2023"
+
+
+def test_population_is_a_setting_and_unset_by_default(make_db, tmp_path):
+    assert load_settings(None).population is None
+    assert load_settings(REPO / "settings.example.toml").population is None  # commented out
+    path = tmp_path / "s.toml"
+    path.write_text("population = 40000\n")
+    settings = load_settings(path)
+    assert settings.population == 40000
+    con = _contacts(make_db)
+    filters = Filters(D(2025, 3, 1), D(2025, 3, 31))
+    # One contact per 40,000 children = 0.25 per 10,000; with no population, not available.
+    assert Engine(con, settings).headline(get("contacts"), filters)["per_10k"] == 0.25
+    engine = Engine(con)
+    assert engine.headline(get("contacts"), filters)["per_10k"] is None
+    assert engine.unavailable_aggregates(get("contacts")) == {
+        "per_10k": "needs the population setting (children aged 0-17)"
+    }
 
 
 def test_a_file_overrides_some_targets_and_keeps_the_rest(tmp_path):
@@ -47,6 +66,8 @@ def test_a_file_overrides_some_targets_and_keeps_the_rest(tmp_path):
         ("[targets]\nalocation_wd = 3\n", "unknown target 'alocation_wd'"),
         ("[targets]\nallocation_wd = -1\n", "must be a whole number"),
         ('regime = "2018"\n', "regime must be one of 2023, 2010"),
+        ("population = 0\n", "population must be a whole number of children above 0"),
+        ('population = "52,000"\n', "population must be a whole number"),
     ],
 )
 def test_mistakes_in_the_file_are_errors_naming_it(tmp_path, text, message):

@@ -41,12 +41,26 @@ EXPECTED_KEYS = {
         "children_per_worker_mean",
         "children_per_worker_max",
     },
-    "s47": {"count"},
-    "icpc": {"count", "median_wd", "within_15wd_pct", "before_s47"},
+    "s47": {"count", "to_icpc_pct"},
+    "icpc": {"count", "median_wd", "within_15wd_pct", "before_s47", "to_plan_pct"},
     "cp_reviews": {"cohort", "in_timescale_pct"},
-    "cp_plans": {"open", "started", "ended", "repeat"},
+    "cp_plans": {"open", "started", "ended", "repeat", "ended_2y_plus_pct"},
     "oversight": {"open_allocated", "without_oversight", "drift", "recording_within_target_pct"},
     "agencies": {"requests", "median_wd", "within_target_pct", "outstanding"},
+    # The rest of the letter (issue 13): these keys exactly.
+    "transfers": {"count", "median_wd", "within_target_pct", "waiting"},
+    "worker_changes": {"children", "three_plus_pct"},
+    "police": {"contacts", "decided_within_target_pct"},
+    "domestic_abuse": {"referrals", "allocation_within_target_pct"},
+    "views": {"assessments", "views_recorded_pct", "seen_alone_pct"},
+    "rates": {
+        "population",
+        "contacts_per_10k",
+        "referrals_per_10k",
+        "s47_per_10k",
+        "icpc_per_10k",
+        "cp_plans_per_10k",
+    },
 }
 
 # The measure each section reads (the contract with the catalog), for the availability checks.
@@ -146,13 +160,21 @@ def _summary(capsys, db: str, *extra: str) -> dict:
 
 
 def _assert_shape(summary: dict) -> None:
+    """Every key; every unavailable section or figure null with a reason, and a section listed
+    whole only when none of its figures could be given."""
     assert set(summary) == set(EXPECTED_KEYS) | {"unavailable"}
     for section, keys in EXPECTED_KEYS.items():
         assert set(summary[section]) == keys, section
-    for section, reason in summary["unavailable"].items():
-        assert section in EXPECTED_KEYS
+    for name, reason in summary["unavailable"].items():
         assert reason
-        assert all(v is None for v in summary[section].values()), section
+        section, _, figure = name.partition(".")
+        assert section in EXPECTED_KEYS
+        if figure:
+            assert figure in EXPECTED_KEYS[section], name
+            assert summary[section][figure] is None, name
+            assert section not in summary["unavailable"], name
+        else:
+            assert all(v is None for v in summary[section].values()), section
 
 
 def test_the_field_table_covers_exactly_the_summary_keys():
@@ -332,3 +354,75 @@ def test_a_team_not_in_the_extract_is_warned_about(capsys, full_db):
     assert code == 0
     assert json.loads(captured.out)["referrals"]["count"] == 0
     assert "team 'TZ' is not in ssd_department (known: TA, TB)" in captured.err
+
+
+def test_the_rest_of_the_letter_and_rates_worked_by_hand(capsys, make_db, tmp_path):
+    tables = _full_tables()
+    # C1 (Thu 17 Apr -> Tue 22 Apr: 1 wd, in time) from the police by code; C2 (3 wd, late) by
+    # its description: 2 police notifications, 1 of 2 decided in time.
+    tables["ssd_contacts"] = [
+        {**c, "cont_contact_source_code": "6"} if c["cont_contact_id"] == "C1" else c
+        for c in CONTACTS
+    ]
+    tables["ssd_contacts"] = [
+        {**c, "cont_contact_source_desc": "Police"} if c["cont_contact_id"] == "C2" else c
+        for c in tables["ssd_contacts"]
+    ]
+    tables["ssd_s47_enquiry"] = [
+        {"s47e_s47_enquiry_id": "S1", "s47e_person_id": "P1", "s47e_s47_start_date": D(2025, 4, 2)}
+    ]
+    # Wed 2 Apr -> Thu 17 Apr: 3, 4, 7-11, 14-17 = 11 wd.
+    tables["ssd_initial_cp_conference"] = [
+        {
+            "icpc_icpc_id": "C1",
+            "icpc_s47_enquiry_id": "S1",
+            "icpc_person_id": "P1",
+            "icpc_icpc_date": D(2025, 4, 17),
+        }
+    ]
+    db = _db_file(make_db(tables))
+    settings = tmp_path / "settings.toml"
+    settings.write_text("population = 20000\n")
+    summary = _summary(capsys, db, "--json", "--settings", str(settings))
+    _assert_shape(summary)
+    assert summary["police"] == {"contacts": 2, "decided_within_target_pct": 50.0}
+    # I1 (W1, open since 2 May) is P1's only allocation: 1 child, 1 worker in 12 months.
+    assert summary["worker_changes"] == {"children": 1, "three_plus_pct": 0.0}
+    assert summary["s47"] == {"count": 1, "to_icpc_pct": 100.0}
+    # The ICPC is timed, but with no CP plans table its conversion is not available (not 0).
+    assert summary["icpc"] == {
+        "count": 1,
+        "median_wd": 11.0,
+        "within_15wd_pct": 100.0,
+        "before_s47": 0,
+        "to_plan_pct": None,
+    }
+    assert summary["unavailable"]["icpc.to_plan_pct"] == "needs ssd_cp_plans"
+    # Per 10,000 of 20,000 children: 4 contacts = 2.0, 6 referrals = 3.0, 1 S47 = 0.5,
+    # 1 ICPC = 0.5; CP plans: no table.
+    assert summary["rates"] == {
+        "population": 20000,
+        "contacts_per_10k": 2.0,
+        "referrals_per_10k": 3.0,
+        "s47_per_10k": 0.5,
+        "icpc_per_10k": 0.5,
+        "cp_plans_per_10k": None,
+    }
+    assert summary["unavailable"]["rates.cp_plans_per_10k"] == "needs ssd_cp_plans"
+    for section in ("transfers", "domestic_abuse", "views", "cp_plans"):
+        assert section in summary["unavailable"], section
+    assert "ssd_cin_plans" in summary["unavailable"]["transfers"]
+    assert summary["unavailable"]["views"] == "needs ssd_cin_assessments, ssd_voice_of_child"
+
+    # No population setting: no rates, never a guess.
+    plain = _summary(capsys, db, "--json")
+    assert plain["rates"] == dict.fromkeys(EXPECTED_KEYS["rates"])
+    assert "population setting" in plain["unavailable"]["rates"]
+    # Under a team filter, rates are the authority's only; police contacts carry no team.
+    team = _summary(capsys, db, "--json", "--settings", str(settings), "--team", "TA")
+    _assert_shape(team)
+    assert (
+        team["unavailable"]["rates"] == "rates per 10,000 children are for the whole authority only"
+    )
+    assert team["unavailable"]["police"] == "not recorded by team or worker"
+    assert team["worker_changes"] == {"children": 1, "three_plus_pct": 0.0}

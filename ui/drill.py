@@ -198,7 +198,14 @@ def previous_headline(ctx: PageContext, key: str) -> dict:
 
 
 def measure_tile(ctx: PageContext, key: str, spec: Tile, now: dict, before: dict) -> None:
-    """One tile of a measure's aggregate against its previous period, target and England."""
+    """One tile of a measure's aggregate against its previous period, target and England; an
+    aggregate the extract or the settings cannot give says why (never a 0)."""
+    reason = ctx.engine.unavailable_aggregates(MEASURES[key]).get(spec.aggregate)
+    if reason:
+        with st.container(border=True):
+            st.metric(spec.label, "n/a", help=MEASURES[key].description or None)
+            st.caption(f"Not available: {reason}")
+        return
     target_text = None
     if spec.target:
         target_text = f"within {ctx.target(spec.target)} working days"

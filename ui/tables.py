@@ -42,6 +42,19 @@ LABELS = {
     "family_children": "Family's children on this caseload",
     "icpc_date": "Conference date",
     "outcome_cp": "Outcome: CP plan",
+    "receiving_team": "Receiving team",
+    "receiving_worker_id": "Receiving worker",
+    "transfer_date": "Transferred",
+    "plan_kind": "Plan",
+    "workers_12m": "Workers in 12 months",
+    "three_plus": "3 or more workers",
+    "views_recorded": "Child's views recorded",
+    "first_seen_alone_date": "First seen alone",
+    "led_to_icpc": "Led to a conference",
+    "led_to_plan": "Led to a CP plan",
+    "decided_before_contact": "Decided before the contact (data issue)",
+    "linked_before_referral": "Allocated before the referral (data issue)",
+    "s47_id": "S47 enquiry",
 }
 
 

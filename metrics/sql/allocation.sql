@@ -1,43 +1,5 @@
--- Allocation delay (flow, by referral date): referrals dated in the period, not NFA, with the
--- working days from referral to the first allocation starting on or after the referral date and
--- by as-of (first_allocation). Cohort, per "shares within target" in measures.md:
---   * 'allocated': allocated by as-of; days = wd_between(referral date, first allocation start);
---     within target when days <= target.
---   * 'waiting': open at as-of, never allocated, and already past the target
---     (wd_between(referral date, as_of) > target): they can no longer be on time, so they count
---     in the denominator and never as within target. days = their age so far at as-of (for the
---     drill-down only; medians and percentiles read allocated rows alone).
---   * left out: open and unallocated but not yet past target; closed without ever being allocated.
--- An allocation linked by invo_referral_id but starting before the referral counts as allocated
--- on the referral date, 0 working days (first_allocation), flagged linked_before_referral (a data
--- issue).
--- Team and worker (ruling: every referral figure alike, under the team and the worker filter):
--- the first allocated worker's (invo_professional_team / invo_professional_id), else the
--- referral's own cine_referral_team / cine_referral_worker_id, column by column as
--- referral_owners; so a referral still waiting at as-of is its own row's team's and worker's,
--- as it is in unallocated. involvement_id: the first allocation's.
--- uses: referrals, allocations, first_allocation
-SELECT
-    r.referral_id,
-    r.person_id,
-    r.referral_date,
-    fa.allocated_date,
-    CASE WHEN fa.allocated_date IS NOT NULL
-         THEN wd_between(r.referral_date, fa.allocated_date)
-         ELSE wd_between(r.referral_date, $as_of) END AS days,
-    CASE WHEN fa.allocated_date IS NOT NULL THEN 'allocated' ELSE 'waiting' END AS status,
-    wd_add(r.referral_date, $t_allocation_wd) AS due_date,
-    fa.allocated_date IS NOT NULL
-        AND wd_between(r.referral_date, fa.allocated_date) <= $t_allocation_wd AS within_target,
-    coalesce(fa.linked_before_referral, FALSE) AS linked_before_referral,
-    coalesce(fa.team, r.referral_team) AS team,
-    coalesce(fa.worker_id, r.referral_worker_id) AS worker_id,
-    fa.involvement_id
-FROM referrals r
-LEFT JOIN first_allocation fa USING (referral_id)
-WHERE r.referral_date BETWEEN $date_from AND $date_to
-  AND NOT r.nfa
-  AND (
-      fa.allocated_date IS NOT NULL
-      OR (r.close_date IS NULL AND wd_between(r.referral_date, $as_of) > $t_allocation_wd)
-  )
+-- Allocation delay (flow, by referral date): the rows of allocation_cohort, the shared fragment
+-- that also gives the domestic abuse referrals their allocation timeliness (see it for the
+-- cohort, the days and the team and worker of each referral).
+-- uses: allocation_cohort
+SELECT * FROM allocation_cohort
