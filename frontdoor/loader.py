@@ -46,6 +46,7 @@ import pandas as pd
 
 from frontdoor import __version__
 from frontdoor.calendar import create_calendar
+from frontdoor.facts import build_facts
 from frontdoor.invariant import check_invariant
 from frontdoor.progress import ProgressFn, null_progress
 from frontdoor.report import ABSENT, LOADED, NOT_LOADED, LoadReport, TableReport, printable
@@ -279,6 +280,8 @@ class _Load:
         check_invariant(con, str(self.source))
         self.progress(0.97, "building the calendar")
         create_calendar(con)
+        self.progress(0.98, "building the facts")
+        build_facts(con)
         con.execute("CHECKPOINT")
 
     # ------------------------------------------------------------------------ discovery

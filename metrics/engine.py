@@ -12,7 +12,6 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from functools import cache
 from importlib import resources
 from typing import TypeVar
@@ -20,6 +19,8 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
+from frontdoor.facts import FACTS
+from frontdoor.facts import VERSION as FACTS_VERSION
 from metrics.filters import Filters
 from metrics.measure import FLOW, Measure
 from metrics.settings import Settings
@@ -30,6 +31,8 @@ SETTING = "setting:"
 SETTING_WORDS = {"population": "the population setting (children aged 0-17)"}
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _USES = re.compile(r"^--\s*uses:\s*(.*)$", re.MULTILINE)
+# The parameters a month of a snapshot trend takes from its row of the grid (Engine.monthly).
+_GRID_PARAM = re.compile(r"\$(date_from|date_to|as_of)\b")
 # Queries run at once by `concurrently`: DuckDB releases the GIL, so each core keeps one busy.
 WORKERS = max(2, min(8, os.cpu_count() or 2))
 
@@ -106,6 +109,19 @@ _ONE_CHILD: dict[str, tuple[str | None, str | None]] = {
     ),
     "case_notes": ("person_id", None),
     "info_requests": ("person_id", None),
+    # Facts built at load (frontdoor/facts), narrowed as the tables they come from.
+    "fact_allocation": (
+        "person_id",
+        "referral_id IN (SELECT cine_referral_id FROM main.ssd_cin_episodes "
+        "WHERE cine_person_id = $person)",
+    ),
+    "fact_referral": (
+        "person_id",
+        "referral_id IN (SELECT cina_referral_id FROM main.ssd_cin_assessments "
+        "WHERE cina_person_id = $person)",
+    ),
+    "fact_activity": ("person_id", None),
+    "fact_cp_review": ("person_id", None),
 }
 
 
@@ -178,6 +194,7 @@ class Engine:
         self.con = con
         self.settings = settings or Settings()
         self._absent: dict[str, str] | None = None
+        self._stale: str | None = None  # why the database's facts cannot be used
 
     # -- availability -------------------------------------------------------------------------
     def absent_tables(self) -> dict[str, str]:
@@ -195,11 +212,26 @@ class Engine:
                     absent[name] = "absent from the extract"
             self._existing = existing
             self._absent = absent
+            self._stale = self._facts_problem(cur, existing)
         return self._absent
+
+    @staticmethod
+    def _facts_problem(cur: duckdb.DuckDBPyConnection, existing: set[str]) -> str | None:
+        """Why the database's facts (built at load) cannot be used, or None."""
+        again = "load the extract again (Data page or `frontdoor load`)"
+        missing = [f for f in FACTS if f not in existing]
+        if missing or "facts_meta" not in existing:
+            return f"the database was loaded by an older version of frontdoor: {again}"
+        version = cur.execute("SELECT max(version) FROM facts_meta").fetchone()[0]
+        if version != FACTS_VERSION:
+            return f"the database was loaded by another version of frontdoor: {again}"
+        return None
 
     def unavailable_reason(self, measure: Measure) -> str | None:
         """None when the measure can be computed, else a reason like 'needs ssd_involvements'."""
         absent = self.absent_tables()
+        if self._stale:
+            return self._stale
         missing = [t for t in measure.needs if t in absent or t not in self._existing]
         if missing:
             return "needs " + ", ".join(missing)
@@ -415,7 +447,7 @@ class Engine:
 
     def monthly(self, measure: Measure, filters: Filters) -> pd.DataFrame:
         """The aggregates month by month: flow measures by their defining date; snapshot
-        measures taken at each month end (or the as-of date in the last month)."""
+        measures taken at each month end (the last month's end is the period's end)."""
         self._check(measure)
         if measure.kind == FLOW:
             sql = (
@@ -424,13 +456,42 @@ class Engine:
                 f"WHERE r.{measure.date_column} IS NOT NULL GROUP BY ALL ORDER BY 1"
             )
             return self.query(sql, self.values(filters))
-        # One headline per month end; the months are independent queries, run concurrently.
+        # One query for every month end (see _monthly_snapshot).
+        sql, values = self._monthly_snapshot(measure, filters)
+        cur = self.con.cursor()
+        try:
+            found = cur.execute(sql, _bind(sql, values)).fetchall()
+            names = [d[0] for d in cur.description]
+        finally:
+            cur.close()
+        # Plain values, as a headline gives them (a month with no rows: count 0, others None).
+        return pd.DataFrame([{n: plain(v) for n, v in zip(names, r, strict=True)} for r in found])
+
+    def _monthly_snapshot(self, measure: Measure, filters: Filters) -> tuple[str, dict]:
+        """A snapshot measure's trend as one query: the measure's own rows query under a
+        correlated subquery on a grid of months, each month taking its period (the month) and
+        as-of date (its end, or the as-of date in the last month) from its row of the grid
+        instead of from the parameters. So each month's aggregates are its headline exactly,
+        and DuckDB plans the months together: each table (each fact) is read once, joined to
+        the month ends by the measure's own interval tests (allocated_date <= as-of, ...),
+        rather than once per month. A month with no rows still has its row (count 0)."""
         months = month_ranges(filters.date_from, filters.date_to)
-        asked = [replace(filters, date_from=start, date_to=end, as_of=end) for start, end in months]
-        rows = concurrently(lambda f: self.headline(measure, f), asked)
-        return pd.DataFrame(
-            [{"month": start, **row} for (start, _), row in zip(months, rows, strict=True)]
+        sql = _GRID_PARAM.sub(lambda m: f"g.{m.group(1)}", self._filtered(measure, filters))
+        fields = ", ".join(f"{name} := {expr}" for name, expr in measure.aggregates.items())
+        names = ", ".join(f"s.{name} AS {name}" for name in measure.aggregates)
+        grid = (
+            "SELECT unnest($grid_from) AS date_from, unnest($grid_to) AS date_to, "
+            "unnest($grid_to) AS as_of"
         )
+        full = (
+            f"SELECT month, {names} FROM (SELECT g.date_from AS month, "
+            f"(SELECT struct_pack({fields}) FROM ({sql}) r) AS s FROM ({grid}) g) ORDER BY month"
+        )
+        values = self.values(filters) | {
+            "grid_from": [start for start, _ in months],
+            "grid_to": [end for _, end in months],
+        }
+        return full, values
 
     def permits(self, person_id: str, filters: Filters) -> bool:
         """Whether the viewer behind `filters` may see this child at child level."""
