@@ -30,7 +30,7 @@ from pathlib import Path
 
 from bench.browser import streamlit_server, wait_for_line
 from bench.server_pages import menu_pages
-from bench.streamlit_client import Run, Session
+from bench.streamlit_client import Run, Session, run_apart
 from ui.warm import DONE as WARM_UP_DONE
 
 # Filter changes (the URL's query string; the pages' filters follow it). Teams are the
@@ -123,11 +123,11 @@ def run_concurrent(
     audit, log = workdir / "bench-audit.jsonl", workdir / "bench-concurrent.log"
     try:
         with streamlit_server(db, audit, log, script="app.py") as base:
-            result.first_visit_unwarmed = asyncio.run(_one_visit(base))
+            result.first_visit_unwarmed = run_apart(_one_visit(base))
         with streamlit_server(db, audit, log, script="serve.py") as base:
             result.warm_up_seconds = wait_for_line(log, WARM_UP_DONE, WARM_UP_TIMEOUT)
-            result.first_visit = asyncio.run(_one_visit(base))
-            result.runs, result.wall_seconds = asyncio.run(_people(base, people, think))
+            result.first_visit = run_apart(_one_visit(base))
+            result.runs, result.wall_seconds = run_apart(_people(base, people, think))
     except (RuntimeError, TimeoutError, OSError) as exc:
         result.error = f"{type(exc).__name__}: {exc}"
     return result

@@ -11,12 +11,40 @@ computer). Used by `frontdoor bench --concurrent` (bench/concurrent.py).
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+T = TypeVar("T")
+
+
+def run_apart(make: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end on a new event loop in a thread of its own; its result.
+
+    asyncio.run refuses to start inside a thread whose loop is running (Playwright's sync API
+    leaves one running in the thread that used it, e.g. earlier tests of the same process), so
+    the sessions get a thread and a loop nobody else holds."""
+    found: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            found["result"] = asyncio.run(make)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            found["error"] = exc
+
+    thread = threading.Thread(target=target, name="frontdoor-sessions")
+    thread.start()
+    thread.join()
+    if "error" in found:
+        raise found["error"]
+    return found["result"]
+
 
 # script_finished statuses (streamlit/proto/ForwardMsg.proto).
 _FINISHED = ForwardMsg.ScriptFinishedStatus

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 
+import pytest
 import streamlit as st
 
 from bench.browser import streamlit_server, wait_for_line
-from bench.streamlit_client import Session
+from bench.streamlit_client import Session, run_apart
 from metrics import MEASURES, Filters
 from ui import data, warm
 
@@ -57,5 +57,31 @@ def test_serve_answers_at_once_warms_in_the_background_and_serves_the_pages(samp
             finally:
                 await session.close()
 
-        for run in asyncio.run(visit()):
+        # On a loop of its own: an earlier browser test may leave one running in this thread.
+        for run in run_apart(visit()):
             assert run.error == "" and run.exceptions == 0, run
+
+
+def test_sessions_run_where_an_event_loop_is_already_running():
+    """What a browser test leaves behind (Playwright's sync API): a loop running in this thread.
+    asyncio.run refuses there; run_apart gives the sessions a loop of their own."""
+    import asyncio
+
+    async def answer() -> int:
+        await asyncio.sleep(0)
+        return 42
+
+    async def inside_a_running_loop() -> int:
+        probe = answer()
+        with pytest.raises(RuntimeError, match="running event loop"):
+            asyncio.run(probe)
+        probe.close()
+        return run_apart(answer())
+
+    assert asyncio.run(inside_a_running_loop()) == 42
+
+    async def fails() -> None:
+        raise ValueError("from the sessions' thread")
+
+    with pytest.raises(ValueError, match="sessions' thread"):
+        run_apart(fails())
