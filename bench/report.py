@@ -8,7 +8,7 @@ from bench.browser_pages import BrowserPages
 from bench.common import END, SEED, SHAPES, last_full_year
 from bench.pandas_check import _diff, _short
 from bench.server_pages import PageTime
-from bench.sizes import SamplePages, SizeResult
+from bench.sizes import QueryTime, SamplePages, SizeResult
 from frontdoor.schema import TABLES
 
 # -- the report -------------------------------------------------------------------------------
@@ -25,6 +25,13 @@ def _s(seconds: float | None) -> str:
     if seconds is None:
         return "n/a"
     return f"{seconds:.3f}" if seconds < 10 else f"{seconds:.1f}"
+
+
+def _ratio(top: QueryTime | None, bottom: QueryTime | None) -> str:
+    """How many of `bottom` one `top` costs, e.g. '1.4x'; n/a when either was not timed."""
+    if top is None or bottom is None or top.seconds is None or not bottom.seconds:
+        return "n/a"
+    return f"{top.seconds / bottom.seconds:.1f}x"
 
 
 def render(
@@ -83,7 +90,13 @@ def render(
     out += _render_pages(results, sample)
     out += _render_browser(results, sample, browser_skipped)
     out += _render_concurrent(results, sample)
-    out += ["", "Every query (seconds; monthly on a snapshot measure is one query per month):", ""]
+    out += [
+        "",
+        "Every query (seconds; a snapshot measure's monthly trend is one query over the month "
+        "ends; monthly / headline: the trend's cost in headlines, goal at most 2 for a snapshot "
+        "measure):",
+        "",
+    ]
     rows = []
     keys = list(dict.fromkeys((q.page, q.measure) for r in results for q in r.queries))
     for page, key in keys:
@@ -95,9 +108,12 @@ def render(
                     key,
                     f"{r.children:,}",
                     *[_s(by_shape[s].seconds) if s in by_shape else "n/a" for s in SHAPES],
+                    _ratio(by_shape.get("monthly"), by_shape.get("headline")),
                 ]
             )
-    out += _table(["page", "measure", "children", *SHAPES], rows, right_from=2)
+    out += _table(
+        ["page", "measure", "children", *SHAPES, "monthly / headline"], rows, right_from=2
+    )
     out += [
         "",
         "pandas (a notebook over the CSVs) against DuckDB (the loaded database); ratio = pandas "

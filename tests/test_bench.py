@@ -70,6 +70,12 @@ def test_the_bench_command_reports_match_and_appends_markdown(tmp_path, capsys):
     for label in ("Overview", "Front door", "Caseloads", "Audit log"):
         row = next(line for line in text.splitlines() if line.startswith(f"| {label} |"))
         assert "(" not in row and "n/a" not in row, row
+    # Every query's time, and what a snapshot trend costs in headlines (a ratio, not asserted).
+    assert "| headline | monthly | breakdown | rows | monthly / headline |" in text
+    row = next(
+        line for line in text.splitlines() if line.startswith("| allocation | unallocated |")
+    )
+    assert row.rstrip(" |").endswith("x"), row
 
 
 @pytest.mark.browser
