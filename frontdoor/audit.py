@@ -12,6 +12,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from frontdoor.private import open_private, private_dir
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -33,7 +35,7 @@ def record(
 ) -> None:
     """Append one entry. Opened in append mode for every write: entries are never rewritten."""
     target = path or audit_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     entry = {
         "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "user": user,
@@ -45,7 +47,7 @@ def record(
         "detail": detail,
     }
     line = json.dumps(entry, sort_keys=True) + "\n"
-    fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    fd = open_private(target, os.O_WRONLY | os.O_APPEND)  # 0600: who looked at which child
     try:
         os.write(fd, line.encode("utf-8"))
     finally:

@@ -11,6 +11,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from frontdoor.private import private_umask
 from frontdoor.progress import bar
 
 
@@ -271,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    private_umask()  # extracts, databases, reports and the audit log: 0600 files, 0700 folders
     try:
         return args.func(args)
     except KeyboardInterrupt:

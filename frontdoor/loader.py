@@ -48,6 +48,7 @@ from frontdoor import __version__
 from frontdoor.calendar import create_calendar
 from frontdoor.facts import build_facts
 from frontdoor.invariant import check_invariant
+from frontdoor.private import FILE_MODE, private_dir, private_umask
 from frontdoor.progress import ProgressFn, null_progress
 from frontdoor.report import ABSENT, LOADED, NOT_LOADED, LoadReport, TableReport, printable
 from frontdoor.schema import (
@@ -108,7 +109,8 @@ def load_extract(
     con = None
     lock = ExitStack()
     try:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
+        private_umask()  # the database, its WAL, spill and lock files: the owner's alone
+        private_dir(db_path.parent)
         check_target(db_path)
         lock.enter_context(load_lock(db_path))
         remove_stale(db_path)  # what a killed load left; we hold the lock, so none is in use
@@ -127,6 +129,7 @@ def load_extract(
         con.close()
         con = None
         _remove(db_path.with_name(db_path.name + ".wal"))  # a stale WAL would replay onto it
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, db_path)
         report.ok = True
         progress(1.0, "loaded")

@@ -22,9 +22,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+# Text that is only a number ("-3", "+44", "1.5e3") is read as that number: nothing to run, and
+# a negative number must stay a number (issue 10).
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
 def neutralise(text: str) -> str:
-    """`text` with a leading quote when it would start a formula; otherwise unchanged."""
-    if text.startswith(FORMULA_STARTS):
+    """`text` with a leading quote when it would start a formula; otherwise (a plain number
+    included) unchanged."""
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
 

@@ -22,11 +22,11 @@ not held). Nothing here logs child data.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Iterable
 
 import pandas as pd
 
+from frontdoor import safe_export
 from metrics.catalog import get
 from metrics.engine import Engine, MeasureUnavailable, NotPermitted, concurrently, plain
 from metrics.filters import Filters
@@ -1280,38 +1280,26 @@ def _visit_gaps(c: _Child, window_start: dt.date | None) -> tuple[pd.DataFrame, 
 # ------------------------------------------------------------------------- printable pack
 
 
-def _text(value: object) -> str:
-    """Any value as escaped text for HTML."""
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, bool):
-        return "yes" if value else "no"
+def _shown(value: object) -> str:
+    """A value that is not text as the pack shows it (dates in the pack's style)."""
     if isinstance(value, pd.Timestamp):
         value = value.date()
     if isinstance(value, dt.date):
-        return html.escape(_fmt(value))
-    return html.escape(str(value))
+        return _fmt(value)
+    return str(value)
+
+
+def _text(value: object) -> str:
+    """Any value as escaped HTML text, formula prefixes neutralised (safe_export)."""
+    return safe_export.html_text(value, _shown)
 
 
 def _table(frame: pd.DataFrame | None, empty: str) -> str:
-    if frame is None or frame.empty:
-        return f"<p class='empty'>{html.escape(empty)}</p>"
-    head = "".join(f"<th>{html.escape(str(c).replace('_', ' '))}</th>" for c in frame.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{_text(v)}</td>" for v in row) + "</tr>"
-        for row in frame.itertuples(index=False, name=None)
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return safe_export.html_table(frame, empty, _shown)
 
 
 def _facts(pairs: list[tuple[str, object]]) -> str:
-    rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{_text(v)}</td></tr>" for k, v in pairs)
-    return f"<table class='facts'>{rows}</table>"
+    return safe_export.html_facts(pairs, _shown)
 
 
 _STYLE = """
@@ -1327,7 +1315,7 @@ th { background: #eee; } table.facts th { width: 14em; } p.empty { color: #555; 
 
 def review_pack_html(pack: dict) -> str:
     """The pack as one printable, self-contained HTML document (no scripts, no external files).
-    Every data value passes through html.escape."""
+    Every data value is escaped, and text neutralised as a spreadsheet cell (safe_export)."""
     prof = pack.get("profile") or {}
     as_of = pack.get("as_of")
     parts = [
@@ -1410,15 +1398,3 @@ def review_pack_html(pack: dict) -> str:
         "</body></html>",
     ]
     return "\n".join(parts)
-
-
-def md_literal(text: object) -> str:
-    """Text shown through a Markdown-rendering element (st.error, st.caption, labels) as
-    itself: every Markdown punctuation character is backslash-escaped."""
-    out = []
-    for ch in str(text):
-        if ch in "\\`*_{}[]()<>#+-.!|~$:&\"'=":
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out).replace("\n", " ")

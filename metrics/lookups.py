@@ -56,6 +56,24 @@ def data_end(engine: Engine) -> dt.date:
         cur.close()
 
 
+def data_start(engine: Engine) -> dt.date | None:
+    """The earliest referral or contact date (None when there are none): where the data's
+    period begins, so a date from a link before it can be brought into range."""
+    cur = engine.con.cursor()
+    try:
+        row = cur.execute(
+            """
+            SELECT least((SELECT min(cine_referral_date) FROM ssd_cin_episodes),
+                         (SELECT min(cont_contact_date) FROM ssd_contacts))
+            """
+        ).fetchone()
+        return row[0] if row and row[0] else None
+    except duckdb.Error:
+        return None
+    finally:
+        cur.close()
+
+
 def load_meta(engine: Engine) -> dict[str, str]:
     """Facts about the load (source, when, synthetic or not); empty if the table is missing."""
     try:

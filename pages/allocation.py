@@ -36,7 +36,7 @@ if drill.available(ctx, "allocation"):
         st.subheader("Delay to allocation")
         spread = drill.grouped(ctx, "allocation", "status", "days")
         if spread is not None and not spread.empty:
-            fig = drill.stacked(
+            fig = charts.stacked(
                 spread,
                 "days",
                 "cohort",

@@ -62,11 +62,7 @@ if drill.available(ctx, "assessments"):
                 ids="band",
             )
             if target in EDGES:
-                fig.add_vline(
-                    x=EDGES.index(target) + 0.5,
-                    line=charts.TARGET_STYLE,
-                    annotation_text=f"Target {target}",
-                )
+                charts.vline(fig, EDGES.index(target) + 0.5, f"Target {target}")
             chosen = drill.chart(
                 fig, "assess_bands", frame=frame, name="assessment_bands", selectable=True
             )
@@ -148,10 +144,8 @@ if drill.available(ctx, "assessments"):
             )
             within_england = england("assessments", "within_target_pct")
             if within_england is not None:
-                fig.add_vline(
-                    x=within_england,
-                    line=charts.ENGLAND_STYLE,
-                    annotation_text=f"England {within_england:g}",
+                charts.vline(
+                    fig, within_england, f"England {within_england:g}", charts.ENGLAND_STYLE
                 )
             drill.chart(fig, "assess_teams", frame=teams, name="assessments_by_team")
         with right:

@@ -7,9 +7,10 @@ import streamlit as st
 from frontdoor import audit
 from ui import tables
 from ui.page import setup
+from ui.text import md
 
 ctx = setup("Audit log", filters_on=False, analyst_only=True)
-st.caption(f"Append-only log kept apart from the extract database: {audit.audit_path()}")
+st.caption(f"Append-only log kept apart from the extract database: {md(audit.audit_path())}")
 
 left, middle, right, far = st.columns(4)
 user = left.text_input("User", key="audit_user").strip() or None

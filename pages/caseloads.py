@@ -5,7 +5,6 @@ team."""
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from metrics.benchmarks import england
@@ -57,50 +56,32 @@ if drill.available(ctx, "caseload_workers"):
         left, right = st.columns([3, 2])
         with left:
             st.subheader("Children beside families")
-            fig = go.Figure()
-            for i, (column, name) in enumerate(
+            fig = charts.grouped_bars(
+                label,
                 [
-                    ("children", "Children"),
-                    ("families", "Families"),
-                    ("sibling_groups", "Sibling groups"),
-                ]
-            ):
-                fig.add_bar(
-                    x=label,
-                    y=workers[column],
-                    name=name,
-                    marker_color=charts.PALETTE[i],
-                    customdata=workers[["worker_id"]].astype(str).to_numpy(),
-                )
-            fig.update_layout(barmode="group")
-            fig = charts.layout(fig, "Worker", "Number on caseload")
-            fig.update_xaxes(tickangle=-45)
+                    (workers["children"], "Children"),
+                    (workers["families"], "Families"),
+                    (workers["sibling_groups"], "Sibling groups"),
+                ],
+                workers["worker_id"].astype(str),
+                "Worker",
+                "Number on caseload",
+            )
             chosen = drill.chart(
                 fig, "case_workers_bars", frame=workers, name="caseload_by_worker", selectable=True
             )
         with right:
             st.subheader("Children per FTE across workers")
             fte = workers.dropna(subset=["children_per_fte"])
-            fig = go.Figure(
-                go.Box(
-                    x=fte["children_per_fte"],
-                    name="Workers",
-                    boxpoints="all",
-                    jitter=0.5,
-                    pointpos=0,
-                    marker_color=charts.PALETTE[0],
-                    customdata=fte[["worker_id"]].astype(str).to_numpy(),
-                    text=label[fte.index],
-                    hovertemplate="%{text}: %{x:.1f} children per FTE<extra></extra>",
-                )
+            fig = charts.spread(
+                fte["children_per_fte"],
+                label[fte.index],
+                fte["worker_id"].astype(str),
+                "Children per FTE",
+                name="Workers",
+                unit="children per FTE",
+                england=ENGLAND_FTE,
             )
-            fig = charts.layout(fig, "Children per FTE", "")
-            if ENGLAND_FTE is not None:
-                fig.add_vline(
-                    x=ENGLAND_FTE,
-                    line=charts.ENGLAND_STYLE,
-                    annotation_text=f"England {ENGLAND_FTE:g}",
-                )
             chosen = (
                 drill.chart(
                     fig,

@@ -7,10 +7,8 @@ Not in the menu: reached by choosing a row in any table of children, or by a lin
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from metrics import MeasureUnavailable, NotPermitted
@@ -18,7 +16,8 @@ from metrics import child as ch
 from ui import auth, charts, data, tables
 from ui.filters import current_params
 from ui.nav import CHILD_PAGE
-from ui.page import setup
+from ui.page import child_not_found, setup
+from ui.text import md
 
 MET_STYLE = {
     # value: (legend label, colour, symbol) - said in words and by shape, never colour alone.
@@ -64,18 +63,18 @@ def met_words(value: object) -> str:
     return ""
 
 
-def timeline(chron: pd.DataFrame) -> go.Figure:
-    """Events by date (x) and kind (y); met / missed / no timescale by colour and symbol.
-    Hover text is escaped: Plotly reads it as a small subset of HTML."""
+def timeline(chron: pd.DataFrame) -> charts.Figure:
+    """Events by date (x) and kind (y); met / missed / no timescale by colour and symbol. The
+    hover gives the event's lines as plain text (charts.show escapes them; a line break shows)."""
     kinds = [k for k in ch.KINDS if k in set(chron["kind"])]
-    fig = go.Figure()
+    fig = charts.figure("Date", "")
     for value, (label, colour, symbol) in MET_STYLE.items():
         part = chron[chron["met"].map(lambda m, v=value: m is v)]
         if part.empty:
             continue
         hover = [
-            "<br>".join(
-                html.escape(str(x))
+            "\n".join(
+                str(x)
                 for x in (
                     f"{r.date:%d %b %Y}: {r.kind}",
                     r.detail,
@@ -99,7 +98,6 @@ def timeline(chron: pd.DataFrame) -> go.Figure:
             hoverinfo="text",
             customdata=part[["record_id"]].astype(str).to_numpy(),
         )
-    fig = charts.layout(fig, "Date", "")
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(kinds)))
     fig.update_layout(height=max(260, 28 * len(kinds) + 120), dragmode="zoom")
     return fig
@@ -134,20 +132,19 @@ if not person:
 
 if not ctx.engine.permits(person, ctx.filters):
     auth.record("child_view", person_ids=[person], outcome="refused", once=True)
-    st.error("Not permitted: your role does not allow you to see this child's record.")
+    child_not_found(person)
     st.stop()
 
 prof = _profile(ctx.source, person, as_of)
 if prof is None:
-    st.error(f"No child with id {ch.md_literal(person)} in this extract.")
-    st.caption("Check the id, or open a child from one of the tables on the other pages.")
+    child_not_found(person)
     st.stop()
 
 auth.record("child_view", person_ids=[person], filters=current_params(), once=True)
 # A link to this same page with another child (a sibling) reruns it without updating the
 # browser's address: say it again, so the URL always names the child on screen.
 st.query_params["person"] = person
-st.subheader(f"Child {ch.md_literal(person)}")
+st.subheader(f"Child {md(person)}")
 if not prof["in_person_table"]:
     st.warning("This id is not in ssd_person: it appears only in other tables (a data issue).")
 facts = {
@@ -184,7 +181,7 @@ else:
     c2.metric("Timescales judged", len(judged))
     c3.metric("Timescales missed", missed)
     if not shown.empty:
-        st.plotly_chart(timeline(shown), key="child_timeline", width="stretch")
+        charts.show(timeline(shown), "child_timeline")
     table = shown.assign(met=shown["met"].map(met_words))
     st.dataframe(
         table,
@@ -195,7 +192,7 @@ else:
     )
     tables.download(
         table.assign(person_id=person)[["person_id", *table.columns]],
-        f"chronology_{''.join(c for c in person if c.isalnum())}",
+        f"chronology_{person}",
         "child_chronology",
         id_column="person_id",
     )
@@ -235,6 +232,6 @@ with right:
         for sib in sibs["person_id"]:
             st.page_link(
                 CHILD_PAGE,
-                label=f"Open sibling {ch.md_literal(sib)}",
+                label=f"Open sibling {md(sib)}",
                 query_params={**params, "person": str(sib)},
             )

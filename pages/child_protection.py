@@ -87,7 +87,7 @@ if drill.available(ctx, "icpc"):
             spread["within target"] = spread["days"].map(
                 lambda d: "within 15" if d <= icpc_target else "over 15"
             )
-            fig = drill.stacked(
+            fig = charts.stacked(
                 spread,
                 "days",
                 "count",

@@ -8,6 +8,7 @@ bookmarked or sent. The downloaded pack is plain HTML with every value escaped.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 
 import pandas as pd
@@ -15,9 +16,10 @@ import streamlit as st
 
 from metrics import Filters, MeasureUnavailable, NotPermitted, words
 from metrics import child as ch
-from ui import auth, data, tables
+from ui import auth, data, downloads, tables
 from ui.filters import current_params
-from ui.page import setup
+from ui.page import child_not_found, setup
+from ui.text import md
 
 DEFAULT_WEEKS = 8
 MAX_WEEKS = 26
@@ -42,11 +44,17 @@ def _names(source: data.Source) -> tuple[dict, dict]:
 
 
 def weeks_from_url() -> int:
-    try:
-        weeks = int(st.query_params.get("weeks", DEFAULT_WEEKS))
-    except ValueError:
-        weeks = DEFAULT_WEEKS
-    return min(max(weeks, 1), MAX_WEEKS)
+    """The weeks ahead a link asks for; anything else than 1 to MAX_WEEKS is said and replaced."""
+    raw = st.query_params.get("weeks")
+    if raw is None:
+        return DEFAULT_WEEKS
+    if re.fullmatch("[0-9]{1,2}", raw) and 1 <= int(raw) <= MAX_WEEKS:
+        return int(raw)
+    st.warning(
+        f"The weeks ahead in the link are not a number from 1 to {MAX_WEEKS}: "
+        f"showing {DEFAULT_WEEKS} weeks."
+    )
+    return DEFAULT_WEEKS
 
 
 def due_rows(ctx, weeks: int) -> pd.DataFrame | None:
@@ -156,26 +164,24 @@ if not person:
 
 if not ctx.engine.permits(person, ctx.filters):
     auth.record("review_pack", person_ids=[person], outcome="refused", once=True)
-    st.error("Not permitted: your role does not allow you to see this child's record.")
+    child_not_found(person)
     st.stop()
 
 pack = _pack(ctx.source, person, as_of, ctx.filters.scope, ctx.filters.scope_teams)
 if pack["profile"] is None:
-    st.error(f"No child with id {ch.md_literal(person)} in this extract.")
+    child_not_found(person)
     st.stop()
 auth.record("review_pack", person_ids=[person], filters=current_params(), once=True)
 
-st.header(f"Review pack: child {ch.md_literal(person)}")
+st.header(f"Review pack: child {md(person)}")
 st.caption(f"As at {as_of:%d %b %Y}. Every figure comes from the case extract.")
-st.download_button(
-    "Download the review pack (HTML, printable)",
-    ch.review_pack_html(pack).encode("utf-8"),
-    file_name=f"review_pack_{''.join(c for c in person if c.isalnum())}_{as_of:%Y%m%d}.html",
-    mime="text/html",
-    key="conf_pack_download",
-    on_click=lambda: auth.record(
-        "download", person_ids=[person], filters=current_params(), detail="review_pack"
-    ),
+downloads.html(
+    ch.review_pack_html(pack),
+    f"review_pack_{person}_{as_of:%Y%m%d}",
+    "conf_pack_download",
+    label="Download the review pack (HTML, printable)",
+    person_ids=[person],
+    detail="review_pack",
 )
 st.page_link(
     "pages/child.py",
@@ -207,7 +213,7 @@ st.dataframe(
 st.subheader("Open actions")
 if pack["actions"]:
     for action in pack["actions"]:
-        st.warning(ch.md_literal(action["text"]))
+        st.warning(md(action["text"]))
 else:
     st.success("No open actions found in this extract.")
 

@@ -12,17 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from frontdoor.private import save_files
 from metrics import MEASURES
-from metrics import child as ch
 from ui import auth, data, tables
 from ui.page import setup
 from ui.returns import returns_section
+from ui.text import md
 
 LIMIT = 5000
 UPLOAD_TYPES = ["csv", "tsv", "txt", "parquet", "xlsx", "xlsm", "xls", "xlsb", "xml"]
@@ -106,15 +106,6 @@ def unavailable(source: data.Source) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def save_uploads(files) -> Path:
-    """Write uploaded files into a new temporary folder under their own (base) names."""
-    folder = Path(tempfile.mkdtemp(prefix="frontdoor-upload-"))
-    for f in files:
-        name = Path(f.name).name or "upload"
-        (folder / name).write_bytes(f.getvalue())
-    return folder
-
-
 ctx = setup(
     "Data and loading",
     "The extract in use: the load report, rows rejected, data issues, the measures it cannot "
@@ -192,7 +183,7 @@ if go:
     target = data.db_path()
     temp: Path | None = None
     if uploads:
-        temp = save_uploads(uploads)
+        temp = save_files(((f.name, f.getvalue()) for f in uploads), "frontdoor-upload-")
         src = temp
         what = f"{len(uploads)} uploaded file(s)"
     elif folder.strip():
@@ -214,7 +205,7 @@ if go:
                 bar = st.progress(0.0, text="Starting")
 
                 def progress(fraction: float, message: str) -> None:
-                    bar.progress(min(max(float(fraction), 0.0), 1.0), text=ch.md_literal(message))
+                    bar.progress(min(max(float(fraction), 0.0), 1.0), text=md(message))
 
                 result = load_extract(src, target, extract_date=extract_date, progress=progress)
                 if result.ok:

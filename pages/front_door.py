@@ -65,11 +65,7 @@ if drill.available(ctx, "contacts"):
                 decided, "decision_wd", "count", "Working days from contact to decision", "Contacts"
             )
             fig.update_xaxes(type="linear")
-            fig.add_vline(
-                x=decision_target + 0.5,
-                line=charts.TARGET_STYLE,
-                annotation_text=f"Target {decision_target}",
-            )
+            charts.vline(fig, decision_target + 0.5, f"Target {decision_target}")
             drill.chart(fig, "fd_decision_days", frame=by_days, name="contact_decision_days")
         st.subheader("Decided within timescale, by month")
         drill.trend_chart(

@@ -60,7 +60,7 @@ if drill.available(ctx, "seen"):
         spread = drill.grouped(ctx, "seen", "status", "days")
         chosen: list[str] = []
         if spread is not None and not spread.empty:
-            fig = drill.stacked(
+            fig = charts.stacked(
                 spread,
                 "days",
                 "cohort",

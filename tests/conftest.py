@@ -154,3 +154,24 @@ def app_env(sample_db: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     monkeypatch.setenv("FRONTDOOR_AUDIT", str(tmp_path / "audit.jsonl"))
     monkeypatch.chdir(REPO)
     return sample_db
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium through one Playwright for the whole session (a second sync
+    Playwright cannot start while one runs); skipped when missing, failed on CI."""
+    import os
+
+    from bench.browser import launch, missing
+
+    needs = missing()
+    if needs is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"needs {needs}")
+        pytest.skip(f"needs {needs}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        yield browser
+        browser.close()

@@ -35,6 +35,7 @@ from frontdoor.access import (
 )
 from tests.conftest import build_db, small_family
 from tests.test_pages_chairs import HOSTILE, hostile_db  # noqa: F401  (a fixture)
+from ui.text import md
 
 REPO = Path(__file__).resolve().parents[1]
 AUTH = {
@@ -67,7 +68,12 @@ role = "analyst"
 [groups."Performance team"]
 role = "analyst"
 """
-REFUSED = "Not permitted: your role does not allow you to see this child's record."
+
+
+def refused(person: str) -> str:
+    """The one message for a child the viewer may not see or that does not exist (issue 10:
+    a refusal must not tell who is in the extract)."""
+    return f"Not found: no child with id {md(person)} among the records your role can see."
 
 
 # -- fixtures and helpers -------------------------------------------------------------------
@@ -240,10 +246,10 @@ def outside(db: Path, allowed: set[str]) -> str:
 
 
 def assert_refused(at: AppTest, person: str) -> None:
-    """The page says "not permitted" and shows nothing of the child: no table, no chart, no
-    id in a heading, no link to their record."""
+    """The page says "not found" and shows nothing of the child: no table, no chart, no id in
+    a heading, no link to their record."""
     ok(at)
-    assert [e.value for e in at.error] == [REFUSED]
+    assert [e.value for e in at.error] == [refused(person)]
     assert not at.dataframe and not at.get("plotly_chart") and not at.metric
     assert not [h for h in (*at.header, *at.subheader) if person in h.value]
     assert not at.get("download_button")
@@ -395,7 +401,7 @@ def test_team_lead_deep_links_in_and_out_of_scope(env, audit_log):
     at = ok(open_as(LEAD, "pages/conference.py", {"person": mine}))
     assert f"Review pack: child {mine}" in [h.value for h in at.header]
     at = ok(open_as(LEAD, "pages/conference.py", {"person": other}))
-    assert [e.value for e in at.error] == [REFUSED]
+    assert [e.value for e in at.error] == [refused(other)]
     assert not [h for h in at.header if other in h.value]
     assert not [d for d in at.dataframe if d.key == "conf_profile"]
     assert not [d for d in at.dataframe if "person id" in d.value.columns]

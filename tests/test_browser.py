@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlparse
 import duckdb
 import pytest
 
-from bench.browser import DONE, launch, missing, streamlit_server
+from bench.browser import DONE, missing, streamlit_server
 from ui.nav import MENU
 
 pytestmark = pytest.mark.browser
@@ -52,13 +52,9 @@ def server(sample_db: Path, tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
-def chrome(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = launch(p)
-        yield chromium
-        chromium.close()
+def chrome(server, chromium):
+    """The session's Chromium (tests/conftest.py), once the server is up."""
+    return chromium
 
 
 @pytest.fixture
@@ -181,7 +177,7 @@ def test_deep_link_to_a_child(server, tab, sample_db):
     tab.goto(f"{server}/child?person={person}")
     wait_done(tab)
     expect_chronology(tab, person)
-    assert tab.get_by_text("No child with id").count() == 0
+    assert tab.get_by_text("Not found: no child with id").count() == 0
     shot(tab, "c_deep_link_child")
     # A sibling's link opens the same page for the sibling, the filters kept in the URL.
     tab.goto(f"{server}/child?person={person}&period=fy&fy=2025")

@@ -376,11 +376,6 @@ def test_review_pack_html_escapes_every_value(engine):
     assert "<script" not in page.lower() and "<img" not in page
 
 
-def test_md_literal():
-    assert ch.md_literal("[x](javascript:alert(1))") == r"\[x\]\(javascript\:alert\(1\)\)"
-    assert ch.md_literal("P123") == "P123"
-
-
 # ------------------------------------------------- the judgements are the measures' own rows
 
 

@@ -133,7 +133,7 @@ def test_unknown_id_gives_a_clear_message(app_env):
     assert not at.exception, errors(at)
     messages = [e.value for e in at.error]
     assert len(messages) == 1
-    assert messages[0].startswith("No child with id") and "in this extract" in messages[0]
+    assert messages[0].startswith("Not found: no child with id")
     assert "NO" in messages[0] and "SUCH" in messages[0]
     assert not [d for d in at.dataframe if d.key == "child_chronology"]
 
@@ -367,5 +367,5 @@ def test_hostile_id_in_the_url(hostile_db):
     at = open_page("pages/child.py", {"person": "[x](http://e.test) <script>alert(1)</script>"})
     assert not at.exception, errors(at)
     messages = [e.value for e in at.error]
-    assert messages and messages[0].startswith("No child with id")
+    assert messages and messages[0].startswith("Not found: no child with id")
     _no_raw_markup(at)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from frontdoor import audit
 from frontdoor.access import AGGREGATES_ONLY, ANALYST, ROLES, TEAM_LEAD, RolesFile, Viewer
-from metrics.child import md_literal
+from ui.text import md
 
 ALLOW_ENV = "FRONTDOOR_ALLOW_UNAUTHENTICATED"
 ROLES_ENV = "FRONTDOOR_ROLES"
@@ -46,7 +46,7 @@ def current_viewer(synthetic: bool, teams: list[tuple[str, str]]) -> Viewer:
             roles = _roles(str(path), path.stat().st_mtime if path.exists() else 0.0)
         except (ValueError, OSError) as exc:  # tomllib's errors are ValueErrors too
             st.title("frontdoor")
-            st.error(f"The roles file cannot be used, so nobody is let in: {md_literal(exc)}")
+            st.error(f"The roles file cannot be used, so nobody is let in: {md(exc)}")
             st.stop()
         groups = st.user.get("groups") or []
         # Microsoft Entra ID sends `email` only for accounts with a mailbox (or when the app
@@ -54,7 +54,7 @@ def current_viewer(synthetic: bool, teams: list[tuple[str, str]]) -> Viewer:
         email = st.user.get("email") or st.user.get("preferred_username")
         viewer = roles.viewer(email, list(groups))
         with st.sidebar:
-            who = md_literal(viewer.user)  # from the identity provider: shown as plain text
+            who = md(viewer.user)  # from the identity provider: shown as plain text
             st.caption(f"Signed in as {who} ({ROLES.get(viewer.role, 'aggregates only')})")
             st.button("Sign out", on_click=st.logout)
         return viewer

@@ -87,6 +87,12 @@ def facts(source: Source) -> tuple[dict[str, str], dt.date, list[tuple[str, str]
     return lookups.load_meta(eng), lookups.data_end(eng), lookups.teams(eng)
 
 
+@st.cache_data(ttl=600, max_entries=20, show_spinner=False)
+def data_start(source: Source) -> dt.date | None:
+    """The data's first referral or contact date (None if it has none)."""
+    return lookups.data_start(engine(source))
+
+
 @st.cache_data(ttl=600, max_entries=200, show_spinner=False)
 def workers(source: Source, team: str | None) -> list[tuple[str, str]]:
     """Workers a filter offers for `team` (all teams: None)."""

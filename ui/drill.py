@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from metrics import MEASURES, Filters, MeasureUnavailable, get
@@ -61,27 +60,16 @@ def all_rows(ctx: PageContext, key: str) -> pd.DataFrame | None:
 
 
 def chart(
-    fig: go.Figure,
+    fig: charts.Figure,
     key: str,
     *,
     frame: pd.DataFrame | None = None,
     name: str | None = None,
     selectable: bool = False,
 ) -> list[str]:
-    """Draw a figure with the CSV download of the numbers behind it; with `selectable`, return
-    the ids (custom_data) of the selected bars or points."""
-    if selectable:
-        event = st.plotly_chart(
-            fig,
-            key=key,
-            on_select="rerun",
-            selection_mode=("points", "box"),
-            width="stretch",
-        )
-        ids = charts.selected_ids(event)
-    else:
-        st.plotly_chart(fig, key=key, width="stretch")
-        ids = []
+    """Draw a figure (charts.show: every label escaped) with the CSV download of the numbers
+    behind it; with `selectable`, return the ids (custom_data) of the selected bars or points."""
+    ids = charts.show(fig, key, selectable=selectable)
     if frame is not None:
         tables.download(frame, name or key, key)
     return ids
@@ -259,16 +247,8 @@ def trend_chart(
         name=y_title,
         target=target,
         england=england(key, aggregate),
+        extra=extra,
     )
-    for i, (column, label) in enumerate(extra):
-        if column in frame:
-            fig.add_scatter(
-                x=frame["month"],
-                y=frame[column],
-                mode="lines+markers",
-                name=label,
-                line={"color": charts.PALETTE[(i + 1) % len(charts.PALETTE)], "dash": "dash"},
-            )
     months = chart(fig, chart_key, frame=frame, name=f"{key}_{aggregate}_monthly", selectable=True)
     month_children(ctx, key, months, f"{chart_key}_children")
     return frame
@@ -294,40 +274,6 @@ def month_children(ctx: PageContext, key: str, months: list[str], table_key: str
             name=f"{key}_{first:%Y_%m}",
             caption=f"Behind {first:%B %Y}: {len(frame):,} rows. Choose a row to open the child.",
         )
-
-
-def stacked(
-    frame: pd.DataFrame,
-    x: str,
-    y: str,
-    group: str,
-    groups: Sequence[tuple[str, str]],
-    x_title: str,
-    y_title: str,
-    *,
-    target: float | None = None,
-) -> go.Figure:
-    """Bars stacked by `group` (value, label in words) over a numeric x such as working days;
-    each bar carries its x value in custom_data; the target as a vertical line."""
-    fig = go.Figure()
-    for i, (value, label) in enumerate(groups):
-        part = frame[frame[group] == value]
-        if part.empty:
-            continue
-        fig.add_bar(
-            x=part[x],
-            y=part[y],
-            name=label,
-            marker_color=charts.PALETTE[i % len(charts.PALETTE)],
-            customdata=part[[x]].astype(str).to_numpy(),
-        )
-    fig.update_layout(barmode="stack")
-    fig = charts.layout(fig, x_title, y_title)
-    if target is not None:
-        fig.add_vline(
-            x=target + 0.5, line=charts.TARGET_STYLE, annotation_text=f"Target {target:g}"
-        )
-    return fig
 
 
 def days_text(value: float | None) -> str:

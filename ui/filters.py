@@ -11,6 +11,7 @@ import datetime as dt
 
 import streamlit as st
 
+from frontdoor.calendar import FIRST_DAY
 from metrics import Filters
 from ui import periods
 
@@ -32,27 +33,51 @@ def _set_url(params: dict[str, str]) -> None:
             del st.query_params[key]
 
 
+def date_range(data_start: dt.date | None, data_end: dt.date) -> tuple[dt.date, dt.date]:
+    """The dates the filters accept: from the data's first referral or contact (or the start
+    of the last 12 months, if earlier; never before the working-day calendar) to its end."""
+    first = periods.last_12_months(data_end)[0]
+    if data_start is not None:
+        first = min(first, data_start)
+    return max(first, FIRST_DAY), data_end
+
+
 def sidebar_filters(
+    data_start: dt.date | None,
     data_end: dt.date,
     teams: list[tuple[str, str]],
     workers_of,  # Callable[[str | None], list[tuple[str, str]]]
-) -> Filters:
-    """Draw the filters in the sidebar and return them; the URL is kept in step."""
+) -> tuple[Filters, list[str]]:
+    """Draw the filters in the sidebar and return them, with notes on what a link asked for
+    that could not be used (a bad date, an unknown team): the URL is kept in step."""
     params = current_params()
     state = st.session_state
+    first, last = date_range(data_start, data_end)
+    notes: list[str] = []
     always_drawn = ("f_period", "f_as_of", "f_team", "f_worker")
-    if state.get("_filters_synced") != params or any(k not in state for k in always_drawn):
+    from_url = state.get("_filters_synced") != params or any(k not in state for k in always_drawn)
+    if from_url:
         # The URL changed (first run, a link, a deep link), or Streamlit dropped the widgets'
-        # state on a page switch: the widgets follow the URL.
-        preset, start, end = periods.resolve(params, data_end)
-        state["f_period"] = preset
-        fy = params.get("fy", "")
-        state["f_fy"] = int(fy) if fy.isdigit() else periods.financial_year_of(data_end)
-        state["f_q"] = params.get("q", f"{periods.financial_year_of(data_end)}-1")
-        state["f_from"], state["f_to"] = start, end
-        state["f_as_of"] = periods.parse_date(params.get("as_of"))
+        # state on a page switch: the widgets follow the URL, checked against the data.
+        url = periods.read_url(params, first, last)
+        notes += url.notes
+        state["f_period"] = url.preset
+        state["f_fy"] = url.fy
+        state["f_q"] = url.q
+        # The custom dates' widgets only take dates inside the data.
+        state["f_from"] = min(max(url.start, first), last)
+        state["f_to"] = max(min(url.end, last), state["f_from"])
+        state["f_as_of"] = url.as_of
         state["f_team"] = params.get("team", ALL)
         state["f_worker"] = params.get("worker", ALL)
+
+    # A date kept from before a new load may lie outside the new data: the date widgets
+    # refuse such a value, so bring it in.
+    for key in ("f_from", "f_to"):
+        if isinstance(state.get(key), dt.date):
+            state[key] = min(max(state[key], first), last)
+    if isinstance(state.get("f_as_of"), dt.date) and not first <= state["f_as_of"] <= last:
+        state["f_as_of"] = None
 
     side = st.sidebar
     side.subheader("Filters")
@@ -62,16 +87,15 @@ def sidebar_filters(
     new: dict[str, str] = {}
     if preset != "12m":
         new["period"] = preset
-    last_fy = periods.financial_year_of(data_end)
-    years = list(range(last_fy, last_fy - 6, -1))
+    years = periods.years_offered(last)
     if preset == "fy":
         if state.get("f_fy") not in years:
-            state["f_fy"] = last_fy
+            state["f_fy"] = years[0]
         fy = side.selectbox("Financial year", years, format_func=periods.fy_label, key="f_fy")
         new["fy"] = str(fy)
         start, end = periods.financial_year(fy)
     elif preset == "q":
-        options = [f"{y}-{n}" for y in years for n in (4, 3, 2, 1)]
+        options = periods.quarters_offered(last)
         if state.get("f_q") not in options:
             state["f_q"] = options[0]
         q = side.selectbox(
@@ -83,19 +107,25 @@ def sidebar_filters(
         new["q"] = q
         start, end = periods.quarter(*map(int, q.split("-")))
     elif preset == "custom":
-        start = side.date_input("From", key="f_from", format="DD/MM/YYYY")
-        end = side.date_input("To", key="f_to", format="DD/MM/YYYY")
+        start = side.date_input(
+            "From", key="f_from", format="DD/MM/YYYY", min_value=first, max_value=last
+        )
+        end = side.date_input(
+            "To", key="f_to", format="DD/MM/YYYY", min_value=first, max_value=last
+        )
         if end < start:
             side.warning("The period ends before it starts: showing the start date only.")
             end = start
         new["from"], new["to"] = start.isoformat(), end.isoformat()
     else:
-        start, end = periods.last_12_months(data_end)
+        start, end = periods.last_12_months(last)
 
     as_of = side.date_input(
         "As at (snapshot date)",
         key="f_as_of",
         format="DD/MM/YYYY",
+        min_value=first,
+        max_value=last,
         help="Open cases, caseloads and overdue work are counted on this date. "
         "Blank: the end of the period.",
     )
@@ -111,6 +141,8 @@ def sidebar_filters(
     team_ids = [ALL] + [t for t, _ in teams]
     team_names = dict(teams)
     if state.get("f_team") not in team_ids:
+        if from_url:  # the same words whether the team is unknown or not the viewer's to see
+            notes.append("The team in the link was not found: showing all teams.")
         state["f_team"] = ALL
     team = side.selectbox(
         "Team",
@@ -122,6 +154,10 @@ def sidebar_filters(
     worker_ids = [ALL] + [w for w, _ in worker_list]
     worker_names = dict(worker_list)
     if state.get("f_worker") not in worker_ids:
+        if from_url:
+            notes.append(
+                "The worker in the link was not found (in this team): showing all workers."
+            )
         state["f_worker"] = ALL
     worker = side.selectbox(
         "Worker",
@@ -135,7 +171,7 @@ def sidebar_filters(
         new["worker"] = worker
     _set_url(new)
     state["_filters_synced"] = new
-    return Filters(start, end, as_of, team or None, worker or None)
+    return Filters(start, end, as_of, team or None, worker or None), notes
 
 
 def describe(filters: Filters) -> str:

@@ -11,8 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from frontdoor.access import Viewer
+from frontdoor.private import private_umask
 from metrics import Filters, MeasureUnavailable, NotPermitted
 from ui import auth, data, filters, nav
+from ui.text import md
 
 
 @dataclass
@@ -75,12 +77,13 @@ def setup(
     """Configure the page and return its context; stops the page when there is no data or
     the viewer may not see it."""
     st.set_page_config(page_title=f"{title} · frontdoor", layout="wide")
+    private_umask()  # anything the app writes (uploads, loads, the audit log) is the owner's
     nav.sidebar_menu()
     source = data.current_source()
     if source is None:
         st.title(title)
         st.error(
-            f"No database found at {data.db_path()}. Run `make run` to build the synthetic "
+            f"No database found at {md(data.db_path())}. Run `make run` to build the synthetic "
             "sample, or load your extract with `frontdoor load --extract DIR --db FILE` and "
             "start the app with FRONTDOOR_DB=FILE."
         )
@@ -93,12 +96,17 @@ def setup(
         st.title(title)
         st.error("Not permitted: this page is for analysts. Ask your performance team for access.")
         st.stop()
+    notes: list[str] = []
     if filters_on:
-        chosen = filters.sidebar_filters(end, teams, lambda team: data.workers(source, team))
+        chosen, notes = filters.sidebar_filters(
+            data.data_start(source), end, teams, lambda team: data.workers(source, team)
+        )
     else:
         chosen = Filters(end, end)
     chosen = replace(chosen, scope=viewer.scope, scope_teams=viewer.scope_teams)
     st.title(title)
+    for note in notes:  # what a link asked for that could not be used (never its own text)
+        st.warning(note)
     if viewer.role == "aggregates_only":
         st.info(
             "You see aggregate figures only. To see the children behind them, sign in: the "
@@ -114,3 +122,11 @@ def setup(
     if intro:
         st.caption(intro)
     return PageContext(source, chosen, viewer)
+
+
+def child_not_found(person: str) -> None:
+    """Say that a child id from a link or a form cannot be shown, in the same words whether
+    no such child exists or the child is outside the viewer's scope: a refusal must not tell
+    who is in the extract."""
+    st.error(f"Not found: no child with id {md(person)} among the records your role can see.")
+    st.caption("Check the id, or open a child from one of the tables on the other pages.")

@@ -4,7 +4,10 @@ so the URL form of a period (`?period=fy&fy=2025`) can be tested without Streaml
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 PRESETS = {
     "12m": "Last 12 months",
     "fy": "Financial year",
@@ -55,7 +58,8 @@ def last_12_months(end: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def parse_date(text: str | None) -> dt.date | None:
-    if not text:
+    """A YYYY-MM-DD date, or None for anything else."""
+    if not text or not _ISO_DATE.fullmatch(text):
         return None
     try:
         return dt.date.fromisoformat(text)
@@ -85,6 +89,144 @@ def resolve(params: dict[str, str], data_end: dt.date) -> tuple[str, dt.date, dt
         if start and end and start <= end:
             return preset, start, end
     return "12m", *last_12_months(data_end)
+
+
+YEARS_OFFERED = 6  # financial years the Period filter offers, counting back from the data's end
+
+
+def years_offered(data_end: dt.date) -> list[int]:
+    last = financial_year_of(data_end)
+    return list(range(last, last - YEARS_OFFERED, -1))
+
+
+def quarters_offered(data_end: dt.date) -> list[str]:
+    """Quarters as the URL names them ("2025-3"), newest first."""
+    return [f"{y}-{n}" for y in years_offered(data_end) for n in (4, 3, 2, 1)]
+
+
+def quarter_of(d: dt.date) -> str:
+    """The financial quarter containing d, as the URL names it."""
+    return f"{financial_year_of(d)}-{(d.month - 4) % 12 // 3 + 1}"
+
+
+def day(d: dt.date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+@dataclass(frozen=True)
+class UrlPeriod:
+    """The period, year, quarter and as-at date a link names, checked against the data."""
+
+    preset: str
+    start: dt.date
+    end: dt.date
+    fy: int
+    q: str
+    as_of: dt.date | None
+    notes: tuple[str, ...] = ()  # what was not usable, and what is shown instead
+
+
+def read_url(params: dict[str, str], first: dt.date, last: dt.date) -> UrlPeriod:
+    """The filters' dates named by URL parameters, within the data's range [first, last].
+
+    Nothing a link holds can break a page: a value that is not a date, a year or quarter not
+    offered, or a date outside the data is replaced (clamped to the range where that keeps the
+    meaning), and a note says what is shown instead. A note never repeats the link's text."""
+    notes: list[str] = []
+    years = years_offered(last)
+    fy, q = years[0], quarter_of(last)
+    # `from` and `to` alone (a hand-made link) mean a custom period.
+    preset = params.get("period") or ("custom" if {"from", "to"} & set(params) else "12m")
+    start, end = last_12_months(last)
+    if preset not in PRESETS:
+        notes.append(
+            "The period in the link is not one of the choices: showing the last 12 months."
+        )
+        preset = "12m"
+    if preset == "fy":
+        raw = params.get("fy", "")
+        if re.fullmatch("[0-9]{4}", raw) and int(raw) in years:
+            fy = int(raw)
+        else:
+            notes.append(
+                f"The financial year in the link is not one the filter offers: showing {fy_label(fy)}."
+            )
+        start, end = financial_year(fy)
+    elif preset == "q":
+        raw = params.get("q", "")
+        if raw in quarters_offered(last):
+            q = raw
+        else:
+            notes.append(
+                "The quarter in the link is not one the filter offers: showing "
+                f"{quarter_label(*map(int, q.split('-')))}."
+            )
+        start, end = quarter(*map(int, q.split("-")))
+    elif preset == "custom":
+        start, end, said = _custom(params, first, last)
+        if said:
+            notes.append(said)
+        if start is None or end is None:
+            preset, (start, end) = "12m", last_12_months(last)
+    raw = params.get("as_of")
+    as_of = parse_date(raw)
+    if raw and as_of is None:
+        notes.append(
+            "The as-at date in the link is not a date (the form is YYYY-MM-DD): "
+            "using the end of the period."
+        )
+    elif as_of is not None and as_of > last:
+        notes.append(f"The data ends on {day(last)}: the as-at date in the link is now that day.")
+        as_of = last
+    elif as_of is not None and as_of < first:
+        notes.append(
+            f"The data starts on {day(first)}: the as-at date in the link is before it; "
+            "using the end of the period."
+        )
+        as_of = None
+    return UrlPeriod(preset, start, end, fy, q, as_of, tuple(notes))
+
+
+def _custom(
+    params: dict[str, str], first: dt.date, last: dt.date
+) -> tuple[dt.date | None, dt.date | None, str | None]:
+    """A custom period from `from` and `to`: (start, end, note); None dates when unusable."""
+    start, end = parse_date(params.get("from")), parse_date(params.get("to"))
+    if start is None or end is None:
+        return (
+            None,
+            None,
+            (
+                "A date of the period in the link is missing or not a date (the form is "
+                "YYYY-MM-DD): showing the last 12 months."
+            ),
+        )
+    if start > end:
+        return (
+            None,
+            None,
+            "The period in the link ends before it starts: showing the last 12 months.",
+        )
+    if start > last or end < first:
+        return (
+            None,
+            None,
+            (
+                f"The period in the link is outside the data ({day(first)} to {day(last)}): "
+                "showing the last 12 months."
+            ),
+        )
+    if start < first or end > last:
+        start, end = max(start, first), min(end, last)
+        return (
+            start,
+            end,
+            (
+                f"The data covers {day(first)} to {day(last)}: the period in the link is cut to "
+                f"{day(start)} to {day(end)}."
+            ),
+        )
+    return start, end, None
 
 
 def month_window(month: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:

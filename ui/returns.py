@@ -11,7 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from frontdoor.returns import ExportError, ExportResult
-from ui import auth, data
+from ui import auth, data, downloads
+from ui.text import md
 
 LAYOUT_WORDS = {
     "ofsted-2019": "Ofsted's 2019 template (List_1 sheets, title rows)",
@@ -32,7 +33,7 @@ def _progress():
     bar = st.progress(0.0, text="Starting")
 
     def show(fraction: float, message: str) -> None:
-        bar.progress(min(max(float(fraction), 0.0), 1.0), text=message.capitalize())
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=md(message.capitalize()))
 
     return show
 
@@ -47,7 +48,7 @@ def _make(kind: str, label: str, build, file_name: str, mime: str, what: str) ->
             status.update(label=f"{label} made", state="complete", expanded=False)
     except ExportError as exc:
         auth.record("export", detail=f"{what}: {exc}", outcome="failed")
-        st.error(f"{label} could not be made: {exc}")
+        st.error(f"{label} could not be made: {md(exc)}")
         st.session_state.pop(f"_returns_{kind}", None)
         return
     finally:
@@ -91,14 +92,14 @@ def _show(kind: str, label: str) -> None:
         )
     else:
         st.success("No gaps: every item the return needs was in the data.")
-    st.download_button(
+    downloads.prepared(
         f"Download {label}",
         result.content,
-        file_name=made.file_name,
+        made.file_name,
+        f"returns_{kind}_download",
         mime=made.mime,
-        key=f"returns_{kind}_download",
-        type="primary",
-        on_click=lambda: auth.record("download", detail=made.what),
+        detail=made.what,
+        primary=True,
     )
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from ui import auth
+from ui import auth, downloads
 from ui.filters import current_params
 from ui.nav import CHILD_PAGE
 
@@ -103,20 +103,10 @@ def download(
     label: str = "Download CSV",
     id_column: str | None = None,
 ) -> None:
-    """A CSV download of exactly what is shown; a download of children's rows is audited."""
+    """A CSV download of exactly what is shown (ui/downloads); a download of children's rows
+    is audited."""
     ids = [str(v) for v in frame[id_column]] if id_column and id_column in frame else []
-    st.download_button(
-        label,
-        frame.to_csv(index=False).encode("utf-8"),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"dl_{key}",
-        on_click=(
-            (lambda: auth.record("download", person_ids=ids, filters=current_params(), detail=name))
-            if ids
-            else "ignore"
-        ),
-    )
+    downloads.csv(frame, name, f"dl_{key}", label=label, person_ids=ids)
 
 
 def open_child(person_id: str) -> None:

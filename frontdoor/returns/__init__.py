@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from frontdoor.private import private_dir
+
 
 class ExportError(Exception):
     """The return cannot be written; the message says why and what to do."""
@@ -70,7 +72,7 @@ def write_private(path: Path, data: bytes, *, force: bool = False) -> None:
         raise ExportError(f"{path} already exists: choose another file name, or pass --force")
     if path.is_dir():
         raise ExportError(f"{path} is a folder: give a file name")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)  # a new folder is the owner's only (0700)
     tmp = path.parent / f".{path.name}.writing-{os.getpid()}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:

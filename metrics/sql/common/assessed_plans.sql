@@ -6,6 +6,9 @@
 -- within the episode (so a plan of a later referral is not this assessment's). plan_kind is
 -- NULL when no plan followed. (One pass: each assessment joined to its child's plans in its
 -- window, then grouped.)
+-- Only assessments whose episode reaches the period (not closed before it starts) have a row:
+-- its users read no others (a transfer in the period falls within its episode, and a child
+-- waiting at as-of has an episode open then), so older episodes are never joined to plans.
 -- uses: referrals, workers, assessment_rows, child_plans
 SELECT
     a.assessment_id,
@@ -26,4 +29,5 @@ LEFT JOIN child_plans q
  AND q.start_date <= coalesce(r.close_date, CAST($as_of AS DATE))
 WHERE a.auth_date IS NOT NULL
   AND a.team IS NOT NULL
+  AND (r.close_date IS NULL OR r.close_date >= $date_from)
 GROUP BY a.assessment_id

@@ -1,0 +1,127 @@
+"""Every download button of the dashboard: the only place `st.download_button` is called.
+
+Whatever a page offers (a table as CSV, a workbook, a printable HTML document) passes through
+here, so no page can forget to neutralise formula cells (frontdoor/safe_export.py) or offer a
+file name built from hostile ids; a download of children's rows is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from frontdoor import safe_export
+from ui import auth
+from ui.filters import current_params
+
+MIME = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html",
+}
+
+
+def _audited(person_ids: Sequence[str], detail: str) -> Callable[[], None] | str:
+    """The on_click of a download: an audit entry when it hands over children's rows."""
+    if not person_ids:
+        return "ignore"
+    ids = [str(p) for p in person_ids]
+    return lambda: auth.record("download", person_ids=ids, filters=current_params(), detail=detail)
+
+
+def _button(
+    label: str,
+    data: bytes,
+    file_name: str,
+    mime: str,
+    key: str,
+    on_click: Callable[[], None] | str,
+    primary: bool = False,
+) -> None:
+    st.download_button(
+        label,
+        data,
+        file_name=file_name,
+        mime=mime,
+        key=key,
+        on_click=on_click,
+        type="primary" if primary else "secondary",
+    )
+
+
+def csv(
+    frame: pd.DataFrame,
+    name: str,
+    key: str,
+    *,
+    label: str = "Download CSV",
+    person_ids: Sequence[str] = (),
+) -> None:
+    """A CSV of exactly the rows shown, text cells neutralised; `person_ids` audits it."""
+    data = safe_export.csv_bytes(frame)
+    _button(
+        label,
+        data,
+        safe_export.file_name(name, "csv"),
+        MIME["csv"],
+        key,
+        _audited(person_ids, name),
+    )
+
+
+def xlsx(
+    sheets: Mapping[str, pd.DataFrame],
+    name: str,
+    key: str,
+    *,
+    label: str = "Download workbook",
+    person_ids: Sequence[str] = (),
+) -> None:
+    """A workbook, one sheet per frame, text cells neutralised and stored as text."""
+    data = safe_export.xlsx_bytes(sheets)
+    file_name = safe_export.file_name(name, "xlsx")
+    _button(label, data, file_name, MIME["xlsx"], key, _audited(person_ids, name))
+
+
+def html(
+    document: str,
+    name: str,
+    key: str,
+    *,
+    label: str,
+    person_ids: Sequence[str] = (),
+    detail: str | None = None,
+) -> None:
+    """A printable HTML document. It must be built with safe_export's html_* functions (every
+    value escaped and neutralised): this only hands it over."""
+    data = document.encode("utf-8")
+    file_name = safe_export.file_name(name, "html")
+    _button(label, data, file_name, MIME["html"], key, _audited(person_ids, detail or name))
+
+
+def prepared(
+    label: str,
+    data: bytes,
+    file_name: str,
+    key: str,
+    *,
+    mime: str,
+    detail: str,
+    primary: bool = False,
+) -> None:
+    """A file a safe writer has already made (a return from frontdoor/returns: its text cells
+    through frontdoor/safe_text, its XML escaped by the XML library), handed over as it is
+    under a safe file name; every download of it is audited (returns hold children's details)."""
+    stem, _, suffix = file_name.rpartition(".")
+    safe_name = safe_export.file_name(stem or suffix, suffix if stem else "bin")
+    _button(
+        label,
+        data,
+        safe_name,
+        mime,
+        key,
+        lambda: auth.record("download", detail=detail),
+        primary,
+    )
