@@ -9,7 +9,7 @@ PORT ?= 8501
 # Local by default: the dashboard can hold data about children. Set ADDRESS=0.0.0.0 to serve others.
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test setup setup-test sample lint format bench clean
+.PHONY: run test setup setup-test sample lint format bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ format: setup-test
 
 bench: setup
 	$(BIN)/frontdoor bench
+
+# Every page as each role sees it (demo mode, built-in sample), 1440x900, into screenshots/.
+screenshots: setup-test $(SAMPLE_DB)
+	$(BIN)/python -m bench.screenshots --db $(SAMPLE_DB) --out screenshots
 
 clean:
 	rm -rf $(VENV) data/sample data/*.duckdb

@@ -1,8 +1,9 @@
 """The dashboard in a real browser: `streamlit run` on a database, driven by Debian's Chromium
 through Playwright (never `playwright install`: Playwright's own browsers are not used).
 
-Shared by `frontdoor bench --browser` (page times as a person sees them) and the browser tests
-(tests/test_browser.py). Playwright is imported only by the caller (it is in the `test` extra).
+Shared by `frontdoor bench --browser` (page times as a person sees them), `make screenshots`
+(bench/screenshots.py) and the browser tests (tests/test_browser.py); `demo_*` open any page as
+any role in demo mode. Playwright is imported only by the caller (it is in the `test` extra).
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
+
+import duckdb
+
+from ui.nav import CHILD_PAGE, MENU
 
 REPO = Path(__file__).resolve().parents[1]  # the checkout: app.py, pages/
 CHROMIUM = Path("/usr/bin/chromium")
@@ -45,6 +51,8 @@ DRAWN_JS = """() => {
   const drawn = document.querySelectorAll(".js-plotly-plot .main-svg").length;
   return plots >= charts && drawn >= plots;
 }""".replace("DONE", json.dumps(DONE))
+# The roles a person can pick in demo mode (frontdoor.access.ROLES), for screenshots and axe.
+DEMO_ROLES = ("senior_manager", "team_lead", "conference_chair", "analyst")
 HEALTH_TIMEOUT = 60  # seconds for a new server to answer /_stcore/health
 
 
@@ -153,3 +161,48 @@ def launch(playwright):
 def wait_drawn(tab, timeout_ms: float) -> None:
     """Wait until the page has run and drawn (see DRAWN_JS)."""
     tab.wait_for_function(DRAWN_JS, timeout=timeout_ms)
+
+
+def demo_pages() -> list[tuple[str, str]]:
+    """(page file, label) of every page in the menu that is in this build, then the Child page."""
+    found = [(path, label) for _, group in MENU for path, label in group if (REPO / path).exists()]
+    return [*found, (CHILD_PAGE, "Child")]
+
+
+def demo_child(db: Path) -> tuple[str, str]:
+    """A child every role may open: on an open CP plan (a chair's scope) with an open allocation
+    in a team (the demo team lead is given that team), preferably with a sibling; and the
+    team."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute(
+            """
+            SELECT p.cppl_person_id, i.invo_professional_team
+            FROM ssd_cp_plans p
+            JOIN ssd_involvements i ON i.invo_person_id = p.cppl_person_id
+            LEFT JOIN ssd_family f ON f.fami_person_id = p.cppl_person_id
+            WHERE p.cppl_cp_plan_end_date IS NULL AND i.invo_involvement_end_date IS NULL
+              AND lower(trim(i.invo_professional_role_id)) = 'allocated case worker'
+              AND i.invo_professional_team IS NOT NULL
+            ORDER BY (SELECT count(*) FROM ssd_family g
+                      WHERE g.fami_family_id = f.fami_family_id) > 1 DESC,
+                     p.cppl_person_id
+            LIMIT 1
+            """
+        ).fetchone()
+    finally:
+        con.close()
+    if row is None:
+        raise ValueError(f"{db} has no child on an open CP plan with an allocated team")
+    return str(row[0]), str(row[1])
+
+
+def demo_address(base: str, page: str, role: str, *, team: str = "", person: str = "") -> str:
+    """A page's address opened as `role` in demo mode (synthetic data): a team lead leads
+    `team`; the Child page shows `person`."""
+    params = {"demo_role": role}
+    if role == "team_lead" and team:
+        params["demo_teams"] = team
+    if page == CHILD_PAGE:
+        params["person"] = person
+    return f"{page_url(base, page)}?{urlencode(params)}"

@@ -2,7 +2,8 @@
 
 Roles (issue: sign-in, roles, team scoping):
 - senior_manager: everything at child level, no Data page loading, no audit log;
-- team_lead: all aggregates; child-level only for children allocated to their teams;
+- team_lead: all aggregates; child-level only for children allocated to, referred to or
+  assessed by their teams;
 - conference_chair: all aggregates; child-level only for children with a CP plan or conference;
 - analyst: everything, plus the Data page, loading extracts and the audit log;
 - aggregates_only: what an unknown viewer on real data gets.

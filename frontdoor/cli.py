@@ -1,4 +1,4 @@
-"""The `frontdoor` command: generate, load, summary, export, bench.
+"""The `frontdoor` command: generate, load, summary, findings, export, bench.
 
 Each subcommand is a thin wrapper: the work lives in the module it imports, so the app, the
 tests and the command line share one implementation.
@@ -33,6 +33,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         end=args.end,
         fmt=args.format,
         progress=bar(),
+        weaknesses=not args.clean,
     )
     print(f"Synthetic extract written to {args.out}")
     return 0
@@ -133,6 +134,12 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     return run_summary_command(args)
 
 
+def _cmd_findings(args: argparse.Namespace) -> int:
+    from metrics.findings_report import run_findings_command
+
+    return run_findings_command(args)
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     # The bench is tooling apart from the product (the top-level `bench` package of a checkout):
     # imported only here, so nothing the app runs depends on it.
@@ -161,6 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--start", type=_date, default=dt.date(2023, 4, 1))
     gen.add_argument("--end", type=_date, default=dt.date(2026, 3, 31))
     gen.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    gen.add_argument(
+        "--clean",
+        action="store_true",
+        help="a well-run authority: without the built-in weaknesses (Team C short of staff, "
+        "children not seen, unqualified assessors, ...), every timescale mostly met",
+    )
     gen.set_defaults(func=_cmd_generate)
 
     load = sub.add_parser("load", help="load an extract into a DuckDB database file")
@@ -185,6 +198,22 @@ def build_parser() -> argparse.ArgumentParser:
     summ.add_argument("--settings", default=None, help="settings TOML (targets, regime)")
     summ.add_argument("--json", action="store_true")
     summ.set_defaults(func=_cmd_summary)
+
+    fnd = sub.add_parser(
+        "findings",
+        help="the inspection letter's findings for a period: strengths, satisfactory practice, "
+        "areas for development",
+    )
+    fnd.add_argument("--db", required=True)
+    fnd.add_argument("--from", dest="date_from", required=True, type=_date)
+    fnd.add_argument("--to", dest="date_to", required=True, type=_date)
+    fnd.add_argument("--as-of", dest="as_of", type=_date, default=None)
+    fnd.add_argument("--team", default=None, help="one team's findings (a team id)")
+    fnd.add_argument("--settings", default=None, help="settings TOML (targets, goals, comparators)")
+    fnd.add_argument(
+        "--json", action="store_true", help="each finding with its heading, figures and sentence"
+    )
+    fnd.set_defaults(func=_cmd_findings)
 
     export = sub.add_parser("export", help="write a return (Annex A, CIN census) from a database")
     returns = export.add_subparsers(dest="return_kind", required=True)

@@ -98,6 +98,7 @@ NEEDS = (
 CLOSE_REASONS = ["RC1", "RC2", "RC3", "RC4", "RC5", "RC6", "RC7", "RC8"]
 # Reasons a plan-led episode closes (RC2 "died" is left out: no deaths are generated).
 PLAN_CLOSE_P = [0.02, 0.0, 0.03, 0.03, 0.08, 0.04, 0.80, 0.0]
+PARTICIPATION = ["Attended and spoke", "Views shared through an advocate", "Did not attend"]
 CP_CATEGORIES = (
     ["Neglect", "Emotional abuse", "Physical abuse", "Sexual abuse", "Multiple"],
     [0.50, 0.38, 0.065, 0.04, 0.015],
@@ -123,7 +124,7 @@ AGENCIES = [
     ("Police", 0.60, [(0, 0), (0.5, 3), (0.9, 6.99), (1, 15)], 0.03),
     ("Health", 0.75, [(0, 2), (0.3, 7), (0.5, 12), (0.8, 20), (1, 45)], 0.22),
     ("School", 0.60, [(0, 0), (0.5, 3), (0.9, 7.99), (1, 15)], 0.04),
-    ("Probation", 0.10, [(0, 1), (0.5, 5), (0.9, 10), (1, 20)], 0.06),
+    ("Probation", 0.10, [(0, 1), (0.5, 3), (0.85, 7), (1, 20)], 0.06),
     ("Housing", 0.15, [(0, 1), (0.5, 4), (0.9, 9), (1, 20)], 0.06),
 ]
 FIRST_NAMES = (
@@ -155,6 +156,27 @@ MOVE_DAYS = [(0, 0), (0.4, 1.99), (0.8, 6), (0.95, 10.99), (1, 14)]
 MOVE_DAYS_SHORT = [(0, 3), (0.25, 9), (0.5, 16), (0.8, 26), (1, 38)]
 RECORDING_LAG = [(0, 0), (0.45, 0.99), (0.65, 1.99), (0.9, 5.99), (0.97, 10), (1, 25)]
 CONTACT_DECISION = [(0, 0), (0.55, 0.99), (0.85, 1.99), (0.93, 3), (0.97, 6), (1, 15)]
+
+# A well-run authority (`generate_extract(..., weaknesses=False)`, `frontdoor generate --clean`):
+# the weaknesses above are switched off and every timescale is met as a good authority meets it
+# (about 97% on time, caseloads under England's average, every agency prompt, the weekend's
+# police notifications decided on Monday, nearly every child's views on record), so the findings
+# find no area for development in it. The default extract keeps its own draws byte for byte.
+CLEAN: dict[str, object] = {
+    "alloc_delay": [(0, 0), (0.3, 0.99), (0.7, 2.5), (0.98, 5.99), (1, 8)],
+    "assess_days": [(0, 0), (0.03, 0.99), (0.15, 7), (0.4, 18), (0.7, 30), (0.97, 45.99), (1, 55)],
+    "icpc_days": [(0, 2), (0.2, 7), (0.6, 11), (0.97, 15.99), (1, 20)],
+    "first_seen_days": [(0, 0), (0.4, 1), (0.75, 3), (0.98, 5.99), (1, 8)],
+    "recording_lag": [(0, 0), (0.55, 0.99), (0.8, 1.99), (0.98, 5.99), (1, 8)],
+    "contact_decision": [(0, 0), (0.7, 0.99), (0.98, 1.99), (1, 3)],
+    "caseload_target": {TEAM_A: 13.0, TEAM_B: 13.0, TEAM_C: 13.0, CIN: 13.0, CP: 12.0},
+    "agency_knots": [(0, 0), (0.6, 2), (0.98, 5.99), (1, 9)],
+    "agency_never": 0.005,
+    "p_late_review": 0.005,
+    "oversight_every": (10, 2),  # management oversight about every 10 working days, +-2
+    "p_voice": 0.98,  # the child's views on record after assessment
+    "p_voice_blank": 0.005,
+}
 # CP plan length bands in days (DfE D7: <3m, 3-6m, 6-12m, 1-2y, 2y+), weighted for truncation.
 PLAN_BANDS = ([20, 92, 183, 366, 731], [91, 182, 365, 730, 1100], [0.16, 0.19, 0.35, 0.21, 0.09])
 
@@ -309,9 +331,11 @@ class _Extract:
         children: int,
         start: dt.date,
         end: dt.date,
+        weaknesses: bool = True,
         rng2: np.random.Generator | None = None,
     ):
         self.rng = rng
+        self.weak = weaknesses
         # The second round's draws: a stream of their own, so the first round's stay the same.
         self.rng2 = rng2 if rng2 is not None else np.random.default_rng(0)
         self.n_children = children
@@ -323,6 +347,12 @@ class _Extract:
         if self.k_end < self.k_start:
             raise ValueError("the period has no working day")
         self.tables: dict[str, dict[str, pa.Array]] = {}
+
+    def k(self, name: str):
+        """A parameter of the model: the default authority's, or the well-run one's (CLEAN)."""
+        if not self.weak:
+            return CLEAN[name]
+        return _DEFAULTS[name]
 
     # ---- families --------------------------------------------------------------------------
     def families(self) -> None:
@@ -344,19 +374,19 @@ class _Extract:
         e: dict[str, np.ndarray] = {"r": r}
         nfa = rng.random(n) < P_NFA
         team = rng.choice([TEAM_A, TEAM_B, TEAM_C], n)
-        short = team == SHORT_TEAM
-        delay = np.where(short, _q(rng, n, ALLOC_DELAY_SHORT), _q(rng, n, ALLOC_DELAY))
+        short = (team == SHORT_TEAM) & self.weak
+        delay = np.where(short, _q(rng, n, ALLOC_DELAY_SHORT), _q(rng, n, self.k("alloc_delay")))
         alloc = cal.add(r, delay)
         extra = np.where(rng.random(n) < 0.7, 0, rng.integers(1, 4, n))
         a_start = cal.add(alloc, extra)
-        dur = np.where(short, _q(rng, n, ASSESS_DAYS_SHORT), _q(rng, n, ASSESS_DAYS))
+        dur = np.where(short, _q(rng, n, ASSESS_DAYS_SHORT), _q(rng, n, self.k("assess_days")))
         auth = cal.add(a_start, dur)
 
         # A child back after a CP plan is more likely to need another enquiry and plan.
         s47 = ~nfa & (rng.random(n) < np.where(prior_cp, 0.6, P_S47))
         s47_start = cal.add(a_start, rng.integers(0, 6, n))
         icpc_flag = s47 & (rng.random(n) < np.where(prior_cp, 0.6, P_ICPC))
-        icpc = cal.add(s47_start, _q(rng, n, ICPC_DAYS))
+        icpc = cal.add(s47_start, _q(rng, n, self.k("icpc_days")))
         transfer = ~nfa & ~s47 & (rng.random(n) < P_TRANSFER_IN)
         icpc = np.where(transfer, cal.add(alloc, rng.integers(3, 11, n)), icpc)
         icpc_flag |= transfer
@@ -391,13 +421,16 @@ class _Extract:
             np.where(rng.random(n) < 0.85, 7, 6),
         )
 
-        late_seen = ~nfa & (rng.random(n) < np.where(short, 0.15, 0.04))
-        never_seen = ~nfa & ~s47 & ~transfer & (rng.random(n) < np.where(short, 0.06, 0.02))
-        first_seen = np.where(late_seen, rng.integers(20, 46, n), _q(rng, n, FIRST_SEEN_DAYS))
-        no_mo = ~nfa & (rng.random(n) < np.where(short, 0.35, 0.10))
+        weak = self.weak
+        late_seen = ~nfa & (rng.random(n) < np.where(short, 0.15, 0.04)) & weak
+        never_seen = ~nfa & ~s47 & ~transfer & (rng.random(n) < np.where(short, 0.06, 0.02)) & weak
+        first_seen = np.where(
+            late_seen, rng.integers(20, 46, n), _q(rng, n, self.k("first_seen_days"))
+        )
+        no_mo = ~nfa & (rng.random(n) < np.where(short, 0.35, 0.10)) & weak
         # Some of those drift: after the first visit nothing happens on the case.
         drift = no_mo & ~cp & (rng.random(n) < 0.4)
-        sib_one_assessment = rng.random(n) < 0.25
+        sib_one_assessment = (rng.random(n) < 0.25) & weak
         child_seen = rng.random(n) < 0.9
         blank_type = rng.random(n) < 0.05
         source = rng.choice(len(SOURCES), n, p=_SOURCE_P)
@@ -532,7 +565,7 @@ class _Extract:
         years = max(span / 365.25, 0.25)
         referrals_a_year = self.n_ce / years
         sizes = {FD: max(3, math.ceil(referrals_a_year / 300))}
-        for t, target in CASELOAD_TARGET.items():
+        for t, target in self.k("caseload_target").items():
             sizes[t] = max(2, math.ceil(open_children[t] / target))
 
         team, manager, qualified, title, fte, agency = [], [], [], [], [], []
@@ -554,8 +587,8 @@ class _Extract:
             title.append("Team Manager")
             fte.append(1.0)
             agency.append(False)
-            n_unq = int(round(UNQUALIFIED_SHARE[t] * n))
-            if t == SHORT_TEAM:
+            n_unq = int(round(UNQUALIFIED_SHARE[t] * n)) if self.weak else 0
+            if t == SHORT_TEAM and self.weak:
                 n_unq = max(n_unq, 1)
             unq = np.zeros(n, dtype=bool)
             unq[rng.choice(n, min(n_unq, n - 1), replace=False)] = True
@@ -583,7 +616,7 @@ class _Extract:
         self.w_qualified = np.array(qualified)
         self.w_manager = np.array(manager)
         late = np.zeros(nw, dtype=bool)
-        for t in (TEAM_B, CIN):
+        for t in (TEAM_B, CIN) if self.weak else ():
             cands = [w for w in self.team_workers[t] if self.w_qualified[w]]
             if cands:
                 late[cands[0]] = True
@@ -691,7 +724,7 @@ class _Extract:
         dow = (d + 3) % 7  # Monday = 0 (1970-01-01 was a Thursday)
         sat = d + (5 - dow)
         d = np.where(weekend & (sat <= self.end) & (dow < 5), sat, d)
-        decide = _q(rng, fam.size, CONTACT_DECISION)
+        decide = _q(rng, fam.size, self.k("contact_decision"))
         src = rng.choice(len(SOURCES), fam.size, p=_SOURCE_P)
         # Police notifications: a share made at the weekend, and those made Friday to Sunday
         # mostly decided late (the second round's stream).
@@ -702,8 +735,10 @@ class _Extract:
         wk_day = d + (5 - dow) + rng2.integers(0, 2, fam.size)
         d = np.where(to_weekend & (wk_day <= self.end), wk_day, d)
         dow = (d + 3) % 7
-        late = police & (dow >= 4) & (rng2.random(fam.size) < P_WEEKEND_LATE)
+        late = police & (dow >= 4) & (rng2.random(fam.size) < P_WEEKEND_LATE) & self.weak
         decide = decide + np.where(late, rng2.integers(2, 5, fam.size), 0)
+        if not self.weak:  # a well-run front door decides the weekend's contacts on Monday
+            decide = np.where(dow >= 5, 0, decide)
         dec = cal.add(cal.roll(d), decide)
         c_ev, c_child, _, _ = self._expand(fam, who)
         dates = np.concatenate([c1, d[c_ev]])
@@ -782,6 +817,8 @@ class _Extract:
         child_age = (ev["a_start"][e] - self.dob[self.ce_child[ce]]) / 365.25
         rows = []
         for i, (_name, share, knots, never) in enumerate(AGENCIES):
+            if not self.weak:  # every agency prompt
+                knots, never = self.k("agency_knots"), self.k("agency_never")
             asked = rng.random(ce.size) < share
             if AGENCIES[i][0] == "School":
                 asked &= child_age >= 4
@@ -873,7 +910,7 @@ class _Extract:
         rv_ev, rv_due, rv_date = [cp_ev[:0]], [prev[:0]], [prev[:0]]
         for i in range(40):
             due = _add_months(prev, 3 if i == 0 else 6)
-            late = rng.random(cp_ev.size) < 0.08
+            late = rng.random(cp_ev.size) < (0.08 if self.weak else self.k("p_late_review"))
             held = np.where(
                 late,
                 cal.roll(due + rng.integers(1, 31, cp_ev.size)),
@@ -898,6 +935,12 @@ class _Extract:
             "cppr_cp_plan_id": _take(plan_ids, plan_of[ce]),
             "cppr_cp_review_due": _dates(rv_due[row]),
             "cppr_cp_review_date": _dates(rv_date[row]),
+            # The decision: the plan ends at a review held within two weeks of its end. How the
+            # child took part: from the review date, so no random draw moves the rest.
+            "cppr_cp_review_outcome_continue_cp": _flag(
+                ev["cp_end"][rv_ev][row] - rv_date[row] > 14
+            ),
+            "cppr_cp_review_participation": _cat(rv_date[row] % len(PARTICIPATION), PARTICIPATION),
         }
         # CIN plans (after an assessment, or a step down from a CP plan).
         cin = ev["cin"][e] & (ev["cin_start"][e] <= end)
@@ -1066,10 +1109,12 @@ class _Extract:
         last = np.r_[child[order][1:] != child[order][:-1], True]
         kids, kid_team = child[order][last], team[order][last]
         p = np.where(kid_team == SHORT_TEAM, P_VOICE_SHORT, P_VOICE)
+        if not self.weak:  # a well-run authority records nearly every child's views
+            p = np.full(kids.size, self.k("p_voice"))
         has = rng2.random(kids.size) < p
         kids = kids[has]
         m = kids.size
-        blank = rng2.random(m) < P_VOICE_BLANK
+        blank = rng2.random(m) < (P_VOICE_BLANK if self.weak else self.k("p_voice_blank"))
         voice = {
             "voch_table_id": _ids("VOCH", m),
             "voch_person_id": _take(self.person_ids, kids),
@@ -1124,7 +1169,11 @@ class _Extract:
         k0 = cal.index(cs["start"][s])
         k1 = np.minimum(cal.index(cs["stop"][s]), k_end)
         mgr = managers[self.seg["team"][cs["row"][s]]]
-        for kind, first, every, jit in ((MO, (2, 10), 15, 5), (SUPERVISION, (10, 25), 30, 5)):
+        mo_every, mo_jitter = (15, 5) if self.weak else self.k("oversight_every")
+        for kind, first, every, jit in (
+            (MO, (2, 10), mo_every, mo_jitter),
+            (SUPERVISION, (10, 25), 30, 5),
+        ):
             i, k, _ = _periodic(rng, k0 + rng.integers(*first, s.size), k1, every, jit)
             parts.append((cs["ce"][s][i], cal.day(k), np.full(i.size, kind), mgr[i]))
         # Other notes now and then on allocated cases.
@@ -1134,7 +1183,7 @@ class _Extract:
         lag = np.where(
             self.w_late[n_worker],
             rng.integers(10, 31, n_ce.size),
-            _q(rng, n_ce.size, RECORDING_LAG),
+            _q(rng, n_ce.size, self.k("recording_lag")),
         )
         rec = cal.add(cal.roll(n_day), lag)
         keep = (rec <= end) & (n_day <= end)
@@ -1179,8 +1228,10 @@ class _Extract:
         for name, spec in TABLES.items():
             cols = self.tables[name]
             arrays = []
+            rows = len(next(iter(cols.values())))
             for col, kind in spec.columns.items():
-                a = cols[col]
+                # A column only other sources carry (Annex A's stated counts): left empty.
+                a = cols[col] if col in cols else pa.nulls(rows)
                 if kind == DATE:
                     a = a.cast(pa.date32())
                 elif kind == NUMBER:
@@ -1198,6 +1249,15 @@ def _normalise(weights) -> np.ndarray:
 
 
 _SOURCE_P = _normalise([s[2] for s in SOURCES])
+_DEFAULTS: dict[str, object] = {
+    "alloc_delay": ALLOC_DELAY,
+    "assess_days": ASSESS_DAYS,
+    "icpc_days": ICPC_DAYS,
+    "first_seen_days": FIRST_SEEN_DAYS,
+    "recording_lag": RECORDING_LAG,
+    "contact_decision": CONTACT_DECISION,
+    "caseload_target": CASELOAD_TARGET,
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1230,10 +1290,12 @@ def generate_extract(
     end: dt.date,
     fmt: str = "csv",
     progress: ProgressFn = null_progress,
+    weaknesses: bool = True,
 ) -> dict[str, int]:
     """Write a synthetic SSD extract into folder `out`: one `<table>.csv` (or `.parquet`) per table.
 
-    Returns the rows written per table. The same arguments give byte-identical files.
+    `weaknesses=False` makes a well-run authority instead (see CLEAN). Returns the rows written
+    per table. The same arguments give byte-identical files.
     """
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"format must be 'csv' or 'parquet', got {fmt!r}")
@@ -1245,7 +1307,7 @@ def generate_extract(
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     rng2 = np.random.default_rng([seed, 13])
-    tables = _Extract(rng, children, start, end, rng2).build(progress)
+    tables = _Extract(rng, children, start, end, weaknesses, rng2).build(progress)
     counts: dict[str, int] = {}
     for i, (name, table) in enumerate(tables.items()):
         progress(0.6 + 0.4 * i / len(tables), f"writing {name}")

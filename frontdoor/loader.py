@@ -44,7 +44,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from frontdoor import __version__
+from frontdoor import __version__, calendar
 from frontdoor.calendar import create_calendar
 from frontdoor.facts import build_facts
 from frontdoor.invariant import check_invariant
@@ -58,7 +58,7 @@ from frontdoor.schema import (
     TABLES,
     Table,
 )
-from frontdoor.sources import REJECTED, STOP, WARNING, Problem, SourceTables
+from frontdoor.sources import RECODED, REJECTED, STOP, WARNING, Problem, SourceTables
 from frontdoor.sources.files import (
     CSV_SUFFIXES,
     MALFORMED,
@@ -282,7 +282,7 @@ class _Load:
         self._finish()
         check_invariant(con, str(self.source))
         self.progress(0.97, "building the calendar")
-        create_calendar(con)
+        create_calendar(con, *calendar.span(*calendar.data_span(con)))
         self.progress(0.98, "building the facts")
         build_facts(con)
         con.execute("CHECKPOINT")
@@ -576,9 +576,9 @@ class _Load:
             """
         )
         warn_rows = [
-            (p.table, p.file, p.line, p.record_id, None, p.column, p.value, p.reason, "warning")
+            (p.table, p.file, p.line, p.record_id, None, p.column, p.value, p.reason, p.severity)
             for p in self.problems
-            if p.severity == WARNING
+            if p.severity in (WARNING, RECODED)
         ]
         if warn_rows:
             self._insert("data_issues", warn_rows)
@@ -590,7 +590,9 @@ class _Load:
                        sum(rows_loaded) AS rows_loaded, sum(rows_rejected) AS rows_rejected
                 FROM _counts GROUP BY ALL
             ), w AS (
-                SELECT table_name, file, count(*) AS warnings FROM data_issues GROUP BY ALL
+                SELECT table_name, file, count(*) FILTER (WHERE severity <> 'recoded')
+                       AS warnings
+                FROM data_issues GROUP BY ALL
             )
             SELECT coalesce(c.table_name, w.table_name) AS table_name,
                    coalesce(c.file, w.file) AS file,
@@ -642,7 +644,10 @@ class _Load:
             if t.table in absent and t.rows_read == 0:
                 t.status = ABSENT
         self.report.rejected = sum(t.rows_rejected for t in self.report.tables.values())
-        self.report.warnings = con.execute("SELECT count(*) FROM data_issues").fetchone()[0]
+        self.report.warnings, self.report.recoded = con.execute(
+            "SELECT count(*) FILTER (WHERE severity <> 'recoded'), "
+            "count(*) FILTER (WHERE severity = 'recoded') FROM data_issues"
+        ).fetchone()
         self._collect_problems()
         meta = {
             "source": str(self.source.resolve()),
@@ -676,14 +681,14 @@ class _Load:
             f"ORDER BY file, line LIMIT {per_kind}"
         ).fetchall()
         issues = self.con.execute(
-            "SELECT table_name, file, line, column_name, value, issue, record_id "
-            f"FROM data_issues ORDER BY file, line LIMIT {per_kind}"
+            "SELECT table_name, file, line, column_name, value, issue, record_id, severity "
+            f"FROM data_issues ORDER BY severity = 'recoded', file, line LIMIT {per_kind}"
         ).fetchall()
         self.report.problems += [
             Problem(REJECTED, reason, file, table=t, line=line, column=col, value=val)
             for t, file, line, col, val, reason in rejected
         ]
         self.report.problems += [
-            Problem(WARNING, text, file, table=t, line=line, column=col, value=val, record_id=rid)
-            for t, file, line, col, val, text, rid in issues
+            Problem(sev, text, file, table=t, line=line, column=col, value=val, record_id=rid)
+            for t, file, line, col, val, text, rid, sev in issues
         ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from frontdoor.sources import REJECTED, STOP, WARNING, Problem
+from frontdoor.sources import RECODED, REJECTED, STOP, WARNING, Problem
 
 LOADED, ABSENT, NOT_LOADED = "loaded", "absent", "not loaded"
 
@@ -55,6 +55,7 @@ class LoadReport:
     stop: str | None = None  # why the load stopped and what to do next; None when it completed
     rejected: int = 0  # rows rejected, over all tables
     warnings: int = 0  # data issues and reader warnings, over all tables
+    recoded: int = 0  # data issues saying how values were read (flags, times dropped, ...)
     seconds: float = 0.0
 
     @property
@@ -97,7 +98,7 @@ class LoadReport:
         shown = [p for p in self.problems if p.severity != STOP][:limit]
         if shown:
             total = len([p for p in self.problems if p.severity != STOP])
-            total = max(total, self.rejected + self.warnings)
+            total = max(total, self.rejected + self.warnings + self.recoded)
             out.append("")
             out.append(
                 f"Problems (first {len(shown)} of {total:,}; all of them are in the tables "
@@ -123,6 +124,12 @@ class LoadReport:
                 f"{self.warnings:,} warnings about rows that were loaded but look wrong: see table "
                 "data_issues; the measures they would distort leave them out and say so."
             )
+        if self.recoded:
+            steps.append(
+                f"{self.recoded:,} notes on values read as something other than their text "
+                "(flags read as yes/no, times of day dropped, dates read as day/month/year): see "
+                "data_issues (severity recoded) to check they were read as meant."
+            )
         absent = [t.table for t in self.tables.values() if t.status == ABSENT]
         if absent:
             steps.append(
@@ -146,5 +153,7 @@ def format_problem(p: Problem) -> str:
     if p.value is not None:
         value = p.value if len(p.value) <= 60 else p.value[:57] + "..."
         parts.append(f"value '{printable(value)}'")
-    label = {REJECTED: "rejected", WARNING: "warning", STOP: "STOP"}.get(p.severity, p.severity)
+    label = {REJECTED: "rejected", WARNING: "warning", STOP: "STOP", RECODED: "recoded"}.get(
+        p.severity, p.severity
+    )
     return printable("  ".join(parts) + f"  [{label}] {p.reason}")

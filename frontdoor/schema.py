@@ -90,6 +90,8 @@ TABLES: dict[str, Table] = {
                 "cine_close_reason": TEXT,
                 "cine_referral_team": ID,
                 "cine_referral_worker_id": ID,
+                # Annex A list 3: referrals in the 12 months before the child's latest referral
+                "cine_referrals_last_12_months": NUMBER,
             },
             key="cine_referral_id",
             defining_date="cine_referral_date",
@@ -218,6 +220,8 @@ TABLES: dict[str, Table] = {
                 "cppl_cp_plan_end_date": DATE,
                 "cppl_cp_plan_initial_category": TEXT,
                 "cppl_cp_plan_latest_category": TEXT,
+                # CIN census NumberOfPreviousCPP, Annex A list 7: earlier plans of the child
+                "cppl_number_of_previous_cpp": NUMBER,
             },
             key="cppl_cp_plan_id",
             defining_date="cppl_cp_plan_start_date",
@@ -232,6 +236,10 @@ TABLES: dict[str, Table] = {
                 "cppr_cp_plan_id": ID,
                 "cppr_cp_review_due": DATE,
                 "cppr_cp_review_date": DATE,
+                # Optional (SSD): the review's decision and how the child took part; the review
+                # pack shows them where the extract has them.
+                "cppr_cp_review_outcome_continue_cp": FLAG,
+                "cppr_cp_review_participation": TEXT,
             },
             key="cppr_cp_review_id",
             defining_date="cppr_cp_review_date",

@@ -5,8 +5,8 @@ The rules (docs/source-mapping.md, "What happens to bad input"):
   (null), any case) is a missing value, and each column's trimmed values and null spellings are
   summed up in one data issue (count, first line, the value as written);
 - a row is rejected (`rejected_rows`, one line per fault) for: its key missing, its defining date
-  missing, a date present but unreadable (except the lenient dates below), a duplicate key after
-  the first usable occurrence (by file order, then line);
+  missing, a date present but unreadable or before 1900 or after 2100 (except the lenient dates
+  below), a duplicate key after the first usable occurrence (by file order, then line);
 - a lenient date (date of birth, expected date of birth, date of death, ICPC target date, review
   due date) that cannot be read is left missing and listed in `data_issues`: the row is kept (a
   child with an unreadable date of birth keeps their episodes);
@@ -22,6 +22,7 @@ import datetime as dt
 import duckdb
 
 from frontdoor.schema import DATE, FLAG, NUMBER, Table
+from frontdoor.sources import RECODED
 from frontdoor.sources.files import Staged, ident, lit
 
 # Dates that are naturally in the future: never reported as "after the extract date".
@@ -45,6 +46,17 @@ UNREADABLE_DATE = (
 UNREADABLE_LENIENT_DATE = (
     "unreadable date (expected a real date as YYYY-MM-DD or DD/MM/YYYY); left missing, the row "
     "is kept"
+)
+# A date is read only between these (a year like 0203 or 2203 is a typing error): every loaded
+# date then lies in the working-day calendar, which the loader widens to the data's dates.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+OUT_OF_RANGE_DATE = (
+    "date before 1900 or after 2100 (a typing error?); the row is rejected: correct the year "
+    "in the source system"
+)
+OUT_OF_RANGE_LENIENT_DATE = (
+    "date before 1900 or after 2100 (a typing error?); left missing, the row is kept"
 )
 BAD_FLAG = "unrecognised flag (expected Y/N, Yes/No, true/false or 1/0); loaded as unknown"
 BAD_NUMBER = "unreadable number; loaded as blank"
@@ -88,11 +100,19 @@ def load_table(
     # The required columns as written, so a rejection for a missing key shows 'N/A' if so.
     required = [spec.key] + ([spec.defining_date] if spec.defining_date else [])
     cleaned += [f"nullif({ident(c)}, '') AS {ident(c + '__o')}" for c in required]
-    parsed = [
-        f"{_parse(ident(c), t)} AS {ident(c + '__v')}"
-        for c, t in spec.columns.items()
-        if t in (DATE, FLAG, NUMBER)
-    ]
+    # A date is read raw (`__r`), then kept (`__v`) only between EARLIEST_DATE and LATEST_DATE.
+    parsed = []
+    for c, t in spec.columns.items():
+        if t == DATE:
+            parsed += [
+                f"{_parse(ident(c), t)} AS {ident(c + '__r')}",
+                f"CASE WHEN {ident(c + '__r')} BETWEEN DATE {lit(EARLIEST_DATE.isoformat())} "
+                f"AND DATE {lit(LATEST_DATE.isoformat())} THEN {ident(c + '__r')} END "
+                f"AS {ident(c + '__v')}",
+            ]
+        elif t in (FLAG, NUMBER):
+            parsed.append(f"{_parse(ident(c), t)} AS {ident(c + '__v')}")
+    raw_dates = [ident(c + "__r") for c, t in spec.columns.items() if t == DATE]
     key = ident(spec.key)
     key_o = ident(spec.key + "__o")
     faults = [f"CASE WHEN {key} IS NULL THEN {_fault(spec.key, key_o, _key_missing(spec))} END"]
@@ -107,7 +127,7 @@ def load_table(
         if t == DATE and c not in LENIENT_DATES:
             faults.append(
                 f"CASE WHEN {ident(c)} IS NOT NULL AND {ident(c + '__v')} IS NULL THEN "
-                f"{_fault(c, ident(c), lit(UNREADABLE_DATE))} END"
+                f"{_fault(c, ident(c), _date_reason(c, UNREADABLE_DATE, OUT_OF_RANGE_DATE))} END"
             )
     raw_json = (
         "CAST(to_json({"
@@ -123,7 +143,8 @@ def load_table(
         t AS (SELECT *, {", ".join([*parsed, "1 AS _one"])},
                      list_filter([{", ".join(faults)}], lambda x: x IS NOT NULL) AS _faults
               FROM s)
-        SELECT * EXCLUDE (_one), CASE WHEN len(_faults) > 0 THEN {raw_json} END AS _raw
+        SELECT * EXCLUDE (_one{"".join(", " + r for r in raw_dates)}),
+               CASE WHEN len(_faults) > 0 THEN {raw_json} END AS _raw
         FROM t
         """
     )
@@ -185,6 +206,7 @@ def load_table(
         "WHERE len(_faults) = 0" + (" ORDER BY _ord, _file, _line" if ordered else "")
     )
     _data_issues(con, spec, extract_date, s47_loaded)
+    _recode_notes(con, spec)
     con.execute(
         f"""
         INSERT INTO _counts
@@ -233,7 +255,9 @@ def _data_issues(
                 issue(
                     c,
                     f"v.{ident(c)}",
-                    lit(UNREADABLE_LENIENT_DATE),
+                    _date_reason(
+                        c, UNREADABLE_LENIENT_DATE, OUT_OF_RANGE_LENIENT_DATE, prefix="v."
+                    ),
                     f"v.{ident(c)} IS NOT NULL AND v.{ident(c + '__v')} IS NULL",
                 )
             )
@@ -284,6 +308,19 @@ def _data_issues(
                 "' started ' || strftime(s.s47e_s47_start_date, '%Y-%m-%d') || ')'",
                 "v.icpc_icpc_date__v < s.s47e_s47_start_date",
                 join="JOIN ssd_s47_enquiry s ON s.s47e_s47_enquiry_id = v.icpc_s47_enquiry_id",
+            )
+        )
+        # A rejected S47 never takes its conference with it: the ICPC loads, and says so.
+        checks.append(
+            issue(
+                "icpc_s47_enquiry_id",
+                "v.icpc_s47_enquiry_id",
+                lit(
+                    "the S47 enquiry this ICPC names is not loaded (see rejected rows): the "
+                    "ICPC counts among ICPCs but cannot be timed from its S47"
+                ),
+                "v.icpc_s47_enquiry_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+                "ssd_s47_enquiry s WHERE s.s47e_s47_enquiry_id = v.icpc_s47_enquiry_id)",
             )
         )
     if name == "ssd_involvements":
@@ -379,7 +416,79 @@ def _value_notes(
         con.executemany("INSERT INTO data_issues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", out)
 
 
+def _recode_notes(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
+    """One data issue (severity RECODED) per column and kind for values the load read as
+    something other than their text: flags (Y, Yes, 1 -> yes), dates with a time of day (the
+    time dropped), dates written day/month/year. Count, the distinct spellings (up to 5), the
+    first by file and line with the value as written. One scan of the typed rows."""
+    kinds: list[tuple[str, str, str]] = []  # (column, condition on the loaded row, words)
+    for c, t in spec.columns.items():
+        x, v = ident(c), ident(c + "__v")
+        if t == FLAG:
+            kinds.append((c, f"{v} IS NOT NULL AND {x} NOT IN ('true', 'false')", "read as yes/no"))
+        elif t == DATE:
+            kinds.append(
+                (
+                    c,
+                    # Only a value longer than a date can carry a time (keeps the regular
+                    # expressions off the usual YYYY-MM-DD).
+                    f"(CASE WHEN {v} IS NOT NULL AND strlen({x}) > 10 "
+                    f"THEN regexp_matches({x}, {lit(_TIME)}) "
+                    f"AND NOT regexp_matches({x}, {lit(_MIDNIGHT)}) ELSE false END)",
+                    "had a time of day, which was dropped (a date is a day)",
+                )
+            )
+            kinds.append((c, f"{v} IS NOT NULL AND contains({x}, '/')", "read as day/month/year"))
+    if not kinds:
+        return
+    # First a cheap count of each kind; the spellings and the first row only where there are any.
+    counts = con.execute(
+        "SELECT "
+        + ", ".join(f"count(*) FILTER (WHERE {cond})" for _, cond, _ in kinds)
+        + " FROM _v WHERE len(_faults) = 0"
+    ).fetchone()
+    kinds = [k for k, n in zip(kinds, counts, strict=True) if n]
+    if not kinds:
+        return
+    aggs = []
+    for i, (c, cond, _) in enumerate(kinds):
+        x = ident(c)
+        aggs += [
+            f"count(*) FILTER (WHERE {cond}) AS n{i}",
+            f"list(DISTINCT {x}) FILTER (WHERE {cond})[1:6] AS s{i}",
+            f"arg_min({{'f': _file, 'l': _line, 'v': {x}}}, (_ord, _file, _line)) "
+            f"FILTER (WHERE {cond}) AS first{i}",
+        ]
+    row = con.execute(f"SELECT {', '.join(aggs)} FROM _v WHERE len(_faults) = 0").fetchone()
+    out = []
+    for i, (c, _, words) in enumerate(kinds):
+        count, spellings, first = row[3 * i], row[3 * i + 1], row[3 * i + 2]
+        if not count:
+            continue
+        shown = sorted(spellings or [])[:5]
+        written = ", ".join(repr(x) for x in shown) + (", ..." if len(spellings) > 5 else "")
+        out.append(
+            (
+                spec.name,
+                first["f"],
+                first["l"],
+                None,
+                None,
+                c,
+                first["v"],
+                f"{count:,} value(s) written as {written} {words} (first here)",
+                RECODED,
+            )
+        )
+    if out:
+        con.executemany("INSERT INTO data_issues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", out)
+
+
 # ------------------------------------------------------------------------------- SQL pieces
+
+# A time of day after a date ("2016-04-05 10:30"), and midnight (not a change when dropped).
+_TIME = r"[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*$"
+_MIDNIGHT = r"[ T]0{1,2}:00(?::00)?(?:\.0+)?\s*$"  # SQL Server's "2016-04-05 00:00:00.000"
 
 _ISO = r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]|$)"
 _UK = r"\d{1,2}/\d{1,2}/\d{4}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
@@ -402,6 +511,16 @@ def _parse(col: str, kind: str) -> str:
     if kind == NUMBER:
         return f"try_cast({col} AS DOUBLE)"
     raise ValueError(kind)
+
+
+def _date_reason(column: str, unreadable: str, out_of_range: str, prefix: str = "") -> str:
+    """SQL: why a date that was written is not loaded: unreadable, or read but out of range
+    (its value re-read from the text, as the raw parse is not kept)."""
+    written = f"{prefix}{ident(column)}"
+    return (
+        f"CASE WHEN {_parse(written, DATE)} IS NOT NULL THEN {lit(out_of_range)} "
+        f"ELSE {lit(unreadable)} END"
+    )
 
 
 def _fault(column: str, value_sql: str, reason_sql: str) -> str:

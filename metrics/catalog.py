@@ -6,6 +6,7 @@ The SQL of each lives in `metrics/sql/<key>.sql`; definitions follow docs/measur
 from __future__ import annotations
 
 from metrics.measure import (  # noqa: F401 (WD for other measures)
+    DECISION_DATES,
     FLOW,
     NEEDS_POPULATION,
     PCT,
@@ -33,7 +34,11 @@ MEASURES: dict[str, Measure] = {
                 "no_decision_recorded": "count(*) FILTER (WHERE decision_date IS NULL)",
                 "per_10k": PER_10K,
             },
-            aggregate_needs={"per_10k": NEEDS_POPULATION},
+            aggregate_needs={
+                "per_10k": NEEDS_POPULATION,
+                "decided_within_target_pct": DECISION_DATES,
+                "no_decision_recorded": DECISION_DATES,
+            },
             headline="decided_within_target_pct",
             unit=PCT,
             target="contact_decision_wd",

@@ -84,9 +84,27 @@ MEASURES_CASEWORK: list[Measure] = [
             "p75_wd": quantile("days", 0.75),
             "within_target_pct": pct("within_target"),
             "from_referral_median_wd": quantile("from_referral_days", 0.5),
-            "unqualified_pct": pct("NOT qualified"),
+            # A share of completed assessments (measures.md), but only when some assessment's
+            # worker is found in ssd_professionals: with none known it says nothing (NULL with
+            # its reason), never 0% unqualified.
+            # (A share with its parts, "41 of 480", for the tiles and findings: its denominator
+            # is NULL, so the share too, when no worker is known.)
+            "unqualified_pct": pct(
+                "NOT qualified",
+                "CASE WHEN count(*) FILTER (WHERE worker_known) > 0 THEN count(*) END",
+            ),
             "worker_unknown": "count(*) FILTER (WHERE NOT worker_known)",
             "seen_during_pct": pct("child_seen"),
+        },
+        aggregate_needs={
+            "unqualified_pct": ("ssd_professionals",),
+            "worker_unknown": ("ssd_professionals",),
+        },
+        null_reasons={
+            "unqualified_pct": (
+                "no assessment completed in this period has a worker found in "
+                "ssd_professionals, so whether they were qualified is unknown"
+            ),
         },
         headline="within_target_pct",
         unit=PCT,
@@ -112,6 +130,46 @@ MEASURES_CASEWORK: list[Measure] = [
         higher_is_better=False,
         description="Assessments started and not authorised at the as-of date, past the target.",
         order_by="age_wd DESC, start_date, assessment_id",
+    ),
+    Measure(
+        key="assessments_due",
+        title="Open assessments coming due",
+        section="assessments",
+        needs=("ssd_cin_assessments",),
+        kind=SNAPSHOT,
+        date_column="start_date",
+        aggregates={"count": "count(*)"},
+        headline="count",
+        target="due_soon_wd",
+        description=(
+            "Assessments open at the as-of date, not yet past their timescale, due within the "
+            "next 5 working days (the due_soon_wd setting)."
+        ),
+        order_by="due_in_wd, start_date, assessment_id",
+    ),
+    Measure(
+        key="siblings",
+        title="Siblings assessed in their own right",
+        section="assessments",
+        needs=("ssd_cin_episodes", "ssd_cin_assessments", "ssd_family"),
+        kind=FLOW,
+        date_column="referral_date",
+        aggregates={
+            "children": "count(*)",
+            "not_assessed": "count(*) FILTER (WHERE NOT assessed)",
+            "not_assessed_pct": pct("NOT assessed"),
+        },
+        headline="not_assessed_pct",
+        unit=PCT,
+        higher_is_better=False,
+        description=(
+            "Children referred (not NFA) in the period on the same day as a brother or sister, "
+            "in a group where at least one child was assessed: the share with no assessment of "
+            "their own."
+        ),
+        order_by="assessed, referral_date, family_id, referral_id",
+        percent=frozenset({"not_assessed_pct"}),
+        reads_other_children=True,  # a child's row depends on their siblings' referrals
     ),
     Measure(
         key="seen",

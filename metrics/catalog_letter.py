@@ -9,7 +9,7 @@ independently. Keys and aggregate names are read by the summary command and the 
 from __future__ import annotations
 
 from metrics.catalog_casework import quantile
-from metrics.measure import FLOW, PCT, SNAPSHOT, Measure, pct
+from metrics.measure import DECISION_DATES, FLOW, PCT, SNAPSHOT, Measure, pct
 
 MEASURES_LETTER: list[Measure] = [
     Measure(
@@ -93,6 +93,10 @@ MEASURES_LETTER: list[Measure] = [
             "no_decision_recorded": "count(*) FILTER (WHERE decision_date IS NULL)",
             "weekend": "count(*) FILTER (WHERE weekend)",
         },
+        aggregate_needs={
+            "decided_within_target_pct": DECISION_DATES,
+            "no_decision_recorded": DECISION_DATES,
+        },
         headline="decided_within_target_pct",
         unit=PCT,
         target="contact_decision_wd",
@@ -103,6 +107,7 @@ MEASURES_LETTER: list[Measure] = [
         ),
         by_team=False,
         order_by="contact_date, contact_id",
+        dimensions=("contact_day",),
     ),
     Measure(
         key="domestic_abuse",

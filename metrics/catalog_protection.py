@@ -195,6 +195,7 @@ MEASURES_PROTECTION: list[Measure] = [
         aggregates={
             "open_allocated": "count(*)",
             "without_oversight": "count(*) FILTER (WHERE without_oversight)",
+            "without_oversight_pct": pct("without_oversight"),
             "drift": "count(*) FILTER (WHERE drift)",
         },
         headline="without_oversight",
@@ -260,7 +261,11 @@ MEASURES_PROTECTION: list[Measure] = [
         needs=("info_requests",),
         kind=SNAPSHOT,
         date_column="requested_date",
-        aggregates={"count": "count(*)", "oldest_wd": "max(age_wd)"},
+        aggregates={
+            "count": "count(*)",
+            "past_target": "count(*) FILTER (WHERE past_target)",
+            "oldest_wd": "max(age_wd)",
+        },
         headline="count",
         unit="count",
         description="Information requests with no response at the as-of date, oldest first.",

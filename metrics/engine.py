@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from typing import TypeVar
@@ -22,13 +23,27 @@ import pandas as pd
 from frontdoor.facts import FACTS
 from frontdoor.facts import VERSION as FACTS_VERSION
 from metrics.filters import Filters
-from metrics.measure import FLOW, Measure
+from metrics.measure import DENOMINATOR, FLOW, NOTHING_TO_COMPUTE, NUMERATOR, Measure, Share
 from metrics.settings import Settings
+from metrics.words import date_text
 
 _COLUMN = re.compile(r"^[a-z_][a-z0-9_]*$")
 # An aggregate's need for a setting (Measure.aggregate_needs), and how it is said.
 SETTING = "setting:"
 SETTING_WORDS = {"population": "the population setting (children aged 0-17)"}
+# An aggregate's need for values in a column ("values:table.column": at least one row of the
+# extract has one), and how it is said: a source that never records them (Annex A has no contact
+# decision dates) makes the aggregate not available, never a 0 or a count of every row.
+VALUES = "values:"
+VALUES_WORDS = {
+    "ssd_contacts.cont_outcome_date": (
+        "contact decision dates, and this extract has none (Annex A does not record when a "
+        "contact was decided)"
+    ),
+}
+# A frame's attrs key naming its aggregate columns that cannot be computed, with why.
+UNAVAILABLE = "unavailable"
+_TABLE_COLUMN = re.compile(r"^([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)$")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _USES = re.compile(r"^--\s*uses:\s*(.*)$", re.MULTILINE)
 # The parameters a month of a snapshot trend takes from its row of the grid (Engine.monthly).
@@ -195,6 +210,8 @@ class Engine:
         self.settings = settings or Settings()
         self._absent: dict[str, str] | None = None
         self._stale: str | None = None  # why the database's facts cannot be used
+        self._has_values: dict[str, bool] = {}
+        self._calendar: tuple[dt.date | None, dt.date | None] | None = None
 
     # -- availability -------------------------------------------------------------------------
     def absent_tables(self) -> dict[str, str]:
@@ -249,16 +266,81 @@ class Engine:
                     setting = need.removeprefix(SETTING)
                     if getattr(self.settings, setting, None) is None:
                         missing.append(SETTING_WORDS.get(setting, f"the setting {setting}"))
+                elif need.startswith(VALUES):
+                    column = need.removeprefix(VALUES)
+                    if not self._column_has_values(column):
+                        missing.append(VALUES_WORDS.get(column, f"values in {column}"))
                 elif need in self._absent or need not in self._existing:
                     missing.append(need)
             if missing:
                 out[name] = "needs " + ", ".join(missing)
         return out
 
-    def _check(self, measure: Measure) -> None:
+    def figure_reason(self, measure: Measure, aggregate: str, value: object) -> str | None:
+        """Why one aggregate's value is not a figure, or None when it is: what it needs and the
+        extract or settings lack (`unavailable_aggregates`), else, when it came out NULL, why
+        nothing could give it (`Measure.null_reasons`). A tile or summary shows 'n/a' with it."""
+        reason = self.unavailable_aggregates(measure).get(aggregate)
+        if reason:
+            return reason
+        if value is None:
+            return measure.null_reasons.get(aggregate, NOTHING_TO_COMPUTE)
+        return None
+
+    def _column_has_values(self, column: str) -> bool:
+        """Whether any row of the extract has a value in `column` ("table.column"), asked once
+        per engine (the database is read-only while the app runs)."""
+        if column not in self._has_values:
+            match = _TABLE_COLUMN.match(column)
+            if match is None:
+                raise ValueError(f"not a table.column: {column!r}")
+            table, name = match.groups()
+            has = False
+            if table in self._existing and table not in self._absent:
+                cur = self.con.cursor()
+                try:
+                    has = bool(
+                        cur.execute(
+                            f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {name} IS NOT NULL)"
+                        ).fetchone()[0]
+                    )
+                except duckdb.Error:  # the column is not in this database at all
+                    has = False
+                finally:
+                    cur.close()
+            self._has_values[column] = has
+        return self._has_values[column]
+
+    def _check(self, measure: Measure, filters: Filters | None = None) -> None:
         reason = self.unavailable_reason(measure)
+        if reason is None and filters is not None:
+            reason = self.outside_calendar(measure, filters)
         if reason:
             raise MeasureUnavailable(f"{measure.title}: {reason}")
+
+    def outside_calendar(self, measure: Measure, filters: Filters) -> str | None:
+        """Why working days cannot be counted for this question, or None: the as-of date is
+        outside the database's working-day calendar (which covers every date of the extract),
+        so a measure counting working days would give NULL days, never a 0 or a share."""
+        if "wd_" not in rows_sql(measure.sql_file):
+            return None
+        if self._calendar is None:
+            cur = self.con.cursor()
+            try:
+                self._calendar = cur.execute("SELECT min(date), max(date) FROM calendar").fetchone()
+            except duckdb.Error:
+                self._calendar = (None, None)
+            finally:
+                cur.close()
+        first, last = self._calendar
+        as_of = filters.effective_as_of
+        if first is None or first <= as_of <= last:
+            return None
+        return (
+            f"working days cannot be counted to {date_text(as_of)}: the working-day calendar "
+            f"runs from {date_text(first)} to {date_text(last)} (load an extract that reaches "
+            "that date, or choose an earlier date)"
+        )
 
     # -- parameters ---------------------------------------------------------------------------
     def values(self, filters: Filters) -> dict[str, object]:
@@ -268,6 +350,7 @@ class Engine:
             "as_of": filters.effective_as_of,
             "team": filters.team,
             "worker": filters.worker,
+            "teams": list(filters.teams) if filters.teams is not None else None,
             "scope_teams": list(filters.scope_teams) if filters.scope_teams is not None else None,
             "regime": self.settings.regime,
             "horizon_weeks": filters.horizon_weeks,
@@ -306,6 +389,7 @@ class Engine:
         if measure.by_team:
             where.append(
                 "($team IS NULL OR fr.team = $team) AND ($worker IS NULL OR fr.worker_id = $worker)"
+                " AND ($teams IS NULL OR list_contains($teams, fr.team))"
             )
         if measure.child_level:
             where.append("($person IS NULL OR fr.person_id = $person)")
@@ -334,7 +418,7 @@ class Engine:
         return self.query(sql, vals)
 
     def _rows_query(self, measure: Measure, filters: Filters, *, narrowed: bool = True) -> str:
-        self._check(measure)
+        self._check(measure, filters)
         sql = f"SELECT * FROM ({self._filtered(measure, filters, narrowed=narrowed)}) r"
         if filters.scope == "none" and measure.child_level:
             raise NotPermitted(
@@ -351,7 +435,7 @@ class Engine:
         MeasureUnavailable); NotPermitted is raised as `rows` raises it."""
         shared, alone = [], []
         for m in measures:
-            if self.unavailable_reason(m) is None:
+            if self.unavailable_reason(m) is None and self.outside_calendar(m, filters) is None:
                 (shared if self._narrows(m, filters) else alone).append(m)
         out = {m.key: self.rows(m, filters).to_dict("records") for m in alone}
         if shared:
@@ -369,18 +453,58 @@ class Engine:
                 out[m.key] = list(listed or [])
         return out
 
-    def _aggregate_list(self, measure: Measure) -> str:
-        """The measure's aggregates as SQL; one that cannot be computed here is NULL."""
+    def count(self, measure: Measure, filters: Filters, by: Sequence[str] = ()) -> pd.DataFrame:
+        """How many rows the measure has under the filters, whatever the viewer's scope (a
+        count, which every role may see), as column `n`; with `by`, per value of those row
+        columns. A list the scope narrows says from this how many of its rows it leaves out."""
+        self._check(measure)
+        for column in by:
+            if not _COLUMN.match(column):
+                raise ValueError(f"not a column name: {column!r}")
+        keys = "".join(f"r.{c} AS {c}, " for c in by)
+        sql = f"SELECT {keys}count(*) AS n FROM ({self._filtered(measure, filters)}) r"
+        if by:
+            sql += " GROUP BY ALL"
+        return self.query(sql, self.values(filters))
+
+    def _aggregate_pairs(self, measure: Measure, parts: bool = False) -> list[tuple[str, str]]:
+        """The measure's aggregates as (name, SQL) pairs; one that cannot be computed here is
+        NULL. With `parts`, each share's numerator and denominator beside it
+        (`<share>_numerator`, `<share>_denominator`; NULL too where the share cannot be
+        computed). A headline and a month of a snapshot trend both read them, so they agree."""
         off = self.unavailable_aggregates(measure) if measure.aggregate_needs else {}
-        return ", ".join(
-            f"{'CAST(NULL AS DOUBLE)' if name in off else expr} AS {name}"
+        listed = [
+            (name, "CAST(NULL AS DOUBLE)" if name in off else str(expr))
             for name, expr in measure.aggregates.items()
+        ]
+        if parts:
+            for name, expr in measure.aggregates.items():
+                if isinstance(expr, Share):
+                    num, den = (
+                        ("CAST(NULL AS BIGINT)",) * 2
+                        if name in off
+                        else (expr.numerator, expr.denominator)
+                    )
+                    listed.append((NUMERATOR.format(name), num))
+                    listed.append((DENOMINATOR.format(name), den))
+        return listed
+
+    def _aggregate_list(self, measure: Measure, parts: bool = False) -> str:
+        """The measure's aggregates as a SELECT list (see `_aggregate_pairs`)."""
+        return ", ".join(
+            f"{expr} AS {name}" for name, expr in self._aggregate_pairs(measure, parts)
         )
 
-    def headline(self, measure: Measure, filters: Filters) -> dict[str, object]:
-        """Every aggregate of the measure over its rows, as plain Python values."""
-        self._check(measure)
-        sql = f"SELECT {self._aggregate_list(measure)} FROM ({self._filtered(measure, filters)}) r"
+    def headline(
+        self, measure: Measure, filters: Filters, *, parts: bool = False
+    ) -> dict[str, object]:
+        """Every aggregate of the measure over its rows, as plain Python values (with `parts`,
+        each share's numerator and denominator too)."""
+        self._check(measure, filters)
+        sql = (
+            f"SELECT {self._aggregate_list(measure, parts)} "
+            f"FROM ({self._filtered(measure, filters)}) r"
+        )
         cur = self.con.cursor()
         try:
             values = self.values(filters)
@@ -393,7 +517,7 @@ class Engine:
     def breakdown(self, measure: Measure, filters: Filters, by: str = "team") -> pd.DataFrame:
         """The aggregates per team or per worker (names joined where the extract has them), or
         per another row column the measure lists in `dimensions` (e.g. by="agency")."""
-        self._check(measure)
+        self._check(measure, filters)
         if by in measure.dimensions:
             column = by
         elif by not in ("team", "worker"):
@@ -408,7 +532,7 @@ class Engine:
     def grouped(self, measure: Measure, filters: Filters, columns: Sequence[str]) -> pd.DataFrame:
         """The aggregates per value of any of the measure's row columns (e.g. a band, a source,
         a delay in days): what a distribution chart draws, computed in SQL."""
-        self._check(measure)
+        self._check(measure, filters)
         for column in columns:
             if not _COLUMN.match(column):
                 raise ValueError(f"not a column name: {column!r}")
@@ -422,7 +546,15 @@ class Engine:
             f"SELECT {select}, {self._aggregate_list(measure)} "
             f"FROM ({self._filtered(measure, filters)}) r GROUP BY ALL ORDER BY {order} NULLS LAST"
         )
-        return self.query(sql, self.values(filters))
+        return self._noting(measure, self.query(sql, self.values(filters)))
+
+    def _noting(self, measure: Measure, frame: pd.DataFrame) -> pd.DataFrame:
+        """Mark the frame's aggregate columns that cannot be computed here (all NULL) with
+        why, in `frame.attrs[UNAVAILABLE]`, for `with_reasons` (a download says it in words)."""
+        reasons = self.unavailable_aggregates(measure)
+        if reasons:
+            frame.attrs[UNAVAILABLE] = {k: v for k, v in reasons.items() if k in frame.columns}
+        return frame
 
     def _with_names(self, frame: pd.DataFrame, by: str) -> pd.DataFrame:
         if frame.empty:
@@ -446,18 +578,24 @@ class Engine:
         return frame
 
     def monthly(self, measure: Measure, filters: Filters) -> pd.DataFrame:
-        """The aggregates month by month: flow measures by their defining date; snapshot
-        measures taken at each month end (the last month's end is the period's end)."""
-        self._check(measure)
+        """The aggregates month by month (each share with its numerator and denominator): flow
+        measures by their defining date; snapshot measures taken at each month end (or the
+        as-of date in the last month), all months in one query (see _monthly_snapshot)."""
+        self._check(measure, filters)
         if measure.kind == FLOW:
             sql = (
                 f"SELECT CAST(date_trunc('month', r.{measure.date_column}) AS DATE) AS month, "
-                f"{self._aggregate_list(measure)} FROM ({self._filtered(measure, filters)}) r "
+                f"{self._aggregate_list(measure, parts=True)} "
+                f"FROM ({self._filtered(measure, filters)}) r "
                 f"WHERE r.{measure.date_column} IS NOT NULL GROUP BY ALL ORDER BY 1"
             )
-            return self.query(sql, self.values(filters))
-        # One query for every month end (see _monthly_snapshot).
-        sql, values = self._monthly_snapshot(measure, filters)
+            return self._noting(measure, self.query(sql, self.values(filters)))
+        months = month_ranges(filters.date_from, filters.date_to)
+        # Each month is its own question (as a per-month headline would be): one whose as-of
+        # date the working-day calendar does not reach is not available, with why.
+        for start, end in months:
+            self._check(measure, replace(filters, date_from=start, date_to=end, as_of=end))
+        sql, values = self._monthly_snapshot(measure, filters, months)
         cur = self.con.cursor()
         try:
             found = cur.execute(sql, _bind(sql, values)).fetchall()
@@ -465,20 +603,29 @@ class Engine:
         finally:
             cur.close()
         # Plain values, as a headline gives them (a month with no rows: count 0, others None).
-        return pd.DataFrame([{n: plain(v) for n, v in zip(names, r, strict=True)} for r in found])
+        return self._noting(
+            measure,
+            pd.DataFrame(
+                [{n: plain(v) for n, v in zip(names, r, strict=True)} for r in found],
+                columns=names,
+            ),
+        )
 
-    def _monthly_snapshot(self, measure: Measure, filters: Filters) -> tuple[str, dict]:
+    def _monthly_snapshot(
+        self, measure: Measure, filters: Filters, months: list[tuple[dt.date, dt.date]]
+    ) -> tuple[str, dict]:
         """A snapshot measure's trend as one query: the measure's own rows query under a
         correlated subquery on a grid of months, each month taking its period (the month) and
         as-of date (its end, or the as-of date in the last month) from its row of the grid
-        instead of from the parameters. So each month's aggregates are its headline exactly,
-        and DuckDB plans the months together: each table (each fact) is read once, joined to
-        the month ends by the measure's own interval tests (allocated_date <= as-of, ...),
-        rather than once per month. A month with no rows still has its row (count 0)."""
-        months = month_ranges(filters.date_from, filters.date_to)
+        instead of from the parameters. So each month's aggregates, shares' parts included, are
+        its headline exactly (the same `_aggregate_pairs`), and DuckDB plans the months
+        together: each table (each fact) is read once, joined to the month ends by the
+        measure's own interval tests (allocated_date <= as-of, ...), rather than once per
+        month. A month with no rows still has its row (count 0)."""
         sql = _GRID_PARAM.sub(lambda m: f"g.{m.group(1)}", self._filtered(measure, filters))
-        fields = ", ".join(f"{name} := {expr}" for name, expr in measure.aggregates.items())
-        names = ", ".join(f"s.{name} AS {name}" for name in measure.aggregates)
+        pairs = self._aggregate_pairs(measure, parts=True)
+        fields = ", ".join(f"{name} := {expr}" for name, expr in pairs)
+        names = ", ".join(f"s.{name} AS {name}" for name, _ in pairs)
         grid = (
             "SELECT unnest($grid_from) AS date_from, unnest($grid_to) AS date_to, "
             "unnest($grid_to) AS as_of"
@@ -506,6 +653,20 @@ class Engine:
             return bool(cur.execute(sql, _bind(sql, vals)).fetchone()[0])
         finally:
             cur.close()
+
+
+def with_reasons(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a measure's frame (monthly, breakdown, grouped) whose aggregate columns that
+    cannot be computed say so: "n/a — <reason>" in every cell, never a blank or a 0 (for
+    downloads; charts read the frame itself)."""
+    reasons = frame.attrs.get(UNAVAILABLE) or {}
+    if not reasons:
+        return frame
+    out = frame.copy()
+    for column, reason in reasons.items():
+        if column in out.columns:
+            out[column] = f"n/a — {reason}"
+    return out
 
 
 def month_ranges(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:

@@ -16,6 +16,8 @@ class Filters:
     as_of: dt.date | None = None
     team: str | None = None
     worker: str | None = None
+    # Several teams at once (a team lead's own teams): rows of any of them; None = no such filter.
+    teams: tuple[str, ...] | None = None
     # Teams whose children a viewer may see at child level (with scope "teams").
     scope_teams: tuple[str, ...] | None = None
     # How far ahead "coming up" snapshot measures look (CP reviews due), in weeks.

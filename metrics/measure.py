@@ -16,15 +16,42 @@ PCT = "%"
 WD = "working days"
 
 
+class Share(str):
+    """The SQL of a 0-100 share that also knows its numerator and denominator, so a trend can
+    say "41 of 48" and leave months with too few children unjudged."""
+
+    numerator: str
+    denominator: str
+
+    def __new__(cls, condition: str, denominator: str) -> Share:
+        numerator = f"count(*) FILTER (WHERE {condition})"
+        share = super().__new__(cls, f"100.0 * {numerator} / nullif({denominator}, 0)")
+        share.numerator = numerator
+        share.denominator = denominator
+        return share
+
+
 # A count per 10,000 of the authority's children aged 0-17 (docs/measures.md "Rates per 10,000
 # children"), and its need: not available without the population setting (metrics/settings.py).
 PER_10K = "10000.0 * count(*) / $population"
 NEEDS_POPULATION = ("setting:population",)
+# Contact decision timeliness needs decision dates somewhere in the extract (Annex A has none:
+# docs/measures.md "Front door"); without any, the share and "no decision recorded" are not
+# available rather than 0% and every contact.
+DECISION_DATES = ("values:ssd_contacts.cont_outcome_date",)
+
+
+# Why a share or median is NULL when no row of the period and filters could give it.
+NOTHING_TO_COMPUTE = "nothing to compute it from in this period (with these filters)"
 
 
 def pct(condition: str, denominator: str = "count(*)") -> str:
     """SQL for a 0-100 share; NULL (not 0) when the denominator is empty."""
-    return f"100.0 * count(*) FILTER (WHERE {condition}) / nullif({denominator}, 0)"
+    return Share(condition, denominator)
+
+
+# The columns beside a share that carry its numerator and denominator (Engine.monthly).
+NUMERATOR, DENOMINATOR = "{}_numerator", "{}_denominator"
 
 
 @dataclass(frozen=True)
@@ -64,6 +91,10 @@ class Measure:
     # ("setting:population"). Without it that aggregate alone is not available (NULL with its
     # reason, `Engine.unavailable_aggregates`), never a 0 from an empty table.
     aggregate_needs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Why an aggregate is NULL when it comes out NULL on the rows asked (nothing to compute it
+    # from): said beside it on tiles and in the summary. Aggregates not named here get
+    # NOTHING_TO_COMPUTE.
+    null_reasons: dict[str, str] = field(default_factory=dict)
 
     @property
     def sql_file(self) -> str:

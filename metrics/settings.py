@@ -10,6 +10,9 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from metrics.comparators import Comparators, read_comparators
+from metrics.goals import DEFAULT_GOALS, Goal, Margins, read_goals, read_margins
+
 DEFAULT_TARGETS: dict[str, int] = {
     "contact_decision_wd": 1,
     "allocation_wd": 5,
@@ -26,6 +29,7 @@ DEFAULT_TARGETS: dict[str, int] = {
     "recording_wd": 5,
     "agency_response_wd": 5,
     "visit_gap_wd": 10,
+    "due_soon_wd": 5,
     "transfer_wd": 10,
 }
 
@@ -45,6 +49,7 @@ TARGET_LABELS: dict[str, str] = {
     "recording_wd": "Case recording after the event (working days)",
     "agency_response_wd": "Agency response to an information request (working days)",
     "visit_gap_wd": "Local standard: longest gap between visits (working days)",
+    "due_soon_wd": "My team today: assessments due within (working days)",
     "transfer_wd": "Transfer to the receiving team after assessment (working days)",
 }
 
@@ -60,17 +65,27 @@ class Settings:
     # The authority's children aged 0-17 (ONS mid-year estimate): rates per 10,000 children.
     # Not set: the rates are not available (never guessed).
     population: int | None = None
+    # Performance goals per (measure, aggregate), with the RAG amber margin (metrics/goals.py).
+    goals: dict[tuple[str, str], Goal] = field(default_factory=lambda: dict(DEFAULT_GOALS))
+    # How far from England (and neighbours) a figure is still "in line".
+    margins: Margins = field(default_factory=Margins)
+    # Statistical neighbours' and the region's figures, when a comparators file is set.
+    comparators: Comparators | None = None
 
     def target(self, name: str) -> int:
         return self.targets[name]
+
+    def goal(self, measure: str, aggregate: str) -> Goal | None:
+        return self.goals.get((measure, aggregate))
 
     def with_targets(self, **changes: int) -> Settings:
         return replace(self, targets={**self.targets, **changes})
 
 
 def load_settings(path: Path | str | None) -> Settings:
-    """Read `[targets]`, `regime` and `population` from a TOML file; anything not given keeps
-    its default (no population: no rates).
+    """Read `[targets]`, `regime`, `population`, `[goals.*]`, `[england]` and `comparators`
+    from a TOML file; anything not given keeps its default (no population: no rates; a
+    comparators file is read and checked here).
 
     Unknown target names are an error, so a typo does not silently leave a default in force.
     """
@@ -95,4 +110,17 @@ def load_settings(path: Path | str | None) -> Settings:
         raise ValueError(
             f"{path}: population must be a whole number of children above 0, got {population!r}"
         )
-    return Settings(targets=targets, regime=regime, population=population)
+    goals = read_goals(data.get("goals", {}), path)
+    margins = read_margins(data.get("england", {}), path)
+    comparators = None
+    if data.get("comparators"):
+        named = Path(str(data["comparators"]))
+        comparators = read_comparators(named if named.is_absolute() else Path(path).parent / named)
+    return Settings(
+        targets=targets,
+        regime=regime,
+        population=population,
+        goals=goals,
+        margins=margins,
+        comparators=comparators,
+    )

@@ -6,8 +6,8 @@ and how the value is shown. The pages reuse it for their tiles, so a tile and th
 read the same aggregate.
 
 A figure that cannot be computed (the extract lacks a table, the source of the extract cannot
-carry it, a setting it needs is not given, or the measure is not in the catalog yet) is null and
-listed under "unavailable" with the reason: a missing figure is never shown as zero. When no figure
+carry it, a setting it needs is not given, the measure is not in the catalog yet, or no row of the
+period could give it) is null and listed under "unavailable" with the reason: a missing figure is never shown as zero. When no figure
 of a section can be computed, the section is listed by its name ("contacts"); when only some
 cannot, each is listed as "section.figure" ("icpc.to_plan_pct").
 """
@@ -16,17 +16,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import duckdb
 
 from metrics import catalog
+from metrics.command import run_on_database
 from metrics.engine import Engine, MeasureUnavailable, concurrently
 from metrics.filters import Filters
-from metrics.settings import load_settings
 
 COUNT, PCT, WD, NUM = "count", "pct", "wd", "number"
 # The "measure" of a figure that is a setting itself (rates.population).
@@ -257,7 +255,10 @@ def summarise(engine: Engine, filters: Filters) -> dict:
             elif f.measure == SETTING:
                 out[section][f.figure] = shown(getattr(engine.settings, f.aggregate), f.kind)
             else:
-                out[section][f.figure] = shown(answered[f.measure].get(f.aggregate), f.kind)
+                value = answered[f.measure].get(f.aggregate)
+                out[section][f.figure] = shown(value, f.kind)
+                # NULL from the rows (nothing to compute it from): said why, never left bare.
+                reasons[f.figure] = engine.figure_reason(catalog.get(f.measure), f.aggregate, value)
         if all(reasons.values()):
             unavailable[section] = "; ".join(dict.fromkeys(r for r in reasons.values() if r))
         else:
@@ -306,57 +307,22 @@ def render_table(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def _fail(message: str) -> int:
-    print(f"frontdoor summary: {message}", file=sys.stderr)
-    return 2
-
-
-def _warn_unknown_team(con: duckdb.DuckDBPyConnection, team: str | None) -> None:
-    """A team the extract does not name gives empty figures: say so (on stderr)."""
-    if team is None:
-        return
-    try:
-        known = [r[0] for r in con.execute("SELECT dept_team_id FROM ssd_department").fetchall()]
-    except duckdb.Error:
-        return
-    if known and team not in known:
-        print(
-            f"frontdoor summary: warning: team {team!r} is not in ssd_department "
-            f"(known: {', '.join(sorted(k for k in known if k))})",
-            file=sys.stderr,
-        )
-
-
 def run_summary_command(args: argparse.Namespace) -> int:
     """`frontdoor summary`: print the summary as JSON (--json) or as a table. 2 on bad input."""
-    db = Path(args.db)
-    if not db.is_file():
-        return _fail(f"no database file at {db} (load an extract first: frontdoor load)")
-    try:
-        filters = Filters(
+    code, summary = run_on_database(
+        "summary",
+        args,
+        lambda: Filters(
             args.date_from,
             args.date_to,
             args.as_of,
             getattr(args, "team", None),
             getattr(args, "worker", None),
-        )
-    except ValueError as exc:
-        return _fail(str(exc))
-    try:
-        settings = load_settings(getattr(args, "settings", None))
-    except (OSError, ValueError) as exc:
-        return _fail(f"cannot read settings: {exc}")
-    try:
-        con = duckdb.connect(str(db), read_only=True)
-    except duckdb.Error as exc:
-        return _fail(f"cannot open {db} as a DuckDB database: {exc}")
-    try:
-        _warn_unknown_team(con, filters.team)
-        summary = summarise(Engine(con, settings), filters)
-    except duckdb.CatalogException as exc:
-        return _fail(f"{db} is not a loaded extract (load it with frontdoor load): {exc}")
-    finally:
-        con.close()
+        ),
+        summarise,
+    )
+    if summary is None:
+        return code
     if getattr(args, "json", False):
         print(json.dumps(summary, indent=2))
     else:

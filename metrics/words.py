@@ -13,6 +13,8 @@ import datetime as dt
 
 import pandas as pd
 
+from frontdoor.sources import cin_spec
+
 CP_CATEGORY = {
     "NEG": "Neglect",
     "PHY": "Physical abuse",
@@ -28,28 +30,8 @@ CP_CATEGORY = {
 }
 SEX = {"M": "Male", "F": "Female", "U": "Unknown", "1": "Male", "2": "Female",
        "0": "Not recorded", "9": "Indeterminate"}  # fmt: skip
-ETHNICITY = {
-    "WBRI": "White British",
-    "WIRI": "White Irish",
-    "WIRT": "Traveller of Irish heritage",
-    "WOTH": "Any other White background",
-    "WROM": "Gypsy/Roma",
-    "MWBC": "White and Black Caribbean",
-    "MWBA": "White and Black African",
-    "MWAS": "White and Asian",
-    "MOTH": "Any other mixed background",
-    "AIND": "Indian",
-    "APKN": "Pakistani",
-    "ABAN": "Bangladeshi",
-    "AOTH": "Any other Asian background",
-    "BCRB": "Caribbean",
-    "BAFR": "African",
-    "BOTH": "Any other Black background",
-    "CHNE": "Chinese",
-    "OOTH": "Any other ethnic group",
-    "REFU": "Refused",
-    "NOBT": "Information not yet obtained",
-}
+# The census's own list, as the specification words it (one copy: frontdoor's cin_spec).
+ETHNICITY = cin_spec.ETHNICITIES
 REFERRAL_SOURCE = {
     "1A": "Family member, relative or carer",
     "1B": "Acquaintance",
@@ -154,6 +136,90 @@ _LISTS = {
 }
 
 
+# Column names the measures' rows carry, said in words (anything else: see `label`).
+LABELS = {
+    "person_id": "Child",
+    "family_id": "Family",
+    "referral_id": "Referral",
+    "assessment_id": "Assessment",
+    "cp_plan_id": "CP plan",
+    "icpc_id": "Conference",
+    "request_id": "Request",
+    "note_id": "Case note",
+    "contact_id": "Contact",
+    "worker_id": "Worker",
+    "worker_name": "Worker",
+    "team": "Team",
+    "team_name": "Team",
+    "age_wd": "Age (working days)",
+    "days": "Working days",
+    "lag_wd": "Lag (working days)",
+    "decision_wd": "Decision (working days)",
+    "days_late_wd": "Late by (working days)",
+    "days_since_oversight": "Since oversight (working days)",
+    "days_since_activity": "Since activity (working days)",
+    "days_until_due": "Days until due",
+    "past_target": "Past target",
+    "at_risk": "At potential risk",
+    "nfa": "No further action",
+    "fte": "FTE",
+    "children_per_fte": "Children per FTE",
+    "family_children": "Family's children on this caseload",
+    "icpc_date": "Conference date",
+    "outcome_cp": "Outcome: CP plan",
+    "receiving_team": "Receiving team",
+    "receiving_worker_id": "Receiving worker",
+    "transfer_date": "Transferred",
+    "plan_kind": "Plan",
+    "workers_12m": "Workers in 12 months",
+    "three_plus": "3 or more workers",
+    "views_recorded": "Child's views recorded",
+    "first_seen_alone_date": "First seen alone",
+    "led_to_icpc": "Led to a conference",
+    "led_to_plan": "Led to a CP plan",
+    "decided_before_contact": "Decided before the contact (data issue)",
+    "linked_before_referral": "Allocated before the referral (data issue)",
+    "s47_id": "S47 enquiry",
+    # The review pack's tables.
+    "plan_id": "CP plan",
+    "plan": "CP plan",
+    "start_date": "Started",
+    "end_date": "Ended",
+    "reviews_held": "Reviews held",
+    "repeat": "Repeat plan",
+    "due_date": "Due",
+    "held_date": "Held",
+    "on_time": "On time",
+    "visit_type": "Visit",
+    "seen": "Child seen",
+    "seen_alone": "Seen alone",
+    "gap_wd": "Working days since last seen",
+    "over_standard": "Over the local standard",
+    "not_judged": "Not judged",
+    "name": "Name",
+    "first": "First involved",
+    "last": "Last involved",
+    "current": "Involved now",
+    "qualified": "Qualified social worker",
+    "dob": "Date of birth",
+    "participation": "Child's participation",
+}
+
+
+def label(column: str) -> str:
+    """A column name in words: LABELS, else "referral_date" -> "Referral date", "_wd" ->
+    "(working days)", "_pct" -> "(%)"."""
+    if column in LABELS:
+        return LABELS[column]
+    text = str(column)
+    unit = ""
+    for suffix, words in (("_wd", " (working days)"), ("_pct", " (%)")):
+        if text.endswith(suffix):
+            text, unit = text[: -len(suffix)], words
+    text = text.replace("_", " ").strip()
+    return (text[:1].upper() + text[1:] + unit) if text else str(column)
+
+
 def missing(value: object) -> bool:
     """None, NaN, NA or NaT: a value that is not there."""
     if value is None:
@@ -192,6 +258,103 @@ def days_text(n: object, unit: str = "working day") -> str:
         return ""
     n = int(n)
     return f"{n:,} {unit}" + ("" if n == 1 else "s")
+
+
+# Columns of the measures' rows (and of the child's record) that hold a DfE code: the list
+# that says each in words, and what the list is, for the column's help ("the code in the
+# tooltip"). Tables decode them on screen; downloads keep the code beside the words.
+CODED = {
+    "source_code": "referral_source",
+    "need_code": "need",
+    "category": "cp_category",
+    "cp_category": "cp_category",
+    "initial_category": "cp_category",
+    "latest_category": "cp_category",
+    "plan_category": "cp_category",
+    "ethnicity": "ethnicity",
+    "sex": "sex",
+    "close_reason": "close_reason",
+    "factor": "factor",
+    "factors": "factor",
+}
+LIST_NAMES = {
+    "cp_category": "child protection category",
+    "sex": "sex",
+    "ethnicity": "ethnicity",
+    "referral_source": "referral source",
+    "need": "category of need",
+    "close_reason": "reason for closure",
+    "factor": "assessment factor",
+}
+
+
+def decode_all(kind: str, value: object) -> str | None:
+    """A value that may hold several codes (assessment factors: "3A, 4B" or "3A;4B"), each
+    said in words, joined by "; "."""
+    if missing(value):
+        return None
+    parts = [p for p in str(value).replace(";", ",").split(",") if p.strip()]
+    if len(parts) <= 1:
+        return decode(kind, value)
+    return "; ".join(decode(kind, p) or "" for p in parts)
+
+
+def code_help(kind: str) -> str:
+    """The help of a decoded column: which DfE list the words come from, and where the code
+    is."""
+    return (
+        f"In words from the DfE code for {LIST_NAMES.get(kind, kind)}; the code itself is in "
+        "the CSV download."
+    )
+
+
+def share_text(value: object) -> str:
+    """A share as "86.1%" ("" when there is none)."""
+    if missing(value):
+        return ""
+    return f"{float(value):.1f}%"
+
+
+def number_text(value: object) -> str:
+    """A number as a person reads it: whole numbers with thousands separators, anything else
+    to one decimal ("" when there is none)."""
+    if missing(value):
+        return ""
+    number = float(value)
+    return f"{number:,.0f}" if number.is_integer() else f"{number:,.1f}"
+
+
+def month_text(value: object) -> str:
+    """A month as "Apr 2025" ("" when there is none)."""
+    if missing(value):
+        return ""
+    stamp = pd.Timestamp(value)
+    return f"{stamp:%b %Y}"
+
+
+def when_text(value: object) -> str:
+    """A moment as "3 Feb 2026, 14:05", UK time ("" when there is none; text that is not a
+    time is returned as it is)."""
+    if missing(value):
+        return ""
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if stamp.tzinfo is not None:  # the log is in UTC; people read UK time
+        stamp = stamp.tz_convert("Europe/London")
+    return f"{date_text(stamp)}, {stamp:%H:%M}"
+
+
+# What the audit log's actions mean, for the Audit log page.
+AUDIT_ACTIONS = {
+    "child_view": "Child's record opened",
+    "rows_shown": "Children listed",
+    "download": "Downloaded",
+    "review_pack": "Review pack opened",
+    "load": "Extract loaded",
+    "page": "Page opened",
+}
 
 
 def yes_no(value: object, yes: str = "yes", no: str = "no", unknown: str = "") -> str:

@@ -73,6 +73,8 @@ if drill.available(ctx, "agencies"):
             "agency_requests",
             name="agency_requests",
             what="agency",
+            ctx=ctx,
+            measure="agencies",
         )
     st.subheader("Answered in timescale, by month")
     drill.trend_chart(ctx, "agencies", "within_target_pct", "% of requests", "agency_trend")

@@ -32,6 +32,7 @@ if drill.available(ctx, "allocation"):
     )
 
     left, right = st.columns(2)
+    below = st.container()  # a clicked month's children, full width
     with left:
         st.subheader("Delay to allocation")
         spread = drill.grouped(ctx, "allocation", "status", "days")
@@ -53,7 +54,9 @@ if drill.available(ctx, "allocation"):
             chosen_days = []
     with right:
         st.subheader("Allocated in timescale, by month")
-        drill.trend_chart(ctx, "allocation", "within_target_pct", "% of referrals", "alloc_pct")
+        drill.trend_chart(
+            ctx, "allocation", "within_target_pct", "% of referrals", "alloc_pct", below=below
+        )
         st.subheader("Median delay, by month")
         drill.trend_chart(
             ctx,
@@ -63,6 +66,7 @@ if drill.available(ctx, "allocation"):
             "alloc_median",
             target=target,
             extra=[("p75_wd", "75th percentile")],
+            below=below,
         )
     if chosen_days:
         rows = drill.all_rows(ctx, "allocation")
@@ -73,6 +77,8 @@ if drill.available(ctx, "allocation"):
             "alloc_days_children",
             name="allocation_delay_children",
             what="delay (working days)",
+            ctx=ctx,
+            measure="allocation",
         )
 
     st.subheader("By team")
@@ -105,15 +111,18 @@ if drill.available(ctx, "allocation"):
                 format_func=lambda t: names.get(t, t),
             )
             if chosen:
-                frames = [drill.rows_for(ctx, "allocation", team=t) for t in chosen]
-                frames = [f for f in frames if f is not None]
+                frames = {t: drill.rows_for(ctx, "allocation", team=t) for t in chosen}
+                frames = {t: f for t, f in frames.items() if f is not None}
                 if frames:
                     st.text("Referrals of " + ", ".join(names.get(t, t) for t in chosen))
                     tables.child_table(
-                        pd.concat(frames, ignore_index=True),
+                        pd.concat(frames.values(), ignore_index=True),
                         "alloc_team_children",
                         name="allocation_team_children",
                         caption="Choose a row to open the child.",
+                        hidden=sum(
+                            ctx.hidden("allocation", len(f), team=t) for t, f in frames.items()
+                        ),
                     )
             else:
                 st.caption("Select a team's bar or choose a team to list its referrals.")

@@ -80,13 +80,21 @@ if drill.available(ctx, "assessments"):
             "assess_band_children",
             name="assessments_in_band",
             what="band",
+            ctx=ctx,
+            measure="assessments",
         )
 
     left, right = st.columns(2)
+    below = st.container()  # a clicked month's children, full width
     with left:
         st.subheader("Within timescale, by month")
         drill.trend_chart(
-            ctx, "assessments", "within_target_pct", "% of assessments", "assess_within"
+            ctx,
+            "assessments",
+            "within_target_pct",
+            "% of assessments",
+            "assess_within",
+            below=below,
         )
     with right:
         st.subheader("Median, 25th and 75th percentile, by month")
@@ -98,11 +106,13 @@ if drill.available(ctx, "assessments"):
             "assess_percentiles",
             target=target,
             extra=[("p25_wd", "25th percentile"), ("p75_wd", "75th percentile")],
+            below=below,
         )
 
     st.subheader("Working Together's clock: from referral to authorisation")
     now = ctx.headline("assessments") or {}
     left, right = st.columns(2)
+    below = st.container()  # a clicked month's children, full width
     with left:
         st.metric(
             "Median, start to authorisation (DfE)",
@@ -124,6 +134,7 @@ if drill.available(ctx, "assessments"):
             "Working days (median)",
             "assess_clocks",
             extra=[("from_referral_median_wd", "From referral (Working Together)")],
+            below=below,
         )
 
     st.subheader("By team")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from frontdoor import audit
+from frontdoor.access import ROLES
+from metrics import words
 from ui import tables
 from ui.page import setup
 from ui.text import md
@@ -16,8 +18,8 @@ left, middle, right, far = st.columns(4)
 user = left.text_input("User", key="audit_user").strip() or None
 action = middle.selectbox(
     "Action",
-    [None, "child_view", "rows_shown", "download", "review_pack", "load", "page"],
-    format_func=lambda a: "Any" if a is None else a,
+    [None, *words.AUDIT_ACTIONS],
+    format_func=lambda a: "Any" if a is None else words.AUDIT_ACTIONS[a],
     key="audit_action",
 )
 person = right.text_input("Child id", key="audit_person").strip() or None
@@ -25,4 +27,15 @@ since = far.date_input("Since", value=None, key="audit_since", format="DD/MM/YYY
 
 entries = audit.read(user=user, action=action, person_id=person, since=since)
 st.metric("Entries", len(entries))
-tables.table(entries, "audit_entries", name="audit_log")
+# Said in words: when in the one date style, the action and role as a person says them.
+shown = entries.assign(
+    at=entries["at"].map(words.when_text),
+    action=entries["action"].map(lambda a: words.AUDIT_ACTIONS.get(a, a)),
+    role=entries["role"].map(lambda r: ROLES.get(r, "Aggregates only") if r else r),
+)
+tables.table(
+    shown,
+    "audit_entries",
+    name="audit_log",
+    labels={"at": "When", "person_ids": "Children", "filters": "Filters", "detail": "Detail"},
+)

@@ -5,12 +5,14 @@ team."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from metrics.benchmarks import england
-from ui import charts, drill, tables
+from ui import charts, data, drill, tables
 from ui.drill import Tile
 from ui.page import setup
+from ui.text import md
 
 ctx = setup(
     "Caseloads",
@@ -18,6 +20,32 @@ ctx = setup(
     "caseload of families shows the work it holds. Use the sidebar team filter for one team.",
 )
 ENGLAND_FTE = england("caseload_workers", "children_per_fte_mean")
+
+
+def worker_children(worker: str, name: str | None) -> None:
+    """The children on one worker's caseload, siblings together (row -> Child page), saying how
+    many the viewer's scope leaves out."""
+    mine = drill.rows_for(ctx, "caseload", worker=worker)
+    if mine is None:
+        return
+    st.subheader(f"Children of {md(name or worker)}")
+    tables.child_table(
+        mine.sort_values(["family_id", "person_id"]),
+        f"case_children_{worker}",
+        name=f"caseload_{worker}",
+        caption="Siblings share a family; the last column counts the family's children on "
+        "this caseload. Choose a row to open the child.",
+        # One worker's list: who and where are in the heading; the worker's facts in the table
+        # of workers. Hidden here, kept in the download.
+        labels={
+            "family_children": "Family's children on this caseload",
+            **dict.fromkeys(
+                ["worker_id", "worker_name", "team", "team_name", "qualified", "agency", "fte"]
+            ),
+        },
+        hidden=ctx.hidden("caseload", len(mine), worker=worker),
+    )
+
 
 if drill.available(ctx, "caseload"):
     drill.tile_row(
@@ -30,6 +58,11 @@ if drill.available(ctx, "caseload"):
             Tile("workers", "Workers holding cases"),
         ],
     )
+
+# A worker chosen in the sidebar: their children at once, before anything else.
+if ctx.filters.worker and drill.available(ctx, "caseload"):
+    names = dict(data.workers(ctx.source, None))
+    worker_children(ctx.filters.worker, names.get(ctx.filters.worker))
 
 st.header("Per worker")
 if drill.available(ctx, "caseload_workers"):
@@ -106,18 +139,10 @@ if drill.available(ctx, "caseload_workers"):
         if not chosen and picked:
             chosen = [picked]
         for worker in chosen:
-            mine = drill.rows_for(ctx, "caseload", worker=worker)
-            if mine is not None:
-                name = workers.loc[workers["worker_id"].astype(str) == worker, "worker_name"]
-                st.subheader("Children of the chosen worker")
-                st.text(f"{name.iloc[0] if len(name) else worker} ({worker})")
-                tables.child_table(
-                    mine.sort_values(["family_id", "person_id"]),
-                    f"case_children_{worker}",
-                    name=f"caseload_{worker}",
-                    caption="Siblings share a family id; family_children counts the family's "
-                    "children on this caseload. Choose a row to open the child.",
-                )
+            if worker == ctx.filters.worker:
+                continue  # listed at the top already
+            name = workers.loc[workers["worker_id"].astype(str) == worker, "worker_name"]
+            worker_children(worker, name.iloc[0] if len(name) and pd.notna(name.iloc[0]) else None)
 
 st.header("By team")
 if drill.available(ctx, "caseload"):

@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from metrics import MeasureUnavailable, NotPermitted
+from metrics import MeasureUnavailable, NotPermitted, words
 from metrics import child as ch
 from ui import auth, charts, data, tables
 from ui.filters import current_params
@@ -148,16 +148,16 @@ st.subheader(f"Child {md(person)}")
 if not prof["in_person_table"]:
     st.warning("This id is not in ssd_person: it appears only in other tables (a data issue).")
 facts = {
-    "person id": prof["person_id"],
-    "sex": prof["sex"],
-    "date of birth": prof["dob"],
-    "age": prof["age"],
-    "family": prof["family_id"],
-    "allocated worker": prof["allocated_worker"],
-    "team": prof["allocated_team"],
-    "open CP plan": prof["open_cp_plan_id"],
-    "plan category": prof["open_cp_plan_category"],
-    "referrals": prof["referrals"],
+    "Child": prof["person_id"],
+    "Sex": words.decode("sex", prof["sex"]) or "",
+    "Date of birth": words.date_text(prof["dob"]),
+    "Age": "" if prof["age"] is None else str(prof["age"]),
+    "Family": prof["family_id"] or "",
+    "Allocated worker": prof["allocated_worker"] or "No allocated worker",
+    "Team": prof["allocated_team"] or "",
+    "Open CP plan": prof["open_cp_plan_id"] or "No open plan",
+    "Plan category": words.decode("cp_category", prof["open_cp_plan_category"]) or "",
+    "Referrals": str(prof["referrals"]),
 }
 st.dataframe(pd.DataFrame([facts]), hide_index=True, width="stretch", key="child_facts")
 st.page_link(
@@ -183,12 +183,15 @@ else:
     if not shown.empty:
         charts.show(timeline(shown), "child_timeline")
     table = shown.assign(met=shown["met"].map(met_words))
+    readable = tables.readable(table)
     st.dataframe(
-        table,
+        readable,
         key="child_chronology",
         hide_index=True,
         width="stretch",
-        column_config={"date": st.column_config.DateColumn("date", format="DD/MM/YYYY")},
+        column_config=tables.column_config(
+            readable, {"kind": "Event", "met": "Timescale met", "record_id": "Record"}
+        ),
     )
     tables.download(
         table.assign(person_id=person)[["person_id", *table.columns]],
@@ -221,12 +224,14 @@ with right:
                 if col not in ("person_id", "family_id"):
                     sibs.loc[mask, col] = None
             st.caption("Siblings outside your role's scope are shown by id only.")
+        sibs["sex"] = sibs["sex"].map(lambda v: words.decode("sex", v))
+        shown = tables.readable(sibs)
         st.dataframe(
-            sibs,
+            shown,
             hide_index=True,
             width="stretch",
             key="child_siblings",
-            column_config=tables.column_config(sibs),
+            column_config=tables.column_config(shown),
         )
         params = current_params()
         for sib in sibs["person_id"]:

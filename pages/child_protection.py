@@ -113,6 +113,8 @@ if drill.available(ctx, "icpc"):
             "cp_icpc_children",
             name="icpc_children",
             what="working days",
+            ctx=ctx,
+            measure="icpc",
         )
     with st.expander("Conferences dated before their S47, or whose S47 is missing"):
         rows = drill.all_rows(ctx, "icpc")
@@ -140,9 +142,12 @@ if drill.available(ctx, "cp_reviews"):
         f"then every {ctx.target('later_cp_review_months')} months after the last."
     )
     left, right = st.columns(2)
+    below = st.container()  # a clicked month's children, full width
     with left:
         st.subheader("In timescale, by month")
-        drill.trend_chart(ctx, "cp_reviews", "in_timescale_pct", "% of open plans", "cp_rev_trend")
+        drill.trend_chart(
+            ctx, "cp_reviews", "in_timescale_pct", "% of open plans", "cp_rev_trend", below=below
+        )
     with right:
         st.subheader("Plans out of timescale")
         reviews = ctx.rows("cp_reviews")
@@ -197,7 +202,7 @@ if drill.available(ctx, "cp_plans"):
     if chosen_bands:
         drill.children_of(
             plans, "duration_band", chosen_bands, "cp_band_children", name="cp_plans_in_band",
-            what="band",
+            what="band", ctx=ctx, measure="cp_plans",
         )  # fmt: skip
     st.subheader("Repeat plans")
     st.caption("Plans started in the period for a child who had a plan before.")

@@ -1,8 +1,10 @@
 """Conference preparation (chairs): the children whose CP review conference is due in the coming
-weeks; choose one to read their review pack and download it as a printable HTML file.
+weeks; choose one (a row, or by keyboard in the list) to read their review pack and download it
+as HTML that prints on A4, or as a PDF.
 
 The number of weeks and the chosen child are in the URL (`?weeks=8&person=ID`), so a view can be
-bookmarked or sent. The downloaded pack is plain HTML with every value escaped.
+bookmarked or sent. The downloaded pack is plain HTML with every value escaped (ui/downloads);
+the PDF is Chromium's print of it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import streamlit as st
 
 from metrics import Filters, MeasureUnavailable, NotPermitted, words
 from metrics import child as ch
+from metrics.words import date_text
 from ui import auth, data, downloads, tables
 from ui.filters import current_params
 from ui.page import child_not_found, setup
@@ -41,6 +44,19 @@ def _pack(
 
 def _names(source: data.Source) -> tuple[dict, dict]:
     return dict(data.facts(source)[2]), dict(data.workers(source, None))
+
+
+def show(frame: pd.DataFrame, key: str, name: str, empty: str) -> None:
+    """One table of the pack: flags said in words, with its download; `empty` when it has none."""
+    if frame.empty:
+        st.caption(empty)
+        return
+    shown = frame.copy()
+    for column in shown.columns:
+        values = shown[column].dropna()
+        if not values.empty and values.map(lambda v: isinstance(v, bool)).all():
+            shown[column] = shown[column].map(lambda v: words.yes_no(v))
+    tables.table(shown, key, name=name)
 
 
 def weeks_from_url() -> int:
@@ -115,14 +131,15 @@ if due is not None:
             detail="conference_due",
             once=True,
         )
+        shown = tables.readable(listing)
         event = st.dataframe(
-            listing,
+            shown,
             key="conf_due",
             on_select="rerun",
             selection_mode="single-row",
             hide_index=True,
             width="stretch",
-            column_config=tables.column_config(listing),
+            column_config=tables.column_config(shown),
         )
         tables.download(listing, "reviews_due", "conf_due", id_column="person_id")
         # The row selection and the select box each open a child when *they* change: a row
@@ -174,41 +191,57 @@ if pack["profile"] is None:
 auth.record("review_pack", person_ids=[person], filters=current_params(), once=True)
 
 st.header(f"Review pack: child {md(person)}")
-st.caption(f"As at {as_of:%d %b %Y}. Every figure comes from the case extract.")
-downloads.html(
-    ch.review_pack_html(pack),
-    f"review_pack_{person}_{as_of:%Y%m%d}",
-    "conf_pack_download",
-    label="Download the review pack (HTML, printable)",
-    person_ids=[person],
-    detail="review_pack",
-)
-st.page_link(
-    "pages/child.py",
-    label="Open the full chronology",
-    query_params={**current_params(), "person": person},
-)
+st.caption(f"As at {date_text(as_of)}. Every figure comes from the case extract.")
+stem = f"review_pack_{person}_{as_of:%Y%m%d}"
+document = ch.review_pack_html(pack)
+left, middle, right = st.columns([2, 2, 3], vertical_alignment="center")
+with left:
+    downloads.html(
+        document,
+        stem,
+        "conf_pack_download",
+        label="Download the pack (HTML, prints on A4)",
+        person_ids=[person],
+        detail="review_pack",
+    )
+with middle:
+    why_not = downloads.printed_pdf(
+        document,
+        stem,
+        "conf_pack_pdf",
+        label="Download the pack (PDF)",
+        person_ids=[person],
+        detail="review_pack_pdf",
+    )
+    if why_not:
+        st.caption(why_not)
+with right:
+    st.page_link(
+        "pages/child.py",
+        label="Open the full chronology",
+        query_params={**current_params(), "person": person},
+    )
 
 prof = pack["profile"]
-st.dataframe(
-    pd.DataFrame(
-        [
-            {
-                "person id": prof["person_id"],
-                "sex": prof["sex"],
-                "date of birth": prof["dob"],
-                "age": prof["age"],
-                "allocated worker": prof["allocated_worker"],
-                "team": prof["allocated_team"],
-                "open CP plan": prof["open_cp_plan_id"],
-                "category": prof["open_cp_plan_category"],
-            }
-        ]
-    ),
-    hide_index=True,
-    width="stretch",
-    key="conf_profile",
-)
+nxt = pack["next_review"]
+facts = {
+    "Child": prof["person_id"],
+    "Sex": words.decode("sex", prof["sex"]) or "",
+    "Date of birth": date_text(prof["dob"]),
+    "Age": "" if prof["age"] is None else str(prof["age"]),
+    "Allocated worker": prof["allocated_worker"] or "No allocated worker",
+    "Team": prof["allocated_team"] or "",
+    "Open CP plan": prof["open_cp_plan_id"] or "No open plan",
+    "Category": words.decode("cp_category", prof["open_cp_plan_category"]) or "",
+}
+st.dataframe(pd.DataFrame([facts]), hide_index=True, width="stretch", key="conf_profile")
+if nxt:
+    due = f"Review {nxt['review']} of plan {nxt['plan_id']}: due {date_text(nxt['due_date'])}"
+    if nxt["overdue"]:
+        st.error(f"{md(due)}, overdue.")
+    else:
+        days = nxt["days_until_due"]
+        st.info(md(f"{due}, in {days} day{'s' if days != 1 else ''}."))
 
 st.subheader("Open actions")
 if pack["actions"]:
@@ -217,25 +250,55 @@ if pack["actions"]:
 else:
     st.success("No open actions found in this extract.")
 
-nxt = pack["next_review"]
-if nxt:
-    state_text = "overdue" if nxt["overdue"] else f"in {nxt['days_until_due']} days"
-    st.metric(
-        f"Next review (number {nxt['review']})",
-        f"{nxt['due_date']:%d/%m/%Y}",
-        help=f"Due {state_text}.",
+st.subheader("Section 47 enquiries")
+show(pack["enquiries"], "conf_enquiries", "s47_enquiries", "No section 47 enquiry recorded.")
+
+st.subheader("Conferences: decisions and categories")
+show(pack["conferences"], "conf_conferences", "conferences", "No conference recorded.")
+st.caption(
+    "The extract records a plan's first and latest category, not the category decided at each "
+    "review: a review shows the plan's latest. A decision the extract does not record is read "
+    "from the plan's dates, and says so."
+)
+
+since = pack["since"]
+st.subheader(md(f"Since {since['what']}"))
+summary = pack["since_summary"]
+c1, c2, c3 = st.columns(3)
+c1.metric("Visits", summary["visits"])
+c2.metric("Child seen", summary["seen"])
+c3.metric("Seen alone", summary["seen_alone"])
+left, right = st.columns(2)
+with left:
+    st.markdown("**Visits**")
+    show(pack["visits_since"], "conf_visits_since", "visits_since", "No visits since then.")
+with right:
+    st.markdown("**Requests to partner agencies and their responses**")
+    show(
+        pack["agency_since"],
+        "conf_agency_since",
+        "agency_requests_since",
+        "No request made, answered or outstanding since then.",
     )
-    st.text(f"Plan {nxt['plan_id']}: review {nxt['review']} due {state_text}.")
+
+st.subheader("The child's views")
+views = pack["views"]
+if not views["table"]:
+    st.info("Not recorded in this extract: it has no table of the child's views.")
+elif views["answers"].empty:
+    st.info("No views recorded for this child in this extract.")
+else:
+    show(views["answers"], "conf_views", "childs_views", "")
 
 left, right = st.columns(2)
 with left:
     st.subheader("Child protection plans")
-    tables.table(pack["plans"], "conf_plans", name="cp_plans")
+    show(pack["plans"], "conf_plans", "cp_plans", "No CP plans.")
 with right:
-    st.subheader("Review history")
-    tables.table(pack["reviews"], "conf_reviews", name="cp_reviews")
+    st.subheader("Reviews: due and held")
+    show(pack["reviews"], "conf_reviews", "cp_reviews", "No reviews.")
 
-st.subheader("Visits")
+st.subheader("Visits during the current plan")
 summary = pack["visit_summary"]
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Visits", summary["visits"])
@@ -246,26 +309,21 @@ c4.metric(
     summary["gaps_over_standard"],
     help=f"Working days between visits where the child was seen, over {summary['standard_wd']}.",
 )
-since = summary["from"]
+since_plan = summary["from"]
 st.caption(
-    f"Visits since {since:%d %b %Y} (the start of the latest plan or referral); local standard: "
-    f"the child seen at least every {summary['standard_wd']} working days."
-    if since
+    f"Visits since {date_text(since_plan)} (the start of the latest plan or referral); local "
+    f"standard: the child seen at least every {summary['standard_wd']} working days."
+    if since_plan
     else "All visits recorded."
 )
-visits = pack["visits"].assign(
-    seen=pack["visits"]["seen"].map({True: "seen", False: "not seen"}),
-    seen_alone=pack["visits"]["seen_alone"].map({True: "alone", False: "not alone"}),
-    over_standard=pack["visits"]["over_standard"].map({True: "over standard", False: ""}),
-)
-tables.table(visits, "conf_visits", name="visits")
+show(pack["visits"], "conf_visits", "visits", "No visits recorded.")
 
 left, right = st.columns(2)
 with left:
     st.subheader("Timeliness")
-    tables.table(pack["timeliness"], "conf_timeliness", name="timeliness")
+    show(pack["timeliness"], "conf_timeliness", "timeliness", "No timescales to judge.")
 with right:
     st.subheader("Siblings")
-    tables.table(pack["siblings"], "conf_siblings", name="siblings")
+    show(pack["siblings"], "conf_siblings", "siblings", "No siblings recorded.")
 st.subheader("Workers")
-tables.table(pack["workers"], "conf_workers", name="workers")
+show(pack["workers"], "conf_workers", "workers", "No workers recorded.")

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from frontdoor.private import save_files
-from metrics import MEASURES
+from metrics import MEASURES, words
 from ui import auth, data, tables
 from ui.page import setup
 from ui.returns import returns_section
@@ -89,6 +89,48 @@ def problem_list(source: data.Source, name: str, title: str, empty: str) -> None
     tables.table(frame, f"data_{name}", name=name)
 
 
+# What the loader records about a load (frontdoor/loader.py, load_meta), said in words.
+META_WORDS = {
+    "source": "Loaded from",
+    "loaded_at": "Loaded",
+    "extract_date": "Extract date",
+    "synthetic": "Synthetic data",
+    "source_kinds": "Kinds of file",
+    "unavailable": "Not available",
+    "tables": "Tables loaded",
+    "extra_tables": "Other tables",
+    "frontdoor_version": "frontdoor version",
+}
+
+
+def meta_in_words(meta: pd.DataFrame) -> pd.DataFrame:
+    """The load's facts as a person reads them: names in words, a date as "3 Feb 2026", the
+    time of the load in UK time, lists as lists."""
+    rows = []
+    for key, value in zip(meta["key"], meta["value"], strict=True):
+        text = "" if value is None else str(value)
+        if key == "loaded_at":
+            text = words.when_text(text)
+        elif key == "extract_date":
+            try:
+                text = words.date_text(dt.date.fromisoformat(text))
+            except ValueError:
+                pass
+        elif key == "synthetic":
+            text = words.yes_no(text == "true")
+        elif text.startswith(("[", "{")):
+            try:
+                parsed = json.loads(text)
+            except ValueError:
+                parsed = None
+            if isinstance(parsed, list):
+                text = ", ".join(str(v) for v in parsed) or "nothing"
+            elif isinstance(parsed, dict):
+                text = "; ".join(f"{k}: {v}" for k, v in parsed.items()) or "nothing"
+        rows.append({"What": META_WORDS.get(key, str(key)), "Value": text})
+    return pd.DataFrame(rows, columns=["What", "Value"])
+
+
 def unavailable(source: data.Source) -> pd.DataFrame:
     """Every measure with the reason it cannot be given from this extract (None = available)."""
     rows = []
@@ -120,7 +162,7 @@ st.text(f"Database: {source.path}")
 meta = _query(source, META_SQL) if "load_meta" in have else pd.DataFrame()
 if not meta.empty:
     with st.expander("About this load", expanded=False):
-        tables.table(meta, "data_meta", name="load_meta")
+        tables.table(meta_in_words(meta), "data_meta", name="load_meta")
 
 st.header("Load report")
 if "load_report" in have:

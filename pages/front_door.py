@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics import words
 from metrics.benchmarks import england
 from ui import charts, drill, tables
 from ui.drill import Tile
@@ -37,6 +38,7 @@ if drill.available(ctx, "contacts"):
         ],
     )
     left, right = st.columns(2)
+    below = st.container()  # a clicked month's children, full width
     with left:
         st.subheader("Contacts by source")
         by_source = drill.grouped(ctx, "contacts", "source")
@@ -49,7 +51,7 @@ if drill.available(ctx, "contacts"):
             drill.chart(fig, "fd_sources", frame=by_source, name="contacts_by_source")
             st.caption(
                 "The table below gives each source's share decided within "
-                f"{decision_target} working day(s)."
+                f"{words.days_text(decision_target)}."
             )
             tables.table(
                 by_source.sort_values("count", ascending=False),
@@ -69,7 +71,12 @@ if drill.available(ctx, "contacts"):
             drill.chart(fig, "fd_decision_days", frame=by_days, name="contact_decision_days")
         st.subheader("Decided within timescale, by month")
         drill.trend_chart(
-            ctx, "contacts", "decided_within_target_pct", "% of decided contacts", "fd_decided"
+            ctx,
+            "contacts",
+            "decided_within_target_pct",
+            "% of decided contacts",
+            "fd_decided",
+            below=below,
         )
 
 st.header("Police notifications")
@@ -146,6 +153,8 @@ if drill.available(ctx, "domestic_abuse"):
     )
     rows = ctx.rows("domestic_abuse")
     if rows is not None:
+        if "factors" in rows:  # the assessment factors in words, not DfE codes
+            rows["factors"] = rows["factors"].map(lambda v: words.decode_all("factor", v))
         tables.child_table(
             rows,
             "fd_domestic_abuse",
@@ -167,27 +176,48 @@ if drill.available(ctx, "referrals"):
         ],
     )
     left, right = st.columns(2)
+    below = st.container()  # a clicked month's children, full width
     with left:
         st.subheader("Referrals by month")
-        drill.trend_chart(ctx, "referrals", "count", "Referrals (number)", "fd_referrals")
+        drill.trend_chart(
+            ctx, "referrals", "count", "Referrals (number)", "fd_referrals", below=below
+        )
     with right:
         st.subheader("Re-referrals within 12 months, by month")
         drill.trend_chart(
-            ctx, "referrals", "rereferral_12m_pct", "% of referrals", "fd_rereferrals"
+            ctx,
+            "referrals",
+            "rereferral_12m_pct",
+            "% of referrals",
+            "fd_rereferrals",
+            below=below,
         )
     left, right = st.columns(2)
+    below = st.container()  # a clicked month's children, full width
     with left:
         st.subheader("No further action, by month")
-        drill.trend_chart(ctx, "referrals", "nfa_pct", "% of referrals", "fd_nfa")
+        drill.trend_chart(ctx, "referrals", "nfa_pct", "% of referrals", "fd_nfa", below=below)
     with right:
         st.subheader("Referrals by source")
         by_source = drill.grouped(ctx, "referrals", "source_code")
         if by_source is not None and not by_source.empty:
             by_source["source_code"] = by_source["source_code"].fillna("Not recorded")
-            table = by_source.sort_values("count", ascending=False)
-            fig = charts.bars(
-                table, "source_code", "count", "Referral source (DfE code)", "Referrals"
+            # Each source in words (the DfE code in the hover and in the CSV).
+            by_source.insert(
+                0, "source", [words.decode("referral_source", c) for c in by_source["source_code"]]
             )
+            table = by_source.sort_values("count", ascending=True)
+            fig = charts.bars(
+                table,
+                "source",
+                "count",
+                "Referral source",
+                "Referrals (number)",
+                ids="source_code",
+                horizontal=True,
+            )
+            fig.update_traces(hovertemplate="%{y}: %{x} (DfE code %{customdata[0]})<extra></extra>")
+            fig.update_layout(height=max(340, 28 * len(table)))
             drill.chart(fig, "fd_ref_sources", frame=table, name="referrals_by_source")
     st.caption(
         f"England: re-referrals {england('referrals', 'rereferral_12m_pct')}%, no further "

@@ -10,6 +10,16 @@ from ui import charts, drill, tables
 from ui.drill import Tile
 from ui.page import setup
 
+# What each list is about first; the row's other facts are on the Child page.
+OVERSIGHT_COLUMNS = [
+    "person_id", "days_since_oversight", "last_oversight_date", "allocated_date", "worker_id",
+    "team",
+]  # fmt: skip
+DRIFT_COLUMNS = [
+    "person_id", "days_since_activity", "last_activity_date", "last_visit_date",
+    "last_note_date", "allocated_date", "worker_id", "team",
+]  # fmt: skip
+
 ctx = setup(
     "Oversight and recording",
     "Open allocated cases at the snapshot date: the last management oversight and the last "
@@ -43,9 +53,12 @@ if drill.available(ctx, "oversight"):
             st.subheader("Without management oversight")
             late = rows[rows["without_oversight"].fillna(False).astype(bool)]
             tables.child_table(
-                late.sort_values("days_since_oversight", ascending=False),
+                late.sort_values("days_since_oversight", ascending=False)[OVERSIGHT_COLUMNS],
                 "over_without",
                 name="cases_without_oversight",
+                hidden=ctx.hidden(
+                    "oversight", len(late), column="without_oversight", values=[True]
+                ),
                 caption=f"No management oversight note for more than {oversight_target} working "
                 "days (never overseen: counted from allocation); longest first. Choose a row to "
                 "open the child.",
@@ -54,9 +67,10 @@ if drill.available(ctx, "oversight"):
             st.subheader("Drift")
             drifting = rows[rows["drift"].fillna(False).astype(bool)]
             tables.child_table(
-                drifting.sort_values("days_since_activity", ascending=False),
+                drifting.sort_values("days_since_activity", ascending=False)[DRIFT_COLUMNS],
                 "over_drift",
                 name="cases_drifting",
+                hidden=ctx.hidden("oversight", len(drifting), column="drift", values=[True]),
                 caption=f"No visit or note for more than {drift_target} working days; longest "
                 "first. Choose a row to open the child.",
             )
@@ -89,6 +103,7 @@ if drill.available(ctx, "recording"):
         ],
     )
     left, right = st.columns(2)
+    below = st.container()  # a clicked month's children, full width
     with left:
         st.subheader("Recording lag by team")
         teams = ctx.breakdown("recording", "team")
@@ -108,7 +123,9 @@ if drill.available(ctx, "recording"):
             drill.chart(fig, "rec_teams", frame=teams, name="recording_by_team")
     with right:
         st.subheader("Recorded in timescale, by month")
-        drill.trend_chart(ctx, "recording", "within_target_pct", "% of case notes", "rec_pct")
+        drill.trend_chart(
+            ctx, "recording", "within_target_pct", "% of case notes", "rec_pct", below=below
+        )
     st.subheader("Recording lag by worker")
     workers = ctx.breakdown("recording", "worker")
     if workers is not None and not workers.empty:
@@ -126,6 +143,9 @@ if drill.available(ctx, "recording"):
                 late,
                 "rec_worker_late",
                 name=f"late_notes_{worker}",
+                hidden=ctx.hidden(
+                    "recording", len(late), column="within_target", values=[False], worker=worker
+                ),
                 caption=f"Notes recorded more than {recording_target} working days "
                 "after the event, or still not recorded past that. Choose a row to open the child.",
             )

@@ -55,6 +55,7 @@ if drill.available(ctx, "seen"):
         ],
     )
     left, right = st.columns(2)
+    below = st.container()  # a clicked month's children, full width
     with left:
         st.subheader("Distribution")
         spread = drill.grouped(ctx, "seen", "status", "days")
@@ -75,7 +76,9 @@ if drill.available(ctx, "seen"):
             )
     with right:
         st.subheader("Seen in timescale, by month")
-        drill.trend_chart(ctx, "seen", "within_target_pct", "% of referrals", "seen_pct")
+        drill.trend_chart(
+            ctx, "seen", "within_target_pct", "% of referrals", "seen_pct", below=below
+        )
         st.subheader("Median time to see, by month")
         drill.trend_chart(
             ctx,
@@ -85,6 +88,7 @@ if drill.available(ctx, "seen"):
             "seen_median",
             target=target,
             extra=[("p75_wd", "75th percentile")],
+            below=below,
         )
     if chosen:
         drill.children_of(
@@ -94,6 +98,8 @@ if drill.available(ctx, "seen"):
             "seen_days_children",
             name="time_to_see_children",
             what="working days",
+            ctx=ctx,
+            measure="seen",
         )
 
     st.subheader("By team")
@@ -143,4 +149,6 @@ if data.unavailable_reason(ctx.source, "last_seen") is None:
             "last_seen_children",
             name="last_seen_children",
             what="a band",
+            ctx=ctx,
+            measure="last_seen",
         )

@@ -51,10 +51,17 @@ SENIOR = "senior@council.gov.uk"
 ANALYST_EMAIL = "analyst@council.gov.uk"
 STRANGER = "stranger@council.gov.uk"
 LEAD_TEAMS = ("T05",)
+LEAD_TEAM_URL = {"team": "T05"}
+LEAD_TWO = "lead2@council.gov.uk"
+LEAD_TWO_TEAMS = ("T04", "T05")
 ROLES_TOML = f"""
 [users."{LEAD}"]
 role = "team_lead"
 teams = {list(LEAD_TEAMS)!r}
+
+[users."{LEAD_TWO}"]
+role = "team_lead"
+teams = {list(LEAD_TWO_TEAMS)!r}
 
 [users."{CHAIR}"]
 role = "conference_chair"
@@ -150,7 +157,7 @@ def ok(at: AppTest) -> AppTest:
 
 # Columns that identify a table drawn without a selection (AppTest reports no key for those).
 COLUMNS = {
-    "child_facts": {"person id", "sex", "family", "team"},
+    "child_facts": {"Child", "Sex", "Family", "Team"},
     "audit_entries": {"at", "user", "role", "action", "outcome", "person_ids"},
     "case_teams": {"team", "team_name", "children"},
     "child_siblings": {"person_id", "family_id", "dob"},
@@ -210,8 +217,10 @@ def team_scope(db: Path, teams: tuple[str, ...] = LEAD_TEAMS) -> set[str]:
           AND invo_involvement_start_date <= ? AND list_contains(?, invo_professional_team)
         UNION SELECT cina_person_id FROM ssd_cin_assessments
         WHERE list_contains(?, cina_assessment_team)
+        UNION SELECT cine_person_id FROM ssd_cin_episodes
+        WHERE cine_referral_date <= ? AND list_contains(?, cine_referral_team)
         """,
-        [AS_OF, list(teams), list(teams)],
+        [AS_OF, list(teams), list(teams), AS_OF, list(teams)],
     )
     return {r[0] for r in rows}
 
@@ -344,7 +353,7 @@ def test_user_not_in_the_roles_file_sees_aggregates_only(env, audit_log):
     assert any("aggregate figures only" in i.value for i in at.info)
     signed = [c.value for c in at.sidebar.caption if c.value.startswith("Signed in as")]
     assert signed and "stranger" in signed[0] and "aggregates only" in signed[0]
-    at.button(key="drill_0").click().run()
+    at.pills(key="drill_row_0").set_value(0).run()
     ok(at)
     assert any(i.value.startswith("Not permitted") for i in at.info)
     assert not [d for d in at.dataframe if (d.key or "").startswith("overview_rows")]
@@ -404,7 +413,7 @@ def test_team_lead_deep_links_in_and_out_of_scope(env, audit_log):
     assert [e.value for e in at.error] == [refused(other)]
     assert not [h for h in at.header if other in h.value]
     assert not [d for d in at.dataframe if d.key == "conf_profile"]
-    assert not [d for d in at.dataframe if "person id" in d.value.columns]
+    assert not [d for d in at.dataframe if "Open CP plan" in d.value.columns]
 
     log = entries(audit_log)
     by = {(e["action"], e["outcome"], tuple(e["person_ids"])) for e in log if e["user"] == LEAD}
@@ -418,7 +427,7 @@ def test_team_lead_deep_links_in_and_out_of_scope(env, audit_log):
 
 def test_team_lead_caseloads_list_only_their_teams_children(env, audit_log, downloads):
     scope = team_scope(env)
-    at = ok(open_as(LEAD, "pages/caseloads.py"))
+    at = ok(open_as(LEAD, "pages/caseloads.py", {"team": "all"}))  # widened to every team
     workers = table(at, "case_workers_table")
     # Every worker's figures are shown (aggregates), not only the lead's team's.
     assert set(workers["team"]) > set(LEAD_TEAMS)
@@ -448,12 +457,31 @@ def test_team_lead_caseloads_list_only_their_teams_children(env, audit_log, down
     if listed:
         assert set(listed[0]["person_id"]) <= scope
         assert listed[0]["person_id"].nunique() < held
+    # The list says how many of the worker's children it leaves out, and why.
+    shown = len(listed[0]) if listed else 0
+    notes = [c.value for c in at.caption] + [i.value for i in at.info]
+    said = f"{held - shown:,} of {held:,} are not shown here: those children are not allocated to"
+    assert any(n.startswith(said) for n in notes), notes
+
+
+def test_team_lead_choosing_a_worker_lists_their_children_at_once(env, audit_log):
+    scope = team_scope(env)
+    at = ok(open_as(LEAD, "pages/caseloads.py"))
+    workers = table(at, "case_workers_table")
+    worker = str(workers.iloc[0]["worker_id"])
+    assert not [d for d in at.dataframe if d.key == f"case_children_{worker}"]
+    at.sidebar.selectbox(key="f_worker").set_value(worker).run()
+    ok(at)
+    children = table(at, f"case_children_{worker}")  # no row to click first
+    assert len(children) == int(workers.iloc[0]["children"])
+    assert set(children["person_id"]) <= scope
+    assert at.query_params["worker"] in (worker, [worker])
 
 
 def test_team_lead_download_holds_only_their_teams_children(env, audit_log, downloads):
     scope = team_scope(env)
-    at = ok(open_as(LEAD))
-    at.button(key="drill_0").click().run()  # "Children behind this" of the first tile
+    at = ok(open_as(LEAD, "app.py", {"team": "all"}))  # widened to every team
+    at.pills(key="drill_row_0").set_value(0).run()  # the children behind the first tile
     drilled = at.query_params["drill"]
     drilled = drilled if isinstance(drilled, str) else drilled[0]
     key = f"overview_rows_{drilled}"
@@ -470,16 +498,90 @@ def test_team_lead_download_holds_only_their_teams_children(env, audit_log, down
 
     # An analyst's download of the same figure has children the lead's did not.
     at = ok(open_as(ANALYST_EMAIL))
-    at.button(key="drill_0").click().run()
+    at.pills(key="drill_row_0").set_value(0).run()
     wider = csv(downloads[f"dl_{key}"])
     assert set(wider["person_id"]) > set(data["person_id"])
 
 
+def test_team_lead_my_team_today(env, audit_log, downloads):
+    """One worklist of the lead's team's work, most urgent first, each row opening the child,
+    downloadable; the same list as the measures' pages give."""
+    scope = team_scope(env)
+    at = ok(open_as(LEAD, "pages/my_team.py"))
+    listing = table(at, "team_worklist")
+    assert not listing.empty and set(listing["person_id"]) <= scope
+    assert set(listing["team_name"]) == {"Children in Need"}  # T05, by name
+    # Most urgent first: working days overdue never rise down the list, work coming due last.
+    urgency = listing["urgency"].tolist()
+    overdue = [int(u.split()[0].replace(",", "")) for u in urgency if u.endswith("overdue")]
+    assert overdue == sorted(overdue, reverse=True)
+    assert urgency.index(next(u for u in urgency if u.endswith("overdue"))) == 0
+    # The oversight rows are the Oversight page's list for the same team.
+    over = ok(open_as(LEAD, "pages/oversight.py"))
+    assert set(listing.loc[listing["work"] == "Record management oversight", "person_id"]) == set(
+        table(over, "over_without")["person_id"]
+    )
+    # Downloadable: exactly the rows shown.
+    data = csv(downloads["dl_team_worklist"])
+    assert len(data) == len(listing) and set(data["person_id"]) == set(listing["person_id"])
+    # A row opens the child.
+    person = str(listing.iloc[0]["person_id"])
+    at.session_state["team_worklist"] = {"selection": {"rows": [0], "columns": []}}
+    ok(at.run())
+    assert at.query_params["person"] in (person, [person])
+    # Widened to every team: the other teams' work is counted, not listed, and the page says so.
+    wide = ok(open_as(LEAD, "pages/my_team.py", {"team": "all"}))
+    listed = table(wide, "team_worklist")
+    assert set(listed["person_id"]) <= scope and len(listed) >= len(listing)
+    said = re.compile(r"([\d,]+) of ([\d,]+) are not shown here: those children are not allocated")
+    notes = [m for m in (said.match(c.value) for c in wide.caption) if m]
+    assert notes, [c.value for c in wide.caption]
+    hidden, total = (int(g.replace(",", "")) for g in notes[0].groups())
+    assert hidden > 0 and total == hidden + len(listed)
+
+
 def test_team_lead_sees_every_aggregate(env):
-    """A lead's tiles are the figures for everyone: scope limits child rows, not totals."""
+    """A lead's pages open on their team; widened to all teams, their tiles are the figures for
+    everyone: scope limits child rows, not totals."""
     lead = {m.label: m.value for m in ok(open_as(LEAD)).metric}
+    senior_team = {m.label: m.value for m in ok(open_as(SENIOR, "app.py", LEAD_TEAM_URL)).metric}
+    assert lead and lead == senior_team
+    wide = {m.label: m.value for m in ok(open_as(LEAD, "app.py", {"team": "all"})).metric}
     senior = {m.label: m.value for m in ok(open_as(SENIOR)).metric}
-    assert lead and lead == senior
+    assert wide == senior and wide != lead
+
+
+def test_team_lead_pages_open_on_their_team(env):
+    at = ok(open_as(LEAD, "pages/caseloads.py"))
+    assert at.sidebar.selectbox(key="f_team").value == LEAD_TEAMS[0]
+    assert "team" not in at.query_params  # the default: a link without a team opens on theirs
+    workers = table(at, "case_workers_table")
+    assert not workers.empty and set(workers["team"]) == set(LEAD_TEAMS)
+    # Widening to every team: the URL says so, so the choice survives a link.
+    at.sidebar.selectbox(key="f_team").set_value("").run()
+    ok(at)
+    assert at.query_params["team"] in ("all", ["all"])
+    assert set(table(at, "case_workers_table")["team"]) > set(LEAD_TEAMS)
+    # Everyone else opens on all teams.
+    at = ok(open_as(SENIOR, "pages/caseloads.py"))
+    assert at.sidebar.selectbox(key="f_team").value == ""
+
+
+def test_team_lead_of_two_teams_opens_on_both(env):
+    at = ok(open_as(LEAD_TWO, "pages/caseloads.py"))
+    team = at.sidebar.selectbox(key="f_team")
+    assert team.value == "mine" and team.format_func("mine").startswith("My teams (")
+    workers = table(at, "case_workers_table")
+    assert set(workers["team"]) == set(LEAD_TWO_TEAMS)
+    # The workers offered are those of both teams.
+    offered = at.sidebar.selectbox(key="f_worker").options
+    assert len(offered) > 1
+    children = {m.label: m.value for m in at.metric}["Children allocated"]
+    one = {
+        m.label: m.value
+        for m in ok(open_as(LEAD_TWO, "pages/caseloads.py", {"team": "T04"})).metric
+    }
+    assert int(children.replace(",", "")) > int(one["Children allocated"].replace(",", ""))
 
 
 # -- conference chair, senior manager, analyst ------------------------------------------------
@@ -498,12 +600,82 @@ def test_conference_chair_sees_children_with_cp_only(env, audit_log, downloads):
     assert set(csv(downloads["dl_conf_due"])["person_id"]) <= cp
 
     at = ok(open_as(CHAIR))
-    at.button(key="drill_0").click().run()
+    at.pills(key="drill_row_0").set_value(0).run()
     drilled = at.query_params["drill"]
     drilled = drilled if isinstance(drilled, str) else drilled[0]
     assert set(csv(downloads[f"dl_overview_rows_{drilled}"])["person_id"]) <= cp
     refused = [e for e in entries(audit_log) if e["outcome"] == "refused"]
     assert [(e["user"], e["person_ids"]) for e in refused] == [(CHAIR, [without])]
+
+
+def full_pack_child(db: Path, candidates: list[str]) -> str:
+    """The first of `candidates` whose review pack has every part to show: an S47 enquiry,
+    two conferences or more, visits and an agency request since the last one, and views."""
+    from metrics import child as ch
+    from metrics.engine import Engine
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        engine = Engine(con)
+        for person in candidates:
+            pack = ch.review_pack(engine, person, AS_OF, scope="cp", scope_teams=None)
+            if (
+                not pack["enquiries"].empty
+                and len(pack["conferences"]) >= 2
+                and not pack["visits_since"].empty
+                and not pack["agency_since"].empty
+                and not pack["views"]["answers"].empty
+            ):
+                return person
+    finally:
+        con.close()
+    raise AssertionError("no child due a review has every part of the pack in the sample")
+
+
+def shown_with(at: AppTest, columns: set[str]) -> pd.DataFrame:
+    """The first table on the page with these columns (AppTest reports no key for a table
+    drawn without a selection)."""
+    found = [d.value for d in at.dataframe if columns <= set(d.value.columns)]
+    assert found, f"no table with {columns}: {[list(d.value.columns) for d in at.dataframe]}"
+    return found[0]
+
+
+def test_conference_chair_opens_a_pack_from_the_list(env, audit_log, downloads):
+    """A chair chooses a child in "Or choose a child" (the control a keyboard user has): the
+    pack opens with the S47 enquiries and what came of them, every conference's decision and
+    category, the visits since the last conference (seen alone or not), the requests to
+    partner agencies and their responses, and the child's views; HTML and PDF downloads."""
+    at = ok(open_as(CHAIR, "pages/conference.py"))
+    due = table(at, "conf_due")
+    person = full_pack_child(env, list(dict.fromkeys(due["person_id"].astype(str))))
+    at.selectbox(key="conf_person").set_value(person).run()
+    ok(at)
+    assert at.query_params["person"] in (person, [person])
+    assert f"Review pack: child {person}" in [h.value for h in at.header]
+
+    enquiries = shown_with(at, {"enquiry", "started", "ended", "outcome"})
+    assert not enquiries.empty and all(enquiries["outcome"])  # what came of each, in words
+    conferences = shown_with(at, {"date", "conference", "decision", "category"})
+    assert conferences["conference"].iloc[0] == "Initial conference"
+    assert len(conferences) >= 2 and all(conferences["decision"]) and all(conferences["category"])
+    # Since the last conference: its visits, each seen alone or not, in words.
+    since = [s.value for s in at.subheader if s.value.startswith("Since ")]
+    assert since and "held on" in since[0]
+    visits = shown_with(at, {"date", "visit_type", "seen", "seen_alone"})
+    assert set(visits["seen_alone"]) <= {"yes", "no", ""}
+    figures: dict[str, str] = {}
+    for m in at.metric:  # the first figures are those since the last conference
+        figures.setdefault(m.label, m.value)
+    assert int(figures["Visits"]) == len(visits)
+    assert int(figures["Seen alone"]) == int((visits["seen_alone"] == "yes").sum())
+    agency = shown_with(at, {"agency", "requested", "response"})
+    assert not agency.empty and all(agency["response"])
+    views = shown_with(at, {"question", "answer"})
+    assert not views.empty
+    # Both files, and the pack's opening audited as the chair's.
+    assert {"conf_pack_download", "conf_pack_pdf"} <= set(downloads)
+    opened = [e for e in entries(audit_log) if e["action"] == "review_pack"]
+    assert (opened[-1]["user"], opened[-1]["person_ids"]) == (CHAIR, [person])
 
 
 def test_senior_manager_sees_every_child_but_not_the_data_pages(env, audit_log):
@@ -577,7 +749,7 @@ def test_real_extract_without_sign_in_shows_aggregates_only(real_db, audit_log):
     notice = [i.value for i in at.info if "aggregate figures only" in i.value]
     assert notice and "[auth]" in notice[0] and "secrets.toml" in notice[0]
     assert not any("Synthetic data" in w.value for w in at.warning)
-    at.button(key="drill_0").click().run()
+    at.pills(key="drill_row_0").set_value(0).run()
     assert any(i.value.startswith("Not permitted") for i in ok(at).info)
     assert not [d for d in at.dataframe if (d.key or "").startswith("overview_rows")]
     person = in_team(real_db)
@@ -588,7 +760,7 @@ def test_real_extract_with_unauthenticated_use_switched_on(real_db, audit_log, m
     monkeypatch.setenv("FRONTDOOR_ALLOW_UNAUTHENTICATED", "1")
     at = ok(open_as(None, auth=False))
     assert any("Unauthenticated" in w.value for w in at.sidebar.warning)
-    at.button(key="drill_0").click().run()
+    at.pills(key="drill_row_0").set_value(0).run()
     drilled = at.query_params["drill"]
     drilled = drilled if isinstance(drilled, str) else drilled[0]
     assert not table(ok(at), f"overview_rows_{drilled}").empty
@@ -677,6 +849,7 @@ def test_child_names_are_not_shown_to_roles_without_names(named_db, downloads, e
         text = everything(run)
         assert FORENAME not in text and SURNAME not in text
     for data in downloads.values():
+        data = data() if callable(data) else data  # a PDF is made when its button is pressed
         assert FORENAME.encode() not in data and SURNAME.encode() not in data
 
 
@@ -749,7 +922,7 @@ def test_a_command_line_load_is_audited(app_env, audit_log, tmp_path):
 
 def test_refused_children_behind_a_figure_are_audited(env, audit_log):
     at = ok(open_as(STRANGER))
-    at.button(key="drill_0").click().run()
+    at.pills(key="drill_row_0").set_value(0).run()
     ok(at)
     refused = [e for e in entries(audit_log) if e["action"] == "rows_shown"]
     assert refused and refused[-1]["outcome"] == "refused"
@@ -772,5 +945,5 @@ def test_siblings_outside_the_scope_are_shown_by_id_only(env, audit_log):
     at = ok(open_as(LEAD, "pages/child.py", {"person": mine}))
     sibs = table(at, "child_siblings")
     row = sibs[sibs["person_id"] == theirs].iloc[0]
-    assert pd.isna(row["sex"]) and pd.isna(row["dob"])
+    assert all(row[c] == "" or pd.isna(row[c]) for c in ("sex", "dob"))  # shown blank
     assert any("by id only" in c.value for c in at.caption)

@@ -4,7 +4,11 @@ through Playwright (never `playwright install`).
 (a) the first session after the server starts shows the grouped menu, without the Child page;
 (b) from Assessments, a click on a bar of the duration chart lists its children, and choosing one
     (the table is a canvas: clicked by position) opens the Child page with the chronology;
-(c) a deep link /child?person=ID opens that child's chronology.
+(c) a deep link /child?person=ID opens that child's chronology;
+(d) a chair opens a review pack from the keyboard;
+(e) every page, as each role sees it (demo mode), passes axe-core with no serious or critical
+    violation (WCAG 2.2 AA: public sector bodies must meet it);
+(f) a child's chronology is reached from a table with the keyboard only.
 Screenshots go to test-artifacts/ (gitignored).
 """
 
@@ -19,7 +23,17 @@ from urllib.parse import parse_qs, urlparse
 import duckdb
 import pytest
 
-from bench.browser import DONE, missing, streamlit_server
+from bench.browser import (
+    DEMO_ROLES,
+    DONE,
+    demo_address,
+    demo_child,
+    demo_pages,
+    missing,
+    streamlit_server,
+    wait_drawn,
+)
+from frontdoor.access import ROLES
 from ui.nav import MENU
 
 pytestmark = pytest.mark.browser
@@ -135,9 +149,15 @@ def test_assessment_bar_to_child_chronology(server, tab):
     tab.goto(server + "/assessments")
     wait_done(tab)
     tab.get_by_role("heading", name="Duration in DfE's bands").wait_for()
-    grids = tab.locator("[data-testid='stDataFrame']")
+    # Tables of the page, not a chart's own table (its text alternative, in an expander).
+    grids = tab.locator(
+        "[data-testid='stDataFrame']:not([data-testid='stExpander'] [data-testid='stDataFrame'])"
+    )
     before = grids.count()
-    chart = tab.locator("[data-testid='stPlotlyChart']").first
+    # The first chart with bars (the tiles' 12-month lines above it are Plotly charts too).
+    chart = (
+        tab.locator("[data-testid='stPlotlyChart']").filter(has=tab.locator("g.point path")).first
+    )
     chart.scroll_into_view_if_needed()
     chart.locator("g.point path").first.wait_for()
     # The chart opens in box-select mode, where Streamlit sets Plotly's clickmode to "event"
@@ -224,3 +244,100 @@ def test_conference_pack_opens_from_the_keyboard(server, tab):
     )
     assert box.get_by_role("combobox").input_value().startswith(person)
     shot(tab, "d_conference_pack_by_keyboard")
+
+
+# axe-core's impacts: minor, moderate, serious, critical. Serious and critical ones fail.
+FAILING_IMPACTS = ("serious", "critical")
+
+
+@pytest.mark.parametrize("role", DEMO_ROLES)
+def test_every_page_passes_axe(server, tab, sample_db, role):
+    """Every page of the menu and the Child page, opened as `role` in demo mode, checked by
+    axe-core (bundled with axe-playwright-python: nothing is downloaded)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    person, team = demo_child(sample_db)
+    failures: list[str] = []
+    for page, label in demo_pages():
+        tab.goto(demo_address(server, page, role, team=team, person=person))
+        wait_drawn(tab, TIMEOUT)
+        # The page is the role's view: the demo picker says so.
+        picker = tab.get_by_role("combobox", name="Demo role")
+        assert picker.input_value() == ROLES[role], (label, picker.input_value())
+        result = axe.run(tab).response
+        assert result["passes"], f"{label}: axe checked nothing"
+        for violation in result["violations"]:
+            if violation["impact"] in FAILING_IMPACTS:
+                where = "; ".join(str(node["target"]) for node in violation["nodes"][:3])
+                failures.append(
+                    f"{label}: {violation['id']} ({violation['impact']}): {violation['help']} "
+                    f"- {len(violation['nodes'])} element(s), e.g. {where}"
+                )
+    assert not failures, "\n".join(failures)
+
+
+def focus_first_table(tab, presses: int = 200) -> None:
+    """Press Tab until a table (its grid) has the focus."""
+    for _ in range(presses):
+        tab.keyboard.press("Tab")
+        if tab.evaluate(
+            "() => document.activeElement.tagName === 'CANVAS' && "
+            "!!document.activeElement.closest(\"[data-testid='stDataFrame']\")"
+        ):
+            return
+    raise AssertionError("no table is reachable with the Tab key")
+
+
+def test_keyboard_reaches_a_childs_chronology_from_a_table(server, tab):
+    """Someone who cannot use a mouse: Tab to the list of children not yet seen, the arrow keys
+    to its first row, Shift+Space to choose the row: the child's chronology opens."""
+    tab.goto(server + "/seeing?demo_role=senior_manager")
+    wait_done(tab)
+    focus_first_table(tab)
+    tab.keyboard.press("ArrowDown")  # the first row's first cell
+    tab.keyboard.press("Shift+Space")  # choose the row
+    wait_url(tab, r"/child\?(.*&)?person=")
+    wait_done(tab)
+    person = parse_qs(urlparse(tab.url).query).get("person", [None])[0]
+    assert person, tab.url
+    expect_chronology(tab, person)
+    shot(tab, "f_keyboard_child_chronology")
+
+
+def test_findings_page_opens_children_and_downloads_its_pdf(server, tab, tmp_path):
+    """The Findings page in a browser: the letter's headings and a sentence; a finding's button
+    opens the children behind it on the Overview (the URL says which, so it can be sent); the
+    briefing is made as a PDF and downloads."""
+    tab.goto(server + "/findings")
+    wait_done(tab)
+    for heading in ("Strengths", "Satisfactory practice", "Areas for development"):
+        tab.get_by_role("heading", name=heading, exact=True).wait_for()
+    sentence = tab.get_by_text(re.compile(r"^There are delays in seeing some children in need: "))
+    sentence.first.wait_for()
+    shot(tab, "d1_findings")
+    # The PDF for the briefing: made on request, then downloaded.
+    make = tab.get_by_role("button", name="Make the PDF (A4)")
+    make.scroll_into_view_if_needed()
+    make.click()
+    button = tab.get_by_role("button", name="Download PDF (A4)")
+    button.wait_for(timeout=TIMEOUT)
+    with tab.expect_download(timeout=TIMEOUT) as info:
+        button.click()
+    saved = tmp_path / "findings.pdf"
+    info.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF-")
+    assert info.value.suggested_filename == "findings.pdf"
+    # The children behind the finding on seeing children: the Overview's drill-down.
+    # A keyed widget carries its key as a class (st-key-children_<i>_<rule>).
+    keyed = tab.locator("[class*='st-key-children_']").all()
+    seen = [
+        k for k in keyed if re.search(r"\bst-key-children_\d+_seen\b", k.get_attribute("class"))
+    ]
+    assert seen, [k.get_attribute("class") for k in keyed]
+    seen[0].locator("button").click()
+    wait_url(tab, r"drill=not_yet_seen")
+    wait_done(tab)
+    tab.get_by_role("heading", name="Children behind: Children not yet seen").wait_for()
+    assert tab.locator("[data-testid='stDataFrame']").count() >= 1
+    shot(tab, "d2_findings_children")

@@ -287,7 +287,7 @@ def test_chronology_events_and_timescales(engine):
     check(ch.CP_PLAN_END, "P0", D(2025, 4, 1), None, None)
     review = _row(chron, ch.CP_REVIEW, "RV1")
     assert review["date"] == D(2025, 3, 3) and review["met"] is False
-    assert "28/02/2025" in review["target"]
+    assert "28 Feb 2025" in review["target"]
     check(ch.CP_REVIEW_OVERDUE, "P1", D(2025, 6, 30), None, False)
     check(ch.CASE_NOTE, "N1", D(2025, 5, 1), 5, True)
     check(ch.CASE_NOTE, "N2", D(2025, 6, 16), 10, False)
@@ -360,6 +360,82 @@ def test_review_pack(engine):
     assert (t.loc["contact decision", "met"], t.loc["contact decision", "missed"]) == (1, 1)
     assert t.loc["CP review", "missed"] == 2
     assert list(pack["siblings"]["person_id"]) == ["C2"]
+
+
+def test_review_pack_conferences_and_since_the_last_one(engine):
+    pack = ch.review_pack(engine, "C1", AS_OF)
+    enquiries = pack["enquiries"]
+    assert list(enquiries["enquiry"]) == ["S1", "S2"]
+    assert list(enquiries["outcome"]) == [
+        "Initial conference on 13 May 2025",  # IC1 names S1
+        "Initial conference on 5 Jun 2025",  # IC2 names S2 (dated before it: a data issue)
+    ]
+    conf = pack["conferences"]
+    assert list(zip(conf["date"], conf["conference"], strict=True)) == [
+        (D(2025, 3, 3), "Review 1"),
+        (D(2025, 5, 13), "Initial conference"),
+        (D(2025, 6, 5), "Initial conference"),
+    ]
+    # RV1 of P0 on 3 Mar: P0 stayed open to 1 Apr, so the plan continued; its category.
+    assert conf.loc[0, "decision"] == "Plan continued (from the plan's dates)"
+    assert conf.loc[0, "category"] == "Neglect"
+    assert conf.loc[0, "timeliness"] == "Late (due 28 Feb 2025)"
+    # IC1: a plan; 22 Apr -> 13 May is 14 wd, within 15. IC2: no decision recorded, not timed.
+    assert conf.loc[1, "decision"] == "Child protection plan"
+    assert conf.loc[1, "timeliness"] == "14 working days from the S47 start (within 15)"
+    assert conf.loc[2, "decision"] == "Not recorded"
+    # Since the last conference (IC2, 5 Jun): V3 on 16 Jun, not seen; the Police request
+    # answered on 5 Jun (2 Jun -> 5 Jun: 3 wd) and the Health one outstanding (6 wd).
+    assert pack["since"] == {"date": D(2025, 6, 5), "what": "the initial conference on 5 Jun 2025"}
+    assert list(pack["visits_since"]["date"]) == [D(2025, 6, 16)]
+    assert pack["since_summary"] == {"visits": 1, "seen": 0, "seen_alone": 0}
+    agency = pack["agency_since"]
+    assert list(agency["agency"]) == ["Police", "Health"]
+    assert list(agency["response"]) == [
+        "Answered 5 Jun 2025, after 3 working days",
+        "No response after 6 working days",
+    ]
+    assert list(agency["timeliness"]) == ["Within 5 working days", "Over 5 working days"]
+    # No table of the child's views in this extract: said, not guessed.
+    assert pack["views"]["table"] is False and pack["views"]["answers"].empty
+    page = ch.review_pack_html(pack)
+    assert "Not recorded in this extract" in page
+    assert "Since the initial conference on 5 Jun 2025" in page
+
+
+def test_review_pack_reads_recorded_decisions_and_the_childs_views(engine):
+    con = engine.con
+    con.execute(
+        "UPDATE ssd_cp_reviews SET cppr_cp_review_outcome_continue_cp = FALSE, "
+        "cppr_cp_review_participation = 'Attended and spoke' WHERE cppr_cp_review_id = 'RV1'"
+    )
+    # The extract had the table of the child's views after all.
+    con.execute("UPDATE load_report SET status = 'loaded' WHERE table_name = 'ssd_voice_of_child'")
+    con.execute(
+        "INSERT INTO ssd_voice_of_child (voch_table_id, voch_person_id, voch_explained_worries, "
+        "voch_agree_worker, voch_plan_safe) VALUES ('1', 'C1', 'Yes', ' ', ?), "
+        "('2', 'C2', 'No', 'No', 'No')",
+        [SCRIPT],
+    )
+    pack = ch.review_pack(engine, "C1", AS_OF)
+    review = pack["conferences"].iloc[0]
+    assert (review["decision"], review["participation"]) == ("Plan to end", "Attended and spoke")
+    answers = pack["views"]["answers"]
+    assert pack["views"]["table"] is True
+    # C1's two answers (the blank one left out), never C2's; each with its question.
+    assert list(answers["answer"]) == ["Yes", SCRIPT]
+    assert answers.loc[0, "question"].startswith("Has someone explained to you why people are")
+    page = ch.review_pack_html(pack)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script" not in page.lower()
+
+
+def test_review_pack_html_prints_on_a4(engine):
+    page = ch.review_pack_html(ch.review_pack(engine, "C1", AS_OF))
+    assert "@page { size: A4;" in page
+    assert "thead { display: table-header-group; }" in page  # headers repeat on every page
+    # Words, not codes: the columns are labelled, the dates in the one style.
+    assert "<th>CP plan</th>" in page and "plan_id" not in page
+    assert "13 May 2025" in page and "2025-05-13" not in page
 
 
 def test_review_pack_html_escapes_every_value(engine):
@@ -505,3 +581,8 @@ def test_the_viewers_scope_is_kept(engine):
         ch.review_pack(engine, "C1", AS_OF, scope="none")
     mine = ch.chronology(engine, "C1", AS_OF, scope="teams", scope_teams=("T1",))
     assert mine.equals(ch.chronology(engine, "C1", AS_OF))
+    # In C1's pack for a chair, C2 (no plan, outside the "cp" scope) is named by id only.
+    sibling = ch.review_pack(engine, "C1", AS_OF, scope="cp")["siblings"].iloc[0]
+    assert sibling["person_id"] == "C2" and sibling["sex"] is None and sibling["dob"] is None
+    everyone = ch.review_pack(engine, "C1", AS_OF)["siblings"].iloc[0]
+    assert (everyone["sex"], everyone["dob"].date()) == ("Male", D(2017, 1, 9))

@@ -282,6 +282,67 @@ def test_xls_workbook_loads(case):
     assert case.query("SELECT count(*) FROM ssd_cin_episodes") == [(n,)]
 
 
+def test_xls_error_cells_are_listed_not_silently_empty(case):
+    xlwt = pytest.importorskip("xlwt")
+    wb = xlwt.Workbook()
+    # The first child's date of birth (D2) is #N/A; the second's sex (B3) is #REF!.
+    errors = {("ssd_person", 1, 3): 0x2A, ("ssd_person", 2, 1): 0x17}
+    for table in ("ssd_person", "ssd_cin_episodes"):
+        ws = wb.add_sheet(table)
+        for i, row in enumerate(case.csv_rows(table)):
+            for j, v in enumerate(row):
+                if (table, i, j) in errors:
+                    ws.row(i).set_cell_error(j, errors[table, i, j])
+                else:
+                    ws.write(i, j, v)
+    path = case.tmp / "extract.xls"
+    wb.save(str(path))
+    out = case.loaded(path)
+    assert "Excel error #N/A in cell D2; read as empty" in out
+    assert "Excel error #REF! in cell B3; read as empty" in out
+    assert case.query(
+        "SELECT line, column_name, value FROM data_issues WHERE issue LIKE 'Excel error%' "
+        "ORDER BY line"
+    ) == [(2, "pers_dob", "#N/A"), (3, "pers_sex", "#REF!")]
+    first = case.csv_rows("ssd_person")[1][0]
+    assert case.query("SELECT pers_dob FROM ssd_person WHERE pers_person_id = ?", [first]) == [
+        (None,)
+    ]
+
+
+def _xlsb(case, name: str = "extract.xlsb", **kw) -> Path:
+    from tests.xlsb_files import write_xlsb
+
+    sheets = {t: case.csv_rows(t) for t in ("ssd_person", "ssd_cin_episodes")}
+    return write_xlsb(case.tmp / name, sheets, **kw)
+
+
+def test_xlsb_workbook_loads_and_lists_its_error_cells(case):
+    from tests.xlsb_files import Error, write_xlsb
+
+    sheets = {t: case.csv_rows(t) for t in ("ssd_person", "ssd_cin_episodes")}
+    sheets["ssd_person"][1][3] = Error("#N/A")  # D2: the first child's date of birth
+    path = write_xlsb(case.tmp / "extract.xlsb", sheets)
+    out = case.loaded(path)
+    n = len(case.csv_rows("ssd_cin_episodes")) - 1
+    assert case.query("SELECT count(*) FROM ssd_cin_episodes") == [(n,)]
+    assert "Excel error #N/A in cell D2; read as empty" in out
+    assert case.query(
+        "SELECT line, column_name, value FROM data_issues WHERE issue LIKE 'Excel error%'"
+    ) == [(2, "pers_dob", "#N/A")]
+
+
+def test_an_xlsb_stray_cell_far_outside_the_data_stops_before_reading(case):
+    """A value at XFD1048576 would make calamine build a grid of 17 billion cells: the sheet's
+    records are scanned first and the load stops naming the cell."""
+    path = _xlsb(case, far={"ssd_person": (1048575, 16383)})
+    assert path.stat().st_size < 50_000
+    out = case.stopped(path)
+    assert "extract.xlsb" in out and "'ssd_person'" in out
+    assert "cell XFD1048576, far outside its data" in out
+    assert "Delete the rows and columns beyond the data" in out
+
+
 def test_a_file_that_is_not_a_workbook_says_so(case):
     path = case.tmp / "extract.xls"
     path.write_text("<html><table><tr><td>pers_person_id</td></tr></table></html>")

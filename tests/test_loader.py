@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -14,6 +13,7 @@ import pytest
 from frontdoor.loader import load_extract
 from frontdoor.schema import SQL_TYPES, TABLES
 from frontdoor.sources import REJECTED, STOP, WARNING, Problem, SourceTables
+from tests.returns_files import annex_a, annex_a_lists, assessment, census, child, referral
 
 EXTRACT_DATE = dt.date(2025, 6, 30)
 
@@ -68,10 +68,12 @@ def rejected(db: Path, table: str) -> list[tuple]:
 
 
 def issues(db: Path, table: str) -> list[tuple]:
+    """The table's warnings (the notes on how values were read, severity 'recoded', apart:
+    tests/test_recoded.py)."""
     return query(
         db,
         "SELECT line, record_id, column_name, value, issue FROM data_issues "
-        "WHERE table_name = ? ORDER BY line, issue",
+        "WHERE table_name = ? AND severity <> 'recoded' ORDER BY line, issue",
         [table],
     )
 
@@ -198,6 +200,25 @@ def test_flags_and_numbers(tmp_path):
             "seen",
             "unrecognised flag (expected Y/N, Yes/No, true/false or 1/0); loaded as unknown",
         )
+    ]
+    # How the flags were read, one note per column (V1 is the first of each, on line 2).
+    assert query(
+        db,
+        "SELECT column_name, line, value, issue FROM data_issues WHERE severity = 'recoded' "
+        "AND table_name = 'ssd_cin_visits' ORDER BY column_name",
+    ) == [
+        (
+            "cinv_cin_visit_seen",
+            2,
+            "Y",
+            "4 value(s) written as '1', 'TRUE', 'Y', 'Yes' read as yes/no (first here)",
+        ),
+        (
+            "cinv_cin_visit_seen_alone",
+            2,
+            "n",
+            "3 value(s) written as '0', 'NO', 'n' read as yes/no (first here)",
+        ),
     ]
     assert issues(db, "ssd_professionals") == [
         (3, "W2", "prof_full_time_equivalency", "full", "unreadable number; loaded as blank")
@@ -511,7 +532,7 @@ def test_unknown_person_is_loaded_and_listed(tmp_path):
     assert query(
         db,
         "SELECT line, record_id, person_id, column_name, issue FROM data_issues "
-        "WHERE table_name = 'ssd_cin_episodes'",
+        "WHERE table_name = 'ssd_cin_episodes' AND severity <> 'recoded'",
     ) == [(5, "R4", "0099", "cine_person_id", "person not in ssd_person")]
 
 
@@ -886,11 +907,27 @@ def test_a_readers_own_table_is_loaded_as_text(tmp_path):
     assert report.tables["cin_pre_proceedings"].rows_loaded == 1
 
 
+@pytest.mark.parametrize("kind", ["cin_census", "annex_a"])
+def test_census_and_annex_a_files_built_here_load_through_their_readers(tmp_path, kind):
+    if kind == "cin_census":
+        path = tmp_path / "census.xml"
+        path.write_text(census(child("K1", referral("2024-05-01", assessment("2024-05-02")))))
+    else:
+        path = annex_a(tmp_path / "Annex_A.xlsx", annex_a_lists())
+    report, db = load(tmp_path, path)  # a single file as the source
+    assert report.ok, report.render()
+    meta = dict(query(db, "SELECT key, value FROM load_meta"))
+    assert json.loads(meta["source_kinds"]) == [kind]
+    assert json.loads(meta["unavailable"])  # each says what it cannot feed
+    assert report.tables["ssd_person"].rows_loaded > 0
+    assert_counts_add_up(db)
+
+
 def test_a_folder_mixing_ssd_tables_census_and_annex_a_loads_them_all(tmp_path):
     """An authority's folder: SSD tables beside a census XML and an Annex A workbook."""
     src = extract(tmp_path)
-    shutil.copy(SAMPLES / "cin_census" / "cin-2022.xml", src / "cin-2022.xml")
-    shutil.copy(SAMPLES / "annex_a" / "Annex_A.xlsx", src / "Annex_A.xlsx")
+    (src / "cin-2025.xml").write_text(census(child("DfEX0000001", referral("2024-05-01"))))
+    annex_a(src / "Annex_A.xlsx", annex_a_lists())
     ssd_people = len(PERSON.strip().splitlines()) - 1
     report, db = load(tmp_path, src)
     assert report.ok, report.render()
@@ -900,10 +937,10 @@ def test_a_folder_mixing_ssd_tables_census_and_annex_a_loads_them_all(tmp_path):
         f for (f,) in query(db, "SELECT DISTINCT file FROM load_report WHERE file IS NOT NULL")
     }
     assert any(f.endswith("ssd_person.csv") for f in files)
-    assert any(f.endswith("cin-2022.xml") for f in files)
+    assert any(f.endswith("cin-2025.xml") for f in files)
     assert any("Annex_A.xlsx" in f for f in files)
-    # Every source's children are in ssd_person: the SSD file's 3, the census sample's one
-    # child, and Annex A's 37 (see test_annex_a): 41, no id shared between them.
+    # Every source's children are in ssd_person: the SSD file's 3, the census's one child, and
+    # Annex A's 6 (see returns_files.annex_a_lists): 10, no id shared between them.
     assert ssd_people == 3
-    assert query(db, "SELECT count(*) FROM ssd_person")[0][0] == 3 + 1 + 37
+    assert query(db, "SELECT count(*) FROM ssd_person")[0][0] == 3 + 1 + 6
     assert_counts_add_up(db)

@@ -78,9 +78,10 @@ def test_agency_breakdown_by_agency_not_by_team(engine):
 
 def test_outstanding_requests_at_as_of(engine):
     # At Mon 31 Mar: Q3 15, Q4 3, Q5 12 and Q7 (Thu 20 Feb: 21 Feb, 24-28 Feb, 3-28 Mar,
-    # 31 Mar = 1 + 5 + 20 + 1 = 27) -> 4 outstanding, oldest 27.
+    # 31 Mar = 1 + 5 + 20 + 1 = 27) -> 4 outstanding, oldest 27; past the 5 working days:
+    # Q3, Q5 and Q7 (Q4's 3 is within) -> 3.
     figures = engine.headline(get("agencies_outstanding"), Filters(*PERIOD))
-    assert figures == {"count": 4, "oldest_wd": 27}
+    assert figures == {"count": 4, "past_target": 3, "oldest_wd": 27}
     rows = engine.rows(get("agencies_outstanding"), Filters(*PERIOD))
     assert list(rows["request_id"]) == ["Q7", "Q3", "Q5", "Q4"]
     assert list(rows["past_target"]) == [True, True, True, False]
@@ -96,4 +97,9 @@ def test_a_later_as_of_sees_the_later_response(engine):
     assert round(figures["within_target_pct"], 1) == 33.3
     assert figures["outstanding_past_target"] == 2
     # Outstanding at 4 Apr: Q3, Q4, Q7 (27 + 1-4 Apr = 31); Q6 (17 Apr) not yet requested.
-    assert engine.headline(get("agencies_outstanding"), f) == {"count": 3, "oldest_wd": 31}
+    # All three past the 5 working days (19, 7 and 31).
+    assert engine.headline(get("agencies_outstanding"), f) == {
+        "count": 3,
+        "past_target": 3,
+        "oldest_wd": 31,
+    }

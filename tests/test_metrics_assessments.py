@@ -220,8 +220,9 @@ def test_assessment_filters_breakdowns_and_months(make_db):
         0,
     )
     w9 = engine.headline(get("assessments"), Filters(D(2025, 12, 1), D(2026, 1, 31), worker="W9"))
-    # W9 (not in ssd_professionals): 1 completed, unknown, never counted as unqualified.
-    assert (w9["completed"], w9["worker_unknown"], w9["unqualified_pct"]) == (1, 1, 0.0)
+    # W9 (not in ssd_professionals): 1 completed, unknown, never counted as unqualified; with
+    # no known worker the unqualified share is not available (None), not 0%.
+    assert (w9["completed"], w9["worker_unknown"], w9["unqualified_pct"]) == (1, 1, None)
 
     by_team = engine.breakdown(get("assessments"), WINTER)
     # T1: B1, B2; T2: B3 (16, unqualified), B4 (0, unknown).

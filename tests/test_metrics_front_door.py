@@ -146,3 +146,42 @@ def test_grouped_by_a_row_column_and_only_a_column_name(make_db):
     assert list(frame["rereferral_12m_pct"]) == [0.0, 100.0]
     with pytest.raises(ValueError, match="not a column name"):
         engine.grouped(get("referrals"), Filters(D(2025, 1, 1), D(2025, 3, 31)), ["1; DROP"])
+
+
+def test_a_stated_count_of_earlier_referrals_makes_the_latest_a_rereferral(make_db):
+    """Annex A states, for each child, the referrals in the 12 months before their latest
+    referral; the lists themselves hold only six months. The count decides for that referral;
+    the history decides for the others."""
+
+    def ref(rid, person, date, stated=None):
+        return {
+            "cine_referral_id": rid,
+            "cine_person_id": person,
+            "cine_referral_date": date,
+            "cine_referrals_last_12_months": stated,
+        }
+
+    con = make_db(
+        {
+            "ssd_person": [{"pers_person_id": p} for p in ("P1", "P2", "P3", "P4")],
+            "ssd_cin_episodes": [
+                ref("R1", "P1", D(2024, 10, 1), 2),  # latest, 2 before it: a re-referral
+                ref("R2", "P2", D(2024, 10, 2), 0),  # latest, none before it: not
+                # P3: two in the list; the count (1) is for the latest, R4, which the list's own
+                # history also shows (R3 five weeks earlier); R3 has no referral before it here.
+                ref("R3", "P3", D(2024, 8, 1), 1),
+                ref("R4", "P3", D(2024, 9, 5), 1),
+                ref("R5", "P4", D(2024, 9, 9)),  # no count stated, no history: not
+            ],
+        }
+    )
+    f = Filters(D(2024, 7, 1), D(2024, 12, 31))
+    rows = get_rows(con, f)
+    # Re-referrals: R1 (stated), R4 (stated and history) = 2 of 5 = 40.0%.
+    assert rows == {"R1": True, "R2": False, "R3": False, "R4": True, "R5": False}
+    assert Engine(con).headline(get("referrals"), f)["rereferral_12m_pct"] == 40.0
+
+
+def get_rows(con, f) -> dict[str, bool]:
+    rows = Engine(con).rows(get("referrals"), f)
+    return dict(zip(rows["referral_id"], rows["rereferral"], strict=True))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from metrics import Engine, Filters, get
 
 D = dt.date
@@ -124,7 +126,9 @@ def test_oversight_and_drift(make_db):
     # Open allocated: P1-P6 = 6 (P7 closed; P6 once). Without oversight: P1, P4, P5, P6 = 4.
     # Drift: P1, P5 = 2.
     figures = engine.headline(get("oversight"), f)
-    assert figures == {"open_allocated": 6, "without_oversight": 4, "drift": 2}
+    assert figures == pytest.approx(
+        {"open_allocated": 6, "without_oversight": 4, "without_oversight_pct": 400 / 6, "drift": 2}
+    )  # without oversight: 4 of 6 = 66.7%
     # Equals the caseload's children for the authority.
     assert engine.headline(get("caseload"), f)["children"] == 6
 
@@ -137,6 +141,7 @@ def test_oversight_filters_follow_the_earliest_open_allocation(make_db):
     assert engine.headline(get("oversight"), t1) == {
         "open_allocated": 3,
         "without_oversight": 2,
+        "without_oversight_pct": pytest.approx(200 / 3),  # 2 of 3
         "drift": 1,
     }
     assert engine.headline(get("caseload"), t1)["children"] == 3
@@ -145,6 +150,7 @@ def test_oversight_filters_follow_the_earliest_open_allocation(make_db):
     assert engine.headline(get("oversight"), w2) == {
         "open_allocated": 3,
         "without_oversight": 2,
+        "without_oversight_pct": pytest.approx(200 / 3),  # 2 of 3
         "drift": 1,
     }
     assert engine.headline(get("caseload"), w2)["children"] == 4

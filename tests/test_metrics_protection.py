@@ -271,3 +271,29 @@ def test_cp_plans_open_started_ended_repeat_and_d7_bands(make_db):
     assert rows["end_date"].isna()["A9"] and bool(rows.loc["A9", "is_open"])
     # A5: 31 Jan -> 29 Apr = 88 days.
     assert rows.loc["A5", "duration_days"] == 88
+
+
+def test_a_stated_number_of_previous_plans_makes_a_repeat_plan(make_db):
+    """The census (NumberOfPreviousCPP) and Annex A state earlier plans the extract may not hold."""
+    con = make_db(
+        {
+            "ssd_person": [{"pers_person_id": f"P{i}"} for i in range(1, 5)],
+            "ssd_cin_episodes": [],
+            "ssd_cp_plans": [
+                {**plan("S1", "P1", D(2025, 4, 10)), "cppl_number_of_previous_cpp": 1},  # repeat
+                {**plan("S2", "P2", D(2025, 5, 1)), "cppl_number_of_previous_cpp": 0},  # first
+                plan("S3", "P3", D(2025, 5, 2)),  # nothing stated, no earlier plan: first
+                # open, started before the period: not a plan started in it, so not counted
+                {**plan("S4", "P4", D(2024, 5, 2)), "cppl_number_of_previous_cpp": 3},
+            ],
+        }
+    )
+    engine = Engine(con)
+    f = Filters(*PERIOD_Q1)
+    # started in the period: S1, S2, S3; repeat: S1 only.
+    assert engine.headline(get("cp_plans"), f)["repeat"] == 1
+    rows = engine.rows(get("cp_plans"), f)
+    started = rows[rows["event"] == "started"].set_index("cp_plan_id")
+    assert list(started.loc[["S1", "S2", "S3"], "is_repeat"]) == [True, False, False]
+    assert list(started.loc[["S1", "S2"], "stated_previous_plans"]) == [1, 0]
+    assert not rows[rows["cp_plan_id"] == "S4"]["is_repeat"].any()  # open, not started

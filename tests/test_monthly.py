@@ -14,16 +14,20 @@ import datetime as dt
 import math
 
 import duckdb
+import pandas as pd
 import pytest
 
 from frontdoor.generate import generate_extract
 from frontdoor.loader import load_extract
 from metrics import MEASURES, Engine, Filters
 from metrics.engine import month_ranges
-from metrics.measure import SNAPSHOT
+from metrics.measure import SNAPSHOT, Share
 
 START, END = dt.date(2024, 4, 1), dt.date(2026, 3, 31)
 SNAPSHOTS = sorted(k for k, m in MEASURES.items() if m.kind == SNAPSHOT)
+# Measures with figures in fewer of the 12 months on this small extract, and why:
+# assessments_due counts open assessments due within a few working days of the month's end.
+FEWER_MONTHS = {"assessments_due": 3}
 
 
 @pytest.fixture(scope="module")
@@ -74,23 +78,39 @@ def test_each_month_of_the_trend_is_that_month_ends_headline(engine, key, by_tea
     if by_team:
         if not measure.by_team:
             pytest.skip(f"{key} has no team")
-        # The team with the most of the measure's rows at the period's end (team filter on).
-        rows = engine.rows(measure, Filters(dt.date(2025, 4, 1), END))
-        team = rows["team"].value_counts().index[0]
+        # The team with the most of the measure's rows over the period's month ends (team
+        # filter on): a measure of a few days' window may have none at the period's end.
+        teams = pd.concat(
+            [
+                engine.rows(measure, Filters(start, end, end))["team"]
+                for start, end in month_ranges(dt.date(2025, 4, 1), END)
+            ]
+        )
+        team = teams.value_counts().index[0]
     period = Filters(dt.date(2025, 4, 1), END, team=team)
     trend = engine.monthly(measure, period)
     months = month_ranges(period.date_from, period.date_to)
     assert list(trend["month"]) == [start for start, _ in months]
     nonzero = 0
     for row, (start, end) in zip(trend.to_dict("records"), months, strict=True):
-        headline = engine.headline(measure, Filters(start, end, end, team=team))
+        # The headline with each share's numerator and denominator, as the trend gives them.
+        headline = engine.headline(measure, Filters(start, end, end, team=team), parts=True)
         got = {k: v for k, v in row.items() if k != "month"}
         assert got.keys() == headline.keys()
+        assert any(k.endswith("_numerator") for k in got) == any(
+            isinstance(e, Share) for e in measure.aggregates.values()
+        )
         for name, value in headline.items():
             assert _same(got[name], value), f"{key} {start} {name}: {got[name]} != {value}"
+        # A figure not available says the same why in the trend as in the headline.
+        for name in measure.aggregates:
+            trend_value = None if _same(got[name], None) else got[name]
+            assert engine.figure_reason(measure, name, trend_value) == engine.figure_reason(
+                measure, name, headline[name]
+            ), f"{key} {start} {name}"
         nonzero += any(v not in (None, 0, 0.0) for v in headline.values())
     # Something to compare: the measure has figures in most months of the extract.
-    assert nonzero >= 6, f"{key}: figures in only {nonzero} months"
+    assert nonzero >= FEWER_MONTHS.get(key, 6), f"{key}: figures in only {nonzero} months"
 
 
 def test_a_month_with_no_rows_has_its_row(engine):

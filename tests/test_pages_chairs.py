@@ -8,6 +8,7 @@ the page runs (set before `switch_page`, which keeps them in AppTest).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 from pathlib import Path
@@ -15,9 +16,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+import streamlit
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import SHARED, build_db, small_family
+from frontdoor import pdf
+from tests.conftest import build_db, small_family
+from tests.returns_files import assessment, census, child, referral
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = ["pages/child.py", "pages/conference.py", "pages/child_protection.py", "pages/data.py"]
@@ -51,7 +55,7 @@ COLUMNS = {
     "child_chronology": {"kind", "detail", "met", "timescale"},
     "child_workers": {"worker_id", "role", "current"},
     "child_siblings": {"person_id", "family_id", "dob"},
-    "conf_profile": {"person id", "open CP plan", "category"},
+    "conf_profile": {"Child", "Open CP plan", "Category"},
     "conf_reviews": {"plan_id", "review", "due_date", "held_date", "status"},
     "data_report": {"table_name", "status", "rows_loaded"},
     "data_measures": {"measure", "key", "why not"},
@@ -169,9 +173,9 @@ def test_conference_lists_children_due_and_produces_a_pack(app_env):
     person = str(fewer["person_id"].iloc[0])
     assert at.query_params["person"] in (person, [person])
     assert f"Review pack: child {person}" in [h.value for h in at.header]
-    assert table(at, "conf_profile")["person id"].iloc[0] == person
-    downloads = [b for b in at.get("download_button") if "review pack" in b.proto.label.lower()]
-    assert len(downloads) == 1
+    assert table(at, "conf_profile")["Child"].iloc[0] == person
+    downloads = [b.proto.label for b in at.get("download_button") if "pack" in b.proto.label]
+    assert downloads == ["Download the pack (HTML, prints on A4)", "Download the pack (PDF)"]
     assert not table(at, "conf_reviews").empty
 
 
@@ -203,6 +207,38 @@ def test_conference_choosing_from_the_list_opens_the_pack(app_env):
     at.selectbox(key="conf_person").set_value("—").run()
     assert "person" not in at.query_params
     assert not [h for h in at.header if h.value.startswith("Review pack")]
+
+
+def test_conference_pack_downloads_as_html_and_pdf(app_env, monkeypatch):
+    """The pack's two files: the escaped HTML, and the PDF Chromium prints from it on A4 (made
+    when the button is pressed); without Chromium the PDF button says why."""
+    seen: dict[str, object] = {}
+    original = streamlit.download_button
+
+    def capture(label, data, *args, **kwargs):
+        seen[kwargs.get("key") or label] = data
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", capture)
+    person = sample_child(app_env)
+    at = open_page("pages/conference.py", {"person": person, "weeks": "12"})
+    assert not at.exception, errors(at)
+    page = seen["conf_pack_download"].decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and f"child {person}" in page
+    for section in ("Section 47 enquiries", "Conferences: decisions and categories",
+                    "The child&#x27;s views", "Requests to partner agencies"):  # fmt: skip
+        assert section in page, section
+    if pdf.unavailable() is None:
+        made = seen["conf_pack_pdf"]()
+        assert made.startswith(b"%PDF-") and b"/MediaBox [0 0 594.9" in made
+    elif os.environ.get("CI") == "true":
+        pytest.fail(pdf.unavailable())
+    # Without Chromium: the button is there, disabled, and the page says why.
+    monkeypatch.setenv(pdf.CHROMIUM_ENV, "/nowhere/chromium")
+    at = open_page("pages/conference.py", {"person": person, "weeks": "12"})
+    button = [b for b in at.get("download_button") if b.proto.label == "Download the pack (PDF)"]
+    assert button and button[0].proto.disabled
+    assert any("Chromium is not installed" in c.value for c in at.caption)
 
 
 def test_conference_deep_link_with_person_and_weeks(app_env):
@@ -242,7 +278,7 @@ def test_data_page_loads_an_uploaded_census_file(app_env, tmp_path, monkeypatch)
     db = tmp_path / "copy.duckdb"
     shutil.copy(app_env, db)
     monkeypatch.setenv("FRONTDOOR_DB", str(db))
-    xml = (SHARED / "samples" / "cin_census" / "cin-2022.xml").read_bytes()
+    xml = census(child("DfEX0000001", referral("2024-05-01", assessment("2024-05-02")))).encode()
     at = open_page("pages/data.py")
     at.file_uploader(key="data_files").set_value([("cin-2022.xml", xml, "text/xml")])
     [b for b in at.button if b.label == "Load"][0].click().run()
@@ -265,7 +301,7 @@ def test_data_page_loads_an_uploaded_census_file(app_env, tmp_path, monkeypatch)
     finally:
         con.close()
     assert kinds == ('["cin_census"]',)
-    assert people == 1  # the sample's one child replaced the synthetic authority
+    assert people == 1  # the census's one child replaced the synthetic authority
 
 
 def test_data_page_refuses_a_missing_folder(app_env, tmp_path, monkeypatch):
@@ -348,7 +384,7 @@ def test_hostile_names_are_shown_as_plain_text(hostile_db):
 
     at = open_page("pages/conference.py", {"person": "X1", "weeks": "26"})
     assert not at.exception, errors(at)
-    assert HOSTILE in set(table(at, "conf_profile")["category"])
+    assert HOSTILE in set(table(at, "conf_profile")["Category"])
     actions = [w.value for w in at.warning]
     assert any("Request to" in a for a in actions)
     _no_raw_markup(at)

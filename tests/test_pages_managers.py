@@ -25,6 +25,7 @@ PAGES = [
     "pages/allocation.py",
     "pages/assessments.py",
     "pages/seeing.py",
+    "pages/my_team.py",
     "pages/caseloads.py",
     "pages/oversight.py",
     "pages/agencies.py",

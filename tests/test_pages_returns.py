@@ -10,15 +10,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from frontdoor.loader import load_extract
-from tests.conftest import REPO, SHARED
-
-ANNEX_A = SHARED / "samples" / "annex_a" / "Annex_A.xlsx"
+from tests.conftest import REPO
+from tests.returns_files import annex_a, annex_a_lists
 
 
 @pytest.fixture(scope="module")
 def annex_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("annex") / "annex.duckdb"
-    report = load_extract(ANNEX_A, db, extract_date=dt.date(2026, 3, 31))
+    folder = tmp_path_factory.mktemp("annex")
+    workbook = annex_a(folder / "Annex_A.xlsx", annex_a_lists())
+    db = folder / "annex.duckdb"
+    report = load_extract(workbook, db, extract_date=dt.date(2026, 3, 31))
     assert report.ok, report.render()
     return db
 
@@ -37,7 +38,7 @@ def run(page: str) -> AppTest:
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     at.run()
     at.switch_page(page).run()
-    # Annex A sample dates lie years back: look at a period that holds them.
+    # Annex A dates lie in the past: look at a period that holds them.
     at.query_params["period"] = "custom"
     at.query_params["from"] = "2015-01-01"
     at.query_params["to"] = "2026-03-31"

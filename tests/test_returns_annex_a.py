@@ -317,7 +317,21 @@ def round_trip(tmp_path_factory):
     back = root / "back.duckdb"
     report = load_extract(result.path, back)
     assert report.ok, report.render()
-    assert report.rejected == 0 and report.warnings == 0, report.render()
+    assert report.rejected == 0, report.render()
+    # The only warnings: list 6 rows for referrals list 3 also holds, read as one referral and
+    # reported (issue 9). Every other row loads without a word.
+    con = duckdb.connect(str(back), read_only=True)
+    try:
+        reasons = [
+            r
+            for (r,) in con.execute(
+                "SELECT issue FROM data_issues WHERE severity = ?", ["warning"]
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+    merged = [r for r in reasons if r.startswith("the same referral as row ")]
+    assert report.warnings == len(merged) > 0, report.render()
     return src, back, result
 
 

@@ -119,3 +119,19 @@ def test_summary_reads_the_settings_file(make_db, tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["contacts"]["decided_within_target_pct"] == 0.0
     assert main([*args, "--settings", str(path)]) == 0
     assert json.loads(capsys.readouterr().out)["contacts"]["decided_within_target_pct"] == 100.0
+
+
+def test_the_example_file_writes_every_default_goal_as_it_is():
+    import tomllib
+
+    from metrics import MEASURES
+    from metrics.goals import DEFAULT_AMBER, DEFAULT_GOALS, Goal, unit_of
+
+    written = tomllib.loads((REPO / "settings.example.toml").read_text())["goals"]
+    for (measure, aggregate), goal in DEFAULT_GOALS.items():
+        if measure not in MEASURES:  # a goal for a measure not in this build
+            continue
+        given = written[measure][aggregate]
+        if not isinstance(given, dict):
+            given = {"goal": given, "amber": DEFAULT_AMBER.get(unit_of(aggregate), 0.0)}
+        assert Goal(given["goal"], given["amber"]) == goal, (measure, aggregate)

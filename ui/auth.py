@@ -14,6 +14,8 @@ from ui.text import md
 
 ALLOW_ENV = "FRONTDOOR_ALLOW_UNAUTHENTICATED"
 ROLES_ENV = "FRONTDOOR_ROLES"
+DEMO_ROLE_PARAM = "demo_role"
+DEMO_TEAMS_PARAM = "demo_teams"
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -76,6 +78,16 @@ def _demo_viewer(teams: list[tuple[str, str]]) -> Viewer:
     """Demo mode (synthetic data only): pick a role to see what it allows. The role chosen
     holds on every page of the session."""
     state = st.session_state
+    # A demo link may name the role (`?demo_role=team_lead&demo_teams=T01,T02`): read when the
+    # link changes, so the picker can still change it; synthetic data only, so it opens nothing
+    # the picker would not.
+    url_role = st.query_params.get(DEMO_ROLE_PARAM)
+    url_teams = st.query_params.get(DEMO_TEAMS_PARAM)
+    if url_role in ROLES and state.get("_demo_url") != (url_role, url_teams):
+        state["_demo_url"] = (url_role, url_teams)
+        state["_demo_role_kept"] = url_role
+        if url_teams:
+            state["_demo_teams_kept"] = [t for t in url_teams.split(",") if t]
     with st.sidebar:
         st.info("Demo mode: synthetic data, no sign-in. Pick a role to see what it allows.")
         state["demo_role"] = state.get("_demo_role_kept", ANALYST)

@@ -25,6 +25,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from ui.chart_alt import chart_text
+from ui.text import md
+
 Figure = go.Figure
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -83,15 +86,76 @@ def safe_figure(fig: go.Figure) -> go.Figure:
 
 
 def show(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
-    """Draw `fig` with every string escaped; with `selectable`, return the ids (custom_data)
-    of the selected bars or points."""
-    safe = safe_figure(fig)
+    """Draw `fig` with every string escaped, its series told apart without colour
+    (`distinguish`) and its text alternative under it (`alternative`); with `selectable`,
+    return the ids (custom_data) of the selected bars or points, or of the row chosen in the
+    chart's table (the same drill-down from the keyboard)."""
+    safe = distinguish(safe_figure(fig))
+    ids: list[str] = []
     if selectable:
         event = st.plotly_chart(
             safe, key=key, on_select="rerun", selection_mode=("points", "box"), width="stretch"
         )
-        return selected_ids(event)
-    st.plotly_chart(safe, key=key, width="stretch")
+        ids = selected_ids(event)
+    else:
+        st.plotly_chart(safe, key=key, width="stretch")
+    picked = alternative(fig, key, selectable=selectable)
+    return ids or picked
+
+
+def sparkline(values: Sequence[float], key: str) -> None:
+    """A tile's 12-month line: small, static, no axes. Drawn by Plotly rather than st.metric's
+    own chart, whose SVG has an image role without alternative text (axe: svg-img-alt,
+    serious). The tile's caption says in words what the line shows, so no table under it."""
+    fig = go.Figure(
+        go.Scatter(
+            y=[float(v) for v in values],
+            mode="lines",
+            line={"color": PALETTE[0], "width": 2},
+            hoverinfo="skip",
+        )
+    )
+    fig.update_layout(
+        height=44,
+        margin={"l": 2, "r": 2, "t": 2, "b": 2},
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        showlegend=False,
+        plot_bgcolor="rgba(0,0,0,0)",
+        paper_bgcolor="rgba(0,0,0,0)",
+    )
+    st.plotly_chart(
+        safe_figure(fig),
+        key=key,
+        width="stretch",
+        config={"staticPlot": True, "displayModeBar": False},
+    )
+
+
+def alternative(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
+    """A chart's text alternative (WCAG 1.1.1), read from the figure (ui/chart_alt): a summary
+    sentence, and "Show as table" with its numbers in words. With `selectable`, a row of the
+    table chosen (arrow keys and Space) returns the id its bar or point carries. Data is shown
+    as plain text: the sentence through text.md, the table as a dataframe."""
+    said = chart_text(fig)
+    st.caption(md(said.summary))
+    if said.table.empty:
+        return []
+    pick = selectable and any(i is not None for i in said.ids)
+    with st.expander(f"Show as table: {md(said.subject)}" if said.subject else "Show as table"):
+        event = st.dataframe(
+            said.table,
+            key=f"{key}_table",
+            hide_index=True,
+            width="stretch",
+            on_select="rerun" if pick else "ignore",
+            selection_mode="single-row",
+        )
+        if pick:
+            st.caption("Choose a row to list what is behind it, as a click on the chart does.")
+    rows = event.selection.rows if pick and event and event.selection else []
+    if rows and rows[0] < len(said.ids) and said.ids[rows[0]] is not None:
+        return [str(said.ids[rows[0]])]
     return []
 
 
@@ -130,15 +194,23 @@ def selected_ids(event: object) -> list[str]:
 # -------------------------------------------------------------------------------- building
 
 
+# Chart text at AA contrast on white (Streamlit's chart theme greys are under 4.5:1).
+TEXT_COLOUR = "#0b0c0c"
+TICK_COLOUR = "#505a5f"  # 7:1 on white
+
+
 def layout(fig: go.Figure, x_title: str, y_title: str) -> go.Figure:
     fig.update_layout(
         colorway=PALETTE,
+        font={"color": TEXT_COLOUR},
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         height=340,
         xaxis_title=x_title,
         yaxis_title=y_title,
-        legend={"orientation": "h", "y": -0.25},
+        legend={"orientation": "h", "y": -0.25, "font": {"color": TEXT_COLOUR}},
     )
+    for axis in (fig.update_xaxes, fig.update_yaxes):
+        axis(tickfont={"color": TICK_COLOUR}, title_font={"color": TEXT_COLOUR})
     return fig
 
 
@@ -153,22 +225,70 @@ def vline(fig: go.Figure, x: float, text: str, style: dict = TARGET_STYLE) -> go
     return fig
 
 
-def reference_lines(fig: go.Figure, target: float | None, england: float | None) -> go.Figure:
-    """Horizontal target and England lines, labelled in words (not by colour alone)."""
+GOAL_STYLE = {"color": "#009E73", "dash": "dash", "width": 2}
+# A trend's extra lines (percentiles, another clock) never take a reference line's colour.
+EXTRA_COLOURS = [
+    c
+    for c in PALETTE[1:]
+    if c not in (GOAL_STYLE["color"], TARGET_STYLE["color"], ENGLAND_STYLE["color"])
+]
+# A reference line's label stays readable where a data line crosses it.
+LABEL_BACKGROUND = "rgba(255,255,255,0.8)"
+# A share of fewer than this many children in a month is drawn hollow, off the line.
+FEWEST = 5
+TOO_FEW = f"Fewer than {FEWEST} children: too few to judge"
+
+
+def reference_lines(
+    fig: go.Figure,
+    target: float | None,
+    england: float | None,
+    *,
+    goal: float | None = None,
+    goal_label: str | None = None,
+    england_label: str | None = None,
+    england_note: str | None = None,
+    target_label: str | None = None,
+) -> go.Figure:
+    """Horizontal goal, target and England lines, each labelled in words (not by colour
+    alone). Of the goal and England, the higher line's label sits above it and the lower's
+    below, so close lines keep their labels apart; the target's label is at the top right."""
+    goal_above = england is None or goal is None or goal >= england
+    if goal is not None:
+        fig.add_hline(
+            y=goal,
+            line=GOAL_STYLE,
+            annotation_text=goal_label or f"Goal {goal:g}",
+            annotation_position="top left" if goal_above else "bottom left",
+            annotation_bgcolor=LABEL_BACKGROUND,
+        )
     if target is not None:
         fig.add_hline(
             y=target,
             line=TARGET_STYLE,
-            annotation_text=f"Target {target:g}",
-            annotation_position="top left",
+            annotation_text=target_label or f"Target {target:g}",
+            annotation_position="top right",
+            annotation_bgcolor=LABEL_BACKGROUND,
         )
     if england is not None:
         fig.add_hline(
             y=england,
             line=ENGLAND_STYLE,
-            annotation_text=f"England {england:g}",
-            annotation_position="bottom left",
+            annotation_text=england_label or f"England {england:g}",
+            annotation_position="bottom right" if goal_above else "top right",
+            annotation_hovertext=england_note,
+            annotation_bgcolor=LABEL_BACKGROUND,
         )
+    return fig
+
+
+def month_ticks(fig: go.Figure, months: Sequence[object]) -> go.Figure:
+    """Month labels that can be read ("Apr 2024"), from the first month shown, thinned as the
+    months grow: every month up to 6, then every 2nd, 3rd or 6th."""
+    count = len(months)
+    step = 1 if count <= 6 else 2 if count <= 12 else 3 if count <= 24 else 6
+    first = str(min(months))[:10] if count else None
+    fig.update_xaxes(dtick=f"M{step}", tick0=first, tickformat="%b %Y", tickangle=0)
     return fig
 
 
@@ -181,30 +301,99 @@ def trend(
     target: float | None = None,
     england: float | None = None,
     extra: Sequence[tuple[str, str]] = (),
+    goal: float | None = None,
+    goal_label: str | None = None,
+    england_label: str | None = None,
+    england_note: str | None = None,
+    target_label: str | None = None,
+    percent: bool = False,
+    numerator: str | None = None,
+    denominator: str | None = None,
 ) -> go.Figure:
     """A monthly line with markers (x is the month; each point carries its month), plus dashed
-    `extra` (column, label) lines."""
+    `extra` (column, label) lines and the goal, target and England lines.
+
+    A share (`percent`) is drawn on 0-100; with its `numerator` and `denominator` columns the
+    hover says "41 of 48 — 85.4%", and a month with fewer than 5 in the denominator is drawn
+    hollow, off the line, marked "too few to judge"."""
+    months = frame["month"]
+    custom = [[str(m)] for m in months]
+    parts = (
+        numerator is not None
+        and denominator is not None
+        and numerator in frame
+        and denominator in frame
+    )
+    if parts:
+        counts = frame[denominator].fillna(0).astype(int)
+        custom = [
+            [str(m), int(n or 0), int(d)]
+            for m, n, d in zip(months, frame[numerator].fillna(0), counts, strict=True)
+        ]
+        few = counts < FEWEST
+    else:
+        few = pd.Series(False, index=frame.index)
+    value = "%{y:.1f}%" if percent else "%{y:.1f}"
+    said = "%{customdata[1]} of %{customdata[2]} — " + value if parts else value
+    judged = frame[y].where(~few)
     fig = go.Figure(
         go.Scatter(
-            x=frame["month"],
-            y=frame[y],
+            x=months,
+            y=judged,
             mode="lines+markers",
             name=name or y_title,
-            customdata=frame[["month"]].astype(str).to_numpy(),
-            hovertemplate="%{x|%b %Y}: %{y:.1f}<extra></extra>",
+            connectgaps=True,
+            customdata=custom,
+            hovertemplate="%{x|%b %Y}: " + said + "<extra></extra>",
+            cliponaxis=False,
         )
     )
+    if parts and bool(few.any()):
+        small = frame[few & frame[y].notna()]
+        fig.add_scatter(
+            x=small["month"],
+            y=small[y],
+            mode="markers",
+            name=TOO_FEW,
+            marker={
+                "symbol": "circle-open",
+                "size": 10,
+                "color": PALETTE[0],
+                "line": {"width": 2},
+            },
+            customdata=[
+                c for c, f, v in zip(custom, few, frame[y].notna(), strict=True) if f and v
+            ],
+            hovertemplate="%{x|%b %Y}: " + said + " (too few to judge)<extra></extra>",
+            cliponaxis=False,
+        )
     for i, (column, line_label) in enumerate(extra):
         if column in frame:
             fig.add_scatter(
-                x=frame["month"],
+                x=months,
                 y=frame[column],
                 mode="lines+markers",
                 name=line_label,
-                line={"color": PALETTE[(i + 1) % len(PALETTE)], "dash": "dash"},
+                line={"color": EXTRA_COLOURS[i % len(EXTRA_COLOURS)], "dash": "dash"},
+                marker={"color": EXTRA_COLOURS[i % len(EXTRA_COLOURS)]},
             )
-    fig.update_xaxes(dtick="M1", tickformat="%b %y")
-    return reference_lines(layout(fig, "Month", y_title), target, england)
+    month_ticks(fig, list(months))
+    fig = layout(fig, "Month", y_title)
+    if percent:
+        fig.update_yaxes(range=[0, 100], ticksuffix="%")
+    else:
+        fig.update_yaxes(rangemode="tozero")
+    fig.update_layout(showlegend=len(fig.data) > 1)  # one line: its axis title names it
+    return reference_lines(
+        fig,
+        target,
+        england,
+        goal=goal,
+        goal_label=goal_label,
+        england_label=england_label,
+        england_note=england_note,
+        target_label=target_label,
+    )
 
 
 def bars(
@@ -329,4 +518,32 @@ def histogram(
     )
     if target is not None:
         vline(fig, target + 0.5, f"Target {target:g}")
+    return fig
+
+
+# Series told apart without colour (WCAG 1.4.1): hatching for bars, marker shapes and dashes for
+# lines, in legend order. The first series keeps a plain fill and a solid line.
+PATTERNS = ["", "/", ".", "x", "-", "|", "+", "\\"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross", "hexagon"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+OUTLINE = "#0b0c0c"  # a dark edge: every bar meets 3:1 against white, whatever its fill
+
+
+def distinguish(fig: go.Figure) -> go.Figure:
+    """Make every series tell itself apart by more than colour: bars get a dark outline and,
+    when there are several series, a hatching each; lines and points a marker shape each and,
+    for lines, a dash each (where the code did not set them)."""
+    bars = [t for t in fig.data if t.type in ("bar", "histogram")]
+    lines = [t for t in fig.data if t.type == "scatter"]
+    for i, trace in enumerate(bars):
+        trace.marker.line.color = OUTLINE
+        trace.marker.line.width = 1
+        if len(bars) > 1 and trace.marker.pattern.shape is None:
+            trace.marker.pattern.shape = PATTERNS[i % len(PATTERNS)]
+    if len(lines) > 1:
+        for i, trace in enumerate(lines):
+            if trace.marker.symbol is None:
+                trace.marker.symbol = SYMBOLS[i % len(SYMBOLS)]
+            if "lines" in (trace.mode or "") and trace.line.dash is None:
+                trace.line.dash = DASHES[i % len(DASHES)]
     return fig

@@ -68,6 +68,15 @@ def _settings(path: str | None) -> Settings:
     return load_settings(path)
 
 
+def settings_problem(source: Source) -> str | None:
+    """Why the settings file (or the comparators file it names) cannot be used, or None."""
+    try:
+        _settings(source.settings)
+    except (OSError, ValueError) as exc:  # TOML and comparators errors are ValueErrors
+        return str(exc)
+    return None
+
+
 @st.cache_resource(max_entries=3, show_spinner=False)
 def _engine(path: str, mtime: float, settings: str | None) -> Engine:
     return Engine(_connection(path, mtime), _settings(settings))
@@ -122,7 +131,8 @@ def breakdown(source: Source, key: str, filters: Filters, by: str) -> pd.DataFra
 
 @st.cache_data(ttl=600, max_entries=2000, show_spinner=False)
 def _headline(source: Source, key: str, filters: Filters) -> dict:
-    return engine(source).headline(get(key), filters)
+    """Every aggregate, each share with its numerator and denominator (for "41 of 48")."""
+    return engine(source).headline(get(key), filters, parts=True)
 
 
 @st.cache_data(ttl=600, max_entries=1000, show_spinner=False)
@@ -138,6 +148,19 @@ def _breakdown(source: Source, key: str, filters: Filters, by: str) -> pd.DataFr
 @st.cache_data(ttl=600, max_entries=500, show_spinner=False)
 def rows(source: Source, key: str, filters: Filters, limit: int | None = 5000) -> pd.DataFrame:
     return engine(source).rows(get(key), filters, limit=limit)
+
+
+@st.cache_data(ttl=600, max_entries=500, show_spinner=False)
+def count(source: Source, key: str, filters: Filters, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    return engine(source).count(get(key), filters, by)
+
+
+def names() -> tuple[dict[str, str], dict[str, str]]:
+    """Team and worker display names of the data in use ({} when there is none)."""
+    source = current_source()
+    if source is None:
+        return {}, {}
+    return dict(facts(source)[2]), dict(workers(source, None))
 
 
 def unavailable_reason(source: Source, key: str) -> str | None:

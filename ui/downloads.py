@@ -12,7 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 import pandas as pd
 import streamlit as st
 
+from frontdoor import pdf as pdf_maker
 from frontdoor import safe_export
+from metrics.engine import with_reasons
 from ui import auth
 from ui.filters import current_params
 
@@ -20,6 +22,7 @@ MIME = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "html": "text/html",
+    "pdf": "application/pdf",
 }
 
 
@@ -33,12 +36,14 @@ def _audited(person_ids: Sequence[str], detail: str) -> Callable[[], None] | str
 
 def _button(
     label: str,
-    data: bytes,
+    data: bytes | Callable[[], bytes],
     file_name: str,
     mime: str,
     key: str,
     on_click: Callable[[], None] | str,
     primary: bool = False,
+    disabled: bool = False,
+    help: str | None = None,
 ) -> None:
     st.download_button(
         label,
@@ -48,6 +53,8 @@ def _button(
         key=key,
         on_click=on_click,
         type="primary" if primary else "secondary",
+        disabled=disabled,
+        help=help,
     )
 
 
@@ -59,8 +66,9 @@ def csv(
     label: str = "Download CSV",
     person_ids: Sequence[str] = (),
 ) -> None:
-    """A CSV of exactly the rows shown, text cells neutralised; `person_ids` audits it."""
-    data = safe_export.csv_bytes(frame)
+    """A CSV of exactly the rows shown, text cells neutralised; `person_ids` audits it. A
+    figure the extract cannot give says so in the file ("n/a — needs ..."), never a blank."""
+    data = safe_export.csv_bytes(with_reasons(frame))
     _button(
         label,
         data,
@@ -80,7 +88,7 @@ def xlsx(
     person_ids: Sequence[str] = (),
 ) -> None:
     """A workbook, one sheet per frame, text cells neutralised and stored as text."""
-    data = safe_export.xlsx_bytes(sheets)
+    data = safe_export.xlsx_bytes({sheet: with_reasons(f) for sheet, f in sheets.items()})
     file_name = safe_export.file_name(name, "xlsx")
     _button(label, data, file_name, MIME["xlsx"], key, _audited(person_ids, name))
 
@@ -99,6 +107,48 @@ def html(
     data = document.encode("utf-8")
     file_name = safe_export.file_name(name, "html")
     _button(label, data, file_name, MIME["html"], key, _audited(person_ids, detail or name))
+
+
+def pdf(
+    data: bytes,
+    name: str,
+    key: str,
+    *,
+    label: str,
+    person_ids: Sequence[str] = (),
+    detail: str | None = None,
+) -> None:
+    """A PDF printed from a document built as `html` requires (frontdoor/pdf.py prints it with
+    the network shut off): handed over under a safe file name, audited when it names children."""
+    file_name = safe_export.file_name(name, "pdf")
+    _button(label, data, file_name, MIME["pdf"], key, _audited(person_ids, detail or name))
+
+
+def printed_pdf(
+    document: str,
+    name: str,
+    key: str,
+    *,
+    label: str,
+    person_ids: Sequence[str] = (),
+    detail: str | None = None,
+) -> str | None:
+    """A printable HTML document (built as for `html`) as a PDF, printed by headless Chromium
+    (frontdoor/pdf.py) only when the button is pressed, so a page that offers it pays nothing
+    until then. Where Chromium is absent the button is shown disabled; returns why, for the
+    page to say so (None when the PDF can be made)."""
+    why_not = pdf_maker.unavailable()
+    _button(
+        label,
+        (lambda: pdf_maker.html_to_pdf(document)) if why_not is None else b"",
+        safe_export.file_name(name, "pdf"),
+        MIME["pdf"],
+        key,
+        _audited(person_ids, detail or name),
+        disabled=why_not is not None,
+        help=why_not,
+    )
+    return why_not
 
 
 def prepared(

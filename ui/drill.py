@@ -14,9 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from metrics import MEASURES, Filters, MeasureUnavailable, get
-from metrics.benchmarks import england
-from metrics.measure import SNAPSHOT
-from ui import charts, data, periods, tables, tiles
+from metrics.benchmarks import benchmark
+from metrics.measure import DENOMINATOR, NUMERATOR, SNAPSHOT
+from ui import charts, data, periods, tables, tile_facts, tiles
 from ui.page import PageContext
 
 NONE_CHOSEN = "—"
@@ -104,8 +104,11 @@ def children_of(
     *,
     name: str,
     what: str,
+    ctx: PageContext | None = None,
+    measure: str | None = None,
 ) -> None:
-    """The rows whose `column` is one of the selected ids, as a child table (row → Child page)."""
+    """The rows whose `column` is one of the selected ids, as a child table (row → Child page);
+    given the page and the measure, it says how many the viewer's scope leaves out."""
     if rows is None:
         return
     if not ids:
@@ -118,20 +121,26 @@ def children_of(
         key,
         name=name,
         caption=f"{len(subset):,} rows. Choose a row to open the child.",
+        hidden=ctx.hidden(measure, len(subset), column=column, values=ids)
+        if ctx is not None and measure
+        else 0,
     )
 
 
 def picked_row(frame: pd.DataFrame, key: str, id_column: str, *, name: str) -> str | None:
     """An aggregate table (e.g. workers) whose selected row's id drives a drill-down on the
     same page; with its download."""
+    frame = tables.with_names(frame)
+    shown = tables.readable(frame)
     event = st.dataframe(
-        frame,
+        shown,
         key=key,
         on_select="rerun",
         selection_mode="single-row",
         hide_index=True,
+        placeholder="",  # a missing value is blank, never "None"
         width="stretch",
-        column_config=tables.column_config(frame),
+        column_config=tables.column_config(shown),
     )
     tables.download(frame, name, key)
     rows = event.selection.rows if event and event.selection else []
@@ -163,7 +172,14 @@ def waiting_list(
     column, yes, no, position = flag
     if column in rows:
         rows.insert(position, label, flagged(rows, column, yes, no))
-    tables.child_table(rows, table_key, name=name, caption=caption)
+    tables.child_table(
+        rows,
+        table_key,
+        name=name,
+        caption=caption,
+        hidden=ctx.hidden(key, len(rows)),
+        labels={column: None},  # said in words in the inserted column
+    )
 
 
 @dataclass(frozen=True)
@@ -179,34 +195,13 @@ class Tile:
 
 def previous_headline(ctx: PageContext, key: str) -> dict:
     """The measure's aggregates over the previous period of the same length ({} if none)."""
-    try:
-        return data.headline(ctx.source, key, ctx.filters.previous_period())
-    except MeasureUnavailable:
-        return {}
+    return tile_facts.previous_headline(ctx, key)
 
 
 def measure_tile(ctx: PageContext, key: str, spec: Tile, now: dict, before: dict) -> None:
-    """One tile of a measure's aggregate against its previous period, target and England; an
-    aggregate the extract or the settings cannot give says why (never a 0)."""
-    reason = ctx.engine.unavailable_aggregates(MEASURES[key]).get(spec.aggregate)
-    if reason:
-        with st.container(border=True):
-            st.metric(spec.label, "n/a", help=MEASURES[key].description or None)
-            st.caption(f"Not available: {reason}")
-        return
-    target_text = None
-    if spec.target:
-        target_text = f"within {ctx.target(spec.target)} working days"
-    tiles.tile(
-        spec.label,
-        now.get(spec.aggregate),
-        spec.unit,
-        previous=before.get(spec.aggregate),
-        england=england(key, spec.aggregate),
-        target_text=target_text,
-        higher_is_better=spec.higher_is_better,
-        help_text=MEASURES[key].description or None,
-    )
+    """One tile of a measure's aggregate: RAG against its goal, England, neighbours, the
+    change on the previous period and its last 12 months (ui/tile_facts, ui/tiles)."""
+    tiles.tile(tile_facts.tile_facts(ctx, key, spec, now, before))
 
 
 def tile_row(ctx: PageContext, key: str, specs: Sequence[Tile]) -> dict | None:
@@ -231,26 +226,56 @@ def trend_chart(
     *,
     target: float | None = None,
     extra: Sequence[tuple[str, str]] = (),
+    below=None,
 ) -> pd.DataFrame | None:
-    """The monthly trend of one aggregate (plus `extra` (aggregate, label) lines), with the
-    target and England lines, and its CSV."""
+    """The monthly trend of one aggregate (plus `extra` (aggregate, label) lines), with its
+    goal, the target and England's figure for the period's year as labelled lines, and its
+    CSV. A share is drawn on 0-100 with "41 of 48" in the hover and its small months hollow.
+    The children behind a clicked month are listed under the chart, or in `below` (a
+    container under a row of charts, so the list has the page's full width)."""
     frame = ctx.monthly(key)
     if frame is None:
         return None
+    reason = ctx.engine.unavailable_aggregates(MEASURES[key]).get(aggregate)
+    if reason:
+        st.info(f"Not available: {reason}")
+        return frame
     if frame.empty or aggregate not in frame:
         st.caption("No months with data for these filters.")
         return frame
+    percent = aggregate.endswith("_pct")
+    unit = "%" if percent else "working days" if aggregate.endswith("_wd") else "count"
+    goal = ctx.engine.settings.goal(key, aggregate)
+    found = benchmark(key, aggregate, ctx.filters.date_to)
+    if found is not None and found.timescale_wd is not None:
+        measure_target = MEASURES[key].target
+        if measure_target and ctx.target(measure_target) != found.timescale_wd:
+            found = None  # England counts within another timescale: not comparable
+    # Beside its percentiles a median's line is named for what it is, not for the axis.
+    percentiles = bool(extra) and all("percentile" in label for _, label in extra)
     fig = charts.trend(
         frame,
         aggregate,
         y_title,
-        name=y_title,
+        name="Median" if percentiles and "median" in aggregate else y_title,
         target=target,
-        england=england(key, aggregate),
+        target_label=f"Timescale {target:g} working days" if target is not None else None,
+        england=found.value if found else None,
+        england_label=f"England {tiles.short(found.value, unit)} ({found.year})" if found else None,
+        england_note=found.basis if found else None,
+        goal=goal.value if goal else None,
+        goal_label=f"Goal {tiles.short(goal.value, unit)}" if goal else None,
         extra=extra,
+        percent=percent,
+        numerator=NUMERATOR.format(aggregate),
+        denominator=DENOMINATOR.format(aggregate),
     )
     months = chart(fig, chart_key, frame=frame, name=f"{key}_{aggregate}_monthly", selectable=True)
-    month_children(ctx, key, months, f"{chart_key}_children")
+    if below is None:
+        month_children(ctx, key, months, f"{chart_key}_children")
+    elif months:
+        with below:
+            month_children(ctx, key, months, f"{chart_key}_children")
     return frame
 
 
@@ -273,6 +298,7 @@ def month_children(ctx: PageContext, key: str, months: list[str], table_key: str
             table_key,
             name=f"{key}_{first:%Y_%m}",
             caption=f"Behind {first:%B %Y}: {len(frame):,} rows. Choose a row to open the child.",
+            hidden=ctx.hidden(key, len(frame), **narrow),
         )
 
 

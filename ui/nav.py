@@ -14,6 +14,7 @@ MENU: list[tuple[str, list[tuple[str, str]]]] = [
         "Senior managers",
         [
             ("app.py", "Overview"),
+            ("pages/findings.py", "Findings"),
             ("pages/front_door.py", "Front door"),
             ("pages/allocation.py", "Allocation"),
             ("pages/assessments.py", "Assessments"),
@@ -23,6 +24,7 @@ MENU: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Team leads",
         [
+            ("pages/my_team.py", "My team today"),
             ("pages/caseloads.py", "Caseloads"),
             ("pages/oversight.py", "Oversight and recording"),
             ("pages/agencies.py", "Partner agencies"),

@@ -5,12 +5,13 @@ A page calls `setup(title)` and gets a PageContext with the filters and cached m
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
 
-from frontdoor.access import Viewer
+from frontdoor.access import TEAM_LEAD, Viewer
 from frontdoor.private import private_umask
 from metrics import Filters, MeasureUnavailable, NotPermitted
 from ui import auth, data, filters, nav
@@ -63,6 +64,30 @@ class PageContext:
             st.info(f"Not permitted: {exc}.")
             return None
 
+    def hidden(
+        self,
+        key: str,
+        shown: int,
+        *,
+        column: str | None = None,
+        values: Sequence[object] = (),
+        **narrow: object,
+    ) -> int:
+        """How many rows of a list of `shown` rows the viewer's scope leaves out: the measure's
+        rows (filters narrowed as for `rows`; with `column`, only rows whose value of it is one
+        of `values`) counted whatever the scope, less those shown. 0 for an unscoped viewer."""
+        if self.filters.scope is None:
+            return 0
+        filters = replace(self.filters, **narrow) if narrow else self.filters
+        try:
+            counts = data.count(self.source, key, filters, (column,) if column else ())
+        except MeasureUnavailable:
+            return 0
+        if column:
+            wanted = {str(v) for v in values}
+            counts = counts[counts[column].astype(str).isin(wanted)]
+        return max(int(counts["n"].sum()) - shown, 0)
+
     def target(self, name: str) -> int:
         return self.engine.settings.target(name)
 
@@ -88,6 +113,15 @@ def setup(
             "start the app with FRONTDOOR_DB=FILE."
         )
         st.stop()
+    problem = data.settings_problem(source)
+    if problem:
+        st.title(title)
+        st.error(
+            f"The settings file cannot be used: {md(problem)}. Fix it (settings.example.toml "
+            "and the README show the format), or start the app without FRONTDOOR_SETTINGS to "
+            "use the defaults."
+        )
+        st.stop()
     meta, end, teams = data.facts(source)
     viewer = auth.current_viewer(meta.get("synthetic") == "true", teams)
     st.session_state["_viewer"] = viewer
@@ -98,8 +132,13 @@ def setup(
         st.stop()
     notes: list[str] = []
     if filters_on:
+        own = viewer.teams if viewer.role == TEAM_LEAD else ()
         chosen, notes = filters.sidebar_filters(
-            data.data_start(source), end, teams, lambda team: data.workers(source, team)
+            data.data_start(source),
+            end,
+            teams,
+            lambda team: data.workers(source, team),
+            own_teams=tuple(own),
         )
     else:
         chosen = Filters(end, end)
@@ -118,7 +157,7 @@ def setup(
             "Synthetic data: this is the built-in made-up authority, not real children.", icon="ℹ️"
         )
     if filters_on:
-        st.caption(f"Figures for {filters.describe(chosen)}.")
+        st.caption(f"Figures for {md(filters.describe(chosen, dict(teams)))}.")
     if intro:
         st.caption(intro)
     return PageContext(source, chosen, viewer)

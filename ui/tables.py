@@ -7,69 +7,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from ui import auth, downloads
+from metrics.words import date_text, decode, label, missing
+from ui import auth, data, downloads
 from ui.filters import current_params
 from ui.nav import CHILD_PAGE
-
-# Column names the measures' rows carry, said in words (anything else: see `label`).
-LABELS = {
-    "person_id": "Child",
-    "family_id": "Family",
-    "referral_id": "Referral",
-    "assessment_id": "Assessment",
-    "cp_plan_id": "CP plan",
-    "icpc_id": "Conference",
-    "request_id": "Request",
-    "note_id": "Case note",
-    "contact_id": "Contact",
-    "worker_id": "Worker",
-    "worker_name": "Worker",
-    "team": "Team",
-    "team_name": "Team",
-    "age_wd": "Age (working days)",
-    "days": "Working days",
-    "lag_wd": "Lag (working days)",
-    "decision_wd": "Decision (working days)",
-    "days_late_wd": "Late by (working days)",
-    "days_since_oversight": "Since oversight (working days)",
-    "days_since_activity": "Since activity (working days)",
-    "days_until_due": "Days until due",
-    "past_target": "Past target",
-    "at_risk": "At potential risk",
-    "nfa": "No further action",
-    "fte": "FTE",
-    "children_per_fte": "Children per FTE",
-    "family_children": "Family's children on this caseload",
-    "icpc_date": "Conference date",
-    "outcome_cp": "Outcome: CP plan",
-    "receiving_team": "Receiving team",
-    "receiving_worker_id": "Receiving worker",
-    "transfer_date": "Transferred",
-    "plan_kind": "Plan",
-    "workers_12m": "Workers in 12 months",
-    "three_plus": "3 or more workers",
-    "views_recorded": "Child's views recorded",
-    "first_seen_alone_date": "First seen alone",
-    "led_to_icpc": "Led to a conference",
-    "led_to_plan": "Led to a CP plan",
-    "decided_before_contact": "Decided before the contact (data issue)",
-    "linked_before_referral": "Allocated before the referral (data issue)",
-    "s47_id": "S47 enquiry",
-}
-
-
-def label(column: str) -> str:
-    """A column name in words: LABELS, else "referral_date" -> "Referral date", "_wd" ->
-    "(working days)", "_pct" -> "(%)"."""
-    if column in LABELS:
-        return LABELS[column]
-    text = str(column)
-    unit = ""
-    for suffix, words in (("_wd", " (working days)"), ("_pct", " (%)")):
-        if text.endswith(suffix):
-            text, unit = text[: -len(suffix)], words
-    text = text.replace("_", " ").strip()
-    return (text[:1].upper() + text[1:] + unit) if text else str(column)
 
 
 def _is_date(series: pd.Series) -> bool:
@@ -81,19 +22,108 @@ def _is_date(series: pd.Series) -> bool:
     return not first.empty and isinstance(first.iloc[0], dt.date)
 
 
-def column_config(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> dict:
-    """Every column labelled in words; dates as "3 Feb 2026"; shares to one decimal with %."""
+# An id column shown by its name instead, when the frame carries the name (see with_names).
+NAMED = {"team": "team_name", "worker_id": "worker_name", "worker": "worker_name"}
+
+
+def with_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with team and worker names beside their ids (teams and workers are said by
+    name; the id stays for downloads and for the code behind a selection)."""
+    teams, workers = data.names()
+    out = frame
+    for column, name, lookup in (
+        ("team", "team_name", teams),
+        ("worker_id", "worker_name", workers),
+    ):
+        if column in out.columns and name not in out.columns and lookup:
+            out = out.copy() if out is frame else out
+            values = [lookup.get(v, v) if isinstance(v, str) else v for v in out[column]]
+            out.insert(out.columns.get_loc(column) + 1, name, values)
+    return out
+
+
+# Columns of DfE codes, by name: shown in words (metrics.words.decode; words stay words).
+CODED = {
+    "category": "cp_category",
+    "initial_category": "cp_category",
+    "latest_category": "cp_category",
+    "source_code": "referral_source",
+    "need_code": "need",
+    "close_reason": "close_reason",
+    "sex": "sex",
+    "ethnicity": "ethnicity",
+}
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """What a table shows: DfE codes in words; no "None" for a missing value. A date column with
+    gaps is shown as text ("3 Feb 2026", blank where missing); a number or text column with
+    gaps, blank there. Columns without gaps keep their type (and sort as numbers and dates)."""
+    out = frame.copy()
+    for col, kind in CODED.items():
+        if col in out.columns and not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(lambda v, k=kind: decode(k, v))
+    for col in out.columns:
+        series = out[col]
+        if not series.isna().any():
+            continue
+        if _is_date(series):
+            out[col] = [date_text(v) for v in series]
+        else:
+            out[col] = [_cell(v) for v in series]
+    return out
+
+
+def _cell(value: object) -> str:
+    """One value of a column with gaps, as text."""
+    if missing(value):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.date):
+        return date_text(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = float(value)
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
+    return str(value)
+
+
+def column_config(
+    frame: pd.DataFrame,
+    labels: dict[str, str | None] | None = None,
+    widths: dict[str, str | int] | None = None,
+) -> dict:
+    """Every column labelled in words; dates as "3 Feb 2026"; shares to one decimal with %; an
+    id column hidden where its name is beside it; a column labelled None is hidden; `widths`
+    ("small", "medium", "large" or pixels) where the content's own width would cut a column short."""
     labels = labels or {}
+    widths = widths or {}
     config = {}
     for col in frame.columns:
+        if (col in labels and labels[col] is None) or (
+            col in NAMED and NAMED[col] in frame.columns and col not in labels
+        ):
+            config[col] = None
+            continue
         name = labels.get(col) or label(col)
+        width = widths.get(col)
         if _is_date(frame[col]):
-            config[col] = st.column_config.DateColumn(name, format="D MMM YYYY")
+            config[col] = st.column_config.DateColumn(name, format="D MMM YYYY", width=width)
         elif str(col).endswith("_pct") and pd.api.types.is_numeric_dtype(frame[col]):
-            config[col] = st.column_config.NumberColumn(name, format="%.1f%%")
+            config[col] = st.column_config.NumberColumn(name, format="%.1f%%", width=width)
+        elif pd.api.types.is_float_dtype(frame[col]):
+            config[col] = st.column_config.NumberColumn(
+                name, format=_number_format(frame[col]), width=width
+            )
         else:
-            config[col] = st.column_config.Column(name)
+            config[col] = st.column_config.Column(name, width=width)
     return config
+
+
+def _number_format(series: pd.Series) -> str:
+    """Whole numbers as whole numbers, anything else to one decimal (86.0681 -> 86.1)."""
+    present = series.dropna()
+    return "%d" if ((present - present.round()).abs() < 1e-9).all() else "%.1f"
 
 
 def download(
@@ -109,6 +139,21 @@ def download(
     downloads.csv(frame, name, f"dl_{key}", label=label, person_ids=ids)
 
 
+SCOPE_WHY = {
+    "teams": "those children are not allocated to, referred to or assessed by your teams",
+    "cp": "those children have no child protection plan or initial conference",
+}
+
+
+def hidden_note(hidden: int, total: int) -> str:
+    """Why a list is shorter than its figure: how many rows the viewer's role leaves out."""
+    why = SCOPE_WHY.get(auth.viewer().scope or "", "your role does not show them")
+    return (
+        f"{hidden:,} of {total:,} are not shown here: {why}, so your role does not open "
+        "their records."
+    )
+
+
 def open_child(person_id: str) -> None:
     """Go to the Child page for one person, keeping the filters in the URL."""
     st.switch_page(CHILD_PAGE, query_params={**current_params(), "person": str(person_id)})
@@ -122,24 +167,35 @@ def child_table(
     id_column: str = "person_id",
     caption: str | None = None,
     height: int | None = None,
-    labels: dict[str, str] | None = None,
+    labels: dict[str, str | None] | None = None,
+    hidden: int = 0,
+    widths: dict[str, str | int] | None = None,
 ) -> None:
-    """The children behind a number. Selecting a row opens that child's chronology."""
+    """The children behind a number. Selecting a row opens that child's chronology. `hidden`:
+    how many rows of the list the viewer's scope leaves out (said, with why, never silently)."""
     if frame.empty:
-        st.info("No children or cases match these filters.")
+        if hidden:
+            st.info(hidden_note(hidden, hidden))
+        else:
+            st.info("No children or cases match these filters.")
         return
     if caption:
         st.caption(caption)
+    if hidden:
+        st.caption(hidden_note(hidden, hidden + len(frame)))
+    frame = with_names(frame)
     if id_column in frame.columns:
         ids = [str(v) for v in frame[id_column]]
         auth.record("rows_shown", person_ids=ids, filters=current_params(), detail=name, once=True)
+    shown = readable(frame)
     event = st.dataframe(
-        frame,
+        shown,
         key=key,
         on_select="rerun",
         selection_mode="single-row",
         hide_index=True,
-        column_config=column_config(frame, labels),
+        placeholder="",  # a missing value is blank, never "None"
+        column_config=column_config(shown, labels, widths),
         width="stretch",
         height=height or "auto",
     )
@@ -150,14 +206,17 @@ def child_table(
 
 
 def table(
-    frame: pd.DataFrame, key: str, *, name: str, labels: dict[str, str] | None = None
+    frame: pd.DataFrame, key: str, *, name: str, labels: dict[str, str | None] | None = None
 ) -> None:
     """An aggregate table (teams, workers, bands) with its download."""
+    frame = with_names(frame)
+    shown = readable(frame)
     st.dataframe(
-        frame,
+        shown,
         key=key,
         hide_index=True,
+        placeholder="",  # a missing value is blank, never "None"
         width="stretch",
-        column_config=column_config(frame, labels),
+        column_config=column_config(shown, labels),
     )
     download(frame, name, key)

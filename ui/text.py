@@ -19,9 +19,21 @@ import string
 _PUNCTUATION = frozenset(string.punctuation)
 
 
+# GitHub-flavoured Markdown (which Streamlit renders) also makes links of bare addresses
+# ("https://x", "www.x", "a@b.c") after escapes are read, so escaping alone does not stop them:
+# an invisible word joiner after "://", before the dot of "www." and after "@" does.
+_JOINER = "\u2060"
+
+
 def md(value: object) -> str:
-    """`value` as Markdown source that renders as exactly its text, on one line."""
+    """`value` as Markdown source that renders as exactly its text, on one line (no autolink:
+    see _JOINER)."""
+    text = " ".join(str(value).splitlines())
     out = []
-    for ch in " ".join(str(value).splitlines()):
+    for i, ch in enumerate(text):
+        if ch == "." and text[max(0, i - 3) : i].lower() == "www":
+            out.append(_JOINER)
         out.append("\\" + ch if ch in _PUNCTUATION else ch)
+        if (ch == ":" and text[i + 1 : i + 3] == "//") or ch == "@":
+            out.append(_JOINER)
     return "".join(out)

@@ -1,9 +1,13 @@
-"""The code lists of the DfE CIN census 2025-26 (CIN_schema_2026.xsd), held here so the writer
-and its tests need no copy of the schema, and the mapping of the SSD's words onto them."""
+"""The code lists of the DfE CIN census 2025-26 (from `frontdoor.sources.cin_spec`, which the
+reader checks files by), so the writer and its tests need no copy of the schema, and the mapping
+of the SSD's words onto them."""
 
 from __future__ import annotations
 
-SEXES = ("M", "F", "U")
+from frontdoor.sources import cin_spec as spec
+
+# The code lists are the specification's facts, held once for the reader and the writer.
+SEXES = tuple(spec.SEXES)
 # Older and textual sexes seen in extracts (GenderCurrent codes, words).
 SEX_WORDS = {
     "m": "M",
@@ -19,19 +23,13 @@ SEX_WORDS = {
     "9": "U",
     "indeterminate": "U",
 }
-ETHNICITIES = (
-    "WBRI WIRI WIRT WOTH WROM MWBC MWBA MWAS MOTH AIND APKN ABAN AOTH BCRB BAFR BOTH CHNE OOTH "
-    "REFU NOBT"
-).split()
-DISABILITIES = "NONE MOB HAND PC INC COMM LD HEAR VIS BEH CON AUT DDA".split()
-REFERRAL_SOURCES = "1A 1B 1C 1D 2A 2B 3A 3B 3C 3D 3E 3F 4 5A 5B 5C 5D 6 7 8 9 10".split()
-PRIMARY_NEEDS = "N1 N2 N3 N4 N5 N6 N7 N8 N9 N0".split()
-CLOSURE_REASONS = "RC1 RC2 RC3 RC4 RC5 RC6 RC7 RC8 RC9".split()
-ASSESSMENT_FACTORS = (
-    "1A 1B 1C 2A 2B 2C 3A 3B 3C 4A 4B 4C 5A 5B 5C 6A 6B 6C 7A 8B 8C 8D 8E 8F 9A 10A 11A 12A 13A "
-    "14A 15A 16A 17A 18A 18B 18C 19A 19B 19C 20 21 22A 23A 24A"
-).split()
-ABUSE_CATEGORIES = ("NEG", "PHY", "SAB", "EMO", "MUL")
+ETHNICITIES = tuple(spec.ETHNICITIES)
+DISABILITIES = tuple(spec.DISABILITIES)
+REFERRAL_SOURCES = tuple(spec.REFERRAL_SOURCES)
+PRIMARY_NEEDS = tuple(spec.PRIMARY_NEEDS)
+CLOSURE_REASONS = tuple(spec.CLOSURE_REASONS)
+ASSESSMENT_FACTORS = tuple(spec.ASSESSMENT_FACTORS)
+ABUSE_CATEGORIES = tuple(spec.ABUSE_CATEGORIES)
 # Words for the categories of abuse (SSD and Annex A write them out) -> census code.
 ABUSE_WORDS = {
     "neglect": "NEG",

@@ -1,8 +1,8 @@
 """Check a written census against the DfE schema of its year, where the schema is at hand.
 
-The XSDs are DfE's, not ours: they are found as the census reader finds them (`xsd_dir`, else
-`$FRONTDOOR_CIN_XSD_DIR`, else `../shared/samples/cin_census` beside the repository). Without
-one the census is not validated, and the summary says so.
+The XSDs are DfE's, not ours: they are found in `xsd_dir`, else `$FRONTDOOR_CIN_XSD_DIR` (as the
+census reader finds them), else `../shared/samples/cin_census` beside the repository. Without
+one the census is not validated against a schema, and the summary says so.
 """
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from frontdoor.sources.cin_census import DEFAULT_XSD_DIR, XSD_ENV
+from frontdoor.sources.cin_census import XSD_ENV
+
+# Where the public samples keep DfE's XSDs beside a checkout (CI has them).
+DEFAULT_XSD_DIR = Path(__file__).resolve().parents[3] / "shared" / "samples" / "cin_census"
 
 
 @dataclass

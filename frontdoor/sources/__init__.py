@@ -17,13 +17,18 @@ FILE_COLUMN = "_file"
 LINE_COLUMN = "_line"
 
 STOP, REJECTED, WARNING = "stop", "rejected", "warning"
+# A value read as something other than its text (a flag Y -> yes, a time of day dropped, a coded
+# value's prefix stripped): listed in data_issues with this severity, not counted as a warning.
+RECODED = "recoded"
 
 
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input, located as precisely as the source allows."""
 
-    severity: str  # STOP (the load cannot go on), REJECTED (row kept aside), WARNING (loaded)
+    # STOP (the load cannot go on), REJECTED (row kept aside), WARNING (loaded), RECODED (loaded,
+    # read as something other than its text)
+    severity: str
     reason: str
     file: str
     table: str | None = None

@@ -39,6 +39,7 @@ from frontdoor.schema import TABLES
 from frontdoor.sources import (
     FILE_COLUMN,
     LINE_COLUMN,
+    RECODED,
     REJECTED,
     STOP,
     WARNING,
@@ -104,7 +105,6 @@ EXTRA_COLUMNS = {
         "cine_allocated_team",
         "cine_allocated_worker",
         "cine_case_status",
-        "cine_referrals_last_12_months",
         "cine_source_lists",
     ],
     "ssd_cin_assessments": ["cina_assessment_outcome"],
@@ -115,7 +115,6 @@ EXTRA_COLUMNS = {
     ],
     "ssd_initial_cp_conference": [],
     "ssd_cp_plans": [
-        "cppl_number_of_previous_cpp",
         "cppl_epo_or_police_protection",
         "cppl_allocated_team",
         "cppl_allocated_worker",
@@ -372,6 +371,18 @@ DEFINING_FIELD = {
     6: "cin_start",
     7: "cpp_start",
 }
+# What besides the child and the defining date makes two rows of a list the same record: one
+# child can have two contacts on a day, from two sources; any other repeat is a duplicate.
+DUPLICATE_KEY = {1: ("contact_date", "contact_source")}
+# Columns of a referral a list 6 row completes -> its field, to name it when merging.
+MERGED_FIELDS = {
+    "cine_cin_primary_need_code": "primary_need",
+    "cine_close_date": "cin_close",
+    "cine_close_reason": "close_reason",
+    "cine_case_status": "case_status",
+    "cine_allocated_team": "team",
+    "cine_allocated_worker": "worker",
+}
 # Lists whose required column missing stops the load (they feed the dashboard's tables).
 CORE_LISTS = {1, 3, 4, 5, 6, 7}
 # Lists whose children become ssd_person rows: the front door lists. Lists 8 to 10 (children in
@@ -486,6 +497,10 @@ class _Reader:
         self.rows: dict[str, list[dict]] = {}
         self.persons: dict[str, dict] = {}
         self._person_conflicts: set[tuple[str, str]] = set()
+        # (file, table, column, what was done) -> [count, first line, as written, as read]
+        self._recoded: dict[tuple[str, str | None, str, str], list] = {}
+        # (list, line, field) -> why a cell that held something was read as empty
+        self._why_empty: dict[tuple[int, int, str], str] = {}
 
     def problem(self, severity: str, reason: str, file: str | None = None, **kw) -> None:
         self.problems.append(
@@ -506,7 +521,49 @@ class _Reader:
             return SourceTables(problems=self.problems, kinds={KIND})
         finally:
             wb.close()
-        return self._build(sheets)
+        tables = self._build(sheets)
+        self._recode_notes()
+        return tables
+
+    # -- values read as something other than their text
+    def _recode(self, sheet, line: int, column: str, table: str | None, what: str, v, read):
+        """Count one value read as something other than its text (listed once per column)."""
+        key = (sheet.file, table, column, what)
+        seen = self._recoded.get(key)
+        if seen is None:
+            self._recoded[key] = [1, line, str(v), str(read)]
+        else:
+            seen[0] += 1
+
+    def _recode_value(self, sheet, line: int, f: str, kind: str, v, read) -> None:
+        """Note how a cell's value was read, where that is not its text: an ordering prefix
+        stripped from a code, a time of day dropped from a date, a day/month/year date."""
+        if v is None or read is None:
+            return
+        column, table = sheet.headers.get(f, f), LIST_TABLE.get(sheet.number)
+        if kind == "date":
+            if isinstance(v, dt.datetime) and v.time() != dt.time():
+                what = "had a time of day, which was dropped (a date is a day)"
+                self._recode(sheet, line, column, table, what, v.isoformat(sep=" "), read)
+            elif isinstance(v, str) and _UK_DATE.match(v.strip()) and read != v.strip():
+                self._recode(sheet, line, column, table, "read as day/month/year", v, read)
+        elif kind in ("code", "flag") and isinstance(v, str):
+            written = _clean(v)
+            if written and _PREFIX.match(written) and read != written:
+                what = "had the template's ordering prefix stripped"
+                self._recode(sheet, line, column, table, what, written, read)
+
+    def _recode_notes(self) -> None:
+        for (file, table, column, what), (n, line, written, read) in self._recoded.items():
+            self.problem(
+                RECODED,
+                f"{n:,} value(s) {what}, e.g. {written!r} read as {read!r} (first here)",
+                file=file,
+                table=table,
+                line=line,
+                column=column,
+                value=written,
+            )
 
     def _sheets(self, wb: Workbook) -> dict[int, _Sheet]:
         # Sheets named "List N" first; then, for lists still missing, a sheet titled
@@ -668,6 +725,13 @@ class _Reader:
                         value=form,
                         record_id=child_id,
                     )
+                    self._why_empty[(sheet.number, line, f)] = (
+                        f"formula {form} in cell {cell_name(line, i + 1)} has no saved value"
+                    )
+                raw[f] = None
+                continue
+            if kind == "date" and isinstance(v, int | float) and not isinstance(v, bool):
+                self._number_in_date(sheet, line, f, v, child_id)
                 raw[f] = None
                 continue
             if isinstance(v, str) and v.strip().upper() in EXCEL_ERRORS:
@@ -684,9 +748,37 @@ class _Reader:
                 raw[f] = None
                 continue
             raw[f] = _to_text(v, kind)
+            self._recode_value(sheet, line, f, kind, v, raw[f])
         if all(v is None for v in raw.values()):
             return None
         return raw
+
+    def _number_in_date(self, sheet: _Sheet, line: int, f: str, v: float, child_id) -> None:
+        """A number in a date column whose cell is not formatted as a date: Excel shows it as a
+        number, so it is not read as a date (a date cell arrives as a date). Missing, said."""
+        shown = str(int(v)) if float(v).is_integer() else str(v)
+        as_serial = ""
+        if 1 <= v < 2958466:
+            serial = dt.date(1899, 12, 30) + dt.timedelta(days=int(v))
+            as_serial = f" (as an Excel date it would be {serial.day} {serial:%b %Y})"
+        why = (
+            f"{sheet.headers[f]!r} holds the number {shown} in a cell not formatted as a date"
+            f"{as_serial}"
+        )
+        self._why_empty[(sheet.number, line, f)] = why
+        if f == DEFINING_FIELD.get(sheet.number):
+            return  # the row is rejected, saying why (rows_of)
+        self.problem(
+            WARNING,
+            f"{why}: not read as a date; left missing. Format the column as dates in Excel if "
+            "these are dates, and load again",
+            file=sheet.file,
+            table="ssd_person" if f == "dob" else LIST_TABLE.get(sheet.number),
+            line=line,
+            column=sheet.headers[f],
+            value=shown,
+            record_id=child_id,
+        )
 
     # -- tables
     def _add(self, table: str, sheet: _Sheet, line: int, row: dict) -> None:
@@ -701,6 +793,13 @@ class _Reader:
             "pers_dob": r.get("dob"),
             "pers_disability": r.get("disability"),
         }
+        for f, column, what in (
+            ("gender", "pers_sex", "read as the census's sex code (M, F, U)"),
+            ("ethnicity", "pers_ethnicity", "read as the ethnicity code they start with"),
+        ):
+            if r.get(f) and attrs[column] and attrs[column] != r[f]:
+                header = sheet.headers.get(f, f)
+                self._recode(sheet, line, header, "ssd_person", what, r[f], attrs[column])
         if r.get("gender") and attrs["pers_sex"] is None:
             self.problem(
                 WARNING,
@@ -740,6 +839,101 @@ class _Reader:
                     record_id=child_id,
                 )
 
+    def _usable_rows(self, sheet: _Sheet | None, n: int, keep_rejected: bool = False):
+        """The rows of list n the tables are built from, judged by one rule in every list.
+
+        A row needs a child id (else it is rejected with the persons) and the list's defining
+        date. A row with the same child and defining date as an earlier row of the same list
+        (for contacts, also the same source) repeats it: rejected, naming the row it repeats,
+        the first is loaded. With `keep_rejected`, rejected rows come too, marked with why
+        (`_s47_rejected`), so that list 5 keeps the ICPC written beside a rejected S47."""
+        if sheet is None:
+            return
+        defining = DEFINING_FIELD[n]
+        header = sheet.headers.get(defining, defining)
+        first: dict[tuple, tuple[int, dict]] = {}
+        for line, r in sheet.rows:
+            pid = r.get("child_id")
+            if not pid:
+                continue
+            if not r.get(defining):
+                cause = self._why_empty.get((n, line, defining))
+                why = f"no {header!r}" if cause is None else cause
+                reason = (
+                    f"{why}: the row of list {n} ({LIST_TITLES[n]}) cannot be identified and "
+                    "was rejected"
+                )
+                if cause and "number" in cause:
+                    reason += "; format the column as dates in Excel and load again"
+                value = None
+            else:
+                key = (pid, *(r.get(f) for f in DUPLICATE_KEY.get(n, (defining,))))
+                if key not in first:
+                    first[key] = (line, r)
+                    yield sheet, line, pid, r
+                    continue
+                m, earlier = first[key]
+                differ = [sheet.headers[f] for f in sheet.columns if r.get(f) != earlier.get(f)]
+                why = f"a duplicate of row {m}"
+                also = " and contact source" if n == 1 else ""
+                reason = (
+                    f"duplicate: the same child and {header!r} ({r[defining]}){also} as row {m} "
+                    f"of {sheet.title}; this row is rejected, the first is loaded"
+                    + (f" (this row differs in {', '.join(differ)})" if differ else "")
+                )
+                value = r[defining]
+            self.problem(
+                REJECTED,
+                reason,
+                file=sheet.file,
+                table=LIST_TABLE[n],
+                line=line,
+                column=header,
+                value=value,
+                record_id=pid,
+            )
+            if keep_rejected:
+                yield sheet, line, pid, {**r, "_s47_rejected": why}
+
+    def _merge_into_referral(
+        self, sheet: _Sheet, line: int, pid: str, r: dict, row: dict, extra: dict
+    ) -> None:
+        """A list 6 row for a referral list 3 already holds (same child and date): one referral,
+        completed by what list 6 adds; a value the two lists give differently keeps list 3's.
+        Said either way, so no row of list 6 disappears without a word."""
+        filled, differ = [], []
+        for k, v in extra.items():
+            if v is None:
+                continue
+            label = sheet.headers.get(MERGED_FIELDS[k], MERGED_FIELDS[k])
+            if row.get(k) is None:
+                row[k] = v
+                filled.append(label)
+            elif row[k] != v:
+                differ.append(f"{label} {v!r} (list 3: {row[k]!r})")
+        first_list = row["cine_source_lists"]
+        row["cine_source_lists"] = f"{first_list},{sheet.title}"
+        reason = (
+            f"the same referral as row {row[LINE_COLUMN]} of {first_list} (same child and "
+            f"date): read as one referral, "
+            + (f"completed by this row's {', '.join(filled)}" if filled else "which it repeats")
+            + (
+                f"; where they differ, {first_list}'s value is kept: {'; '.join(differ)}"
+                if differ
+                else ""
+            )
+        )
+        self.problem(
+            WARNING,
+            reason,
+            file=sheet.file,
+            table="ssd_cin_episodes",
+            line=line,
+            column=sheet.headers.get("cin_start"),
+            value=r["cin_start"],
+            record_id=pid,
+        )
+
     def _build(self, sheets: dict[int, _Sheet]) -> SourceTables:
         # Persons first, from the front door lists (1 to 7) in list order.
         for n in sorted(sheets):
@@ -760,31 +954,14 @@ class _Reader:
                     continue
                 self._person(sheet, line, child_id, r)
 
-        def rows_of(n):
-            sheet = sheets.get(n)
-            if sheet is None:
-                return
-            defining = DEFINING_FIELD[n]
-            for line, r in sheet.rows:
-                if not r.get("child_id"):
-                    continue
-                if not r.get(defining):
-                    self.problem(
-                        REJECTED,
-                        f"no {sheet.headers.get(defining, defining)!r} in list {n} "
-                        f"({LIST_TITLES[n]}); the row cannot be identified and was skipped",
-                        file=sheet.file,
-                        table=LIST_TABLE.get(sheet.number),
-                        line=line,
-                        column=sheet.headers.get(defining),
-                        record_id=r["child_id"],
-                    )
-                    continue
-                yield sheet, line, r["child_id"], r
+        usable = {
+            n: list(self._usable_rows(sheets.get(n), n, keep_rejected=n == 5))
+            for n in DEFINING_FIELD
+        }
 
-        # List 1: contacts. A child can have two contacts on a day: the second gets "#2".
+        # List 1: contacts. A child can have two contacts on a day (from two sources): "#2".
         counts: dict[str, int] = {}
-        for sheet, line, pid, r in rows_of(1):
+        for sheet, line, pid, r in usable[1]:
             base = f"{pid}/C/{r['contact_date']}"
             counts[base] = counts.get(base, 0) + 1
             code, desc = _code_desc(r.get("contact_source"))
@@ -801,7 +978,7 @@ class _Reader:
                 },
             )
         # List 2: early help assessments.
-        for sheet, line, pid, r in rows_of(2):
+        for sheet, line, pid, r in usable[2]:
             self._add(
                 EARLY_HELP_TABLE,
                 sheet,
@@ -817,7 +994,7 @@ class _Reader:
             )
         # Lists 3 and 6: referrals and CIN episodes, one row per child and referral date.
         episodes: dict[str, dict] = {}
-        for sheet, line, pid, r in rows_of(3):
+        for sheet, line, pid, r in usable[3]:
             ref_id = f"{pid}/{r['referral_date']}"
             code, desc = _code_desc(r.get("referral_source"))
             row = {
@@ -834,12 +1011,9 @@ class _Reader:
                 "cine_referrals_last_12_months": r.get("referrals_12m"),
                 "cine_source_lists": sheet.title,
             }
-            if ref_id in episodes:  # a true duplicate: the loader rejects it and says so
-                self._add("ssd_cin_episodes", sheet, line, row)
-            else:
-                episodes[ref_id] = row
-                self._add("ssd_cin_episodes", sheet, line, row)
-        for sheet, line, pid, r in rows_of(6):
+            episodes[ref_id] = row
+            self._add("ssd_cin_episodes", sheet, line, row)
+        for sheet, line, pid, r in usable[6]:
             ref_id = f"{pid}/{r['cin_start']}"
             need, _ = _code_desc(r.get("primary_need"))
             reason, _ = _code_desc(r.get("close_reason"))
@@ -865,10 +1039,7 @@ class _Reader:
                 episodes[ref_id] = row
                 self._add("ssd_cin_episodes", sheet, line, row)
             else:
-                for k, v in extra.items():
-                    if v is not None and row.get(k) is None:
-                        row[k] = v
-                row["cine_source_lists"] = f"{row['cine_source_lists']},{sheet.title}"
+                self._merge_into_referral(sheet, line, pid, r, row, extra)
             if r.get("last_seen"):
                 self._add(
                     LAST_SEEN_TABLE,
@@ -895,7 +1066,7 @@ class _Reader:
             return max(before)[1] if before else None
 
         # List 4: assessments.
-        for sheet, line, pid, r in rows_of(4):
+        for sheet, line, pid, r in usable[4]:
             self._add(
                 "ssd_cin_assessments",
                 sheet,
@@ -914,48 +1085,86 @@ class _Reader:
             )
         # List 7 before 5: an ICPC names the plan that starts on its date.
         plans_by_date: dict[tuple[str, str], str] = {}
-        for _sheet, _line, pid, r in rows_of(7):
+        for _sheet, _line, pid, r in usable[7]:
             plans_by_date.setdefault((pid, r["cpp_start"]), f"{pid}/CPP/{r['cpp_start']}")
+        # List 5: S47 enquiries, and the ICPC a row names. A row whose S47 part is rejected
+        # (no start date, or a duplicate) still gives its ICPC: a conference that was held is
+        # never dropped with the enquiry it is written beside.
         icpc_by_date: dict[tuple[str, str], str] = {}
-        for sheet, line, pid, r in rows_of(5):
-            s47_id = f"{pid}/S47/{r['s47_start']}"
-            ref_id = referral_for(pid, r["s47_start"])
-            self._add(
-                "ssd_s47_enquiry",
-                sheet,
-                line,
-                {
-                    "s47e_s47_enquiry_id": s47_id,
-                    "s47e_referral_id": ref_id,
-                    "s47e_person_id": pid,
-                    "s47e_s47_start_date": r["s47_start"],
-                    "s47e_s47_completed_by_team": r.get("team"),
-                    "s47e_s47_completed_by_worker_id": r.get("worker"),
-                    "s47e_icpc_not_required": _flag(r.get("icpc_unnecessary")),
-                    "s47e_s47_enquiries_last_12_months": r.get("s47_12m"),
-                    "s47e_icpcs_last_12_months": r.get("icpc_12m"),
-                },
-            )
-            if r.get("icpc_date"):
-                icpc_id = f"{pid}/ICPC/{r['icpc_date']}"
-                icpc_by_date.setdefault((pid, r["icpc_date"]), icpc_id)
+        icpc_first: dict[tuple[str, str], int] = {}
+        for sheet, line, pid, r in usable[5]:
+            s47_ok = r.get("_s47_rejected") is None
+            s47_id = f"{pid}/S47/{r['s47_start']}" if r.get("s47_start") else None
+            ref_id = referral_for(pid, r.get("s47_start") or r.get("icpc_date"))
+            if s47_ok:
                 self._add(
-                    "ssd_initial_cp_conference",
+                    "ssd_s47_enquiry",
                     sheet,
                     line,
                     {
-                        "icpc_icpc_id": icpc_id,
-                        "icpc_s47_enquiry_id": s47_id,
-                        "icpc_person_id": pid,
-                        "icpc_cp_plan_id": plans_by_date.get((pid, r["icpc_date"])),
-                        "icpc_referral_id": ref_id,
-                        "icpc_icpc_date": r["icpc_date"],
-                        "icpc_icpc_outcome_cp_flag": _flag(r.get("icpc_plan")),
-                        "icpc_icpc_team": r.get("team"),
-                        "icpc_icpc_worker_id": r.get("worker"),
+                        "s47e_s47_enquiry_id": s47_id,
+                        "s47e_referral_id": ref_id,
+                        "s47e_person_id": pid,
+                        "s47e_s47_start_date": r["s47_start"],
+                        "s47e_s47_completed_by_team": r.get("team"),
+                        "s47e_s47_completed_by_worker_id": r.get("worker"),
+                        "s47e_icpc_not_required": _flag(r.get("icpc_unnecessary")),
+                        "s47e_s47_enquiries_last_12_months": r.get("s47_12m"),
+                        "s47e_icpcs_last_12_months": r.get("icpc_12m"),
                     },
                 )
-        for sheet, line, pid, r in rows_of(7):
+            if not r.get("icpc_date"):
+                continue
+            key = (pid, r["icpc_date"])
+            header = sheet.headers.get("icpc_date")
+            if key in icpc_first:
+                self.problem(
+                    REJECTED,
+                    f"duplicate ICPC: the same child and {header!r} ({r['icpc_date']}) as row "
+                    f"{icpc_first[key]} of {sheet.title}; this one is rejected, the first is "
+                    "loaded",
+                    file=sheet.file,
+                    table="ssd_initial_cp_conference",
+                    line=line,
+                    column=header,
+                    value=r["icpc_date"],
+                    record_id=pid,
+                )
+                continue
+            icpc_first[key] = line
+            icpc_id = f"{pid}/ICPC/{r['icpc_date']}"
+            icpc_by_date[key] = icpc_id
+            if not s47_ok and s47_id is None:
+                self.problem(
+                    WARNING,
+                    f"the ICPC on this row ({r['icpc_date']}) is loaded without an S47 enquiry: "
+                    f"the row's S47 was rejected ({r['_s47_rejected']}). It counts among ICPCs "
+                    "but cannot be timed from its S47",
+                    file=sheet.file,
+                    table="ssd_initial_cp_conference",
+                    line=line,
+                    column=header,
+                    value=r["icpc_date"],
+                    record_id=pid,
+                )
+            self._add(
+                "ssd_initial_cp_conference",
+                sheet,
+                line,
+                {
+                    "icpc_icpc_id": icpc_id,
+                    # a duplicate S47 row's ICPC belongs to the S47 it repeats (same id)
+                    "icpc_s47_enquiry_id": s47_id,
+                    "icpc_person_id": pid,
+                    "icpc_cp_plan_id": plans_by_date.get(key),
+                    "icpc_referral_id": ref_id,
+                    "icpc_icpc_date": r["icpc_date"],
+                    "icpc_icpc_outcome_cp_flag": _flag(r.get("icpc_plan")),
+                    "icpc_icpc_team": r.get("team"),
+                    "icpc_icpc_worker_id": r.get("worker"),
+                },
+            )
+        for sheet, line, pid, r in usable[7]:
             plan_id = f"{pid}/CPP/{r['cpp_start']}"
             self._add(
                 "ssd_cp_plans",
@@ -1086,8 +1295,6 @@ def _to_text(v, kind: str) -> str | None:
     if isinstance(v, bool):
         return "Yes" if v else "No"
     if isinstance(v, int | float):
-        if kind == "date" and 1 <= v < 2958466:
-            return (dt.date(1899, 12, 30) + dt.timedelta(days=int(v))).isoformat()
         if isinstance(v, float) and v.is_integer():
             return str(int(v))
         return str(v)

@@ -24,20 +24,20 @@ A referral open across a year end is in both years' returns, so several files ar
 synthesised id, the rows of the file with the latest collection year win (ties: the later
 reference date, then the later file in the list).
 
-Every file is validated against the XSD of its collection year; what fails is reported as a
-warning with its line, and everything usable is still loaded. Values stay text as in the XML.
+Every file is checked against the specification (its structure and code lists, built into
+frontdoor: `cin_spec`, `cin_checks`), or against a DfE XSD when the user names a folder of them;
+what fails is a warning with its line, and everything usable is still loaded. A file that is not
+well-formed XML (cut short, edited by hand) or that uses entities stops the load: nothing of it
+is read. Values stay text as in the XML.
 """
 
 from __future__ import annotations
 
-import bisect
-import copy
 import datetime as dt
 import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -52,20 +52,14 @@ from frontdoor.sources import (
     WARNING,
     Problem,
     SourceTables,
+    cin_checks,
     raw_frame,
 )
+from frontdoor.sources import cin_spec as spec
 
 KIND = "cin_census"
+# A folder of DfE XSDs to validate against instead of the built-in rules (cin_spec).
 XSD_ENV = "FRONTDOOR_CIN_XSD_DIR"
-REPO = Path(__file__).resolve().parents[2]
-DEFAULT_XSD_DIR = REPO.parent / "shared" / "samples" / "cin_census"
-
-# Identical schema errors (same element, same message) reported one by one up to this many per
-# file; the rest are summed up in one warning, so a return that writes "true" for every flag does
-# not bury the report under thousands of lines.
-MAX_SAME_XSD_ERRORS = 20
-# Children per document validated at once (see _validation_chunks).
-VALIDATION_CHUNK = 250
 
 UNAVAILABLE = {
     "contacts": "the CIN census has no contacts (it starts at the referral)",
@@ -106,85 +100,16 @@ EXTRA_COLUMNS = {
     "ssd_cin_plans": [],
     "ssd_s47_enquiry": ["s47e_icpc_target_date", "s47e_icpc_not_required"],
     "ssd_initial_cp_conference": ["icpc_source_element"],
-    "ssd_cp_plans": ["cppl_number_of_previous_cpp"],
+    "ssd_cp_plans": [],
     "ssd_cp_reviews": [],
 }
 TABLE_ORDER = [*EXTRA_COLUMNS, PRE_PROCEEDINGS_TABLE]
 
-DATE_ELEMENTS = {
-    "PersonBirthDate",
-    "ExpectedPersonBirthDate",
-    "PersonDeathDate",
-    "CINreferralDate",
-    "CINclosureDate",
-    "DateOfInitialCPC",
-    "AssessmentActualStartDate",
-    "AssessmentInternalReviewDate",
-    "AssessmentAuthorisationDate",
-    "CINPlanStartDate",
-    "CINPlanEndDate",
-    "S47ActualStartDate",
-    "InitialCPCtarget",
-    "CPPstartDate",
-    "CPPendDate",
-    "CPPreviewDate",
-    "PPStartDate",
-    "LBPSentDate",
-    "InitialPPMeetingDate",
-    "StepDecisionDate",
-    "CourtAppDate",
-    "LetterInitCPDate",
-}
+DATE_ELEMENTS = spec.DATE_ELEMENTS
 
 # What each container may hold: anything else is reported and ignored.
 KNOWN_CHILDREN = {
-    "Child": {"ChildIdentifiers", "ChildCharacteristics", "CINdetails", "PreProceedingsandFGDM"},
-    "ChildIdentifiers": {
-        "LAchildID",
-        "UPN",
-        "FormerUPN",
-        "UPNunknown",
-        "PersonBirthDate",
-        "ExpectedPersonBirthDate",
-        "GenderCurrent",
-        "Sex",
-        "PersonDeathDate",
-    },
-    "ChildCharacteristics": {"Ethnicity", "Disabilities"},
-    "Disabilities": {"Disability"},
-    "CINdetails": {
-        "CINreferralDate",
-        "ReferralSource",
-        "PrimaryNeedCode",
-        "CINclosureDate",
-        "ReasonForClosure",
-        "DateOfInitialCPC",
-        "Assessments",
-        "CINPlanDates",
-        "Section47",
-        "ReferralNFA",
-        "ChildProtectionPlans",
-        "PreProceedingsandFGDM",
-    },
-    "Assessments": {
-        "AssessmentActualStartDate",
-        "AssessmentInternalReviewDate",
-        "AssessmentAuthorisationDate",
-        "FactorsIdentifiedAtAssessment",
-    },
-    "FactorsIdentifiedAtAssessment": {"AssessmentFactors"},
-    "CINPlanDates": {"CINPlanStartDate", "CINPlanEndDate"},
-    "Section47": {"S47ActualStartDate", "InitialCPCtarget", "DateOfInitialCPC", "ICPCnotRequired"},
-    "ChildProtectionPlans": {
-        "CPPstartDate",
-        "CPPendDate",
-        "InitialCategoryOfAbuse",
-        "LatestCategoryOfAbuse",
-        "NumberOfPreviousCPP",
-        "Reviews",
-    },
-    "Reviews": {"CPPreviewDate"},
-    "PreProceedingsandFGDM": set(PRE_PROCEEDINGS_FIELDS),
+    name: spec.members(name) for name in spec.STRUCTURE if name in cin_checks.READER_CONTAINERS
 }
 
 # Element -> the table its value goes to, to say which table a problem concerns.
@@ -217,21 +142,13 @@ ELEMENT_TABLE = {
 
 # GenderCurrent (to 2023-24) -> Sex (from 2024-25): 1 male, 2 female, 0 not recorded, 9 indeterminate.
 GENDER_TO_SEX = {"1": "M", "2": "F", "0": "U", "9": "U"}
-SEXES = {"M", "F", "U"}
+SEXES = set(spec.SEXES)
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_YEAR_IN_NAME = re.compile(r"(20\d\d)")
-_VALUE_IN_MESSAGE = re.compile(r"(The value |^Element '[^']*': )'[^']*'")
+_local = cin_checks.local
 
 
 # -- detection -------------------------------------------------------------------------------------
-
-
-def _local(tag: object) -> str:
-    """The element's name without namespace ('' for comments and processing instructions)."""
-    if not isinstance(tag, str):
-        return ""
-    return tag.rsplit("}", 1)[-1]
 
 
 def is_cin_census(path: Path) -> bool:
@@ -241,7 +158,15 @@ def is_cin_census(path: Path) -> bool:
         return False
     try:
         seen = 0
-        for event, el in etree.iterparse(str(path), events=("start", "end"), recover=True):
+        events = etree.iterparse(
+            str(path),
+            events=("start", "end"),
+            recover=True,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+        )
+        for event, el in events:
             name = _local(el.tag)
             if event == "start":
                 if seen == 0 and name != "Message":
@@ -258,130 +183,19 @@ def is_cin_census(path: Path) -> bool:
     return False
 
 
-# -- XSD choice and validation -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Xsd:
-    path: Path
-    year: int
-    uses_sex: bool  # 2024-25 onwards: Sex (M/F/U) instead of GenderCurrent (1/2/0/9)
-    has_pre_proceedings: bool
+# -- where XSDs come from --------------------------------------------------------------------------
 
 
 def _xsd_dir(xsd_dir: Path | str | None) -> Path | None:
+    """The folder of DfE XSDs the user named (argument, else $FRONTDOOR_CIN_XSD_DIR), or None:
+    then the specification's rules built into frontdoor check the file."""
     if xsd_dir is not None:
         return Path(xsd_dir)
     env = os.environ.get(XSD_ENV)
-    if env:
-        return Path(env)
-    if DEFAULT_XSD_DIR.is_dir():
-        return DEFAULT_XSD_DIR
-    return None
-
-
-def _find_xsds(folder: Path | None) -> list[_Xsd]:
-    if folder is None or not folder.is_dir():
-        return []
-    found = []
-    for p in sorted(folder.glob("*.xsd")):
-        m = _YEAR_IN_NAME.search(p.name)
-        if not m:
-            continue
-        try:
-            text = p.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if 'name="CINdetails"' not in text:
-            continue
-        found.append(
-            _Xsd(
-                path=p,
-                year=int(m.group(1)),
-                uses_sex='name="Sex"' in text,
-                has_pre_proceedings='name="PreProceedingsandFGDM"' in text,
-            )
-        )
-    return sorted(found, key=lambda x: x.year)
-
-
-@lru_cache(maxsize=16)
-def _schema(path: Path, mtime: float) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(path)))
-
-
-@lru_cache(maxsize=16)
-def _labels(path: Path, mtime: float) -> dict[str, dict[str, str]]:
-    """Element name -> {code: label} from the XSD's enumeration annotations."""
-    xs = "{http://www.w3.org/2001/XMLSchema}"
-    tree = etree.parse(str(path))
-    by_type: dict[str, dict[str, str]] = {}
-    for st in tree.iter(f"{xs}simpleType"):
-        name = st.get("name")
-        if not name:
-            continue
-        codes = {}
-        for enum in st.iter(f"{xs}enumeration"):
-            doc = enum.find(f".//{xs}documentation")
-            if doc is not None and doc.text:
-                codes[enum.get("value")] = " ".join(doc.text.split())
-        if codes:
-            by_type[name] = codes
-    out = {}
-    for el in tree.iter(f"{xs}element"):
-        if el.get("name") and el.get("type") in by_type:
-            out[el.get("name")] = by_type[el.get("type")]
-    return out
-
-
-def _choose_xsd(
-    xsds: list[_Xsd], year: int | None, uses_sex: bool | None, pre_proceedings: bool = False
-) -> tuple[_Xsd | None, str | None]:
-    """The XSD for a file's collection year, corrected by what the file's content implies.
-
-    `<Sex>` first appears in the 2024-25 return (CIN_schema_2025) and the pre-proceedings module
-    in 2025-26 (2026); `<GenderCurrent>` is last in 2023-24 (2024). When the header's year
-    contradicts the content, the content decides the schema and a note says so.
-    """
-    if not xsds:
-        return None, None
-
-    def nearest(candidates: list[_Xsd], target: int) -> _Xsd:
-        return min(candidates, key=lambda x: (abs(x.year - target), -x.year))
-
-    header = nearest(xsds, year) if year is not None else xsds[-1]
-    candidates = xsds
-    if uses_sex is not None:
-        candidates = [x for x in candidates if x.uses_sex == uses_sex] or candidates
-    target = header.year
-    if pre_proceedings:
-        with_pp = [x for x in candidates if x.has_pre_proceedings]
-        later = [x for x in candidates if x.year >= 2026]
-        candidates = with_pp or later or candidates
-        target = max(target, 2026)
-    chosen = nearest(candidates, target)
-    if chosen == header or year is None:
-        return chosen, None
-    why = []
-    if uses_sex is not None and chosen.uses_sex != header.uses_sex:
-        why.append("<Sex>" if uses_sex else "<GenderCurrent>")
-    if pre_proceedings and chosen.year != header.year:
-        why.append("<PreProceedingsandFGDM>")
-    note = (
-        f"the header says collection year {year}, but the file uses {' and '.join(why)}, so it "
-        f"was validated against {chosen.path.name} instead of {header.path.name}"
-    )
-    return chosen, note
+    return Path(env) if env else None
 
 
 # -- reading one file -----------------------------------------------------------------------------
-
-
-def _mtime(p: Path) -> float:
-    try:
-        return p.stat().st_mtime
-    except OSError:
-        return 0.0
 
 
 @dataclass
@@ -397,13 +211,12 @@ class _FileResult:
 class _FileReader:
     """Reads one census file into row dicts, collecting problems; never raises on bad content."""
 
-    def __init__(self, path: Path, xsds: list[_Xsd], xsd_folder: Path | None):
+    def __init__(self, path: Path, xsds: list[cin_checks.Xsd], xsd_folder: Path | None):
         self.path = Path(path)
         self.file = str(path)
         self.xsds = xsds
         self.xsd_folder = xsd_folder
         self.result = _FileResult(self.path)
-        self.labels: dict[str, dict[str, str]] = {}
         self._child_id: str | None = None
 
     # problems
@@ -434,7 +247,7 @@ class _FileReader:
             )
             return self.result
         self._header(root)
-        self._validate(tree, root)
+        self._validate(root)
         children = [c for c in root if _local(c.tag) == "Children"]
         if not children:
             self.problem(STOP, "no <Children> element: the file holds no children", root)
@@ -463,34 +276,46 @@ class _FileReader:
         return self.result
 
     def _parse(self):
+        """The document, or None with a STOP: a census that is cut short or ill-formed is never
+        half read, and entities are never expanded (a census has none; they can read other files
+        or grow without limit)."""
+        parser = etree.XMLParser(
+            huge_tree=True,
+            remove_blank_text=False,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+        )
         try:
-            return etree.parse(
-                str(self.path), etree.XMLParser(huge_tree=True, remove_blank_text=False)
-            )
+            tree = etree.parse(str(self.path), parser)
         except OSError as exc:
             self.problem(STOP, f"cannot read the file: {exc}", record_id=None)
             return None
         except etree.XMLSyntaxError as exc:
-            first = exc
-        try:
-            parser = etree.XMLParser(recover=True, huge_tree=True)
-            tree = etree.parse(str(self.path), parser)
-        except (etree.XMLSyntaxError, OSError):
-            tree = None
-        if tree is None or tree.getroot() is None:
+            line, column = exc.position
             self.problem(
                 STOP,
-                f"not well-formed XML and nothing could be recovered: {first.msg}",
-                line=first.lineno,
+                f"the file is not well-formed XML at line {line}, column {column} ({exc.msg}). "
+                "Nothing of it was loaded: a file cut short by a failed copy or export, or "
+                "edited by hand, cannot be read safely. Export the census again and load again.",
+                line=line,
+                column=f"column {column}",
                 record_id=None,
             )
             return None
-        self.problem(
-            WARNING,
-            f"not well-formed XML ({first.msg}); what could be recovered was read",
-            line=first.lineno,
-            record_id=None,
-        )
+        entity = next((e for e in tree.iter() if isinstance(e, etree._Entity)), None)
+        if entity is not None:
+            self.problem(
+                STOP,
+                f"the file uses the entity {entity.text} (declared in its DOCTYPE), which "
+                "frontdoor does not expand: a CIN census never declares entities, and expanding "
+                "them can read other files or take unbounded memory. Nothing of it was loaded. "
+                "Export the census again from the case management system and load again.",
+                line=entity.sourceline,
+                value=entity.text,
+                record_id=None,
+            )
+            return None
         return tree
 
     def _header(self, root) -> None:
@@ -531,91 +356,27 @@ class _FileReader:
                 record_id=None,
             )
 
-    def _validate(self, tree, root) -> None:
-        if not self.xsds:
-            where = self.xsd_folder if self.xsd_folder is not None else f"${XSD_ENV}"
+    def _validate(self, root) -> None:
+        """Check the file with the specification's rules, or with a DfE XSD the user named."""
+
+        def report(reason: str, **kw) -> None:
+            self.problem(WARNING, reason, **kw)
+
+        if self.xsd_folder is not None:
+            if self.xsds:
+                cin_checks.check_with_xsds(
+                    root, self.xsds, self.result.year, report, PRE_PROCEEDINGS_TABLE
+                )
+                return
             self.problem(
                 WARNING,
-                f"no CIN census XSD found (looked in {where}); the file was not validated "
-                "against the schema",
+                f"no CIN census XSD found in {self.xsd_folder} (named by the xsd folder or "
+                f"${XSD_ENV}); the file was checked with the specification's rules built into "
+                "frontdoor instead",
                 root,
                 record_id=None,
             )
-            return
-        has_sex = root.find(".//Sex") is not None
-        has_gender = root.find(".//GenderCurrent") is not None
-        uses_sex = True if has_sex and not has_gender else False if has_gender else None
-        has_pp = root.find(".//PreProceedingsandFGDM") is not None
-        xsd, note = _choose_xsd(self.xsds, self.result.year, uses_sex, has_pp)
-        if xsd is None:
-            return
-        self.labels = _labels(xsd.path, _mtime(xsd.path))
-        if note:
-            self.problem(WARNING, note, root, record_id=None)
-        try:
-            schema = _schema(xsd.path, _mtime(xsd.path))
-        except (etree.LxmlError, OSError) as exc:
-            self.problem(
-                WARNING,
-                f"the XSD {xsd.path.name} could not be read ({exc}); the file was not validated",
-                root,
-                record_id=None,
-            )
-            return
-        strip_pp = not xsd.has_pre_proceedings and has_pp
-        if strip_pp:
-            # Read and kept, but no XSD we have describes the module: validate the rest.
-            self.problem(
-                WARNING,
-                f"<PreProceedingsandFGDM> is not in {xsd.path.name}; the module was read into "
-                f"{PRE_PROCEEDINGS_TABLE} without schema validation",
-                root.find(".//PreProceedingsandFGDM"),
-                column="PreProceedingsandFGDM",
-                record_id=None,
-            )
-        starts: list[int] = []
-        ids: list[str | None] = []
-        for child in root.iter("Child"):
-            ident = child.find("ChildIdentifiers/LAchildID")
-            starts.append(child.sourceline or 0)
-            ids.append(((ident.text or "").strip() or None) if ident is not None else None)
-
-        def child_at(line: int | None) -> str | None:
-            if not line:
-                return None
-            i = bisect.bisect_right(starts, line) - 1
-            return ids[i] if i >= 0 else None
-
-        counts: dict[tuple[str, str], int] = {}
-        for doc in _validation_chunks(root, strip_pp):
-            if schema.validate(doc):
-                continue
-            for err in schema.error_log:
-                message = err.message
-                element = _error_element(message)
-                if "Character content other than whitespace" in message:
-                    continue  # reported more precisely, with the text, by _stray_text
-                key = (element or "", _VALUE_IN_MESSAGE.sub(r"\1'…'", message))
-                counts[key] = counts.get(key, 0) + 1
-                if counts[key] > MAX_SAME_XSD_ERRORS:
-                    continue
-                self.problem(
-                    WARNING,
-                    f"does not match {xsd.path.name}: {message}",
-                    line=err.line,
-                    column=element,
-                    value=_error_value(message),
-                    record_id=child_at(err.line),
-                )
-        for (element, message), n in counts.items():
-            if n > MAX_SAME_XSD_ERRORS:
-                self.problem(
-                    WARNING,
-                    f"does not match {xsd.path.name}: {n - MAX_SAME_XSD_ERRORS} more errors "
-                    f"like the {MAX_SAME_XSD_ERRORS} above ({message})",
-                    column=element or None,
-                    record_id=None,
-                )
+        cin_checks.check_with_rules(root, report)
 
     # content checks
     def _stray_text(self, el) -> None:
@@ -680,8 +441,8 @@ class _FileReader:
         if name in DATE_ELEMENTS and not _valid_date(text):
             self.problem(
                 WARNING,
-                f"<{name}> {text!r} is not a valid date (YYYY-MM-DD); the row it belongs to "
-                "will be rejected by the loader",
+                f"<{name}> {text!r} is not a valid date (YYYY-MM-DD); passed on as written for "
+                "the loader to judge (a record this date identifies cannot be loaded)",
                 el,
                 column=name,
                 value=text,
@@ -820,7 +581,7 @@ class _FileReader:
                 "cine_person_id": child_id,
                 "cine_referral_date": ref_date,
                 "cine_referral_source_code": source,
-                "cine_referral_source_desc": self.labels.get("ReferralSource", {}).get(source),
+                "cine_referral_source_desc": spec.REFERRAL_SOURCES.get(source or ""),
                 "cine_cin_primary_need_code": self._value(p, "PrimaryNeedCode"),
                 "cine_referral_nfa": self._value(p, "ReferralNFA"),
                 "cine_close_date": self._value(p, "CINclosureDate"),
@@ -916,6 +677,22 @@ class _FileReader:
             start = self._value(sp, "S47ActualStartDate")
             if not start:
                 self._missing(s47, "Section47", "S47ActualStartDate")
+                # The conference it records was held: kept, never dropped with the enquiry.
+                icpc_date = self._value(sp, "DateOfInitialCPC")
+                if icpc_date and icpc_date not in icpcs:
+                    target = self._value(sp, "InitialCPCtarget")
+                    icpcs[icpc_date] = self._icpc(
+                        s47, child_id, ref_id, None, icpc_date, target, plans, "Section47"
+                    )
+                    self.problem(
+                        WARNING,
+                        f"the ICPC of this <Section47> ({icpc_date}) is loaded without its S47 "
+                        "enquiry, which has no start date: it counts among ICPCs but cannot be "
+                        "timed from its S47",
+                        sp["DateOfInitialCPC"][0],
+                        column="DateOfInitialCPC",
+                        value=icpc_date,
+                    )
                 continue
             s47_id = f"{ref_id}/S47/{start}"
             target = self._value(sp, "InitialCPCtarget")
@@ -999,42 +776,6 @@ class _FileReader:
         )
 
 
-def _validation_chunks(root, strip_pre_proceedings: bool):
-    """The document cut into small documents of VALIDATION_CHUNK children each.
-
-    libxml2 names each failing element by its path (`Child[33000]`), counting siblings, so the
-    errors of one large document cost time quadratic in its children; small documents keep it
-    linear. Copies keep their source lines, so errors still point into the file. The first chunk
-    also carries everything outside <Children> (the header)."""
-    containers = [c for c in root if _local(c.tag) == "Children"]
-    if len(containers) != 1:
-        doc = copy.deepcopy(root.getroottree())
-        if strip_pre_proceedings:
-            for el in list(doc.getroot().iter("PreProceedingsandFGDM")):
-                el.getparent().remove(el)
-        yield doc
-        return
-    children = list(containers[0])
-    first = True
-    for start in range(0, max(len(children), 1), VALIDATION_CHUNK):
-        message = etree.Element(root.tag, dict(root.attrib), nsmap=root.nsmap)
-        message.text = root.text
-        for el in root:
-            if el is containers[0]:
-                box = etree.SubElement(message, el.tag, dict(el.attrib))
-                box.text = el.text
-                box.tail = el.tail
-                for child in children[start : start + VALIDATION_CHUNK]:
-                    box.append(copy.deepcopy(child))
-            elif first:
-                message.append(copy.deepcopy(el))
-        first = False
-        if strip_pre_proceedings:
-            for el in list(message.iter("PreProceedingsandFGDM")):
-                el.getparent().remove(el)
-        yield message.getroottree()
-
-
 def _valid_date(text: str) -> bool:
     if not _ISO_DATE.match(text):
         return False
@@ -1043,18 +784,6 @@ def _valid_date(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _error_element(message: str) -> str | None:
-    m = re.match(r"Element '([^']+)'", message)
-    return _local(m.group(1)) if m else None
-
-
-def _error_value(message: str) -> str | None:
-    m = re.search(r"The value '([^']*)'|'([^']*)' is not a valid value", message)
-    if not m:
-        return None
-    return m.group(1) if m.group(1) is not None else m.group(2)
 
 
 # -- merging years and building frames ------------------------------------------------------------
@@ -1081,14 +810,14 @@ def _frame(table: str, rows: Iterable[dict]) -> pd.DataFrame:
 def read_cin_census(paths: list[Path] | Path, xsd_dir: Path | str | None = None) -> SourceTables:
     """Read one or more CIN census XML files into raw tables (see the module docstring).
 
-    `xsd_dir` holds the DfE schemas (`CIN_schema_<year>.xsd`); by default `$FRONTDOOR_CIN_XSD_DIR`,
-    else `../shared/samples/cin_census` beside the repository. Without one, files are loaded
-    unvalidated, with a warning.
+    Each file is checked with the specification's rules built into frontdoor (`cin_spec`), or,
+    when a folder of DfE XSDs is named (`xsd_dir`, else `$FRONTDOOR_CIN_XSD_DIR`), against the
+    XSD of its collection year (`CIN_schema_<year>.xsd`).
     """
     if isinstance(paths, str | Path):
         paths = [Path(paths)]
     folder = _xsd_dir(xsd_dir)
-    xsds = _find_xsds(folder)
+    xsds = cin_checks.find_xsds(folder)
     results: list[_FileResult] = []
     problems: list[Problem] = []
     for p in paths:

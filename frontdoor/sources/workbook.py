@@ -7,6 +7,7 @@ for .xlsx/.xlsm a streaming scan of the sheet's XML first finds where the values
 stray value far outside the data (XFD1048576 on a sheet of a few thousand cells) would ask for
 gigabytes, and stops the load naming that cell instead. The same scan finds what calamine does not
 say: formulas without a saved value and Excel error cells (`#N/A`), both read as empty and listed.
+An .xlsb sheet's records are scanned the same way, and an .xls workbook's for its error cells.
 
 What a value is: text (as written), a float for any number (45000.0), a bool, and a
 `datetime.date`/`datetime` (or `time`/`timedelta`) when the cell is *formatted* as a date or time:
@@ -17,9 +18,11 @@ Rules, the same for every reader:
 - hidden sheets are read like visible ones (hidden is not deleted), and listed as `hidden`;
 - a merged range's value belongs to its top-left cell; the other cells of the range are empty, and
   the ranges are listed (`merged`) so a reader can report them;
-- .xls/.xlsb: no XML to scan, so formulas are read by their saved value (those formats always
-  save one) and an error cell reads as empty unreported; an .xls sheet is at most 65,536 rows by
-  256 columns, so its extent is bounded by the format.
+- .xls/.xlsb: formulas are read by their saved value (those formats always save one); their
+  records are read apart (frontdoor.sources.workbook_binary) for what calamine does not say: an
+  .xlsb sheet's extent, checked as an .xlsx one's before calamine reads it, and the error cells
+  of both (listed, read as empty). An .xls sheet is at most 65,536 rows by 256 columns, so its
+  extent is bounded by the format.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from frontdoor.sources.workbook_binary import scan_xlsb_sheet, xls_errors, xlsb_sheet_parts
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb"}
 XML_SUFFIXES = {".xlsx", ".xlsm"}
@@ -126,6 +131,8 @@ class Workbook:
             if m.typ == pc.SheetTypeEnum.WorkSheet
         ]
         self._parts: dict[str, str] | None = None
+        self._xlsb_parts: dict[str, str] | None = None
+        self._xls_errors: dict[str, dict[tuple[int, int], str]] | None = None
 
     def __enter__(self) -> Workbook:
         return self
@@ -222,6 +229,12 @@ class Workbook:
         return parts
 
     def _scan(self, name: str) -> SheetScan | None:
+        if self.suffix == ".xlsb":
+            return self._scan_xlsb(name)
+        if self.suffix == ".xls":
+            if self._xls_errors is None:
+                self._xls_errors = xls_errors(self.path)
+            return SheetScan(errors=dict(self._xls_errors.get(name, {})))
         if self.suffix not in XML_SUFFIXES:
             return None
         part = self._sheet_parts().get(name)
@@ -230,6 +243,18 @@ class Workbook:
         try:
             with zipfile.ZipFile(self.path) as z, z.open(part) as f:
                 return scan_sheet_xml(f)
+        except (KeyError, zipfile.BadZipFile, OSError):
+            return None
+
+    def _scan_xlsb(self, name: str) -> SheetScan | None:
+        if self._xlsb_parts is None:
+            self._xlsb_parts = xlsb_sheet_parts(self.path)
+        part = self._xlsb_parts.get(name)
+        if part is None:
+            return None
+        try:
+            with zipfile.ZipFile(self.path) as z, z.open(part) as f:
+                return scan_xlsb_sheet(f, SheetScan())
         except (KeyError, zipfile.BadZipFile, OSError):
             return None
 

@@ -21,3 +21,4 @@ SELECT
 FROM caseload_pairs c
 WHERE ($team IS NULL OR c.team = $team)
   AND ($worker IS NULL OR c.worker_id = $worker)
+  AND ($teams IS NULL OR list_contains($teams, c.team))

@@ -3,7 +3,9 @@
 -- and ended in the period has two rows, one started in the period and still open two. An end
 -- after as-of is not yet known (end_date NULL, plan open).
 -- is_repeat (on the 'started' row): the same person has a plan starting strictly earlier (any
--- time before; DfE "second or subsequent plan").
+-- time before; DfE "second or subsequent plan"), or the source states one or more previous plans
+-- for it (census NumberOfPreviousCPP, Annex A "Number of Previous Child Protection Plans":
+-- earlier plans the extract's history may not hold).
 -- duration_days: end (or as-of for an open plan) minus start, in calendar days.
 -- duration_band (on the 'ended' row; DfE D7), by calendar months from the start:
 --   end < start + 3 months -> 'Under 3 months'; < + 6 months -> '3-6 months';
@@ -59,11 +61,15 @@ SELECT
     e.event = 'started' AS started_in_period,
     e.event = 'ended' AS ended_in_period,
     e.event = 'started'
-        AND EXISTS (
-            SELECT 1 FROM ssd_cp_plans x
-            WHERE x.cppl_person_id = e.person_id
-              AND x.cppl_cp_plan_start_date < e.start_date
+        AND (
+            EXISTS (
+                SELECT 1 FROM ssd_cp_plans x
+                WHERE x.cppl_person_id = e.person_id
+                  AND x.cppl_cp_plan_start_date < e.start_date
+            )
+            OR coalesce(e.stated_previous_plans, 0) >= 1
         ) AS is_repeat,
+    e.stated_previous_plans,
     coalesce(e.end_date, CAST($as_of AS DATE)) - e.start_date AS duration_days,
     CASE
         WHEN e.event <> 'ended' THEN NULL

@@ -11,6 +11,7 @@
 --   days_since_activity  = wd_between(greatest(last activity, allocation date), as-of);
 -- a case never overseen counts from its allocation date.
 -- without_oversight: days_since_oversight > $t_oversight_wd; drift: days_since_activity > $t_drift_wd.
+-- oversight_due_date: when the next oversight note is (or was) due: wd_add(the same start, target).
 -- uses: child_allocation, latest_activity
 SELECT
     a.person_id,
@@ -21,6 +22,8 @@ SELECT
         AS days_since_oversight,
     wd_between(greatest(coalesce(l.last_oversight_date, a.allocated_date), a.allocated_date), $as_of)
         > $t_oversight_wd AS without_oversight,
+    wd_add(greatest(coalesce(l.last_oversight_date, a.allocated_date), a.allocated_date),
+           $t_oversight_wd) AS oversight_due_date,
     l.last_visit_date,
     l.last_note_date,
     coalesce(l.last_activity_date, a.allocated_date) AS last_activity_date,

@@ -9,6 +9,7 @@ SELECT
     p.cppl_cp_plan_start_date AS start_date,
     CASE WHEN p.cppl_cp_plan_end_date <= $as_of THEN p.cppl_cp_plan_end_date END AS end_date,
     coalesce(p.cppl_cp_plan_latest_category, p.cppl_cp_plan_initial_category) AS category,
+    p.cppl_number_of_previous_cpp AS stated_previous_plans,
     ca.team,
     ca.worker_id
 FROM ssd_cp_plans p

@@ -1,0 +1,175 @@
+"""My team today (team leads): one worklist of what needs action now for the teams in the
+sidebar filter, most urgent first; choose a row to open the child, or download the list.
+
+The rows are the measures' own (metrics/worklist.py): this page only draws them. The weeks
+ahead for CP reviews are in the URL (`?weeks=4`), so a view can be bookmarked or sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from metrics import NotPermitted
+from metrics import worklist as wl
+from metrics.words import date_text, days_text
+from metrics.worklist import URGENCY, WORK, Worklist
+from ui import data, tables
+from ui.page import setup
+from ui.text import md
+
+DEFAULT_WEEKS = 4
+MAX_WEEKS = 12
+
+
+@st.cache_data(ttl=600, max_entries=200, show_spinner=False)
+def _worklist(source: data.Source, filters) -> Worklist:
+    return wl.worklist(data.engine(source), filters)
+
+
+@st.cache_data(ttl=600, max_entries=200, show_spinner=False)
+def _counts(source: data.Source, filters) -> tuple[dict, dict]:
+    return wl.counts(data.engine(source), filters)
+
+
+def weeks_from_url() -> int:
+    try:
+        weeks = int(st.query_params.get("weeks", DEFAULT_WEEKS))
+    except ValueError:
+        weeks = DEFAULT_WEEKS
+    return min(max(weeks, 1), MAX_WEEKS)
+
+
+def when(overdue_wd: object, overdue: bool) -> str:
+    """How urgent a row is, in words."""
+    if pd.isna(overdue_wd):
+        return "no due date recorded"
+    n = int(overdue_wd)
+    if n > 0:
+        return f"{days_text(n)} overdue"
+    if n == 0:
+        return "due today, not done" if overdue else "due today"
+    return f"due in {days_text(-n)}"
+
+
+ctx = setup(
+    "My team today",
+    "What needs action at the snapshot date, for the teams chosen in the sidebar: referrals "
+    "unallocated past target, children not seen in timescale, assessments overdue or coming "
+    "due, cases without management oversight, agency requests outstanding past target, and CP "
+    "reviews overdue or coming up. Choose a row to open the child.",
+)
+as_of = ctx.filters.effective_as_of
+st.caption(
+    f"An assessment counts as coming due within {days_text(ctx.target('due_soon_wd'))} of its "
+    "due date (a local setting)."
+)
+
+state = st.session_state
+url_weeks = weeks_from_url()
+if state.get("_team_weeks_synced") != url_weeks:
+    state["team_weeks"] = url_weeks
+weeks = st.slider("CP reviews coming up within (weeks)", 1, MAX_WEEKS, key="team_weeks")
+state["_team_weeks_synced"] = weeks
+if weeks != DEFAULT_WEEKS:
+    if st.query_params.get("weeks") != str(weeks):
+        st.query_params["weeks"] = str(weeks)
+elif "weeks" in st.query_params:
+    del st.query_params["weeks"]
+
+asked = replace(ctx.filters, horizon_weeks=weeks)
+try:
+    found = _worklist(ctx.source, asked)
+except NotPermitted as exc:
+    # Aggregate figures only: how much there is to do, not which children.
+    totals, unavailable = _counts(ctx.source, asked)
+    columns = st.columns(3) * ((len(WORK) + 2) // 3)
+    for column, work in zip(columns, WORK, strict=False):
+        with column, st.container(border=True):
+            total = totals.get(work)
+            st.metric(work, "n/a" if total is None else f"{total:,}", help=unavailable.get(work))
+    st.info(f"Not permitted: {exc}.")
+    st.stop()
+
+rows = found.rows
+for work, reason in found.unavailable.items():
+    st.info(f"Not available in this extract: {work}: {reason}.")
+
+# One figure per kind of work: how many rows, and how many of them are overdue.
+tiles = st.columns(3) * ((len(WORK) + 2) // 3)  # two rows of three: whole titles
+for column, work in zip(tiles, WORK, strict=False):
+    mine = rows[rows["work"] == work]
+    with column, st.container(border=True):
+        if work in found.unavailable:
+            st.metric(work, "n/a", help=found.unavailable[work])
+            continue
+        late = int(mine["overdue"].sum())
+        st.metric(work, f"{len(mine):,}")
+        parts = [f"{late:,} overdue"] if late else []
+        if late < len(mine):
+            parts.append(f"{len(mine) - late:,} coming due")
+        st.caption(", ".join(parts) or "Nothing outstanding")
+
+works = [w for w in WORK if w not in found.unavailable]
+shown_works = st.multiselect("Kinds of work", works, default=works, key="team_works")
+rows = rows[rows["work"].isin(shown_works)].reset_index(drop=True)
+
+st.subheader(f"{len(rows):,} things to do, most urgent first")
+st.caption(URGENCY)
+hidden = [found.hidden.get(w) for w in shown_works if w in found.hidden]
+known = sum(h for h in hidden if h)
+if any(h is None for h in hidden):
+    st.caption(
+        "Agency requests are recorded without a team: each is listed under the child's "
+        "allocated worker and team. A request about a child your role cannot see cannot be "
+        "placed in a team, so it is neither listed nor counted here."
+    )
+
+teams = dict(data.facts(ctx.source)[2])
+workers = dict(data.workers(ctx.source, None))
+listing = pd.DataFrame(
+    {
+        "person_id": rows["person_id"],
+        "work": rows["work"],
+        "urgency": [when(n, o) for n, o in zip(rows["overdue_wd"], rows["overdue"], strict=True)],
+        "due": rows["due_date"].map(date_text),
+        "worker_name": [workers.get(w, w) if isinstance(w, str) else "" for w in rows["worker_id"]],
+        "team_name": [teams.get(t, t) if isinstance(t, str) else "" for t in rows["team"]],
+        "detail": rows["detail"],
+        "item": rows["item_id"].fillna(""),
+    }
+)
+if listing.empty and not known:
+    st.success("Nothing needs action for these teams at the snapshot date.")
+    st.stop()
+tables.child_table(
+    listing,
+    "team_worklist",
+    name=f"my_team_today_{as_of:%Y%m%d}",
+    caption=f"As at {md(date_text(as_of))}. Choose a row to open the child.",
+    labels={
+        "person_id": "Child",
+        "work": "What needs doing",
+        "urgency": "When",
+        "due": "Due",
+        "detail": "Detail",
+        # One team: it is named above the list (the filters' line), so not in every row.
+        "team_name": "Team" if listing["team_name"].nunique() > 1 else None,
+        "worker_name": "Worker",
+        "item": "Record",
+    },
+    hidden=known,
+    height=min(36 * (len(listing) + 1) + 3, 640),
+    # Narrow what is short, so the detail (what exactly, since when) is read whole.
+    widths={
+        "person_id": 80,
+        "work": 190,
+        "urgency": 175,
+        "due": 95,
+        "worker_name": 125,
+        "team_name": 150,
+        "detail": 520,
+    },
+)

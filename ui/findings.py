@@ -1,0 +1,223 @@
+"""The Findings page's parts: each finding with its figures, the control that opens the children
+behind it (the Overview's drill-down, in the URL so the view can be sent), a small chart of its
+trend, and the briefing's downloads (HTML and PDF, A4).
+
+Nothing here decides a finding (metrics/findings.py does) or renders data as HTML: sentences and
+figures are shown as plain text; the printable document is built from escaped text
+(metrics/findings_html.py) and only handed over as a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from frontdoor import pdf
+from metrics import MEASURES, Filters, MeasureUnavailable
+from metrics.findings import Finding, Findings, find, months_before
+from metrics.findings_html import document, pick_children
+from metrics.findings_report import ORDER
+from metrics.findings_rules import DEVELOPMENT, HEADINGS
+from metrics.findings_words import facts, said
+from metrics.measure import DENOMINATOR, NUMERATOR
+from ui import charts, data, downloads
+from ui.filters import current_params
+from ui.page import PageContext
+from ui.text import md
+
+OVERVIEW = "app.py"
+
+
+@st.cache_data(ttl=600, max_entries=200, show_spinner="Reading the figures...")
+def findings(source: data.Source, filters: Filters) -> Findings:
+    """The period's findings: aggregates only, so one answer serves every viewer."""
+    return find(data.engine(source), replace(filters, scope=None, scope_teams=None))
+
+
+def children_params(finding: Finding) -> dict[str, str]:
+    """The URL of the Overview listing the children behind a finding: the page's filters, the
+    measure to drill into, and the team or worker standing out (a group finding)."""
+    spec = finding.children or {}
+    params = {**current_params(), "drill": spec["measure"]}
+    for key in ("team", "worker"):
+        if spec.get(key):
+            params[key] = str(spec[key])
+    return params
+
+
+def children_control(ctx: PageContext, finding: Finding, key: str) -> None:
+    """A button opening the children behind the finding (for a viewer allowed to see them)."""
+    spec = finding.children
+    if not spec or spec["measure"] not in MEASURES:
+        return
+    if ctx.filters.scope == "none":
+        st.caption("Your role shows figures only, not the children behind them.")
+        return
+    count = spec.get("count")
+    label = "Open the children behind this"
+    if count:
+        label += f" ({count:,})"
+    if st.button(label, key=key):
+        st.switch_page(OVERVIEW, query_params=children_params(finding))
+
+
+def trend_window(filters: Filters) -> Filters:
+    """The 12 months to the period's end: what a finding's small trend chart shows."""
+    start = months_before(filters.date_to, 12) + dt.timedelta(days=1)
+    return replace(filters, date_from=start, as_of=None)
+
+
+def trend(ctx: PageContext, finding: Finding, key: str) -> None:
+    """The finding's figure month by month over the 12 months to the period's end, with its
+    goal and England's figure (for a team standing out, that team's months); a share on 0-100,
+    its small months hollow, as on every trend."""
+    rule = finding.rule
+    window = trend_window(ctx.filters)
+    team = (finding.children or {}).get("team") if rule.by == "team" else None
+    if team:
+        window = replace(window, team=team)
+    try:
+        frame = data.monthly(ctx.source, rule.measure, window)
+    except MeasureUnavailable:
+        st.caption("No trend to draw for this figure.")
+        return
+    if frame is None or frame.empty or rule.figure not in frame:
+        st.caption("No months with data for this figure.")
+        return
+    figures = finding.figures
+    unit = figures["unit"]
+    percent = unit == "%"
+    title = {"%": "%", "working days": "Working days"}.get(unit, "Number")
+    goal, england = figures.get("goal"), figures.get("england")
+    fig = charts.trend(
+        frame,
+        rule.figure,
+        title,
+        name=rule.subject,
+        goal=goal,
+        goal_label=None if goal is None else f"Goal {said(goal, unit)}",
+        england=england,
+        england_label=None if england is None else f"England {said(england, unit)}",
+        percent=percent,
+        numerator=NUMERATOR.format(rule.figure),
+        denominator=DENOMINATOR.format(rule.figure),
+    )
+    fig.update_layout(height=220, showlegend=False, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    fig.update_xaxes(dtick="M3")  # a small chart: a label every quarter, so none collide
+    if rule.by:
+        groups = finding.figures.get("groups") or []
+        if team and groups and groups[0].get("name"):
+            st.caption(f"Month by month: {md(groups[0]['name'])}")
+        else:
+            st.caption(f"Month by month: every {rule.group_words[0]} together")
+    charts.show(fig, key)
+
+
+def counts(found: Findings) -> None:
+    """How many findings under each heading, at a glance."""
+    for column, heading in zip(st.columns(3), ORDER, strict=True):
+        with column:
+            st.metric(HEADINGS[heading], len(found.under(heading)))
+
+
+def show(ctx: PageContext, finding: Finding, index: int) -> None:
+    """One finding: its sentence, its figures, the children behind it and its trend."""
+    with st.container(border=True):
+        left, right = st.columns([3, 2])
+        with left:
+            st.text(finding.sentence)  # plain text: team and agency names come from the data
+            st.text(" · ".join(f"{k}: {v}" for k, v in facts(finding.figures, finding.rule)))
+            children_control(ctx, finding, f"children_{index}_{finding.rule.key}")
+        with right:
+            trend(ctx, finding, f"trend_{index}_{finding.rule.key}")
+
+
+def children_lists(ctx: PageContext, found: Findings) -> dict[str, pd.DataFrame]:
+    """The children behind each area for development, within the viewer's scope."""
+    out: dict[str, pd.DataFrame] = {}
+    for finding in found.under(DEVELOPMENT):
+        spec = finding.children
+        if not spec or spec["measure"] not in MEASURES:
+            continue
+        narrow = {k: spec[k] for k in ("team", "worker") if spec.get(k)}
+        rows = ctx.rows(spec["measure"], limit=None, **narrow)
+        if rows is not None:
+            out[finding.rule.key] = pick_children(rows, spec.get("flag"), spec.get("groups"))
+    return out
+
+
+def briefing_downloads(ctx: PageContext, found: Findings) -> None:
+    """The findings as a document for the director's briefing: child-level (marked
+    OFFICIAL-SENSITIVE) for a viewer allowed to see children, aggregate figures otherwise."""
+    meta, _, teams = data.facts(ctx.source)
+    team_name = dict(teams).get(ctx.filters.team) if ctx.filters.team else None
+    sensitive = ctx.filters.scope != "none"
+    children = children_lists(ctx, found) if sensitive else None
+    text = document(
+        found,
+        children=children,
+        team_name=team_name,
+        synthetic=meta.get("synthetic") == "true",
+    )
+    if sensitive:
+        st.caption(
+            "The download lists the children behind each area for development (those your role "
+            "may see): it is marked OFFICIAL-SENSITIVE. Keep and share it as such."
+        )
+    else:
+        st.caption("Your role downloads aggregate figures only: no child is named.")
+    person_ids = sorted(
+        {str(p) for rows in (children or {}).values() for p in rows.get("person_id", [])}
+    )
+    downloads_html(text, person_ids)
+    downloads_pdf(text, person_ids)
+
+
+def downloads_html(text: str, person_ids: list[str]) -> None:
+    """The document as HTML (prints on A4 from any browser), through the one download
+    chokepoint (ui/downloads)."""
+    downloads.html(
+        text,
+        "findings",
+        "dl_findings_html",
+        label="Download to print (HTML, A4)",
+        person_ids=person_ids,
+        detail="findings briefing",
+    )
+
+
+def downloads_pdf(text: str, person_ids: list[str]) -> None:
+    """The document printed to PDF by headless Chromium on the server (frontdoor/pdf.py), made
+    when asked for (it takes a few seconds) and kept for this document only; where Chromium is
+    absent the page says so, and the HTML above prints on A4 from any browser."""
+    if pdf.unavailable():
+        st.info(
+            "A PDF cannot be made here: Chromium is not installed on the server. Download the "
+            "HTML above and print it to PDF from your browser (it is laid out for A4), or ask "
+            "the operator to install Chromium (apt-get install chromium)."
+        )
+        return
+    token = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    made = st.session_state.get("_findings_pdf")
+    if made is None or made[0] != token:
+        if st.button("Make the PDF (A4)", key="make_findings_pdf"):
+            with st.spinner("Printing the findings to PDF..."):
+                try:
+                    st.session_state["_findings_pdf"] = (token, pdf.html_to_pdf(text))
+                except pdf.PdfUnavailable as exc:
+                    st.error(str(exc))
+                    return
+            st.rerun()
+        return
+    downloads.pdf(
+        made[1],
+        "findings",
+        "dl_findings_pdf",
+        label="Download PDF (A4)",
+        person_ids=person_ids,
+        detail="findings PDF",
+    )

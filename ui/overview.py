@@ -1,0 +1,141 @@
+"""The Overview's building blocks: one "children behind" control per row of tiles (not a button
+on every tile), the children's table full width below the tiles, and the tables of goals and
+England's published figures in use."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from metrics import MEASURES
+from metrics.benchmarks import table as england_figures
+from metrics.goals import goal_text, unit_of
+from metrics.headlines import HEADLINES, Headline
+from ui import tables
+from ui.page import PageContext
+from ui.text import md
+
+DRILL = "drill"  # the URL parameter naming the measure whose children are listed
+ROW_KEY = "drill_row_{}"
+
+
+def unavailable_tile(label: str, reason: str) -> None:
+    """A tile with no figure: "n/a" and the reason (never a 0)."""
+    with st.container(border=True):
+        st.markdown(f"**{md(label)}**")
+        st.metric(label, "n/a", label_visibility="collapsed")
+        st.caption(f"Not available: {md(reason)}")
+
+
+def _index(h: Headline) -> int:
+    return HEADLINES.index(h)
+
+
+def _chosen(row: int, rows: int) -> None:
+    """A row's choice names the measure in the URL and clears the other rows' choices."""
+    picked = st.session_state.get(ROW_KEY.format(row))
+    for other in range(rows):
+        if other != row:
+            st.session_state[ROW_KEY.format(other)] = None
+    if picked is None:
+        st.query_params.pop(DRILL, None)
+    else:
+        st.query_params[DRILL] = HEADLINES[picked].measure
+
+
+def drill_control(row: Sequence[Headline], number: int, rows: int) -> None:
+    """Under row `number` of `rows` rows of tiles, one control listing the children behind
+    any tile in the row."""
+    key = ROW_KEY.format(number)
+    options = [_index(h) for h in row if h.measure in MEASURES]
+    if key not in st.session_state:  # first run: the URL's choice, on the row that holds it
+        wanted = st.query_params.get(DRILL)
+        found = [i for i in options if HEADLINES[i].measure == wanted]
+        st.session_state[key] = found[0] if found else None
+    st.pills(
+        "Children behind",
+        options,
+        key=key,
+        format_func=lambda i: HEADLINES[i].label,
+        on_change=_chosen,
+        args=(number, rows),
+        help="Choose a figure to list the children behind it, below the tiles.",
+    )
+
+
+def drill_table(ctx: PageContext) -> None:
+    """The children behind the chosen figure, full width below the tiles."""
+    chosen = st.query_params.get(DRILL)
+    if chosen not in MEASURES:
+        return
+    st.subheader(f"Children behind: {MEASURES[chosen].title}")
+    frame = ctx.rows(chosen)
+    if frame is not None:
+        tables.child_table(
+            frame,
+            f"overview_rows_{chosen}",
+            name=f"{chosen}_children",
+            hidden=ctx.hidden(chosen, len(frame)),
+        )
+
+
+def goals_table(ctx: PageContext) -> None:
+    """The goals in use (settings, with defaults) and the RAG rule."""
+    settings = ctx.engine.settings
+    directions = {(h.measure, h.aggregate): h for h in HEADLINES}
+    listed = []
+    for (measure, aggregate), goal in settings.goals.items():
+        if measure not in MEASURES:
+            continue
+        h = directions.get((measure, aggregate))
+        better = h.higher_is_better if h else MEASURES[measure].higher_is_better
+        unit = h.unit if h else unit_of(aggregate)
+        listed.append(
+            {
+                "measure": MEASURES[measure].title,
+                "figure": h.label if h else tables.label(aggregate),
+                "goal": goal_text(goal, unit, better),
+                "amber margin": goal.amber,
+            }
+        )
+    st.dataframe(
+        pd.DataFrame(listed, columns=["measure", "figure", "goal", "amber margin"]),
+        hide_index=True,
+        placeholder="",
+        column_config={
+            "measure": "Measure",
+            "figure": "Figure",
+            "goal": "Goal",
+            "amber margin": st.column_config.NumberColumn("Amber margin", format="%g"),
+        },
+    )
+    st.caption(
+        "Green: at or better than the goal. Amber: worse than the goal by no more than the amber "
+        "margin. Red: further from it. A share of fewer than 5 children is not judged. Against "
+        f"England and neighbours, 'better' or 'worse' only past {settings.margins.pp:g} "
+        f"percentage points for shares and {settings.margins.pct:g}% for days, rates and "
+        "caseloads; otherwise 'in line'."
+    )
+
+
+def england_table() -> None:
+    """Every figure DfE publishes that the dashboard holds, with its year and source."""
+    frame = pd.DataFrame(england_figures())
+    st.dataframe(
+        frame,
+        hide_index=True,
+        column_config={
+            "figure": "Figure (DfE key)",
+            "year": "Year",
+            "value": st.column_config.NumberColumn("England", format="%.1f"),
+            "unit": "Unit",
+            "how": "What it counts",
+            "source": st.column_config.LinkColumn("Source"),
+        },
+    )
+    st.caption(
+        "England's figures as DfE published them (children in need statistics; social work "
+        "workforce). Shares within 45 and 15 working days are computed from DfE's band counts."
+    )
