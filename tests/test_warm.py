@@ -66,6 +66,7 @@ def test_sessions_run_where_an_event_loop_is_already_running():
     """What a browser test leaves behind (Playwright's sync API): a loop running in this thread.
     asyncio.run refuses there; run_apart gives the sessions a loop of their own."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     async def answer() -> int:
         await asyncio.sleep(0)
@@ -78,7 +79,10 @@ def test_sessions_run_where_an_event_loop_is_already_running():
         probe.close()
         return run_apart(answer())
 
-    assert asyncio.run(inside_a_running_loop()) == 42
+    # On a thread of its own: this test's thread may itself hold a browser test's running loop
+    # (asyncio.run would refuse here before the test began).
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(asyncio.run, inside_a_running_loop()).result() == 42
 
     async def fails() -> None:
         raise ValueError("from the sessions' thread")

@@ -60,12 +60,13 @@ def warm(source: data.Source) -> int:
 
 
 def _import_pages_modules() -> None:
-    import plotly.graph_objects as go
-
     import ui.drill  # noqa: F401 - imported for its side effect: loaded before a visitor needs it
     import ui.tables  # noqa: F401
+    from ui import charts  # every chart is built through ui/charts (Plotly loaded with it)
 
-    go.Figure(go.Scatter(x=[1, 2], y=[1, 2], mode="lines+markers")).to_plotly_json()
+    fig = charts.figure("Month", "Number")
+    fig.add_scatter(x=[1, 2], y=[1, 2], mode="lines+markers")
+    charts.safe_figure(fig).to_plotly_json()
 
 
 def _run() -> None:
