@@ -35,7 +35,7 @@ $(SAMPLE_DB): | $(VENV)/.installed
 sample: $(SAMPLE_DB)
 
 run: setup $(SAMPLE_DB)
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(BIN)/streamlit run serve.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: setup-test
 	$(BIN)/ruff check .

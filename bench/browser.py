@@ -83,10 +83,13 @@ def page_url(base: str, page_file: str) -> str:
 
 
 @contextmanager
-def streamlit_server(db: Path, audit: Path, log: Path, port: int | None = None) -> Iterator[str]:
-    """`streamlit run app.py` on `db` (audit entries to `audit`, output to `log`) on `port` (a
+def streamlit_server(
+    db: Path, audit: Path, log: Path, port: int | None = None, script: str = "app.py"
+) -> Iterator[str]:
+    """`streamlit run <script>` on `db` (audit entries to `audit`, output to `log`) on `port` (a
     free one by default); yields the base URL once /_stcore/health answers "ok", and stops the
-    server on the way out. RuntimeError if it exits or does not answer within HEALTH_TIMEOUT s."""
+    server on the way out. RuntimeError if it exits or does not answer within HEALTH_TIMEOUT s.
+    `script`: app.py (the app alone) or serve.py (as `make run`: the app and its warm-up)."""
     port = port or free_port()
     env = {**os.environ, "FRONTDOOR_DB": str(db), "FRONTDOOR_AUDIT": str(audit)}
     env.pop("FRONTDOOR_ALLOW_UNAUTHENTICATED", None)  # as deployed: demo mode on synthetic data
@@ -98,7 +101,7 @@ def streamlit_server(db: Path, audit: Path, log: Path, port: int | None = None) 
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                script,
                 "--server.headless=true",
                 "--server.address=127.0.0.1",
                 f"--server.port={port}",
@@ -135,6 +138,17 @@ def streamlit_server(db: Path, audit: Path, log: Path, port: int | None = None) 
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def wait_for_line(log: Path, text: str, timeout: float) -> float:
+    """Seconds until `text` appears in the server's `log`; TimeoutError after `timeout` s."""
+    started = time.monotonic()
+    while True:
+        if log.exists() and text in log.read_text(errors="replace"):
+            return time.monotonic() - started
+        if time.monotonic() - started > timeout:
+            raise TimeoutError(f"{text!r} not in {log.name} within {timeout:.0f} s")
+        time.sleep(0.1)
 
 
 def launch(playwright):

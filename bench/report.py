@@ -8,7 +8,7 @@ from bench.browser_pages import BrowserPages
 from bench.common import END, SEED, SHAPES, last_full_year
 from bench.pandas_check import _diff, _short
 from bench.server_pages import PageTime
-from bench.sizes import SamplePages, SizeResult
+from bench.sizes import QueryTime, SamplePages, SizeResult
 from frontdoor.schema import TABLES
 
 # -- the report -------------------------------------------------------------------------------
@@ -25,6 +25,13 @@ def _s(seconds: float | None) -> str:
     if seconds is None:
         return "n/a"
     return f"{seconds:.3f}" if seconds < 10 else f"{seconds:.1f}"
+
+
+def _ratio(top: QueryTime | None, bottom: QueryTime | None) -> str:
+    """How many of `bottom` one `top` costs, e.g. '1.4x'; n/a when either was not timed."""
+    if top is None or bottom is None or top.seconds is None or not bottom.seconds:
+        return "n/a"
+    return f"{top.seconds / bottom.seconds:.1f}x"
 
 
 def render(
@@ -82,7 +89,14 @@ def render(
     out += _table(["page", *head[1:]], rows, right_from=99)
     out += _render_pages(results, sample)
     out += _render_browser(results, sample, browser_skipped)
-    out += ["", "Every query (seconds; monthly on a snapshot measure is one query per month):", ""]
+    out += _render_concurrent(results, sample)
+    out += [
+        "",
+        "Every query (seconds; a snapshot measure's monthly trend is one query over the month "
+        "ends; monthly / headline: the trend's cost in headlines, goal at most 2 for a snapshot "
+        "measure):",
+        "",
+    ]
     rows = []
     keys = list(dict.fromkeys((q.page, q.measure) for r in results for q in r.queries))
     for page, key in keys:
@@ -94,9 +108,12 @@ def render(
                     key,
                     f"{r.children:,}",
                     *[_s(by_shape[s].seconds) if s in by_shape else "n/a" for s in SHAPES],
+                    _ratio(by_shape.get("monthly"), by_shape.get("headline")),
                 ]
             )
-    out += _table(["page", "measure", "children", *SHAPES], rows, right_from=2)
+    out += _table(
+        ["page", "measure", "children", *SHAPES, "monthly / headline"], rows, right_from=2
+    )
     out += [
         "",
         "pandas (a notebook over the CSVs) against DuckDB (the loaded database); ratio = pandas "
@@ -220,3 +237,60 @@ def _render_browser(
             "opened): " + "; ".join(firsts) + ".",
         ]
     return out
+
+
+def _render_concurrent(results: list[SizeResult], sample: SamplePages | None) -> list[str]:
+    """People at once: a row per database (bench/concurrent.py)."""
+    runs = []
+    if sample is not None and sample.concurrent is not None:
+        runs.append((f"sample {sample.children:,}", sample.concurrent))
+    runs += [(f"{r.children:,}", r.concurrent) for r in results if r.concurrent is not None]
+    if not runs:
+        return []
+    out = [
+        "",
+        "People at once (`streamlit run serve.py`, as make run; sessions speak Streamlit's "
+        "websocket protocol, no browser; each opens the Overview, then every menu page in its "
+        "own order, changing the filters on every other page, pausing to read between pages "
+        "(think = the mean pause); seconds from asking for a page to its script's end; "
+        "first visitor = one session opening the Overview after the "
+        "server's start-up warm-up, and on a server without it, `streamlit run app.py`):",
+        "",
+    ]
+    rows = []
+    for name, c in runs:
+        if c.error:
+            rows.append([name, str(c.people), f"{c.think:g}", c.error, *["n/a"] * 8])
+            continue
+        errors = c.errors
+        rows.append(
+            [
+                name,
+                str(c.people),
+                f"{c.think:g}",
+                str(len(c.runs)),
+                _s(c.percentile(50)),
+                _s(c.percentile(95)),
+                _s(c.times[-1] if c.times else None),
+                str(len(errors)) + (f" ({errors[0].error or 'exception drawn'})" if errors else ""),
+                _s(c.wall_seconds),
+                _s(c.warm_up_seconds),
+                _s(c.first_visit),
+                _s(c.first_visit_unwarmed),
+            ]
+        )
+    head = [
+        "database",
+        "people",
+        "think (s)",
+        "page runs",
+        "p50 (s)",
+        "p95 (s)",
+        "slowest (s)",
+        "errors",
+        "all done (s)",
+        "warm-up (s)",
+        "first visitor (s)",
+        "first visitor, no warm-up (s)",
+    ]
+    return out + _table(head, rows, right_from=1)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from bench.common import scaled
+from bench.concurrent import DEFAULT_THINK
 from bench.machine import machine
 from bench.report import render
 from bench.sizes import SizeResult, run_size, sample_pages
@@ -36,7 +37,9 @@ def run_bench(args: argparse.Namespace) -> int:
     info = machine()
     show = bar()
     sample = None
-    steps = len(sizes) + (1 if (pages or browser) and getattr(args, "sample", True) else 0)
+    concurrent = getattr(args, "concurrent", 0) or 0
+    timed_pages = pages or browser or concurrent
+    steps = len(sizes) + (1 if timed_pages and getattr(args, "sample", True) else 0)
     if steps > len(sizes):
         sample = sample_pages(
             workdir,
@@ -44,6 +47,8 @@ def run_bench(args: argparse.Namespace) -> int:
             pages=pages,
             browser=browser,
             reuse=reuse,
+            concurrent=concurrent,
+            think=getattr(args, "think", DEFAULT_THINK),
         )
     results: list[SizeResult] = []
     for n, children in enumerate(sizes):
@@ -56,6 +61,8 @@ def run_bench(args: argparse.Namespace) -> int:
             pages=pages,
             browser=browser,
             reuse=reuse,
+            concurrent=concurrent,
+            think=getattr(args, "think", DEFAULT_THINK),
         )
         results.append(result)
         for c in result.comparisons:

@@ -24,6 +24,7 @@ from bench.common import (
     scaled,
     timed,
 )
+from bench.concurrent import DEFAULT_THINK, ConcurrentResult, run_concurrent
 from bench.pandas_check import Comparison, compare_with_pandas
 from bench.server_pages import PageTime, time_pages
 from frontdoor.progress import ProgressFn, null_progress
@@ -39,6 +40,7 @@ class SamplePages:
     end: dt.date
     pages: list[PageTime] = field(default_factory=list)
     browser: BrowserPages | None = None
+    concurrent: ConcurrentResult | None = None
     reused: bool = False  # the database found in the work folder, not made
 
 
@@ -49,9 +51,11 @@ def sample_pages(
     pages: bool = True,
     browser: bool = False,
     reuse: bool = False,
+    concurrent: int = 0,
+    think: float = DEFAULT_THINK,
 ) -> SamplePages:
     """Make the built-in sample in `workdir` (or reuse it) and time every page on it: under
-    AppTest (`pages`), in a browser (`browser`)."""
+    AppTest (`pages`), in a browser (`browser`), with `concurrent` people at once."""
     from frontdoor.generate import generate_extract
     from frontdoor.loader import load_extract
 
@@ -82,6 +86,9 @@ def sample_pages(
         result.browser = time_browser_pages(
             db, workdir, scaled(progress, 0.7, 1.0, "sample browser")
         )
+    if concurrent:
+        progress(0.9, f"sample: {concurrent} people at once")
+        result.concurrent = run_concurrent(db, workdir, concurrent, think)
     return result
 
 
@@ -113,6 +120,7 @@ class SizeResult:
     comparisons: list[Comparison] = field(default_factory=list)
     pages: list[PageTime] = field(default_factory=list)
     browser: BrowserPages | None = None
+    concurrent: ConcurrentResult | None = None
     reused: bool = False  # extract and database found in the work folder, not made
 
     def page_seconds(self) -> dict[str, float]:
@@ -173,6 +181,8 @@ def run_size(
     *,
     browser: bool = False,
     reuse: bool = False,
+    concurrent: int = 0,
+    think: float = DEFAULT_THINK,
 ) -> SizeResult:
     """Generate, load, time the queries (and the pages) and compare with pandas for one size.
 
@@ -239,4 +249,7 @@ def run_size(
     result.comparisons = compare_with_pandas(extract, db, date_from, date_to)
     if browser:
         result.browser = time_browser_pages(db, workdir, scaled(progress, 0.8, 1.0, "browser"))
+    if concurrent:
+        progress(0.95, f"{concurrent} people at once")
+        result.concurrent = run_concurrent(db, workdir, concurrent, think)
     return result

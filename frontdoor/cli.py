@@ -275,6 +275,21 @@ def build_parser() -> argparse.ArgumentParser:
         "Chromium at /usr/bin/chromium)",
     )
     bench.add_argument(
+        "--concurrent",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also drive N sessions at once against one server (serve.py, as make run) on the "
+        "sample and each size: page times p50/p95 and errors, and the first visitor's wait",
+    )
+    bench.add_argument(
+        "--think",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="with --concurrent: the mean pause of each person between pages (0: none)",
+    )
+    bench.add_argument(
         "--reuse",
         action="store_true",
         help="use an extract and database already in --workdir as they are (no generate, "

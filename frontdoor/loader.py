@@ -46,6 +46,7 @@ import pandas as pd
 
 from frontdoor import __version__, calendar
 from frontdoor.calendar import create_calendar
+from frontdoor.facts import build_facts
 from frontdoor.invariant import check_invariant
 from frontdoor.private import FILE_MODE, private_dir, private_umask
 from frontdoor.progress import ProgressFn, null_progress
@@ -282,6 +283,8 @@ class _Load:
         check_invariant(con, str(self.source))
         self.progress(0.97, "building the calendar")
         create_calendar(con, *calendar.span(*calendar.data_span(con)))
+        self.progress(0.98, "building the facts")
+        build_facts(con)
         con.execute("CHECKPOINT")
 
     # ------------------------------------------------------------------------ discovery

@@ -59,13 +59,13 @@ def _workers(c: _Child) -> pd.DataFrame:
     rec = c.rec
     c.load_facts(["involvements", "referrals", "assessments", "cin_plans", "s47", "icpc"])
     for i in rec("involvements"):
-        role = (str(i["role"]).strip() if i["role"] else None) or "involvement"
+        role = (str(i["role"]).strip() if i["role"] else None) or "Involvement"
         put(i["worker_id"], role, i["team"], i["start_date"], i["end_date"] or as_of,
             i["end_date"] is None)  # fmt: skip
     for r in rec("referrals"):
-        put(r["worker_id"], "referral worker", r["team"], r["date"], r["close_date"])
+        put(r["worker_id"], "Referral worker", r["team"], r["date"], r["close_date"])
     for a in rec("assessments"):
-        put(a["worker_id"], "assessment worker", a["team"], a["start_date"], a["auth_date"])
+        put(a["worker_id"], "Assessment worker", a["team"], a["start_date"], a["auth_date"])
     for p in rec("cin_plans"):
         put(p["worker_id"], "CIN plan worker", p["team"], p["start_date"], p["end_date"])
     for s in rec("s47"):
@@ -73,7 +73,7 @@ def _workers(c: _Child) -> pd.DataFrame:
     for k in rec("icpc"):
         put(k["worker_id"], "ICPC worker", k["team"], k["date"], k["date"])
     for n in c.rows("recording"):
-        put(n["worker_id"], "case note author", None, n["event_date"], n["event_date"])
+        put(n["worker_id"], "Case note author", None, n["event_date"], n["event_date"])
     columns = [
         "worker_id", "worker_name", "role", "team", "first", "last", "current",
         "job_title", "qualified", "agency",

@@ -20,6 +20,8 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
+from frontdoor.facts import FACTS
+from frontdoor.facts import VERSION as FACTS_VERSION
 from metrics.filters import Filters
 from metrics.measure import DENOMINATOR, FLOW, NOTHING_TO_COMPUTE, NUMERATOR, Measure, Share
 from metrics.settings import Settings
@@ -44,6 +46,8 @@ UNAVAILABLE = "unavailable"
 _TABLE_COLUMN = re.compile(r"^([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)$")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _USES = re.compile(r"^--\s*uses:\s*(.*)$", re.MULTILINE)
+# The parameters a month of a snapshot trend takes from its row of the grid (Engine.monthly).
+_GRID_PARAM = re.compile(r"\$(date_from|date_to|as_of)\b")
 # Queries run at once by `concurrently`: DuckDB releases the GIL, so each core keeps one busy.
 WORKERS = max(2, min(8, os.cpu_count() or 2))
 
@@ -120,6 +124,19 @@ _ONE_CHILD: dict[str, tuple[str | None, str | None]] = {
     ),
     "case_notes": ("person_id", None),
     "info_requests": ("person_id", None),
+    # Facts built at load (frontdoor/facts), narrowed as the tables they come from.
+    "fact_allocation": (
+        "person_id",
+        "referral_id IN (SELECT cine_referral_id FROM main.ssd_cin_episodes "
+        "WHERE cine_person_id = $person)",
+    ),
+    "fact_referral": (
+        "person_id",
+        "referral_id IN (SELECT cina_referral_id FROM main.ssd_cin_assessments "
+        "WHERE cina_person_id = $person)",
+    ),
+    "fact_activity": ("person_id", None),
+    "fact_cp_review": ("person_id", None),
 }
 
 
@@ -192,6 +209,7 @@ class Engine:
         self.con = con
         self.settings = settings or Settings()
         self._absent: dict[str, str] | None = None
+        self._stale: str | None = None  # why the database's facts cannot be used
         self._has_values: dict[str, bool] = {}
         self._calendar: tuple[dt.date | None, dt.date | None] | None = None
 
@@ -211,11 +229,26 @@ class Engine:
                     absent[name] = "absent from the extract"
             self._existing = existing
             self._absent = absent
+            self._stale = self._facts_problem(cur, existing)
         return self._absent
+
+    @staticmethod
+    def _facts_problem(cur: duckdb.DuckDBPyConnection, existing: set[str]) -> str | None:
+        """Why the database's facts (built at load) cannot be used, or None."""
+        again = "load the extract again (Data page or `frontdoor load`)"
+        missing = [f for f in FACTS if f not in existing]
+        if missing or "facts_meta" not in existing:
+            return f"the database was loaded by an older version of frontdoor: {again}"
+        version = cur.execute("SELECT max(version) FROM facts_meta").fetchone()[0]
+        if version != FACTS_VERSION:
+            return f"the database was loaded by another version of frontdoor: {again}"
+        return None
 
     def unavailable_reason(self, measure: Measure) -> str | None:
         """None when the measure can be computed, else a reason like 'needs ssd_involvements'."""
         absent = self.absent_tables()
+        if self._stale:
+            return self._stale
         missing = [t for t in measure.needs if t in absent or t not in self._existing]
         if missing:
             return "needs " + ", ".join(missing)
@@ -434,13 +467,14 @@ class Engine:
             sql += " GROUP BY ALL"
         return self.query(sql, self.values(filters))
 
-    def _aggregate_list(self, measure: Measure, parts: bool = False) -> str:
-        """The measure's aggregates as SQL; one that cannot be computed here is NULL. With
-        `parts`, each share's numerator and denominator beside it (`<share>_numerator`,
-        `<share>_denominator`; NULL too where the share cannot be computed)."""
+    def _aggregate_pairs(self, measure: Measure, parts: bool = False) -> list[tuple[str, str]]:
+        """The measure's aggregates as (name, SQL) pairs; one that cannot be computed here is
+        NULL. With `parts`, each share's numerator and denominator beside it
+        (`<share>_numerator`, `<share>_denominator`; NULL too where the share cannot be
+        computed). A headline and a month of a snapshot trend both read them, so they agree."""
         off = self.unavailable_aggregates(measure) if measure.aggregate_needs else {}
         listed = [
-            f"{'CAST(NULL AS DOUBLE)' if name in off else expr} AS {name}"
+            (name, "CAST(NULL AS DOUBLE)" if name in off else str(expr))
             for name, expr in measure.aggregates.items()
         ]
         if parts:
@@ -451,9 +485,15 @@ class Engine:
                         if name in off
                         else (expr.numerator, expr.denominator)
                     )
-                    listed.append(f"{num} AS {NUMERATOR.format(name)}")
-                    listed.append(f"{den} AS {DENOMINATOR.format(name)}")
-        return ", ".join(listed)
+                    listed.append((NUMERATOR.format(name), num))
+                    listed.append((DENOMINATOR.format(name), den))
+        return listed
+
+    def _aggregate_list(self, measure: Measure, parts: bool = False) -> str:
+        """The measure's aggregates as a SELECT list (see `_aggregate_pairs`)."""
+        return ", ".join(
+            f"{expr} AS {name}" for name, expr in self._aggregate_pairs(measure, parts)
+        )
 
     def headline(
         self, measure: Measure, filters: Filters, *, parts: bool = False
@@ -540,7 +580,7 @@ class Engine:
     def monthly(self, measure: Measure, filters: Filters) -> pd.DataFrame:
         """The aggregates month by month (each share with its numerator and denominator): flow
         measures by their defining date; snapshot measures taken at each month end (or the
-        as-of date in the last month)."""
+        as-of date in the last month), all months in one query (see _monthly_snapshot)."""
         self._check(measure, filters)
         if measure.kind == FLOW:
             sql = (
@@ -550,16 +590,55 @@ class Engine:
                 f"WHERE r.{measure.date_column} IS NOT NULL GROUP BY ALL ORDER BY 1"
             )
             return self._noting(measure, self.query(sql, self.values(filters)))
-        # One headline per month end; the months are independent queries, run concurrently.
         months = month_ranges(filters.date_from, filters.date_to)
-        asked = [replace(filters, date_from=start, date_to=end, as_of=end) for start, end in months]
-        rows = concurrently(lambda f: self.headline(measure, f, parts=True), asked)
+        # Each month is its own question (as a per-month headline would be): one whose as-of
+        # date the working-day calendar does not reach is not available, with why.
+        for start, end in months:
+            self._check(measure, replace(filters, date_from=start, date_to=end, as_of=end))
+        sql, values = self._monthly_snapshot(measure, filters, months)
+        cur = self.con.cursor()
+        try:
+            found = cur.execute(sql, _bind(sql, values)).fetchall()
+            names = [d[0] for d in cur.description]
+        finally:
+            cur.close()
+        # Plain values, as a headline gives them (a month with no rows: count 0, others None).
         return self._noting(
             measure,
             pd.DataFrame(
-                [{"month": start, **row} for (start, _), row in zip(months, rows, strict=True)]
+                [{n: plain(v) for n, v in zip(names, r, strict=True)} for r in found],
+                columns=names,
             ),
         )
+
+    def _monthly_snapshot(
+        self, measure: Measure, filters: Filters, months: list[tuple[dt.date, dt.date]]
+    ) -> tuple[str, dict]:
+        """A snapshot measure's trend as one query: the measure's own rows query under a
+        correlated subquery on a grid of months, each month taking its period (the month) and
+        as-of date (its end, or the as-of date in the last month) from its row of the grid
+        instead of from the parameters. So each month's aggregates, shares' parts included, are
+        its headline exactly (the same `_aggregate_pairs`), and DuckDB plans the months
+        together: each table (each fact) is read once, joined to the month ends by the
+        measure's own interval tests (allocated_date <= as-of, ...), rather than once per
+        month. A month with no rows still has its row (count 0)."""
+        sql = _GRID_PARAM.sub(lambda m: f"g.{m.group(1)}", self._filtered(measure, filters))
+        pairs = self._aggregate_pairs(measure, parts=True)
+        fields = ", ".join(f"{name} := {expr}" for name, expr in pairs)
+        names = ", ".join(f"s.{name} AS {name}" for name, _ in pairs)
+        grid = (
+            "SELECT unnest($grid_from) AS date_from, unnest($grid_to) AS date_to, "
+            "unnest($grid_to) AS as_of"
+        )
+        full = (
+            f"SELECT month, {names} FROM (SELECT g.date_from AS month, "
+            f"(SELECT struct_pack({fields}) FROM ({sql}) r) AS s FROM ({grid}) g) ORDER BY month"
+        )
+        values = self.values(filters) | {
+            "grid_from": [start for start, _ in months],
+            "grid_to": [end for _, end in months],
+        }
+        return full, values
 
     def permits(self, person_id: str, filters: Filters) -> bool:
         """Whether the viewer behind `filters` may see this child at child level."""

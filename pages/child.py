@@ -235,7 +235,8 @@ else:
         found,
         "child_workers",
         name="workers",
-        labels={"qualified": "Qualified", "agency": "Agency worker"},
+        # "Name" (the professionals table's, else the id) says who: no second "Worker" column.
+        labels={"qualified": "Qualified", "agency": "Agency worker", "worker_name": None},
     )
 st.header("Siblings")
 sibs = _siblings(ctx.source, person)

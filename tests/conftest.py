@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from frontdoor.calendar import create_calendar
+from frontdoor.facts import build_facts
 from frontdoor.schema import SQL_TYPES, TABLES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -18,7 +19,8 @@ SHARED = REPO.parent / "shared"
 
 def build_db(path: Path, tables: dict[str, list[dict]]) -> duckdb.DuckDBPyConnection:
     """A database as the loader leaves it: calendar, every schema table (empty where the extract
-    had none, and then marked absent in load_report), rows given as dicts of column -> value.
+    had none, and then marked absent in load_report), rows given as dicts of column -> value,
+    and the facts built from them (frontdoor/facts).
 
     Tables not named in `tables` are absent; name a table with [] for present-but-empty.
     """
@@ -43,6 +45,7 @@ def build_db(path: Path, tables: dict[str, list[dict]]) -> duckdb.DuckDBPyConnec
             "INSERT INTO load_report VALUES (?, ?, ?, ?, ?, 0, 0)",
             [table.name, f"{table.name}.csv", status, len(rows or []), len(rows or [])],
         )
+    build_facts(con)  # the loader's last step: the derived tables the measures read
     return con
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from bench.common import last_full_year
 from bench.pandas_check import compare_with_pandas
+from bench.server_pages import menu_pages
 from frontdoor.cli import main
 from frontdoor.generate import generate_extract
 from frontdoor.loader import load_extract
@@ -69,12 +70,17 @@ def test_the_bench_command_reports_match_and_appends_markdown(tmp_path, capsys):
     for label in ("Overview", "Front door", "Caseloads", "Audit log"):
         row = next(line for line in text.splitlines() if line.startswith(f"| {label} |"))
         assert "(" not in row and "n/a" not in row, row
+    # Every query's time, and what a snapshot trend costs in headlines (a ratio, not asserted).
+    assert "| headline | monthly | breakdown | rows | monthly / headline |" in text
+    row = next(
+        line for line in text.splitlines() if line.startswith("| allocation | unallocated |")
+    )
+    assert row.rstrip(" |").endswith("x"), row
 
 
 @pytest.mark.browser
 def test_the_bench_times_every_menu_page_in_a_browser(tmp_path, capsys):
     from bench.browser import missing
-    from bench.server_pages import menu_pages
 
     needs = missing()
     if needs:
@@ -115,3 +121,23 @@ def test_without_a_browser_the_bench_says_what_to_install(tmp_path, capsys, monk
     assert code == 0, printed
     assert "no browser times, this needs Debian's Chromium (apt)" in printed
     assert "Pages in a browser: not timed (needs Debian's Chromium (apt))." in out.read_text()
+
+
+def test_the_bench_drives_people_at_once_against_one_server(tmp_path, capsys):
+    out = tmp_path / "results.md"
+    code = main(
+        ["bench", "--children", "300", "--years", "2", "--workdir", str(tmp_path / "w")]
+        + ["--out", str(out), "--no-sample", "--no-pages", "--concurrent", "3", "--think", "0"]
+    )
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    text = out.read_text()
+    assert "People at once" in text
+    row = next(line for line in text.splitlines() if line.startswith("| 300 |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    people, think, runs, errors = cells[1], cells[2], int(cells[3]), cells[7]
+    # 3 people, no pause, each the Overview and every other menu page: no error, every time
+    # measured (no timings asserted).
+    others = len([p for p in menu_pages() if p[0] != "app.py"])
+    assert (people, think, runs, errors) == ("3", "0", 3 * (1 + others), "0")
+    assert "n/a" not in row, row

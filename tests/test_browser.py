@@ -315,7 +315,11 @@ def test_an_open_pack_and_an_open_children_list_pass_axe(
 
 
 def focus_first_table(tab, presses: int = 200) -> None:
-    """Press Tab until a table (its grid) has the focus."""
+    """Press Tab until a table (its grid) has the focus. The table is waited for first: on a
+    loaded machine the page can still be drawing when the script reports done."""
+    tab.locator("[data-testid='stDataFrame'] canvas").first.wait_for(
+        state="visible", timeout=TIMEOUT
+    )
     for _ in range(presses):
         tab.keyboard.press("Tab")
         if tab.evaluate(
@@ -323,7 +327,8 @@ def focus_first_table(tab, presses: int = 200) -> None:
             "!!document.activeElement.closest(\"[data-testid='stDataFrame']\")"
         ):
             return
-    raise AssertionError("no table is reachable with the Tab key")
+    last = tab.evaluate("() => document.activeElement.outerHTML.slice(0, 200)")
+    raise AssertionError(f"no table is reachable with the Tab key; the focus ended on {last}")
 
 
 def test_keyboard_reaches_a_childs_chronology_from_a_table(server, tab):

@@ -331,7 +331,7 @@ def test_siblings_and_workers(engine):
     assert set(allocated["worker_id"]) == {"W1", "W2"}
     current = w[w["current"]]
     assert list(current["worker_id"].unique()) == ["W2"]
-    assert "assessment worker" in set(w["role"])
+    assert "Assessment worker" in set(w["role"])
 
 
 def test_review_pack(engine):

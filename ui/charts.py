@@ -476,6 +476,8 @@ def grouped_bars(
     fig.update_layout(barmode="group")
     fig = layout(fig, x_title, y_title)
     fig.update_xaxes(tickangle=-45)
+    # Slanted names run below the plot, where the legend usually sits: the legend goes on top.
+    fig.update_layout(legend={"y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left"})
     return fig
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -108,19 +108,40 @@ def workers(source: Source, team: str | None) -> list[tuple[str, str]]:
     return lookups.workers(engine(source), team)
 
 
-@st.cache_data(ttl=600, max_entries=2000, show_spinner=False)
+def aggregate_filters(filters: Filters) -> Filters:
+    """The filters an aggregate answers to: the viewer's scope limits child-level rows only
+    (Engine.rows), never a headline, trend or breakdown, so it is left out of those answers'
+    cache keys and every role shares one cached answer (and the start-up warm-up's)."""
+    if filters.scope is None and filters.scope_teams is None:
+        return filters
+    return replace(filters, scope=None, scope_teams=None)
+
+
 def headline(source: Source, key: str, filters: Filters) -> dict:
+    return _headline(source, key, aggregate_filters(filters))
+
+
+def monthly(source: Source, key: str, filters: Filters) -> pd.DataFrame:
+    return _monthly(source, key, aggregate_filters(filters))
+
+
+def breakdown(source: Source, key: str, filters: Filters, by: str) -> pd.DataFrame:
+    return _breakdown(source, key, aggregate_filters(filters), by)
+
+
+@st.cache_data(ttl=600, max_entries=2000, show_spinner=False)
+def _headline(source: Source, key: str, filters: Filters) -> dict:
     """Every aggregate, each share with its numerator and denominator (for "41 of 48")."""
     return engine(source).headline(get(key), filters, parts=True)
 
 
 @st.cache_data(ttl=600, max_entries=1000, show_spinner=False)
-def monthly(source: Source, key: str, filters: Filters) -> pd.DataFrame:
+def _monthly(source: Source, key: str, filters: Filters) -> pd.DataFrame:
     return engine(source).monthly(get(key), filters)
 
 
 @st.cache_data(ttl=600, max_entries=1000, show_spinner=False)
-def breakdown(source: Source, key: str, filters: Filters, by: str) -> pd.DataFrame:
+def _breakdown(source: Source, key: str, filters: Filters, by: str) -> pd.DataFrame:
     return engine(source).breakdown(get(key), filters, by)
 
 

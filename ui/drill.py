@@ -43,7 +43,7 @@ def grouped(ctx: PageContext, key: str, *columns: str) -> pd.DataFrame | None:
     """The measure's aggregates per value of `columns` of its rows (e.g. per source, agency,
     band or delay in days), computed in SQL; None (reason shown) when unavailable."""
     try:
-        return _grouped(ctx.source, key, ctx.filters, tuple(columns))
+        return _grouped(ctx.source, key, data.aggregate_filters(ctx.filters), tuple(columns))
     except MeasureUnavailable as exc:
         st.info(f"Not available in this extract: {exc}")
         return None

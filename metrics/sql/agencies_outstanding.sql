@@ -1,14 +1,17 @@
 -- Agency requests outstanding at as-of (snapshot): every request made on or before as-of with no
 -- response by as-of, whatever its request date, with its age in working days and due date.
--- uses: info_requests
+-- Agency as info_requests (trimmed; blank is 'Not recorded'). One interval test on the table
+-- (requested by as-of, responded after it or never), so a trend over month ends reads each
+-- request once.
 SELECT
     q.request_id,
     q.person_id,
     q.referral_id,
-    q.agency,
+    coalesce(nullif(trim(q.agency), ''), 'Not recorded') AS agency,
     q.requested_date,
-    q.age_wd,
-    q.due_date,
-    q.age_wd > $t_agency_response_wd AS past_target
+    wd_between(q.requested_date, $as_of) AS age_wd,
+    wd_add(q.requested_date, $t_agency_response_wd) AS due_date,
+    wd_between(q.requested_date, $as_of) > $t_agency_response_wd AS past_target
 FROM info_requests q
-WHERE q.outstanding
+WHERE q.requested_date <= $as_of
+  AND coalesce(q.responded_date, DATE '9999-12-31') > $as_of

@@ -5,6 +5,8 @@
 -- positive (never taken as 1).
 -- team: the team named on most of the worker's open allocations (ties: the latest allocation's),
 -- so the team filter keeps a worker's whole caseload together.
+-- The per-family and per-team counts are windows over the worker's own pairs (a window's
+-- partition groups a blank team as one, as IS NOT DISTINCT FROM would).
 -- uses: caseload_pairs
 SELECT
     w.worker_id,
@@ -22,25 +24,22 @@ FROM (
     SELECT
         c.worker_id,
         any_value(c.worker_name) AS worker_name,
-        arg_max(c.team, (t.team_pairs, c.allocated_date, c.team)) AS team,
+        arg_max(c.team, (c.team_pairs, c.allocated_date, c.team)) AS team,
         count(DISTINCT c.person_id) AS children,
         count(DISTINCT c.family_id) AS families,
-        count(DISTINCT c.family_id) FILTER (WHERE f.family_children >= 2) AS sibling_groups,
+        count(DISTINCT c.family_id) FILTER (WHERE c.family_children >= 2) AS sibling_groups,
         any_value(c.fte) AS fte,
         any_value(c.qualified) AS qualified,
         any_value(c.agency) AS agency,
         min(c.allocated_date) AS oldest_allocation_date
-    FROM caseload_pairs c
-    JOIN (
-        SELECT worker_id, family_id, count(DISTINCT person_id) AS family_children
-        FROM caseload_pairs
-        GROUP BY ALL
-    ) f USING (worker_id, family_id)
-    JOIN (
-        SELECT worker_id, team, count(*) AS team_pairs
-        FROM caseload_pairs
-        GROUP BY ALL
-    ) t ON t.worker_id IS NOT DISTINCT FROM c.worker_id AND t.team IS NOT DISTINCT FROM c.team
+    FROM (
+        SELECT
+            p.*,
+            count(DISTINCT p.person_id) OVER (PARTITION BY p.worker_id, p.family_id)
+                AS family_children,
+            count(*) OVER (PARTITION BY p.worker_id, p.team) AS team_pairs
+        FROM caseload_pairs p
+        WHERE p.worker_id IS NOT NULL
+    ) c
     GROUP BY c.worker_id
 ) w
-WHERE w.worker_id IS NOT NULL

@@ -19,7 +19,10 @@
 -- holds a day when it started on or before it and ends after it (or has not ended); with
 -- several, the earliest started (then the lowest involvement id), as child_allocation. No
 -- allocation that day: NULL, "team not recorded".
--- uses: known_cp_plans, allocation_rows
+-- The holders are read from fact_allocation (every allocation, its recorded end) with the
+-- event's own day: that day is never after as-of, so an allocation started by then has started by
+-- as-of, and one ending after it is open on it whether or not its end is known at as-of.
+-- uses: known_cp_plans
 WITH events AS (
     SELECT p.*, 'open' AS event, CAST($as_of AS DATE) AS team_day
     FROM known_cp_plans p
@@ -40,10 +43,10 @@ holders AS (
         arg_min(a.team, (a.start_date, a.involvement_id)) AS team,
         arg_min(a.worker_id, (a.start_date, a.involvement_id)) AS worker_id
     FROM events e
-    JOIN allocation_rows a
+    JOIN fact_allocation a
       ON a.person_id = e.person_id
      AND a.start_date <= e.team_day
-     AND (a.end_date IS NULL OR a.end_date > e.team_day)
+     AND coalesce(a.end_date, DATE '9999-12-31') > e.team_day
     WHERE e.event <> 'open'
     GROUP BY e.cp_plan_id, e.event
 )

@@ -6,7 +6,9 @@
 -- started and has since ended still means the referral was allocated (measures.md: "no allocation
 -- starting on or before the as-of date"). Age = wd_between(referral date, as_of).
 -- Team and worker: the referral's own cine_referral_team / cine_referral_worker_id.
--- uses: referrals, allocations, first_allocation
+-- Read from fact_referral (the first allocation found at load, known when allocated_date <=
+-- as-of) as one interval test: known at as-of, not closed by it, not allocated by it; so a trend
+-- over month ends reads each referral once.
 SELECT
     r.referral_id,
     r.person_id,
@@ -16,8 +18,8 @@ SELECT
     wd_between(r.referral_date, $as_of) > $t_allocation_wd AS past_target,
     r.referral_team AS team,
     r.referral_worker_id AS worker_id
-FROM referrals r
-LEFT JOIN first_allocation fa USING (referral_id)
-WHERE r.close_date IS NULL
+FROM fact_referral r
+WHERE r.referral_date <= $as_of
+  AND coalesce(r.close_date, DATE '9999-12-31') > $as_of
+  AND coalesce(r.allocated_date, DATE '9999-12-31') > $as_of
   AND NOT r.nfa
-  AND fa.referral_id IS NULL

@@ -6,7 +6,11 @@
 -- more. workers: the worker ids, in the order the child had them (text: 'W1, W2, W3').
 -- Team and worker: the child's allocated worker now (the earliest open allocation), so a team
 -- lead sees the children their team holds.
--- uses: allocation_rows, open_allocations, child_allocation
+-- The allocations overlapping the 12 months are read from fact_allocation as one interval test
+-- (started by as-of, recorded end after the day 12 months before; an end after as-of, not yet
+-- known then, is after that day too), for the children allocated at as-of alone (the only rows
+-- kept), so a trend over month ends reads each allocation once.
+-- uses: open_allocations, child_allocation
 SELECT
     c.person_id,
     c.allocated_date,
@@ -23,12 +27,13 @@ LEFT JOIN (
         string_agg(worker_id, ', ' ORDER BY first_start, worker_id) AS workers
     FROM (
         SELECT a.person_id, a.worker_id, min(a.start_date) AS first_start
-        FROM allocation_rows a
+        FROM child_allocation h
+        JOIN fact_allocation a
+          ON a.person_id = h.person_id
+         AND a.start_date <= $as_of
+         AND coalesce(a.end_date, DATE '9999-12-31')
+             > CAST(CAST($as_of AS DATE) - INTERVAL 12 MONTH AS DATE)
         WHERE a.worker_id IS NOT NULL
-          AND (
-              a.end_date IS NULL
-              OR a.end_date > CAST(CAST($as_of AS DATE) - INTERVAL 12 MONTH AS DATE)
-          )
         GROUP BY a.person_id, a.worker_id
     ) pw
     GROUP BY person_id

@@ -4,30 +4,32 @@
 -- calendar months when none has been held, else the last review's date +
 -- $t_later_cp_review_months calendar months.
 -- first_late_held_due: the due date of the first review that was held after its due date.
--- uses: known_cp_plans, cp_review_held
+-- The plan's last review held by as-of is the one whose next review is after as-of (or none):
+-- its number is the count held, and cp_review_due carries the first late one up to it.
+-- Plans open at as-of (started on or before it, no end on or before it) are read with one
+-- interval test; team and worker as known_cp_plans (the child's open allocation at as-of).
+-- uses: child_allocation, cp_review_due
 SELECT
-    p.cp_plan_id,
-    p.person_id,
-    p.start_date,
-    p.category,
-    CAST(p.start_date + INTERVAL ($t_first_cp_review_months) MONTH AS DATE) AS first_due,
-    coalesce(r.reviews_held, 0) AS reviews_held,
-    r.last_review_date,
-    CASE WHEN r.last_review_date IS NULL
-         THEN CAST(p.start_date + INTERVAL ($t_first_cp_review_months) MONTH AS DATE)
-         ELSE CAST(r.last_review_date + INTERVAL ($t_later_cp_review_months) MONTH AS DATE)
+    p.cppl_cp_plan_id AS cp_plan_id,
+    p.cppl_person_id AS person_id,
+    p.cppl_cp_plan_start_date AS start_date,
+    coalesce(p.cppl_cp_plan_latest_category, p.cppl_cp_plan_initial_category) AS category,
+    CAST(p.cppl_cp_plan_start_date + INTERVAL ($t_first_cp_review_months) MONTH AS DATE)
+        AS first_due,
+    coalesce(r.review_number, 0) AS reviews_held,
+    r.review_date AS last_review_date,
+    CASE WHEN r.review_date IS NULL
+         THEN CAST(p.cppl_cp_plan_start_date + INTERVAL ($t_first_cp_review_months) MONTH AS DATE)
+         ELSE CAST(r.review_date + INTERVAL ($t_later_cp_review_months) MONTH AS DATE)
     END AS next_due,
     r.first_late_held_due,
-    p.team,
-    p.worker_id
-FROM known_cp_plans p
-LEFT JOIN (
-    SELECT
-        cp_plan_id,
-        count(*) AS reviews_held,
-        max(review_date) AS last_review_date,
-        min(due_date) FILTER (WHERE NOT on_time) AS first_late_held_due
-    FROM cp_review_held
-    GROUP BY cp_plan_id
-) r ON r.cp_plan_id = p.cp_plan_id
-WHERE p.end_date IS NULL
+    ca.team,
+    ca.worker_id
+FROM ssd_cp_plans p
+LEFT JOIN child_allocation ca ON ca.person_id = p.cppl_person_id
+LEFT JOIN cp_review_due r
+  ON r.cp_plan_id = p.cppl_cp_plan_id
+ AND r.review_date <= $as_of
+ AND coalesce(r.next_review, DATE '9999-12-31') > $as_of
+WHERE p.cppl_cp_plan_start_date <= $as_of
+  AND coalesce(p.cppl_cp_plan_end_date, DATE '9999-12-31') > $as_of

@@ -1,0 +1,46 @@
+"""Facts built once at load: what the measures would otherwise derive again in every query.
+
+The loader's last step (`build_facts`, also called by the tests' hand-built databases) stores the
+result of each `<name>.sql` beside this file as the table `<name>`, in the order of FACTS (later
+facts read earlier ones):
+
+- `fact_allocation`: every allocated-worker involvement with the referral it is for (each
+  child's allocation intervals, start to end);
+- `fact_referral`: every referral with its first allocation (whose it is: referral ownership)
+  and its first seen visit;
+- `fact_activity`: each child's note, management oversight note and visit dates (the latest
+  before any as-of date is read from them);
+- `fact_cp_review`: every CP plan's review chain (numbered reviews with the previous and next).
+
+A fact holds only what no as-of date, period or target changes: each query still binds those and
+reads a fact with an interval test (e.g. allocated_date <= as-of), so the figures are those of
+the query that derived it, and a trend over many month ends reads each fact once (the engine
+joins the month ends to the same query, `Engine.monthly`).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import duckdb
+
+FACTS = ("fact_allocation", "fact_referral", "fact_activity", "fact_cp_review")
+# Recorded in the database (facts_meta): a database whose facts are of another version, or that
+# has none (loaded before facts existed), is told to be loaded again (metrics.engine).
+VERSION = "1"
+
+
+@cache
+def fact_sql(name: str) -> str:
+    """The query of one fact (a file of this package)."""
+    return resources.files(__name__).joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+def build_facts(con: duckdb.DuckDBPyConnection) -> None:
+    """Create (or replace) every fact table, and facts_meta, from the tables in `con`."""
+    for name in FACTS:
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS {fact_sql(name)}")
+    con.execute(
+        "CREATE OR REPLACE TABLE facts_meta AS SELECT CAST(? AS VARCHAR) AS version", [VERSION]
+    )

@@ -1,0 +1,32 @@
+-- fact_activity: per child, the event dates of their management oversight notes, of all their
+-- notes (note_type trimmed, any case; by event date) and of their CIN and CP visits (seen or
+-- not), each as a list (unsorted, a date may repeat). The latest event on or before an as-of
+-- date is the largest date of the list not after it (latest_activity): found among the child's
+-- own dates for the children who need it, instead of among every note and visit of the extract.
+WITH notes AS (
+    SELECT
+        person_id,
+        list(event_date) FILTER (WHERE lower(trim(note_type)) = 'management_oversight')
+            AS oversight_dates,
+        list(event_date) AS note_dates
+    FROM case_notes
+    WHERE person_id IS NOT NULL AND event_date IS NOT NULL
+    GROUP BY person_id
+),
+visits AS (
+    SELECT person_id, list(visit_date) AS visit_dates
+    FROM (
+        SELECT cinv_person_id AS person_id, cinv_cin_visit_date AS visit_date FROM ssd_cin_visits
+        UNION ALL
+        SELECT cppv_person_id, cppv_cp_visit_date FROM ssd_cp_visits
+    )
+    WHERE person_id IS NOT NULL AND visit_date IS NOT NULL
+    GROUP BY person_id
+)
+SELECT
+    coalesce(n.person_id, v.person_id) AS person_id,
+    n.oversight_dates,
+    n.note_dates,
+    v.visit_dates
+FROM notes n
+FULL JOIN visits v ON v.person_id = n.person_id

@@ -1,0 +1,76 @@
+-- fact_referral: one row per referral with what is known of it at any as-of date:
+-- * its first allocation, the "worker allocated first" (measures.md "Allocation delay"): among
+--   the allocations tied to it (fact_allocation.referral_id) that start on or after the
+--   referral date, or that name it themselves (linked) and start before it, the earliest by
+--   greatest(start, referral date), then start, then involvement id. An allocation linked to the
+--   referral but starting before it counts as allocated on the referral date
+--   (linked_before_referral; a data issue). At an as-of date this allocation is known exactly
+--   when allocated_date <= as-of: if it has started by then, it is the earliest of those started
+--   by then; if not, none of them has (any earlier-started one would come first).
+-- * its first seen visit: the earliest CIN or CP visit of the child with the child seen, on or
+--   after the referral date and on or before the recorded close date. At an as-of date it is
+--   the first seen visit known when first_seen_date <= as-of (a close date after as-of is not
+--   known then, and the window [referral date, as-of] holds a seen visit exactly when this one
+--   is in it).
+-- close_date is the recorded close date: readers hide a close after their as-of.
+WITH first_allocation AS (
+    SELECT
+        e.cine_referral_id AS referral_id,
+        min(greatest(a.start_date, e.cine_referral_date)) AS allocated_date,
+        arg_min(
+            a.worker_id, (greatest(a.start_date, e.cine_referral_date), a.start_date, a.involvement_id)
+        ) AS worker_id,
+        arg_min(
+            a.team, (greatest(a.start_date, e.cine_referral_date), a.start_date, a.involvement_id)
+        ) AS team,
+        arg_min(
+            a.involvement_id,
+            (greatest(a.start_date, e.cine_referral_date), a.start_date, a.involvement_id)
+        ) AS involvement_id,
+        arg_min(
+            a.start_date < e.cine_referral_date,
+            (greatest(a.start_date, e.cine_referral_date), a.start_date, a.involvement_id)
+        ) AS linked_before_referral
+    FROM ssd_cin_episodes e
+    JOIN fact_allocation a
+      ON a.referral_id = e.cine_referral_id
+     AND (a.start_date >= e.cine_referral_date OR a.own_referral_id IS NOT NULL)
+    GROUP BY e.cine_referral_id
+),
+seen AS (
+    SELECT cinv_person_id AS person_id, cinv_cin_visit_date AS visit_date
+    FROM ssd_cin_visits
+    WHERE cinv_cin_visit_seen
+    UNION ALL
+    SELECT cppv_person_id, cppv_cp_visit_date
+    FROM ssd_cp_visits
+    WHERE cppv_cp_visit_seen
+),
+first_seen AS (
+    SELECT e.cine_referral_id AS referral_id, min(v.visit_date) AS first_seen_date
+    FROM ssd_cin_episodes e
+    JOIN seen v
+      ON v.person_id = e.cine_person_id
+     AND v.visit_date >= e.cine_referral_date
+     AND v.visit_date <= coalesce(e.cine_close_date, DATE '9999-12-31')
+    GROUP BY e.cine_referral_id
+)
+SELECT
+    e.cine_referral_id AS referral_id,
+    e.cine_person_id AS person_id,
+    e.cine_referral_date AS referral_date,
+    e.cine_close_date AS close_date,
+    coalesce(e.cine_referral_nfa, FALSE) AS nfa,
+    e.cine_referral_source_code AS source_code,
+    e.cine_referral_team AS referral_team,
+    e.cine_referral_worker_id AS referral_worker_id,
+    fa.allocated_date,
+    fa.worker_id AS allocated_worker_id,
+    fa.team AS allocated_team,
+    fa.involvement_id AS allocation_involvement_id,
+    fa.linked_before_referral,
+    fs.first_seen_date
+FROM ssd_cin_episodes e
+LEFT JOIN first_allocation fa ON fa.referral_id = e.cine_referral_id
+LEFT JOIN first_seen fs ON fs.referral_id = e.cine_referral_id
+ORDER BY e.cine_referral_date, e.cine_referral_id

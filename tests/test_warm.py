@@ -1,0 +1,91 @@
+"""The start-up warm-up (ui/warm.py) and the server entry that runs it (serve.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import streamlit as st
+
+from bench.browser import streamlit_server, wait_for_line
+from bench.streamlit_client import Session, run_apart
+from metrics import MEASURES, Filters
+from ui import data, warm
+
+
+def test_aggregates_share_one_cache_entry_whatever_the_viewers_scope():
+    f = Filters(dt.date(2025, 4, 1), dt.date(2026, 3, 31), scope="teams", scope_teams=("T1",))
+    plain = data.aggregate_filters(f)
+    assert plain == Filters(dt.date(2025, 4, 1), dt.date(2026, 3, 31))
+    # A person filter changes the figures: it stays.
+    one = Filters(dt.date(2025, 4, 1), dt.date(2026, 3, 31), person="P1", scope="cp")
+    assert data.aggregate_filters(one).person == "P1"
+
+
+def test_the_default_filters_are_the_last_12_months():
+    assert warm.default_filters(dt.date(2026, 3, 31)) == Filters(
+        dt.date(2025, 4, 1), dt.date(2026, 3, 31)
+    )
+
+
+def test_warm_computes_every_available_measure_for_the_default_filters(app_env):
+    st.cache_data.clear()
+    source = data.current_source()
+    engine = data.engine(source)
+    available = [m for m in MEASURES.values() if engine.unavailable_reason(m) is None]
+    assert len(available) >= 15
+    # Per measure: the headline for the period and the previous one, the monthly trend, and
+    # the breakdown by team where the measure has teams.
+    expected = sum(3 + (1 if m.by_team else 0) for m in available)
+    assert warm.warm(source) == expected
+    st.cache_data.clear()
+
+
+def test_serve_answers_at_once_warms_in_the_background_and_serves_the_pages(sample_db, tmp_path):
+    log = tmp_path / "server.log"
+    with streamlit_server(sample_db, tmp_path / "audit.jsonl", log, script="serve.py") as base:
+        wait_for_line(log, warm.DONE, 300)
+        assert "answers in" in log.read_text()
+
+        async def visit():
+            session = Session(base)
+            try:
+                return [
+                    await session.run("app.py"),
+                    await session.run("pages/caseloads.py", "period=q&q=2025-3"),
+                ]
+            finally:
+                await session.close()
+
+        # On a loop of its own: an earlier browser test may leave one running in this thread.
+        for run in run_apart(visit()):
+            assert run.error == "" and run.exceptions == 0, run
+
+
+def test_sessions_run_where_an_event_loop_is_already_running():
+    """What a browser test leaves behind (Playwright's sync API): a loop running in this thread.
+    asyncio.run refuses there; run_apart gives the sessions a loop of their own."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    async def answer() -> int:
+        await asyncio.sleep(0)
+        return 42
+
+    async def inside_a_running_loop() -> int:
+        probe = answer()
+        with pytest.raises(RuntimeError, match="running event loop"):
+            asyncio.run(probe)
+        probe.close()
+        return run_apart(answer())
+
+    # On a thread of its own: this test's thread may itself hold a browser test's running loop
+    # (asyncio.run would refuse here before the test began).
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(asyncio.run, inside_a_running_loop()).result() == 42
+
+    async def fails() -> None:
+        raise ValueError("from the sessions' thread")
+
+    with pytest.raises(ValueError, match="sessions' thread"):
+        run_apart(fails())

@@ -1,0 +1,91 @@
+"""Answers for the default filters, computed when the server starts, so the first person to open
+the dashboard after a restart does not wait for them.
+
+`serve.py` (what `make run` starts) calls `warm_in_background()` as the server comes up: a
+daemon thread fills the same query caches (`ui.data`) the pages read, for the filters a page
+opens with (the last 12 months, all teams): every available measure's headline for that period
+and the one before (the tiles' comparison), its monthly trend and its breakdown by team, the
+Overview's measures first. The server answers its health check at once; a visitor arriving
+while the thread is still at work computes what is not cached yet, as before. Child-level lists
+depend on the viewer's role and are not warmed. Nothing about children is logged: only counts
+and seconds.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+
+from metrics import MEASURES, Filters
+from metrics.headlines import HEADLINES
+from ui import data, periods
+
+# What the server's log says when the warm-up is over (the bench waits for it).
+DONE = "frontdoor: warm-up done"
+
+
+def default_filters(data_end) -> Filters:
+    """The filters a page opens with: the last 12 months of the data, all teams (ui.filters)."""
+    start, end = periods.last_12_months(data_end)
+    return Filters(start, end)
+
+
+def warm(source: data.Source) -> int:
+    """Compute and cache the default filters' answers; the number of answers computed.
+
+    The pages' own modules are imported first (Plotly's among them), and one small chart is
+    built, so the first page run finds them loaded."""
+    _import_pages_modules()
+    _, end, _ = data.facts(source)
+    data.workers(source, None)
+    filters = default_filters(end)
+    before = filters.previous_period()
+    engine = data.engine(source)
+    overview = list(dict.fromkeys(h.measure for h in HEADLINES if h.measure in MEASURES))
+    keys = overview + [k for k in MEASURES if k not in overview]
+    done = 0
+    for key in keys:
+        measure = MEASURES[key]
+        if engine.unavailable_reason(measure) is not None:
+            continue
+        data.headline(source, key, filters)
+        data.headline(source, key, before)
+        data.monthly(source, key, filters)
+        done += 3
+        if measure.by_team:
+            data.breakdown(source, key, filters, "team")
+            done += 1
+    return done
+
+
+def _import_pages_modules() -> None:
+    import ui.drill  # noqa: F401 - imported for its side effect: loaded before a visitor needs it
+    import ui.tables  # noqa: F401
+    from ui import charts  # every chart is built through ui/charts (Plotly loaded with it)
+
+    fig = charts.figure("Month", "Number")
+    fig.add_scatter(x=[1, 2], y=[1, 2], mode="lines+markers")
+    charts.safe_figure(fig).to_plotly_json()
+
+
+def _run() -> None:
+    started = time.monotonic()
+    source = data.current_source()
+    if source is None:
+        print(f"{DONE}: no database to warm", file=sys.stderr, flush=True)
+        return
+    try:
+        done = warm(source)
+    except Exception as exc:  # noqa: BLE001 - a failed warm-up must not stop the server
+        print(f"{DONE}: stopped by {type(exc).__name__}", file=sys.stderr, flush=True)
+        return
+    seconds = time.monotonic() - started
+    print(f"{DONE}: {done} answers in {seconds:.1f} s", file=sys.stderr, flush=True)
+
+
+def warm_in_background() -> threading.Thread:
+    """Start the warm-up on a daemon thread (the server does not wait for it)."""
+    thread = threading.Thread(target=_run, name="frontdoor-warm-up", daemon=True)
+    thread.start()
+    return thread
