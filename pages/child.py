@@ -235,8 +235,9 @@ else:
         found,
         "child_workers",
         name="workers",
-        # "Name" (the professionals table's, else the id) says who: no second "Worker" column.
-        labels={"qualified": "Qualified", "agency": "Agency worker", "worker_name": None},
+        # One "Worker" column: worker_name (the professionals table's name, else the id); the id
+        # beside it is hidden by tables.column_config, and kept in the CSV.
+        labels={"qualified": "Qualified", "agency": "Agency worker"},
     )
 st.header("Siblings")
 sibs = _siblings(ctx.source, person)
