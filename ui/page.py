@@ -156,6 +156,13 @@ def setup(
         st.warning(
             "Synthetic data: this is the built-in made-up authority, not real children.", icon="ℹ️"
         )
+    stale = data.engine(source).stale_reason()
+    if stale:  # every figure would say "not available"; say why once, above them all
+        st.error(  # the reason is one of frontdoor.facts' own sentences, never data
+            f"This database cannot be read as it is: {stale}. Until then no figure, list "
+            "or chronology on these pages can be shown. If you cannot load, ask your "
+            "performance team."
+        )
     if filters_on:
         st.caption(f"Figures for {md(filters.describe(chosen, dict(teams)))}.")
     if intro:
