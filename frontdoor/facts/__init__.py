@@ -51,7 +51,7 @@ def stale_reason(con: duckdb.DuckDBPyConnection) -> str | None:
 
     One answer for the measures (every one says it is not available), the pages' banner and
     `make run` (which builds the sample again), so an old database is never read as current."""
-    again = "load the extract again (Data page or `frontdoor load`)"
+    again = "load the extract again (on the Data page, or with frontdoor load)"
     existing = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     if any(f not in existing for f in FACTS) or "facts_meta" not in existing:
         return f"the database was loaded by an older version of frontdoor: {again}"
