@@ -1,4 +1,4 @@
-"""The `frontdoor` command: generate, load, summary, findings, export, bench.
+"""The `frontdoor` command: generate, load, check, summary, findings, export, bench.
 
 Each subcommand is a thin wrapper: the work lives in the module it imports, so the app, the
 tests and the command line share one implementation.
@@ -128,6 +128,33 @@ def _counted(result) -> str:
     return f"{counts}; {len(result.gaps):,} gap(s)"
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    """Whether this version of frontdoor can read a database as it is (exit 0), or why not
+    (exit 1): `make run` asks it before serving the sample, and builds the sample again if not."""
+    import duckdb
+
+    from frontdoor.facts import stale_reason
+
+    path = Path(args.db)
+    if not path.is_file():
+        print(f"{path}: no database here: load an extract with `frontdoor load`")
+        return 1
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        print(f"{path}: cannot be opened as a database ({exc}): load the extract again")
+        return 1
+    try:
+        reason = stale_reason(con)
+    finally:
+        con.close()
+    if reason:
+        print(f"{path}: {reason}")
+        return 1
+    print(f"{path}: ready (loaded by this version of frontdoor)")
+    return 0
+
+
 def _cmd_summary(args: argparse.Namespace) -> int:
     from metrics.summary import run_summary_command
 
@@ -187,6 +214,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="date the extract was taken (default: today); later dates are reported",
     )
     load.set_defaults(func=_cmd_load)
+
+    check = sub.add_parser(
+        "check", help="say whether this version of frontdoor can read a database as it is"
+    )
+    check.add_argument("--db", required=True)
+    check.set_defaults(func=_cmd_check)
 
     summ = sub.add_parser("summary", help="print every headline measure for a period")
     summ.add_argument("--db", required=True)

@@ -20,8 +20,7 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
-from frontdoor.facts import FACTS
-from frontdoor.facts import VERSION as FACTS_VERSION
+from frontdoor.facts import stale_reason as facts_stale_reason
 from metrics.filters import Filters
 from metrics.measure import DENOMINATOR, FLOW, NOTHING_TO_COMPUTE, NUMERATOR, Measure, Share
 from metrics.settings import Settings
@@ -229,20 +228,13 @@ class Engine:
                     absent[name] = "absent from the extract"
             self._existing = existing
             self._absent = absent
-            self._stale = self._facts_problem(cur, existing)
+            self._stale = facts_stale_reason(cur)
         return self._absent
 
-    @staticmethod
-    def _facts_problem(cur: duckdb.DuckDBPyConnection, existing: set[str]) -> str | None:
-        """Why the database's facts (built at load) cannot be used, or None."""
-        again = "load the extract again (Data page or `frontdoor load`)"
-        missing = [f for f in FACTS if f not in existing]
-        if missing or "facts_meta" not in existing:
-            return f"the database was loaded by an older version of frontdoor: {again}"
-        version = cur.execute("SELECT max(version) FROM facts_meta").fetchone()[0]
-        if version != FACTS_VERSION:
-            return f"the database was loaded by another version of frontdoor: {again}"
-        return None
+    def stale_reason(self) -> str | None:
+        """Why the database must be loaded again before any figure can be read, or None."""
+        self.absent_tables()
+        return self._stale
 
     def unavailable_reason(self, measure: Measure) -> str | None:
         """None when the measure can be computed, else a reason like 'needs ssd_involvements'."""

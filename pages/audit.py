@@ -11,7 +11,7 @@ from ui import tables
 from ui.page import setup
 from ui.text import md
 
-ctx = setup("Audit log", filters_on=False, analyst_only=True)
+ctx = setup("Audit log", filters_on=False, analyst_only=True, reads_figures=False)
 st.caption(f"Append-only log kept apart from the extract database: {md(audit.audit_path())}")
 
 left, middle, right, far = st.columns(4)

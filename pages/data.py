@@ -154,6 +154,7 @@ ctx = setup(
     "give, and loading another extract.",
     filters_on=False,
     analyst_only=True,
+    reads_figures=False,  # where an analyst loads the extract again
 )
 source = ctx.source
 have = _tables_in(source)

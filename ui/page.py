@@ -98,9 +98,10 @@ def setup(
     *,
     filters_on: bool = True,
     analyst_only: bool = False,
+    reads_figures: bool = True,
 ) -> PageContext:
-    """Configure the page and return its context; stops the page when there is no data or
-    the viewer may not see it."""
+    """Configure the page and return its context; stops the page when there is no data, the
+    viewer may not see it, or (for a page that `reads_figures`) an older version loaded it."""
     st.set_page_config(page_title=f"{title} · frontdoor", layout="wide")
     private_umask()  # anything the app writes (uploads, loads, the audit log) is the owner's
     nav.sidebar_menu()
@@ -156,6 +157,15 @@ def setup(
         st.warning(
             "Synthetic data: this is the built-in made-up authority, not real children.", icon="ℹ️"
         )
+    stale = data.engine(source).stale_reason()
+    if stale:  # every figure would say "not available"; say why once, above them all
+        st.error(  # the reason is one of frontdoor.facts' own sentences, never data
+            f"This database cannot be read as it is: {stale}. Until it is loaded again, the "
+            "pages show no figures, lists or chronologies. If you cannot load it, ask your "
+            "performance team."
+        )
+        if reads_figures:  # half a page (a chronology without its timescales) would mislead
+            st.stop()
     if filters_on:
         st.caption(f"Figures for {md(filters.describe(chosen, dict(teams)))}.")
     if intro:

@@ -44,3 +44,18 @@ def build_facts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         "CREATE OR REPLACE TABLE facts_meta AS SELECT CAST(? AS VARCHAR) AS version", [VERSION]
     )
+
+
+def stale_reason(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Why the database's facts cannot be used (none, or of another version), or None.
+
+    One answer for the measures (every one says it is not available), the pages' banner and
+    `make run` (which builds the sample again), so an old database is never read as current."""
+    again = "load the extract again (on the Data page, or with frontdoor load)"
+    existing = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if any(f not in existing for f in FACTS) or "facts_meta" not in existing:
+        return f"the database was loaded by an older version of frontdoor: {again}"
+    version = con.execute("SELECT max(version) FROM facts_meta").fetchone()[0]
+    if version != VERSION:
+        return f"the database was loaded by another version of frontdoor: {again}"
+    return None

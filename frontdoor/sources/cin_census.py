@@ -33,17 +33,14 @@ is read. Values stay text as in the XML.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from lxml import etree
 
-from frontdoor.schema import TABLES
 from frontdoor.sources import (
     FILE_COLUMN,
     LINE_COLUMN,
@@ -53,100 +50,25 @@ from frontdoor.sources import (
     Problem,
     SourceTables,
     cin_checks,
-    raw_frame,
 )
-from frontdoor.sources import cin_spec as spec
-
-KIND = "cin_census"
-# A folder of DfE XSDs to validate against instead of the built-in rules (cin_spec).
-XSD_ENV = "FRONTDOOR_CIN_XSD_DIR"
-
-UNAVAILABLE = {
-    "contacts": "the CIN census has no contacts (it starts at the referral)",
-    "allocation": "the CIN census has no allocations (needs ssd_involvements)",
-    "seen": "the CIN census has no visits, so when the child was seen is unknown",
-    "caseload": "the CIN census has no workers or allocations (needs ssd_involvements)",
-    "oversight": "the CIN census has no case notes or management oversight",
-    "agencies": "the CIN census has no information requests to partner agencies",
-}
-
-PRE_PROCEEDINGS_TABLE = "cin_pre_proceedings"
-
-# Element of the 2026 pre-proceedings and FGDM module -> column of cin_pre_proceedings.
-PRE_PROCEEDINGS_FIELDS = {
-    "PPStartDate": "pp_start_date",
-    "LBPSentDate": "pp_lbp_sent_date",
-    "FGDMMeetingOffer": "pp_fgdm_meeting_offer",
-    "FGDMMeetingFac": "pp_fgdm_meeting_fac",
-    "InitialPPMeetingDate": "pp_initial_meeting_date",
-    "ReviewMeetingsCount": "pp_review_meetings_count",
-    "StepDecisionDate": "pp_step_decision_date",
-    "PPOutcome": "pp_outcome",
-    "CourtAppDate": "pp_court_app_date",
-    "LetterInitCPDate": "pp_letter_init_cp_date",
-}
-PRE_PROCEEDINGS_COLUMNS = [
-    "pp_id",
-    "pp_person_id",
-    "pp_referral_id",
-    *PRE_PROCEEDINGS_FIELDS.values(),
-]
-
-# Columns besides the schema's that this reader adds to each table.
-EXTRA_COLUMNS = {
-    "ssd_person": ["pers_upn_unknown", "pers_disabilities"],
-    "ssd_cin_episodes": ["cine_collection_year"],
-    "ssd_cin_assessments": ["cina_assessment_internal_review_date", "cina_assessment_factors"],
-    "ssd_cin_plans": [],
-    "ssd_s47_enquiry": ["s47e_icpc_target_date", "s47e_icpc_not_required"],
-    "ssd_initial_cp_conference": ["icpc_source_element"],
-    "ssd_cp_plans": [],
-    "ssd_cp_reviews": [],
-}
-TABLE_ORDER = [*EXTRA_COLUMNS, PRE_PROCEEDINGS_TABLE]
-
-DATE_ELEMENTS = spec.DATE_ELEMENTS
-
-# What each container may hold: anything else is reported and ignored.
-KNOWN_CHILDREN = {
-    name: spec.members(name) for name in spec.STRUCTURE if name in cin_checks.READER_CONTAINERS
-}
-
-# Element -> the table its value goes to, to say which table a problem concerns.
-ELEMENT_TABLE = {
-    **dict.fromkeys(
-        [*KNOWN_CHILDREN["ChildIdentifiers"], *KNOWN_CHILDREN["ChildCharacteristics"]],
-        "ssd_person",
-    ),
-    **dict.fromkeys(
-        ["ChildIdentifiers", "ChildCharacteristics", "Disability", "Child"], "ssd_person"
-    ),
-    **dict.fromkeys(
-        ["CINdetails", "CINreferralDate", "ReferralSource", "PrimaryNeedCode", "CINclosureDate"],
-        "ssd_cin_episodes",
-    ),
-    **dict.fromkeys(["ReasonForClosure", "ReferralNFA"], "ssd_cin_episodes"),
-    **dict.fromkeys(
-        [*KNOWN_CHILDREN["Assessments"], "Assessments", "AssessmentFactors"],
-        "ssd_cin_assessments",
-    ),
-    **dict.fromkeys([*KNOWN_CHILDREN["CINPlanDates"], "CINPlanDates"], "ssd_cin_plans"),
-    **dict.fromkeys([*KNOWN_CHILDREN["Section47"], "Section47"], "ssd_s47_enquiry"),
-    "DateOfInitialCPC": "ssd_initial_cp_conference",
-    **dict.fromkeys(
-        [*KNOWN_CHILDREN["ChildProtectionPlans"], "ChildProtectionPlans"], "ssd_cp_plans"
-    ),
-    **dict.fromkeys(["Reviews", "CPPreviewDate"], "ssd_cp_reviews"),
-    **dict.fromkeys([*PRE_PROCEEDINGS_FIELDS, "PreProceedingsandFGDM"], PRE_PROCEEDINGS_TABLE),
-}
-
-# GenderCurrent (to 2023-24) -> Sex (from 2024-25): 1 male, 2 female, 0 not recorded, 9 indeterminate.
-GENDER_TO_SEX = {"1": "M", "2": "F", "0": "U", "9": "U"}
-SEXES = set(spec.SEXES)
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_local = cin_checks.local
-
+from frontdoor.sources.cin_census_episodes import read_cin_details
+from frontdoor.sources.cin_census_layout import (  # noqa: F401 - the layout's names, re-exported
+    DATE_ELEMENTS,
+    ELEMENT_TABLE,
+    GENDER_TO_SEX,
+    KIND,
+    KNOWN_CHILDREN,
+    PRE_PROCEEDINGS_COLUMNS,
+    PRE_PROCEEDINGS_TABLE,
+    SEXES,
+    TABLE_ORDER,
+    UNAVAILABLE,
+    XSD_ENV,
+    _frame,
+    _key_column,
+    _local,
+    _valid_date,
+)
 
 # -- detection -------------------------------------------------------------------------------------
 
@@ -510,7 +432,7 @@ class _FileReader:
             },
         )
         for cin in parts.get("CINdetails", []):
-            self._cin_details(child_id, cin)
+            read_cin_details(self, child_id, cin)
         for pp in parts.get("PreProceedingsandFGDM", []):
             self._pre_proceedings(child_id, None, pp)
 
@@ -555,218 +477,6 @@ class _FileReader:
         )
         return raw
 
-    def _cin_details(self, child_id: str, cin) -> None:
-        p = self._container(cin)
-        ref_date = self._value(p, "CINreferralDate")
-        if not ref_date:
-            modules = sum(
-                len(p.get(n, []))
-                for n in ("Assessments", "CINPlanDates", "Section47", "ChildProtectionPlans")
-            )
-            self.problem(
-                REJECTED,
-                "CINdetails without CINreferralDate: the referral and its "
-                f"{modules} module(s) were skipped (no referral to hang them on)",
-                cin,
-                column="CINreferralDate",
-            )
-            return
-        ref_id = f"{child_id}/{ref_date}"
-        source = self._value(p, "ReferralSource")
-        self._add(
-            "ssd_cin_episodes",
-            cin,
-            {
-                "cine_referral_id": ref_id,
-                "cine_person_id": child_id,
-                "cine_referral_date": ref_date,
-                "cine_referral_source_code": source,
-                "cine_referral_source_desc": spec.REFERRAL_SOURCES.get(source or ""),
-                "cine_cin_primary_need_code": self._value(p, "PrimaryNeedCode"),
-                "cine_referral_nfa": self._value(p, "ReferralNFA"),
-                "cine_close_date": self._value(p, "CINclosureDate"),
-                "cine_close_reason": self._value(p, "ReasonForClosure"),
-                "cine_collection_year": str(self.result.year) if self.result.year else None,
-            },
-        )
-        for a in p.get("Assessments", []):
-            ap = self._container(a)
-            start = self._value(ap, "AssessmentActualStartDate")
-            if not start:
-                self._missing(a, "Assessments", "AssessmentActualStartDate")
-                continue
-            factors = []
-            for f in ap.get("FactorsIdentifiedAtAssessment", []):
-                fp = self._container(f)
-                factors += [x.text.strip() for x in fp.get("AssessmentFactors", []) if x.text]
-            self._add(
-                "ssd_cin_assessments",
-                a,
-                {
-                    "cina_assessment_id": f"{ref_id}/A/{start}",
-                    "cina_person_id": child_id,
-                    "cina_referral_id": ref_id,
-                    "cina_assessment_start_date": start,
-                    "cina_assessment_auth_date": self._value(ap, "AssessmentAuthorisationDate"),
-                    "cina_assessment_internal_review_date": self._value(
-                        ap, "AssessmentInternalReviewDate"
-                    ),
-                    "cina_assessment_factors": ",".join(x for x in factors if x) or None,
-                },
-            )
-        for plan in p.get("CINPlanDates", []):
-            pp = self._container(plan)
-            start = self._value(pp, "CINPlanStartDate")
-            if not start:
-                self._missing(plan, "CINPlanDates", "CINPlanStartDate")
-                continue
-            self._add(
-                "ssd_cin_plans",
-                plan,
-                {
-                    "cinp_cin_plan_id": f"{ref_id}/CINP/{start}",
-                    "cinp_referral_id": ref_id,
-                    "cinp_person_id": child_id,
-                    "cinp_cin_plan_start_date": start,
-                    "cinp_cin_plan_end_date": self._value(pp, "CINPlanEndDate"),
-                },
-            )
-        # CP plans first, so that ICPCs can name the plan they led to (a plan starts at its ICPC).
-        plans: dict[str, str] = {}
-        plan_rows = []
-        for cpp in p.get("ChildProtectionPlans", []):
-            cp = self._container(cpp)
-            start = self._value(cp, "CPPstartDate")
-            if not start:
-                self._missing(cpp, "ChildProtectionPlans", "CPPstartDate")
-                continue
-            plan_id = f"{ref_id}/CPP/{start}"
-            plans.setdefault(start, plan_id)
-            row = {
-                "cppl_cp_plan_id": plan_id,
-                "cppl_referral_id": ref_id,
-                "cppl_person_id": child_id,
-                "cppl_cp_plan_start_date": start,
-                "cppl_cp_plan_end_date": self._value(cp, "CPPendDate"),
-                "cppl_cp_plan_initial_category": self._value(cp, "InitialCategoryOfAbuse"),
-                "cppl_cp_plan_latest_category": self._value(cp, "LatestCategoryOfAbuse"),
-                "cppl_number_of_previous_cpp": self._value(cp, "NumberOfPreviousCPP"),
-            }
-            plan_rows.append((cpp, row))
-            for reviews in cp.get("Reviews", []):
-                rp = self._container(reviews)
-                for rev in rp.get("CPPreviewDate", []):
-                    date = self._value({"CPPreviewDate": [rev]}, "CPPreviewDate")
-                    if not date:
-                        self._missing(rev, "Reviews", "CPPreviewDate")
-                        continue
-                    self._add(
-                        "ssd_cp_reviews",
-                        rev,
-                        {
-                            "cppr_cp_review_id": f"{plan_id}/R/{date}",
-                            "cppr_person_id": child_id,
-                            "cppr_cp_plan_id": plan_id,
-                            "cppr_cp_review_date": date,
-                        },
-                    )
-        icpcs: dict[str, str] = {}
-        s47_without_icpc: list[tuple[str, str]] = []
-        for s47 in p.get("Section47", []):
-            sp = self._container(s47)
-            start = self._value(sp, "S47ActualStartDate")
-            if not start:
-                self._missing(s47, "Section47", "S47ActualStartDate")
-                # The conference it records was held: kept, never dropped with the enquiry.
-                icpc_date = self._value(sp, "DateOfInitialCPC")
-                if icpc_date and icpc_date not in icpcs:
-                    target = self._value(sp, "InitialCPCtarget")
-                    icpcs[icpc_date] = self._icpc(
-                        s47, child_id, ref_id, None, icpc_date, target, plans, "Section47"
-                    )
-                    self.problem(
-                        WARNING,
-                        f"the ICPC of this <Section47> ({icpc_date}) is loaded without its S47 "
-                        "enquiry, which has no start date: it counts among ICPCs but cannot be "
-                        "timed from its S47",
-                        sp["DateOfInitialCPC"][0],
-                        column="DateOfInitialCPC",
-                        value=icpc_date,
-                    )
-                continue
-            s47_id = f"{ref_id}/S47/{start}"
-            target = self._value(sp, "InitialCPCtarget")
-            not_required = self._value(sp, "ICPCnotRequired")
-            self._add(
-                "ssd_s47_enquiry",
-                s47,
-                {
-                    "s47e_s47_enquiry_id": s47_id,
-                    "s47e_referral_id": ref_id,
-                    "s47e_person_id": child_id,
-                    "s47e_s47_start_date": start,
-                    "s47e_icpc_target_date": target,
-                    "s47e_icpc_not_required": not_required,
-                },
-            )
-            icpc_date = self._value(sp, "DateOfInitialCPC")
-            if icpc_date:
-                icpcs[icpc_date] = self._icpc(
-                    s47, child_id, ref_id, s47_id, icpc_date, target, plans, "Section47"
-                )
-            elif (not_required or "").lower() not in ("1", "true"):
-                s47_without_icpc.append((start, s47_id))
-        icpc_by_date = dict(icpcs)
-        # The referral's own ICPC date: the same conference as a Section47's when the dates agree;
-        # otherwise an ICPC of its own, tied to the latest S47 before it that has no ICPC date.
-        episode_icpc = self._value(p, "DateOfInitialCPC")
-        if episode_icpc and episode_icpc not in icpcs:
-            before = [s for s in s47_without_icpc if s[0] <= episode_icpc]
-            s47_id = max(before)[1] if before else None
-            el = p["DateOfInitialCPC"][0]
-            icpc_by_date[episode_icpc] = self._icpc(
-                el, child_id, ref_id, s47_id, episode_icpc, None, plans, "CINdetails"
-            )
-        for el, row in plan_rows:
-            row["cppl_icpc_id"] = icpc_by_date.get(row["cppl_cp_plan_start_date"])
-            self._add("ssd_cp_plans", el, row)
-        for pp in p.get("PreProceedingsandFGDM", []):
-            self._pre_proceedings(child_id, ref_id, pp)
-
-    def _icpc(self, el, child_id, ref_id, s47_id, date, target, plans, source) -> str:
-        icpc_id = f"{ref_id}/ICPC/{date}"
-        plan_id = plans.get(date)
-        self._add(
-            "ssd_initial_cp_conference",
-            el,
-            {
-                "icpc_icpc_id": icpc_id,
-                "icpc_s47_enquiry_id": s47_id,
-                "icpc_person_id": child_id,
-                "icpc_cp_plan_id": plan_id,
-                "icpc_referral_id": ref_id,
-                "icpc_icpc_target_date": target,
-                "icpc_icpc_date": date,
-                "icpc_icpc_outcome_cp_flag": "Y" if plan_id else None,
-                "icpc_source_element": source,
-            },
-        )
-        return icpc_id
-
-    def _pre_proceedings(self, child_id: str, ref_id: str | None, el) -> None:
-        p = self._container(el)
-        row = {col: self._value(p, name) for name, col in PRE_PROCEEDINGS_FIELDS.items()}
-        start = row["pp_start_date"]
-        base = ref_id or child_id
-        row.update(
-            {
-                "pp_id": f"{base}/PP/{start or el.sourceline}",
-                "pp_person_id": child_id,
-                "pp_referral_id": ref_id,
-            }
-        )
-        self._add(PRE_PROCEEDINGS_TABLE, el, row)
-
     def _missing(self, el, module: str, element: str) -> None:
         self.problem(
             REJECTED,
@@ -774,37 +484,6 @@ class _FileReader:
             el,
             column=element,
         )
-
-
-def _valid_date(text: str) -> bool:
-    if not _ISO_DATE.match(text):
-        return False
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
-# -- merging years and building frames ------------------------------------------------------------
-
-
-def _key_column(table: str) -> str:
-    if table == PRE_PROCEEDINGS_TABLE:
-        return "pp_id"
-    return TABLES[table].key
-
-
-def _columns(table: str) -> list[str]:
-    if table == PRE_PROCEEDINGS_TABLE:
-        base = list(PRE_PROCEEDINGS_COLUMNS)
-    else:
-        base = list(TABLES[table].columns) + EXTRA_COLUMNS[table]
-    return [*base, FILE_COLUMN, LINE_COLUMN]
-
-
-def _frame(table: str, rows: Iterable[dict]) -> pd.DataFrame:
-    return raw_frame(_columns(table), rows)
 
 
 def read_cin_census(paths: list[Path] | Path, xsd_dir: Path | str | None = None) -> SourceTables:
