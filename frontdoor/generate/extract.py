@@ -35,6 +35,7 @@ class Extract(Episodes, Workforce, FrontDoor, Assessments, Protection, Casework)
         weaknesses: bool = True,
         rng2: np.random.Generator | None = None,
         id_offsets: dict[str, int] | None = None,
+        part: int = 0,
     ):
         self.rng = rng
         self.weak = weaknesses
@@ -49,6 +50,7 @@ class Extract(Episodes, Workforce, FrontDoor, Assessments, Protection, Casework)
         if self.k_end < self.k_start:
             raise ValueError("the period has no working day")
         self.tables: dict[str, dict[str, pa.Array]] = {}
+        self.part = part  # which part of the extract this is (0: the first, or the only one)
         # Ids already given by earlier parts, by prefix; this part's are added as it makes them.
         self.id_offsets = dict(id_offsets or {})
         self.ids_made: dict[str, int] = {}

@@ -143,7 +143,9 @@ class Workforce:
                 strict=True,
             )
         ]
-        reg = rng.choice(900_000, nw, replace=False) + 100_000
+        # Registration numbers: six digits in the first part, a million apart in each later one
+        # (unique across the parts of a large extract too).
+        reg = rng.choice(900_000, nw, replace=False) + 100_000 + 1_000_000 * self.part
         reg_txt = [f"SW{x}" if q else None for x, q in zip(reg, qualified, strict=True)]
         self.tables["ssd_professionals"] = {
             "prof_professional_id": self.w_ids,

@@ -122,7 +122,7 @@ def generate_extract(
             shown = _part_progress(progress, part, parts)
             rng, rng2 = _streams(seed, part)
             n = min(chunk_children, children - part * chunk_children)
-            extract = Extract(rng, n, start, end, weaknesses, rng2, offsets)
+            extract = Extract(rng, n, start, end, weaknesses, rng2, offsets, part)
             tables = extract.build(shown)
             offsets = extract.id_offsets_after()
             del extract  # the part's arrays: only its tables are kept while they are written
