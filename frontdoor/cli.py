@@ -22,8 +22,18 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from frontdoor.generate import generate_extract
+    from frontdoor.generate import CHUNK_CHILDREN, generate_extract
 
     generate_extract(
         Path(args.out),
@@ -34,6 +44,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         fmt=args.format,
         progress=bar(),
         weaknesses=not args.clean,
+        chunk_children=args.chunk_children or CHUNK_CHILDREN,
     )
     print(f"Synthetic extract written to {args.out}")
     return 0
@@ -200,6 +211,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="a well-run authority: without the built-in weaknesses (Team C short of staff, "
         "children not seen, unqualified assessors, ...), every timescale mostly met",
+    )
+    gen.add_argument(
+        "--chunk-children",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="build at most N children at a time (default 1,000,000), each part appended to the "
+        "files: memory is set by N, not by --children; an extract of one part is as before",
     )
     gen.set_defaults(func=_cmd_generate)
 
