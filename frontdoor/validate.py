@@ -101,58 +101,70 @@ def load_table(
     required = [spec.key] + ([spec.defining_date] if spec.defining_date else [])
     cleaned += [f"nullif({ident(c)}, '') AS {ident(c + '__o')}" for c in required]
     # A date is read raw (`__r`), then kept (`__v`) only between EARLIEST_DATE and LATEST_DATE.
-    parsed = []
+    # Each step reads the one before as a column (one parse per value, not one per use).
+    parsed_raw, parsed = [], []
     for c, t in spec.columns.items():
         if t == DATE:
-            parsed += [
-                f"{_parse(ident(c), t)} AS {ident(c + '__r')}",
+            parsed_raw.append(f"{_parse(ident(c), t)} AS {ident(c + '__r')}")
+            parsed.append(
                 f"CASE WHEN {ident(c + '__r')} BETWEEN DATE {lit(EARLIEST_DATE.isoformat())} "
                 f"AND DATE {lit(LATEST_DATE.isoformat())} THEN {ident(c + '__r')} END "
-                f"AS {ident(c + '__v')}",
-            ]
+                f"AS {ident(c + '__v')}"
+            )
         elif t in (FLAG, NUMBER):
-            parsed.append(f"{_parse(ident(c), t)} AS {ident(c + '__v')}")
+            parsed_raw.append(f"{_parse(ident(c), t)} AS {ident(c + '__v')}")
     raw_dates = [ident(c + "__r") for c, t in spec.columns.items() if t == DATE]
     key = ident(spec.key)
     key_o = ident(spec.key + "__o")
-    faults = [f"CASE WHEN {key} IS NULL THEN {_fault(spec.key, key_o, _key_missing(spec))} END"]
+    # (condition, fault): a row is rejected when any condition holds, with every fault listed.
+    faults = [(f"{key} IS NULL", _fault(spec.key, key_o, _key_missing(spec)))]
     if spec.defining_date:
         dd = ident(spec.defining_date)
         faults.append(
-            f"CASE WHEN {dd} IS NULL THEN "
-            f"{_fault(spec.defining_date, ident(spec.defining_date + '__o'), _date_missing(spec))}"
-            " END"
+            (
+                f"{dd} IS NULL",
+                _fault(spec.defining_date, ident(spec.defining_date + "__o"), _date_missing(spec)),
+            )
         )
     for c, t in spec.columns.items():
         if t == DATE and c not in LENIENT_DATES:
             faults.append(
-                f"CASE WHEN {ident(c)} IS NOT NULL AND {ident(c + '__v')} IS NULL THEN "
-                f"{_fault(c, ident(c), _date_reason(c, UNREADABLE_DATE, OUT_OF_RANGE_DATE))} END"
+                (
+                    f"{ident(c)} IS NOT NULL AND {ident(c + '__v')} IS NULL",
+                    _fault(c, ident(c), _date_reason(c, UNREADABLE_DATE, OUT_OF_RANGE_DATE)),
+                )
             )
     raw_json = (
         "CAST(to_json({"
         + ", ".join(f"{lit(c)}: {ident(c)}" for c in [*spec.columns, *extras] if c in present)
         + "}) AS VARCHAR)"
     )
+    bad = " OR ".join(f"({cond})" for cond, _ in faults)
+    fault_list = ", ".join(f"CASE WHEN {cond} THEN {fault} END" for cond, fault in faults)
+    # _faults is NULL for a usable row: the list (and the raw record) is built only for the
+    # rejected ones.
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _v AS
         WITH u AS ({union}),
         s0 AS (SELECT _ord, _file, _line, {", ".join(trimmed)} FROM u),
         s AS (SELECT _ord, _file, _line, {", ".join(cleaned)} FROM s0),
-        t AS (SELECT *, {", ".join([*parsed, "1 AS _one"])},
-                     list_filter([{", ".join(faults)}], lambda x: x IS NOT NULL) AS _faults
-              FROM s)
-        SELECT * EXCLUDE (_one{"".join(", " + r for r in raw_dates)}),
-               CASE WHEN len(_faults) > 0 THEN {raw_json} END AS _raw
-        FROM t
+        r AS (SELECT *, {", ".join([*parsed_raw, "1 AS _one"])} FROM s),
+        t AS (SELECT * EXCLUDE (_one{"".join(", " + r for r in raw_dates)}),
+                     {", ".join([*parsed, "1 AS _one"])} FROM r),
+        f AS (SELECT * EXCLUDE (_one), {bad} AS _bad FROM t)
+        SELECT * EXCLUDE (_bad),
+               CASE WHEN _bad THEN list_filter([{fault_list}], lambda x: x IS NOT NULL) END
+                   AS _faults,
+               CASE WHEN _bad THEN {raw_json} END AS _raw
+        FROM f
         """
     )
     # A duplicate key, among rows with no other fault: the first by file, then line, stays.
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _dup AS
-        SELECT {key} AS _k FROM _v WHERE len(_faults) = 0 GROUP BY {key} HAVING count(*) > 1
+        SELECT {key} AS _k FROM _v WHERE _faults IS NULL GROUP BY {key} HAVING count(*) > 1
         """
     )
     ordered = len(parts) > 1
@@ -163,7 +175,7 @@ def load_table(
             SELECT {key} AS _k,
                    arg_min({{'o': _ord, 'f': _file, 'l': _line}}, (_ord, _file, _line))
                        AS _first
-            FROM _v WHERE len(_faults) = 0 AND {key} IN (SELECT _k FROM _dup)
+            FROM _v WHERE _faults IS NULL AND {key} IN (SELECT _k FROM _dup)
             GROUP BY {key}
             """
         )
@@ -183,7 +195,7 @@ def load_table(
                    CASE WHEN {is_dup} THEN [{_fault(spec.key, "v." + key, dup_reason)}]
                         ELSE v._faults END AS _faults,
                    CASE WHEN {is_dup} THEN {raw_json} ELSE v._raw END AS _raw
-            FROM _v v LEFT JOIN _dup d ON len(v._faults) = 0 AND d._k = v.{key}
+            FROM _v v LEFT JOIN _dup d ON v._faults IS NULL AND d._k = v.{key}
             """
         )
         con.execute("DROP TABLE _v; ALTER TABLE _v2 RENAME TO _v")
@@ -193,7 +205,7 @@ def load_table(
         INSERT INTO rejected_rows
         SELECT {lit(name)}, _file, _line, f.col, f.val, f.reason, _raw
         FROM (SELECT _file, _line, _raw, unnest(_faults) AS f FROM _v
-              WHERE len(_faults) > 0)
+              WHERE _faults IS NOT NULL)
         ORDER BY _file, _line
         """
     )
@@ -203,15 +215,15 @@ def load_table(
     ] + [ident(c) for c in extras]
     con.execute(
         f"CREATE TABLE {ident(name)} AS SELECT {', '.join(out_cols)} FROM _v "
-        "WHERE len(_faults) = 0" + (" ORDER BY _ord, _file, _line" if ordered else "")
+        "WHERE _faults IS NULL" + (" ORDER BY _ord, _file, _line" if ordered else "")
     )
     _data_issues(con, spec, extract_date, s47_loaded)
     _recode_notes(con, spec)
     con.execute(
         f"""
         INSERT INTO _counts
-        SELECT {lit(name)}, _file, count(*), count(*) FILTER (WHERE len(_faults) = 0),
-               count(*) FILTER (WHERE len(_faults) > 0)
+        SELECT {lit(name)}, _file, count(*), count(*) FILTER (WHERE _faults IS NULL),
+               count(*) FILTER (WHERE _faults IS NOT NULL)
         FROM _v GROUP BY _file
         """
     )
@@ -235,7 +247,7 @@ def _data_issues(
         return (
             f"SELECT {lit(name)}, v._file, v._line, v.{key}, {person}, {lit(column)}, "
             f"{value}, {text}, 'warning' FROM _v v {join} "
-            f"WHERE len(v._faults) = 0 AND ({where})"
+            f"WHERE v._faults IS NULL AND ({where})"
         )
 
     checks: list[str] = []
@@ -445,7 +457,7 @@ def _recode_notes(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
     counts = con.execute(
         "SELECT "
         + ", ".join(f"count(*) FILTER (WHERE {cond})" for _, cond, _ in kinds)
-        + " FROM _v WHERE len(_faults) = 0"
+        + " FROM _v WHERE _faults IS NULL"
     ).fetchone()
     kinds = [k for k, n in zip(kinds, counts, strict=True) if n]
     if not kinds:
@@ -459,7 +471,7 @@ def _recode_notes(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
             f"arg_min({{'f': _file, 'l': _line, 'v': {x}}}, (_ord, _file, _line)) "
             f"FILTER (WHERE {cond}) AS first{i}",
         ]
-    row = con.execute(f"SELECT {', '.join(aggs)} FROM _v WHERE len(_faults) = 0").fetchone()
+    row = con.execute(f"SELECT {', '.join(aggs)} FROM _v WHERE _faults IS NULL").fetchone()
     out = []
     for i, (c, _, words) in enumerate(kinds):
         count, spellings, first = row[3 * i], row[3 * i + 1], row[3 * i + 2]
@@ -491,6 +503,7 @@ _TIME = r"[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*$"
 _MIDNIGHT = r"[ T]0{1,2}:00(?::00)?(?:\.0+)?\s*$"  # SQL Server's "2016-04-05 00:00:00.000"
 
 _ISO = r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]|$)"
+_ISO_PLAIN = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 _UK = r"\d{1,2}/\d{1,2}/\d{4}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 
 
@@ -499,6 +512,8 @@ def _parse(col: str, kind: str) -> str:
     if kind == DATE:
         return (
             f"CASE WHEN {col} IS NULL THEN NULL "
+            # The usual YYYY-MM-DD first, by a glob (a subset of _ISO, much cheaper than it).
+            f"WHEN {col} GLOB {lit(_ISO_PLAIN)} THEN try_cast({col} AS DATE) "
             f"WHEN regexp_matches({col}, {lit(_ISO)}) THEN try_cast({col} AS DATE) "
             f"WHEN regexp_full_match({col}, {lit(_UK)}) THEN CAST(try_strptime("
             rf"regexp_extract({col}, '^\d{{1,2}}/\d{{1,2}}/\d{{4}}'), '%d/%m/%Y') AS DATE) END"
