@@ -62,6 +62,16 @@ BAD_FLAG = "unrecognised flag (expected Y/N, Yes/No, true/false or 1/0); loaded 
 BAD_NUMBER = "unreadable number; loaded as blank"
 
 
+def _trim(col: str) -> str:
+    """SQL: `trim(col)`, called only where it can change the value: a space at either end, or a
+    character beyond ASCII (trim also removes Unicode spaces such as the no-break space).
+    Three byte tests are much cheaper than trim, which copies every value."""
+    return (
+        f"(CASE WHEN starts_with({col}, ' ') OR ends_with({col}, ' ') "
+        f"OR strlen({col}) <> length({col}) THEN trim({col}) ELSE {col} END)"
+    )
+
+
 def _is_null(col: str) -> str:
     """SQL: `col` (trimmed) is a null spelling. The length test first keeps upper() off long
     values (every spelling is at most 6 characters)."""
@@ -90,7 +100,7 @@ def load_table(
     _value_notes(con, spec, union, present)
     # Trim (spaces), then a null spelling (blank, NULL, N/A, ...) is NULL.
     trimmed = [
-        f"trim({ident(c)}) AS {ident(c)}" if c in present else f"NULL::VARCHAR AS {ident(c)}"
+        f"{_trim(ident(c))} AS {ident(c)}" if c in present else f"NULL::VARCHAR AS {ident(c)}"
         for c in spec.columns
     ] + [ident(c) for c in extras]
     cleaned = [
@@ -243,14 +253,16 @@ def _data_issues(
     person = f"v.{ident(spec.person)}" if spec.person else "CAST(NULL AS VARCHAR)"
     key = ident(spec.key)
 
-    def issue(column: str, value: str, text: str, where: str, join: str = "") -> str:
-        return (
-            f"SELECT {lit(name)}, v._file, v._line, v.{key}, {person}, {lit(column)}, "
-            f"{value}, {text}, 'warning' FROM _v v {join} "
-            f"WHERE v._faults IS NULL AND ({where})"
+    joins: list[str] = []  # each to a table's unique key: a row is never repeated
+
+    def issue(column: str, value: str, text: str, where: str, join: str = "") -> tuple:
+        if join and join not in joins:
+            joins.append(join)
+        return where, (
+            f"{{'c': {lit(column)}, 'v': CAST({value} AS VARCHAR), 't': CAST({text} AS VARCHAR)}}"
         )
 
-    checks: list[str] = []
+    checks: list[tuple[str, str]] = []  # (condition on a loaded row, its issue)
     for start, end in spec.ordered_dates:
         checks.append(
             issue(
@@ -307,8 +319,9 @@ def _data_issues(
                 spec.person,
                 person,
                 "'person not in ssd_person'",
-                f"{person} IS NOT NULL AND NOT EXISTS "
-                f"(SELECT 1 FROM ssd_person p WHERE p.pers_person_id = {person})",
+                f"{person} IS NOT NULL AND _pp.pers_person_id IS NULL",
+                join=f"LEFT JOIN (SELECT pers_person_id FROM ssd_person) _pp "
+                f"ON _pp.pers_person_id = {person}",
             )
         )
     if name == "ssd_initial_cp_conference" and s47_loaded:
@@ -319,7 +332,7 @@ def _data_issues(
                 "'ICPC dated before its S47 start (enquiry ' || v.icpc_s47_enquiry_id || "
                 "' started ' || strftime(s.s47e_s47_start_date, '%-d %b %Y') || ')'",
                 "v.icpc_icpc_date__v < s.s47e_s47_start_date",
-                join="JOIN ssd_s47_enquiry s ON s.s47e_s47_enquiry_id = v.icpc_s47_enquiry_id",
+                join=S47_JOIN,
             )
         )
         # A rejected S47 never takes its conference with it: the ICPC loads, and says so.
@@ -331,8 +344,8 @@ def _data_issues(
                     "the S47 enquiry this ICPC names is not loaded (see rejected rows): the "
                     "ICPC counts among ICPCs but cannot be timed from its S47"
                 ),
-                "v.icpc_s47_enquiry_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-                "ssd_s47_enquiry s WHERE s.s47e_s47_enquiry_id = v.icpc_s47_enquiry_id)",
+                "v.icpc_s47_enquiry_id IS NOT NULL AND s.s47e_s47_enquiry_id IS NULL",
+                join=S47_JOIN,
             )
         )
     if name == "ssd_involvements":
@@ -347,15 +360,26 @@ def _data_issues(
                 "'): counted as allocated on the referral date'",
                 "v.invo_involvement_start_date__v < e.cine_referral_date AND "
                 "lower(trim(v.invo_professional_role_id)) = 'allocated case worker'",
-                join="JOIN ssd_cin_episodes e ON e.cine_referral_id = v.invo_referral_id",
+                join="LEFT JOIN ssd_cin_episodes e ON e.cine_referral_id = v.invo_referral_id",
             )
         )
     if checks:
+        # One scan of the loaded rows: the rows with any issue, each issue a line.
+        found = ", ".join(f"CASE WHEN {where} THEN {item} END" for where, item in checks)
         con.execute(
-            "INSERT INTO data_issues SELECT * FROM ("
-            + " UNION ALL ".join(checks)
-            + ") ORDER BY 2, 3"
+            f"""
+            INSERT INTO data_issues
+            SELECT {lit(name)}, _file, _line, _k, _p, i.c, i.v, i.t, 'warning'
+            FROM (SELECT v._file, v._line, v.{key} AS _k, {person} AS _p,
+                         unnest(list_filter([{found}], lambda x: x IS NOT NULL)) AS i
+                  FROM _v v {" ".join(joins)}
+                  WHERE v._faults IS NULL AND ({" OR ".join(f"({w})" for w, _ in checks)}))
+            ORDER BY _file, _line
+            """
         )
+
+
+S47_JOIN = "LEFT JOIN ssd_s47_enquiry s ON s.s47e_s47_enquiry_id = v.icpc_s47_enquiry_id"
 
 
 def _value_notes(

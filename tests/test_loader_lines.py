@@ -135,3 +135,7 @@ def test_survey_finds_a_crlf_split_across_blocks_and_bytes_that_are_not_utf8(tmp
     assert not text.survey(path).lone_cr
     path.write_bytes(b"ab\x92c\n")  # a Windows apostrophe
     assert not text.survey(path).utf8
+    path.write_bytes(b"abc\xc3\xa9fg\n")  # é split across blocks 1 and 2
+    assert text.survey(path).utf8
+    path.write_bytes(b"abc\xc3defg\n")  # a character begun, never finished: block 2 is ASCII
+    assert not text.survey(path).utf8

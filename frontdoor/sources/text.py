@@ -129,7 +129,8 @@ class Survey:
 
 
 def survey(path: Path) -> Survey:
-    """One pass over the file (C-speed byte counts and a UTF-8 decode, no per-row work)."""
+    """One pass over the file, C-speed only: the usual block (ASCII, no CR, no quote) costs a
+    newline count and three quick tests."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8 = True
     newlines = crs = crlfs = quotes = 0
@@ -137,15 +138,20 @@ def survey(path: Path) -> Survey:
     last = b""
     with path.open("rb") as f:
         while block := f.read(CHUNK):
-            if utf8:
+            # an ASCII block is UTF-8, unless a character begun in the block before is pending
+            if utf8 and (not block.isascii() or decoder.getstate()[0]):
                 try:
                     decoder.decode(block)
                 except UnicodeDecodeError:
                     utf8 = False
             newlines += block.count(b"\n")
-            crs += block.count(b"\r")
-            crlfs += block.count(b"\r\n") + (1 if prev_cr and block[:1] == b"\n" else 0)
-            quotes += block.count(b'"')
+            if prev_cr and block[:1] == b"\n":
+                crlfs += 1
+            if block.find(b"\r") >= 0:
+                crs += block.count(b"\r")
+                crlfs += block.count(b"\r\n")
+            if block.find(b'"') >= 0:
+                quotes += block.count(b'"')
             prev_cr = block.endswith(b"\r")
             last = block[-1:]
     if utf8:
