@@ -97,7 +97,6 @@ def load_table(
         f"SELECT *, {p.order} AS _ord FROM {p.relation}" for p in parts
     )
 
-    _value_notes(con, spec, union, present)
     # Trim (spaces), then a null spelling (blank, NULL, N/A, ...) is NULL.
     trimmed = [
         f"{_trim(ident(c))} AS {ident(c)}" if c in present else f"NULL::VARCHAR AS {ident(c)}"
@@ -149,6 +148,19 @@ def load_table(
         + ", ".join(f"{lit(c)}: {ident(c)}" for c in [*spec.columns, *extras] if c in present)
         + "}) AS VARCHAR)"
     )
+    # Each value as written (`_x<i>`: names no input column can take), to note in `_notes` (bit
+    # i) a value of column i the load changed: trimmed, or a null spelling read as missing.
+    noted = [c for c in spec.columns if c in present]
+    written = [f"{ident(c)} AS _x{i}" for i, c in enumerate(noted)] or ["NULL AS _x0"]
+    written_names = [f"_x{i}" for i in range(len(written))]
+    changed = (
+        " + ".join(
+            f"(CASE WHEN _x{i} <> '' AND ({ident(c)} IS NULL OR strlen({ident(c)}) <> strlen(_x{i}))"
+            f" THEN {1 << i} ELSE 0 END)"
+            for i, c in enumerate(noted)
+        )
+        or "0"
+    )
     bad = " OR ".join(f"({cond})" for cond, _ in faults)
     fault_list = ", ".join(f"CASE WHEN {cond} THEN {fault} END" for cond, fault in faults)
     # _faults is NULL for a usable row: the list (and the raw record) is built only for the
@@ -157,9 +169,10 @@ def load_table(
         f"""
         CREATE OR REPLACE TEMP TABLE _v AS
         WITH u AS ({union}),
-        s0 AS (SELECT _ord, _file, _line, {", ".join(trimmed)} FROM u),
-        s AS (SELECT _ord, _file, _line, {", ".join(cleaned)} FROM s0),
-        r AS (SELECT *, {", ".join([*parsed_raw, "1 AS _one"])} FROM s),
+        s0 AS (SELECT _ord, _file, _line, {", ".join(trimmed + written)} FROM u),
+        s AS (SELECT _ord, _file, _line, {", ".join(cleaned + written_names)} FROM s0),
+        r AS (SELECT * EXCLUDE ({", ".join(written_names)}),
+                     {", ".join([*parsed_raw, f"{changed} AS _notes", "1 AS _one"])} FROM s),
         t AS (SELECT * EXCLUDE (_one{"".join(", " + r for r in raw_dates)}),
                      {", ".join([*parsed, "1 AS _one"])} FROM r),
         f AS (SELECT * EXCLUDE (_one), {bad} AS _bad FROM t)
@@ -170,6 +183,7 @@ def load_table(
         FROM f
         """
     )
+    _value_notes(con, spec, union, noted)
     # A duplicate key, among rows with no other fault: the first by file, then line, stays.
     con.execute(
         f"""
@@ -382,15 +396,12 @@ def _data_issues(
 S47_JOIN = "LEFT JOIN ssd_s47_enquiry s ON s.s47e_s47_enquiry_id = v.icpc_s47_enquiry_id"
 
 
-def _value_notes(
-    con: duckdb.DuckDBPyConnection, spec: Table, union: str, present: list[str]
-) -> None:
+def _value_notes(con: duckdb.DuckDBPyConnection, spec: Table, union: str, noted: list[str]) -> None:
     """One data issue per column for values the load changed: null spellings read as missing,
-    values trimmed of spaces (count, the first by file and line, the value as written). One cheap
-    counting scan of the table; the first occurrences are looked up only for columns that have
-    any (none, in a clean extract)."""
-    cols = [c for c in spec.columns if c in present]
-    if not cols:
+    values trimmed of spaces (count, the first by file and line, the value as written). Which
+    columns have any is read from `_v._notes` (set as the values were cleaned); the counts and
+    first occurrences are looked up only for those (none, in a clean extract)."""
+    if not noted:
         return
 
     def spaced(x: str) -> str:
@@ -402,20 +413,8 @@ def _value_notes(
     def padded(x: str) -> str:
         return f"({spaced(x)} AND NOT {spelled_null(x)})"
 
-    # First pass, cheap (guarded string tests only): which columns have anything to report.
-    aggs = [
-        f"count(*) FILTER (WHERE {spaced(ident(c))} OR ({ident(c)} <> '' AND {_is_null(ident(c))}))"
-        for c in cols
-    ]
-    flagged = [
-        c
-        for c, n in zip(
-            cols,
-            con.execute(f"WITH u AS ({union}) SELECT {', '.join(aggs)} FROM u").fetchall()[0],
-            strict=True,
-        )
-        if n
-    ]
+    bits = con.execute("SELECT bit_or(_notes) FROM _v").fetchone()[0] or 0
+    flagged = [c for i, c in enumerate(noted) if bits & (1 << i)]
     out = []
     for c in flagged:
         x = ident(c)
