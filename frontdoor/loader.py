@@ -22,8 +22,9 @@ among rows with no other fault: the first usable occurrence (by file, then line)
 
 Values: identifiers and text are trimmed of spaces; blank, `NULL` or `null` (as SQL Server
 exports write it) is missing. Lines: a CSV row's line is the physical line it starts on (header
-line 1), found by a quote-aware scan, so blank lines and values spanning lines do not shift it; a
-quote that never closes stops the load rather than lose the rows after it. Other tables a reader
+line 1): counted when every record is one line, else found by a quote-aware scan, so blank lines
+and values spanning lines do not shift it (frontdoor.sources.files.stage_csv); a quote that
+never closes stops the load rather than lose the rows after it. Other tables a reader
 hands over (e.g. `cin_pre_proceedings`) are loaded as text, unchecked.
 """
 

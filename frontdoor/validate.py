@@ -62,6 +62,16 @@ BAD_FLAG = "unrecognised flag (expected Y/N, Yes/No, true/false or 1/0); loaded 
 BAD_NUMBER = "unreadable number; loaded as blank"
 
 
+def _trim(col: str) -> str:
+    """SQL: `trim(col)`, called only where it can change the value: a space at either end, or a
+    character beyond ASCII (trim also removes Unicode spaces such as the no-break space).
+    Three byte tests are much cheaper than trim, which copies every value."""
+    return (
+        f"(CASE WHEN starts_with({col}, ' ') OR ends_with({col}, ' ') "
+        f"OR strlen({col}) <> length({col}) THEN trim({col}) ELSE {col} END)"
+    )
+
+
 def _is_null(col: str) -> str:
     """SQL: `col` (trimmed) is a null spelling. The length test first keeps upper() off long
     values (every spelling is at most 6 characters)."""
@@ -87,10 +97,9 @@ def load_table(
         f"SELECT *, {p.order} AS _ord FROM {p.relation}" for p in parts
     )
 
-    _value_notes(con, spec, union, present)
     # Trim (spaces), then a null spelling (blank, NULL, N/A, ...) is NULL.
     trimmed = [
-        f"trim({ident(c)}) AS {ident(c)}" if c in present else f"NULL::VARCHAR AS {ident(c)}"
+        f"{_trim(ident(c))} AS {ident(c)}" if c in present else f"NULL::VARCHAR AS {ident(c)}"
         for c in spec.columns
     ] + [ident(c) for c in extras]
     cleaned = [
@@ -101,58 +110,85 @@ def load_table(
     required = [spec.key] + ([spec.defining_date] if spec.defining_date else [])
     cleaned += [f"nullif({ident(c)}, '') AS {ident(c + '__o')}" for c in required]
     # A date is read raw (`__r`), then kept (`__v`) only between EARLIEST_DATE and LATEST_DATE.
-    parsed = []
+    # Each step reads the one before as a column (one parse per value, not one per use).
+    parsed_raw, parsed = [], []
     for c, t in spec.columns.items():
         if t == DATE:
-            parsed += [
-                f"{_parse(ident(c), t)} AS {ident(c + '__r')}",
+            parsed_raw.append(f"{_parse(ident(c), t)} AS {ident(c + '__r')}")
+            parsed.append(
                 f"CASE WHEN {ident(c + '__r')} BETWEEN DATE {lit(EARLIEST_DATE.isoformat())} "
                 f"AND DATE {lit(LATEST_DATE.isoformat())} THEN {ident(c + '__r')} END "
-                f"AS {ident(c + '__v')}",
-            ]
+                f"AS {ident(c + '__v')}"
+            )
         elif t in (FLAG, NUMBER):
-            parsed.append(f"{_parse(ident(c), t)} AS {ident(c + '__v')}")
+            parsed_raw.append(f"{_parse(ident(c), t)} AS {ident(c + '__v')}")
     raw_dates = [ident(c + "__r") for c, t in spec.columns.items() if t == DATE]
     key = ident(spec.key)
     key_o = ident(spec.key + "__o")
-    faults = [f"CASE WHEN {key} IS NULL THEN {_fault(spec.key, key_o, _key_missing(spec))} END"]
+    # (condition, fault): a row is rejected when any condition holds, with every fault listed.
+    faults = [(f"{key} IS NULL", _fault(spec.key, key_o, _key_missing(spec)))]
     if spec.defining_date:
         dd = ident(spec.defining_date)
         faults.append(
-            f"CASE WHEN {dd} IS NULL THEN "
-            f"{_fault(spec.defining_date, ident(spec.defining_date + '__o'), _date_missing(spec))}"
-            " END"
+            (
+                f"{dd} IS NULL",
+                _fault(spec.defining_date, ident(spec.defining_date + "__o"), _date_missing(spec)),
+            )
         )
     for c, t in spec.columns.items():
         if t == DATE and c not in LENIENT_DATES:
             faults.append(
-                f"CASE WHEN {ident(c)} IS NOT NULL AND {ident(c + '__v')} IS NULL THEN "
-                f"{_fault(c, ident(c), _date_reason(c, UNREADABLE_DATE, OUT_OF_RANGE_DATE))} END"
+                (
+                    f"{ident(c)} IS NOT NULL AND {ident(c + '__v')} IS NULL",
+                    _fault(c, ident(c), _date_reason(c, UNREADABLE_DATE, OUT_OF_RANGE_DATE)),
+                )
             )
     raw_json = (
         "CAST(to_json({"
         + ", ".join(f"{lit(c)}: {ident(c)}" for c in [*spec.columns, *extras] if c in present)
         + "}) AS VARCHAR)"
     )
+    # Each value as written (`_x<i>`: names no input column can take), to note in `_notes` (bit
+    # i) a value of column i the load changed: trimmed, or a null spelling read as missing.
+    noted = [c for c in spec.columns if c in present]
+    written = [f"{ident(c)} AS _x{i}" for i, c in enumerate(noted)] or ["NULL AS _x0"]
+    written_names = [f"_x{i}" for i in range(len(written))]
+    changed = (
+        " + ".join(
+            f"(CASE WHEN _x{i} <> '' AND ({ident(c)} IS NULL OR strlen({ident(c)}) <> strlen(_x{i}))"
+            f" THEN {1 << i} ELSE 0 END)"
+            for i, c in enumerate(noted)
+        )
+        or "0"
+    )
+    bad = " OR ".join(f"({cond})" for cond, _ in faults)
+    fault_list = ", ".join(f"CASE WHEN {cond} THEN {fault} END" for cond, fault in faults)
+    # _faults is NULL for a usable row: the list (and the raw record) is built only for the
+    # rejected ones.
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _v AS
         WITH u AS ({union}),
-        s0 AS (SELECT _ord, _file, _line, {", ".join(trimmed)} FROM u),
-        s AS (SELECT _ord, _file, _line, {", ".join(cleaned)} FROM s0),
-        t AS (SELECT *, {", ".join([*parsed, "1 AS _one"])},
-                     list_filter([{", ".join(faults)}], lambda x: x IS NOT NULL) AS _faults
-              FROM s)
-        SELECT * EXCLUDE (_one{"".join(", " + r for r in raw_dates)}),
-               CASE WHEN len(_faults) > 0 THEN {raw_json} END AS _raw
-        FROM t
+        s0 AS (SELECT _ord, _file, _line, {", ".join(trimmed + written)} FROM u),
+        s AS (SELECT _ord, _file, _line, {", ".join(cleaned + written_names)} FROM s0),
+        r AS (SELECT * EXCLUDE ({", ".join(written_names)}),
+                     {", ".join([*parsed_raw, f"{changed} AS _notes", "1 AS _one"])} FROM s),
+        t AS (SELECT * EXCLUDE (_one{"".join(", " + r for r in raw_dates)}),
+                     {", ".join([*parsed, "1 AS _one"])} FROM r),
+        f AS (SELECT * EXCLUDE (_one), {bad} AS _bad FROM t)
+        SELECT * EXCLUDE (_bad),
+               CASE WHEN _bad THEN list_filter([{fault_list}], lambda x: x IS NOT NULL) END
+                   AS _faults,
+               CASE WHEN _bad THEN {raw_json} END AS _raw
+        FROM f
         """
     )
+    _value_notes(con, spec, union, noted)
     # A duplicate key, among rows with no other fault: the first by file, then line, stays.
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _dup AS
-        SELECT {key} AS _k FROM _v WHERE len(_faults) = 0 GROUP BY {key} HAVING count(*) > 1
+        SELECT {key} AS _k FROM _v WHERE _faults IS NULL GROUP BY {key} HAVING count(*) > 1
         """
     )
     ordered = len(parts) > 1
@@ -163,7 +199,7 @@ def load_table(
             SELECT {key} AS _k,
                    arg_min({{'o': _ord, 'f': _file, 'l': _line}}, (_ord, _file, _line))
                        AS _first
-            FROM _v WHERE len(_faults) = 0 AND {key} IN (SELECT _k FROM _dup)
+            FROM _v WHERE _faults IS NULL AND {key} IN (SELECT _k FROM _dup)
             GROUP BY {key}
             """
         )
@@ -183,7 +219,7 @@ def load_table(
                    CASE WHEN {is_dup} THEN [{_fault(spec.key, "v." + key, dup_reason)}]
                         ELSE v._faults END AS _faults,
                    CASE WHEN {is_dup} THEN {raw_json} ELSE v._raw END AS _raw
-            FROM _v v LEFT JOIN _dup d ON len(v._faults) = 0 AND d._k = v.{key}
+            FROM _v v LEFT JOIN _dup d ON v._faults IS NULL AND d._k = v.{key}
             """
         )
         con.execute("DROP TABLE _v; ALTER TABLE _v2 RENAME TO _v")
@@ -193,7 +229,7 @@ def load_table(
         INSERT INTO rejected_rows
         SELECT {lit(name)}, _file, _line, f.col, f.val, f.reason, _raw
         FROM (SELECT _file, _line, _raw, unnest(_faults) AS f FROM _v
-              WHERE len(_faults) > 0)
+              WHERE _faults IS NOT NULL)
         ORDER BY _file, _line
         """
     )
@@ -203,15 +239,15 @@ def load_table(
     ] + [ident(c) for c in extras]
     con.execute(
         f"CREATE TABLE {ident(name)} AS SELECT {', '.join(out_cols)} FROM _v "
-        "WHERE len(_faults) = 0" + (" ORDER BY _ord, _file, _line" if ordered else "")
+        "WHERE _faults IS NULL" + (" ORDER BY _ord, _file, _line" if ordered else "")
     )
     _data_issues(con, spec, extract_date, s47_loaded)
     _recode_notes(con, spec)
     con.execute(
         f"""
         INSERT INTO _counts
-        SELECT {lit(name)}, _file, count(*), count(*) FILTER (WHERE len(_faults) = 0),
-               count(*) FILTER (WHERE len(_faults) > 0)
+        SELECT {lit(name)}, _file, count(*), count(*) FILTER (WHERE _faults IS NULL),
+               count(*) FILTER (WHERE _faults IS NOT NULL)
         FROM _v GROUP BY _file
         """
     )
@@ -231,14 +267,16 @@ def _data_issues(
     person = f"v.{ident(spec.person)}" if spec.person else "CAST(NULL AS VARCHAR)"
     key = ident(spec.key)
 
-    def issue(column: str, value: str, text: str, where: str, join: str = "") -> str:
-        return (
-            f"SELECT {lit(name)}, v._file, v._line, v.{key}, {person}, {lit(column)}, "
-            f"{value}, {text}, 'warning' FROM _v v {join} "
-            f"WHERE len(v._faults) = 0 AND ({where})"
+    joins: list[str] = []  # each to a table's unique key: a row is never repeated
+
+    def issue(column: str, value: str, text: str, where: str, join: str = "") -> tuple:
+        if join and join not in joins:
+            joins.append(join)
+        return where, (
+            f"{{'c': {lit(column)}, 'v': CAST({value} AS VARCHAR), 't': CAST({text} AS VARCHAR)}}"
         )
 
-    checks: list[str] = []
+    checks: list[tuple[str, str]] = []  # (condition on a loaded row, its issue)
     for start, end in spec.ordered_dates:
         checks.append(
             issue(
@@ -295,8 +333,9 @@ def _data_issues(
                 spec.person,
                 person,
                 "'person not in ssd_person'",
-                f"{person} IS NOT NULL AND NOT EXISTS "
-                f"(SELECT 1 FROM ssd_person p WHERE p.pers_person_id = {person})",
+                f"{person} IS NOT NULL AND _pp.pers_person_id IS NULL",
+                join=f"LEFT JOIN (SELECT pers_person_id FROM ssd_person) _pp "
+                f"ON _pp.pers_person_id = {person}",
             )
         )
     if name == "ssd_initial_cp_conference" and s47_loaded:
@@ -307,7 +346,7 @@ def _data_issues(
                 "'ICPC dated before its S47 start (enquiry ' || v.icpc_s47_enquiry_id || "
                 "' started ' || strftime(s.s47e_s47_start_date, '%-d %b %Y') || ')'",
                 "v.icpc_icpc_date__v < s.s47e_s47_start_date",
-                join="JOIN ssd_s47_enquiry s ON s.s47e_s47_enquiry_id = v.icpc_s47_enquiry_id",
+                join=S47_JOIN,
             )
         )
         # A rejected S47 never takes its conference with it: the ICPC loads, and says so.
@@ -319,8 +358,8 @@ def _data_issues(
                     "the S47 enquiry this ICPC names is not loaded (see rejected rows): the "
                     "ICPC counts among ICPCs but cannot be timed from its S47"
                 ),
-                "v.icpc_s47_enquiry_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-                "ssd_s47_enquiry s WHERE s.s47e_s47_enquiry_id = v.icpc_s47_enquiry_id)",
+                "v.icpc_s47_enquiry_id IS NOT NULL AND s.s47e_s47_enquiry_id IS NULL",
+                join=S47_JOIN,
             )
         )
     if name == "ssd_involvements":
@@ -335,26 +374,34 @@ def _data_issues(
                 "'): counted as allocated on the referral date'",
                 "v.invo_involvement_start_date__v < e.cine_referral_date AND "
                 "lower(trim(v.invo_professional_role_id)) = 'allocated case worker'",
-                join="JOIN ssd_cin_episodes e ON e.cine_referral_id = v.invo_referral_id",
+                join="LEFT JOIN ssd_cin_episodes e ON e.cine_referral_id = v.invo_referral_id",
             )
         )
     if checks:
+        # One scan of the loaded rows: the rows with any issue, each issue a line.
+        found = ", ".join(f"CASE WHEN {where} THEN {item} END" for where, item in checks)
         con.execute(
-            "INSERT INTO data_issues SELECT * FROM ("
-            + " UNION ALL ".join(checks)
-            + ") ORDER BY 2, 3"
+            f"""
+            INSERT INTO data_issues
+            SELECT {lit(name)}, _file, _line, _k, _p, i.c, i.v, i.t, 'warning'
+            FROM (SELECT v._file, v._line, v.{key} AS _k, {person} AS _p,
+                         unnest(list_filter([{found}], lambda x: x IS NOT NULL)) AS i
+                  FROM _v v {" ".join(joins)}
+                  WHERE v._faults IS NULL AND ({" OR ".join(f"({w})" for w, _ in checks)}))
+            ORDER BY _file, _line
+            """
         )
 
 
-def _value_notes(
-    con: duckdb.DuckDBPyConnection, spec: Table, union: str, present: list[str]
-) -> None:
+S47_JOIN = "LEFT JOIN ssd_s47_enquiry s ON s.s47e_s47_enquiry_id = v.icpc_s47_enquiry_id"
+
+
+def _value_notes(con: duckdb.DuckDBPyConnection, spec: Table, union: str, noted: list[str]) -> None:
     """One data issue per column for values the load changed: null spellings read as missing,
-    values trimmed of spaces (count, the first by file and line, the value as written). One cheap
-    counting scan of the table; the first occurrences are looked up only for columns that have
-    any (none, in a clean extract)."""
-    cols = [c for c in spec.columns if c in present]
-    if not cols:
+    values trimmed of spaces (count, the first by file and line, the value as written). Which
+    columns have any is read from `_v._notes` (set as the values were cleaned); the counts and
+    first occurrences are looked up only for those (none, in a clean extract)."""
+    if not noted:
         return
 
     def spaced(x: str) -> str:
@@ -366,20 +413,8 @@ def _value_notes(
     def padded(x: str) -> str:
         return f"({spaced(x)} AND NOT {spelled_null(x)})"
 
-    # First pass, cheap (guarded string tests only): which columns have anything to report.
-    aggs = [
-        f"count(*) FILTER (WHERE {spaced(ident(c))} OR ({ident(c)} <> '' AND {_is_null(ident(c))}))"
-        for c in cols
-    ]
-    flagged = [
-        c
-        for c, n in zip(
-            cols,
-            con.execute(f"WITH u AS ({union}) SELECT {', '.join(aggs)} FROM u").fetchall()[0],
-            strict=True,
-        )
-        if n
-    ]
+    bits = con.execute("SELECT bit_or(_notes) FROM _v").fetchone()[0] or 0
+    flagged = [c for i, c in enumerate(noted) if bits & (1 << i)]
     out = []
     for c in flagged:
         x = ident(c)
@@ -445,7 +480,7 @@ def _recode_notes(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
     counts = con.execute(
         "SELECT "
         + ", ".join(f"count(*) FILTER (WHERE {cond})" for _, cond, _ in kinds)
-        + " FROM _v WHERE len(_faults) = 0"
+        + " FROM _v WHERE _faults IS NULL"
     ).fetchone()
     kinds = [k for k, n in zip(kinds, counts, strict=True) if n]
     if not kinds:
@@ -459,7 +494,7 @@ def _recode_notes(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
             f"arg_min({{'f': _file, 'l': _line, 'v': {x}}}, (_ord, _file, _line)) "
             f"FILTER (WHERE {cond}) AS first{i}",
         ]
-    row = con.execute(f"SELECT {', '.join(aggs)} FROM _v WHERE len(_faults) = 0").fetchone()
+    row = con.execute(f"SELECT {', '.join(aggs)} FROM _v WHERE _faults IS NULL").fetchone()
     out = []
     for i, (c, _, words) in enumerate(kinds):
         count, spellings, first = row[3 * i], row[3 * i + 1], row[3 * i + 2]
@@ -491,6 +526,7 @@ _TIME = r"[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*$"
 _MIDNIGHT = r"[ T]0{1,2}:00(?::00)?(?:\.0+)?\s*$"  # SQL Server's "2016-04-05 00:00:00.000"
 
 _ISO = r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]|$)"
+_ISO_PLAIN = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 _UK = r"\d{1,2}/\d{1,2}/\d{4}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 
 
@@ -499,6 +535,8 @@ def _parse(col: str, kind: str) -> str:
     if kind == DATE:
         return (
             f"CASE WHEN {col} IS NULL THEN NULL "
+            # The usual YYYY-MM-DD first, by a glob (a subset of _ISO, much cheaper than it).
+            f"WHEN {col} GLOB {lit(_ISO_PLAIN)} THEN try_cast({col} AS DATE) "
             f"WHEN regexp_matches({col}, {lit(_ISO)}) THEN try_cast({col} AS DATE) "
             f"WHEN regexp_full_match({col}, {lit(_UK)}) THEN CAST(try_strptime("
             rf"regexp_extract({col}, '^\d{{1,2}}/\d{{1,2}}/\d{{4}}'), '%d/%m/%Y') AS DATE) END"

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,6 +137,8 @@ class PreparedCsv:
     problems: list[Problem]
     set_aside: dict[int, str]  # physical line -> why the row was set aside (rejected)
     raw: dict[int, str]  # physical line -> its text
+    survey: text.Survey | None = None  # of `path`, before any line repair
+    lines_checked: bool = False  # `check_lines` has run (damaged rows set aside)
 
 
 def _safe(name: str) -> str:
@@ -143,9 +146,9 @@ def _safe(name: str) -> str:
 
 
 def prepare_csv(path: Path, file: str, table: str, workdir: Path) -> PreparedCsv:
-    """Find the encoding, line endings and delimiter of a text file, and repair what would make
-    DuckDB lose rows: a UTF-16 or Windows-1252 file, CR-only line endings, a CR alone inside a
-    row, a quote that never closes. The original is never changed."""
+    """Find the encoding, line endings and delimiter of a text file, and make a UTF-8 copy when
+    DuckDB could not read it as it is: a UTF-16 or Windows-1252 file, CR-only line endings. The
+    original is never changed. Damaged lines are `check_lines`' job (run only when needed)."""
     expected = "a CSV text file whose first line names the columns"
     try:
         size = path.stat().st_size
@@ -162,10 +165,12 @@ def prepare_csv(path: Path, file: str, table: str, workdir: Path) -> PreparedCsv
     ascii_head = head.replace(b"\x00", b"")
     cr_only = b"\n" not in ascii_head and b"\r" in ascii_head
     read = path
-    if encoding.startswith("utf-16") or cr_only or not text.utf8_valid(path):
+    found = None if encoding.startswith("utf-16") or cr_only else text.survey(path)
+    if found is None or not found.utf8:
         workdir.mkdir(parents=True, exist_ok=True)
         read = workdir / f"{_safe(file)}.utf8.csv"
         n_bytes, lines = text.transcode(path, read, encoding, cr_only)
+        found = text.survey(read)
         if encoding.startswith("utf-16"):
             order = "little-endian" if encoding.endswith("le") else "big-endian"
             problems.append(
@@ -205,17 +210,25 @@ def prepare_csv(path: Path, file: str, table: str, workdir: Path) -> PreparedCsv
         header = []
     if not any(h.strip() for h in header):
         raise _unreadable(file, table, "the first line (the header) is blank", expected)
-    set_aside: dict[int, str] = {}
-    raw: dict[int, str] = {}
-    if text.needs_line_check(read):
+    return PreparedCsv(read, delim, header, problems, {}, {}, found)
+
+
+def check_lines(prep: PreparedCsv, file: str, workdir: Path) -> PreparedCsv:
+    """Set aside the rows that would make DuckDB lose others: a CR alone inside a row, a quote
+    that never closes (frontdoor.sources.text). The file is read line by line in Python only
+    when a quick scan finds one of those or a value spanning lines."""
+    if prep.lines_checked:
+        return prep
+    prep.lines_checked = True
+    if text.needs_line_check(prep.path):
         workdir.mkdir(parents=True, exist_ok=True)
         repaired = workdir / f"{_safe(file)}.lines.csv"
-        set_aside, raw = text.repair_lines(read, repaired, delim, len(header))
+        set_aside, raw = text.repair_lines(prep.path, repaired, prep.delimiter, len(prep.header))
         if set_aside:
-            read = repaired
+            prep.path, prep.set_aside, prep.raw = repaired, set_aside, raw
         else:
             repaired.unlink()
-    return PreparedCsv(read, delim, header, problems, set_aside, raw)
+    return prep
 
 
 @dataclass
@@ -287,75 +300,209 @@ def stage_csv(
     order: int,
     workdir: Path,
 ) -> tuple[Staged, list[Problem]]:
+    """Stage one CSV file as `relation` (columns as text, `_file`, `_line`: the physical line).
+
+    The usual file (no CR alone, quotes balanced) is read by DuckDB at once, and its rows are
+    numbered by counting: when the rows DuckDB read plus the lines it rejected plus the header
+    are exactly the file's physical lines, every record is one line (no blank line, no value
+    spanning lines), so row i is on line i + 2, shifted by the rejected lines before it. Any
+    other file (or one where the counts differ) has its damaged rows set aside and its records
+    found by a quote-aware scan of every byte (`scan_records`)."""
     prep = prepare_csv(path, file, table, workdir)
-    path, delim, problems = prep.path, prep.delimiter, prep.problems
     columns, more = normalise_columns(prep.header, file, table)
-    problems += more
+    problems = prep.problems + more
+    raw = f"{relation}_raw"
+    found = prep.survey
+    read = False
+    if found is not None and not found.lone_cr and found.quotes % 2 == 0:
+        read = _read_csv(con, prep, columns, raw, file, table, quiet=True)
+        if read and _number_by_count(con, prep, columns, raw, relation, file, table):
+            return Staged(table, file, relation, columns, order), problems
+    before = prep.path
+    check_lines(prep, file, workdir)
+    if read and prep.path != before:
+        con.execute(f"DROP TABLE {raw}")  # rows were set aside: read the repaired copy
+        read = False
+    if not read:
+        _read_csv(con, prep, columns, raw, file, table, quiet=False)
+    _number_by_scan(con, prep, columns, raw, relation, file, table, problems)
+    return Staged(table, file, relation, columns, order), problems
+
+
+def _read_csv(
+    con: duckdb.DuckDBPyConnection,
+    prep: PreparedCsv,
+    columns: list[str],
+    raw: str,
+    file: str,
+    table: str,
+    quiet: bool,
+) -> bool:
+    """Read the file into the temp table `raw` (every column text), the lines DuckDB cannot
+    split into the header's columns into `_csv_rejects`. `quiet`: a failure returns False (the
+    caller falls back to repairing the file first) instead of stopping the load."""
+    spec = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in columns) + "}"
+    con.execute("DROP TABLE IF EXISTS _csv_rejects; DROP TABLE IF EXISTS _csv_reject_scans")
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM read_csv("
+            f"{lit(str(prep.path))}, auto_detect=false, header=true, "
+            f"delim={lit(prep.delimiter)}, quote='\"', escape='\"', columns={spec}, "
+            "encoding='utf-8', store_rejects=true, rejects_table='_csv_rejects', "
+            "rejects_scan='_csv_reject_scans')"
+        )
+    except duckdb.Error as e:
+        if quiet:
+            con.execute(f"DROP TABLE IF EXISTS {raw}")
+            return False
+        raise _unreadable(
+            file, table, str(e).splitlines()[0], "a CSV text file with one row per line"
+        ) from None
+    return True
+
+
+def _number_by_count(
+    con: duckdb.DuckDBPyConnection,
+    prep: PreparedCsv,
+    columns: list[str],
+    raw: str,
+    relation: str,
+    file: str,
+    table: str,
+) -> bool:
+    """Number the rows of `raw` without scanning the file, if its counts allow (see
+    `stage_csv`); False (and nothing done) if they do not."""
+    found = prep.survey
+    n_rows, n_bad = con.execute(
+        f"SELECT (SELECT count(*) FROM {raw}), (SELECT count(DISTINCT line) FROM _csv_rejects)"
+    ).fetchone()
+    if found is None or n_rows + n_bad + 1 != found.lines:
+        return False
+    # Every record is one physical line: DuckDB's line numbers are the physical lines.
+    _check_unquoted_export(
+        con, found.quotes, lambda line: line, file, table, prep.delimiter, len(columns)
+    )
+    if n_bad:
+        # One malformed record per line, whatever number of errors DuckDB found in it.
+        con.execute(
+            f"""
+            INSERT INTO {MALFORMED}
+            SELECT {lit(table)}, {lit(file)}, line,
+                   'malformed line: ' || string_agg(DISTINCT error_message, '; '),
+                   any_value(csv_line)
+            FROM _csv_rejects GROUP BY line
+            """
+        )
+    _view_by_rowid(con, raw, relation, columns, file, shifted=bool(n_bad))
+    con.execute("DROP TABLE IF EXISTS _csv_rejects; DROP TABLE IF EXISTS _csv_reject_scans")
+    return True
+
+
+def _view_by_rowid(
+    con: duckdb.DuckDBPyConnection,
+    raw: str,
+    relation: str,
+    columns: list[str],
+    file: str,
+    shifted: bool,
+) -> None:
+    """`relation`: the rows of `raw` numbered from their order in the file (rowid), with each
+    malformed line of `_csv_rejects` before a row shifting its line by one (`shifted`)."""
+    if not shifted:
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {relation} AS SELECT "
+            f"{', '.join(ident(c) for c in columns)}, {lit(file)} AS _file, "
+            f"CAST(rowid + 2 AS BIGINT) AS _line FROM {raw}"
+        )
+        return
+    # Malformed line L_j (j = 1, 2, ...) comes after k_j = L_j - 2 - (j - 1) accepted rows, so
+    # row i is on line i + 2 + #{j: k_j <= i}.
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {relation}_shift AS
+        SELECT line - 2 - (row_number() OVER (ORDER BY line) - 1) AS k,
+               row_number() OVER (ORDER BY line) AS shift
+        FROM (SELECT DISTINCT line FROM _csv_rejects)
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW {relation} AS
+        SELECT {", ".join("r." + ident(c) for c in columns)}, {lit(file)} AS _file,
+               CAST(r._i + 2 + coalesce(s.shift, 0) AS BIGINT) AS _line
+        FROM (SELECT rowid AS _i, * FROM {raw}) r
+        ASOF LEFT JOIN (SELECT k, max(shift) AS shift FROM {relation}_shift GROUP BY k) s
+            ON r._i >= s.k
+        """
+    )
+
+
+def _number_by_scan(
+    con: duckdb.DuckDBPyConnection,
+    prep: PreparedCsv,
+    columns: list[str],
+    raw: str,
+    relation: str,
+    file: str,
+    table: str,
+    problems: list[Problem],
+) -> None:
+    """Number the rows of `raw` by the physical line each record starts on, found by a
+    quote-aware scan of the file (blank lines, values spanning lines, rows set aside)."""
     if prep.set_aside:
         con.executemany(
             f"INSERT INTO {MALFORMED} VALUES (?, ?, ?, ?, ?)",
             [(table, file, n, reason, prep.raw.get(n)) for n, reason in prep.set_aside.items()],
         )
-    spec = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in columns) + "}"
-    raw = f"{relation}_raw"
-    con.execute("DROP TABLE IF EXISTS _csv_rejects; DROP TABLE IF EXISTS _csv_reject_scans")
-    try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM read_csv({lit(str(path))}, "
-            f"auto_detect=false, header=true, delim={lit(delim)}, quote='\"', escape='\"', "
-            f"columns={spec}, encoding='utf-8', "
-            "store_rejects=true, rejects_table='_csv_rejects', "
-            "rejects_scan='_csv_reject_scans')"
-        )
-    except duckdb.Error as e:
-        raise _unreadable(
-            file, table, str(e).splitlines()[0], "a CSV text file with one row per line"
-        ) from None
     n_rows = con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0]
     bad = con.execute("SELECT DISTINCT line FROM _csv_rejects ORDER BY line").fetchnumpy()["line"]
     bad = np.asarray(bad, dtype=np.int64)
-    scan = scan_records(path)
-    _check_unquoted_export(con, scan, file, table, delim, len(columns))
+    scan = scan_records(prep.path)
+
+    def line_of(line: int) -> int:
+        k = line - 1  # DuckDB numbers record k as line k + 1
+        return int(scan.lines[k]) if 0 <= k < len(scan.lines) else line
+
+    _check_unquoted_export(con, scan.quotes, line_of, file, table, prep.delimiter, len(columns))
+    k = bad - 1
+    usable = ~scan.blank
+    usable[0] = False  # the header
+    inside = k[(k >= 0) & (k < len(usable))]
+    usable[inside] = False
     lines = bad_lines = None
-    if scan is not None:
-        k = bad - 1  # DuckDB numbers record k as line k + 1
-        usable = ~scan.blank
-        usable[0] = False  # the header
-        inside = k[(k >= 0) & (k < len(usable))]
-        usable[inside] = False
-        if int(usable.sum()) == n_rows and len(inside) == len(k):
-            lines = scan.lines[usable]
-            bad_lines = scan.lines[k]
-        elif not scan.quotes_balanced:
-            first = _first_long_record(scan)
-            raise LoadStopped(
-                Problem(
-                    STOP,
-                    'a quote (") opens a value that is never closed, so the rest of the file '
-                    "cannot be split into rows"
-                    + (
-                        f"; the first value running over several lines starts on line {first}"
-                        if first
-                        else ""
-                    ),
-                    file,
-                    table=table,
-                    line=first,
+    if int(usable.sum()) == n_rows and len(inside) == len(k):
+        lines = scan.lines[usable]
+        bad_lines = scan.lines[k]
+    elif not scan.quotes_balanced:
+        first = _first_long_record(scan)
+        raise LoadStopped(
+            Problem(
+                STOP,
+                'a quote (") opens a value that is never closed, so the rest of the file '
+                "cannot be split into rows"
+                + (
+                    f"; the first value running over several lines starts on line {first}"
+                    if first
+                    else ""
                 ),
-                "Expected values that contain commas, quotes or line breaks to be enclosed in "
-                'double quotes, with any quote inside doubled (""). Export the file again as '
-                "standard CSV and load again.",
+                file,
+                table=table,
+                line=first,
+            ),
+            "Expected values that contain commas, quotes or line breaks to be enclosed in "
+            'double quotes, with any quote inside doubled (""). Export the file again as '
+            "standard CSV and load again.",
+        )
+    else:
+        problems.append(
+            Problem(
+                WARNING,
+                "rows could not be matched to their lines exactly; line numbers given for "
+                "this file count records, not physical lines",
+                file,
+                table=table,
             )
-        else:
-            problems.append(
-                Problem(
-                    WARNING,
-                    "rows could not be matched to their lines exactly; line numbers given for "
-                    "this file count records, not physical lines",
-                    file,
-                    table=table,
-                )
-            )
+        )
     # One malformed record per line, whatever number of errors DuckDB found in it.
     if len(bad):
         con.register(
@@ -372,8 +519,10 @@ def stage_csv(
             """
         )
         con.unregister("_bad_lines")
-    cols = ", ".join(ident(c) for c in columns)
-    if lines is not None and (len(bad) or not np.array_equal(lines, np.arange(2, n_rows + 2))):
+    if lines is None or (not len(bad) and np.array_equal(lines, np.arange(2, n_rows + 2))):
+        # lines as counted (None: records, not lines; warned above)
+        _view_by_rowid(con, raw, relation, columns, file, shifted=bool(len(bad)))
+    else:
         con.register("_row_lines", pd.DataFrame({"_i": np.arange(n_rows), "_line": lines}))
         con.execute(f"CREATE OR REPLACE TEMP TABLE {relation}_lines AS SELECT * FROM _row_lines")
         con.unregister("_row_lines")
@@ -385,35 +534,7 @@ def stage_csv(
             FROM (SELECT rowid AS _i, * FROM {raw}) r JOIN {relation}_lines l USING (_i)
             """
         )
-    elif not len(bad):
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW {relation} AS SELECT {cols}, {lit(file)} AS _file, "
-            f"CAST(rowid + 2 AS BIGINT) AS _line FROM {raw}"
-        )
-    else:
-        # Without a record scan: accepted rows are in file order (rowid), and each malformed
-        # record before a row shifts its line by one. Malformed line L_j (j = 1, 2, ...) comes
-        # after k_j = L_j - 2 - (j - 1) accepted rows, so row i is on line i + 2 + #{j: k_j <= i}.
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE {relation}_shift AS
-            SELECT line - 2 - (row_number() OVER (ORDER BY line) - 1) AS k,
-                   row_number() OVER (ORDER BY line) AS shift
-            FROM (SELECT DISTINCT line FROM _csv_rejects)
-            """
-        )
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP VIEW {relation} AS
-            SELECT {", ".join("r." + ident(c) for c in columns)}, {lit(file)} AS _file,
-                   CAST(r._i + 2 + coalesce(s.shift, 0) AS BIGINT) AS _line
-            FROM (SELECT rowid AS _i, * FROM {raw}) r
-            ASOF LEFT JOIN (SELECT k, max(shift) AS shift FROM {relation}_shift GROUP BY k) s
-                ON r._i >= s.k
-            """
-        )
     con.execute("DROP TABLE IF EXISTS _csv_rejects; DROP TABLE IF EXISTS _csv_reject_scans")
-    return Staged(table, file, relation, columns, order), problems
 
 
 UNQUOTED_EXPORT_ADVICE = (
@@ -425,7 +546,8 @@ UNQUOTED_EXPORT_ADVICE = (
 
 def _check_unquoted_export(
     con: duckdb.DuckDBPyConnection,
-    scan: RecordScan,
+    quotes: int,
+    line_of: Callable[[int], int],
     file: str,
     table: str,
     delim: str,
@@ -434,7 +556,7 @@ def _check_unquoted_export(
     """Rows with more values than the header in a file with no quote at all: an export (SQL
     Server Management Studio's default) that did not quote text containing the delimiter.
     Rejecting those rows would lose every record whose text has a comma: stop instead."""
-    if scan.quotes:
+    if quotes:
         return
     n, first = con.execute(
         "SELECT count(DISTINCT line), min(line) FROM _csv_rejects "
@@ -442,8 +564,7 @@ def _check_unquoted_export(
     ).fetchall()[0]
     if not n:
         return
-    k = int(first) - 1
-    line = int(scan.lines[k]) if 0 <= k < len(scan.lines) else int(first)
+    line = line_of(int(first))
     shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(delim, delim)
     raise LoadStopped(
         Problem(
