@@ -17,15 +17,18 @@ import plotly or call st.plotly_chart themselves (tests/test_output_safety.py ch
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import json
-from collections.abc import Iterable, Sequence
+import pickle
+from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui.chart_alt import chart_text
+from ui.chart_alt import ChartText, chart_text
 from ui.text import md
 
 Figure = go.Figure
@@ -76,13 +79,73 @@ def _clean(node: object, key: str | None) -> object:
     return node
 
 
-def safe_figure(fig: go.Figure) -> go.Figure:
-    """A copy of `fig` with every string of its spec escaped for Plotly's label syntax (titles,
-    tick labels, categories, legend names, hover text, annotations, custom data, ...)."""
-    spec = json.loads(fig.to_json())  # plain types: numbers travel as typed arrays, untouched
+def _safe(raw: str) -> go.Figure:
+    """The figure whose JSON is `raw`, every string escaped."""
+    spec = json.loads(raw)  # plain types: numbers travel as typed arrays, untouched
     # The spec is a validated figure's own, only its strings changed: validating it again
     # would cost more than everything else here.
     return go.Figure(_clean(spec, None), _validate=False)
+
+
+def safe_figure(fig: go.Figure) -> go.Figure:
+    """A copy of `fig` with every string of its spec escaped for Plotly's label syntax (titles,
+    tick labels, categories, legend names, hover text, annotations, custom data, ...)."""
+    return _safe(fig.to_json())
+
+
+# -------------------------------------------------------------------------------- once per answer
+# Building a figure costs 5-50 ms of Python (Plotly checks every property path it is given),
+# and escaping, telling apart and describing it as much again; a page draws up to 20, for every
+# person on every rerun, all in the server's one process. A figure is a function of its
+# arguments (cached answers themselves), so each is built once and kept as its plain spec:
+# a rerun gets a copy, rebuilt without Plotly's checks (the spec is a checked figure's own),
+# which the page may still change (a height, a line) before `show`. Cleared with the answers.
+CACHE = {"ttl": 600, "max_entries": 2000, "show_spinner": False}
+
+
+def _spec(spec: dict) -> go.Figure:
+    """A figure from the plain spec of a checked one (no second check)."""
+    return go.Figure(spec, _validate=False)
+
+
+def _plain(fig: go.Figure) -> dict:
+    """The figure's spec as Plotly holds it (numbers as arrays, dates as dates: what its text
+    alternative reads), not as `to_dict` sends it (arrays as base64). st.cache_data keeps a
+    pickled copy, so the figure's own dicts are not shared."""
+    return {"data": fig._data, "layout": fig._layout}
+
+
+def fingerprint(*parts: object) -> str:
+    """A digest of `parts` by value: their pickle holds every value (a frame's every cell, its
+    columns and types), so different arguments never share one. Faster than st.cache_data's
+    own hashing of a frame by far (0.1 ms against 2-3 ms for a month-by-month frame)."""
+    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=20).hexdigest()
+
+
+def built(builder: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
+    """`builder`, building each figure once per set of arguments (compared by value, frames
+    included) and handing every caller a copy of its own."""
+
+    def spec(digest: str, _args: tuple, _kwargs: dict) -> dict:
+        return _plain(builder(*_args, **_kwargs))
+
+    # st.cache_data keeps one cache per function, known by qualified name and source.
+    spec.__qualname__ = f"{builder.__qualname__}_spec"
+    cached = st.cache_data(**CACHE)(spec)
+
+    @functools.wraps(builder)
+    def build(*args: object, **kwargs: object) -> go.Figure:
+        return _spec(cached(fingerprint(args, kwargs), args, kwargs))
+
+    return build
+
+
+@st.cache_data(**CACHE)
+def _drawn(key: str, raw: str, _fig: go.Figure) -> tuple[dict, ChartText]:
+    """What `show` draws of the figure whose JSON is `raw` (`_fig` itself, not hashed: `raw`
+    and the chart's `key` stand for it): its spec escaped and its series told apart, and its
+    words (from the figure as built, dates as dates)."""
+    return distinguish(_safe(raw)).to_dict(), chart_text(_fig)
 
 
 def show(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
@@ -90,7 +153,8 @@ def show(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
     (`distinguish`) and its text alternative under it (`alternative`); with `selectable`,
     return the ids (custom_data) of the selected bars or points, or of the row chosen in the
     chart's table (the same drill-down from the keyboard)."""
-    safe = distinguish(safe_figure(fig))
+    spec, said = _drawn(key, fig.to_json(), fig)
+    safe = _spec(spec)
     ids: list[str] = []
     if selectable:
         event = st.plotly_chart(
@@ -99,7 +163,7 @@ def show(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
         ids = selected_ids(event)
     else:
         st.plotly_chart(safe, key=key, width="stretch")
-    picked = alternative(fig, key, selectable=selectable)
+    picked = alternative(said, key, selectable=selectable)
     return ids or picked
 
 
@@ -107,9 +171,20 @@ def sparkline(values: Sequence[float], key: str) -> None:
     """A tile's 12-month line: small, static, no axes. Drawn by Plotly rather than st.metric's
     own chart, whose SVG has an image role without alternative text (axe: svg-img-alt,
     serious). The tile's caption says in words what the line shows, so no table under it."""
+    st.plotly_chart(
+        _spec(_sparkline(tuple(float(v) for v in values))),
+        key=key,
+        width="stretch",
+        config={"staticPlot": True, "displayModeBar": False},
+    )
+
+
+@st.cache_data(**CACHE)
+def _sparkline(values: tuple[float, ...]) -> dict:
+    """A sparkline's spec, escaped (once per line)."""
     fig = go.Figure(
         go.Scatter(
-            y=[float(v) for v in values],
+            y=list(values),
             mode="lines",
             line={"color": PALETTE[0], "width": 2},
             hoverinfo="skip",
@@ -124,20 +199,14 @@ def sparkline(values: Sequence[float], key: str) -> None:
         plot_bgcolor="rgba(0,0,0,0)",
         paper_bgcolor="rgba(0,0,0,0)",
     )
-    st.plotly_chart(
-        safe_figure(fig),
-        key=key,
-        width="stretch",
-        config={"staticPlot": True, "displayModeBar": False},
-    )
+    return safe_figure(fig).to_dict()
 
 
-def alternative(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
-    """A chart's text alternative (WCAG 1.1.1), read from the figure (ui/chart_alt): a summary
-    sentence, and "Show as table" with its numbers in words. With `selectable`, a row of the
-    table chosen (arrow keys and Space) returns the id its bar or point carries. Data is shown
-    as plain text: the sentence through text.md, the table as a dataframe."""
-    said = chart_text(fig)
+def alternative(said: ChartText, key: str, *, selectable: bool = False) -> list[str]:
+    """A chart's text alternative (WCAG 1.1.1), read from the figure (ui/chart_alt.chart_text):
+    a summary sentence, and "Show as table" with its numbers in words. With `selectable`, a row
+    of the table chosen (arrow keys and Space) returns the id its bar or point carries. Data is
+    shown as plain text: the sentence through text.md, the table as a dataframe."""
     st.caption(md(said.summary))
     if said.table.empty:
         return []
@@ -214,6 +283,7 @@ def layout(fig: go.Figure, x_title: str, y_title: str) -> go.Figure:
     return fig
 
 
+@built
 def figure(x_title: str = "", y_title: str = "") -> go.Figure:
     """An empty figure in the house style, for traces added with its add_* methods."""
     return layout(go.Figure(), x_title, y_title)
@@ -292,6 +362,7 @@ def month_ticks(fig: go.Figure, months: Sequence[object]) -> go.Figure:
     return fig
 
 
+@built
 def trend(
     frame: pd.DataFrame,
     y: str,
@@ -396,6 +467,7 @@ def trend(
     )
 
 
+@built
 def bars(
     frame: pd.DataFrame,
     x: str,
@@ -422,6 +494,7 @@ def bars(
     return reference_lines(fig, target, england)
 
 
+@built
 def stacked(
     frame: pd.DataFrame,
     x: str,
@@ -454,6 +527,7 @@ def stacked(
     return fig
 
 
+@built
 def grouped_bars(
     labels: Sequence[str],
     series: Sequence[tuple[Sequence[float], str]],
@@ -481,6 +555,7 @@ def grouped_bars(
     return fig
 
 
+@built
 def spread(
     values: Sequence[float],
     labels: Sequence[str],
@@ -512,6 +587,7 @@ def spread(
     return fig
 
 
+@built
 def histogram(
     values: Iterable[float], x_title: str, *, target: float | None = None, bin_size: int = 5
 ) -> go.Figure:
