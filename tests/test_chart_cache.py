@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from ui import charts
 from ui.chart_alt import chart_text
+from ui.data import fingerprint
 
 
 def _frame(last: float = 91.25) -> pd.DataFrame:
@@ -66,8 +67,8 @@ def test_another_value_is_another_figure():
     after = _trend(_frame(last=12.5))
     assert list(after.data[0].y) == [80.04, 72.5, 12.5]
     assert list(before.data[0].y) == [80.04, 72.5, 91.25]
-    assert charts.fingerprint(_frame()) != charts.fingerprint(_frame(last=12.5))
-    assert charts.fingerprint(_frame()) == charts.fingerprint(_frame())
+    assert fingerprint(_frame()) != fingerprint(_frame(last=12.5))
+    assert fingerprint(_frame()) == fingerprint(_frame())
 
 
 def _drawn_script():

@@ -18,10 +18,8 @@ import plotly or call st.plotly_chart themselves (tests/test_output_safety.py ch
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
 import json
-import pickle
 from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
@@ -29,6 +27,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui.chart_alt import ChartText, chart_text
+from ui.data import fingerprint
 from ui.text import md
 
 Figure = go.Figure
@@ -115,13 +114,6 @@ def _plain(fig: go.Figure) -> dict:
     return {"data": fig._data, "layout": fig._layout}
 
 
-def fingerprint(*parts: object) -> str:
-    """A digest of `parts` by value: their pickle holds every value (a frame's every cell, its
-    columns and types), so different arguments never share one. Faster than st.cache_data's
-    own hashing of a frame by far (0.1 ms against 2-3 ms for a month-by-month frame)."""
-    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=20).hexdigest()
-
-
 def built(builder: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
     """`builder`, building each figure once per set of arguments (compared by value, frames
     included) and handing every caller a copy of its own."""
@@ -141,11 +133,24 @@ def built(builder: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
 
 
 @st.cache_data(**CACHE)
-def _drawn(key: str, raw: str, _fig: go.Figure) -> tuple[dict, ChartText]:
-    """What `show` draws of the figure whose JSON is `raw` (`_fig` itself, not hashed: `raw`
-    and the chart's `key` stand for it): its spec escaped and its series told apart, and its
+def _drawn(key: str, digest: str, _fig: go.Figure) -> tuple[dict, ChartText]:
+    """What `show` draws of `_fig` (not hashed: the digest of its spec and the chart's `key`
+    stand for it): its spec escaped and its series told apart, as Streamlit sends it, and its
     words (from the figure as built, dates as dates)."""
-    return distinguish(_safe(raw)).to_dict(), chart_text(_fig)
+    return distinguish(safe_figure(_fig)).to_dict(), chart_text(_fig)
+
+
+class _Kept(go.Figure):
+    """A figure drawn from its kept spec. st.plotly_chart asks a figure for its dict
+    (`to_dict`), which would copy and encode the whole spec again on every run; this one hands
+    over the spec `show` kept, already checked, escaped and encoded. Nothing else reads it."""
+
+    def __init__(self, spec: dict) -> None:
+        super().__init__(layout={"template": {}}, _validate=False)  # empty: 0.1 ms
+        self._kept = spec
+
+    def to_dict(self) -> dict:
+        return self._kept
 
 
 def show(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
@@ -153,8 +158,8 @@ def show(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
     (`distinguish`) and its text alternative under it (`alternative`); with `selectable`,
     return the ids (custom_data) of the selected bars or points, or of the row chosen in the
     chart's table (the same drill-down from the keyboard)."""
-    spec, said = _drawn(key, fig.to_json(), fig)
-    safe = _spec(spec)
+    spec, said = _drawn(key, fingerprint(_plain(fig)), fig)
+    safe = _Kept(spec)
     ids: list[str] = []
     if selectable:
         event = st.plotly_chart(
@@ -172,7 +177,7 @@ def sparkline(values: Sequence[float], key: str) -> None:
     own chart, whose SVG has an image role without alternative text (axe: svg-img-alt,
     serious). The tile's caption says in words what the line shows, so no table under it."""
     st.plotly_chart(
-        _spec(_sparkline(tuple(float(v) for v in values))),
+        _Kept(_sparkline(tuple(float(v) for v in values))),
         key=key,
         width="stretch",
         config={"staticPlot": True, "displayModeBar": False},

@@ -32,7 +32,9 @@ from ui.text import md
 OVERVIEW = "app.py"
 
 
-@st.cache_data(ttl=600, max_entries=200, show_spinner="Reading the figures...")
+@st.cache_data(
+    ttl=600, max_entries=200, show_spinner="Reading the figures...", hash_funcs=data.HASH
+)
 def findings(source: data.Source, filters: Filters) -> Findings:
     """The period's findings: aggregates only, so one answer serves every viewer."""
     return find(data.engine(source), replace(filters, scope=None, scope_teams=None))
