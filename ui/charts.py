@@ -17,15 +17,17 @@ import plotly or call st.plotly_chart themselves (tests/test_output_safety.py ch
 
 from __future__ import annotations
 
+import functools
 import html
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui.chart_alt import chart_text
+from ui.chart_alt import ChartText, chart_text
+from ui.data import fingerprint
 from ui.text import md
 
 Figure = go.Figure
@@ -76,13 +78,79 @@ def _clean(node: object, key: str | None) -> object:
     return node
 
 
-def safe_figure(fig: go.Figure) -> go.Figure:
-    """A copy of `fig` with every string of its spec escaped for Plotly's label syntax (titles,
-    tick labels, categories, legend names, hover text, annotations, custom data, ...)."""
-    spec = json.loads(fig.to_json())  # plain types: numbers travel as typed arrays, untouched
+def _safe(raw: str) -> go.Figure:
+    """The figure whose JSON is `raw`, every string escaped."""
+    spec = json.loads(raw)  # plain types: numbers travel as typed arrays, untouched
     # The spec is a validated figure's own, only its strings changed: validating it again
     # would cost more than everything else here.
     return go.Figure(_clean(spec, None), _validate=False)
+
+
+def safe_figure(fig: go.Figure) -> go.Figure:
+    """A copy of `fig` with every string of its spec escaped for Plotly's label syntax (titles,
+    tick labels, categories, legend names, hover text, annotations, custom data, ...)."""
+    return _safe(fig.to_json())
+
+
+# -------------------------------------------------------------------------------- once per answer
+# Building a figure costs 5-50 ms of Python (Plotly checks every property path it is given),
+# and escaping, telling apart and describing it as much again; a page draws up to 20, for every
+# person on every rerun, all in the server's one process. A figure is a function of its
+# arguments (cached answers themselves), so each is built once and kept as its plain spec:
+# a rerun gets a copy, rebuilt without Plotly's checks (the spec is a checked figure's own),
+# which the page may still change (a height, a line) before `show`. Cleared with the answers.
+CACHE = {"ttl": 600, "max_entries": 2000, "show_spinner": False}
+
+
+def _spec(spec: dict) -> go.Figure:
+    """A figure from the plain spec of a checked one (no second check)."""
+    return go.Figure(spec, _validate=False)
+
+
+def _plain(fig: go.Figure) -> dict:
+    """The figure's spec as Plotly holds it (numbers as arrays, dates as dates: what its text
+    alternative reads), not as `to_dict` sends it (arrays as base64). st.cache_data keeps a
+    pickled copy, so the figure's own dicts are not shared."""
+    return {"data": fig._data, "layout": fig._layout}
+
+
+def built(builder: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
+    """`builder`, building each figure once per set of arguments (compared by value, frames
+    included) and handing every caller a copy of its own."""
+
+    def spec(digest: str, _args: tuple, _kwargs: dict) -> dict:
+        return _plain(builder(*_args, **_kwargs))
+
+    # st.cache_data keeps one cache per function, known by qualified name and source.
+    spec.__qualname__ = f"{builder.__qualname__}_spec"
+    cached = st.cache_data(**CACHE)(spec)
+
+    @functools.wraps(builder)
+    def build(*args: object, **kwargs: object) -> go.Figure:
+        return _spec(cached(fingerprint(args, kwargs), args, kwargs))
+
+    return build
+
+
+@st.cache_data(**CACHE)
+def _drawn(key: str, digest: str, _fig: go.Figure) -> tuple[dict, ChartText]:
+    """What `show` draws of `_fig` (not hashed: the digest of its spec and the chart's `key`
+    stand for it): its spec escaped and its series told apart, as Streamlit sends it, and its
+    words (from the figure as built, dates as dates)."""
+    return distinguish(safe_figure(_fig)).to_dict(), chart_text(_fig)
+
+
+class _Kept(go.Figure):
+    """A figure drawn from its kept spec. st.plotly_chart asks a figure for its dict
+    (`to_dict`), which would copy and encode the whole spec again on every run; this one hands
+    over the spec `show` kept, already checked, escaped and encoded. Nothing else reads it."""
+
+    def __init__(self, spec: dict) -> None:
+        super().__init__(layout={"template": {}}, _validate=False)  # empty: 0.1 ms
+        self._kept = spec
+
+    def to_dict(self) -> dict:
+        return self._kept
 
 
 def show(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
@@ -90,7 +158,8 @@ def show(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
     (`distinguish`) and its text alternative under it (`alternative`); with `selectable`,
     return the ids (custom_data) of the selected bars or points, or of the row chosen in the
     chart's table (the same drill-down from the keyboard)."""
-    safe = distinguish(safe_figure(fig))
+    spec, said = _drawn(key, fingerprint(_plain(fig)), fig)
+    safe = _Kept(spec)
     ids: list[str] = []
     if selectable:
         event = st.plotly_chart(
@@ -99,7 +168,7 @@ def show(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
         ids = selected_ids(event)
     else:
         st.plotly_chart(safe, key=key, width="stretch")
-    picked = alternative(fig, key, selectable=selectable)
+    picked = alternative(said, key, selectable=selectable)
     return ids or picked
 
 
@@ -107,37 +176,44 @@ def sparkline(values: Sequence[float], key: str) -> None:
     """A tile's 12-month line: small, static, no axes. Drawn by Plotly rather than st.metric's
     own chart, whose SVG has an image role without alternative text (axe: svg-img-alt,
     serious). The tile's caption says in words what the line shows, so no table under it."""
-    fig = go.Figure(
-        go.Scatter(
-            y=[float(v) for v in values],
-            mode="lines",
-            line={"color": PALETTE[0], "width": 2},
-            hoverinfo="skip",
-        )
-    )
-    fig.update_layout(
-        height=44,
-        margin={"l": 2, "r": 2, "t": 2, "b": 2},
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        showlegend=False,
-        plot_bgcolor="rgba(0,0,0,0)",
-        paper_bgcolor="rgba(0,0,0,0)",
-    )
     st.plotly_chart(
-        safe_figure(fig),
+        _Kept(_sparkline(tuple(float(v) for v in values))),
         key=key,
         width="stretch",
         config={"staticPlot": True, "displayModeBar": False},
     )
 
 
-def alternative(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
-    """A chart's text alternative (WCAG 1.1.1), read from the figure (ui/chart_alt): a summary
-    sentence, and "Show as table" with its numbers in words. With `selectable`, a row of the
-    table chosen (arrow keys and Space) returns the id its bar or point carries. Data is shown
-    as plain text: the sentence through text.md, the table as a dataframe."""
-    said = chart_text(fig)
+@st.cache_data(**CACHE)
+def _sparkline(values: tuple[float, ...]) -> dict:
+    """A sparkline's spec, escaped (once per line)."""
+    fig = go.Figure(  # data and layout given at once: Plotly checks each once (3 ms, not 10)
+        data=[
+            go.Scatter(
+                y=list(values),
+                mode="lines",
+                line={"color": PALETTE[0], "width": 2},
+                hoverinfo="skip",
+            )
+        ],
+        layout={
+            "height": 44,
+            "margin": {"l": 2, "r": 2, "t": 2, "b": 2},
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "showlegend": False,
+            "plot_bgcolor": "rgba(0,0,0,0)",
+            "paper_bgcolor": "rgba(0,0,0,0)",
+        },
+    )
+    return safe_figure(fig).to_dict()
+
+
+def alternative(said: ChartText, key: str, *, selectable: bool = False) -> list[str]:
+    """A chart's text alternative (WCAG 1.1.1), read from the figure (ui/chart_alt.chart_text):
+    a summary sentence, and "Show as table" with its numbers in words. With `selectable`, a row
+    of the table chosen (arrow keys and Space) returns the id its bar or point carries. Data is
+    shown as plain text: the sentence through text.md, the table as a dataframe."""
     st.caption(md(said.summary))
     if said.table.empty:
         return []
@@ -200,29 +276,70 @@ TICK_COLOUR = "#505a5f"  # 7:1 on white
 
 
 def layout(fig: go.Figure, x_title: str, y_title: str) -> go.Figure:
-    fig.update_layout(
-        colorway=PALETTE,
-        font={"color": TEXT_COLOUR},
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        height=340,
-        xaxis_title=x_title,
-        yaxis_title=y_title,
-        legend={"orientation": "h", "y": -0.25, "font": {"color": TEXT_COLOUR}},
-    )
-    for axis in (fig.update_xaxes, fig.update_yaxes):
-        axis(tickfont={"color": TICK_COLOUR}, title_font={"color": TEXT_COLOUR})
+    """The house style. Set property by property, as update_layout would merge them: Plotly's
+    update_layout and update_xaxes cost 12 ms a figure in path checks, these sets 2 ms."""
+    spec = fig.layout
+    spec.colorway = PALETTE
+    spec.font.color = TEXT_COLOUR
+    spec.margin.l, spec.margin.r, spec.margin.t, spec.margin.b = 10, 10, 30, 10
+    spec.height = 340
+    spec.legend.orientation, spec.legend.y = "h", -0.25
+    spec.legend.font.color = TEXT_COLOUR
+    for axis, title in ((spec.xaxis, x_title), (spec.yaxis, y_title)):
+        axis.title.text = title
+        axis.tickfont.color = TICK_COLOUR
+        axis.title.font.color = TEXT_COLOUR
     return fig
 
 
+@built
 def figure(x_title: str = "", y_title: str = "") -> go.Figure:
     """An empty figure in the house style, for traces added with its add_* methods."""
     return layout(go.Figure(), x_title, y_title)
 
 
-def vline(fig: go.Figure, x: float, text: str, style: dict = TARGET_STYLE) -> go.Figure:
-    """A vertical reference line (a target or England), labelled in words."""
-    fig.add_vline(x=x, line=style, annotation_text=text)
+def _lines(fig: go.Figure, lines: list[tuple[dict, dict]]) -> go.Figure:
+    """Add (shape, annotation) pairs in one layout update: what add_hline and add_vline add,
+    written out (each of those costs 7 ms of Plotly's path checks; this 1 ms for all)."""
+    if lines:
+        fig.update_layout(
+            shapes=[*fig.layout.shapes, *(shape for shape, _ in lines)],
+            annotations=[*fig.layout.annotations, *(note for _, note in lines)],
+        )
     return fig
+
+
+def _hline(
+    y: float,
+    line: dict,
+    text: str,
+    position: str,
+    bgcolor: str | None = None,
+    hovertext: str | None = None,
+) -> tuple[dict, dict]:
+    """A horizontal line across the plot at `y`, its label at `position` ("top right", ...),
+    as add_hline(annotation_position=...) makes them."""
+    vertical, horizontal = position.split()
+    shape = {"type": "line", "line": line, "xref": "x domain", "x0": 0, "x1": 1}
+    shape |= {"yref": "y", "y0": y, "y1": y}
+    note = {"text": text, "showarrow": False, "xref": "x domain", "yref": "y", "y": y}
+    note |= {"x": 1 if horizontal == "right" else 0, "xanchor": horizontal}
+    note["yanchor"] = "bottom" if vertical == "top" else "top"
+    if bgcolor is not None:
+        note["bgcolor"] = bgcolor
+    if hovertext is not None:
+        note["hovertext"] = hovertext
+    return shape, note
+
+
+def vline(fig: go.Figure, x: float, text: str, style: dict = TARGET_STYLE) -> go.Figure:
+    """A vertical reference line (a target or England), labelled in words (top right, as
+    add_vline puts it)."""
+    shape = {"type": "line", "line": style, "xref": "x", "x0": x, "x1": x}
+    shape |= {"yref": "y domain", "y0": 0, "y1": 1}
+    note = {"text": text, "showarrow": False, "xref": "x", "x": x, "xanchor": "left"}
+    note |= {"yref": "y domain", "y": 1, "yanchor": "top"}
+    return _lines(fig, [(shape, note)])
 
 
 GOAL_STYLE = {"color": "#009E73", "dash": "dash", "width": 2}
@@ -254,31 +371,39 @@ def reference_lines(
     alone). Of the goal and England, the higher line's label sits above it and the lower's
     below, so close lines keep their labels apart; the target's label is at the top right."""
     goal_above = england is None or goal is None or goal >= england
+    lines = []
     if goal is not None:
-        fig.add_hline(
-            y=goal,
-            line=GOAL_STYLE,
-            annotation_text=goal_label or f"Goal {goal:g}",
-            annotation_position="top left" if goal_above else "bottom left",
-            annotation_bgcolor=LABEL_BACKGROUND,
+        lines.append(
+            _hline(
+                goal,
+                GOAL_STYLE,
+                goal_label or f"Goal {goal:g}",
+                "top left" if goal_above else "bottom left",
+                LABEL_BACKGROUND,
+            )
         )
     if target is not None:
-        fig.add_hline(
-            y=target,
-            line=TARGET_STYLE,
-            annotation_text=target_label or f"Target {target:g}",
-            annotation_position="top right",
-            annotation_bgcolor=LABEL_BACKGROUND,
+        lines.append(
+            _hline(
+                target,
+                TARGET_STYLE,
+                target_label or f"Target {target:g}",
+                "top right",
+                LABEL_BACKGROUND,
+            )
         )
     if england is not None:
-        fig.add_hline(
-            y=england,
-            line=ENGLAND_STYLE,
-            annotation_text=england_label or f"England {england:g}",
-            annotation_position="bottom right" if goal_above else "top right",
-            annotation_hovertext=england_note,
-            annotation_bgcolor=LABEL_BACKGROUND,
+        lines.append(
+            _hline(
+                england,
+                ENGLAND_STYLE,
+                england_label or f"England {england:g}",
+                "bottom right" if goal_above else "top right",
+                LABEL_BACKGROUND,
+                england_note,
+            )
         )
+    _lines(fig, lines)
     return fig
 
 
@@ -288,10 +413,12 @@ def month_ticks(fig: go.Figure, months: Sequence[object]) -> go.Figure:
     count = len(months)
     step = 1 if count <= 6 else 2 if count <= 12 else 3 if count <= 24 else 6
     first = str(min(months))[:10] if count else None
-    fig.update_xaxes(dtick=f"M{step}", tick0=first, tickformat="%b %Y", tickangle=0)
+    axis = fig.layout.xaxis  # set one by one: update_xaxes costs 3 ms in path checks
+    axis.dtick, axis.tick0, axis.tickformat, axis.tickangle = f"M{step}", first, "%b %Y", 0
     return fig
 
 
+@built
 def trend(
     frame: pd.DataFrame,
     y: str,
@@ -396,6 +523,7 @@ def trend(
     )
 
 
+@built
 def bars(
     frame: pd.DataFrame,
     x: str,
@@ -422,6 +550,7 @@ def bars(
     return reference_lines(fig, target, england)
 
 
+@built
 def stacked(
     frame: pd.DataFrame,
     x: str,
@@ -454,6 +583,7 @@ def stacked(
     return fig
 
 
+@built
 def grouped_bars(
     labels: Sequence[str],
     series: Sequence[tuple[Sequence[float], str]],
@@ -481,6 +611,7 @@ def grouped_bars(
     return fig
 
 
+@built
 def spread(
     values: Sequence[float],
     labels: Sequence[str],
@@ -512,6 +643,7 @@ def spread(
     return fig
 
 
+@built
 def histogram(
     values: Iterable[float], x_title: str, *, target: float | None = None, bin_size: int = 5
 ) -> go.Figure:

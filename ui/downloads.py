@@ -16,6 +16,7 @@ from frontdoor import pdf as pdf_maker
 from frontdoor import safe_export
 from metrics.engine import with_reasons
 from ui import auth
+from ui.data import fingerprint
 from ui.filters import current_params
 
 MIME = {
@@ -68,7 +69,7 @@ def csv(
 ) -> None:
     """A CSV of exactly the rows shown, text cells neutralised; `person_ids` audits it. A
     figure the extract cannot give says so in the file ("n/a — needs ..."), never a blank."""
-    data = safe_export.csv_bytes(with_reasons(frame))
+    data = _csv(fingerprint(frame), frame)
     _button(
         label,
         data,
@@ -77,6 +78,13 @@ def csv(
         key,
         _audited(person_ids, name),
     )
+
+
+@st.cache_data(ttl=600, max_entries=1000, show_spinner=False)
+def _csv(digest: str, _frame: pd.DataFrame) -> bytes:
+    """A frame's CSV, made once per frame (`digest` stands for it): a page offers one under
+    every chart and table, on every run."""
+    return safe_export.csv_bytes(with_reasons(_frame))
 
 
 def xlsx(

@@ -34,7 +34,7 @@ def available(ctx: PageContext, key: str) -> bool:
     return True
 
 
-@st.cache_data(ttl=600, max_entries=500, show_spinner=False)
+@st.cache_data(ttl=600, max_entries=500, show_spinner=False, hash_funcs=data.HASH)
 def _grouped(source: data.Source, key: str, filters: Filters, columns: tuple[str, ...]):
     return data.engine(source).grouped(get(key), filters, columns)
 
