@@ -6,6 +6,9 @@ facts read earlier ones):
 
 - `fact_allocation`: every allocated-worker involvement with the referral it is for (each
   child's allocation intervals, start to end);
+- `fact_child_allocation`: each child's allocation (the earliest open one, and how many are open)
+  for every span of dates in which the child's open allocations do not change;
+- `fact_caseload_pair`: the same per worker and child (a caseload's open pairs);
 - `fact_referral`: every referral with its first allocation (whose it is: referral ownership)
   and its first seen visit;
 - `fact_activity`: each child's note, management oversight note and visit dates (the latest
@@ -25,10 +28,17 @@ from importlib import resources
 
 import duckdb
 
-FACTS = ("fact_allocation", "fact_referral", "fact_activity", "fact_cp_review")
+FACTS = (
+    "fact_allocation",
+    "fact_child_allocation",
+    "fact_caseload_pair",
+    "fact_referral",
+    "fact_activity",
+    "fact_cp_review",
+)
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).
-VERSION = "1"
+VERSION = "2"
 
 
 @cache
