@@ -136,6 +136,36 @@ def test_each_childs_and_each_pairs_open_allocations_are_spans_of_dates(make_db)
     assert caseload["children"] == 1 and caseload["workers"] == 1  # W2 alone
 
 
+def test_each_assessment_stands_beside_its_referrals_dates(make_db):
+    extract = dict(EXTRACT)
+    extract["ssd_cin_assessments"] = [
+        {
+            "cina_assessment_id": "A1",
+            "cina_person_id": "C1",
+            "cina_referral_id": "R1",
+            "cina_assessment_start_date": D(2025, 9, 2),
+            "cina_assessment_auth_date": D(2025, 9, 9),
+            "cina_assessment_team": "T1",
+        },
+        {
+            "cina_assessment_id": "A2",
+            "cina_person_id": "C1",
+            "cina_referral_id": "R9",
+            "cina_assessment_start_date": D(2025, 10, 2),
+        },
+    ]
+    con = make_db(extract)
+    rows = con.execute(
+        "SELECT assessment_id, auth_date, team, referral_date, close_date FROM fact_assessment "
+        "ORDER BY assessment_id"
+    ).fetchall()
+    # A1 names R1 (1 Sep, closed 10 Sep); A2 names R9, not in the extract: no episode dates.
+    assert rows == [
+        ("A1", D(2025, 9, 9), "T1", D(2025, 9, 1), D(2025, 9, 10)),
+        ("A2", None, None, None, None),
+    ]
+
+
 def test_a_database_without_facts_says_load_it_again(make_db):
     con = make_db(EXTRACT)
     con.execute("DROP TABLE facts_meta")

@@ -11,6 +11,7 @@ facts read earlier ones):
 - `fact_caseload_pair`: the same per worker and child (a caseload's open pairs);
 - `fact_referral`: every referral with its first allocation (whose it is: referral ownership)
   and its first seen visit;
+- `fact_assessment`: every assessment beside its referral's date and close date (its episode);
 - `fact_activity`: each child's note, management oversight note and visit dates (the latest
   before any as-of date is read from them);
 - `fact_cp_review`: every CP plan's review chain (numbered reviews with the previous and next).
@@ -33,12 +34,13 @@ FACTS = (
     "fact_child_allocation",
     "fact_caseload_pair",
     "fact_referral",
+    "fact_assessment",
     "fact_activity",
     "fact_cp_review",
 )
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).
-VERSION = "2"
+VERSION = "3"
 
 
 @cache
