@@ -43,6 +43,21 @@ FACTS = (
 VERSION = "3"
 
 
+# Rules the measures' SQL shares as macros, stored in the database with the facts (as the
+# working-day macros are with the calendar): written once, inlined where they are called, so a
+# measure that filters its own rows is not made to read a shared fragment's rows first (DuckDB
+# materialises a shared CTE before the filters of its reader).
+MACROS = (
+    # Whose a referral is at an as-of date, for the team and worker filters (measures.md
+    # "Allocation delay", the worker allocated first): the first allocation's team (or worker)
+    # when that allocation has started by as-of, else the referral's own; column by column, so a
+    # first allocation with no team still leaves the referral's own team. referral_owners and
+    # not_yet_seen read it.
+    "CREATE OR REPLACE MACRO referral_owner(allocated_date, allocated, own, as_of) AS "
+    "coalesce(CASE WHEN allocated_date <= as_of THEN allocated END, own)",
+)
+
+
 @cache
 def fact_sql(name: str) -> str:
     """The query of one fact (a file of this package)."""
@@ -50,7 +65,10 @@ def fact_sql(name: str) -> str:
 
 
 def build_facts(con: duckdb.DuckDBPyConnection) -> None:
-    """Create (or replace) every fact table, and facts_meta, from the tables in `con`."""
+    """Create (or replace) the shared macros, every fact table and facts_meta, from the tables
+    in `con`."""
+    for macro in MACROS:
+        con.execute(macro)
     for name in FACTS:
         con.execute(f"CREATE OR REPLACE TABLE {name} AS {fact_sql(name)}")
     con.execute(
