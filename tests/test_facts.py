@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from metrics import MEASURES, Engine
+from metrics import MEASURES, Engine, Filters
 
 D = dt.date
 
@@ -73,6 +73,96 @@ def test_allocations_find_their_referral_and_each_referral_its_first_allocation(
     assert referrals == [
         ("R1", D(2025, 9, 5), "W1", False, D(2025, 9, 2)),
         ("R2", D(2025, 10, 1), "W3", True, D(2025, 10, 8)),
+    ]
+
+
+def _allocation(iid, worker, team, start, end=None):
+    return {
+        "invo_involvements_id": iid,
+        "invo_person_id": "C1",
+        "invo_professional_id": worker,
+        "invo_professional_role_id": "Allocated Case Worker",
+        "invo_professional_team": team,
+        "invo_involvement_start_date": start,
+        "invo_involvement_end_date": end,
+    }
+
+
+# C1's allocations: A (W1, T1) 10 Jan to 1 Mar, B (W2, T2) from 1 Feb, C (W1, T1) 1 to 15 Feb.
+SPANS = {
+    "ssd_person": [{"pers_person_id": "C1", "pers_dob": D(2015, 1, 1)}],
+    "ssd_cin_episodes": [
+        {"cine_referral_id": "R1", "cine_person_id": "C1", "cine_referral_date": D(2025, 1, 2)}
+    ],
+    "ssd_involvements": [
+        _allocation("A", "W1", "T1", D(2025, 1, 10), D(2025, 3, 1)),
+        _allocation("B", "W2", "T2", D(2025, 2, 1)),
+        _allocation("C", "W1", "T1", D(2025, 2, 1), D(2025, 2, 15)),
+    ],
+}
+
+
+def test_each_childs_and_each_pairs_open_allocations_are_spans_of_dates(make_db):
+    con = make_db(SPANS)
+    child = con.execute(
+        "SELECT valid_from, valid_to, allocated_date, worker_id, team, open_allocations, "
+        "sole_team FROM fact_child_allocation WHERE person_id = 'C1' ORDER BY valid_from"
+    ).fetchall()
+    # The open set changes on 10 Jan (A starts), 1 Feb (B and C start), 15 Feb (C ends: an
+    # allocation ending on a day is closed on it) and 1 Mar (A ends).
+    # 10 Jan-1 Feb: A alone. 1-15 Feb: A, B, C, the earliest A (W1, T1); teams T1, T2: no sole
+    # team. 15 Feb-1 Mar: A and B. From 1 Mar: B alone (W2, T2), no end.
+    assert child == [
+        (D(2025, 1, 10), D(2025, 2, 1), D(2025, 1, 10), "W1", "T1", 1, "T1"),
+        (D(2025, 2, 1), D(2025, 2, 15), D(2025, 1, 10), "W1", "T1", 3, None),
+        (D(2025, 2, 15), D(2025, 3, 1), D(2025, 1, 10), "W1", "T1", 2, None),
+        (D(2025, 3, 1), None, D(2025, 2, 1), "W2", "T2", 1, "T2"),
+    ]
+    pairs = con.execute(
+        "SELECT worker_id, valid_from, valid_to, allocated_date, team FROM fact_caseload_pair "
+        "ORDER BY worker_id, valid_from"
+    ).fetchall()
+    # W1 holds C1 through A (and C within it) from 10 Jan until A ends on 1 Mar: three spans
+    # (C's start and end are dates of the pair), each from A's 10 Jan; nothing open after 1 Mar,
+    # so no span from then. W2 holds C1 through B from 1 Feb, no end.
+    assert pairs == [
+        ("W1", D(2025, 1, 10), D(2025, 2, 1), D(2025, 1, 10), "T1"),
+        ("W1", D(2025, 2, 1), D(2025, 2, 15), D(2025, 1, 10), "T1"),
+        ("W1", D(2025, 2, 15), D(2025, 3, 1), D(2025, 1, 10), "T1"),
+        ("W2", D(2025, 2, 1), None, D(2025, 2, 1), "T2"),
+    ]
+    # Read at an as-of date (child_allocation): the span holding it; on 1 Mar A has just ended.
+    caseload = Engine(con).headline(MEASURES["caseload"], Filters(D(2025, 3, 1), D(2025, 3, 1)))
+    assert caseload["children"] == 1 and caseload["workers"] == 1  # W2 alone
+
+
+def test_each_assessment_stands_beside_its_referrals_dates(make_db):
+    extract = dict(EXTRACT)
+    extract["ssd_cin_assessments"] = [
+        {
+            "cina_assessment_id": "A1",
+            "cina_person_id": "C1",
+            "cina_referral_id": "R1",
+            "cina_assessment_start_date": D(2025, 9, 2),
+            "cina_assessment_auth_date": D(2025, 9, 9),
+            "cina_assessment_team": "T1",
+        },
+        {
+            "cina_assessment_id": "A2",
+            "cina_person_id": "C1",
+            "cina_referral_id": "R9",
+            "cina_assessment_start_date": D(2025, 10, 2),
+        },
+    ]
+    con = make_db(extract)
+    rows = con.execute(
+        "SELECT assessment_id, auth_date, team, referral_date, close_date FROM fact_assessment "
+        "ORDER BY assessment_id"
+    ).fetchall()
+    # A1 names R1 (1 Sep, closed 10 Sep); A2 names R9, not in the extract: no episode dates.
+    assert rows == [
+        ("A1", D(2025, 9, 9), "T1", D(2025, 9, 1), D(2025, 9, 10)),
+        ("A2", None, None, None, None),
     ]
 
 

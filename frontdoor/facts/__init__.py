@@ -6,8 +6,12 @@ facts read earlier ones):
 
 - `fact_allocation`: every allocated-worker involvement with the referral it is for (each
   child's allocation intervals, start to end);
+- `fact_child_allocation`: each child's allocation (the earliest open one, and how many are open)
+  for every span of dates in which the child's open allocations do not change;
+- `fact_caseload_pair`: the same per worker and child (a caseload's open pairs);
 - `fact_referral`: every referral with its first allocation (whose it is: referral ownership)
   and its first seen visit;
+- `fact_assessment`: every assessment beside its referral's date and close date (its episode);
 - `fact_activity`: each child's note, management oversight note and visit dates (the latest
   before any as-of date is read from them);
 - `fact_cp_review`: every CP plan's review chain (numbered reviews with the previous and next).
@@ -25,10 +29,33 @@ from importlib import resources
 
 import duckdb
 
-FACTS = ("fact_allocation", "fact_referral", "fact_activity", "fact_cp_review")
+FACTS = (
+    "fact_allocation",
+    "fact_child_allocation",
+    "fact_caseload_pair",
+    "fact_referral",
+    "fact_assessment",
+    "fact_activity",
+    "fact_cp_review",
+)
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).
-VERSION = "1"
+VERSION = "3"
+
+
+# Rules the measures' SQL shares as macros, stored in the database with the facts (as the
+# working-day macros are with the calendar): written once, inlined where they are called, so a
+# measure that filters its own rows is not made to read a shared fragment's rows first (DuckDB
+# materialises a shared CTE before the filters of its reader).
+MACROS = (
+    # Whose a referral is at an as-of date, for the team and worker filters (measures.md
+    # "Allocation delay", the worker allocated first): the first allocation's team (or worker)
+    # when that allocation has started by as-of, else the referral's own; column by column, so a
+    # first allocation with no team still leaves the referral's own team. referral_owners and
+    # not_yet_seen read it.
+    "CREATE OR REPLACE MACRO referral_owner(allocated_date, allocated, own, as_of) AS "
+    "coalesce(CASE WHEN allocated_date <= as_of THEN allocated END, own)",
+)
 
 
 @cache
@@ -38,7 +65,10 @@ def fact_sql(name: str) -> str:
 
 
 def build_facts(con: duckdb.DuckDBPyConnection) -> None:
-    """Create (or replace) every fact table, and facts_meta, from the tables in `con`."""
+    """Create (or replace) the shared macros, every fact table and facts_meta, from the tables
+    in `con`."""
+    for macro in MACROS:
+        con.execute(macro)
     for name in FACTS:
         con.execute(f"CREATE OR REPLACE TABLE {name} AS {fact_sql(name)}")
     con.execute(

@@ -1,7 +1,7 @@
 -- Not yet seen (snapshot at as-of): referrals open at as-of, not NFA, with no seen visit between
 -- the referral date and as-of (first_seen). Age = wd_between(referral date, as_of); at_risk when
 -- the age is over the target. Team and worker: the worker allocated first (if allocated by
--- as-of), else the referral's own (as referral_owners).
+-- as-of), else the referral's own (the referral_owner macro, as referral_owners).
 -- Read from fact_referral (first allocation and first seen visit found at load) as one interval
 -- test: known at as-of, not closed by it, not seen by it; so a trend over month ends reads each
 -- referral once.
@@ -12,11 +12,9 @@ SELECT
     wd_between(r.referral_date, $as_of) AS age_wd,
     wd_add(r.referral_date, $t_seen_wd) AS due_date,
     wd_between(r.referral_date, $as_of) > $t_seen_wd AS at_risk,
-    coalesce(CASE WHEN r.allocated_date <= $as_of THEN r.allocated_team END, r.referral_team)
-        AS team,
-    coalesce(
-        CASE WHEN r.allocated_date <= $as_of THEN r.allocated_worker_id END, r.referral_worker_id
-    ) AS worker_id
+    referral_owner(r.allocated_date, r.allocated_team, r.referral_team, $as_of) AS team,
+    referral_owner(r.allocated_date, r.allocated_worker_id, r.referral_worker_id, $as_of)
+        AS worker_id
 FROM fact_referral r
 WHERE r.referral_date <= $as_of
   AND coalesce(r.close_date, DATE '9999-12-31') > $as_of

@@ -1,32 +1,25 @@
 -- Waiting for transfer (snapshot at as-of; measures.md "More of the letter"): children with a
 -- CIN or CP plan open at as-of whose open allocations (at least one) are all in the team that
 -- assessed them. The assessment: the child's latest authorised by as-of (ties: the higher id)
--- among those whose episode is open at as-of (assessed_plans: its referral not closed by then,
+-- among those whose episode is open at as-of (assessed: its referral not closed by then,
 -- or not in the extract); the open plan must have followed it (started on or after its
 -- authorisation), so a child re-assessed by the team already holding their plan, or a plan of a
 -- later referral the child was not assessed in, is not taken to be waiting. Age =
 -- wd_between(authorisation, as-of); past_target: age > $t_transfer_wd.
 -- Team: the assessing team (= the team of every open allocation); worker: the child's allocated
 -- worker now (the earliest open allocation, as child_allocation).
--- uses: referrals, workers, assessment_rows, child_plans, assessed_plans, open_allocations, child_allocation
+-- The child's open allocations and their team are child_allocation's (open_allocations; sole_team:
+-- the one team all of them are in).
+-- uses: assessed, child_plans, child_allocation
 WITH latest AS (
     SELECT
         a.person_id,
         arg_max(a.assessment_id, (a.auth_date, a.assessment_id)) AS assessment_id,
         max(a.auth_date) AS auth_date,
         arg_max(a.team, (a.auth_date, a.assessment_id)) AS team
-    FROM assessed_plans a
+    FROM assessed a
     WHERE a.episode_end IS NULL
     GROUP BY a.person_id
-),
-held AS (
-    SELECT
-        o.person_id,
-        count(*) AS open_allocations,
-        bool_and(o.team IS NOT NULL AND o.team = l.team) AS all_in_team
-    FROM open_allocations o
-    JOIN latest l ON l.person_id = o.person_id
-    GROUP BY o.person_id
 ),
 plans AS (
     SELECT
@@ -47,10 +40,9 @@ SELECT
     wd_between(l.auth_date, $as_of) AS age_wd,
     wd_add(l.auth_date, $t_transfer_wd) AS due_date,
     wd_between(l.auth_date, $as_of) > $t_transfer_wd AS past_target,
-    h.open_allocations,
+    c.open_allocations,
     l.team,
     c.worker_id
 FROM latest l
-JOIN held h ON h.person_id = l.person_id AND h.all_in_team
+JOIN child_allocation c ON c.person_id = l.person_id AND c.sole_team = l.team
 JOIN plans p ON p.person_id = l.person_id
-JOIN child_allocation c ON c.person_id = l.person_id

@@ -10,7 +10,7 @@
 -- (started by as-of, recorded end after the day 12 months before; an end after as-of, not yet
 -- known then, is after that day too), for the children allocated at as-of alone (the only rows
 -- kept), so a trend over month ends reads each allocation once.
--- uses: open_allocations, child_allocation
+-- uses: child_allocation
 SELECT
     c.person_id,
     c.allocated_date,

@@ -1,0 +1,39 @@
+-- fact_caseload_pair: each (worker, child) pair's open allocations at any as-of date
+-- (caseload_pairs), as intervals: one row per pair and span [valid_from, valid_to) in which the
+-- pair's open allocations do not change, with the earliest of them (its start date, and its
+-- team; ties by involvement id). As fact_child_allocation, per worker: the spans run from each
+-- start or end date of the pair's allocations to the next (valid_to NULL: the last), a span with
+-- nothing open has no row, and at an as-of date the pair is open exactly when a row has
+-- valid_from <= as-of < valid_to.
+WITH bounds AS (
+    SELECT person_id, worker_id, start_date AS valid_from
+    FROM fact_allocation
+    WHERE start_date IS NOT NULL
+    UNION
+    SELECT person_id, worker_id, end_date
+    FROM fact_allocation
+    WHERE start_date IS NOT NULL AND end_date IS NOT NULL
+),
+spans AS (
+    SELECT
+        person_id,
+        worker_id,
+        valid_from,
+        lead(valid_from) OVER (PARTITION BY person_id, worker_id ORDER BY valid_from) AS valid_to
+    FROM bounds
+)
+SELECT
+    s.person_id,
+    s.worker_id,
+    s.valid_from,
+    s.valid_to,
+    min(a.start_date) AS allocated_date,
+    arg_min(a.team, (a.start_date, a.involvement_id)) AS team
+FROM spans s
+JOIN fact_allocation a
+  ON a.person_id IS NOT DISTINCT FROM s.person_id
+ AND a.worker_id IS NOT DISTINCT FROM s.worker_id
+ AND a.start_date <= s.valid_from
+ AND coalesce(a.end_date, DATE '9999-12-31') > s.valid_from
+GROUP BY s.person_id, s.worker_id, s.valid_from, s.valid_to
+ORDER BY s.valid_from, s.person_id, s.worker_id
