@@ -79,22 +79,33 @@ class LoadReport:
         if self.tables:
             out.append("")
             width = max(len(n) for n in self.tables) + 2
-            out.append(
-                f"{'table':<{width}}{'read':>10}{'loaded':>10}{'rejected':>10}{'warnings':>10}"
-            )
+            # Each count column as wide as its widest count (England's case notes run to eight
+            # digits and more), with two spaces between columns, so numbers never run together.
+            counts = [
+                (t.rows_read, t.rows_loaded, t.rows_rejected, t.warnings)
+                for t in self.tables.values()
+                if t.status != ABSENT
+            ] + [(self.rows_read, self.rows_loaded, self.rejected, self.warnings)]
+            heads = ("read", "loaded", "rejected", "warnings")
+            cols = [
+                max(len(h), *(len(f"{row[i]:,}") for row in counts)) + 2
+                for i, h in enumerate(heads)
+            ]
+
+            def line(name: str, values: tuple) -> str:
+                cells = "".join(f"{v:>{w}}" for v, w in zip(values, cols, strict=True))
+                return f"{name:<{width}}{cells}"
+
+            out.append(line("table", heads))
             for t in self.tables.values():
                 if t.status == ABSENT:
-                    out.append(f"{t.table:<{width}}{'absent from the extract':>40}")
+                    out.append(f"{t.table:<{width}}{'absent from the extract':>{sum(cols)}}")
                     continue
                 flag = "" if t.status == LOADED else f"  ({t.status})"
-                out.append(
-                    f"{t.table:<{width}}{t.rows_read:>10,}{t.rows_loaded:>10,}"
-                    f"{t.rows_rejected:>10,}{t.warnings:>10,}{flag}"
-                )
-            out.append(
-                f"{'total':<{width}}{self.rows_read:>10,}{self.rows_loaded:>10,}"
-                f"{self.rejected:>10,}{self.warnings:>10,}"
-            )
+                values = (t.rows_read, t.rows_loaded, t.rows_rejected, t.warnings)
+                out.append(line(t.table, tuple(f"{v:,}" for v in values)) + flag)
+            totals = (self.rows_read, self.rows_loaded, self.rejected, self.warnings)
+            out.append(line("total", tuple(f"{v:,}" for v in totals)))
         shown = [p for p in self.problems if p.severity != STOP][:limit]
         if shown:
             total = len([p for p in self.problems if p.severity != STOP])

@@ -19,7 +19,7 @@ def teams(engine: Engine) -> list[tuple[str, str]]:
         )
         SELECT ids.team, coalesce(d.dept_team_name, ids.team) AS name
         FROM ids LEFT JOIN ssd_department d ON d.dept_team_id = ids.team
-        WHERE ids.team IS NOT NULL ORDER BY name
+        WHERE ids.team IS NOT NULL ORDER BY name, ids.team  -- the id: one order every run
     """
     return [tuple(r) for r in engine.query(sql, {}).itertuples(index=False, name=None)]
 
@@ -35,7 +35,7 @@ def workers(engine: Engine, team: str | None) -> list[tuple[str, str]]:
         SELECT DISTINCT ids.worker, coalesce(p.prof_professional_name, ids.worker) AS name
         FROM ids LEFT JOIN ssd_professionals p ON p.prof_professional_id = ids.worker
         WHERE ids.worker IS NOT NULL AND ($team IS NULL OR ids.team = $team)
-        ORDER BY name
+        ORDER BY name, ids.worker  -- two workers of one name: the same order every run
     """
     return [tuple(r) for r in engine.query(sql, {"team": team}).itertuples(index=False, name=None)]
 
