@@ -404,8 +404,8 @@ def _value_notes(con: duckdb.DuckDBPyConnection, spec: Table, union: str, noted:
     if not noted:
         return
 
-    def spaced(x: str) -> str:
-        return f"(starts_with({x}, ' ') OR ends_with({x}, ' '))"
+    def spaced(x: str) -> str:  # any space trim removes: a no-break space too, not only ' '
+        return f"(strlen(trim({x})) <> strlen({x}))"
 
     def spelled_null(x: str) -> str:
         return f"(trim({x}) <> '' AND {_is_null(f'trim({x})')})"

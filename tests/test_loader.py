@@ -591,6 +591,41 @@ def test_allocation_starting_before_its_linked_referral_is_loaded_and_listed(tmp
     assert report.tables["ssd_involvements"].rows_loaded == 4
 
 
+def test_a_value_with_no_break_spaces_around_it_is_trimmed_and_listed(tmp_path):
+    # A spreadsheet's no-break space (U+00A0) before the role and after a worker's team: trim
+    # removes them, so the load must say so, as it does for ordinary spaces.
+    nbsp = "\u00a0"
+    src = extract(
+        tmp_path,
+        ssd_involvements="invo_involvements_id,invo_person_id,invo_professional_role_id,"
+        "invo_involvement_start_date,invo_professional_team\n"
+        f"I1,0001,{nbsp}Allocated Case Worker,2024-01-04,T1\n"
+        f"I2,0001,allocated case worker,2024-01-05,T2{nbsp}\n",
+    )
+    report, db = load(tmp_path, src)
+    assert issues(db, "ssd_involvements") == [
+        (
+            2,
+            None,
+            "invo_professional_role_id",
+            f"{nbsp}Allocated Case Worker",
+            "1 value(s) had spaces around them, trimmed (first here)",
+        ),
+        (
+            3,
+            None,
+            "invo_professional_team",
+            f"T2{nbsp}",
+            "1 value(s) had spaces around them, trimmed (first here)",
+        ),
+    ]
+    assert query(db, "SELECT invo_professional_team FROM ssd_involvements ORDER BY 1") == [
+        ("T1",),
+        ("T2",),
+    ]
+    assert report.tables["ssd_involvements"].rows_loaded == 2
+
+
 def test_second_round_tables_load_like_any_other(tmp_path):
     # The factors' JSON arrives quoted; a second voice record of one child is a duplicate key.
     src = extract(
