@@ -49,10 +49,15 @@ def render(
         "",
         "Machine: " + "; ".join(f"{k} {v}" for k, v in info.items()),
         "",
-        f"Synthetic extracts (seed {SEED}) over {years} years, {results[0].start} to {END}; "
-        f"queries for {date_from} to {date_to}, as-of {date_to}, database opened read-only.",
-        "",
     ]
+    if results:
+        out += [
+            f"Synthetic extracts (seed {SEED}) over {years} years, {results[0].start} to {END}; "
+            f"queries for {date_from} to {date_to}, as-of {date_to}, database opened read-only.",
+            "",
+        ]
+    else:
+        out += ["The built-in sample only (no size given with --children).", ""]
     reused = [f"the {r.children:,}-child extract and database" for r in results if r.reused]
     if sample is not None and sample.reused:
         reused.insert(0, "the sample's database")
@@ -63,6 +68,20 @@ def render(
             + ".",
             "",
         ]
+    if results:
+        out += _render_sizes(results)
+    out += _render_pages(results, sample)
+    out += _render_browser(results, sample, browser_skipped)
+    out += _render_concurrent(results, sample)
+    if results:
+        out += _render_queries(results)
+    return "\n".join(out) + "\n"
+
+
+def _render_sizes(results: list[SizeResult]) -> list[str]:
+    """Each size: rows, generate, load, database, summary and page query times, and each page's
+    slowest query."""
+    out: list[str] = []
     head = ["", *[f"{r.children:,} children" for r in results]]
     rows: list[list[str]] = []
     for name in TABLES:
@@ -87,9 +106,12 @@ def render(
             cells.append(f"{q.measure} {q.shape} {_s(q.seconds)}" if q else "n/a")
         rows.append([page, *cells])
     out += _table(["page", *head[1:]], rows, right_from=99)
-    out += _render_pages(results, sample)
-    out += _render_browser(results, sample, browser_skipped)
-    out += _render_concurrent(results, sample)
+    return out
+
+
+def _render_queries(results: list[SizeResult]) -> list[str]:
+    """Every query of each size in its four shapes, and the pandas comparison with any mismatch."""
+    out: list[str] = []
     out += [
         "",
         "Every query (seconds; a snapshot measure's monthly trend is one query over the month "
@@ -159,7 +181,7 @@ def render(
             f"- DuckDB: {c.duckdb_value if len(c.duckdb_value) <= 4 else _diff(c)}",
             f"- pandas: {c.pandas_value if len(c.pandas_value) <= 4 else ''}",
         ]
-    return "\n".join(out) + "\n"
+    return out
 
 
 def _page_table(runs: list[tuple[str, list]], times: tuple[str, str]) -> tuple[list, list]:

@@ -16,8 +16,14 @@ from frontdoor.progress import bar
 def run_bench(args: argparse.Namespace) -> int:
     """`frontdoor bench`: 0 when every pandas figure matches DuckDB's, 1 otherwise."""
     sizes = list(args.children or [])
-    if not sizes:
-        print("frontdoor bench: give at least one size with --children")
+    pages_asked = getattr(args, "pages", True) or getattr(args, "browser", False)
+    pages_asked = pages_asked or bool(getattr(args, "concurrent", 0))
+    if not sizes and not (pages_asked and getattr(args, "sample", True)):
+        # `--children` with no size means the built-in sample only: its pages need timing.
+        print(
+            "frontdoor bench: nothing to time. Give a size with --children (e.g. --children "
+            "200000), or leave out --no-sample to time the pages on the built-in sample."
+        )
         return 2
     if args.years < 2:
         print("frontdoor bench: --years must be at least 2 (the re-referral look-back needs one)")

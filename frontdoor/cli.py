@@ -304,7 +304,14 @@ def build_parser() -> argparse.ArgumentParser:
     annex.set_defaults(func=_cmd_export_annex_a)
 
     bench = sub.add_parser("bench", help="time generate, load, summary and pages")
-    bench.add_argument("--children", type=int, nargs="*", default=[50_000, 200_000])
+    bench.add_argument(
+        "--children",
+        type=int,
+        nargs="*",
+        default=[50_000, 200_000],
+        help="sizes of synthetic authority to make and time (default 50000 200000); given "
+        "with no size, only the built-in sample's pages are timed",
+    )
     bench.add_argument("--years", type=int, default=5)
     bench.add_argument("--workdir", default="bench-data")
     bench.add_argument("--out", default=None, help="append results as Markdown to this file")

@@ -141,3 +141,31 @@ def test_the_bench_drives_people_at_once_against_one_server(tmp_path, capsys):
     others = len([p for p in menu_pages() if p[0] != "app.py"])
     assert (people, think, runs, errors) == ("3", "0", 3 * (1 + others), "0")
     assert "n/a" not in row, row
+
+
+def test_the_bench_with_nothing_to_time_says_what_to_give(tmp_path, capsys):
+    code = main(["bench", "--children", "--no-sample", "--workdir", str(tmp_path / "w")])
+    printed = capsys.readouterr().out
+    assert code == 2
+    assert "Give a size with --children" in printed
+
+
+def test_a_sample_only_report_has_the_sample_pages_and_no_size_tables():
+    # `frontdoor bench --children` (no size): the report is the sample's page times alone, with
+    # no empty table of sizes and no pandas comparison.
+    import datetime as dt
+
+    from bench.report import render
+    from bench.server_pages import PageTime
+    from bench.sizes import SamplePages
+
+    sample = SamplePages(
+        5000,
+        dt.date(2021, 4, 1),
+        dt.date(2026, 3, 31),
+        pages=[PageTime("app.py", "Overview", 0.5, 0.1)],
+    )
+    text = render([], {"CPU": "test"}, 5, sample)
+    assert "The built-in sample only" in text
+    assert "| Overview |" in text
+    assert "rows: all tables" not in text and "pandas" not in text
