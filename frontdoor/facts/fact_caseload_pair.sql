@@ -5,6 +5,9 @@
 -- start or end date of the pair's allocations to the next (valid_to NULL: the last), a span with
 -- nothing open has no row, and at an as-of date the pair is open exactly when a row has
 -- valid_from <= as-of < valid_to.
+-- family_id: the child's family (ssd_family, keyed by person: a blank family id is no family
+-- row), else 'solo:<person id>' (a family of one); no as-of date changes it, so a caseload reads
+-- it here rather than joining every pair to ssd_family again in every query.
 WITH bounds AS (
     SELECT person_id, worker_id, start_date AS valid_from
     FROM fact_allocation
@@ -28,12 +31,15 @@ SELECT
     s.valid_from,
     s.valid_to,
     min(a.start_date) AS allocated_date,
-    arg_min(a.team, (a.start_date, a.involvement_id)) AS team
+    arg_min(a.team, (a.start_date, a.involvement_id)) AS team,
+    any_value(coalesce(f.fami_family_id, 'solo:' || s.person_id)) AS family_id
 FROM spans s
 JOIN fact_allocation a
   ON a.person_id IS NOT DISTINCT FROM s.person_id
  AND a.worker_id IS NOT DISTINCT FROM s.worker_id
  AND a.start_date <= s.valid_from
  AND coalesce(a.end_date, DATE '9999-12-31') > s.valid_from
+LEFT JOIN ssd_family f
+  ON f.fami_person_id = s.person_id AND nullif(trim(f.fami_family_id), '') IS NOT NULL
 GROUP BY s.person_id, s.worker_id, s.valid_from, s.valid_to
 ORDER BY s.valid_from, s.person_id, s.worker_id

@@ -6,7 +6,10 @@
 -- team: the team named on most of the worker's open allocations (ties: the latest allocation's),
 -- so the team filter keeps a worker's whole caseload together.
 -- The per-family and per-team counts are windows over the worker's own pairs (a window's
--- partition groups a blank team as one, as IS NOT DISTINCT FROM would).
+-- partition groups a blank team as one, as IS NOT DISTINCT FROM would). A child is at most one
+-- pair of a worker at as-of (caseload_pairs: one row per worker and child), so the children of
+-- a family, or of the worker, are counted as the pairs naming one (no DISTINCT needed: a
+-- distinct count in a window is what made a trend over month ends slow).
 -- uses: caseload_pairs
 SELECT
     w.worker_id,
@@ -25,7 +28,7 @@ FROM (
         c.worker_id,
         any_value(c.worker_name) AS worker_name,
         arg_max(c.team, (c.team_pairs, c.allocated_date, c.team)) AS team,
-        count(DISTINCT c.person_id) AS children,
+        count(c.person_id) AS children,
         count(DISTINCT c.family_id) AS families,
         count(DISTINCT c.family_id) FILTER (WHERE c.family_children >= 2) AS sibling_groups,
         any_value(c.fte) AS fte,
@@ -35,8 +38,7 @@ FROM (
     FROM (
         SELECT
             p.*,
-            count(DISTINCT p.person_id) OVER (PARTITION BY p.worker_id, p.family_id)
-                AS family_children,
+            count(p.person_id) OVER (PARTITION BY p.worker_id, p.family_id) AS family_children,
             count(*) OVER (PARTITION BY p.worker_id, p.team) AS team_pairs
         FROM caseload_pairs p
         WHERE p.worker_id IS NOT NULL
