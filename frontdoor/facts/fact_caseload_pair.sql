@@ -24,22 +24,25 @@ spans AS (
         valid_from,
         lead(valid_from) OVER (PARTITION BY person_id, worker_id ORDER BY valid_from) AS valid_to
     FROM bounds
+),
+pairs AS (
+    SELECT
+        s.person_id,
+        s.worker_id,
+        s.valid_from,
+        s.valid_to,
+        min(a.start_date) AS allocated_date,
+        arg_min(a.team, (a.start_date, a.involvement_id)) AS team
+    FROM spans s
+    JOIN fact_allocation a
+      ON a.person_id IS NOT DISTINCT FROM s.person_id
+     AND a.worker_id IS NOT DISTINCT FROM s.worker_id
+     AND a.start_date <= s.valid_from
+     AND coalesce(a.end_date, DATE '9999-12-31') > s.valid_from
+    GROUP BY s.person_id, s.worker_id, s.valid_from, s.valid_to
 )
-SELECT
-    s.person_id,
-    s.worker_id,
-    s.valid_from,
-    s.valid_to,
-    min(a.start_date) AS allocated_date,
-    arg_min(a.team, (a.start_date, a.involvement_id)) AS team,
-    any_value(coalesce(f.fami_family_id, 'solo:' || s.person_id)) AS family_id
-FROM spans s
-JOIN fact_allocation a
-  ON a.person_id IS NOT DISTINCT FROM s.person_id
- AND a.worker_id IS NOT DISTINCT FROM s.worker_id
- AND a.start_date <= s.valid_from
- AND coalesce(a.end_date, DATE '9999-12-31') > s.valid_from
+SELECT p.*, coalesce(f.fami_family_id, 'solo:' || p.person_id) AS family_id
+FROM pairs p
 LEFT JOIN ssd_family f
-  ON f.fami_person_id = s.person_id AND nullif(trim(f.fami_family_id), '') IS NOT NULL
-GROUP BY s.person_id, s.worker_id, s.valid_from, s.valid_to
-ORDER BY s.valid_from, s.person_id, s.worker_id
+  ON f.fami_person_id = p.person_id AND nullif(trim(f.fami_family_id), '') IS NOT NULL
+ORDER BY p.valid_from, p.person_id, p.worker_id
