@@ -136,6 +136,37 @@ def test_each_childs_and_each_pairs_open_allocations_are_spans_of_dates(make_db)
     assert caseload["children"] == 1 and caseload["workers"] == 1  # W2 alone
 
 
+def test_each_pair_holds_its_childs_family(make_db):
+    extract = dict(SPANS)
+    extract["ssd_person"] = [
+        {"pers_person_id": c, "pers_dob": D(2015, 1, 1)} for c in ("C1", "C2", "C3")
+    ]
+    extract["ssd_involvements"] = [
+        *SPANS["ssd_involvements"],
+        {**_allocation("D", "W1", "T1", D(2025, 1, 5)), "invo_person_id": "C2"},
+        {**_allocation("E", "W1", "T1", D(2025, 1, 5)), "invo_person_id": "C3"},
+    ]
+    # C1 is in family F1; C2's family id is blank (no family row); C3 has no family row at all.
+    extract["ssd_family"] = [
+        {"fami_table_id": "1", "fami_family_id": "F1", "fami_person_id": "C1"},
+        {"fami_table_id": "2", "fami_family_id": "  ", "fami_person_id": "C2"},
+    ]
+    con = make_db(extract)
+    families = con.execute(
+        "SELECT person_id, worker_id, valid_from, family_id FROM fact_caseload_pair "
+        "ORDER BY person_id, worker_id, valid_from"
+    ).fetchall()
+    # Every span of C1 (W1's three, W2's one) is in F1; C2 and C3 are families of one.
+    assert families == [
+        ("C1", "W1", D(2025, 1, 10), "F1"),
+        ("C1", "W1", D(2025, 2, 1), "F1"),
+        ("C1", "W1", D(2025, 2, 15), "F1"),
+        ("C1", "W2", D(2025, 2, 1), "F1"),
+        ("C2", "W1", D(2025, 1, 5), "solo:C2"),
+        ("C3", "W1", D(2025, 1, 5), "solo:C3"),
+    ]
+
+
 def test_each_assessment_stands_beside_its_referrals_dates(make_db):
     extract = dict(EXTRACT)
     extract["ssd_cin_assessments"] = [

@@ -8,7 +8,8 @@ facts read earlier ones):
   child's allocation intervals, start to end);
 - `fact_child_allocation`: each child's allocation (the earliest open one, and how many are open)
   for every span of dates in which the child's open allocations do not change;
-- `fact_caseload_pair`: the same per worker and child (a caseload's open pairs);
+- `fact_caseload_pair`: the same per worker and child (a caseload's open pairs), with the
+  child's family;
 - `fact_referral`: every referral with its first allocation (whose it is: referral ownership)
   and its first seen visit;
 - `fact_assessment`: every assessment beside its referral's date and close date (its episode);
@@ -40,7 +41,7 @@ FACTS = (
 )
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).
-VERSION = "3"
+VERSION = "4"
 
 
 # Rules the measures' SQL shares as macros, stored in the database with the facts (as the

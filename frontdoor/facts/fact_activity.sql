@@ -1,7 +1,7 @@
 -- fact_activity: per child, the event dates of their management oversight notes, of all their
 -- notes (note_type trimmed, any case; by event date) and of their CIN and CP visits (seen or
 -- not), each as a list (unsorted, a date may repeat). The latest event on or before an as-of
--- date is the largest date of the list not after it (latest_activity): found among the child's
+-- date is the largest date of the list not after it (oversight.sql): found among the child's
 -- own dates for the children who need it, instead of among every note and visit of the extract.
 WITH notes AS (
     SELECT

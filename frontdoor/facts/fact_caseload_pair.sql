@@ -5,6 +5,9 @@
 -- start or end date of the pair's allocations to the next (valid_to NULL: the last), a span with
 -- nothing open has no row, and at an as-of date the pair is open exactly when a row has
 -- valid_from <= as-of < valid_to.
+-- family_id: the child's family (ssd_family, keyed by person: a blank family id is no family
+-- row), else 'solo:<person id>' (a family of one); no as-of date changes it, so a caseload reads
+-- it here rather than joining every pair to ssd_family again in every query.
 WITH bounds AS (
     SELECT person_id, worker_id, start_date AS valid_from
     FROM fact_allocation
@@ -21,19 +24,25 @@ spans AS (
         valid_from,
         lead(valid_from) OVER (PARTITION BY person_id, worker_id ORDER BY valid_from) AS valid_to
     FROM bounds
+),
+pairs AS (
+    SELECT
+        s.person_id,
+        s.worker_id,
+        s.valid_from,
+        s.valid_to,
+        min(a.start_date) AS allocated_date,
+        arg_min(a.team, (a.start_date, a.involvement_id)) AS team
+    FROM spans s
+    JOIN fact_allocation a
+      ON a.person_id IS NOT DISTINCT FROM s.person_id
+     AND a.worker_id IS NOT DISTINCT FROM s.worker_id
+     AND a.start_date <= s.valid_from
+     AND coalesce(a.end_date, DATE '9999-12-31') > s.valid_from
+    GROUP BY s.person_id, s.worker_id, s.valid_from, s.valid_to
 )
-SELECT
-    s.person_id,
-    s.worker_id,
-    s.valid_from,
-    s.valid_to,
-    min(a.start_date) AS allocated_date,
-    arg_min(a.team, (a.start_date, a.involvement_id)) AS team
-FROM spans s
-JOIN fact_allocation a
-  ON a.person_id IS NOT DISTINCT FROM s.person_id
- AND a.worker_id IS NOT DISTINCT FROM s.worker_id
- AND a.start_date <= s.valid_from
- AND coalesce(a.end_date, DATE '9999-12-31') > s.valid_from
-GROUP BY s.person_id, s.worker_id, s.valid_from, s.valid_to
-ORDER BY s.valid_from, s.person_id, s.worker_id
+SELECT p.*, coalesce(f.fami_family_id, 'solo:' || p.person_id) AS family_id
+FROM pairs p
+LEFT JOIN ssd_family f
+  ON f.fami_person_id = p.person_id AND nullif(trim(f.fami_family_id), '') IS NOT NULL
+ORDER BY p.valid_from, p.person_id, p.worker_id

@@ -3,7 +3,7 @@
 -- and due within $t_due_soon_wd working days: wd_between(as_of, due date) <= $t_due_soon_wd,
 -- where the due date is wd_add(start, target) (assessment_rows gives the target). Since
 -- wd_between(start, as_of) <= target, the due date is on or after as-of.
--- Team and worker: cina_assessment_team / cina_assessment_worker_id.
+-- Team and worker: cina_assessment_team / cina_assessment_worker_id. The age is counted once.
 -- uses: workers, assessment_rows
 SELECT
     a.assessment_id,
@@ -13,12 +13,15 @@ SELECT
     a.assessment_type,
     a.target,
     wd_add(a.start_date, a.target) AS due_date,
-    wd_between(a.start_date, $as_of) AS age_wd,
-    a.target - wd_between(a.start_date, $as_of) AS due_in_wd,
+    a.age_wd,
+    a.target - a.age_wd AS due_in_wd,
     a.worker_id,
     a.worker_name,
     a.team
-FROM assessment_rows a
-WHERE a.auth_date IS NULL
-  AND wd_between(a.start_date, $as_of) <= a.target
-  AND a.target - wd_between(a.start_date, $as_of) <= $t_due_soon_wd
+FROM (
+    SELECT r.*, wd_between(r.start_date, $as_of) AS age_wd
+    FROM assessment_rows r
+    WHERE r.auth_date IS NULL
+) a
+WHERE a.age_wd <= a.target
+  AND a.target - a.age_wd <= $t_due_soon_wd

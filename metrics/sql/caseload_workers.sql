@@ -5,9 +5,32 @@
 -- positive (never taken as 1).
 -- team: the team named on most of the worker's open allocations (ties: the latest allocation's),
 -- so the team filter keeps a worker's whole caseload together.
--- The per-family and per-team counts are windows over the worker's own pairs (a window's
--- partition groups a blank team as one, as IS NOT DISTINCT FROM would).
+-- A child is at most one pair of a worker at as-of (caseload_pairs: one row per worker and
+-- child), so a worker's pairs are counted once per family and once per team (one pass over the
+-- pairs, two groupings), and the worker's row is read off those counts: children = the pairs
+-- naming a child, summed over the families; families = the family groups; sibling groups = those
+-- of 2+ children; team = the team of the most pairs (ties: the latest allocation date, then the
+-- greater team, as the maximum of (pairs, latest date, team) over the pairs would be). No
+-- window and no distinct count: those were most of a trend's time over month ends.
 -- uses: caseload_pairs
+WITH counted AS (
+    SELECT
+        p.worker_id,
+        p.family_id,
+        p.team,
+        grouping(p.family_id) = 0 AS by_family,
+        count(p.person_id) AS children,
+        count(*) AS pairs,
+        max(p.allocated_date) AS latest_allocation_date,
+        min(p.allocated_date) AS oldest_allocation_date,
+        any_value(p.worker_name) AS worker_name,
+        any_value(p.fte) AS fte,
+        any_value(p.qualified) AS qualified,
+        any_value(p.agency) AS agency
+    FROM caseload_pairs p
+    WHERE p.worker_id IS NOT NULL
+    GROUP BY GROUPING SETS ((p.worker_id, p.family_id), (p.worker_id, p.team))
+)
 SELECT
     w.worker_id,
     w.worker_name,
@@ -24,22 +47,15 @@ FROM (
     SELECT
         c.worker_id,
         any_value(c.worker_name) AS worker_name,
-        arg_max(c.team, (c.team_pairs, c.allocated_date, c.team)) AS team,
-        count(DISTINCT c.person_id) AS children,
-        count(DISTINCT c.family_id) AS families,
-        count(DISTINCT c.family_id) FILTER (WHERE c.family_children >= 2) AS sibling_groups,
+        arg_max(c.team, (c.pairs, c.latest_allocation_date, c.team)) FILTER (WHERE NOT c.by_family)
+            AS team,
+        CAST(sum(c.children) FILTER (WHERE c.by_family) AS BIGINT) AS children,
+        count(c.family_id) FILTER (WHERE c.by_family) AS families,
+        count(c.family_id) FILTER (WHERE c.by_family AND c.children >= 2) AS sibling_groups,
         any_value(c.fte) AS fte,
         any_value(c.qualified) AS qualified,
         any_value(c.agency) AS agency,
-        min(c.allocated_date) AS oldest_allocation_date
-    FROM (
-        SELECT
-            p.*,
-            count(DISTINCT p.person_id) OVER (PARTITION BY p.worker_id, p.family_id)
-                AS family_children,
-            count(*) OVER (PARTITION BY p.worker_id, p.team) AS team_pairs
-        FROM caseload_pairs p
-        WHERE p.worker_id IS NOT NULL
-    ) c
+        min(c.oldest_allocation_date) AS oldest_allocation_date
+    FROM counted c
     GROUP BY c.worker_id
 ) w

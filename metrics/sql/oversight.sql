@@ -14,7 +14,10 @@
 -- oversight_due_date: when the next oversight note is (or was) due: wd_add(the same start, target).
 -- Each clock's start is worked out once and counted once (wd_between), its flag and due date read
 -- from that count, so a row looks its dates up in the working-day calendar twice, not six times.
--- uses: child_allocation, latest_activity
+-- The latest notes and visit on or before as-of are the largest of the child's own dates
+-- (fact_activity, built at load) not after it, read beside the child's allocation (a child with
+-- no note or visit at all has none), so a trend over month ends reads each allocation once.
+-- uses: child_allocation
 SELECT
     c.person_id,
     c.allocated_date,
@@ -37,20 +40,34 @@ FROM (
         wd_between(s.activity_from, $as_of) AS days_since_activity
     FROM (
         SELECT
-            a.person_id,
-            a.allocated_date,
-            a.open_allocations,
+            l.person_id,
+            l.allocated_date,
+            l.open_allocations,
             l.last_oversight_date,
-            greatest(coalesce(l.last_oversight_date, a.allocated_date), a.allocated_date)
+            greatest(coalesce(l.last_oversight_date, l.allocated_date), l.allocated_date)
                 AS oversight_from,
             l.last_visit_date,
             l.last_note_date,
-            coalesce(l.last_activity_date, a.allocated_date) AS last_activity_date,
-            greatest(coalesce(l.last_activity_date, a.allocated_date), a.allocated_date)
+            coalesce(l.last_activity_date, l.allocated_date) AS last_activity_date,
+            greatest(coalesce(l.last_activity_date, l.allocated_date), l.allocated_date)
                 AS activity_from,
-            a.team,
-            a.worker_id
-        FROM child_allocation a
-        LEFT JOIN latest_activity l ON l.person_id = a.person_id
+            l.team,
+            l.worker_id
+        FROM (
+            SELECT
+                n.*,
+                greatest(n.last_note_date, n.last_visit_date) AS last_activity_date
+            FROM (
+                SELECT
+                    a.*,
+                    list_max(list_filter(f.oversight_dates, lambda d: d <= $as_of))
+                        AS last_oversight_date,
+                    list_max(list_filter(f.note_dates, lambda d: d <= $as_of)) AS last_note_date,
+                    list_max(list_filter(f.visit_dates, lambda d: d <= $as_of))
+                        AS last_visit_date
+                FROM child_allocation a
+                LEFT JOIN fact_activity f ON f.person_id = a.person_id
+            ) n
+        ) l
     ) s
 ) c

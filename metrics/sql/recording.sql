@@ -11,6 +11,8 @@
 -- (`fallback`, once per worker, child and event date, which is all it depends on), and joined
 -- back to those notes alone; a note whose worker has a department never needs it. A note with
 -- no such allocation (or no worker) has no `fallback` row, so its team is NULL, as before.
+-- The lag and the age are each counted once (each count looks two dates up in the calendar) and
+-- read where needed.
 -- uses: notes, allocation_rows, worker_teams
 WITH period_notes AS (
     SELECT n.*, wt.team AS worker_team
@@ -44,20 +46,25 @@ SELECT
     n.recorded_date,
     n.recorded_date IS NULL AS outstanding,
     coalesce(n.recorded_date < n.event_date, FALSE) AS recorded_before_event,
-    CASE WHEN n.recorded_date >= n.event_date
-         THEN wd_between(n.event_date, n.recorded_date) END AS lag_wd,
-    CASE WHEN n.recorded_date IS NULL THEN wd_between(n.event_date, $as_of) END AS age_wd,
+    n.lag_wd,
+    n.age_wd,
     CASE
-        WHEN n.recorded_date >= n.event_date
-            THEN wd_between(n.event_date, n.recorded_date) <= $t_recording_wd
-        WHEN n.recorded_date IS NULL AND wd_between(n.event_date, $as_of) > $t_recording_wd
-            THEN FALSE
+        WHEN n.recorded_date >= n.event_date THEN n.lag_wd <= $t_recording_wd
+        WHEN n.recorded_date IS NULL AND n.age_wd > $t_recording_wd THEN FALSE
     END AS within_target,
-    coalesce(n.worker_team, f.team) AS team,
+    n.team,
     n.worker_id
-FROM period_notes n
-LEFT JOIN fallback f
-  ON n.worker_team IS NULL
- AND f.worker_id = n.worker_id
- AND f.person_id = n.person_id
- AND f.event_date = n.event_date
+FROM (
+    SELECT
+        n.*,
+        CASE WHEN n.recorded_date >= n.event_date
+             THEN wd_between(n.event_date, n.recorded_date) END AS lag_wd,
+        CASE WHEN n.recorded_date IS NULL THEN wd_between(n.event_date, $as_of) END AS age_wd,
+        coalesce(n.worker_team, f.team) AS team
+    FROM period_notes n
+    LEFT JOIN fallback f
+      ON n.worker_team IS NULL
+     AND f.worker_id = n.worker_id
+     AND f.person_id = n.person_id
+     AND f.event_date = n.event_date
+) n

@@ -8,18 +8,21 @@
 -- Team and worker: the referral's own cine_referral_team / cine_referral_worker_id.
 -- Read from fact_referral (the first allocation found at load, known when allocated_date <=
 -- as-of) as one interval test: known at as-of, not closed by it, not allocated by it; so a trend
--- over month ends reads each referral once.
+-- over month ends reads each referral once; its age is counted once.
 SELECT
     r.referral_id,
     r.person_id,
     r.referral_date,
-    wd_between(r.referral_date, $as_of) AS age_wd,
+    r.age_wd,
     wd_add(r.referral_date, $t_allocation_wd) AS due_date,
-    wd_between(r.referral_date, $as_of) > $t_allocation_wd AS past_target,
+    r.age_wd > $t_allocation_wd AS past_target,
     r.referral_team AS team,
     r.referral_worker_id AS worker_id
-FROM fact_referral r
-WHERE r.referral_date <= $as_of
-  AND coalesce(r.close_date, DATE '9999-12-31') > $as_of
-  AND coalesce(r.allocated_date, DATE '9999-12-31') > $as_of
-  AND NOT r.nfa
+FROM (
+    SELECT f.*, wd_between(f.referral_date, $as_of) AS age_wd
+    FROM fact_referral f
+    WHERE f.referral_date <= $as_of
+      AND coalesce(f.close_date, DATE '9999-12-31') > $as_of
+      AND coalesce(f.allocated_date, DATE '9999-12-31') > $as_of
+      AND NOT f.nfa
+) r
