@@ -36,28 +36,41 @@ fallback AS (
     GROUP BY k.worker_id, k.person_id, k.event_date
 )
 SELECT
-    n.note_id,
-    n.person_id,
-    n.referral_id,
-    n.note_type,
-    n.event_date,
-    n.recorded_date,
-    n.recorded_date IS NULL AS outstanding,
-    coalesce(n.recorded_date < n.event_date, FALSE) AS recorded_before_event,
-    CASE WHEN n.recorded_date >= n.event_date
-         THEN wd_between(n.event_date, n.recorded_date) END AS lag_wd,
-    CASE WHEN n.recorded_date IS NULL THEN wd_between(n.event_date, $as_of) END AS age_wd,
+    w.note_id,
+    w.person_id,
+    w.referral_id,
+    w.note_type,
+    w.event_date,
+    w.recorded_date,
+    w.outstanding,
+    w.recorded_before_event,
+    w.lag_wd,
+    w.age_wd,
     CASE
-        WHEN n.recorded_date >= n.event_date
-            THEN wd_between(n.event_date, n.recorded_date) <= $t_recording_wd
-        WHEN n.recorded_date IS NULL AND wd_between(n.event_date, $as_of) > $t_recording_wd
-            THEN FALSE
+        WHEN w.recorded_date >= w.event_date THEN w.lag_wd <= $t_recording_wd
+        WHEN w.outstanding AND w.age_wd > $t_recording_wd THEN FALSE
     END AS within_target,
-    coalesce(n.worker_team, f.team) AS team,
-    n.worker_id
-FROM period_notes n
-LEFT JOIN fallback f
-  ON n.worker_team IS NULL
- AND f.worker_id = n.worker_id
- AND f.person_id = n.person_id
- AND f.event_date = n.event_date
+    w.team,
+    w.worker_id
+FROM (
+    SELECT
+        n.note_id,
+        n.person_id,
+        n.referral_id,
+        n.note_type,
+        n.event_date,
+        n.recorded_date,
+        n.recorded_date IS NULL AS outstanding,
+        coalesce(n.recorded_date < n.event_date, FALSE) AS recorded_before_event,
+        CASE WHEN n.recorded_date >= n.event_date
+             THEN wd_between(n.event_date, n.recorded_date) END AS lag_wd,
+        CASE WHEN n.recorded_date IS NULL THEN wd_between(n.event_date, $as_of) END AS age_wd,
+        coalesce(n.worker_team, f.team) AS team,
+        n.worker_id
+    FROM period_notes n
+    LEFT JOIN fallback f
+      ON n.worker_team IS NULL
+     AND f.worker_id = n.worker_id
+     AND f.person_id = n.person_id
+     AND f.event_date = n.event_date
+) w
