@@ -13,7 +13,7 @@
 -- no such allocation (or no worker) has no `fallback` row, so its team is NULL, as before.
 -- uses: notes, allocation_rows, worker_teams
 WITH period_notes AS (
-    SELECT n.*, wt.team AS worker_team
+    SELECT n.*, wt.team AS worker_team, coalesce(n.recorded_date, $as_of) AS span_end
     FROM notes n
     LEFT JOIN worker_teams wt ON wt.worker_id = n.worker_id
     WHERE n.event_date BETWEEN $date_from AND $date_to
@@ -62,12 +62,16 @@ FROM (
         n.recorded_date,
         n.recorded_date IS NULL AS outstanding,
         coalesce(n.recorded_date < n.event_date, FALSE) AS recorded_before_event,
-        CASE WHEN n.recorded_date >= n.event_date
-             THEN wd_between(n.event_date, n.recorded_date) END AS lag_wd,
-        CASE WHEN n.recorded_date IS NULL THEN wd_between(n.event_date, $as_of) END AS age_wd,
+        CASE WHEN n.recorded_date >= n.event_date THEN n.span_wd END AS lag_wd,
+        CASE WHEN n.recorded_date IS NULL THEN n.span_wd END AS age_wd,
         coalesce(n.worker_team, f.team) AS team,
         n.worker_id
-    FROM period_notes n
+    FROM (
+        -- A note has a lag (recorded) or an age (not yet recorded), never both: one count of
+        -- working days from the event to its recording, else to as-of, gives either.
+        SELECT p.*, wd_between(p.event_date, p.span_end) AS span_wd
+        FROM period_notes p
+    ) n
     LEFT JOIN fallback f
       ON n.worker_team IS NULL
      AND f.worker_id = n.worker_id

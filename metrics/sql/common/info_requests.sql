@@ -31,19 +31,25 @@ FROM (
         q.requested_date,
         q.responded_date,
         q.responded_date IS NULL AS outstanding,
-        CASE WHEN q.responded_date >= q.requested_date
-             THEN wd_between(q.requested_date, q.responded_date) END AS days,
-        CASE WHEN q.responded_date IS NULL THEN wd_between(q.requested_date, $as_of) END AS age_wd,
+        CASE WHEN q.responded_date >= q.requested_date THEN q.span_wd END AS days,
+        CASE WHEN q.responded_date IS NULL THEN q.span_wd END AS age_wd,
         wd_add(q.requested_date, $t_agency_response_wd) AS due_date
     FROM (
-        SELECT
-            r.request_id,
-            r.person_id,
-            r.referral_id,
-            r.agency,
-            r.requested_date,
-            CASE WHEN r.responded_date <= $as_of THEN r.responded_date END AS responded_date
-        FROM info_requests r
-        WHERE r.requested_date <= $as_of
+        -- A request has days (answered) or an age (outstanding), never both: one count of
+        -- working days from the request to its response, else to as-of, gives either.
+        SELECT a.*, wd_between(a.requested_date, a.span_end) AS span_wd
+        FROM (
+            SELECT
+                r.request_id,
+                r.person_id,
+                r.referral_id,
+                r.agency,
+                r.requested_date,
+                CASE WHEN r.responded_date <= $as_of THEN r.responded_date END AS responded_date,
+                coalesce(CASE WHEN r.responded_date <= $as_of THEN r.responded_date END, $as_of)
+                    AS span_end
+            FROM info_requests r
+            WHERE r.requested_date <= $as_of
+        ) a
     ) q
 ) w
