@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import cache
@@ -20,29 +20,13 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
-from frontdoor.facts import stale_reason as facts_stale_reason
+from metrics.availability import Availability, MeasureUnavailable
 from metrics.filters import Filters
-from metrics.measure import DENOMINATOR, FLOW, NOTHING_TO_COMPUTE, NUMERATOR, Measure, Share
-from metrics.settings import Settings
-from metrics.words import date_text
+from metrics.measure import DENOMINATOR, FLOW, NUMERATOR, Measure, Share
 
 _COLUMN = re.compile(r"^[a-z_][a-z0-9_]*$")
-# An aggregate's need for a setting (Measure.aggregate_needs), and how it is said.
-SETTING = "setting:"
-SETTING_WORDS = {"population": "the population setting (children aged 0-17)"}
-# An aggregate's need for values in a column ("values:table.column": at least one row of the
-# extract has one), and how it is said: a source that never records them (Annex A has no contact
-# decision dates) makes the aggregate not available, never a 0 or a count of every row.
-VALUES = "values:"
-VALUES_WORDS = {
-    "ssd_contacts.cont_outcome_date": (
-        "contact decision dates, and this extract has none (Annex A does not record when a "
-        "contact was decided)"
-    ),
-}
 # A frame's attrs key naming its aggregate columns that cannot be computed, with why.
 UNAVAILABLE = "unavailable"
-_TABLE_COLUMN = re.compile(r"^([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)$")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _USES = re.compile(r"^--\s*uses:\s*(.*)$", re.MULTILINE)
 # The parameters a month of a snapshot trend takes from its row of the grid (Engine.monthly).
@@ -159,10 +143,6 @@ class NotPermitted(Exception):
     """The viewer's role does not allow child-level rows (or this child)."""
 
 
-class MeasureUnavailable(Exception):
-    """The extract lacks what a measure needs; the message says what (e.g. 'needs ssd_involvements')."""
-
-
 @cache
 def _sql_text(name: str) -> str:
     return resources.files("metrics").joinpath("sql", name).read_text(encoding="utf-8")
@@ -204,138 +184,12 @@ def _bind(sql: str, values: dict[str, object]) -> dict[str, object]:
     return {n: values[n] for n in names}
 
 
-class Engine:
-    """Answers measures on one DuckDB connection with one set of targets."""
+class Engine(Availability):
+    """Answers measures on one DuckDB connection with one set of targets (whether it can is
+    `Availability`'s: metrics/availability.py)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, settings: Settings | None = None):
-        self.con = con
-        self.settings = settings or Settings()
-        self._absent: dict[str, str] | None = None
-        self._stale: str | None = None  # why the database's facts cannot be used
-        self._has_values: dict[str, bool] = {}
-        self._calendar: tuple[dt.date | None, dt.date | None] | None = None
-
-    # -- availability -------------------------------------------------------------------------
-    def absent_tables(self) -> dict[str, str]:
-        """Tables the extract did not provide, with why (from the load report)."""
-        if self._absent is None:
-            cur = self.con.cursor()
-            existing = {
-                r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables()").fetchall()
-            }
-            absent: dict[str, str] = {}
-            if "load_report" in existing:
-                for (name,) in cur.execute(
-                    "SELECT table_name FROM load_report WHERE status = 'absent'"
-                ).fetchall():
-                    absent[name] = "absent from the extract"
-            self._existing = existing
-            self._absent = absent
-            self._stale = facts_stale_reason(cur)
-        return self._absent
-
-    def stale_reason(self) -> str | None:
-        """Why the database must be loaded again before any figure can be read, or None."""
-        self.absent_tables()
-        return self._stale
-
-    def unavailable_reason(self, measure: Measure) -> str | None:
-        """None when the measure can be computed, else a reason like 'needs ssd_involvements'."""
-        absent = self.absent_tables()
-        if self._stale:
-            return self._stale
-        missing = [t for t in measure.needs if t in absent or t not in self._existing]
-        if missing:
-            return "needs " + ", ".join(missing)
-        return None
-
-    def unavailable_aggregates(self, measure: Measure) -> dict[str, str]:
-        """The measure's aggregates that cannot be computed here, with why (a table absent from
-        the extract, a setting not given): they are NULL in every shape, never 0."""
-        self.absent_tables()
-        out: dict[str, str] = {}
-        for name, needs in measure.aggregate_needs.items():
-            missing = []
-            for need in needs:
-                if need.startswith(SETTING):
-                    setting = need.removeprefix(SETTING)
-                    if getattr(self.settings, setting, None) is None:
-                        missing.append(SETTING_WORDS.get(setting, f"the setting {setting}"))
-                elif need.startswith(VALUES):
-                    column = need.removeprefix(VALUES)
-                    if not self._column_has_values(column):
-                        missing.append(VALUES_WORDS.get(column, f"values in {column}"))
-                elif need in self._absent or need not in self._existing:
-                    missing.append(need)
-            if missing:
-                out[name] = "needs " + ", ".join(missing)
-        return out
-
-    def figure_reason(self, measure: Measure, aggregate: str, value: object) -> str | None:
-        """Why one aggregate's value is not a figure, or None when it is: what it needs and the
-        extract or settings lack (`unavailable_aggregates`), else, when it came out NULL, why
-        nothing could give it (`Measure.null_reasons`). A tile or summary shows 'n/a' with it."""
-        reason = self.unavailable_aggregates(measure).get(aggregate)
-        if reason:
-            return reason
-        if value is None:
-            return measure.null_reasons.get(aggregate, NOTHING_TO_COMPUTE)
-        return None
-
-    def _column_has_values(self, column: str) -> bool:
-        """Whether any row of the extract has a value in `column` ("table.column"), asked once
-        per engine (the database is read-only while the app runs)."""
-        if column not in self._has_values:
-            match = _TABLE_COLUMN.match(column)
-            if match is None:
-                raise ValueError(f"not a table.column: {column!r}")
-            table, name = match.groups()
-            has = False
-            if table in self._existing and table not in self._absent:
-                cur = self.con.cursor()
-                try:
-                    has = bool(
-                        cur.execute(
-                            f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {name} IS NOT NULL)"
-                        ).fetchone()[0]
-                    )
-                except duckdb.Error:  # the column is not in this database at all
-                    has = False
-                finally:
-                    cur.close()
-            self._has_values[column] = has
-        return self._has_values[column]
-
-    def _check(self, measure: Measure, filters: Filters | None = None) -> None:
-        reason = self.unavailable_reason(measure)
-        if reason is None and filters is not None:
-            reason = self.outside_calendar(measure, filters)
-        if reason:
-            raise MeasureUnavailable(f"{measure.title}: {reason}")
-
-    def outside_calendar(self, measure: Measure, filters: Filters) -> str | None:
-        """Why working days cannot be counted for this question, or None: the as-of date is
-        outside the database's working-day calendar (which covers every date of the extract),
-        so a measure counting working days would give NULL days, never a 0 or a share."""
-        if "wd_" not in rows_sql(measure.sql_file):
-            return None
-        if self._calendar is None:
-            cur = self.con.cursor()
-            try:
-                self._calendar = cur.execute("SELECT min(date), max(date) FROM calendar").fetchone()
-            except duckdb.Error:
-                self._calendar = (None, None)
-            finally:
-                cur.close()
-        first, last = self._calendar
-        as_of = filters.effective_as_of
-        if first is None or first <= as_of <= last:
-            return None
-        return (
-            f"working days cannot be counted to {date_text(as_of)}: the working-day calendar "
-            f"runs from {date_text(first)} to {date_text(last)} (load an extract that reaches "
-            "that date, or choose an earlier date)"
-        )
+    def _measure_sql(self, measure: Measure) -> str:
+        return rows_sql(measure.sql_file)
 
     # -- parameters ---------------------------------------------------------------------------
     def values(self, filters: Filters) -> dict[str, object]:
@@ -462,18 +316,27 @@ class Engine:
             sql += " GROUP BY ALL"
         return self.query(sql, self.values(filters))
 
-    def _aggregate_pairs(self, measure: Measure, parts: bool = False) -> list[tuple[str, str]]:
+    def _aggregate_pairs(
+        self, measure: Measure, parts: bool = False, only: Collection[str] | None = None
+    ) -> list[tuple[str, str]]:
         """The measure's aggregates as (name, SQL) pairs; one that cannot be computed here is
         NULL. With `parts`, each share's numerator and denominator beside it
         (`<share>_numerator`, `<share>_denominator`; NULL too where the share cannot be
-        computed). A headline and a month of a snapshot trend both read them, so they agree."""
+        computed). With `only`, just those aggregates (each is the same SQL either way, so its
+        value is too). A headline and a month of a snapshot trend both read them, so they
+        agree."""
         off = self.unavailable_aggregates(measure) if measure.aggregate_needs else {}
+        chosen = {
+            name: expr for name, expr in measure.aggregates.items() if only is None or name in only
+        }
+        if only is not None and (unknown := set(only) - chosen.keys()):
+            raise KeyError(f"{measure.title}: no aggregate {', '.join(sorted(unknown))}")
         listed = [
             (name, "CAST(NULL AS DOUBLE)" if name in off else str(expr))
-            for name, expr in measure.aggregates.items()
+            for name, expr in chosen.items()
         ]
         if parts:
-            for name, expr in measure.aggregates.items():
+            for name, expr in chosen.items():
                 if isinstance(expr, Share):
                     num, den = (
                         ("CAST(NULL AS BIGINT)",) * 2
@@ -484,20 +347,29 @@ class Engine:
                     listed.append((DENOMINATOR.format(name), den))
         return listed
 
-    def _aggregate_list(self, measure: Measure, parts: bool = False) -> str:
+    def _aggregate_list(
+        self, measure: Measure, parts: bool = False, only: Collection[str] | None = None
+    ) -> str:
         """The measure's aggregates as a SELECT list (see `_aggregate_pairs`)."""
         return ", ".join(
-            f"{expr} AS {name}" for name, expr in self._aggregate_pairs(measure, parts)
+            f"{expr} AS {name}" for name, expr in self._aggregate_pairs(measure, parts, only)
         )
 
     def headline(
-        self, measure: Measure, filters: Filters, *, parts: bool = False
+        self,
+        measure: Measure,
+        filters: Filters,
+        *,
+        parts: bool = False,
+        only: Collection[str] | None = None,
     ) -> dict[str, object]:
         """Every aggregate of the measure over its rows, as plain Python values (with `parts`,
-        each share's numerator and denominator too)."""
+        each share's numerator and denominator too). With `only`, just those aggregates: the
+        summary asks for the few it shows, so DuckDB neither computes the others (a median
+        holds every value) nor the row columns only they read."""
         self._check(measure, filters)
         sql = (
-            f"SELECT {self._aggregate_list(measure, parts)} "
+            f"SELECT {self._aggregate_list(measure, parts, only)} "
             f"FROM ({self._filtered(measure, filters)}) r"
         )
         cur = self.con.cursor()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -184,20 +185,36 @@ def _measure_reason(engine: Engine, key: str, filters: Filters) -> str | None:
     return None
 
 
-def headlines(engine: Engine, keys: list[str], filters: Filters) -> dict[str, dict | str]:
-    """The headline of each measure in `keys`, run concurrently, each query on its own cursor.
+def headlines(
+    engine: Engine,
+    keys: list[str],
+    filters: Filters,
+    only: dict[str, Collection[str]] | None = None,
+) -> dict[str, dict | str]:
+    """The headline of each measure in `keys`, run concurrently, each query on its own cursor;
+    with `only`, just the aggregates it names for a measure (`Engine.headline`).
 
     A measure the extract cannot answer gives its reason (a string) instead of the figures.
     """
+    only = only or {}
 
     def one(key: str) -> dict | str:
         try:
-            return engine.headline(catalog.get(key), filters)
+            return engine.headline(catalog.get(key), filters, only=only.get(key))
         except MeasureUnavailable as exc:
             return str(exc).split(": ", 1)[-1]
 
     engine.absent_tables()  # read once, before the threads share the engine
     return dict(zip(keys, concurrently(one, keys), strict=True))
+
+
+def summary_aggregates() -> dict[str, tuple[str, ...]]:
+    """The aggregates the summary shows of each measure (in `SUMMARY_FIELDS`)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for f in SUMMARY_FIELDS:
+        if f.measure != SETTING:
+            out[f.measure] = (*out.get(f.measure, ()), f.aggregate)
+    return out
 
 
 def _field_reason(
@@ -238,7 +255,12 @@ def summarise(engine: Engine, filters: Filters) -> dict:
     for field_ in SUMMARY_FIELDS:
         if field_.measure != SETTING and field_.measure not in measure_reasons:
             measure_reasons[field_.measure] = _measure_reason(engine, field_.measure, filters)
-    answered = headlines(engine, [k for k, r in measure_reasons.items() if r is None], filters)
+    answered = headlines(
+        engine,
+        [k for k, r in measure_reasons.items() if r is None],
+        filters,
+        summary_aggregates(),
+    )
     for section in SECTIONS:
         fields = section_fields(section)
         if section in declared:

@@ -9,53 +9,54 @@
 -- Team and worker: cina_assessment_team / cina_assessment_worker_id.
 -- uses: referrals, workers, assessment_rows
 SELECT
-    a.assessment_id,
-    a.person_id,
-    a.referral_id,
-    a.start_date,
-    a.auth_date,
-    a.assessment_type,
-    wd_between(a.start_date, a.auth_date) AS days,
-    d.band,
-    d.band_order,
-    a.target,
-    wd_between(a.start_date, a.auth_date) <= a.target AS within_target,
-    CASE WHEN r.referral_date <= a.auth_date
-         THEN wd_between(r.referral_date, a.auth_date) END AS from_referral_days,
-    a.worker_id,
-    a.worker_name,
-    a.qualified,
-    a.worker_known,
-    a.child_seen,
-    a.team
-FROM assessment_rows a
-LEFT JOIN referrals r ON r.referral_id = a.referral_id
-CROSS JOIN LATERAL (
+    x.assessment_id,
+    x.person_id,
+    x.referral_id,
+    x.start_date,
+    x.auth_date,
+    x.assessment_type,
+    x.days,
+    CASE
+        WHEN x.days = 0 THEN '0'
+        WHEN x.days <= 10 THEN '1-10'
+        WHEN x.days <= 20 THEN '11-20'
+        WHEN x.days <= 30 THEN '21-30'
+        WHEN x.days <= 40 THEN '31-40'
+        WHEN x.days <= 45 THEN '41-45'
+        WHEN x.days <= 50 THEN '46-50'
+        WHEN x.days <= 60 THEN '51-60'
+        ELSE '61+'
+    END AS band,
+    CASE
+        WHEN x.days = 0 THEN 0
+        WHEN x.days <= 10 THEN 1
+        WHEN x.days <= 20 THEN 2
+        WHEN x.days <= 30 THEN 3
+        WHEN x.days <= 40 THEN 4
+        WHEN x.days <= 45 THEN 5
+        WHEN x.days <= 50 THEN 6
+        WHEN x.days <= 60 THEN 7
+        ELSE 8
+    END AS band_order,
+    x.target,
+    x.days <= x.target AS within_target,
+    x.from_referral_days,
+    x.worker_id,
+    x.worker_name,
+    x.qualified,
+    x.worker_known,
+    x.child_seen,
+    x.team
+FROM (
+    -- Each duration is counted once (one calendar look-up per date), then banded and judged.
     SELECT
-        CASE
-            WHEN wd = 0 THEN '0'
-            WHEN wd <= 10 THEN '1-10'
-            WHEN wd <= 20 THEN '11-20'
-            WHEN wd <= 30 THEN '21-30'
-            WHEN wd <= 40 THEN '31-40'
-            WHEN wd <= 45 THEN '41-45'
-            WHEN wd <= 50 THEN '46-50'
-            WHEN wd <= 60 THEN '51-60'
-            ELSE '61+'
-        END AS band,
-        CASE
-            WHEN wd = 0 THEN 0
-            WHEN wd <= 10 THEN 1
-            WHEN wd <= 20 THEN 2
-            WHEN wd <= 30 THEN 3
-            WHEN wd <= 40 THEN 4
-            WHEN wd <= 45 THEN 5
-            WHEN wd <= 50 THEN 6
-            WHEN wd <= 60 THEN 7
-            ELSE 8
-        END AS band_order
-    FROM (SELECT wd_between(a.start_date, a.auth_date) AS wd)
-) d
-WHERE a.auth_date BETWEEN $date_from AND $date_to
-  AND a.start_date IS NOT NULL
-  AND a.auth_date >= a.start_date
+        a.*,
+        wd_between(a.start_date, a.auth_date) AS days,
+        CASE WHEN r.referral_date <= a.auth_date
+             THEN wd_between(r.referral_date, a.auth_date) END AS from_referral_days
+    FROM assessment_rows a
+    LEFT JOIN referrals r ON r.referral_id = a.referral_id
+    WHERE a.auth_date BETWEEN $date_from AND $date_to
+      AND a.start_date IS NOT NULL
+      AND a.auth_date >= a.start_date
+) x

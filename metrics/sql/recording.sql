@@ -11,11 +11,9 @@
 -- (`fallback`, once per worker, child and event date, which is all it depends on), and joined
 -- back to those notes alone; a note whose worker has a department never needs it. A note with
 -- no such allocation (or no worker) has no `fallback` row, so its team is NULL, as before.
--- The lag and the age are each counted once (each count looks two dates up in the calendar) and
--- read where needed.
 -- uses: notes, allocation_rows, worker_teams
 WITH period_notes AS (
-    SELECT n.*, wt.team AS worker_team
+    SELECT n.*, wt.team AS worker_team, coalesce(n.recorded_date, $as_of) AS span_end
     FROM notes n
     LEFT JOIN worker_teams wt ON wt.worker_id = n.worker_id
     WHERE n.event_date BETWEEN $date_from AND $date_to
@@ -38,33 +36,45 @@ fallback AS (
     GROUP BY k.worker_id, k.person_id, k.event_date
 )
 SELECT
-    n.note_id,
-    n.person_id,
-    n.referral_id,
-    n.note_type,
-    n.event_date,
-    n.recorded_date,
-    n.recorded_date IS NULL AS outstanding,
-    coalesce(n.recorded_date < n.event_date, FALSE) AS recorded_before_event,
-    n.lag_wd,
-    n.age_wd,
+    w.note_id,
+    w.person_id,
+    w.referral_id,
+    w.note_type,
+    w.event_date,
+    w.recorded_date,
+    w.outstanding,
+    w.recorded_before_event,
+    w.lag_wd,
+    w.age_wd,
     CASE
-        WHEN n.recorded_date >= n.event_date THEN n.lag_wd <= $t_recording_wd
-        WHEN n.recorded_date IS NULL AND n.age_wd > $t_recording_wd THEN FALSE
+        WHEN w.recorded_date >= w.event_date THEN w.lag_wd <= $t_recording_wd
+        WHEN w.outstanding AND w.age_wd > $t_recording_wd THEN FALSE
     END AS within_target,
-    n.team,
-    n.worker_id
+    w.team,
+    w.worker_id
 FROM (
     SELECT
-        n.*,
-        CASE WHEN n.recorded_date >= n.event_date
-             THEN wd_between(n.event_date, n.recorded_date) END AS lag_wd,
-        CASE WHEN n.recorded_date IS NULL THEN wd_between(n.event_date, $as_of) END AS age_wd,
-        coalesce(n.worker_team, f.team) AS team
-    FROM period_notes n
+        n.note_id,
+        n.person_id,
+        n.referral_id,
+        n.note_type,
+        n.event_date,
+        n.recorded_date,
+        n.recorded_date IS NULL AS outstanding,
+        coalesce(n.recorded_date < n.event_date, FALSE) AS recorded_before_event,
+        CASE WHEN n.recorded_date >= n.event_date THEN n.span_wd END AS lag_wd,
+        CASE WHEN n.recorded_date IS NULL THEN n.span_wd END AS age_wd,
+        coalesce(n.worker_team, f.team) AS team,
+        n.worker_id
+    FROM (
+        -- A note has a lag (recorded) or an age (not yet recorded), never both: one count of
+        -- working days from the event to its recording, else to as-of, gives either.
+        SELECT p.*, wd_between(p.event_date, p.span_end) AS span_wd
+        FROM period_notes p
+    ) n
     LEFT JOIN fallback f
       ON n.worker_team IS NULL
      AND f.worker_id = n.worker_id
      AND f.person_id = n.person_id
      AND f.event_date = n.event_date
-) n
+) w
