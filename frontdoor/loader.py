@@ -524,21 +524,14 @@ class _Load:
     # -------------------------------------------------------------------------- a table
 
     def _load_table(self, spec: Table, parts: list[Staged]) -> None:
-        load_table(self.con, spec, parts, self.extract_date, "ssd_s47_enquiry" in self.staged)
+        self.problems += load_table(
+            self.con, spec, parts, self.extract_date, "ssd_s47_enquiry" in self.staged
+        )
 
     def _drop_staged(self, parts: list[Staged]) -> None:
         """Free the memory of a table's staged text once it is loaded."""
         for p in parts:
-            for rel in (p.relation, *(f"{p.relation}_{s}" for s in ("raw", "lines", "shift"))):
-                kind = self.con.execute(
-                    "SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = ? "
-                    "UNION ALL "
-                    "SELECT 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name = ?",
-                    [rel, rel],
-                ).fetchone()
-                if kind:
-                    self.con.execute(f"DROP {kind[0]} {ident(rel)}")
-        self.con.execute("DROP TABLE IF EXISTS _v; DROP TABLE IF EXISTS _dup")
+            self.con.execute(f"DROP TABLE IF EXISTS {ident(p.relation)}")
 
     def _load_extra_table(self, name: str, parts: list[Staged]) -> None:
         """A reader's own table (not in the schema): every column as text, no checks."""
