@@ -18,6 +18,7 @@ The rules (docs/source-mapping.md, "What happens to bad input"):
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 
@@ -87,12 +88,29 @@ def load_table(
     s47_loaded: bool,
 ) -> list[Problem]:
     """Create the typed table `spec.name` from its staged parts; write its rejected rows, data
-    issues and counts (`_counts`). Returns the warnings of reading its CSV files.
+    issues and counts (`_counts`). Returns the warnings of reading its CSV files."""
+    written = write_table(con, spec, parts)
+    check_table(con, written, extract_date, s47_loaded)
+    return written.problems
 
-    The table is written once: every row typed, with working columns beside the schema's (the
-    faults of a rejected row, each value as written where the typed value does not show it, the
-    values the load changed, file and line). The checks read it; then the rejected rows are
-    deleted and the working columns dropped. A single CSV file is read straight into it."""
+
+@dataclass
+class Written:
+    """A table written by `write_table`, its working columns still there for `check_table`."""
+
+    spec: Table
+    parts: list[Staged]
+    problems: list[Problem]  # warnings of reading its CSV files
+    noted: list[str]  # the columns whose changed values `_notes` marks, bit by bit
+    typed: list[str]  # the columns typed (date, flag, number): each has `<c>__o`
+
+
+def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]) -> Written:
+    """Write the table `spec.name` once: every row typed, with working columns beside the
+    schema's (the faults of a rejected row, each value as written where the typed value does
+    not show it, the values the load changed, file and line), duplicate keys marked as faults.
+    A single CSV file is read straight into it. Reads no other table of the extract, so tables
+    can be written at once, each on its own connection (`con`); `check_table` finishes it."""
     name = spec.name
     problems: list[Problem] = []
     fused = len(parts) == 1 and parts[0].csv is not None
@@ -232,7 +250,6 @@ def load_table(
             )
         )
     t_name = ident(name)
-    _value_notes(con, spec, noted)
     # A duplicate key, among rows with no other fault: the first by file, then line, stays.
     dups = con.execute(
         f"SELECT count(*) FROM (SELECT {key} FROM {t_name} WHERE _faults IS NULL "
@@ -279,6 +296,19 @@ def load_table(
                 f"CREATE OR REPLACE TABLE {t_name} AS SELECT * FROM {t_name} "
                 "ORDER BY _ord, _file, _line"
             )
+    return Written(spec, parts, problems, noted, typed)
+
+
+def check_table(
+    con: duckdb.DuckDBPyConnection, written: Written, extract_date: dt.date, s47_loaded: bool
+) -> None:
+    """Write a written table's rejected rows, data issues, notes and counts (`_counts`), then
+    delete its rejected rows and drop its working columns. Reads the tables it checks against
+    (ssd_person, ssd_s47_enquiry, ssd_cin_episodes), so those are checked first."""
+    spec, parts = written.spec, written.parts
+    name = spec.name
+    t_name = ident(name)
+    _value_notes(con, spec, written.noted)
     con.execute(
         f"""
         INSERT INTO rejected_rows
@@ -306,9 +336,8 @@ def load_table(
             [name, p.file, p.file],
         )
     con.execute(f"DELETE FROM {t_name} WHERE _faults IS NOT NULL")
-    for c in [*(c + "__o" for c in typed), *WORKING_COLUMNS]:
+    for c in [*(c + "__o" for c in written.typed), *WORKING_COLUMNS]:
         con.execute(f"ALTER TABLE {t_name} DROP COLUMN {ident(c)}")
-    return problems
 
 
 # The working columns of a table being loaded (beside each typed column's `<c>__o`).

@@ -121,7 +121,7 @@ def normalise_columns(names: list[object], file: str, table: str | None) -> tupl
 
 def create_malformed_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {MALFORMED} (table_name VARCHAR, file VARCHAR, "
+        f"CREATE OR REPLACE TABLE {MALFORMED} (table_name VARCHAR, file VARCHAR, "
         "line BIGINT, reason VARCHAR, raw VARCHAR)"
     )
 
