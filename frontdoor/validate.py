@@ -73,11 +73,29 @@ def _trim(col: str) -> str:
     )
 
 
+def _as_written(col: str) -> str:
+    """SQL: `col` untouched (a file with nothing to trim)."""
+    return col
+
+
 def _is_null(col: str) -> str:
-    """SQL: `col` (trimmed) is a null spelling. The length test first keeps upper() off long
-    values (every spelling is at most 6 characters)."""
+    """SQL: `col` (trimmed) is a null spelling. The length and first-character tests first keep
+    upper() off long values (every spelling is at most 6 characters) and most short ones."""
     spellings = ", ".join(lit(x) for x in NULL_SPELLINGS)
-    return f"(CASE WHEN strlen({col}) <= 6 THEN upper({col}) IN ({spellings}) ELSE false END)"
+    firsts = ", ".join(str(c) for c in _NULL_FIRSTS)
+    return (
+        f"(CASE WHEN strlen({col}) <= 6 AND ascii({col}) IN ({firsts}) "
+        f"THEN upper({col}) IN ({spellings}) ELSE false END)"
+    )
+
+
+# The first character of every null spelling, either case (0: the empty string): most short
+# values (ids, codes) are told apart from a null spelling by it, without upper().
+_NULL_FIRSTS = sorted(
+    {ord(x[0]) for x in NULL_SPELLINGS if x}
+    | {ord(x[0].lower()) for x in NULL_SPELLINGS if x}
+    | {0}
+)
 
 
 def load_table(
@@ -123,9 +141,12 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
     extras = [c for c in present if c not in spec.columns]
     typed = [c for c, t in spec.columns.items() if t in (DATE, FLAG, NUMBER)]
 
-    # Trim (spaces), then a null spelling (blank, NULL, N/A, ...) is NULL.
+    # Trim (spaces), then a null spelling (blank, NULL, N/A, ...) is NULL. A CSV file whose
+    # survey found no space beside a field's edge and nothing beyond ASCII has nothing to trim.
+    survey = parts[0].csv.survey if fused else None
+    trim = _trim if survey is None or survey.padded else _as_written
     trimmed = [
-        f"{_trim(ident(c))} AS {ident(c)}" if c in present else f"NULL::VARCHAR AS {ident(c)}"
+        f"{trim(ident(c))} AS {ident(c)}" if c in present else f"NULL::VARCHAR AS {ident(c)}"
         for c in spec.columns
     ] + [ident(c) for c in extras]
     cleaned = [
