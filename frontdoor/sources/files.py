@@ -5,9 +5,11 @@ value still text, plus `_file` (the file as shown to users) and `_line` (where t
 for CSV the header is line 1 and the first data row line 2; for a sheet the sheet row number; for
 Parquet the row number, first row 1). Typing and validation are the loader's job.
 
-CSV is read by DuckDB itself (parallel, no Python row loop). The header is read here, so the
-dialect never depends on DuckDB's sniffer guessing from broken rows; lines DuckDB cannot parse are
-recorded in `_malformed` with their line number instead of being dropped.
+CSV is read by DuckDB itself (parallel, no Python row loop), when the loader types the table:
+staging finds only the dialect and header (`stage_csv`), and `read_csv_into` hands the rows to the
+query that writes the typed table, then sets each row's physical line. The header is read here,
+so the dialect never depends on DuckDB's sniffer guessing from broken rows; lines DuckDB cannot
+parse are recorded in `_malformed` with their line number instead of being dropped.
 """
 
 from __future__ import annotations
