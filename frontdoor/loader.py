@@ -38,6 +38,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,7 +58,6 @@ from frontdoor.schema import (
     REQUIRED_TABLES,
     SQL_TYPES,
     TABLES,
-    Table,
 )
 from frontdoor.sources import RECODED, REJECTED, STOP, WARNING, Problem, SourceTables
 from frontdoor.sources.files import (
@@ -78,7 +78,13 @@ from frontdoor.sources.files import (
 )
 from frontdoor.sources.workbook import WORKBOOK_SUFFIXES, Workbook
 from frontdoor.swap import check_target, load_lock, remove_stale, temp_name
-from frontdoor.validate import DEFINING_DATE_NAMES, load_table  # noqa: F401 - re-exported
+from frontdoor.validate import (  # noqa: F401 - DEFINING_DATE_NAMES, load_table re-exported
+    DEFINING_DATE_NAMES,
+    Written,
+    check_table,
+    load_table,
+    write_table,
+)
 
 Reader = Callable[[Path], "SourceTables | None"]
 
@@ -90,6 +96,17 @@ READERS: list[Reader] = []
 RESERVED = {*REPORT_TABLES, "calendar"}
 
 MAX_PROBLEMS = 1000  # problems kept on the report object; the database has all of them
+
+# Tables written at once (each on its own connection; DuckDB's threads work within each).
+WRITERS = 2
+
+
+def _size(part: Staged) -> int:
+    """A staged CSV file's size in bytes (which tables to write first)."""
+    try:
+        return part.csv.path.stat().st_size if part.csv is not None else 0
+    except OSError:
+        return 0
 
 
 def load_extract(
@@ -272,9 +289,14 @@ class _Load:
         self._stage_all(items)
         self._check_required_tables()
         names = [n for n in TABLES if n in self.staged]
+        written = self._write_at_once(names)
+        s47_loaded = "ssd_s47_enquiry" in self.staged
         for i, name in enumerate(names):
-            self.progress(0.4 + 0.5 * i / max(len(names), 1), f"checking {name}")
-            self._load_table(TABLES[name], self.staged[name])
+            self.progress(0.75 + 0.15 * i / max(len(names), 1), f"checking {name}")
+            if name not in written:
+                written[name] = write_table(self.con, TABLES[name], self.staged[name])
+            self.problems += written[name].problems
+            check_table(self.con, written[name], self.extract_date, s47_loaded)
             self._drop_staged(self.staged[name])
         for name, parts in self.extra_tables.items():
             self._load_extra_table(name, parts)
@@ -516,29 +538,49 @@ class _Load:
             CREATE TABLE data_issues (table_name VARCHAR, file VARCHAR, line BIGINT,
                 record_id VARCHAR, person_id VARCHAR, column_name VARCHAR, value VARCHAR,
                 issue VARCHAR, severity VARCHAR);
-            CREATE TEMP TABLE _counts (table_name VARCHAR, file VARCHAR, rows_read BIGINT,
+            CREATE TABLE _counts (table_name VARCHAR, file VARCHAR, rows_read BIGINT,
                 rows_loaded BIGINT, rows_rejected BIGINT);
             """
         )
 
     # -------------------------------------------------------------------------- a table
 
-    def _load_table(self, spec: Table, parts: list[Staged]) -> None:
-        load_table(self.con, spec, parts, self.extract_date, "ssd_s47_enquiry" in self.staged)
+    def _write_at_once(self, names: list[str]) -> dict[str, Written]:
+        """Write the tables read from one CSV file each, WRITERS at a time (largest first), each
+        on its own connection: one table alone leaves a core idle in its slower steps. Only
+        writing: the checks, which read other tables, follow one table at a time."""
+        alone = [n for n in names if len(self.staged[n]) == 1 and self.staged[n][0].csv is not None]
+        alone.sort(key=lambda n: -_size(self.staged[n][0]))
+        written: dict[str, Written] = {}
+        if not alone:
+            return written
+
+        def write(name: str) -> Written:
+            cur = self.con.cursor()
+            try:
+                cur.execute("SET enable_progress_bar = false")
+                return write_table(cur, TABLES[name], self.staged[name])
+            finally:
+                cur.close()
+
+        total = sum(_size(self.staged[n][0]) for n in alone) or 1
+        done = 0
+        pool = ThreadPoolExecutor(max_workers=WRITERS)
+        try:
+            futures = {pool.submit(write, n): n for n in alone}
+            for future in as_completed(futures):
+                name = futures[future]
+                written[name] = future.result()
+                done += _size(self.staged[name][0])
+                self.progress(0.4 + 0.35 * done / total, f"read {name}")
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return written
 
     def _drop_staged(self, parts: list[Staged]) -> None:
         """Free the memory of a table's staged text once it is loaded."""
         for p in parts:
-            for rel in (p.relation, *(f"{p.relation}_{s}" for s in ("raw", "lines", "shift"))):
-                kind = self.con.execute(
-                    "SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = ? "
-                    "UNION ALL "
-                    "SELECT 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name = ?",
-                    [rel, rel],
-                ).fetchone()
-                if kind:
-                    self.con.execute(f"DROP {kind[0]} {ident(rel)}")
-        self.con.execute("DROP TABLE IF EXISTS _v; DROP TABLE IF EXISTS _dup")
+            self.con.execute(f"DROP TABLE IF EXISTS {ident(p.relation)}")
 
     def _load_extra_table(self, name: str, parts: list[Staged]) -> None:
         """A reader's own table (not in the schema): every column as text, no checks."""
@@ -663,6 +705,8 @@ class _Load:
         }
         con.execute("CREATE TABLE load_meta (key VARCHAR, value VARCHAR)")
         con.executemany("INSERT INTO load_meta VALUES (?, ?)", list(meta.items()))
+        # Working tables (ordinary tables, as the tables' writers each have a connection).
+        con.execute(f"DROP TABLE _counts; DROP TABLE {MALFORMED}")
 
     def _insert(self, table: str, rows: list[tuple]) -> None:
         """Insert many Python rows at once (through a frame, not one statement per row)."""

@@ -18,12 +18,13 @@ The rules (docs/source-mapping.md, "What happens to bad input"):
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 
 from frontdoor.schema import DATE, FLAG, NUMBER, Table
-from frontdoor.sources import RECODED
-from frontdoor.sources.files import Staged, ident, lit
+from frontdoor.sources import RECODED, Problem
+from frontdoor.sources.files import Staged, ident, lit, materialise, read_csv_into
 
 # Dates that are naturally in the future: never reported as "after the extract date".
 FUTURE_ALLOWED = {"pers_expected_dob", "cppr_cp_review_due", "icpc_icpc_target_date"}
@@ -72,11 +73,29 @@ def _trim(col: str) -> str:
     )
 
 
+def _as_written(col: str) -> str:
+    """SQL: `col` untouched (a file with nothing to trim)."""
+    return col
+
+
 def _is_null(col: str) -> str:
-    """SQL: `col` (trimmed) is a null spelling. The length test first keeps upper() off long
-    values (every spelling is at most 6 characters)."""
+    """SQL: `col` (trimmed) is a null spelling. The length and first-character tests first keep
+    upper() off long values (every spelling is at most 6 characters) and most short ones."""
     spellings = ", ".join(lit(x) for x in NULL_SPELLINGS)
-    return f"(CASE WHEN strlen({col}) <= 6 THEN upper({col}) IN ({spellings}) ELSE false END)"
+    firsts = ", ".join(str(c) for c in _NULL_FIRSTS)
+    return (
+        f"(CASE WHEN strlen({col}) <= 6 AND ascii({col}) IN ({firsts}) "
+        f"THEN upper({col}) IN ({spellings}) ELSE false END)"
+    )
+
+
+# The first character of every null spelling, either case (0: the empty string): most short
+# values (ids, codes) are told apart from a null spelling by it, without upper().
+_NULL_FIRSTS = sorted(
+    {ord(x[0]) for x in NULL_SPELLINGS if x}
+    | {ord(x[0].lower()) for x in NULL_SPELLINGS if x}
+    | {0}
+)
 
 
 def load_table(
@@ -85,21 +104,49 @@ def load_table(
     parts: list[Staged],
     extract_date: dt.date,
     s47_loaded: bool,
-) -> None:
+) -> list[Problem]:
     """Create the typed table `spec.name` from its staged parts; write its rejected rows, data
-    issues and counts (`_counts`)."""
+    issues and counts (`_counts`). Returns the warnings of reading its CSV files."""
+    written = write_table(con, spec, parts)
+    check_table(con, written, extract_date, s47_loaded)
+    return written.problems
+
+
+@dataclass
+class Written:
+    """A table written by `write_table`, its working columns still there for `check_table`."""
+
+    spec: Table
+    parts: list[Staged]
+    problems: list[Problem]  # warnings of reading its CSV files
+    noted: list[str]  # the columns whose changed values `_notes` marks, bit by bit
+    typed: list[str]  # the columns typed (date, flag, number): each has `<c>__o`
+
+
+def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]) -> Written:
+    """Write the table `spec.name` once: every row typed, with working columns beside the
+    schema's (the faults of a rejected row, each value as written where the typed value does
+    not show it, the values the load changed, file and line), duplicate keys marked as faults.
+    A single CSV file is read straight into it. Reads no other table of the extract, so tables
+    can be written at once, each on its own connection (`con`); `check_table` finishes it."""
     name = spec.name
+    problems: list[Problem] = []
+    fused = len(parts) == 1 and parts[0].csv is not None
+    if not fused:
+        for p in parts:
+            problems += materialise(con, p)
     present: list[str] = []
     for part in parts:
         present += [c for c in part.columns if c not in present]
     extras = [c for c in present if c not in spec.columns]
-    union = " UNION ALL BY NAME ".join(
-        f"SELECT *, {p.order} AS _ord FROM {p.relation}" for p in parts
-    )
+    typed = [c for c, t in spec.columns.items() if t in (DATE, FLAG, NUMBER)]
 
-    # Trim (spaces), then a null spelling (blank, NULL, N/A, ...) is NULL.
+    # Trim (spaces), then a null spelling (blank, NULL, N/A, ...) is NULL. A CSV file whose
+    # survey found no space beside a field's edge and nothing beyond ASCII has nothing to trim.
+    survey = parts[0].csv.survey if fused else None
+    trim = _trim if survey is None or survey.padded else _as_written
     trimmed = [
-        f"{_trim(ident(c))} AS {ident(c)}" if c in present else f"NULL::VARCHAR AS {ident(c)}"
+        f"{trim(ident(c))} AS {ident(c)}" if c in present else f"NULL::VARCHAR AS {ident(c)}"
         for c in spec.columns
     ] + [ident(c) for c in extras]
     cleaned = [
@@ -108,7 +155,7 @@ def load_table(
     ] + [ident(c) for c in extras]
     # The required columns as written, so a rejection for a missing key shows 'N/A' if so.
     required = [spec.key] + ([spec.defining_date] if spec.defining_date else [])
-    cleaned += [f"nullif({ident(c)}, '') AS {ident(c + '__o')}" for c in required]
+    cleaned += [f"nullif({ident(c)}, '') AS {ident(c + '__k')}" for c in required]
     # A date is read raw (`__r`), then kept (`__v`) only between EARLIEST_DATE and LATEST_DATE.
     # Each step reads the one before as a column (one parse per value, not one per use).
     parsed_raw, parsed = [], []
@@ -124,7 +171,7 @@ def load_table(
             parsed_raw.append(f"{_parse(ident(c), t)} AS {ident(c + '__v')}")
     raw_dates = [ident(c + "__r") for c, t in spec.columns.items() if t == DATE]
     key = ident(spec.key)
-    key_o = ident(spec.key + "__o")
+    key_o = ident(spec.key + "__k")
     # (condition, fault): a row is rejected when any condition holds, with every fault listed.
     faults = [(f"{key} IS NULL", _fault(spec.key, key_o, _key_missing(spec)))]
     if spec.defining_date:
@@ -132,7 +179,7 @@ def load_table(
         faults.append(
             (
                 f"{dd} IS NULL",
-                _fault(spec.defining_date, ident(spec.defining_date + "__o"), _date_missing(spec)),
+                _fault(spec.defining_date, ident(spec.defining_date + "__k"), _date_missing(spec)),
             )
         )
     for c, t in spec.columns.items():
@@ -143,13 +190,13 @@ def load_table(
                     _fault(c, ident(c), _date_reason(c, UNREADABLE_DATE, OUT_OF_RANGE_DATE)),
                 )
             )
+    shown = [c for c in [*spec.columns, *extras] if c in present]
     raw_json = (
-        "CAST(to_json({"
-        + ", ".join(f"{lit(c)}: {ident(c)}" for c in [*spec.columns, *extras] if c in present)
-        + "}) AS VARCHAR)"
+        "CAST(to_json({" + ", ".join(f"{lit(c)}: {ident(c)}" for c in shown) + "}) AS VARCHAR)"
     )
     # Each value as written (`_x<i>`: names no input column can take), to note in `_notes` (bit
-    # i) a value of column i the load changed: trimmed, or a null spelling read as missing.
+    # i) a value of column i the load changed: trimmed, or a null spelling read as missing; the
+    # values as written of a row with any such are kept (`_written`) for the load's notes.
     noted = [c for c in spec.columns if c in present]
     written = [f"{ident(c)} AS _x{i}" for i, c in enumerate(noted)] or ["NULL AS _x0"]
     written_names = [f"_x{i}" for i in range(len(written))]
@@ -163,44 +210,81 @@ def load_table(
     )
     bad = " OR ".join(f"({cond})" for cond, _ in faults)
     fault_list = ", ".join(f"CASE WHEN {cond} THEN {fault} END" for cond, fault in faults)
-    # _faults is NULL for a usable row: the list (and the raw record) is built only for the
-    # rejected ones.
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _v AS
-        WITH u AS ({union}),
-        s0 AS (SELECT _ord, _file, _line, {", ".join(trimmed + written)} FROM u),
-        s AS (SELECT _ord, _file, _line, {", ".join(cleaned + written_names)} FROM s0),
-        r AS (SELECT * EXCLUDE ({", ".join(written_names)}),
-                     {", ".join([*parsed_raw, f"{changed} AS _notes", "1 AS _one"])} FROM s),
-        t AS (SELECT * EXCLUDE (_one{"".join(", " + r for r in raw_dates)}),
-                     {", ".join([*parsed, "1 AS _one"])} FROM r),
-        f AS (SELECT * EXCLUDE (_one), {bad} AS _bad FROM t)
-        SELECT * EXCLUDE (_bad),
-               CASE WHEN _bad THEN list_filter([{fault_list}], lambda x: x IS NOT NULL) END
-                   AS _faults,
-               CASE WHEN _bad THEN {raw_json} END AS _raw
-        FROM f
-        """
-    )
-    _value_notes(con, spec, union, noted)
-    # A duplicate key, among rows with no other fault: the first by file, then line, stays.
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _dup AS
-        SELECT {key} AS _k FROM _v WHERE _faults IS NULL GROUP BY {key} HAVING count(*) > 1
-        """
-    )
+    # The table's own columns, typed, then the working ones: `<c>__o` the value as written
+    # (cleaned) of a typed column, where the typed value does not show it (a date not written
+    # YYYY-MM-DD; every flag and number).
+    out_cols = [
+        f"{ident(c + '__v')} AS {ident(c)}" if t in (DATE, FLAG, NUMBER) else ident(c)
+        for c, t in spec.columns.items()
+    ] + [ident(c) for c in extras]
+    for c in typed:
+        if spec.columns[c] == DATE:
+            out_cols.append(
+                f"CASE WHEN {ident(c + '__v')} IS NOT NULL AND {ident(c)} GLOB {lit(_ISO_PLAIN)} "
+                f"THEN NULL ELSE {ident(c)} END AS {ident(c + '__o')}"
+            )
+        else:
+            out_cols.append(f"{ident(c)} AS {ident(c + '__o')}")
+    out_cols += [
+        f"CASE WHEN _bad THEN list_filter([{fault_list}], lambda x: x IS NOT NULL) END AS _faults",
+        f"CASE WHEN _bad THEN {raw_json} END AS _raw",
+        "_notes",
+        "_written",
+        "_ord",
+        "_file",
+        "_line",
+    ]
     ordered = len(parts) > 1
-    if con.execute("SELECT count(*) FROM _dup").fetchone()[0]:
+
+    def create(source: str) -> None:
+        # _faults is NULL for a usable row: the list (and the raw record) is built only for the
+        # rejected ones.
+        con.execute(
+            f"""
+            CREATE TABLE {ident(name)} AS
+            WITH u AS ({source}),
+            s0 AS (SELECT _ord, _file, _line, {", ".join(trimmed + written)} FROM u),
+            s AS (SELECT _ord, _file, _line, {", ".join(cleaned + written_names)} FROM s0),
+            r AS (SELECT *, {", ".join([*parsed_raw, f"{changed} AS _notes"])} FROM s),
+            t AS (SELECT * EXCLUDE ({", ".join([*written_names, *raw_dates])}),
+                         {", ".join(parsed)}{", " if parsed else ""}
+                         CASE WHEN _notes <> 0 THEN [{", ".join(written_names)}] END AS _written
+                  FROM r),
+            f AS (SELECT *, {bad} AS _bad FROM t)
+            SELECT {", ".join(out_cols)} FROM f
+            {"ORDER BY _ord, _file, _line" if ordered else ""}
+            """
+        )
+
+    if fused:
+        part = parts[0]
+        problems += read_csv_into(
+            con,
+            part,
+            name,
+            lambda source: create(f"SELECT *, {part.order} AS _ord FROM ({source})"),
+        )
+    else:
+        create(
+            " UNION ALL BY NAME ".join(
+                f"SELECT *, {p.order} AS _ord FROM {ident(p.relation)}" for p in parts
+            )
+        )
+    t_name = ident(name)
+    # A duplicate key, among rows with no other fault: the first by file, then line, stays.
+    dups = con.execute(
+        f"SELECT count(*) FROM (SELECT {key} FROM {t_name} WHERE _faults IS NULL "
+        f"GROUP BY {key} HAVING count(*) > 1)"
+    ).fetchone()[0]
+    if dups:
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE _dup AS
             SELECT {key} AS _k,
                    arg_min({{'o': _ord, 'f': _file, 'l': _line}}, (_ord, _file, _line))
                        AS _first
-            FROM _v WHERE _faults IS NULL AND {key} IN (SELECT _k FROM _dup)
-            GROUP BY {key}
+            FROM {t_name} WHERE _faults IS NULL
+            GROUP BY {key} HAVING count(*) > 1
             """
         )
         dup_reason = (
@@ -208,38 +292,52 @@ def load_table(
             "|| CAST(d._first.l AS VARCHAR) || ' of ' || d._first.f || "
             "'; this row is rejected'"
         )
-        is_dup = (
-            "d._k IS NOT NULL AND NOT (v._ord = d._first.o AND v._file = d._first.f "
-            "AND v._line = d._first.l)"
+        dup_json = (
+            "CAST(to_json({"
+            + ", ".join(f"{lit(c)}: {_text(spec, c, 'v.')}" for c in shown)
+            + "}) AS VARCHAR)"
         )
         con.execute(
             f"""
-            CREATE OR REPLACE TEMP TABLE _v2 AS
-            SELECT v.* EXCLUDE (_faults, _raw),
-                   CASE WHEN {is_dup} THEN [{_fault(spec.key, "v." + key, dup_reason)}]
-                        ELSE v._faults END AS _faults,
-                   CASE WHEN {is_dup} THEN {raw_json} ELSE v._raw END AS _raw
-            FROM _v v LEFT JOIN _dup d ON v._faults IS NULL AND d._k = v.{key}
+            UPDATE {t_name} AS t SET _faults = m._faults, _raw = m._raw
+            FROM (
+                SELECT v._ord, v._file, v._line,
+                       [{_fault(spec.key, "v." + key, dup_reason)}] AS _faults,
+                       {dup_json} AS _raw
+                FROM {t_name} v JOIN _dup d ON d._k = v.{key}
+                WHERE v._faults IS NULL AND NOT (v._ord = d._first.o
+                      AND v._file = d._first.f AND v._line = d._first.l)
+            ) m
+            WHERE t._ord = m._ord AND t._file = m._file AND t._line = m._line
             """
         )
-        con.execute("DROP TABLE _v; ALTER TABLE _v2 RENAME TO _v")
-        ordered = True
+        con.execute("DROP TABLE _dup")
+        if not ordered and not fused:  # a CSV file's rows are in line order already
+            con.execute(
+                f"CREATE OR REPLACE TABLE {t_name} AS SELECT * FROM {t_name} "
+                "ORDER BY _ord, _file, _line"
+            )
+    return Written(spec, parts, problems, noted, typed)
+
+
+def check_table(
+    con: duckdb.DuckDBPyConnection, written: Written, extract_date: dt.date, s47_loaded: bool
+) -> None:
+    """Write a written table's rejected rows, data issues, notes and counts (`_counts`), then
+    delete its rejected rows and drop its working columns. Reads the tables it checks against
+    (ssd_person, ssd_s47_enquiry, ssd_cin_episodes), so those are checked first."""
+    spec, parts = written.spec, written.parts
+    name = spec.name
+    t_name = ident(name)
+    _value_notes(con, spec, written.noted)
     con.execute(
         f"""
         INSERT INTO rejected_rows
         SELECT {lit(name)}, _file, _line, f.col, f.val, f.reason, _raw
-        FROM (SELECT _file, _line, _raw, unnest(_faults) AS f FROM _v
+        FROM (SELECT _file, _line, _raw, unnest(_faults) AS f FROM {t_name}
               WHERE _faults IS NOT NULL)
         ORDER BY _file, _line
         """
-    )
-    out_cols = [
-        f"{ident(c + '__v')} AS {ident(c)}" if t in (DATE, FLAG, NUMBER) else ident(c)
-        for c, t in spec.columns.items()
-    ] + [ident(c) for c in extras]
-    con.execute(
-        f"CREATE TABLE {ident(name)} AS SELECT {', '.join(out_cols)} FROM _v "
-        "WHERE _faults IS NULL" + (" ORDER BY _ord, _file, _line" if ordered else "")
     )
     _data_issues(con, spec, extract_date, s47_loaded)
     _recode_notes(con, spec)
@@ -248,16 +346,34 @@ def load_table(
         INSERT INTO _counts
         SELECT {lit(name)}, _file, count(*), count(*) FILTER (WHERE _faults IS NULL),
                count(*) FILTER (WHERE _faults IS NOT NULL)
-        FROM _v GROUP BY _file
+        FROM {t_name} GROUP BY _file
         """
     )
     # A file with a header and no rows is still a file read: it must show in the load report.
     for p in parts:
         con.execute(
             f"INSERT INTO _counts SELECT ?, ?, 0, 0, 0 WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {p.relation})",
-            [name, p.file],
+            f"(SELECT 1 FROM {t_name} WHERE _file = ?)",
+            [name, p.file, p.file],
         )
+    con.execute(f"DELETE FROM {t_name} WHERE _faults IS NOT NULL")
+    for c in [*(c + "__o" for c in written.typed), *WORKING_COLUMNS]:
+        con.execute(f"ALTER TABLE {t_name} DROP COLUMN {ident(c)}")
+
+
+# The working columns of a table being loaded (beside each typed column's `<c>__o`).
+WORKING_COLUMNS = ("_faults", "_raw", "_notes", "_written", "_ord", "_file", "_line")
+
+
+def _text(spec: Table, c: str, prefix: str = "") -> str:
+    """SQL: column `c` of a table being loaded as written (cleaned: trimmed, null spellings
+    missing), from its typed value where that shows it."""
+    t = spec.columns.get(c)
+    if t == DATE:
+        return f"coalesce({prefix}{ident(c + '__o')}, strftime({prefix}{ident(c)}, '%Y-%m-%d'))"
+    if t in (FLAG, NUMBER):
+        return f"{prefix}{ident(c + '__o')}"
+    return f"{prefix}{ident(c)}"
 
 
 def _data_issues(
@@ -266,6 +382,17 @@ def _data_issues(
     name = spec.name
     person = f"v.{ident(spec.person)}" if spec.person else "CAST(NULL AS VARCHAR)"
     key = ident(spec.key)
+
+    def text(c: str) -> str:  # as written
+        return _text(spec, c, "v.")
+
+    def value(c: str) -> str:  # typed
+        return f"v.{ident(c)}"
+
+    def written(c: str) -> str:
+        """As written, where the typed value is missing (a date, flag or number that could
+        not be read): `<c>__o` always holds it then."""
+        return f"v.{ident(c + '__o')}"
 
     joins: list[str] = []  # each to a table's unique key: a row is never repeated
 
@@ -281,10 +408,10 @@ def _data_issues(
         checks.append(
             issue(
                 end,
-                f"v.{ident(end)}",
+                text(end),
                 f"'end before start: {end} is before {start} ' || "
-                f"strftime(v.{ident(start + '__v')}, '%-d %b %Y')",
-                f"v.{ident(end + '__v')} < v.{ident(start + '__v')}",
+                f"strftime({value(start)}, '%-d %b %Y')",
+                f"{value(end)} < {value(start)}",
             )
         )
     for c in spec.columns:
@@ -292,11 +419,11 @@ def _data_issues(
             checks.append(
                 issue(
                     c,
-                    f"v.{ident(c)}",
+                    written(c),
                     _date_reason(
-                        c, UNREADABLE_LENIENT_DATE, OUT_OF_RANGE_LENIENT_DATE, prefix="v."
+                        c, UNREADABLE_LENIENT_DATE, OUT_OF_RANGE_LENIENT_DATE, text=written(c)
                     ),
-                    f"v.{ident(c)} IS NOT NULL AND v.{ident(c + '__v')} IS NULL",
+                    f"{written(c)} IS NOT NULL AND {value(c)} IS NULL",
                 )
             )
     for c, t in spec.columns.items():
@@ -304,27 +431,27 @@ def _data_issues(
             checks.append(
                 issue(
                     c,
-                    f"v.{ident(c)}",
+                    text(c),
                     lit(f"date after the extract date {extract_date.isoformat()}"),
-                    f"v.{ident(c + '__v')} > DATE {lit(extract_date.isoformat())}",
+                    f"{value(c)} > DATE {lit(extract_date.isoformat())}",
                 )
             )
         elif t == FLAG:
             checks.append(
                 issue(
                     c,
-                    f"v.{ident(c)}",
+                    written(c),
                     lit(BAD_FLAG),
-                    f"v.{ident(c)} IS NOT NULL AND v.{ident(c + '__v')} IS NULL",
+                    f"{written(c)} IS NOT NULL AND {value(c)} IS NULL",
                 )
             )
         elif t == NUMBER:
             checks.append(
                 issue(
                     c,
-                    f"v.{ident(c)}",
+                    written(c),
                     lit(BAD_NUMBER),
-                    f"v.{ident(c)} IS NOT NULL AND v.{ident(c + '__v')} IS NULL",
+                    f"{written(c)} IS NOT NULL AND {value(c)} IS NULL",
                 )
             )
     if spec.person and spec.name != "ssd_person":
@@ -342,10 +469,10 @@ def _data_issues(
         checks.append(
             issue(
                 "icpc_icpc_date",
-                "v.icpc_icpc_date",
+                text("icpc_icpc_date"),
                 "'ICPC dated before its S47 start (enquiry ' || v.icpc_s47_enquiry_id || "
                 "' started ' || strftime(s.s47e_s47_start_date, '%-d %b %Y') || ')'",
-                "v.icpc_icpc_date__v < s.s47e_s47_start_date",
+                "v.icpc_icpc_date < s.s47e_s47_start_date",
                 join=S47_JOIN,
             )
         )
@@ -368,11 +495,11 @@ def _data_issues(
         checks.append(
             issue(
                 "invo_involvement_start_date",
-                "v.invo_involvement_start_date",
+                text("invo_involvement_start_date"),
                 "'allocation starts before its referral (' || v.invo_referral_id || "
                 "' dated ' || strftime(e.cine_referral_date, '%-d %b %Y') || "
                 "'): counted as allocated on the referral date'",
-                "v.invo_involvement_start_date__v < e.cine_referral_date AND "
+                "v.invo_involvement_start_date < e.cine_referral_date AND "
                 "lower(trim(v.invo_professional_role_id)) = 'allocated case worker'",
                 join="LEFT JOIN ssd_cin_episodes e ON e.cine_referral_id = v.invo_referral_id",
             )
@@ -386,7 +513,7 @@ def _data_issues(
             SELECT {lit(name)}, _file, _line, _k, _p, i.c, i.v, i.t, 'warning'
             FROM (SELECT v._file, v._line, v.{key} AS _k, {person} AS _p,
                          unnest(list_filter([{found}], lambda x: x IS NOT NULL)) AS i
-                  FROM _v v {" ".join(joins)}
+                  FROM {ident(name)} v {" ".join(joins)}
                   WHERE v._faults IS NULL AND ({" OR ".join(f"({w})" for w, _ in checks)}))
             ORDER BY _file, _line
             """
@@ -396,11 +523,12 @@ def _data_issues(
 S47_JOIN = "LEFT JOIN ssd_s47_enquiry s ON s.s47e_s47_enquiry_id = v.icpc_s47_enquiry_id"
 
 
-def _value_notes(con: duckdb.DuckDBPyConnection, spec: Table, union: str, noted: list[str]) -> None:
+def _value_notes(con: duckdb.DuckDBPyConnection, spec: Table, noted: list[str]) -> None:
     """One data issue per column for values the load changed: null spellings read as missing,
     values trimmed of spaces (count, the first by file and line, the value as written). Which
-    columns have any is read from `_v._notes` (set as the values were cleaned); the counts and
-    first occurrences are looked up only for those (none, in a clean extract)."""
+    columns have any is read from `_notes` (set as the values were cleaned); the counts and
+    first occurrences are looked up only for those (none, in a clean extract), among the rows
+    whose values as written were kept (`_written`)."""
     if not noted:
         return
 
@@ -413,25 +541,27 @@ def _value_notes(con: duckdb.DuckDBPyConnection, spec: Table, union: str, noted:
     def padded(x: str) -> str:
         return f"({spaced(x)} AND NOT {spelled_null(x)})"
 
-    bits = con.execute("SELECT bit_or(_notes) FROM _v").fetchone()[0] or 0
-    flagged = [c for i, c in enumerate(noted) if bits & (1 << i)]
+    t = ident(spec.name)
+    bits = con.execute(f"SELECT bit_or(_notes) FROM {t}").fetchone()[0] or 0
+    flagged = [(i, c) for i, c in enumerate(noted) if bits & (1 << i)]
+    rows = f"(SELECT _ord, _file, _line, _written FROM {t} WHERE _notes <> 0)"
     out = []
-    for c in flagged:
-        x = ident(c)
-        n, t = con.execute(
-            f"WITH u AS ({union}) SELECT count(*) FILTER (WHERE {spelled_null(x)}), "
-            f"count(*) FILTER (WHERE {padded(x)}) FROM u"
+    for i, c in flagged:
+        x = f"_written[{i + 1}]"
+        n, n_padded = con.execute(
+            f"SELECT count(*) FILTER (WHERE {spelled_null(x)}), "
+            f"count(*) FILTER (WHERE {padded(x)}) FROM {rows}"
         ).fetchall()[0]
         for count, cond, text in (
             (n, spelled_null(x), "written as {written} read as missing"),
-            (t, padded(x), "had spaces around them, trimmed"),
+            (n_padded, padded(x), "had spaces around them, trimmed"),
         ):
             if not count:
                 continue
             f, line, value, spellings = con.execute(
-                f"WITH u AS ({union}) SELECT _file, _line, {x}, "
-                f"(SELECT list(DISTINCT trim({x})) FROM u WHERE {cond}) FROM u WHERE {cond} "
-                "ORDER BY _ord, _file, _line LIMIT 1"
+                f"SELECT _file, _line, {x}, "
+                f"(SELECT list(DISTINCT trim({x})) FROM {rows} WHERE {cond}) FROM {rows} "
+                f"WHERE {cond} ORDER BY _ord, _file, _line LIMIT 1"
             ).fetchall()[0]
             written = ", ".join(repr(v) for v in sorted(spellings)[:5])
             out.append(
@@ -458,7 +588,9 @@ def _recode_notes(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
     first by file and line with the value as written. One scan of the typed rows."""
     kinds: list[tuple[str, str, str]] = []  # (column, condition on the loaded row, words)
     for c, t in spec.columns.items():
-        x, v = ident(c), ident(c + "__v")
+        # As written: a recoded value is never written as its typed value shows it, so
+        # `<c>__o` holds it (every flag; a date not written YYYY-MM-DD).
+        x, v = ident(c + "__o"), ident(c)
         if t == FLAG:
             kinds.append((c, f"{v} IS NOT NULL AND {x} NOT IN ('true', 'false')", "read as yes/no"))
         elif t == DATE:
@@ -480,21 +612,23 @@ def _recode_notes(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
     counts = con.execute(
         "SELECT "
         + ", ".join(f"count(*) FILTER (WHERE {cond})" for _, cond, _ in kinds)
-        + " FROM _v WHERE _faults IS NULL"
+        + f" FROM {ident(spec.name)} WHERE _faults IS NULL"
     ).fetchone()
     kinds = [k for k, n in zip(kinds, counts, strict=True) if n]
     if not kinds:
         return
     aggs = []
     for i, (c, cond, _) in enumerate(kinds):
-        x = ident(c)
+        x = ident(c + "__o")
         aggs += [
             f"count(*) FILTER (WHERE {cond}) AS n{i}",
             f"list(DISTINCT {x}) FILTER (WHERE {cond})[1:6] AS s{i}",
             f"arg_min({{'f': _file, 'l': _line, 'v': {x}}}, (_ord, _file, _line)) "
             f"FILTER (WHERE {cond}) AS first{i}",
         ]
-    row = con.execute(f"SELECT {', '.join(aggs)} FROM _v WHERE _faults IS NULL").fetchone()
+    row = con.execute(
+        f"SELECT {', '.join(aggs)} FROM {ident(spec.name)} WHERE _faults IS NULL"
+    ).fetchone()
     out = []
     for i, (c, _, words) in enumerate(kinds):
         count, spellings, first = row[3 * i], row[3 * i + 1], row[3 * i + 2]
@@ -551,10 +685,11 @@ def _parse(col: str, kind: str) -> str:
     raise ValueError(kind)
 
 
-def _date_reason(column: str, unreadable: str, out_of_range: str, prefix: str = "") -> str:
+def _date_reason(column: str, unreadable: str, out_of_range: str, text: str | None = None) -> str:
     """SQL: why a date that was written is not loaded: unreadable, or read but out of range
-    (its value re-read from the text, as the raw parse is not kept)."""
-    written = f"{prefix}{ident(column)}"
+    (its value re-read from the text `text`, the column itself by default, as the raw parse is
+    not kept)."""
+    written = text or ident(column)
     return (
         f"CASE WHEN {_parse(written, DATE)} IS NOT NULL THEN {lit(out_of_range)} "
         f"ELSE {lit(unreadable)} END"

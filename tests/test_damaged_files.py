@@ -626,9 +626,16 @@ def test_control_characters_in_values_are_escaped_in_what_the_loader_prints(case
 
 def test_input_columns_cannot_collide_with_the_loaders_own_names(case):
     rows = case.csv_rows("ssd_contacts")
-    rows[0] += ["_faults", "_line", "_ord", "cont_contact_date__v"]
+    rows[0] += [
+        "_faults",
+        "_line",
+        "_ord",
+        "cont_contact_date__v",
+        "cont_contact_date__o",
+        "cont_contact_id__k",
+    ]
     for r in rows[1:]:
-        r += ["x", "y", "z", "2000-01-01"]
+        r += ["x", "y", "z", "2000-01-01", "2000-01-02", "K"]
     write_csv(case.src / "ssd_contacts.csv", rows)
     out = case.loaded()
     assert "column '_faults' renamed 'x_faults'" in out
@@ -640,6 +647,10 @@ def test_input_columns_cannot_collide_with_the_loaders_own_names(case):
     assert case.query("SELECT min(x_line), max(xcont_contact_date__v) FROM ssd_contacts") == [
         ("y", "2000-01-01")
     ]
+    # the typed column's value as written (__o) and a key as written (__k) are the loader's too
+    assert case.query(
+        "SELECT min(xcont_contact_date__o), min(xcont_contact_id__k), count(*) FROM ssd_contacts"
+    ) == [("2000-01-02", "K", n)]
 
 
 def test_two_annex_a_sheets_for_one_list_stop_naming_both(case):

@@ -5,9 +5,11 @@ value still text, plus `_file` (the file as shown to users) and `_line` (where t
 for CSV the header is line 1 and the first data row line 2; for a sheet the sheet row number; for
 Parquet the row number, first row 1). Typing and validation are the loader's job.
 
-CSV is read by DuckDB itself (parallel, no Python row loop). The header is read here, so the
-dialect never depends on DuckDB's sniffer guessing from broken rows; lines DuckDB cannot parse are
-recorded in `_malformed` with their line number instead of being dropped.
+CSV is read by DuckDB itself (parallel, no Python row loop), when the loader types the table:
+staging finds only the dialect and header (`stage_csv`), and `read_csv_into` hands the rows to the
+query that writes the typed table, then sets each row's physical line. The header is read here,
+so the dialect never depends on DuckDB's sniffer guessing from broken rows; lines DuckDB cannot
+parse are recorded in `_malformed` with their line number instead of being dropped.
 """
 
 from __future__ import annotations
@@ -46,13 +48,19 @@ class LoadStopped(Exception):
 
 @dataclass
 class Staged:
-    """One file (or sheet, or reader frame) staged for one table."""
+    """One file (or sheet, or reader frame) staged for one table.
+
+    A CSV file is not read when staged (`csv` is set): the loader reads it straight into the
+    table it types (`read_csv_into`), or into the temp table `relation` when the table has
+    several parts (`materialise`)."""
 
     table: str
     file: str  # as shown to users
     relation: str  # temp table or view: `columns` (VARCHAR), _file, _line
     columns: list[str]
     order: int  # files are ordered for "first occurrence" by this, then by _file and _line
+    csv: PreparedCsv | None = None  # a CSV file not read yet
+    workdir: Path | None = None  # where repaired copies of `csv` go
 
 
 def lit(text: str) -> str:
@@ -65,11 +73,15 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# Endings of the loader's working column names (frontdoor.validate): no input column takes them.
+LOADER_SUFFIXES = ("__v", "__o", "__k", "__r")
+
+
 def normalise_columns(names: list[object], file: str, table: str | None) -> tuple[list[str], list]:
     """Trimmed lower-case column names; blank ones named `unnamed_<n>`, repeats `<name>_<k>`.
 
-    Names starting with `_` or ending in `__v`/`__o` are the loader's own working names (`_file`,
-    `_line`, `_faults`, `cont_contact_date__v`...): an input column so named is renamed `x<name>`
+    Names starting with `_` or ending in `__v`/`__o`/`__k`/`__r` are the loader's own working names (`_file`,
+    `_line`, `_faults`, `cont_contact_date__v`, `cont_contact_date__o`...): an input column so named is renamed `x<name>`
     with a warning, so it can never be mistaken for one of them."""
     out: list[str] = []
     problems = []
@@ -77,12 +89,12 @@ def normalise_columns(names: list[object], file: str, table: str | None) -> tupl
         name = ("" if raw is None else str(raw)).strip().lower().lstrip("\ufeff")
         if not name:
             name = f"unnamed_{i + 1}"
-        if name.startswith("_") or name.endswith(("__v", "__o")):
+        if name.startswith("_") or name.endswith(LOADER_SUFFIXES):
             problems.append(
                 Problem(
                     WARNING,
                     f"column {name!r} renamed {'x' + name!r}: names starting with _ or ending "
-                    "in __v or __o are the loader's own",
+                    "in __v, __o, __k or __r are the loader's own",
                     file,
                     table=table,
                     line=1,
@@ -111,7 +123,7 @@ def normalise_columns(names: list[object], file: str, table: str | None) -> tupl
 
 def create_malformed_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {MALFORMED} (table_name VARCHAR, file VARCHAR, "
+        f"CREATE OR REPLACE TABLE {MALFORMED} (table_name VARCHAR, file VARCHAR, "
         "line BIGINT, reason VARCHAR, raw VARCHAR)"
     )
 
@@ -300,7 +312,8 @@ def stage_csv(
     order: int,
     workdir: Path,
 ) -> tuple[Staged, list[Problem]]:
-    """Stage one CSV file as `relation` (columns as text, `_file`, `_line`: the physical line).
+    """Stage one CSV file: its dialect and header, read later (`read_csv_into`) as rows of
+    `columns` (text), `_file` and `_line` (the physical line).
 
     The usual file (no CR alone, quotes balanced) is read by DuckDB at once, and its rows are
     numbered by counting: when the rows DuckDB read plus the lines it rejected plus the header
@@ -310,50 +323,87 @@ def stage_csv(
     found by a quote-aware scan of every byte (`scan_records`)."""
     prep = prepare_csv(path, file, table, workdir)
     columns, more = normalise_columns(prep.header, file, table)
-    problems = prep.problems + more
-    raw = f"{relation}_raw"
+    staged = Staged(table, file, relation, columns, order, csv=prep, workdir=workdir)
+    return staged, prep.problems + more
+
+
+def materialise(con: duckdb.DuckDBPyConnection, part: Staged) -> list[Problem]:
+    """Read a staged CSV file into the temp table `part.relation` (a table of several parts is
+    typed from the union of its parts)."""
+    if part.csv is None:
+        return []
+    problems = read_csv_into(
+        con,
+        part,
+        part.relation,
+        lambda source: con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {ident(part.relation)} AS {source}"
+        ),
+    )
+    part.csv = None
+    return problems
+
+
+def read_csv_into(
+    con: duckdb.DuckDBPyConnection,
+    part: Staged,
+    target: str,
+    create: Callable[[str], object],
+) -> list[Problem]:
+    """Read the staged CSV file `part` by `create(source)`, which makes the table `target` from
+    the query `source` (the file's columns as text, `_file`, `_line`) in file order; then set
+    `_line` in `target` to each row's physical line where counting rows gave another.
+
+    `source` numbers rows as if each record were one line after the header; that holds when
+    the rows read + the lines rejected + the header are the file's physical lines (see
+    `stage_csv`), shifted past any rejected line. Otherwise the file's damaged rows are set
+    aside, it is read again if so, and the lines come from a quote-aware scan."""
+    prep, file, table, columns = part.csv, part.file, part.table, part.columns
+    problems: list[Problem] = []
     found = prep.survey
     read = False
     if found is not None and not found.lone_cr and found.quotes % 2 == 0:
-        read = _read_csv(con, prep, columns, raw, file, table, quiet=True)
-        if read and _number_by_count(con, prep, columns, raw, relation, file, table):
-            return Staged(table, file, relation, columns, order), problems
+        read = _read_csv(con, prep, columns, target, file, table, create, quiet=True)
+        if read and _number_by_count(con, prep, columns, target, file, table):
+            return problems
     before = prep.path
-    check_lines(prep, file, workdir)
+    check_lines(prep, file, part.workdir)
     if read and prep.path != before:
-        con.execute(f"DROP TABLE {raw}")  # rows were set aside: read the repaired copy
+        con.execute(f"DROP TABLE {ident(target)}")  # rows were set aside: read the repaired copy
         read = False
     if not read:
-        _read_csv(con, prep, columns, raw, file, table, quiet=False)
-    _number_by_scan(con, prep, columns, raw, relation, file, table, problems)
-    return Staged(table, file, relation, columns, order), problems
+        _read_csv(con, prep, columns, target, file, table, create, quiet=False)
+    _number_by_scan(con, prep, columns, target, file, table, problems)
+    return problems
 
 
 def _read_csv(
     con: duckdb.DuckDBPyConnection,
     prep: PreparedCsv,
     columns: list[str],
-    raw: str,
+    target: str,
     file: str,
     table: str,
+    create: Callable[[str], object],
     quiet: bool,
 ) -> bool:
-    """Read the file into the temp table `raw` (every column text), the lines DuckDB cannot
-    split into the header's columns into `_csv_rejects`. `quiet`: a failure returns False (the
-    caller falls back to repairing the file first) instead of stopping the load."""
+    """Make `target` by `create` from the file's rows (every column text), the lines DuckDB
+    cannot split into the header's columns going to `_csv_rejects`. `quiet`: a failure returns
+    False (the caller falls back to repairing the file first) instead of stopping the load."""
     spec = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in columns) + "}"
     con.execute("DROP TABLE IF EXISTS _csv_rejects; DROP TABLE IF EXISTS _csv_reject_scans")
+    source = (
+        f"SELECT *, {lit(file)} AS _file, CAST(row_number() OVER () + 1 AS BIGINT) AS _line "
+        f"FROM read_csv({lit(str(prep.path))}, auto_detect=false, header=true, "
+        f"delim={lit(prep.delimiter)}, quote='\"', escape='\"', columns={spec}, "
+        "encoding='utf-8', store_rejects=true, rejects_table='_csv_rejects', "
+        "rejects_scan='_csv_reject_scans')"
+    )
     try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM read_csv("
-            f"{lit(str(prep.path))}, auto_detect=false, header=true, "
-            f"delim={lit(prep.delimiter)}, quote='\"', escape='\"', columns={spec}, "
-            "encoding='utf-8', store_rejects=true, rejects_table='_csv_rejects', "
-            "rejects_scan='_csv_reject_scans')"
-        )
+        create(source)
     except duckdb.Error as e:
+        con.execute(f"DROP TABLE IF EXISTS {ident(target)}")
         if quiet:
-            con.execute(f"DROP TABLE IF EXISTS {raw}")
             return False
         raise _unreadable(
             file, table, str(e).splitlines()[0], "a CSV text file with one row per line"
@@ -365,16 +415,16 @@ def _number_by_count(
     con: duckdb.DuckDBPyConnection,
     prep: PreparedCsv,
     columns: list[str],
-    raw: str,
-    relation: str,
+    target: str,
     file: str,
     table: str,
 ) -> bool:
-    """Number the rows of `raw` without scanning the file, if its counts allow (see
-    `stage_csv`); False (and nothing done) if they do not."""
+    """Keep the counted lines of `target`, if the file's counts allow (see `stage_csv`),
+    shifted past the malformed lines; False (and nothing done) if they do not."""
     found = prep.survey
     n_rows, n_bad = con.execute(
-        f"SELECT (SELECT count(*) FROM {raw}), (SELECT count(DISTINCT line) FROM _csv_rejects)"
+        f"SELECT (SELECT count(*) FROM {ident(target)}), "
+        "(SELECT count(DISTINCT line) FROM _csv_rejects)"
     ).fetchone()
     if found is None or n_rows + n_bad + 1 != found.lines:
         return False
@@ -393,46 +443,31 @@ def _number_by_count(
             FROM _csv_rejects GROUP BY line
             """
         )
-    _view_by_rowid(con, raw, relation, columns, file, shifted=bool(n_bad))
+        _shift_lines(con, target)
     con.execute("DROP TABLE IF EXISTS _csv_rejects; DROP TABLE IF EXISTS _csv_reject_scans")
     return True
 
 
-def _view_by_rowid(
-    con: duckdb.DuckDBPyConnection,
-    raw: str,
-    relation: str,
-    columns: list[str],
-    file: str,
-    shifted: bool,
-) -> None:
-    """`relation`: the rows of `raw` numbered from their order in the file (rowid), with each
-    malformed line of `_csv_rejects` before a row shifting its line by one (`shifted`)."""
-    if not shifted:
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW {relation} AS SELECT "
-            f"{', '.join(ident(c) for c in columns)}, {lit(file)} AS _file, "
-            f"CAST(rowid + 2 AS BIGINT) AS _line FROM {raw}"
-        )
-        return
+def _shift_lines(con: duckdb.DuckDBPyConnection, target: str) -> None:
+    """Move each row of `target` past the malformed lines of `_csv_rejects` before it (its
+    counted line is row i + 2)."""
     # Malformed line L_j (j = 1, 2, ...) comes after k_j = L_j - 2 - (j - 1) accepted rows, so
     # row i is on line i + 2 + #{j: k_j <= i}.
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE {relation}_shift AS
-        SELECT line - 2 - (row_number() OVER (ORDER BY line) - 1) AS k,
-               row_number() OVER (ORDER BY line) AS shift
-        FROM (SELECT DISTINCT line FROM _csv_rejects)
-        """
-    )
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP VIEW {relation} AS
-        SELECT {", ".join("r." + ident(c) for c in columns)}, {lit(file)} AS _file,
-               CAST(r._i + 2 + coalesce(s.shift, 0) AS BIGINT) AS _line
-        FROM (SELECT rowid AS _i, * FROM {raw}) r
-        ASOF LEFT JOIN (SELECT k, max(shift) AS shift FROM {relation}_shift GROUP BY k) s
-            ON r._i >= s.k
+        UPDATE {ident(target)} AS t SET _line = m.moved
+        FROM (
+            SELECT r._line AS counted, r._line + s.shift AS moved
+            FROM (SELECT _line FROM {ident(target)}) r
+            ASOF JOIN (
+                SELECT k, max(shift) AS shift FROM (
+                    SELECT line - 2 - (row_number() OVER (ORDER BY line) - 1) AS k,
+                           row_number() OVER (ORDER BY line) AS shift
+                    FROM (SELECT DISTINCT line FROM _csv_rejects)
+                ) GROUP BY k
+            ) s ON r._line - 2 >= s.k
+        ) m
+        WHERE t._line = m.counted
         """
     )
 
@@ -441,20 +476,19 @@ def _number_by_scan(
     con: duckdb.DuckDBPyConnection,
     prep: PreparedCsv,
     columns: list[str],
-    raw: str,
-    relation: str,
+    target: str,
     file: str,
     table: str,
     problems: list[Problem],
 ) -> None:
-    """Number the rows of `raw` by the physical line each record starts on, found by a
+    """Set `_line` in `target` to the physical line each record starts on, found by a
     quote-aware scan of the file (blank lines, values spanning lines, rows set aside)."""
     if prep.set_aside:
         con.executemany(
             f"INSERT INTO {MALFORMED} VALUES (?, ?, ?, ?, ?)",
             [(table, file, n, reason, prep.raw.get(n)) for n, reason in prep.set_aside.items()],
         )
-    n_rows = con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0]
+    n_rows = con.execute(f"SELECT count(*) FROM {ident(target)}").fetchone()[0]
     bad = con.execute("SELECT DISTINCT line FROM _csv_rejects ORDER BY line").fetchnumpy()["line"]
     bad = np.asarray(bad, dtype=np.int64)
     scan = scan_records(prep.path)
@@ -519,21 +553,22 @@ def _number_by_scan(
             """
         )
         con.unregister("_bad_lines")
-    if lines is None or (not len(bad) and np.array_equal(lines, np.arange(2, n_rows + 2))):
-        # lines as counted (None: records, not lines; warned above)
-        _view_by_rowid(con, raw, relation, columns, file, shifted=bool(len(bad)))
-    else:
-        con.register("_row_lines", pd.DataFrame({"_i": np.arange(n_rows), "_line": lines}))
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {relation}_lines AS SELECT * FROM _row_lines")
-        con.unregister("_row_lines")
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP VIEW {relation} AS
-            SELECT {", ".join("r." + ident(c) for c in columns)}, {lit(file)} AS _file,
-                   CAST(l._line AS BIGINT) AS _line
-            FROM (SELECT rowid AS _i, * FROM {raw}) r JOIN {relation}_lines l USING (_i)
-            """
-        )
+    counted = np.arange(2, n_rows + 2)
+    if lines is None:
+        # records, not lines (warned above): counted, shifted past the malformed records
+        if len(bad):
+            _shift_lines(con, target)
+    elif not np.array_equal(lines, counted):
+        # `target` numbers row i as i + 2: move the rows whose physical line differs
+        moved = lines != counted
+        con.register("_row_lines", pd.DataFrame({"counted": counted[moved], "line": lines[moved]}))
+        try:
+            con.execute(
+                f"UPDATE {ident(target)} AS t SET _line = CAST(m.line AS BIGINT) "
+                "FROM _row_lines m WHERE t._line = m.counted"
+            )
+        finally:
+            con.unregister("_row_lines")
     con.execute("DROP TABLE IF EXISTS _csv_rejects; DROP TABLE IF EXISTS _csv_reject_scans")
 
 

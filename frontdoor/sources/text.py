@@ -121,6 +121,10 @@ class Survey:
     lone_cr: bool  # a CR not followed by LF somewhere (a row split, or CR-only line ends)
     quotes: int  # double-quote characters
     ends_in_newline: bool
+    # A value may need trimming: a byte beyond ASCII (Unicode spaces) or a space beside a
+    # delimiter, quote or line end (any delimiter: the file's is not known yet). False means
+    # no value of the file has a space to trim.
+    padded: bool = True
 
     @property
     def lines(self) -> int:
@@ -135,11 +139,14 @@ def survey(path: Path) -> Survey:
     utf8 = True
     newlines = crs = crlfs = quotes = 0
     prev_cr = False
-    last = b""
+    padded = False
+    last = b"\n"  # the file's start is a field's start
     with path.open("rb") as f:
         while block := f.read(CHUNK):
+            ascii_block = block.isascii()
+            padded = padded or not ascii_block or _spaced(last + block)
             # an ASCII block is UTF-8, unless a character begun in the block before is pending
-            if utf8 and (not block.isascii() or decoder.getstate()[0]):
+            if utf8 and (not ascii_block or decoder.getstate()[0]):
                 try:
                     decoder.decode(block)
                 except UnicodeDecodeError:
@@ -159,7 +166,25 @@ def survey(path: Path) -> Survey:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
-    return Survey(utf8, newlines, crs != crlfs, quotes, last == b"\n")
+    padded = padded or last == b" "  # the file's end is a field's end
+    return Survey(utf8, newlines, crs != crlfs, quotes, last == b"\n", padded)
+
+
+# Bytes beside which a space starts or ends a value (line ends, quotes, any delimiter).
+_FIELD_EDGES = np.frombuffer(b'\n\r",\t;|', dtype=np.uint8)
+
+
+def _spaced(block: bytes) -> bool:
+    """A space beside a field's edge in `block` (its first byte: the previous block's last)."""
+    if block.find(b" ") < 0:
+        return False
+    data = np.frombuffer(block, dtype=np.uint8)
+    at = np.flatnonzero(data == 32)
+    before = data[np.maximum(at - 1, 0)]
+    after = data[np.minimum(at + 1, len(data) - 1)]
+    edge = np.isin(before, _FIELD_EDGES) | np.isin(after, _FIELD_EDGES)
+    # a space as the block's last byte is judged with the next block (or the file's end)
+    return bool(edge[at < len(data) - 1].any())
 
 
 # ---------------------------------------------------------------------------- damaged lines
