@@ -85,7 +85,10 @@ def pick_children(rows: pd.DataFrame, flag: str | None, groups: dict | None = No
     if name not in rows:
         return rows
     wanted = not flag.startswith("!")
-    return rows[rows[name].map(lambda v: v is not None and not pd.isna(v) and bool(v) == wanted)]
+    values = rows[name]
+    if values.dtype == bool:  # the measures' flags: no missing value, compared at once
+        return rows[values == wanted]
+    return rows[values.map(lambda v: v is not None and not pd.isna(v) and bool(v) == wanted)]
 
 
 def _children_table(rows: pd.DataFrame) -> str:

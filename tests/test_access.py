@@ -15,6 +15,7 @@ import io
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -173,8 +174,9 @@ def table(at: AppTest, key: str) -> pd.DataFrame:
     return shown[0]
 
 
-def csv(data: bytes) -> pd.DataFrame:
-    return pd.read_csv(io.BytesIO(data), dtype=str)
+def csv(data: bytes | Callable[[], bytes]) -> pd.DataFrame:
+    """A CSV download's rows; one made when its button is pressed (ui/downloads.csv) is made."""
+    return pd.read_csv(io.BytesIO(data() if callable(data) else data), dtype=str)
 
 
 def entries(log: Path) -> list[dict]:

@@ -383,3 +383,28 @@ def test_findings_page_opens_children_and_downloads_its_pdf(server, tab, tmp_pat
     tab.get_by_role("heading", name="Children behind: Children not yet seen").wait_for()
     assert tab.locator("[data-testid='stDataFrame']").count() >= 1
     shot(tab, "d2_findings_children")
+
+
+def test_a_csv_is_made_when_its_button_is_pressed_and_the_download_audited(
+    server, tab, tmp_path, tmp_path_factory
+):
+    """A table's CSV is made when its button is pressed, not on every run of the page
+    (ui/downloads.csv): pressed in a browser, it downloads the rows shown, and handing over
+    children's rows is audited."""
+    tab.goto(server + "/my_team?demo_role=team_lead&demo_teams=T01")
+    wait_done(tab)
+    button = tab.locator("[class*='st-key-dl_team_worklist'] button")
+    button.scroll_into_view_if_needed()
+    with tab.expect_download(timeout=TIMEOUT) as info:
+        button.click()
+    saved = tmp_path / "worklist.csv"
+    info.value.save_as(saved)
+    assert info.value.suggested_filename.startswith("my_team_today_")
+    lines = saved.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("person_id,work,urgency,due"), lines[0]
+    assert len(lines) > 2
+    audit = next(tmp_path_factory.getbasetemp().glob("streamlit*/audit.jsonl"))
+    deadline = time.monotonic() + TIMEOUT / 1000
+    while '"download"' not in audit.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, "the download was not audited"
+        tab.wait_for_timeout(200)

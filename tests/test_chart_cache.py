@@ -97,3 +97,20 @@ def test_a_kept_drawing_is_escaped_and_follows_the_figure():
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert spec["data"][0]["x"] == ["South", "North"]
     assert "South" in " ".join(c.value for c in at.caption)
+
+
+def test_equal_values_are_one_key_however_they_are_held():
+    """A frame as a query returns it shares objects (strings met twice) that its copy read back
+    from st.cache_data holds apart: an ordinary pickle told the two apart, so a page's second
+    run missed every figure its first had built."""
+    import pickle
+
+    shared = "North team " * 3
+    held_once = pd.DataFrame({"team": pd.Series([shared, shared], dtype=object), "n": [1, 2]})
+    apart = "".join(["North team "] * 3)
+    held_twice = pd.DataFrame({"team": pd.Series([shared, apart], dtype=object), "n": [1, 2]})
+    assert held_once.equals(held_twice)
+    assert pickle.dumps(held_once) != pickle.dumps(held_twice)  # what made the keys differ
+    assert fingerprint(held_once) == fingerprint(held_twice)
+    assert fingerprint({"a": shared, "b": shared}) == fingerprint({"a": shared, "b": apart})
+    assert fingerprint(held_once) != fingerprint(held_once.assign(n=[1, 3]))

@@ -423,3 +423,19 @@ def test_the_command_refuses_bad_input(capsys, tmp_path):
                  "--to", "2025-03-01"])  # fmt: skip
     assert code == 2
     assert "no database file" in capsys.readouterr().err
+
+
+def test_the_children_behind_a_flag_are_those_with_it_set_or_without():
+    """A flag column as the measures give it (bool) is compared at once; one with gaps (object:
+    True, False, None) keeps only the rows whose value says so, a gap never counting."""
+    import pandas as pd
+
+    from metrics.findings_html import pick_children
+
+    rows = pd.DataFrame({"person_id": ["A", "B", "C"], "at_risk": [True, False, True]})
+    assert pick_children(rows, "at_risk")["person_id"].tolist() == ["A", "C"]
+    assert pick_children(rows, "!at_risk")["person_id"].tolist() == ["B"]
+    gaps = rows.assign(at_risk=pd.Series([True, None, False], dtype=object))
+    assert pick_children(gaps, "at_risk")["person_id"].tolist() == ["A"]
+    assert pick_children(gaps, "!at_risk")["person_id"].tolist() == ["C"]  # B's gap: neither
+    assert pick_children(rows, None)["person_id"].tolist() == ["A", "B", "C"]

@@ -37,7 +37,12 @@ def test_warm_computes_every_available_measure_for_the_default_filters(app_env):
     # Per measure: the headline for the period and the previous one, the monthly trend, and
     # the breakdown by team where the measure has teams.
     expected = sum(3 + (1 if m.by_team else 0) for m in available)
-    assert warm.warm(source) == expected
+    # Then the Findings page's: the findings, and each finding's small trend.
+    from ui import findings
+
+    found = findings.findings(source, warm.default_filters(data.facts(source)[1]))
+    assert found.findings  # the sample has findings: their trends are warmed too
+    assert warm.warm(source) == expected + 1 + len(found.findings)
     st.cache_data.clear()
 
 
@@ -89,3 +94,23 @@ def test_sessions_run_where_an_event_loop_is_already_running():
 
     with pytest.raises(ValueError, match="sessions' thread"):
         run_apart(fails())
+
+
+def test_no_full_collection_after_every_page_run_and_the_start_up_frozen():
+    """Streamlit's collection of the whole heap after every run (60-70 ms each, with every
+    other session waiting) is off for the app; what the start-up made is frozen instead, so the
+    collections Python makes as pages allocate do not walk it."""
+    import gc
+    import tomllib
+
+    from bench.common import REPO
+
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["runner"]["postScriptGC"] is False
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    try:
+        warm.settle()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

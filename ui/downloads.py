@@ -16,7 +16,6 @@ from frontdoor import pdf as pdf_maker
 from frontdoor import safe_export
 from metrics.engine import with_reasons
 from ui import auth
-from ui.data import fingerprint
 from ui.filters import current_params
 
 MIME = {
@@ -68,11 +67,14 @@ def csv(
     person_ids: Sequence[str] = (),
 ) -> None:
     """A CSV of exactly the rows shown, text cells neutralised; `person_ids` audits it. A
-    figure the extract cannot give says so in the file ("n/a — needs ..."), never a blank."""
-    data = _csv(fingerprint(frame), frame)
+    figure the extract cannot give says so in the file ("n/a — needs ..."), never a blank.
+
+    Made when the button is pressed (`_later`), not on every run of the page: a page offers
+    one under every chart and table, and most are never asked for; handing Streamlit the bytes
+    made it digest them on every run too (a second at 200,000 children for a long list)."""
     _button(
         label,
-        data,
+        _later(frame),
         safe_export.file_name(name, "csv"),
         MIME["csv"],
         key,
@@ -80,11 +82,12 @@ def csv(
     )
 
 
-@st.cache_data(ttl=600, max_entries=1000, show_spinner=False)
-def _csv(digest: str, _frame: pd.DataFrame) -> bytes:
-    """A frame's CSV, made once per frame (`digest` stands for it): a page offers one under
-    every chart and table, on every run."""
-    return safe_export.csv_bytes(with_reasons(_frame))
+def _later(frame: pd.DataFrame) -> Callable[[], bytes]:
+    """The CSV of `frame` as it is now, made when called (on the button's press, in a thread of
+    Streamlit's, outside any page run). The frame is kept as a shallow copy: pandas copies on
+    write, so a page changing its frame afterwards does not change the file."""
+    kept = frame.copy(deep=False)
+    return lambda: safe_export.csv_bytes(with_reasons(kept))
 
 
 def xlsx(

@@ -17,14 +17,14 @@ import pandas as pd
 import streamlit as st
 
 from frontdoor import pdf
-from metrics import MEASURES, Filters, MeasureUnavailable
+from metrics import MEASURES, Filters, MeasureUnavailable, NotPermitted
 from metrics.findings import Finding, Findings, find, months_before
 from metrics.findings_html import document, pick_children
 from metrics.findings_report import ORDER
 from metrics.findings_rules import DEVELOPMENT, HEADINGS
 from metrics.findings_words import facts, said
 from metrics.measure import DENOMINATOR, NUMERATOR
-from ui import charts, data, downloads
+from ui import auth, charts, data, downloads
 from ui.filters import current_params
 from ui.page import PageContext
 from ui.text import md
@@ -73,17 +73,27 @@ def trend_window(filters: Filters) -> Filters:
     return replace(filters, date_from=start, as_of=None)
 
 
+def trend_team(finding: Finding) -> str | None:
+    """The team standing out in a finding about teams (its trend is that team's), or None."""
+    return (finding.children or {}).get("team") if finding.rule.by == "team" else None
+
+
+def trend_filters(filters: Filters, finding: Finding) -> Filters:
+    """The filters of a finding's small trend: the 12 months to the period's end, for the team
+    standing out where there is one (what the start-up warm-up computes too)."""
+    window = trend_window(filters)
+    team = trend_team(finding)
+    return replace(window, team=team) if team else window
+
+
 def trend(ctx: PageContext, finding: Finding, key: str) -> None:
     """The finding's figure month by month over the 12 months to the period's end, with its
     goal and England's figure (for a team standing out, that team's months); a share on 0-100,
     its small months hollow, as on every trend."""
     rule = finding.rule
-    window = trend_window(ctx.filters)
-    team = (finding.children or {}).get("team") if rule.by == "team" else None
-    if team:
-        window = replace(window, team=team)
+    team = trend_team(finding)
     try:
-        frame = data.monthly(ctx.source, rule.measure, window)
+        frame = data.monthly(ctx.source, rule.measure, trend_filters(ctx.filters, finding))
     except MeasureUnavailable:
         st.caption("No trend to draw for this figure.")
         return
@@ -141,37 +151,47 @@ def show(ctx: PageContext, finding: Finding, index: int) -> None:
             trend(ctx, finding, f"trend_{index}_{finding.rule.key}")
 
 
-def children_lists(ctx: PageContext, found: Findings) -> dict[str, pd.DataFrame]:
-    """The children behind each area for development, within the viewer's scope."""
+def children_lists(
+    source: data.Source, filters: Filters, found: Findings
+) -> tuple[dict[str, pd.DataFrame], list[tuple[str, ...]]]:
+    """The children behind each area for development, within the viewer's scope (`filters`
+    carries it), and what could not be listed: ("unavailable", reason) or ("refused", measure
+    key), for the page to say (`_say`), as PageContext.rows would."""
     out: dict[str, pd.DataFrame] = {}
+    notes: list[tuple[str, ...]] = []
     for finding in found.under(DEVELOPMENT):
         spec = finding.children
         if not spec or spec["measure"] not in MEASURES:
             continue
         narrow = {k: spec[k] for k in ("team", "worker") if spec.get(k)}
-        rows = ctx.rows(spec["measure"], limit=None, **narrow)
-        if rows is not None:
-            out[finding.rule.key] = pick_children(rows, spec.get("flag"), spec.get("groups"))
-    return out
+        try:
+            rows = data.rows(source, spec["measure"], replace(filters, **narrow), None)
+        except MeasureUnavailable as exc:
+            notes.append(("unavailable", str(exc)))
+            continue
+        except NotPermitted as exc:
+            notes.append(("refused", spec["measure"], str(exc)))
+            continue
+        out[finding.rule.key] = pick_children(rows, spec.get("flag"), spec.get("groups"))
+    return out, notes
+
+
+def _say(notes: list[tuple[str, ...]]) -> None:
+    """What PageContext.rows says of a list it cannot give (an audit entry for a refusal)."""
+    for note in notes:
+        if note[0] == "unavailable":
+            st.info(f"Not available in this extract: {note[1]}")
+        else:
+            auth.record("rows_shown", detail=note[1], outcome="refused", once=True)
+            st.info(f"Not permitted: {note[2]}.")
 
 
 def briefing_downloads(ctx: PageContext, found: Findings) -> None:
     """The findings as a document for the director's briefing: child-level (marked
     OFFICIAL-SENSITIVE) for a viewer allowed to see children, aggregate figures otherwise."""
-    meta, _, teams = data.facts(ctx.source)
-    team_name = dict(teams).get(ctx.filters.team) if ctx.filters.team else None
     sensitive = ctx.filters.scope != "none"
-    children = children_lists(ctx, found) if sensitive else None
-    synthetic = meta.get("synthetic") == "true"
-    today = dt.date.today()
-    text = _document(
-        data.fingerprint(found, children, team_name, synthetic, today),
-        found,
-        children,
-        team_name,
-        synthetic,
-        today,
-    )
+    text, person_ids, notes = _briefing(ctx.source, ctx.filters, dt.date.today())
+    _say(notes)
     if sensitive:
         st.caption(
             "The download lists the children behind each area for development (those your role "
@@ -179,27 +199,40 @@ def briefing_downloads(ctx: PageContext, found: Findings) -> None:
         )
     else:
         st.caption("Your role downloads aggregate figures only: no child is named.")
-    person_ids = sorted(
-        {str(p) for rows in (children or {}).values() for p in rows.get("person_id", [])}
-    )
     downloads_html(text, person_ids)
     downloads_pdf(text, person_ids)
 
 
-@st.cache_data(ttl=600, max_entries=100, show_spinner=False)
-def _document(
-    digest: str,
-    _found: Findings,
-    _children: dict[str, pd.DataFrame] | None,
-    _team_name: str | None,
-    _synthetic: bool,
-    _made: dt.date,
-) -> str:
-    """The briefing's HTML, made once per set of findings and children (`digest` stands for
-    them): building it costs more than the rest of a warm run of the page."""
-    return document(
-        _found, children=_children, team_name=_team_name, synthetic=_synthetic, made=_made
+@st.cache_data(ttl=600, max_entries=100, show_spinner=False, hash_funcs=data.HASH)
+def _briefing(
+    source: data.Source, filters: Filters, made: dt.date
+) -> tuple[str, list[str], list[tuple[str, ...]]]:
+    """The briefing's HTML, the children it names and what could not be listed, made once per
+    data, filters and viewer's scope (`filters` carries it) and day: the children's lists are
+    every row of each area's measure (at 200,000 children, reading and picking them cost more
+    than the rest of a run of the page), and the document is built from them."""
+    found = findings(source, filters)
+    meta, _, teams = data.facts(source)
+    team_name = dict(teams).get(filters.team) if filters.team else None
+    children, notes = (
+        children_lists(source, filters, found) if filters.scope != "none" else (None, [])
     )
+    text = document(
+        found,
+        children=children,
+        team_name=team_name,
+        synthetic=meta.get("synthetic") == "true",
+        made=made,
+    )
+    person_ids = sorted(
+        {str(p) for rows in (children or {}).values() for p in _column(rows, "person_id")}
+    )
+    return text, person_ids, notes
+
+
+def _column(rows: pd.DataFrame, name: str) -> list:
+    """A column's values as Python objects (`tolist`: one conversion, not one per value)."""
+    return rows[name].tolist() if name in rows else []
 
 
 def downloads_html(text: str, person_ids: list[str]) -> None:

@@ -5,7 +5,8 @@ the dashboard after a restart does not wait for them.
 daemon thread fills the same query caches (`ui.data`) the pages read, for the filters a page
 opens with (the last 12 months, all teams): every available measure's headline for that period
 and the one before (the tiles' comparison), its monthly trend and its breakdown by team, the
-Overview's measures first. The server answers its health check at once; a visitor arriving
+Overview's measures first, then the Findings page's findings and their small trends. Then it
+freezes what the start-up made, for Python's collector to leave (`settle`). The server answers its health check at once; a visitor arriving
 while the thread is still at work computes what is not cached yet, as before. Child-level lists
 depend on the viewer's role and are not warmed. Nothing about children is logged: only counts
 and seconds.
@@ -13,11 +14,12 @@ and seconds.
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 import time
 
-from metrics import MEASURES, Filters
+from metrics import MEASURES, Filters, MeasureUnavailable
 from metrics.headlines import HEADLINES
 from ui import data, periods
 
@@ -56,7 +58,23 @@ def warm(source: data.Source) -> int:
         if measure.by_team:
             data.breakdown(source, key, filters, "team")
             done += 1
-    return done
+    return done + _warm_findings(source, filters)
+
+
+def _warm_findings(source: data.Source, filters: Filters) -> int:
+    """The Findings page's answers for the default filters: the findings themselves (every
+    rule judged: the page's slowest answer, 2 s of the server's time on the sample) and each
+    finding's small trend; the number of answers computed."""
+    from ui import findings
+
+    found = findings.findings(source, filters)
+    for finding in found.findings:
+        if finding.rule.measure in MEASURES:
+            try:
+                data.monthly(source, finding.rule.measure, findings.trend_filters(filters, finding))
+            except MeasureUnavailable:
+                continue
+    return 1 + len(found.findings)
 
 
 def _import_pages_modules() -> None:
@@ -80,8 +98,20 @@ def _run() -> None:
     except Exception as exc:  # noqa: BLE001 - a failed warm-up must not stop the server
         print(f"{DONE}: stopped by {type(exc).__name__}", file=sys.stderr, flush=True)
         return
+    finally:
+        settle()
     seconds = time.monotonic() - started
     print(f"{DONE}: {done} answers in {seconds:.1f} s", file=sys.stderr, flush=True)
+
+
+def settle() -> None:
+    """Collect once, then freeze what the start-up made (modules, Plotly's and Streamlit's
+    objects, the connection): Python's collector no longer walks them. Streamlit's own
+    collection after every page run is off (.streamlit/config.toml, runner.postScriptGC: it
+    walked the whole heap, 60-70 ms of every run with every other session waiting); the
+    collections Python still makes as memory is allocated then cost only what pages made."""
+    gc.collect()
+    gc.freeze()
 
 
 def warm_in_background() -> threading.Thread:
