@@ -370,7 +370,8 @@ def _text(spec: Table, c: str, prefix: str = "") -> str:
     missing), from its typed value where that shows it."""
     t = spec.columns.get(c)
     if t == DATE:
-        return f"coalesce({prefix}{ident(c + '__o')}, strftime({prefix}{ident(c)}, '%Y-%m-%d'))"
+        # The typed date back as ISO text (data, as a reader keeps it; not a date for people).
+        return f"coalesce({prefix}{ident(c + '__o')}, CAST({prefix}{ident(c)} AS VARCHAR))"
     if t in (FLAG, NUMBER):
         return f"{prefix}{ident(c + '__o')}"
     return f"{prefix}{ident(c)}"
