@@ -130,8 +130,7 @@ def children_of(
 def picked_row(frame: pd.DataFrame, key: str, id_column: str, *, name: str) -> str | None:
     """An aggregate table (e.g. workers) whose selected row's id drives a drill-down on the
     same page; with its download."""
-    frame = tables.with_names(frame)
-    shown = tables.readable(frame)
+    frame, shown, _ = tables.prepared(frame)
     event = st.dataframe(
         shown,
         key=key,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import pandas as pd
 import streamlit as st
@@ -24,8 +25,10 @@ class PageContext:
     filters: Filters  # carries the viewer's scope: child-level rows are limited by role
     viewer: Viewer
 
-    @property
+    @cached_property
     def engine(self):
+        """The data's Engine, looked up once per page run (a page asks for it dozens of times,
+        and each st.cache_resource lookup hashes its arguments)."""
         return data.engine(self.source)
 
     def headline(self, key: str, filters: Filters | None = None) -> dict | None:
