@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
 
 import pytest
 
@@ -169,3 +170,22 @@ def test_a_sample_only_report_has_the_sample_pages_and_no_size_tables():
     assert "The built-in sample only" in text
     assert "| Overview |" in text
     assert "rows: all tables" not in text and "pandas" not in text
+
+
+def test_the_bench_sample_is_taken_on_the_makefiles_date(tmp_path):
+    # The sample's pages are timed on the database `make run` makes: extract taken on 31 March
+    # 2026 (the Makefile's SAMPLE_END), so the default period is the data's last 12 months. A
+    # sample loaded as if taken today would time pages over months with no data.
+    import duckdb
+
+    from bench.sizes import sample_pages
+
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text()
+    assert "SAMPLE_END := 2026-03-31" in makefile
+    sample_pages(tmp_path, pages=False)
+    con = duckdb.connect(str(tmp_path / "sample-5000.duckdb"), read_only=True)
+    try:
+        taken = con.execute("SELECT value FROM load_meta WHERE key = 'extract_date'").fetchone()
+    finally:
+        con.close()
+    assert taken[0][:10] == "2026-03-31"
