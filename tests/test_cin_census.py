@@ -9,12 +9,11 @@ import duckdb
 import pytest
 
 from frontdoor.sources import FILE_COLUMN, LINE_COLUMN, REJECTED, STOP, WARNING, cin_checks
-from frontdoor.sources.cin_census import (
+from frontdoor.sources.cin_census import is_cin_census, read_cin_census
+from frontdoor.sources.cin_census_layout import (
     PRE_PROCEEDINGS_COLUMNS,
     PRE_PROCEEDINGS_TABLE,
     UNAVAILABLE,
-    is_cin_census,
-    read_cin_census,
 )
 from tests.returns_files import (
     assessment,
