@@ -327,8 +327,6 @@ class _Load(FileDiscovery, ReportTables):
                     f"sheet named {name} in its workbook. Add it and load again.",
                 )
 
-    # ------------------------------------------------------------------------ reporting
-
     # -------------------------------------------------------------------------- a table
 
     def _write_at_once(self, names: list[str]) -> dict[str, Written]:
@@ -336,7 +334,8 @@ class _Load(FileDiscovery, ReportTables):
         on its own connection: one table alone leaves a core idle in its slower steps. Only
         writing: the checks, which read other tables, follow one table at a time."""
         alone = [n for n in names if len(self.staged[n]) == 1 and self.staged[n][0].csv is not None]
-        alone.sort(key=lambda n: -_size(self.staged[n][0]))
+        size = {n: _size(self.staged[n][0]) for n in alone}  # each file stat'ed once
+        alone.sort(key=lambda n: -size[n])
         written: dict[str, Written] = {}
         if not alone:
             return written
@@ -349,7 +348,7 @@ class _Load(FileDiscovery, ReportTables):
             finally:
                 cur.close()
 
-        total = sum(_size(self.staged[n][0]) for n in alone) or 1
+        total = sum(size.values()) or 1
         done = 0
         pool = ThreadPoolExecutor(max_workers=WRITERS)
         try:
@@ -357,7 +356,7 @@ class _Load(FileDiscovery, ReportTables):
             for future in as_completed(futures):
                 name = futures[future]
                 written[name] = future.result()
-                done += _size(self.staged[name][0])
+                done += size[name]
                 self.progress(0.4 + 0.35 * done / total, f"read {name}")
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
