@@ -18,7 +18,7 @@ child's `LAchildID` and the dates that DfE's own validation treats as unique wit
 | ICPC | `{referral id}/ICPC/{DateOfInitialCPC}` |
 | CP plan | `{referral id}/CPP/{CPPstartDate}` |
 | CP review | `{CP plan id}/R/{CPPreviewDate}` |
-| pre-proceedings | `{referral id}/PP/{PPStartDate}` |
+| pre-proceedings | `{referral id}/PP/{PPStartDate}` (under the child: `{LAchildID}/PP/...`) |
 
 A referral open across a year end is in both years' returns, so several files are merged: for each
 synthesised id, the rows of the file with the latest collection year win (ties: the later

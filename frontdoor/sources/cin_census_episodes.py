@@ -194,7 +194,7 @@ def read_cin_details(reader: FileReader, child_id: str, cin) -> None:
         row["cppl_icpc_id"] = icpc_by_date.get(row["cppl_cp_plan_start_date"])
         reader._add("ssd_cp_plans", el, row)
     for pp in p.get("PreProceedingsandFGDM", []):
-        _pre_proceedings(reader, child_id, ref_id, pp)
+        pre_proceedings(reader, child_id, ref_id, pp)
 
 
 def _icpc(reader: FileReader, el, child_id, ref_id, s47_id, date, target, plans, source) -> str:
@@ -218,7 +218,9 @@ def _icpc(reader: FileReader, el, child_id, ref_id, s47_id, date, target, plans,
     return icpc_id
 
 
-def _pre_proceedings(reader: FileReader, child_id: str, ref_id: str | None, el) -> None:
+def pre_proceedings(reader: FileReader, child_id: str, ref_id: str | None, el) -> None:
+    """A <PreProceedingsandFGDM> block as a row of cin_pre_proceedings: under a CINdetails
+    (`ref_id` its referral) or directly under the child (`ref_id` None)."""
     p = reader._container(el)
     row = {col: reader._value(p, name) for name, col in PRE_PROCEEDINGS_FIELDS.items()}
     start = row["pp_start_date"]

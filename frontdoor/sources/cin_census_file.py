@@ -23,7 +23,7 @@ from frontdoor.sources import (
     Problem,
     cin_checks,
 )
-from frontdoor.sources.cin_census_episodes import read_cin_details
+from frontdoor.sources.cin_census_episodes import pre_proceedings, read_cin_details
 from frontdoor.sources.cin_census_layout import (
     DATE_ELEMENTS,
     ELEMENT_TABLE,
@@ -354,7 +354,7 @@ class FileReader:
         for cin in parts.get("CINdetails", []):
             read_cin_details(self, child_id, cin)
         for pp in parts.get("PreProceedingsandFGDM", []):
-            self._pre_proceedings(child_id, None, pp)
+            pre_proceedings(self, child_id, None, pp)
 
     def _sex(self, idp: dict[str, list]) -> str | None:
         if "Sex" in idp:
