@@ -1,4 +1,4 @@
-"""Figures built once per answer (ui/charts.built, show's _drawn): a page run gets the figure it
+"""Figures built once per answer (ui/chart_cache.built, ui/charts.show's _drawn): a page run gets the figure it
 would have built, its own copy to change, and a new figure when any argument changes."""
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ from frontdoor import safe_export
 from frontdoor.loader import load_extract
 from frontdoor.private import mode, save_files, write_private
 from tests.hostile import END, PAYLOAD, write_hostile_extract
-from ui import charts
+from ui import chart_escape, chart_picks, charts
 from ui.text import md
 
 REPO = Path(__file__).resolve().parents[1]
@@ -191,7 +191,7 @@ def assert_charts_safe(at: AppTest) -> None:
     for spec in chart_specs(at):
         for key, text in strings(spec):
             assert not CODE_MARKUP.search(text), (key, text)
-            if key not in charts.TEMPLATE_KEYS:
+            if key not in chart_escape.TEMPLATE_KEYS:
                 assert "$" not in text, (key, text)  # no LaTeX from the data
 
 
@@ -335,9 +335,9 @@ def test_hostile_names_reach_the_charts_escaped(env, downloads):
     ids = [
         t for spec in chart_specs(at) for k, t in strings(spec) if k == "customdata" and "&lt;" in t
     ]
-    assert ids and charts.selected_ids({"selection": {"points": [{"customdata": [ids[0]]}]}}) == [
-        html.unescape(ids[0])
-    ]
+    assert ids and chart_picks.selected_ids(
+        {"selection": {"points": [{"customdata": [ids[0]]}]}}
+    ) == [html.unescape(ids[0])]
 
 
 def test_downloads_hold_the_text_with_formulas_neutralised(env, downloads):
@@ -561,6 +561,9 @@ def test_analyst_sees_the_same_words_for_an_unknown_child(env):
 
 # -- the chokepoints are the only way ---------------------------------------------------------
 
+# The modules that build, escape and draw charts: the only ones that import plotly.
+CHART_MODULES = {"ui/charts.py", "ui/chart_escape.py", "ui/chart_cache.py", "ui/sparkline.py"}
+
 SOURCES = [
     REPO / "app.py",
     *sorted((REPO / "pages").glob("*.py")),
@@ -571,8 +574,8 @@ SOURCES = [
 @pytest.mark.parametrize(
     ("pattern", "allowed"),
     [
-        (r"\bplotly_chart\(", {"ui/charts.py"}),
-        (r"^\s*(import|from) plotly", {"ui/charts.py"}),
+        (r"\bplotly_chart\(", {"ui/charts.py", "ui/sparkline.py"}),
+        (r"^\s*(import|from) plotly", CHART_MODULES),
         (r"\bdownload_button\(", {"ui/downloads.py"}),
         (r"\bto_csv\(|\bto_excel\(", set()),
         (r"unsafe_allow_html|st\.html\(|components\.html|components\.v1", set()),
@@ -647,12 +650,12 @@ def test_file_names_keep_safe_characters_only():
 
 
 def test_chart_labels_show_as_themselves():
-    assert charts.label('<a href="x">A&B</a> $1$\nnext') == (
+    assert chart_escape.label('<a href="x">A&B</a> $1$\nnext') == (
         '&lt;a href="x"&gt;A&amp;B&lt;/a&gt; &#36;1&#36;<br>next'
     )
     fig = charts.bars(pd.DataFrame({"team": ["<b>T</b>"], "n": [1]}), "team", "n", "<i>x</i>", "y")
     fig.update_traces(hovertemplate="%{x}<br>%{y}<extra><b>no</b></extra>")
-    spec = json.loads(charts.safe_figure(fig).to_json())
+    spec = json.loads(chart_escape.safe_figure(fig).to_json())
     assert spec["data"][0]["x"] == ["&lt;b&gt;T&lt;/b&gt;"]
     assert spec["layout"]["xaxis"]["title"]["text"] == "&lt;i&gt;x&lt;/i&gt;"
     assert spec["data"][0]["hovertemplate"] == "%{x}<br>%{y}<extra>&lt;b&gt;no&lt;/b&gt;</extra>"

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.charts import selected_ids
+from ui.chart_picks import selected_ids
 from ui.nav import CHILD_PAGE
 
 REPO = Path(__file__).resolve().parents[1]

@@ -22,7 +22,7 @@ import pandas as pd
 
 from metrics.words import date_text
 
-if TYPE_CHECKING:  # ui/charts is the one module that imports plotly
+if TYPE_CHECKING:  # only ui/charts and the modules it draws with import plotly
     from ui.charts import Figure
 
 # A categorical y (events by kind, on the Child page) or a box of points: one row per point.

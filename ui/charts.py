@@ -1,135 +1,40 @@
 """Every chart of the dashboard is built and drawn here: Plotly figures with units on the axes,
 target and England lines, colour-blind-safe colours, the child or case id carried in custom_data
-for drill-down, and the one chokepoint for chart text.
-
-Plotly reads a subset of HTML in every piece of text it draws (axis titles, category tick
-labels, legend, hover, annotations, titles): `<a href>` becomes a live link, `<b>` bold, and
-`$...$` is sent to MathJax when a page has it. Names and categories come from the data, so
-`show()` (the only call of st.plotly_chart) draws `safe_figure(fig)`: every string in the
-figure's spec escaped (`label`). The templates the code writes (hovertemplate, texttemplate)
-keep only the markup the code uses (`<br>`, `<extra>`); never put data into a template: pass it
-as text or custom_data and refer to it (`%{text}`). A line break in a value is shown as one.
+for drill-down, each series told apart without colour.
 
 Pages build figures with `figure()`, `bars()`, `trend()`, `stacked()`, `grouped_bars()`,
 `spread()`, `histogram()` and draw them with `show()` (ui/drill.chart adds the CSV); they never
-import plotly or call st.plotly_chart themselves (tests/test_output_safety.py checks).
+import plotly or call st.plotly_chart themselves (tests/test_output_safety.py checks). `show`
+draws every figure through the one escaping chokepoint, `ui/chart_escape.safe_figure`, with its
+text alternative under it (ui/chart_picks); builders are `@built` once per answer
+(ui/chart_cache); a tile's line is drawn by ui/sparkline.
 """
 
 from __future__ import annotations
 
-import functools
-import html
-import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from ui.chart_alt import ChartText, chart_text
+from ui.chart_cache import CACHE, Kept, built, plain
+from ui.chart_escape import safe_figure
+from ui.chart_picks import alternative, selected_ids
 from ui.data import fingerprint
-from ui.text import md
 
 Figure = go.Figure
 
+
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+
 TARGET_STYLE = {"color": "#D55E00", "dash": "dash", "width": 2}
+
+
 ENGLAND_STYLE = {"color": "#000000", "dash": "dot", "width": 2}
-
-# Spec keys whose strings the code writes as Plotly templates (`%{y}<br>...<extra></extra>`).
-TEMPLATE_KEYS = frozenset({"hovertemplate", "texttemplate", "hovertemplatefallback"})
-# The markup a template may keep; everything else in it is escaped like data.
-TEMPLATE_MARKUP = ("<br>", "<extra>", "</extra>")
-
-
-# -------------------------------------------------------------------------------- escaping
-
-
-def _escape(text: str) -> str:
-    return html.escape(text, quote=False).replace("$", "&#36;")
-
-
-def label(text: object) -> str:
-    """A value as Plotly text that shows exactly itself: `&`, `<`, `>` as entities, `$` as a
-    numeric entity (no LaTeX), a line break as `<br>`."""
-    value = _escape(str(text))
-    return value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
-
-
-def _template(text: str) -> str:
-    escaped = html.escape(text, quote=False)
-    for tag in TEMPLATE_MARKUP:
-        escaped = escaped.replace(html.escape(tag, quote=False), tag)
-    return escaped
-
-
-def _clean(node: object, key: str | None) -> object:
-    if isinstance(node, str):
-        if key in TEMPLATE_KEYS:
-            return _template(node)
-        if key == "customdata":  # ids for drill-down: escaped, kept as they are otherwise
-            return _escape(node)
-        return label(node)
-    if isinstance(node, dict):
-        return {k: _clean(v, k) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_clean(v, key) for v in node]
-    return node
-
-
-def _safe(raw: str) -> go.Figure:
-    """The figure whose JSON is `raw`, every string escaped."""
-    spec = json.loads(raw)  # plain types: numbers travel as typed arrays, untouched
-    # The spec is a validated figure's own, only its strings changed: validating it again
-    # would cost more than everything else here.
-    return go.Figure(_clean(spec, None), _validate=False)
-
-
-def safe_figure(fig: go.Figure) -> go.Figure:
-    """A copy of `fig` with every string of its spec escaped for Plotly's label syntax (titles,
-    tick labels, categories, legend names, hover text, annotations, custom data, ...)."""
-    return _safe(fig.to_json())
-
-
-# -------------------------------------------------------------------------------- once per answer
-# Building a figure costs 5-50 ms of Python (Plotly checks every property path it is given),
-# and escaping, telling apart and describing it as much again; a page draws up to 20, for every
-# person on every rerun, all in the server's one process. A figure is a function of its
-# arguments (cached answers themselves), so each is built once and kept as its plain spec:
-# a rerun gets a copy, rebuilt without Plotly's checks (the spec is a checked figure's own),
-# which the page may still change (a height, a line) before `show`. Cleared with the answers.
-CACHE = {"ttl": 600, "max_entries": 2000, "show_spinner": False}
-
-
-def _spec(spec: dict) -> go.Figure:
-    """A figure from the plain spec of a checked one (no second check)."""
-    return go.Figure(spec, _validate=False)
-
-
-def _plain(fig: go.Figure) -> dict:
-    """The figure's spec as Plotly holds it (numbers as arrays, dates as dates: what its text
-    alternative reads), not as `to_dict` sends it (arrays as base64). st.cache_data keeps a
-    pickled copy, so the figure's own dicts are not shared."""
-    return {"data": fig._data, "layout": fig._layout}
-
-
-def built(builder: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
-    """`builder`, building each figure once per set of arguments (compared by value, frames
-    included) and handing every caller a copy of its own."""
-
-    def spec(digest: str, _args: tuple, _kwargs: dict) -> dict:
-        return _plain(builder(*_args, **_kwargs))
-
-    # st.cache_data keeps one cache per function, known by qualified name and source.
-    spec.__qualname__ = f"{builder.__qualname__}_spec"
-    cached = st.cache_data(**CACHE)(spec)
-
-    @functools.wraps(builder)
-    def build(*args: object, **kwargs: object) -> go.Figure:
-        return _spec(cached(fingerprint(args, kwargs), args, kwargs))
-
-    return build
 
 
 @st.cache_data(**CACHE)
@@ -140,26 +45,13 @@ def _drawn(key: str, digest: str, _fig: go.Figure) -> tuple[dict, ChartText]:
     return distinguish(safe_figure(_fig)).to_dict(), chart_text(_fig)
 
 
-class _Kept(go.Figure):
-    """A figure drawn from its kept spec. st.plotly_chart asks a figure for its dict
-    (`to_dict`), which would copy and encode the whole spec again on every run; this one hands
-    over the spec `show` kept, already checked, escaped and encoded. Nothing else reads it."""
-
-    def __init__(self, spec: dict) -> None:
-        super().__init__(layout={"template": {}}, _validate=False)  # empty: 0.1 ms
-        self._kept = spec
-
-    def to_dict(self) -> dict:
-        return self._kept
-
-
 def show(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
     """Draw `fig` with every string escaped, its series told apart without colour
     (`distinguish`) and its text alternative under it (`alternative`); with `selectable`,
     return the ids (custom_data) of the selected bars or points, or of the row chosen in the
     chart's table (the same drill-down from the keyboard)."""
-    spec, said = _drawn(key, fingerprint(_plain(fig)), fig)
-    safe = _Kept(spec)
+    spec, said = _drawn(key, fingerprint(plain(fig)), fig)
+    safe = Kept(spec)
     ids: list[str] = []
     if selectable:
         event = st.plotly_chart(
@@ -172,106 +64,10 @@ def show(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
     return ids or picked
 
 
-def sparkline(values: Sequence[float], key: str) -> None:
-    """A tile's 12-month line: small, static, no axes. Drawn by Plotly rather than st.metric's
-    own chart, whose SVG has an image role without alternative text (axe: svg-img-alt,
-    serious). The tile's caption says in words what the line shows, so no table under it."""
-    st.plotly_chart(
-        _Kept(_sparkline(tuple(float(v) for v in values))),
-        key=key,
-        width="stretch",
-        config={"staticPlot": True, "displayModeBar": False},
-    )
-
-
-@st.cache_data(**CACHE)
-def _sparkline(values: tuple[float, ...]) -> dict:
-    """A sparkline's spec, escaped (once per line)."""
-    fig = go.Figure(  # data and layout given at once: Plotly checks each once (3 ms, not 10)
-        data=[
-            go.Scatter(
-                y=list(values),
-                mode="lines",
-                line={"color": PALETTE[0], "width": 2},
-                hoverinfo="skip",
-            )
-        ],
-        layout={
-            "height": 44,
-            "margin": {"l": 2, "r": 2, "t": 2, "b": 2},
-            "xaxis": {"visible": False},
-            "yaxis": {"visible": False},
-            "showlegend": False,
-            "plot_bgcolor": "rgba(0,0,0,0)",
-            "paper_bgcolor": "rgba(0,0,0,0)",
-        },
-    )
-    return safe_figure(fig).to_dict()
-
-
-def alternative(said: ChartText, key: str, *, selectable: bool = False) -> list[str]:
-    """A chart's text alternative (WCAG 1.1.1), read from the figure (ui/chart_alt.chart_text):
-    a summary sentence, and "Show as table" with its numbers in words. With `selectable`, a row
-    of the table chosen (arrow keys and Space) returns the id its bar or point carries. Data is
-    shown as plain text: the sentence through text.md, the table as a dataframe."""
-    st.caption(md(said.summary))
-    if said.table.empty:
-        return []
-    pick = selectable and any(i is not None for i in said.ids)
-    with st.expander(f"Show as table: {md(said.subject)}" if said.subject else "Show as table"):
-        event = st.dataframe(
-            said.table,
-            key=f"{key}_table",
-            hide_index=True,
-            width="stretch",
-            on_select="rerun" if pick else "ignore",
-            selection_mode="single-row",
-        )
-        if pick:
-            st.caption("Choose a row to list what is behind it, as a click on the chart does.")
-    rows = event.selection.rows if pick and event and event.selection else []
-    if rows and rows[0] < len(said.ids) and said.ids[rows[0]] is not None:
-        return [str(said.ids[rows[0]])]
-    return []
-
-
-def selected_ids(event: object) -> list[str]:
-    """The ids carried in custom_data of the selected points, as the data has them.
-
-    Point indices restart in each trace, so only custom_data identifies a point; Streamlit
-    sends it as a list or as a dict like {"0": "id"}; `show` escaped it for drawing.
-    """
-    if not event:
-        return []
-    selection = (
-        event.get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
-    )
-    points = (
-        selection.get("points", [])
-        if isinstance(selection, dict)
-        else getattr(selection, "points", [])
-    )
-    ids: list[str] = []
-    for point in points or []:
-        custom = point.get("customdata") if isinstance(point, dict) else None
-        if isinstance(custom, dict):
-            custom = [custom[k] for k in sorted(custom, key=lambda k: int(k))]
-        if isinstance(custom, (list, tuple)) and custom:
-            value = custom[0]
-        else:
-            value = custom
-        if value is not None:
-            value = html.unescape(str(value))
-            if value not in ids:
-                ids.append(value)
-    return ids
-
-
-# -------------------------------------------------------------------------------- building
-
-
 # Chart text at AA contrast on white (Streamlit's chart theme greys are under 4.5:1).
 TEXT_COLOUR = "#0b0c0c"
+
+
 TICK_COLOUR = "#505a5f"  # 7:1 on white
 
 
@@ -343,16 +139,24 @@ def vline(fig: go.Figure, x: float, text: str, style: dict = TARGET_STYLE) -> go
 
 
 GOAL_STYLE = {"color": "#009E73", "dash": "dash", "width": 2}
+
+
 # A trend's extra lines (percentiles, another clock) never take a reference line's colour.
 EXTRA_COLOURS = [
     c
     for c in PALETTE[1:]
     if c not in (GOAL_STYLE["color"], TARGET_STYLE["color"], ENGLAND_STYLE["color"])
 ]
+
+
 # A reference line's label stays readable where a data line crosses it.
 LABEL_BACKGROUND = "rgba(255,255,255,0.8)"
+
+
 # A share of fewer than this many children in a month is drawn hollow, off the line.
 FEWEST = 5
+
+
 TOO_FEW = f"Fewer than {FEWEST} children: too few to judge"
 
 
@@ -658,8 +462,14 @@ def histogram(
 # Series told apart without colour (WCAG 1.4.1): hatching for bars, marker shapes and dashes for
 # lines, in legend order. The first series keeps a plain fill and a solid line.
 PATTERNS = ["", "/", ".", "x", "-", "|", "+", "\\"]
+
+
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross", "hexagon"]
+
+
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+
+
 OUTLINE = "#0b0c0c"  # a dark edge: every bar meets 3:1 against white, whatever its fill
 
 

@@ -13,7 +13,7 @@ import streamlit as st
 from metrics.benchmarks import Benchmark
 from metrics.comparators import Summary
 from metrics.goals import Change, Goal, Judgement, Margins, goal_text, versus
-from ui import charts
+from ui import sparkline
 from ui.text import md
 
 # A badge's icon repeats its words (never colour alone).
@@ -167,7 +167,7 @@ def tile(facts: TileFacts) -> None:
         if facts.spark:
             # A page may show one measure's tile twice (two filters): the key only has to be
             # unique, the line holds no state.
-            charts.sparkline(facts.spark, key=f"spark_{uuid.uuid4().hex}")
+            sparkline.sparkline(facts.spark, key=f"spark_{uuid.uuid4().hex}")
         judged = facts.judgement
         # With a goal: red, amber or green, or "not judged" when too few; no badge without
         # a goal (a count of demand, a percentile): the caption says what there is.

@@ -80,11 +80,11 @@ def _warm_findings(source: data.Source, filters: Filters) -> int:
 def _import_pages_modules() -> None:
     import ui.drill  # noqa: F401 - imported for its side effect: loaded before a visitor needs it
     import ui.tables  # noqa: F401
-    from ui import charts  # every chart is built through ui/charts (Plotly loaded with it)
+    from ui import chart_escape, charts  # every chart is built through ui/charts (Plotly with it)
 
     fig = charts.figure("Month", "Number")
     fig.add_scatter(x=[1, 2], y=[1, 2], mode="lines+markers")
-    charts.safe_figure(fig).to_plotly_json()
+    chart_escape.safe_figure(fig).to_plotly_json()
 
 
 def _run() -> None:
