@@ -127,9 +127,19 @@ def children_of(
     )
 
 
-def picked_row(frame: pd.DataFrame, key: str, id_column: str, *, name: str) -> str | None:
+def picked_row(
+    frame: pd.DataFrame,
+    key: str,
+    id_column: str,
+    *,
+    name: str,
+    order: str = "in the list's order",
+) -> str | None:
     """An aggregate table (e.g. workers) whose selected row's id drives a drill-down on the
-    same page; with its download."""
+    same page; with its download. Longer than the screen shows, as tables.child_table."""
+    frame, longer = tables.capped(frame, order)
+    if longer is not None:
+        st.caption(tables.longer_note(len(frame), longer))
     frame, shown, _ = tables.prepared(frame)
     event = st.dataframe(
         shown,
@@ -141,7 +151,10 @@ def picked_row(frame: pd.DataFrame, key: str, id_column: str, *, name: str) -> s
         width="stretch",
         column_config=tables.column_config(shown),
     )
-    tables.download(frame, name, key)
+    if longer is None:
+        tables.download(frame, name, key)
+    else:
+        tables.download_every(longer, name, key)
     rows = event.selection.rows if event and event.selection else []
     if rows and rows[0] < len(frame):
         return str(frame.iloc[rows[0]][id_column])
