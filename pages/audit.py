@@ -51,5 +51,5 @@ tables.table(
     "audit_entries",
     name="audit_log",
     labels={"at": "When", "person_ids": "Children", "filters": "Filters", "detail": "Detail"},
-    longer=tables.Longer(len(entries), "the newest", lambda: in_words(entries, screen=False)),
+    longer=tables.Longer(len(entries), "newest first", lambda: in_words(entries, screen=False)),
 )

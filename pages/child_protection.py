@@ -44,26 +44,23 @@ with right:
             ctx, "icpc_conversion", [Tile("to_plan_pct", "Conferences leading to a CP plan", "%")]
         )
 with st.expander("S47 enquiries with no conference, and conferences with no plan"):
-    enquiries = drill.all_rows(ctx, "s47_conversion")
-    if enquiries is not None:
-        tables.child_table(
-            enquiries[~enquiries["led_to_icpc"].fillna(False).astype(bool)].reset_index(drop=True),
-            "cp_s47_no_icpc",
-            name="s47_without_conference",
-            caption="S47 enquiries started in the period that no initial conference names (by "
-            "the snapshot date).",
-        )
-    conferences = drill.all_rows(ctx, "icpc_conversion")
-    if conferences is not None:
-        tables.child_table(
-            conferences[~conferences["led_to_plan"].fillna(False).astype(bool)].reset_index(
-                drop=True
-            ),
-            "cp_icpc_no_plan",
-            name="conferences_without_plan",
-            caption="Initial conferences in the period that no CP plan names (by the snapshot "
-            "date).",
-        )
+    drill.long_list(
+        ctx,
+        "s47_conversion",
+        "cp_s47_no_icpc",
+        name="s47_without_conference",
+        caption="S47 enquiries started in the period that no initial conference names (by "
+        "the snapshot date).",
+        where=(("led_to_icpc", False),),
+    )
+    drill.long_list(
+        ctx,
+        "icpc_conversion",
+        "cp_icpc_no_plan",
+        name="conferences_without_plan",
+        caption="Initial conferences in the period that no CP plan names (by the snapshot date).",
+        where=(("led_to_plan", False),),
+    )
 if drill.available(ctx, "icpc"):
     drill.tile_row(
         ctx,

@@ -173,7 +173,7 @@ chosen = tuple(w for w in works if w in shown_works)
 listing, listed, teams_many = _first(ctx.source, asked, chosen, tables.list_rows())
 longer = None
 if listed > len(listing):
-    longer = tables.Longer(listed, "the most urgent", lambda: _chosen(ctx.source, asked, chosen))
+    longer = tables.Longer(listed, "most urgent first", lambda: _chosen(ctx.source, asked, chosen))
 
 st.subheader(f"{listed:,} things to do, most urgent first")
 st.caption(URGENCY)

@@ -43,7 +43,7 @@ def buttons(monkeypatch) -> dict[str, dict]:
 
 def capped_note(at) -> re.Match | None:
     said = re.compile(
-        r"([\d,]+) rows: only the first ([\d,]+) \((.+)\) are shown here\. "
+        r"([\d,]+) rows: only the first ([\d,]+), (.+), are shown here\. "
         r"The CSV download has all ([\d,]+)\."
     )
     found = [m for m in (said.fullmatch(c.value) for c in at.caption) if m]
@@ -74,7 +74,7 @@ def test_my_team_today_over_the_cap_shows_the_first_rows_and_downloads_every_row
     assert note is not None, [c.value for c in at.caption]
     total, first, order, everything = note.groups()
     assert number(total) == number(everything) == len(whole) and number(first) == CAP
-    assert order == "the most urgent"
+    assert order == "most urgent first"
     assert [s.value for s in at.subheader if "things to do" in s.value] == [
         f"{len(whole):,} things to do, most urgent first"
     ]
@@ -118,7 +118,7 @@ def test_audit_log_shows_the_newest_entries_and_downloads_them_all(
     assert [m.value for m in at.metric if m.label == "Entries"] == [f"{len(written):,}"]
     note = capped_note(at)
     assert note is not None and number(note.group(1)) == len(written)
-    assert note.group(3) == "the newest"
+    assert note.group(3) == "newest first"
     # The download: every entry, every child of each.
     rows = csv(buttons["dl_audit_entries"]["data"])
     assert len(rows) == len(written)

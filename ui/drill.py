@@ -161,6 +161,60 @@ def picked_row(
     return None
 
 
+def long_list(
+    ctx: PageContext,
+    key: str,
+    table_key: str,
+    *,
+    name: str,
+    caption: str | None = None,
+    where: data.Where = (),
+    order: data.Order = (),
+    order_words: str = "in the measure's order",
+    columns: Sequence[str] | None = None,
+    hidden: tuple[str, bool] | None = None,
+    shape=None,
+    labels: dict[str, str | None] | None = None,
+    **narrow: object,
+) -> None:
+    """A list of a measure's rows, kept by its flag columns (`where`), in `order`: its first
+    rows on screen, every row in its download (tables.child_table). A run reads the first
+    rows only, and the flags are applied before the list is cut. `hidden`: the flag (column,
+    value) whose rows the viewer's scope may leave out, said under the list (("", True): the
+    whole measure). `shape`: a function giving the frame as shown (columns added or put in
+    words), applied to the rows shown and to the download alike."""
+    found = ctx.first_rows(key, tables.list_rows(), where, order, **narrow)
+    if found is None:
+        return
+    first, total, filters = found
+    source = ctx.source
+
+    def shaped(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = shape(frame) if shape is not None else frame
+        return frame[list(columns)] if columns is not None else frame
+
+    longer = tables.Longer(
+        total, order_words, lambda: shaped(data.kept_rows(source, key, filters, where, order))
+    )
+    scoped = 0
+    if hidden is not None:
+        column, value = hidden
+        scoped = (
+            ctx.hidden(key, total, column=column, values=[value], **narrow)
+            if column
+            else ctx.hidden(key, total, **narrow)
+        )
+    tables.child_table(
+        shaped(first),
+        table_key,
+        name=name,
+        caption=caption,
+        hidden=scoped,
+        labels=labels,
+        longer=longer,
+    )
+
+
 def flagged(frame: pd.DataFrame, column: str, yes: str, no: str) -> pd.Series:
     """A boolean column said in words (never colour or a tick alone)."""
     return frame[column].map(lambda v: yes if pd.notna(v) and bool(v) else no)
@@ -178,18 +232,22 @@ def waiting_list(
 ) -> None:
     """Outstanding work, oldest first (the measure's own order), with its flag column said in
     words: `flag` = (row column, words if true, words if false, where to insert the words)."""
-    rows = ctx.rows(key)
-    if rows is None:
-        return
     column, yes, no, position = flag
-    if column in rows:
-        rows.insert(position, label, flagged(rows, column, yes, no))
-    tables.child_table(
-        rows,
+
+    def in_words(rows: pd.DataFrame) -> pd.DataFrame:
+        if column in rows:
+            rows = rows.copy()
+            rows.insert(position, label, flagged(rows, column, yes, no))
+        return rows
+
+    long_list(
+        ctx,
+        key,
         table_key,
         name=name,
         caption=caption,
-        hidden=ctx.hidden(key, len(rows)),
+        hidden=("", True),
+        shape=in_words,
         labels={column: None},  # said in words in the inserted column
     )
 

@@ -149,7 +149,7 @@ def list_rows() -> int:
 @dataclass(frozen=True)
 class Longer:
     """A list of which only the first rows may be shown: how many rows it has in all, its
-    order in words ("the most urgent"), and a function giving every row (for the download,
+    order in words ("most urgent first"), and a function giving every row (for the download,
     called only when its button is pressed, and the rows it gives are the download's even
     when every row is shown)."""
 
@@ -174,7 +174,7 @@ def longer_note(shown: int, longer: Longer) -> str:
     """What a capped list says above itself: how many rows there are, that only the first are
     shown, in which order, and that the download has every row."""
     return (
-        f"{longer.total:,} rows: only the first {shown:,} ({longer.order}) are shown here. "
+        f"{longer.total:,} rows: only the first {shown:,}, {longer.order}, are shown here. "
         f"The CSV download has all {longer.total:,}."
     )
 
