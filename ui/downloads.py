@@ -116,7 +116,7 @@ def xlsx(
     key: str,
     *,
     label: str = "Download workbook",
-    person_ids: Sequence[str] = (),
+    person_ids: Ids = (),
 ) -> None:
     """A workbook, one sheet per frame, text cells neutralised and stored as text."""
     data = safe_export.xlsx_bytes({sheet: with_reasons(f) for sheet, f in sheets.items()})
@@ -130,7 +130,7 @@ def html(
     key: str,
     *,
     label: str,
-    person_ids: Sequence[str] = (),
+    person_ids: Ids = (),
     detail: str | None = None,
 ) -> None:
     """A printable HTML document. It must be built with safe_export's html_* functions (every
@@ -146,7 +146,7 @@ def pdf(
     key: str,
     *,
     label: str,
-    person_ids: Sequence[str] = (),
+    person_ids: Ids = (),
     detail: str | None = None,
 ) -> None:
     """A PDF printed from a document built as `html` requires (frontdoor/pdf.py prints it with
@@ -161,7 +161,7 @@ def printed_pdf(
     key: str,
     *,
     label: str,
-    person_ids: Sequence[str] = (),
+    person_ids: Ids = (),
     detail: str | None = None,
 ) -> str | None:
     """A printable HTML document (built as for `html`) as a PDF, printed by headless Chromium
