@@ -194,15 +194,15 @@ if drill.available(ctx, "transfers"):
             )
             st.caption(f"Target: within {transfer_target} working days of the authorisation.")
         for team in chosen:
-            mine = drill.rows_for(ctx, "transfers", team=team)
-            if mine is not None:
-                st.text(f"Transfers after assessment by {names.get(team, team)}")
-                tables.child_table(
-                    mine,
-                    f"transfer_children_{team}",
-                    name=f"transfers_{team}",
-                    caption="By the date of the transfer; choose a row to open the child.",
-                )
+            st.text(f"Transfers after assessment by {names.get(team, team)}")
+            drill.long_list(
+                ctx,
+                "transfers",
+                f"transfer_children_{team}",
+                name=f"transfers_{team}",
+                caption="By the date of the transfer; choose a row to open the child.",
+                team=team,
+            )
 
 if drill.available(ctx, "transfers_waiting"):
     st.subheader("Waiting for transfer now")

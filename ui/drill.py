@@ -7,7 +7,7 @@ Nothing here defines a measure: grouping reads the measure's own rows and aggreg
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -167,7 +167,7 @@ def long_list(
     table_key: str,
     *,
     name: str,
-    caption: str | None = None,
+    caption: str | Callable[[int], str] | None = None,
     where: data.Where = (),
     order: data.Order = (),
     order_words: str = "in the measure's order",
@@ -182,7 +182,8 @@ def long_list(
     rows only, and the flags are applied before the list is cut. `hidden`: the flag (column,
     value) whose rows the viewer's scope may leave out, said under the list (("", True): the
     whole measure). `shape`: a function giving the frame as shown (columns added or put in
-    words), applied to the rows shown and to the download alike."""
+    words), applied to the rows shown and to the download alike. `caption` may be a function
+    of how many rows there are."""
     found = ctx.first_rows(key, tables.list_rows(), where, order, **narrow)
     if found is None:
         return
@@ -208,7 +209,7 @@ def long_list(
         shaped(first),
         table_key,
         name=name,
-        caption=caption,
+        caption=caption(total) if callable(caption) else caption,
         hidden=scoped,
         labels=labels,
         longer=longer,
@@ -361,15 +362,15 @@ def month_children(ctx: PageContext, key: str, months: list[str], table_key: str
     narrow: dict = {"date_from": first, "date_to": last}
     if MEASURES[key].kind == SNAPSHOT:
         narrow["as_of"] = last
-    frame = ctx.rows(key, **narrow)
-    if frame is not None:
-        tables.child_table(
-            frame,
-            table_key,
-            name=f"{key}_{first:%Y_%m}",
-            caption=f"Behind {first:%B %Y}: {len(frame):,} rows. Choose a row to open the child.",
-            hidden=ctx.hidden(key, len(frame), **narrow),
-        )
+    long_list(
+        ctx,
+        key,
+        table_key,
+        name=f"{key}_{first:%Y_%m}",
+        caption=lambda n: f"Behind {first:%B %Y}: {n:,} rows. Choose a row to open the child.",
+        hidden=("", True),
+        **narrow,
+    )
 
 
 def days_text(value: float | None) -> str:
