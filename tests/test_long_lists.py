@@ -41,12 +41,19 @@ def buttons(monkeypatch) -> dict[str, dict]:
     return seen
 
 
+CAPPED = re.compile(
+    r"([\d,]+) rows: only the first ([\d,]+), (.+), are shown here\. "
+    r"The CSV download has all ([\d,]+)\."
+)
+
+
+def capped_note_of(text: str) -> re.Match | None:
+    return CAPPED.fullmatch(text)
+
+
 def capped_note(at) -> re.Match | None:
-    said = re.compile(
-        r"([\d,]+) rows: only the first ([\d,]+), (.+), are shown here\. "
-        r"The CSV download has all ([\d,]+)\."
-    )
-    found = [m for m in (said.fullmatch(c.value) for c in at.caption) if m]
+    """The (first) note of a capped list on the page."""
+    found = [m for m in (capped_note_of(c.value) for c in at.caption) if m]
     return found[0] if found else None
 
 
@@ -109,11 +116,11 @@ def test_audit_log_shows_the_newest_entries_and_downloads_them_all(
     log = table(at, "audit_entries")
     assert len(log) == CAP
     # Newest first: the last entry written is the first row; the long list is shortened on
-    # screen (20 children named, the rest counted).
+    # screen (how many, 20 named, the rest counted).
     newest = [e for e in written if e["user"] == "user-last"][0]
     assert "user-last" in set(log["user"])
     row = log[log["user"] == "user-last"].iloc[0]
-    assert row["person_ids"] == ", ".join(many[:20]) + " and 40 more"
+    assert row["person_ids"] == "60 children: " + ", ".join(many[:20]) + " and 40 more"
     assert list(log["user"][:1]) == [written[-1]["user"]]
     assert [m.value for m in at.metric if m.label == "Entries"] == [f"{len(written):,}"]
     note = capped_note(at)
@@ -155,3 +162,26 @@ def test_audit_entries_are_read_once_then_only_what_was_added(tmp_path):
     assert list(audit.entries(log)["user"]) == ["d"]
     Path(log).unlink()
     assert audit.entries(log).empty
+
+
+def test_a_list_of_flagged_rows_is_flagged_before_it_is_cut(env, buttons, monkeypatch):
+    """Re-referrals are the referrals flagged so: the list keeps them from every referral of
+    the period and then shows its first rows (it had been the flagged among the first 5,000
+    referrals, which at scale left most re-referrals out)."""
+    whole_at = ok(open_as(SENIOR, "pages/front_door.py"))
+    whole = table(whole_at, "fd_rereferral_children")
+    assert len(whole) > CAP and whole["rereferral"].astype(bool).all()
+
+    monkeypatch.setenv("FRONTDOOR_LIST_ROWS", str(CAP))
+    at = ok(open_as(SENIOR, "pages/front_door.py"))
+    shown = table(at, "fd_rereferral_children")
+    assert len(shown) == CAP and shown["rereferral"].astype(bool).all()
+    assert list(shown["referral_id"]) == list(whole["referral_id"][:CAP])
+    notes = [
+        m
+        for m in (capped_note_of(c.value) for c in at.caption)
+        if m and number(m.group(1)) == len(whole)
+    ]
+    assert notes, [c.value for c in at.caption]
+    rows = csv(buttons["dl_fd_rereferral_children"]["data"])
+    assert list(rows["referral_id"]) == list(whole["referral_id"])
