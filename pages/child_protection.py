@@ -147,16 +147,14 @@ if drill.available(ctx, "cp_reviews"):
         )
     with right:
         st.subheader("Plans out of timescale")
-        reviews = ctx.rows("cp_reviews")
-        if reviews is not None:
-            late = reviews[~reviews["in_timescale"].fillna(False).astype(bool)]
-            tables.child_table(
-                late.reset_index(drop=True),
-                "cp_rev_late",
-                name="cp_reviews_out_of_timescale",
-                caption="A review held late, or the next one overdue. Choose a row to open "
-                "the child.",
-            )
+        drill.long_list(
+            ctx,
+            "cp_reviews",
+            "cp_rev_late",
+            name="cp_reviews_out_of_timescale",
+            caption="A review held late, or the next one overdue. Choose a row to open the child.",
+            where=(("in_timescale", False),),
+        )
 
 st.header("Plans")
 if drill.available(ctx, "cp_plans"):
@@ -195,17 +193,16 @@ if drill.available(ctx, "cp_plans"):
             "England: 4.4% of plans ending in the year to 31 March 2025 had lasted 2 years or "
             "more. Select a bar (or choose a band) to list the children."
         )
-    plans = drill.all_rows(ctx, "cp_plans")
     if chosen_bands:
         drill.children_of(
-            plans, "duration_band", chosen_bands, "cp_band_children", name="cp_plans_in_band",
-            what="band", ctx=ctx, measure="cp_plans",
+            drill.all_rows(ctx, "cp_plans"), "duration_band", chosen_bands, "cp_band_children",
+            name="cp_plans_in_band", what="band", ctx=ctx, measure="cp_plans",
         )  # fmt: skip
     st.subheader("Repeat plans")
     st.caption("Plans started in the period for a child who had a plan before.")
-    if plans is not None:
-        repeats = plans[plans["is_repeat"].fillna(False).astype(bool)]
-        tables.child_table(repeats.reset_index(drop=True), "cp_repeat", name="cp_repeat_plans")
+    drill.long_list(
+        ctx, "cp_plans", "cp_repeat", name="cp_repeat_plans", where=(("is_repeat", True),)
+    )
 
 st.header(f"Reviews due in the next {DUE_WEEKS} weeks")
 if drill.available(ctx, "cp_reviews_due"):
@@ -235,11 +232,11 @@ if data.unavailable_reason(ctx.source, "last_cp_review") is None:
     latest = ctx.headline("last_cp_review")
     if latest is not None:
         st.metric("Open plans with the next review past due", latest["overdue"])
-        overdue = ctx.rows("last_cp_review")
-        if overdue is not None:
-            tables.child_table(
-                overdue,
-                "last_cp_review_rows",
-                name="last_cp_review",
-                caption="Open plans, next review due first. Choose a row to open the child.",
-            )
+        drill.long_list(
+            ctx,
+            "last_cp_review",
+            "last_cp_review_rows",
+            name="last_cp_review",
+            caption="Open plans, next review due first. Choose a row to open the child.",
+            order_words="next review due first",
+        )
