@@ -8,6 +8,7 @@ sample's lists run over it.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -145,7 +146,7 @@ def test_audit_entries_are_read_once_then_only_what_was_added(tmp_path):
     assert list(audit.entries(log)["user"]) == ["b", "a"]
     # A line still being written (no newline yet) waits until it is whole.
     with open(log, "a", encoding="utf-8") as handle:
-        handle.write('{"at": "2026-12-06T20:00:00+00:00", "user": "c", "action": "child_')
+        handle.write('{"at": "2025-01-02T20:00:00+00:00", "user": "c", "action": "child_')
     assert list(audit.entries(log)["user"]) == ["b", "a"]
     with open(log, "a", encoding="utf-8") as handle:
         handle.write('view", "person_ids": ["P3"], "filters": {"team": "T1"}}\n')
@@ -155,6 +156,11 @@ def test_audit_entries_are_read_once_then_only_what_was_added(tmp_path):
     # A child filter matches an id whole, never part of one (P1 is not P10).
     assert list(audit.read(log, person_id="P1")["user"]) == ["a"]
     assert list(audit.read(log, person_id="P2")["user"]) == ["b"]
+    # Since a day: entries written on or after it (in UTC, as they are written).
+    today = dt.date.fromisoformat(found["at"].iloc[-1][:10])  # the day a was written
+    assert list(audit.read(log, since=today)["user"]) == ["b", "a"]  # c: dated 2 Jan 2025
+    assert audit.read(log, since=today + dt.timedelta(days=1)).empty
+    assert list(audit.read(log, user="a", action="child_view")["user"]) == ["a"]
     # A log replaced (rotated) is read again from its start.
     fresh = tmp_path / "fresh.jsonl"
     audit.record("d", "analyst", "load", path=fresh)
