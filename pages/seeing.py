@@ -142,7 +142,7 @@ if data.unavailable_reason(ctx.source, "last_seen") is None:
             fig, "last_seen_bands", frame=seen_bands, name="last_seen_bands", selectable=True
         )
         drill.children_of(
-            drill.all_rows(ctx, "last_seen"),
+            drill.all_rows(ctx, "last_seen") if picked else None,  # read only when chosen
             "band",
             picked,
             "last_seen_children",

@@ -109,10 +109,10 @@ def children_of(
 ) -> None:
     """The rows whose `column` is one of the selected ids, as a child table (row → Child page);
     given the page and the measure, it says how many the viewer's scope leaves out."""
-    if rows is None:
-        return
-    if not ids:
+    if not ids:  # before the rows: a page may read them only once something is chosen
         st.caption(f"Select a bar (click it, or drag a box) or choose {what} to list the children.")
+        return
+    if rows is None:
         return
     subset = rows[rows[column].astype(str).isin(ids)]
     st.text(f"Chosen {what}: {', '.join(ids)}")  # values from the extract: plain text only
