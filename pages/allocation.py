@@ -119,6 +119,7 @@ if drill.available(ctx, "allocation"):
                     "allocation",
                     "alloc_team_children",
                     name="allocation_team_children",
+                    order_words="earliest referred first",
                     caption="Choose a row to open the child.",
                     hidden=("", True),
                     team=None,
@@ -200,6 +201,7 @@ if drill.available(ctx, "transfers"):
                 "transfers",
                 f"transfer_children_{team}",
                 name=f"transfers_{team}",
+                order_words="earliest transferred first",
                 caption="By the date of the transfer; choose a row to open the child.",
                 team=team,
             )

@@ -203,6 +203,7 @@ if drill.available(ctx, "assessments"):
             "assess_unqualified",
             name="assessments_unqualified",
             where=(("worker_known", True), ("qualified", False)),
+            order_words="earliest authorised first",
         )
     with right:
         st.caption("Worker unknown")
@@ -212,6 +213,7 @@ if drill.available(ctx, "assessments"):
             "assess_unknown",
             name="assessments_worker_unknown",
             where=(("worker_known", False),),
+            order_words="earliest authorised first",
         )
 
 st.header("The child's views")
@@ -255,6 +257,7 @@ if drill.available(ctx, "views"):
                 caption="Assessments completed with no record of the child's views. Choose "
                 "a row to open the child.",
                 where=(("views_recorded", False),),
+                order_words="earliest authorised first",
             )
 
 st.header("Open and overdue")

@@ -52,6 +52,7 @@ with st.expander("S47 enquiries with no conference, and conferences with no plan
         caption="S47 enquiries started in the period that no initial conference names (by "
         "the snapshot date).",
         where=(("led_to_icpc", False),),
+        order_words="earliest started first",
     )
     drill.long_list(
         ctx,
@@ -60,6 +61,7 @@ with st.expander("S47 enquiries with no conference, and conferences with no plan
         name="conferences_without_plan",
         caption="Initial conferences in the period that no CP plan names (by the snapshot date).",
         where=(("led_to_plan", False),),
+        order_words="earliest conference first",
     )
 if drill.available(ctx, "icpc"):
     drill.tile_row(
@@ -154,6 +156,7 @@ if drill.available(ctx, "cp_reviews"):
             name="cp_reviews_out_of_timescale",
             caption="A review held late, or the next one overdue. Choose a row to open the child.",
             where=(("in_timescale", False),),
+            order_words="late the longest first",
         )
 
 st.header("Plans")
@@ -201,7 +204,12 @@ if drill.available(ctx, "cp_plans"):
     st.subheader("Repeat plans")
     st.caption("Plans started in the period for a child who had a plan before.")
     drill.long_list(
-        ctx, "cp_plans", "cp_repeat", name="cp_repeat_plans", where=(("is_repeat", True),)
+        ctx,
+        "cp_plans",
+        "cp_repeat",
+        name="cp_repeat_plans",
+        where=(("is_repeat", True),),
+        order_words="earliest started first",
     )
 
 st.header(f"Reviews due in the next {DUE_WEEKS} weeks")

@@ -169,6 +169,7 @@ if drill.available(ctx, "domestic_abuse"):
         "3A, 3B or 3C), with how quickly each was allocated and the child seen. Choose a "
         "row to open the child.",
         shape=factors_in_words,
+        order_words="earliest referred first",
     )
 
 st.header("Referrals")
@@ -240,4 +241,5 @@ if drill.available(ctx, "referrals"):
         caption="Referrals of a child referred in the 12 months before. Choose a row to "
         "open the child.",
         where=(("rereferral", True),),
+        order_words="earliest referred first",
     )

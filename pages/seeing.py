@@ -125,6 +125,7 @@ if "seen_closed_unseen" in MEASURES:
             "seen_closed_unseen",
             "seen_closed_unseen",
             name="closed_without_seen_visit",
+            order_words="earliest referred first",
             caption="Left out of the time-to-see figures: no seen visit is recorded before "
             "the referral closed. Choose a row to open the child.",
         )

@@ -249,6 +249,7 @@ def waiting_list(
         caption=caption,
         hidden=("", True),
         shape=in_words,
+        order_words="longest waiting first",
         labels={column: None},  # said in words in the inserted column
     )
 
