@@ -79,6 +79,7 @@ MEASURES_LETTER: list[Measure] = [
             "in the 12 months to it; the share with 3 or more."
         ),
         order_by="workers_12m DESC, person_id",
+        month_bits=18,  # 7-bit fields of a HUGEINT (trend/worker_changes.sql)
     ),
     Measure(
         key="police",

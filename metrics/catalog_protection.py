@@ -39,7 +39,7 @@ MEASURES_PROTECTION: list[Measure] = [
         ),
         order_by="team NULLS LAST, worker_id NULLS LAST, family_id, person_id",
         reads_other_children=True,  # family_children counts the family's other children
-        month_bits=True,
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="caseload_workers",

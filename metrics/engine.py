@@ -31,9 +31,6 @@ _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _USES = re.compile(r"^--\s*uses:\s*(.*)$", re.MULTILINE)
 # The parameters a month of a snapshot trend takes from its row of the grid (Engine.monthly).
 _GRID_PARAM = re.compile(r"\$(date_from|date_to|as_of)\b")
-# The most months a trend reads as bits of one integer (Measure.month_bits); a longer period
-# runs the grid query (Engine._monthly_snapshot).
-MONTH_BITS = 62
 # Queries run at once by `concurrently`: DuckDB releases the GIL, so each core keeps one busy.
 WORKERS = max(2, min(8, os.cpu_count() or 2))
 
@@ -465,7 +462,7 @@ class Engine(Availability):
         # date the working-day calendar does not reach is not available, with why.
         for start, end in months:
             self._check(measure, replace(filters, date_from=start, date_to=end, as_of=end))
-        if measure.month_bits and len(months) <= MONTH_BITS:
+        if len(months) <= measure.month_bits:
             sql, values = self._monthly_bits(measure, filters, months)
         else:
             sql, values = self._monthly_snapshot(measure, filters, months)

@@ -21,7 +21,6 @@ import pytest
 from frontdoor.generate import generate_extract
 from frontdoor.loader import load_extract
 from metrics import MEASURES, Engine, Filters
-from metrics.engine import MONTH_BITS as MONTH_BITS_HELD
 from metrics.engine import month_ranges
 from metrics.measure import SNAPSHOT, Share
 
@@ -144,7 +143,7 @@ def test_a_trend_read_by_month_bits_keeps_to_its_headline_in_odd_periods(engine,
     """A trend read as month bits (Measure.month_bits) at the edges the month-end test does not
     reach: a period starting and ending mid-month (the last month's date is the period's end,
     not a month end), a worker's caseload, one child, and a period longer than the bits hold
-    (read by the grid query instead, month for month the same)."""
+    (read by the grid query instead, month for month the same), and the longest it reads."""
     measure = MEASURES[key]
     _agrees_with_headlines(engine, measure, Filters(dt.date(2025, 1, 17), dt.date(2025, 9, 12)))
     rows = engine.rows(measure, Filters(dt.date(2025, 6, 1), dt.date(2025, 6, 30)))
@@ -153,9 +152,14 @@ def test_a_trend_read_by_month_bits_keeps_to_its_headline_in_odd_periods(engine,
     _agrees_with_headlines(engine, measure, replace(period, worker=worker))
     if measure.child_level:
         _agrees_with_headlines(engine, measure, replace(period, person=rows["person_id"].iloc[0]))
-    # 63 months (from January 2021): past the bits one integer holds, so the grid query's.
-    long = Filters(dt.date(2021, 1, 1), END)
-    assert len(month_ranges(long.date_from, long.date_to)) > MONTH_BITS_HELD
+    # As many months as the trend file reads (the highest bits used), then one more: read by
+    # the grid query instead, the same.
+    months = END.year * 12 + END.month - measure.month_bits
+    most = Filters(dt.date(months // 12, months % 12 + 1, 1), END)
+    assert len(month_ranges(most.date_from, most.date_to)) == measure.month_bits
+    _agrees_with_headlines(engine, measure, most)
+    long = Filters(most.date_from - dt.timedelta(days=1), END)
+    assert len(month_ranges(long.date_from, long.date_to)) > measure.month_bits
     assert (
         engine.monthly(measure, long)
         .tail(12)
