@@ -273,5 +273,6 @@ MEASURES_PROTECTION: list[Measure] = [
         by_team=False,
         dimensions=("agency",),
         order_by="age_wd DESC, request_id",
+        month_bits=62,  # months as the bits of a BIGINT
     ),
 ]

@@ -147,9 +147,10 @@ def test_a_trend_read_by_month_bits_keeps_to_its_headline_in_odd_periods(engine,
     measure = MEASURES[key]
     _agrees_with_headlines(engine, measure, Filters(dt.date(2025, 1, 17), dt.date(2025, 9, 12)))
     rows = engine.rows(measure, Filters(dt.date(2025, 6, 1), dt.date(2025, 6, 30)))
-    worker = rows["worker_id"].dropna().value_counts().index[0]
     period = Filters(dt.date(2025, 1, 1), END)
-    _agrees_with_headlines(engine, measure, replace(period, worker=worker))
+    if measure.by_team:
+        worker = rows["worker_id"].dropna().value_counts().index[0]
+        _agrees_with_headlines(engine, measure, replace(period, worker=worker))
     if measure.child_level:
         _agrees_with_headlines(engine, measure, replace(period, person=rows["person_id"].iloc[0]))
     # As many months as the trend file reads (the highest bits used), then one more: read by
@@ -160,9 +161,8 @@ def test_a_trend_read_by_month_bits_keeps_to_its_headline_in_odd_periods(engine,
     _agrees_with_headlines(engine, measure, most)
     long = Filters(most.date_from - dt.timedelta(days=1), END)
     assert len(month_ranges(long.date_from, long.date_to)) > measure.month_bits
-    assert (
-        engine.monthly(measure, long)
-        .tail(12)
-        .reset_index(drop=True)
-        .equals(engine.monthly(measure, Filters(dt.date(2025, 4, 1), END)).reset_index(drop=True))
-    )
+    by_grid = engine.monthly(measure, long).tail(12).to_dict("records")
+    by_bits = engine.monthly(measure, Filters(dt.date(2025, 4, 1), END)).to_dict("records")
+    for grid_row, bits_row in zip(by_grid, by_bits, strict=True):
+        assert grid_row.keys() == bits_row.keys()
+        assert all(_same(grid_row[k], bits_row[k]) for k in grid_row), (grid_row, bits_row)
