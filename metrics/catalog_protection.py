@@ -63,6 +63,7 @@ MEASURES_PROTECTION: list[Measure] = [
         ),
         child_level=False,  # one row per worker: no child in it
         order_by="children DESC, worker_id",
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="s47",
