@@ -69,6 +69,7 @@ MEASURES_CASEWORK: list[Measure] = [
         higher_is_better=False,
         description="Open referrals (not NFA) with no allocated worker at the as-of date.",
         order_by="age_wd DESC, referral_date, referral_id",
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="assessments",
@@ -215,6 +216,7 @@ MEASURES_CASEWORK: list[Measure] = [
             "over the target = at potential risk."
         ),
         order_by="age_wd DESC, referral_date, referral_id",
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="seen_closed_unseen",

@@ -14,8 +14,8 @@ WITH pairs AS (
         p.team,
         (CAST(1 AS BIGINT) << CASE
             WHEN coalesce(p.valid_to, DATE '9999-12-31') > $grid[-1] THEN len($grid)
-            ELSE greatest(0, datediff('month', $grid[1], p.valid_to))
-        END) - (CAST(1 AS BIGINT) << greatest(0, datediff('month', $grid[1], p.valid_from)))
+            ELSE greatest(0, 12 * (year(p.valid_to) - year($grid[1])) + month(p.valid_to) - month($grid[1]))
+        END) - (CAST(1 AS BIGINT) << greatest(0, 12 * (year(p.valid_from) - year($grid[1])) + month(p.valid_from) - month($grid[1])))
             AS months,
         count(p.person_id) AS children,
         count(*) AS pairs,
