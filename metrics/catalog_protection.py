@@ -157,6 +157,7 @@ MEASURES_PROTECTION: list[Measure] = [
         headline="count",
         description="Open plans whose next review is due within the coming weeks.",
         order_by="next_due, cp_plan_id",
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="cp_plans",
