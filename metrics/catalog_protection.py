@@ -121,6 +121,7 @@ MEASURES_PROTECTION: list[Measure] = [
             "held by its due date (first at 3 months, then every 6 months after the last)."
         ),
         order_by="in_timescale, first_late_due_date NULLS LAST, cp_plan_id",
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="cp_review_chain",
