@@ -447,7 +447,9 @@ class Engine(Availability):
     def monthly(self, measure: Measure, filters: Filters) -> pd.DataFrame:
         """The aggregates month by month (each share with its numerator and denominator): flow
         measures by their defining date; snapshot measures taken at each month end (or the
-        as-of date in the last month), all months in one query (see _monthly_snapshot)."""
+        as-of date in the last month), all months in one query: the measure's trend file read
+        as month bits where it has one (Measure.month_bits, _monthly_bits), else its rows query
+        under a grid of months (_monthly_snapshot)."""
         self._check(measure, filters)
         if measure.kind == FLOW:
             sql = (
