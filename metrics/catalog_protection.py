@@ -188,6 +188,7 @@ MEASURES_PROTECTION: list[Measure] = [
             "worker when the plan started, on its last day (ended) or at the as-of date (open)."
         ),
         order_by="start_date, cp_plan_id, event",
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="oversight",
