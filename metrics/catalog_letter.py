@@ -57,6 +57,7 @@ MEASURES_LETTER: list[Measure] = [
             "them, aged from the assessment's authorisation."
         ),
         order_by="age_wd DESC, auth_date, person_id",
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="worker_changes",
