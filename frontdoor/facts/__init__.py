@@ -11,11 +11,12 @@ facts read earlier ones):
 - `fact_caseload_pair`: the same per worker and child (a caseload's open pairs), with the
   child's family;
 - `fact_referral`: every referral with its first allocation (whose it is: referral ownership),
-  its first seen visit and its look-back for re-referrals (the child's previous referral within
-  12 months);
+  its first seen visit, its look-back for re-referrals (the child's previous referral within
+  12 months), the child's family and its first assessment's start (siblings);
 - `fact_referral_factor`: every assessment factor record naming domestic abuse, its codes
   parsed once;
-- `fact_assessment`: every assessment beside its referral's date and close date (its episode);
+- `fact_assessment`: every assessment beside its referral's date and close date (its episode),
+  with the first day the child was seen alone during it (the child's views);
 - `fact_activity`: each child's note, management oversight note and visit dates (the latest
   before any as-of date is read from them);
 - `fact_cp_review`: every CP plan's review chain (numbered reviews with the previous and next).

@@ -19,6 +19,10 @@
 --   a count is read for it). Neither depends on an as-of date: every referral read is dated
 --   before this one (at or before any as-of that knows this one), or, for later_stated, read
 --   whatever its date, as the measure always read it.
+-- * for siblings: the child's family (family_id, trimmed; NULL when the child has no family row
+--   or a blank id) and the earliest start date of an assessment naming the referral
+--   (first_assessment_date: the referral has an assessment started by as-of exactly when it is
+--   dated on or before as-of).
 -- close_date is the recorded close date: readers hide a close after their as-of.
 WITH first_allocation AS (
     SELECT
@@ -84,8 +88,16 @@ SELECT
         WHERE l.cine_person_id = e.cine_person_id
           AND l.cine_referral_date > e.cine_referral_date
           AND l.cine_referrals_last_12_months IS NOT NULL
-    ) AS later_stated
+    ) AS later_stated,
+    nullif(trim(fam.fami_family_id), '') AS family_id,
+    fas.first_assessment_date
 FROM ssd_cin_episodes e
+LEFT JOIN ssd_family fam ON fam.fami_person_id = e.cine_person_id
+LEFT JOIN (
+    SELECT cina_referral_id AS referral_id, min(cina_assessment_start_date) AS first_assessment_date
+    FROM ssd_cin_assessments
+    GROUP BY cina_referral_id
+) fas ON fas.referral_id = e.cine_referral_id
 LEFT JOIN first_allocation fa ON fa.referral_id = e.cine_referral_id
 LEFT JOIN first_seen fs ON fs.referral_id = e.cine_referral_id
 LEFT JOIN LATERAL (
