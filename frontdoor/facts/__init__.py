@@ -17,6 +17,9 @@ facts read earlier ones):
   parsed once;
 - `fact_assessment`: every assessment beside its referral's date and close date (its episode),
   with the first day the child was seen alone during it (the child's views);
+- `fact_transfer`: every authorised assessment with a team, with the first plan and the first
+  allocation in another team after it (within its episode and unbounded) and whether the child
+  was already held elsewhere (transfer after assessment);
 - `fact_activity`: each child's note, management oversight note and visit dates (the latest
   before any as-of date is read from them);
 - `fact_cp_review`: every CP plan's review chain (numbered reviews with the previous and next).
@@ -41,6 +44,7 @@ FACTS = (
     "fact_referral",
     "fact_referral_factor",
     "fact_assessment",
+    "fact_transfer",
     "fact_activity",
     "fact_cp_review",
 )
