@@ -294,6 +294,73 @@ def test_each_referral_carries_its_look_back_and_each_domestic_abuse_factor_its_
     assert factors == [("A1", "R1", D(2025, 9, 1), D(2025, 9, 9), ["3A", "3C"])]
 
 
+def test_each_assessment_carries_what_followed_it_within_its_episode_and_after(make_db):
+    extract = dict(EXTRACT)
+    extract["ssd_cin_assessments"] = [
+        {  # R1: 1 Sep to its close on 10 Sep 2025
+            "cina_assessment_id": "A1",
+            "cina_person_id": "C1",
+            "cina_referral_id": "R1",
+            "cina_assessment_start_date": D(2025, 9, 2),
+            "cina_assessment_auth_date": D(2025, 9, 5),
+            "cina_assessment_team": "T1",
+        },
+        {  # R2: from 1 Oct 2025, open
+            "cina_assessment_id": "A2",
+            "cina_person_id": "C1",
+            "cina_referral_id": "R2",
+            "cina_assessment_start_date": D(2025, 10, 2),
+            "cina_assessment_auth_date": D(2025, 10, 6),
+            "cina_assessment_team": "T1",
+        },
+    ]
+    extract["ssd_cin_plans"] = [
+        {
+            "cinp_cin_plan_id": "P1",
+            "cinp_person_id": "C1",
+            "cinp_cin_plan_start_date": D(2025, 9, 8),
+        }
+    ]
+    extract["ssd_cp_plans"] = [
+        {
+            "cppl_cp_plan_id": "P2",
+            "cppl_person_id": "C1",
+            "cppl_cp_plan_start_date": D(2025, 10, 20),
+        }
+    ]
+    extract["ssd_involvements"] = [
+        _allocation("X0", "W1", "T2", D(2025, 8, 1), D(2025, 9, 5)),
+        _allocation("X1", "W2", "T2", D(2025, 9, 9)),
+        _allocation("X2", "W3", "T3", D(2025, 10, 15)),
+    ]
+    con = make_db(extract)
+    rows = con.execute(
+        "SELECT assessment_id, plan_kind_episode, plan_date_episode, plan_kind_any, plan_date_any, "
+        "move_involvement_episode, move_date_episode, move_involvement_any, move_team_any, "
+        "held_elsewhere FROM fact_transfer ORDER BY assessment_id"
+    ).fetchall()
+    # A1 (authorised 5 Sep, episode closed 10 Sep): the CIN plan of 8 Sep and X1 (T2, 9 Sep)
+    # both within the episode and unbounded; X0 (T2) ended on 5 Sep, not after it: not held
+    # elsewhere. A2 (6 Oct, episode open): nothing within a close it does not have; unbounded,
+    # the CP plan of 20 Oct and X2 (T3, 15 Oct; X1 started before the authorisation); X1 (T2,
+    # open) already held the child on 6 Oct.
+    assert rows == [
+        (
+            "A1",
+            "CIN plan",
+            D(2025, 9, 8),
+            "CIN plan",
+            D(2025, 9, 8),
+            "X1",
+            D(2025, 9, 9),
+            "X1",
+            "T2",
+            False,
+        ),
+        ("A2", None, None, "CP plan", D(2025, 10, 20), None, None, "X2", "T3", True),
+    ]
+
+
 def test_a_database_without_facts_says_load_it_again(make_db):
     con = make_db(EXTRACT)
     con.execute("DROP TABLE facts_meta")
