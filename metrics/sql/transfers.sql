@@ -17,35 +17,38 @@
 -- plan_kind: the plan that followed (CIN plan or CP plan).
 -- Team and worker: the assessment's (cina_assessment_team / _worker_id), so a team lead sees the
 -- transfers out of their team; receiving_team / receiving_worker_id: the allocation's.
--- uses: referrals, workers, assessment_rows, child_plans, assessed_plans, allocation_rows
-WITH moves AS (
+-- What follows each assessment (its first plan, its first allocation in another team, within its
+-- episode and unbounded) and whether the child was already held elsewhere are found once at load
+-- (fact_transfer); here they are read with the as-of rules of assessed and assessed_plans: an
+-- episode closed by as-of bounds the window by its close, else it runs to as-of.
+WITH assessed AS (
     SELECT
-        s.assessment_id,
-        any_value(s.person_id) AS person_id,
-        any_value(s.referral_id) AS referral_id,
-        any_value(s.auth_date) AS auth_date,
-        any_value(s.team) AS team,
-        any_value(s.worker_id) AS worker_id,
-        any_value(s.plan_kind) AS plan_kind,
-        min(x.start_date) AS transfer_date,
-        arg_min(x.involvement_id, (x.start_date, x.involvement_id)) AS involvement_id,
-        arg_min(x.team, (x.start_date, x.involvement_id)) AS receiving_team,
-        arg_min(x.worker_id, (x.start_date, x.involvement_id)) AS receiving_worker_id
-    FROM assessed_plans s
-    JOIN allocation_rows x
-      ON x.person_id = s.person_id
-     AND x.start_date >= s.auth_date
-     AND x.start_date <= coalesce(s.episode_end, CAST($as_of AS DATE))
-     AND x.team <> s.team
-    WHERE s.plan_kind IS NOT NULL
-      AND NOT EXISTS (
-          SELECT 1 FROM allocation_rows o
-          WHERE o.person_id = s.person_id
-            AND o.start_date < s.auth_date
-            AND (o.end_date IS NULL OR o.end_date > s.auth_date)
-            AND o.team <> s.team
-      )
-    GROUP BY s.assessment_id
+        f.*,
+        coalesce(f.referral_date <= $as_of AND f.close_date <= $as_of, FALSE) AS closed
+    FROM fact_transfer f
+    WHERE f.start_date <= $as_of
+      AND f.auth_date <= $as_of
+      AND NOT f.held_elsewhere
+),
+moves AS (
+    SELECT
+        a.assessment_id,
+        a.person_id,
+        a.referral_id,
+        a.auth_date,
+        a.team,
+        a.worker_id,
+        CASE WHEN a.closed THEN a.plan_kind_episode
+             WHEN a.plan_date_any <= $as_of THEN a.plan_kind_any END AS plan_kind,
+        CASE WHEN a.closed THEN a.move_date_episode
+             WHEN a.move_date_any <= $as_of THEN a.move_date_any END AS transfer_date,
+        CASE WHEN a.closed THEN a.move_involvement_episode
+             WHEN a.move_date_any <= $as_of THEN a.move_involvement_any END AS involvement_id,
+        CASE WHEN a.closed THEN a.move_team_episode
+             WHEN a.move_date_any <= $as_of THEN a.move_team_any END AS receiving_team,
+        CASE WHEN a.closed THEN a.move_worker_episode
+             WHEN a.move_date_any <= $as_of THEN a.move_worker_any END AS receiving_worker_id
+    FROM assessed a
 )
 SELECT
     m.assessment_id,
@@ -68,6 +71,8 @@ FROM (
             PARTITION BY involvement_id ORDER BY auth_date DESC, assessment_id DESC
         ) AS nth
     FROM moves
+    WHERE plan_kind IS NOT NULL
+      AND transfer_date IS NOT NULL
 ) m
 WHERE m.nth = 1
   AND m.transfer_date BETWEEN $date_from AND $date_to
