@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit import dataframe_util
 
 from ui.chart_alt import ChartText, chart_text
 from ui.data import fingerprint
@@ -137,7 +138,7 @@ def _drawn(key: str, digest: str, _fig: go.Figure) -> tuple[dict, ChartText]:
     """What `show` draws of `_fig` (not hashed: the digest of its spec and the chart's `key`
     stand for it): its spec escaped and its series told apart, as Streamlit sends it, and its
     words (from the figure as built, dates as dates)."""
-    return distinguish(safe_figure(_fig)).to_dict(), chart_text(_fig)
+    return drawing(_fig)
 
 
 class _Kept(go.Figure):
@@ -146,7 +147,8 @@ class _Kept(go.Figure):
     over the spec `show` kept, already checked, escaped and encoded. Nothing else reads it."""
 
     def __init__(self, spec: dict) -> None:
-        super().__init__(layout={"template": {}}, _validate=False)  # empty: 0.1 ms
+        # No figure is built (go.Figure's own __init__, even empty, cost 0.3 ms a chart on
+        # every run): st.plotly_chart only checks that this is a figure and asks for its dict.
         self._kept = spec
 
     def to_dict(self) -> dict:
@@ -159,6 +161,20 @@ def show(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
     return the ids (custom_data) of the selected bars or points, or of the row chosen in the
     chart's table (the same drill-down from the keyboard)."""
     spec, said = _drawn(key, fingerprint(_plain(fig)), fig)
+    return show_drawn(spec, said, key, selectable=selectable)
+
+
+def drawing(fig: go.Figure) -> tuple[dict, ChartText]:
+    """What `show` draws of `fig`: its spec escaped and its series told apart, and its words;
+    for a page that keeps its whole drawing once per answer (ui/overview_drawing)."""
+    return distinguish(safe_figure(fig)).to_dict(), chart_text(fig)
+
+
+def show_drawn(
+    spec: dict, said: ChartText, key: str, *, selectable: bool = False, table: object = None
+) -> list[str]:
+    """Draw a figure from what `drawing` made of it, as `show` draws it (`table`: the text
+    alternative's table already converted for Streamlit, see `alternative`)."""
     safe = _Kept(spec)
     ids: list[str] = []
     if selectable:
@@ -168,20 +184,26 @@ def show(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
         ids = selected_ids(event)
     else:
         st.plotly_chart(safe, key=key, width="stretch")
-    picked = alternative(said, key, selectable=selectable)
+    picked = alternative(said, key, selectable=selectable, table=table)
     return ids or picked
 
 
-def sparkline(values: Sequence[float], key: str) -> None:
+def sparkline(values: Sequence[float], key: str, *, spec: dict | None = None) -> None:
     """A tile's 12-month line: small, static, no axes. Drawn by Plotly rather than st.metric's
     own chart, whose SVG has an image role without alternative text (axe: svg-img-alt,
-    serious). The tile's caption says in words what the line shows, so no table under it."""
+    serious). The tile's caption says in words what the line shows, so no table under it.
+    `spec`: the line's `sparkline_spec`, kept by the caller."""
     st.plotly_chart(
-        _Kept(_sparkline(tuple(float(v) for v in values))),
+        _Kept(spec if spec is not None else sparkline_spec(values)),
         key=key,
         width="stretch",
         config={"staticPlot": True, "displayModeBar": False},
     )
+
+
+def sparkline_spec(values: Sequence[float]) -> dict:
+    """A sparkline's spec, escaped, as `sparkline` draws it."""
+    return _sparkline(tuple(float(v) for v in values))
 
 
 @st.cache_data(**CACHE)
@@ -209,18 +231,22 @@ def _sparkline(values: tuple[float, ...]) -> dict:
     return safe_figure(fig).to_dict()
 
 
-def alternative(said: ChartText, key: str, *, selectable: bool = False) -> list[str]:
+def alternative(
+    said: ChartText, key: str, *, selectable: bool = False, table: object = None
+) -> list[str]:
     """A chart's text alternative (WCAG 1.1.1), read from the figure (ui/chart_alt.chart_text):
     a summary sentence, and "Show as table" with its numbers in words. With `selectable`, a row
     of the table chosen (arrow keys and Space) returns the id its bar or point carries. Data is
-    shown as plain text: the sentence through text.md, the table as a dataframe."""
+    shown as plain text: the sentence through text.md, the table as a dataframe. `table`:
+    `said.table` already converted (`arrow_table`), so a kept drawing is not converted again
+    on every run; Streamlit sends the same bytes."""
     st.caption(md(said.summary))
-    if said.table.empty:
+    if table is None and said.table.empty:
         return []
     pick = selectable and any(i is not None for i in said.ids)
     with st.expander(f"Show as table: {md(said.subject)}" if said.subject else "Show as table"):
         event = st.dataframe(
-            said.table,
+            said.table if table is None else table,
             key=f"{key}_table",
             hide_index=True,
             width="stretch",
@@ -233,6 +259,17 @@ def alternative(said: ChartText, key: str, *, selectable: bool = False) -> list[
     if rows and rows[0] < len(said.ids) and said.ids[rows[0]] is not None:
         return [str(said.ids[rows[0]])]
     return []
+
+
+def arrow_table(frame: object) -> object:
+    """A table (a frame, or records) as st.dataframe converts it to send it; None for an empty
+    frame. st.dataframe sends an Arrow table as it is, the same bytes, so a page that keeps its
+    drawing converts once instead of on every run (a fifth of a warm Overview run went on
+    converting its text alternatives' and settings' tables)."""
+    frame = dataframe_util.convert_anything_to_pandas_df(frame, ensure_copy=False)
+    if frame.empty:
+        return None
+    return dataframe_util.convert_pandas_df_to_arrow_table(frame)
 
 
 def selected_ids(event: object) -> list[str]:
