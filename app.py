@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import MEASURES, MeasureUnavailable
-from metrics.headlines import HEADLINES, RATES
-from metrics.settings import TARGET_LABELS
-from ui import data, drill, overview
-from ui.drill import Tile
+from metrics.headlines import RATES
+from ui import overview
+from ui import overview_drawing as od
 from ui.page import setup
 
 ctx = setup(
@@ -20,21 +18,16 @@ ctx = setup(
     "and the previous period of the same length, with its last 12 months. Choose a figure "
     "under a row of tiles to list the children behind it.",
 )
-available = [h for h in HEADLINES if h.measure in MEASURES]
+drawn = od.page_drawing(ctx)  # every tile and trend worked out once per data and filters
 
 PER_ROW = 4
-ROWS = -(-len(available) // PER_ROW)
-for start in range(0, len(available), PER_ROW):
-    row = available[start : start + PER_ROW]
-    for column, h in zip(st.columns(PER_ROW), row, strict=False):
+ROWS = -(-len(od.AVAILABLE) // PER_ROW)
+for start in range(0, len(od.AVAILABLE), PER_ROW):
+    row = od.AVAILABLE[start : start + PER_ROW]
+    kept = drawn.tiles[start : start + PER_ROW]
+    for column, h, tile in zip(st.columns(PER_ROW), row, kept, strict=False):
         with column:
-            try:
-                now = data.headline(ctx.source, h.measure, ctx.filters)
-            except MeasureUnavailable as exc:
-                overview.unavailable_tile(h.label, str(exc))
-                continue
-            spec = Tile(h.aggregate, h.label, h.unit, h.target, h.higher_is_better)
-            drill.measure_tile(ctx, h.measure, spec, now, drill.previous_headline(ctx, h.measure))
+            od.draw_tile(h.label, tile)
     overview.drill_control(row, start // PER_ROW, ROWS)
 
 overview.drill_table(ctx)
@@ -45,28 +38,14 @@ st.caption(
     "hollow point is a month with fewer than 5 children: too few to judge, and left out of "
     "the line."
 )
-shown = [h for h in available if h.unit != "count" or h.measure == "referrals"]
-for start in range(0, len(shown), 2):
-    pair = shown[start : start + 2]
+for start in range(0, len(od.TRENDS), 2):
+    pair = zip(od.TRENDS[start : start + 2], drawn.trends[start : start + 2], strict=True)
     columns = st.columns(2)
     below = st.container()  # a clicked month's children, full width under this row
-    for column, h in zip(columns, pair, strict=False):
+    for column, (h, trend) in zip(columns, pair, strict=False):
         with column:
             st.subheader(h.label)
-            target = ctx.target(h.target) if h.unit == "working days" and h.target else None
-            # The axis title names the figure too: the chart's text alternative reads it.
-            unit_title = {"%": f"{h.label} (%)", "working days": f"{h.label} (working days)"}.get(
-                h.unit, f"{h.label} (number)"
-            )
-            drill.trend_chart(
-                ctx,
-                h.measure,
-                h.aggregate,
-                unit_title,
-                f"trend_{h.measure}_{h.aggregate}",
-                target=target,
-                below=below,
-            )
+            od.draw_trend(ctx, h, trend, below)
 
 st.header("Per 10,000 children")
 if ctx.engine.settings.population is None:
@@ -76,29 +55,17 @@ if ctx.engine.settings.population is None:
         "estimate) to the settings file (see settings.example.toml) and start the app with "
         "FRONTDOOR_SETTINGS set to that file."
     )
-elif ctx.filters.team or ctx.filters.worker:
+elif ctx.filters.team or ctx.filters.worker or drawn.rates is None:
     st.info("Rates per 10,000 children are for the whole authority: clear the team filter.")
 else:
     rate_columns = st.columns(len(RATES))
-    for column, (key, aggregate, label) in zip(rate_columns, RATES, strict=True):
+    for column, (_, _, label), tile in zip(rate_columns, RATES, drawn.rates, strict=True):
         with column:
-            now = ctx.headline(key)
-            if now is not None:
-                drill.measure_tile(
-                    ctx, key, Tile(aggregate, label), now, drill.previous_headline(ctx, key)
-                )
+            od.draw_tile(label, tile)
     st.caption(
         f"Per 10,000 of the authority's {ctx.engine.settings.population:,} children aged 0-17 "
         "(the population setting). England's rates are as DfE published them, each with its "
         "year (not every year's rate is published; none is estimated)."
     )
 
-with st.expander("Targets, goals and England's figures in use"):
-    settings = ctx.engine.settings
-    st.dataframe(
-        [{"Timescale": TARGET_LABELS[k], "Working days": v} for k, v in settings.targets.items()],
-        hide_index=True,
-    )
-    st.caption(f"Assessment regime: {settings.regime}")
-    overview.goals_table(ctx)
-    overview.england_table()
+overview.settings_expander(ctx.engine.settings, drawn.settings)

@@ -6,8 +6,10 @@ import datetime as dt
 
 import pytest
 import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from bench.browser import streamlit_server, wait_for_line
+from bench.common import REPO
 from bench.streamlit_client import Session, run_apart
 from metrics import MEASURES, Filters
 from ui import data, warm
@@ -40,9 +42,57 @@ def test_warm_computes_every_available_measure_for_the_default_filters(app_env):
     # Then the Findings page's: the findings, and each finding's small trend.
     from ui import findings
 
-    found = findings.findings(source, warm.default_filters(data.facts(source)[1]))
+    _, end, teams = data.facts(source)
+    found = findings.findings(source, warm.default_filters(end))
     assert found.findings  # the sample has findings: their trends are warmed too
-    assert warm.warm(source) == expected + 1 + len(found.findings)
+    # And the Overview's drawing for all teams, then for each team (a team lead's landing).
+    assert len(teams) == 6
+    assert warm.warm(source) == 1 + expected + 1 + len(found.findings) + len(teams)
+    st.cache_data.clear()
+
+
+def _cached_answers() -> int:
+    """The bytes Streamlit's data caches hold, every cached function together: each answer a
+    page reads (a DuckDB query's, or what is built from them) adds its pickle; reading one
+    already there adds nothing."""
+    from streamlit.runtime.caching import get_data_cache_stats_provider
+
+    stats = get_data_cache_stats_provider().get_stats().values()
+    return sum(stat.byte_length for family in stats for stat in family)
+
+
+def _visit(params: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        {},  # demo mode opens as an analyst
+        {"demo_role": "senior_manager"},
+        {"demo_role": "conference_chair"},
+        {"demo_role": "team_lead", "demo_teams": "T02"},  # opens on the lead's own team
+        {"demo_role": "team_lead", "demo_teams": "T05"},
+    ],
+)
+def test_after_the_warm_up_a_roles_first_visit_computes_nothing(app_env, role):
+    """The first person of each role to open the dashboard after a restart finds every answer
+    of their landing page (the Overview, with their default filters) ready: the visit adds no
+    entry to Streamlit's caches, so it ran no query. A filter nobody has asked does."""
+    st.cache_data.clear()
+    warm.warm(data.current_source())
+    warmed = _cached_answers()
+    at = _visit(role)
+    assert len(at.metric) >= 12 and at.get("plotly_chart")  # the tiles and trends drawn
+    assert _cached_answers() == warmed
+    # The same observation sees a page that does compute: a quarter nobody has asked for.
+    _visit({**role, "period": "q", "q": "2025-3"})
+    assert _cached_answers() > warmed
     st.cache_data.clear()
 
 
@@ -102,8 +152,6 @@ def test_no_full_collection_after_every_page_run_and_the_start_up_frozen():
     collections Python makes as pages allocate do not walk it."""
     import gc
     import tomllib
-
-    from bench.common import REPO
 
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["runner"]["postScriptGC"] is False

@@ -11,23 +11,28 @@ from __future__ import annotations
 import html
 
 import streamlit as st
+from streamlit import dataframe_util
 
 from ui.chart_alt import ChartText
 from ui.text import md
 
 
-def alternative(said: ChartText, key: str, *, selectable: bool = False) -> list[str]:
+def alternative(
+    said: ChartText, key: str, *, selectable: bool = False, table: object = None
+) -> list[str]:
     """A chart's text alternative (WCAG 1.1.1), read from the figure (ui/chart_alt.chart_text):
     a summary sentence, and "Show as table" with its numbers in words. With `selectable`, a row
     of the table chosen (arrow keys and Space) returns the id its bar or point carries. Data is
-    shown as plain text: the sentence through text.md, the table as a dataframe."""
+    shown as plain text: the sentence through text.md, the table as a dataframe. `table`:
+    `said.table` already converted (`arrow_table`), so a kept drawing is not converted again
+    on every run; Streamlit sends the same bytes."""
     st.caption(md(said.summary))
-    if said.table.empty:
+    if table is None and said.table.empty:
         return []
     pick = selectable and any(i is not None for i in said.ids)
     with st.expander(f"Show as table: {md(said.subject)}" if said.subject else "Show as table"):
         event = st.dataframe(
-            said.table,
+            said.table if table is None else table,
             key=f"{key}_table",
             hide_index=True,
             width="stretch",
@@ -40,6 +45,17 @@ def alternative(said: ChartText, key: str, *, selectable: bool = False) -> list[
     if rows and rows[0] < len(said.ids) and said.ids[rows[0]] is not None:
         return [str(said.ids[rows[0]])]
     return []
+
+
+def arrow_table(frame: object) -> object:
+    """A table (a frame, or records) as st.dataframe converts it to send it; None for an empty
+    frame. st.dataframe sends an Arrow table as it is, the same bytes, so a page that keeps its
+    drawing converts once instead of on every run (a fifth of a warm Overview run went on
+    converting its text alternatives' and settings' tables)."""
+    frame = dataframe_util.convert_anything_to_pandas_df(frame, ensure_copy=False)
+    if frame.empty:
+        return None
+    return dataframe_util.convert_pandas_df_to_arrow_table(frame)
 
 
 def selected_ids(event: object) -> list[str]:

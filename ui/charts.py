@@ -42,7 +42,7 @@ def _drawn(key: str, digest: str, _fig: go.Figure) -> tuple[dict, ChartText]:
     """What `show` draws of `_fig` (not hashed: the digest of its spec and the chart's `key`
     stand for it): its spec escaped and its series told apart, as Streamlit sends it, and its
     words (from the figure as built, dates as dates)."""
-    return distinguish(safe_figure(_fig)).to_dict(), chart_text(_fig)
+    return drawing(_fig)
 
 
 def show(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
@@ -51,6 +51,20 @@ def show(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
     return the ids (custom_data) of the selected bars or points, or of the row chosen in the
     chart's table (the same drill-down from the keyboard)."""
     spec, said = _drawn(key, fingerprint(plain(fig)), fig)
+    return show_drawn(spec, said, key, selectable=selectable)
+
+
+def drawing(fig: go.Figure) -> tuple[dict, ChartText]:
+    """What `show` draws of `fig`: its spec escaped and its series told apart, and its words;
+    for a page that keeps its whole drawing once per answer (ui/overview_drawing)."""
+    return distinguish(safe_figure(fig)).to_dict(), chart_text(fig)
+
+
+def show_drawn(
+    spec: dict, said: ChartText, key: str, *, selectable: bool = False, table: object = None
+) -> list[str]:
+    """Draw a figure from what `drawing` made of it, as `show` draws it (`table`: the text
+    alternative's table already converted for Streamlit, see `chart_picks.arrow_table`)."""
     safe = Kept(spec)
     ids: list[str] = []
     if selectable:
@@ -60,7 +74,7 @@ def show(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
         ids = selected_ids(event)
     else:
         st.plotly_chart(safe, key=key, width="stretch")
-    picked = alternative(said, key, selectable=selectable)
+    picked = alternative(said, key, selectable=selectable, table=table)
     return ids or picked
 
 

@@ -84,6 +84,16 @@ def fingerprint(*parts: object) -> str:
 # st.cache_data's hash_funcs for the answers' arguments.
 HASH = {Filters: by_value, Source: by_value}
 
+# How long an aggregate answer (a headline, a trend, a breakdown, the data's dates and names,
+# the Overview's drawing) is kept: until the data changes, which changes its key (Source: the
+# file's modification time), so it is never stale. Kept for 10 minutes instead, the start-up
+# warm-up's answers expired while the server stood idle and the next first visitor paid the
+# cold cost again. Each is small (a dict, a frame of months or teams) and their number bounded
+# (max_entries). Lists of children (`rows`, `count`) can be large and are asked with many
+# filters, so they still expire (LIST_TTL).
+TTL = None
+LIST_TTL = 600
+
 _OPEN: dict[str, duckdb.DuckDBPyConnection] = {}
 _OPEN_LOCK = threading.Lock()
 
@@ -127,7 +137,7 @@ def engine(source: Source) -> Engine:
     return _engine(source.path, source.mtime, source.settings)
 
 
-@st.cache_data(ttl=600, max_entries=20, show_spinner=False, hash_funcs=HASH)
+@st.cache_data(ttl=TTL, max_entries=20, show_spinner=False, hash_funcs=HASH)
 def facts(source: Source) -> tuple[dict[str, str], dt.date, list[tuple[str, str]]]:
     """What every page's setup reads about the data: load facts, the data's end date, teams.
     They change only with a new load, so they are not queried again on every rerun."""
@@ -135,13 +145,13 @@ def facts(source: Source) -> tuple[dict[str, str], dt.date, list[tuple[str, str]
     return lookups.load_meta(eng), lookups.data_end(eng), lookups.teams(eng)
 
 
-@st.cache_data(ttl=600, max_entries=20, show_spinner=False, hash_funcs=HASH)
+@st.cache_data(ttl=TTL, max_entries=20, show_spinner=False, hash_funcs=HASH)
 def data_start(source: Source) -> dt.date | None:
     """The data's first referral or contact date (None if it has none)."""
     return lookups.data_start(engine(source))
 
 
-@st.cache_data(ttl=600, max_entries=200, show_spinner=False, hash_funcs=HASH)
+@st.cache_data(ttl=TTL, max_entries=200, show_spinner=False, hash_funcs=HASH)
 def workers(source: Source, team: str | None) -> list[tuple[str, str]]:
     """Workers a filter offers for `team` (all teams: None)."""
     return lookups.workers(engine(source), team)
@@ -168,23 +178,23 @@ def breakdown(source: Source, key: str, filters: Filters, by: str) -> pd.DataFra
     return _breakdown(source, key, aggregate_filters(filters), by)
 
 
-@st.cache_data(ttl=600, max_entries=2000, show_spinner=False, hash_funcs=HASH)
+@st.cache_data(ttl=TTL, max_entries=2000, show_spinner=False, hash_funcs=HASH)
 def _headline(source: Source, key: str, filters: Filters) -> dict:
     """Every aggregate, each share with its numerator and denominator (for "41 of 48")."""
     return engine(source).headline(get(key), filters, parts=True)
 
 
-@st.cache_data(ttl=600, max_entries=1000, show_spinner=False, hash_funcs=HASH)
+@st.cache_data(ttl=TTL, max_entries=1000, show_spinner=False, hash_funcs=HASH)
 def _monthly(source: Source, key: str, filters: Filters) -> pd.DataFrame:
     return engine(source).monthly(get(key), filters)
 
 
-@st.cache_data(ttl=600, max_entries=1000, show_spinner=False, hash_funcs=HASH)
+@st.cache_data(ttl=TTL, max_entries=1000, show_spinner=False, hash_funcs=HASH)
 def _breakdown(source: Source, key: str, filters: Filters, by: str) -> pd.DataFrame:
     return engine(source).breakdown(get(key), filters, by)
 
 
-@st.cache_data(ttl=600, max_entries=500, show_spinner=False, hash_funcs=HASH)
+@st.cache_data(ttl=LIST_TTL, max_entries=500, show_spinner=False, hash_funcs=HASH)
 def rows(source: Source, key: str, filters: Filters, limit: int | None = 5000) -> pd.DataFrame:
     return engine(source).rows(get(key), filters, limit=limit)
 
@@ -210,7 +220,7 @@ def kept_rows(
     return frame.reset_index(drop=True)
 
 
-@st.cache_data(ttl=600, max_entries=500, show_spinner=False, hash_funcs=HASH)
+@st.cache_data(ttl=LIST_TTL, max_entries=500, show_spinner=False, hash_funcs=HASH)
 def first_rows(
     source: Source, key: str, filters: Filters, where: Where, order: Order, limit: int
 ) -> tuple[pd.DataFrame, int]:
@@ -221,7 +231,7 @@ def first_rows(
     return frame.head(limit), len(frame)
 
 
-@st.cache_data(ttl=600, max_entries=500, show_spinner=False, hash_funcs=HASH)
+@st.cache_data(ttl=LIST_TTL, max_entries=500, show_spinner=False, hash_funcs=HASH)
 def count(source: Source, key: str, filters: Filters, by: tuple[str, ...] = ()) -> pd.DataFrame:
     return engine(source).count(get(key), filters, by)
 

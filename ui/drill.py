@@ -305,16 +305,53 @@ def trend_chart(
     CSV. A share is drawn on 0-100 with "41 of 48" in the hover and its small months hollow.
     The children behind a clicked month are listed under the chart, or in `below` (a
     container under a row of charts, so the list has the page's full width)."""
-    frame = ctx.monthly(key)
-    if frame is None:
+    try:
+        frame, fig, note = trend_figure(ctx, key, aggregate, y_title, target=target, extra=extra)
+    except MeasureUnavailable as exc:
+        st.info(f"Not available in this extract: {exc}")
         return None
+    if fig is None:
+        said_note(note)
+        return frame
+    months = chart(fig, chart_key, frame=frame, name=f"{key}_{aggregate}_monthly", selectable=True)
+    trend_children(ctx, key, months, chart_key, below)
+    return frame
+
+
+def said_note(note: tuple[str, str] | None) -> None:
+    """What a trend says instead of its chart: ("info", text) or ("caption", text)."""
+    if note is not None:
+        kind, text = note
+        (st.info if kind == "info" else st.caption)(text)
+
+
+def trend_children(ctx: PageContext, key: str, months: list[str], chart_key: str, below) -> None:
+    """The children behind a clicked month, under the chart or in `below`."""
+    if below is None:
+        month_children(ctx, key, months, f"{chart_key}_children")
+    elif months:
+        with below:
+            month_children(ctx, key, months, f"{chart_key}_children")
+
+
+def trend_figure(
+    ctx: PageContext,
+    key: str,
+    aggregate: str,
+    y_title: str,
+    *,
+    target: float | None = None,
+    extra: Sequence[tuple[str, str]] = (),
+) -> tuple[pd.DataFrame, charts.Figure | None, tuple[str, str] | None]:
+    """A trend's monthly frame and figure (trend_chart), or, with no figure, what to say
+    instead (an aggregate the extract cannot give, no months): nothing drawn here, so the
+    Overview can keep it (ui/overview.drawing). MeasureUnavailable when the measure is."""
+    frame = data.monthly(ctx.source, key, ctx.filters)
     reason = ctx.engine.unavailable_aggregates(MEASURES[key]).get(aggregate)
     if reason:
-        st.info(f"Not available: {reason}")
-        return frame
+        return frame, None, ("info", f"Not available: {reason}")
     if frame.empty or aggregate not in frame:
-        st.caption("No months with data for these filters.")
-        return frame
+        return frame, None, ("caption", "No months with data for these filters.")
     percent = aggregate.endswith("_pct")
     unit = "%" if percent else "working days" if aggregate.endswith("_wd") else "count"
     goal = ctx.engine.settings.goal(key, aggregate)
@@ -342,13 +379,7 @@ def trend_chart(
         numerator=NUMERATOR.format(aggregate),
         denominator=DENOMINATOR.format(aggregate),
     )
-    months = chart(fig, chart_key, frame=frame, name=f"{key}_{aggregate}_monthly", selectable=True)
-    if below is None:
-        month_children(ctx, key, months, f"{chart_key}_children")
-    elif months:
-        with below:
-            month_children(ctx, key, months, f"{chart_key}_children")
-    return frame
+    return frame, fig, None
 
 
 def month_children(ctx: PageContext, key: str, months: list[str], table_key: str) -> None:

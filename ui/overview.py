@@ -5,14 +5,16 @@ England's published figures in use."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from metrics import MEASURES
+from metrics import MEASURES, Settings
 from metrics.benchmarks import table as england_figures
 from metrics.goals import goal_text, unit_of
 from metrics.headlines import HEADLINES, Headline
+from metrics.settings import TARGET_LABELS
 from ui import tables
 from ui.page import PageContext
 from ui.text import md
@@ -81,9 +83,39 @@ def drill_table(ctx: PageContext) -> None:
         )
 
 
-def goals_table(ctx: PageContext) -> None:
-    """The goals in use (settings, with defaults) and the RAG rule."""
-    settings = ctx.engine.settings
+@dataclass
+class SettingsTables:
+    """The tables of the settings in use, as st.dataframe is handed them (frames, records, or
+    the same converted once: ui/overview_drawing keeps them converted)."""
+
+    targets: object
+    goals: object
+    england: object
+
+
+def settings_tables(settings: Settings, convert=lambda table: table) -> SettingsTables:
+    """The targets, goals and England's figures in use (see `settings_expander`)."""
+    targets = [
+        {"Timescale": TARGET_LABELS[k], "Working days": v} for k, v in settings.targets.items()
+    ]
+    return SettingsTables(
+        convert(targets), convert(goals_frame(settings)), convert(pd.DataFrame(england_figures()))
+    )
+
+
+def settings_expander(settings: Settings, kept: SettingsTables | None = None) -> None:
+    """The targets, the assessment regime, the goals (with the RAG rule) and England's figures
+    in use, in an expander; `kept`: the tables already made (settings_tables)."""
+    tables_ = kept or settings_tables(settings)
+    with st.expander("Targets, goals and England's figures in use"):
+        st.dataframe(tables_.targets, hide_index=True)
+        st.caption(f"Assessment regime: {settings.regime}")
+        goals_table(settings, tables_.goals)
+        england_table(tables_.england)
+
+
+def goals_frame(settings: Settings) -> pd.DataFrame:
+    """The goals in use (settings, with defaults), one row per figure."""
     directions = {(h.measure, h.aggregate): h for h in HEADLINES}
     listed = []
     for (measure, aggregate), goal in settings.goals.items():
@@ -100,8 +132,13 @@ def goals_table(ctx: PageContext) -> None:
                 "amber margin": goal.amber,
             }
         )
+    return pd.DataFrame(listed, columns=["measure", "figure", "goal", "amber margin"])
+
+
+def goals_table(settings: Settings, table: object) -> None:
+    """The goals in use and the RAG rule."""
     st.dataframe(
-        pd.DataFrame(listed, columns=["measure", "figure", "goal", "amber margin"]),
+        table,
         hide_index=True,
         placeholder="",
         column_config={
@@ -120,11 +157,10 @@ def goals_table(ctx: PageContext) -> None:
     )
 
 
-def england_table() -> None:
+def england_table(table: object) -> None:
     """Every figure DfE publishes that the dashboard holds, with its year and source."""
-    frame = pd.DataFrame(england_figures())
     st.dataframe(
-        frame,
+        table,
         hide_index=True,
         column_config={
             "figure": "Figure (DfE key)",

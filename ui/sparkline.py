@@ -16,16 +16,22 @@ from ui.chart_escape import safe_figure
 from ui.charts import PALETTE
 
 
-def sparkline(values: Sequence[float], key: str) -> None:
+def sparkline(values: Sequence[float], key: str, *, spec: dict | None = None) -> None:
     """A tile's 12-month line: small, static, no axes. Drawn by Plotly rather than st.metric's
     own chart, whose SVG has an image role without alternative text (axe: svg-img-alt,
-    serious). The tile's caption says in words what the line shows, so no table under it."""
+    serious). The tile's caption says in words what the line shows, so no table under it.
+    `spec`: the line's `sparkline_spec`, kept by the caller."""
     st.plotly_chart(
-        Kept(_sparkline(tuple(float(v) for v in values))),
+        Kept(spec if spec is not None else sparkline_spec(values)),
         key=key,
         width="stretch",
         config={"staticPlot": True, "displayModeBar": False},
     )
+
+
+def sparkline_spec(values: Sequence[float]) -> dict:
+    """A sparkline's spec, escaped, as `sparkline` draws it."""
+    return _sparkline(tuple(float(v) for v in values))
 
 
 @st.cache_data(**CACHE)

@@ -150,9 +150,10 @@ def rag_markdown(judged: Judgement) -> str:
     return f":{judged.colour}-badge[{icon} {word}] {rest}".rstrip()
 
 
-def tile(facts: TileFacts) -> None:
+def tile(facts: TileFacts, *, spark_spec: dict | None = None) -> None:
     """One bordered tile. The title wraps (a metric's own label is cut to one line, so it is
-    given to the metric for screen readers and tests, and drawn visibly above it)."""
+    given to the metric for screen readers and tests, and drawn visibly above it).
+    `spark_spec`: the 12-month line's spec (sparkline.sparkline_spec), when the page keeps it."""
     with st.container(border=True):
         st.markdown(f"**{md(title(facts.label, facts.unit))}**", help=facts.help)
         change = facts.change
@@ -167,7 +168,7 @@ def tile(facts: TileFacts) -> None:
         if facts.spark:
             # A page may show one measure's tile twice (two filters): the key only has to be
             # unique, the line holds no state.
-            sparkline.sparkline(facts.spark, key=f"spark_{uuid.uuid4().hex}")
+            sparkline.sparkline(facts.spark, key=f"spark_{uuid.uuid4().hex}", spec=spark_spec)
         judged = facts.judgement
         # With a goal: red, amber or green, or "not judged" when too few; no badge without
         # a goal (a count of demand, a percentile): the caption says what there is.

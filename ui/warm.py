@@ -2,14 +2,17 @@
 the dashboard after a restart does not wait for them.
 
 `serve.py` (what `make run` starts) calls `warm_in_background()` as the server comes up: a
-daemon thread fills the same query caches (`ui.data`) the pages read, for the filters a page
-opens with (the last 12 months, all teams): every available measure's headline for that period
-and the one before (the tiles' comparison), its monthly trend and its breakdown by team, the
-Overview's measures first, then the Findings page's findings and their small trends. Then it
-freezes what the start-up made, for Python's collector to leave (`settle`). The server answers its health check at once; a visitor arriving
-while the thread is still at work computes what is not cached yet, as before. Child-level lists
-depend on the viewer's role and are not warmed. Nothing about children is logged: only counts
-and seconds.
+daemon thread fills the same caches the pages read, for the filters a page opens with (the last
+12 months, all teams): first the Overview's whole drawing (ui/overview_drawing: every tile and
+trend, what everyone opens first), then every available measure's headline for that period and
+the one before (the tiles' comparison), its monthly trend and its breakdown by team, then the
+Findings page's findings and their small trends, then the Overview of each team (a team lead's
+pages open on their own team, with its workers in the filter). These answers are kept until
+the data changes (ui/data.TTL), so they do not expire while the server stands idle. Then it
+freezes what the start-up made, for Python's collector to leave (`settle`). The server answers
+its health check at once; a visitor arriving while the thread is still at work computes what is
+not cached yet, as before. Child-level lists depend on the viewer's role and are not warmed.
+Nothing about children is logged: only counts and seconds.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import gc
 import sys
 import threading
 import time
+from dataclasses import replace
 
 from metrics import MEASURES, Filters, MeasureUnavailable
 from metrics.headlines import HEADLINES
@@ -38,15 +42,20 @@ def warm(source: data.Source) -> int:
 
     The pages' own modules are imported first (Plotly's among them), and one small chart is
     built, so the first page run finds them loaded."""
+    from ui import overview_drawing
+
     _import_pages_modules()
-    _, end, _ = data.facts(source)
+    _, end, teams = data.facts(source)
     data.workers(source, None)
+    data.data_start(source)
     filters = default_filters(end)
     before = filters.previous_period()
     engine = data.engine(source)
+    # The Overview first, as everyone opens it: its whole drawing (ui/overview_drawing).
+    overview_drawing.drawing(source, filters)
+    done = 1
     overview = list(dict.fromkeys(h.measure for h in HEADLINES if h.measure in MEASURES))
     keys = overview + [k for k in MEASURES if k not in overview]
-    done = 0
     for key in keys:
         measure = MEASURES[key]
         if engine.unavailable_reason(measure) is not None:
@@ -58,7 +67,13 @@ def warm(source: data.Source) -> int:
         if measure.by_team:
             data.breakdown(source, key, filters, "team")
             done += 1
-    return done + _warm_findings(source, filters)
+    done += _warm_findings(source, filters)
+    # A team lead's pages open on their team: the Overview of each team, for the same period.
+    for team, _ in teams:
+        data.workers(source, team)
+        overview_drawing.drawing(source, replace(filters, team=team))
+        done += 1
+    return done
 
 
 def _warm_findings(source: data.Source, filters: Filters) -> int:
