@@ -15,7 +15,7 @@ from metrics.benchmarks import table as england_figures
 from metrics.goals import goal_text, unit_of
 from metrics.headlines import HEADLINES, Headline
 from metrics.settings import TARGET_LABELS
-from ui import tables
+from ui import drill, tables
 from ui.page import PageContext
 from ui.text import md
 
@@ -73,14 +73,11 @@ def drill_table(ctx: PageContext) -> None:
     if chosen not in MEASURES:
         return
     st.subheader(f"Children behind: {MEASURES[chosen].title}")
-    frame = ctx.rows(chosen)
-    if frame is not None:
-        tables.child_table(
-            frame,
-            f"overview_rows_{chosen}",
-            name=f"{chosen}_children",
-            hidden=ctx.hidden(chosen, len(frame)),
-        )
+    # A long list (157,141 referrals at a million children) shows its first rows and says so;
+    # its download has every row (drill.long_list).
+    drill.long_list(
+        ctx, chosen, f"overview_rows_{chosen}", name=f"{chosen}_children", hidden=("", True)
+    )
 
 
 @dataclass
