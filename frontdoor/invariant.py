@@ -12,8 +12,8 @@ from __future__ import annotations
 import duckdb
 
 from frontdoor.schema import REQUIRED_TABLES
-from frontdoor.sources import STOP, Problem
-from frontdoor.sources.files import LoadStopped, ident
+from frontdoor.sources import STOP, LoadStopped, Problem
+from frontdoor.sources.staging import ident
 
 OUR_FAULT = (
     "This is a fault in frontdoor, not in your files: please report it with the command you ran."

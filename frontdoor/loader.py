@@ -23,7 +23,7 @@ among rows with no other fault: the first usable occurrence (by file, then line)
 Values: identifiers and text are trimmed of spaces; blank, `NULL` or `null` (as SQL Server
 exports write it) is missing. Lines: a CSV row's line is the physical line it starts on (header
 line 1): counted when every record is one line, else found by a quote-aware scan, so blank lines
-and values spanning lines do not shift it (frontdoor.sources.files.stage_csv); a quote that
+and values spanning lines do not shift it (frontdoor.sources.csv_rows.stage_csv); a quote that
 never closes stops the load rather than lose the rows after it. Other tables a reader
 hands over (e.g. `cin_pre_proceedings`) are loaded as text, unchecked.
 """
@@ -31,71 +31,49 @@ hands over (e.g. `cin_pre_proceedings`) are loaded as text, unchecked.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
-from frontdoor import __version__, calendar
+from frontdoor import calendar
 from frontdoor.calendar import create_calendar
 from frontdoor.facts import build_facts
 from frontdoor.invariant import check_invariant
+from frontdoor.load_discovery import FileDiscovery, Item, Reader
 from frontdoor.private import FILE_MODE, private_dir, private_umask
 from frontdoor.progress import ProgressFn, null_progress
-from frontdoor.report import ABSENT, LOADED, NOT_LOADED, LoadReport, TableReport, printable
-from frontdoor.schema import (
-    REPORT_TABLES,
-    REQUIRED_TABLES,
-    SQL_TYPES,
-    TABLES,
-)
-from frontdoor.sources import RECODED, REJECTED, STOP, WARNING, Problem, SourceTables
-from frontdoor.sources.files import (
-    CSV_SUFFIXES,
-    MALFORMED,
-    PARQUET_SUFFIXES,
-    LoadStopped,
+from frontdoor.report import LOADED, NOT_LOADED, LoadReport, printable
+from frontdoor.report_tables import ReportTables
+from frontdoor.schema import REPORT_TABLES, REQUIRED_TABLES, TABLES
+from frontdoor.sources import STOP, LoadStopped, Problem
+from frontdoor.sources.csv_rows import stage_csv
+from frontdoor.sources.staging import (
     Staged,
     create_malformed_table,
     ident,
     lit,
-    open_workbook,
-    stage_csv,
     stage_frame,
     stage_parquet,
-    stage_workbook_sheet,
-    workbook_sheet_tables,
 )
-from frontdoor.sources.workbook import WORKBOOK_SUFFIXES, Workbook
+from frontdoor.sources.workbook import Workbook
+from frontdoor.sources.workbook_sheets import stage_workbook_sheet
 from frontdoor.swap import check_target, load_lock, remove_stale, temp_name
-from frontdoor.validate import (  # noqa: F401 - DEFINING_DATE_NAMES, load_table re-exported
-    DEFINING_DATE_NAMES,
-    Written,
-    check_table,
-    load_table,
-    write_table,
-)
-
-Reader = Callable[[Path], "SourceTables | None"]
+from frontdoor.validate import Written, check_table, write_table
 
 # Readers for files that are not SSD table files, consulted in order; each returns None for a
-# file it does not understand. The CIN census and Annex A readers are found by `_builtin_reader`.
+# file it does not understand. The CIN census and Annex A readers are found by `frontdoor.load_discovery`.
 READERS: list[Reader] = []
 
 # Names a reader's own tables cannot take.
 RESERVED = {*REPORT_TABLES, "calendar"}
-
-MAX_PROBLEMS = 1000  # problems kept on the report object; the database has all of them
 
 # Tables written at once (each on its own connection; DuckDB's threads work within each).
 WRITERS = 2
@@ -200,49 +178,10 @@ def _remove_db(path: Path) -> None:
     shutil.rmtree(path.with_name(path.name + ".files"), ignore_errors=True)  # repaired copies
 
 
-# --------------------------------------------------------------------------------- discovery
+class _Load(FileDiscovery, ReportTables):
+    """One load into the open connection `con` of the new database: discover, stage, write and
+    check each table, report; the caller swaps the database in only when `run` returns."""
 
-
-def _builtin_reader(path: Path) -> tuple[str, Callable[[], SourceTables]] | None:
-    """The CIN census or Annex A reader for `path`, if that reader is installed and claims it."""
-    suffix = path.suffix.lower()
-    if suffix in WORKBOOK_SUFFIXES:
-        try:
-            from frontdoor.sources import annex_a
-        except ImportError:
-            return None
-        try:
-            claimed = annex_a.is_annex_a(path)
-        except Exception:  # noqa: BLE001 - a workbook it cannot open is not Annex A
-            claimed = False
-        if claimed:
-            return "annex_a", lambda: annex_a.read_annex_a(path)
-    return None
-
-
-def _census_module():
-    try:
-        from frontdoor.sources import cin_census
-    except ImportError:
-        return None
-    return cin_census
-
-
-@dataclass
-class _Item:
-    """One unit of input: an SSD table file or sheet, or tables handed over by a reader."""
-
-    kind: str  # "csv", "parquet", "sheet" or "reader"
-    file: str
-    path: Path | None = None
-    table: str | None = None
-    sheet: str | None = None
-    workbook: Workbook | None = None
-    tables: SourceTables | None = None
-    size: int = 1
-
-
-class _Load:
     def __init__(
         self,
         con: duckdb.DuckDBPyConnection,
@@ -310,149 +249,9 @@ class _Load:
         build_facts(con)
         con.execute("CHECKPOINT")
 
-    # ------------------------------------------------------------------------ discovery
-
-    def _warn(self, reason: str, file: str, **kw) -> None:
-        self.problems.append(Problem(WARNING, reason, file, **kw))
-
-    def _discover(self) -> list[_Item]:
-        src = self.source
-        if not src.exists():
-            raise LoadStopped(
-                Problem(STOP, "no such file or folder", str(src)),
-                "Expected a folder of table files (ssd_person.csv, ssd_cin_episodes.csv, ...), "
-                "an Excel workbook, a CIN census .xml or an Annex A workbook. Check the path.",
-            )
-        if src.is_dir():
-            files = sorted(
-                p for p in src.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
-            )
-        else:
-            files = [src]
-        items: list[_Item] = []
-        xml: list[Path] = []
-        for p in files:
-            suffix, stem, label = p.suffix.lower(), p.stem.strip().lower(), p.name
-            size = max(p.stat().st_size, 1)
-            if suffix in CSV_SUFFIXES | PARQUET_SUFFIXES and stem in TABLES:
-                kind = "csv" if suffix in CSV_SUFFIXES else "parquet"
-                items.append(_Item(kind, label, path=p, table=stem, size=size))
-                continue
-            census = _census_module()
-            if suffix == ".xml" and census is not None:
-                claims = getattr(census, "is_cin_census", None)
-                if claims is None or claims(p):
-                    xml.append(p)
-                    continue
-            if self._try_readers(p, items):
-                continue
-            if suffix in WORKBOOK_SUFFIXES:
-                wb = open_workbook(p, label)
-                self.workbooks.append(wb)
-                sheets, others = workbook_sheet_tables(wb, label)
-                if sheets:
-                    for table, sheet in sheets.items():
-                        items.append(
-                            _Item(
-                                "sheet",
-                                label,
-                                path=p,
-                                table=table,
-                                sheet=sheet,
-                                workbook=wb,
-                                size=size,
-                            )
-                        )
-                    for other in others:
-                        self._warn(
-                            f"sheet {other!r} is not a table the dashboard reads; ignored", label
-                        )
-                    continue
-                self._warn(
-                    "no sheet is named after a table the dashboard reads, and it is not an "
-                    "Annex A workbook; ignored",
-                    label,
-                )
-                continue
-            self._warn("not a table the dashboard reads; ignored", label)
-        if xml:
-            census = _census_module()
-            self._run_reader(
-                ", ".join(p.name for p in xml), lambda: census.read_cin_census(xml), items
-            )
-        if any(i.kind != "reader" for i in items):
-            self.kinds.add("ssd")
-        return items
-
-    def _check_one_source_per_table(self, items: list[_Item]) -> None:
-        """Two SSD files or sheets for one table stop the load: which one is meant is not ours
-        to guess (a reader's tables, e.g. the census's ssd_person, add to the SSD files)."""
-        seen: dict[str, str] = {}
-        for item in items:
-            if item.kind == "reader":
-                continue
-            where = item.file + (f"[{item.sheet}]" if item.sheet else "")
-            if item.table in seen:
-                raise LoadStopped(
-                    Problem(
-                        STOP,
-                        f"two files hold the table {item.table}: {seen[item.table]} and {where}",
-                        where,
-                        table=item.table,
-                    ),
-                    "Expected one file (or sheet) per table. Remove the one that should not be "
-                    "read from the folder (or put all the rows in one file), and load again.",
-                )
-            seen[item.table] = where
-
-    def _try_readers(self, path: Path, items: list[_Item]) -> bool:
-        builtin = _builtin_reader(path)
-        if builtin is not None:
-            self._run_reader(path.name, builtin[1], items)
-            return True
-        for reader in self.readers:
-            try:
-                tables = reader(path)
-            except Exception as e:  # noqa: BLE001
-                raise LoadStopped(
-                    Problem(STOP, f"cannot read {path.name}: {type(e).__name__}: {e}", path.name),
-                    "Check the file opens in the program that wrote it, export it again and "
-                    "load again.",
-                ) from None
-            if tables is not None:
-                self._add_source_tables(path.name, tables, items)
-                return True
-        return False
-
-    def _run_reader(self, label: str, read: Callable[[], SourceTables], items: list[_Item]) -> None:
-        try:
-            tables = read()
-        except LoadStopped:
-            raise
-        except Exception as e:  # noqa: BLE001
-            raise LoadStopped(
-                Problem(STOP, f"cannot read {label}: {type(e).__name__}: {e}", label),
-                "Check the file opens in the program that wrote it, export it again and load "
-                "again.",
-            ) from None
-        self._add_source_tables(label, tables, items)
-
-    def _add_source_tables(self, label: str, tables: SourceTables, items: list[_Item]) -> None:
-        for p in tables.problems:
-            if p.severity == STOP:
-                raise LoadStopped(p, "Correct the file and load again.")
-        self.kinds |= set(tables.kinds)
-        self.unavailable.update(tables.unavailable)
-        for p in tables.problems:
-            if p.severity == REJECTED:
-                self.source_rejects.append(p)
-            else:
-                self.problems.append(p)
-        items.append(_Item("reader", label, tables=tables, size=1))
-
     # -------------------------------------------------------------------------- staging
 
-    def _stage_all(self, items: list[_Item]) -> None:
+    def _stage_all(self, items: list[Item]) -> None:
         total = sum(i.size for i in items) or 1
         done = 0
         n = 0
@@ -528,21 +327,6 @@ class _Load:
                     f"sheet named {name} in its workbook. Add it and load again.",
                 )
 
-    # ------------------------------------------------------------------------ reporting
-
-    def _create_report_tables(self) -> None:
-        self.con.execute(
-            """
-            CREATE TABLE rejected_rows (table_name VARCHAR, file VARCHAR, line BIGINT,
-                column_name VARCHAR, value VARCHAR, reason VARCHAR, raw VARCHAR);
-            CREATE TABLE data_issues (table_name VARCHAR, file VARCHAR, line BIGINT,
-                record_id VARCHAR, person_id VARCHAR, column_name VARCHAR, value VARCHAR,
-                issue VARCHAR, severity VARCHAR);
-            CREATE TABLE _counts (table_name VARCHAR, file VARCHAR, rows_read BIGINT,
-                rows_loaded BIGINT, rows_rejected BIGINT);
-            """
-        )
-
     # -------------------------------------------------------------------------- a table
 
     def _write_at_once(self, names: list[str]) -> dict[str, Written]:
@@ -550,7 +334,8 @@ class _Load:
         on its own connection: one table alone leaves a core idle in its slower steps. Only
         writing: the checks, which read other tables, follow one table at a time."""
         alone = [n for n in names if len(self.staged[n]) == 1 and self.staged[n][0].csv is not None]
-        alone.sort(key=lambda n: -_size(self.staged[n][0]))
+        size = {n: _size(self.staged[n][0]) for n in alone}  # each file stat'ed once
+        alone.sort(key=lambda n: -size[n])
         written: dict[str, Written] = {}
         if not alone:
             return written
@@ -563,7 +348,7 @@ class _Load:
             finally:
                 cur.close()
 
-        total = sum(_size(self.staged[n][0]) for n in alone) or 1
+        total = sum(size.values()) or 1
         done = 0
         pool = ThreadPoolExecutor(max_workers=WRITERS)
         try:
@@ -571,7 +356,7 @@ class _Load:
             for future in as_completed(futures):
                 name = futures[future]
                 written[name] = future.result()
-                done += _size(self.staged[name][0])
+                done += size[name]
                 self.progress(0.4 + 0.35 * done / total, f"read {name}")
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -595,145 +380,3 @@ class _Load:
             f"INSERT INTO _counts SELECT {lit(name)}, _file, count(*), count(*), 0 "
             f"FROM ({union}) GROUP BY _file"
         )
-
-    # --------------------------------------------------------------------------- finish
-
-    def _finish(self) -> None:
-        con = self.con
-        # Problems handed over by readers: rejected rows and warnings, with what they located.
-        if self.source_rejects:
-            self._insert(
-                "rejected_rows",
-                [
-                    (p.table, p.file, p.line, p.column, p.value, p.reason, None)
-                    for p in self.source_rejects
-                ],
-            )
-            self._insert("_counts", [(p.table, p.file, 1, 0, 1) for p in self.source_rejects])
-        con.execute(
-            f"""
-            INSERT INTO rejected_rows
-            SELECT table_name, file, line, NULL, NULL, reason, to_json(raw)::VARCHAR
-            FROM {MALFORMED} ORDER BY file, line;
-            INSERT INTO _counts SELECT table_name, file, 1, 0, 1 FROM {MALFORMED};
-            """
-        )
-        warn_rows = [
-            (p.table, p.file, p.line, p.record_id, None, p.column, p.value, p.reason, p.severity)
-            for p in self.problems
-            if p.severity in (WARNING, RECODED)
-        ]
-        if warn_rows:
-            self._insert("data_issues", warn_rows)
-        con.execute(
-            """
-            CREATE TABLE load_report AS
-            WITH c AS (
-                SELECT table_name, file, sum(rows_read) AS rows_read,
-                       sum(rows_loaded) AS rows_loaded, sum(rows_rejected) AS rows_rejected
-                FROM _counts GROUP BY ALL
-            ), w AS (
-                SELECT table_name, file, count(*) FILTER (WHERE severity <> 'recoded')
-                       AS warnings
-                FROM data_issues GROUP BY ALL
-            )
-            SELECT coalesce(c.table_name, w.table_name) AS table_name,
-                   coalesce(c.file, w.file) AS file,
-                   CASE WHEN coalesce(c.table_name, w.table_name) IS NULL THEN 'ignored'
-                        ELSE 'loaded' END AS status,
-                   CAST(coalesce(rows_read, 0) AS BIGINT) AS rows_read,
-                   CAST(coalesce(rows_loaded, 0) AS BIGINT) AS rows_loaded,
-                   CAST(coalesce(rows_rejected, 0) AS BIGINT) AS rows_rejected,
-                   CAST(coalesce(warnings, 0) AS BIGINT) AS warnings
-            FROM c FULL JOIN w
-              ON c.table_name IS NOT DISTINCT FROM w.table_name AND c.file = w.file
-            """
-        )
-        absent = [n for n in TABLES if n not in self.staged]
-        if absent:
-            con.executemany(
-                "INSERT INTO load_report VALUES (?, NULL, 'absent', 0, 0, 0, 0)",
-                [(n,) for n in absent],
-            )
-        # Absent tables exist, empty and typed, so measures can join optional tables without
-        # guessing; load_report's 'absent' status is what marks a measure unavailable.
-        for name in absent:
-            cols = ", ".join(
-                f"{ident(c)} {SQL_TYPES[kind]}" for c, kind in TABLES[name].columns.items()
-            )
-            con.execute(f"CREATE TABLE IF NOT EXISTS {ident(name)} ({cols})")
-        # Tables a reader rejected every row of were never created: not 'loaded'.
-        con.execute(
-            "UPDATE load_report SET status = 'absent' WHERE status = 'loaded' AND table_name IN "
-            f"(SELECT unnest([{', '.join(lit(n) for n in absent) or 'NULL'}]))"
-        )
-        for table_name, file, status, read, loaded, rejected, warnings in con.execute(
-            "SELECT * FROM load_report ORDER BY table_name, file"
-        ).fetchall():
-            if table_name is None:
-                continue  # files ignored: their warnings are among the problems
-            t = self.report.tables.setdefault(table_name, TableReport(table_name, status=status))
-            if file is not None and file not in t.files:
-                t.files.append(file)
-            t.rows_read += read
-            t.rows_loaded += loaded
-            t.rows_rejected += rejected
-            t.warnings += warnings
-        order = {n: i for i, n in enumerate(TABLES)}
-        self.report.tables = dict(
-            sorted(self.report.tables.items(), key=lambda kv: order.get(kv[0], len(order)))
-        )
-        for t in self.report.tables.values():
-            if t.table in absent and t.rows_read == 0:
-                t.status = ABSENT
-        self.report.rejected = sum(t.rows_rejected for t in self.report.tables.values())
-        self.report.warnings, self.report.recoded = con.execute(
-            "SELECT count(*) FILTER (WHERE severity <> 'recoded'), "
-            "count(*) FILTER (WHERE severity = 'recoded') FROM data_issues"
-        ).fetchone()
-        self._collect_problems()
-        meta = {
-            "source": str(self.source.resolve()),
-            "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "extract_date": self.extract_date.isoformat(),
-            "synthetic": "true" if self.synthetic else "false",
-            "source_kinds": json.dumps(sorted(self.kinds)),
-            "unavailable": json.dumps(self.unavailable, sort_keys=True),
-            "tables": json.dumps([n for n in TABLES if n in self.staged]),
-            "extra_tables": json.dumps(sorted(self.extra_tables)),
-            "frontdoor_version": __version__,
-        }
-        con.execute("CREATE TABLE load_meta (key VARCHAR, value VARCHAR)")
-        con.executemany("INSERT INTO load_meta VALUES (?, ?)", list(meta.items()))
-        # Working tables (ordinary tables, as the tables' writers each have a connection).
-        con.execute(f"DROP TABLE _counts; DROP TABLE {MALFORMED}")
-
-    def _insert(self, table: str, rows: list[tuple]) -> None:
-        """Insert many Python rows at once (through a frame, not one statement per row)."""
-        described = [r[:2] for r in self.con.execute(f"DESCRIBE {table}").fetchall()]
-        frame = pd.DataFrame(rows, columns=[n for n, _ in described], dtype=object)
-        casts = ", ".join(f"CAST({ident(n)} AS {t})" for n, t in described)
-        self.con.register("_py_rows", frame)
-        try:
-            self.con.execute(f"INSERT INTO {table} SELECT {casts} FROM _py_rows")
-        finally:
-            self.con.unregister("_py_rows")
-
-    def _collect_problems(self) -> None:
-        per_kind = MAX_PROBLEMS // 2
-        rejected = self.con.execute(
-            "SELECT table_name, file, line, column_name, value, reason FROM rejected_rows "
-            f"ORDER BY file, line LIMIT {per_kind}"
-        ).fetchall()
-        issues = self.con.execute(
-            "SELECT table_name, file, line, column_name, value, issue, record_id, severity "
-            f"FROM data_issues ORDER BY severity = 'recoded', file, line LIMIT {per_kind}"
-        ).fetchall()
-        self.report.problems += [
-            Problem(REJECTED, reason, file, table=t, line=line, column=col, value=val)
-            for t, file, line, col, val, reason in rejected
-        ]
-        self.report.problems += [
-            Problem(sev, text, file, table=t, line=line, column=col, value=val, record_id=rid)
-            for t, file, line, col, val, text, rid, sev in issues
-        ]

@@ -18,8 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from frontdoor.sources import STOP, Problem
-from frontdoor.sources.files import LoadStopped
+from frontdoor.sources import STOP, LoadStopped, Problem
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8 to 12 of every DuckDB database file
 

@@ -11,13 +11,8 @@ import openpyxl
 import pytest
 
 from frontdoor.sources import FILE_COLUMN, LINE_COLUMN, RECODED, REJECTED, STOP, WARNING
-from frontdoor.sources.annex_a import (
-    LAST_CP_REVIEW_TABLE,
-    LAST_SEEN_TABLE,
-    UNAVAILABLE,
-    is_annex_a,
-    read_annex_a,
-)
+from frontdoor.sources.annex_a import is_annex_a, read_annex_a
+from frontdoor.sources.annex_a_layout import LAST_CP_REVIEW_TABLE, LAST_SEEN_TABLE, UNAVAILABLE
 from tests.returns_files import HEADERS, annex_a, annex_a_lists, child_cells, d, save_formula_values
 
 REPO = Path(__file__).resolve().parents[1]

@@ -9,12 +9,11 @@ import duckdb
 import pytest
 
 from frontdoor.sources import FILE_COLUMN, LINE_COLUMN, REJECTED, STOP, WARNING, cin_checks
-from frontdoor.sources.cin_census import (
+from frontdoor.sources.cin_census import is_cin_census, read_cin_census
+from frontdoor.sources.cin_census_layout import (
     PRE_PROCEEDINGS_COLUMNS,
     PRE_PROCEEDINGS_TABLE,
     UNAVAILABLE,
-    is_cin_census,
-    read_cin_census,
 )
 from tests.returns_files import (
     assessment,
@@ -349,6 +348,33 @@ def test_pre_proceedings_kept_in_an_extra_table(tmp_path):
     assert row[LINE_COLUMN] == line_of(text, "<PreProceedingsandFGDM>")
     assert not st.problems
     assert PRE_PROCEEDINGS_TABLE not in read_cin_census([write(tmp_path / "r.xml", rich())]).frames
+
+
+def test_pre_proceedings_directly_under_the_child_are_kept(tmp_path):
+    """The specification allows <PreProceedingsandFGDM> under <Child> as well as under
+    <CINdetails>: before, one under the child rejected it ("child could not be read") and
+    its pre-proceedings were lost."""
+    text = census(
+        child(
+            "P1",
+            referral("2025-06-01"),
+            pre_proceedings=[pre_proceedings("2025-09-09", PPOutcome="A")],
+        ),
+        year=2026,
+        reference_date="2026-03-31",
+    )
+    st = read_cin_census([write(tmp_path / "c.xml", text)])
+    assert not st.problems
+    row = st.frames[PRE_PROCEEDINGS_TABLE].iloc[0]
+    # no referral: the id starts with the child's id (frontdoor/sources/cin_census.py's table)
+    assert (row["pp_id"], row["pp_person_id"], row["pp_referral_id"]) == (
+        "P1/PP/2025-09-09",
+        "P1",
+        None,
+    )
+    assert row["pp_outcome"] == "A"
+    assert row[LINE_COLUMN] == line_of(text, "<PreProceedingsandFGDM>")
+    assert list(st.frames["ssd_cin_episodes"]["cine_referral_id"]) == ["P1/2025-06-01"]
 
 
 def two_years(tmp_path: Path) -> tuple[Path, Path]:

@@ -387,7 +387,7 @@ def test_key_or_defining_date_missing_rejects_the_row(tmp_path, table):
 
 
 def _date_name(col: str) -> str:
-    from frontdoor.loader import DEFINING_DATE_NAMES
+    from frontdoor.value_rules import DEFINING_DATE_NAMES
 
     return DEFINING_DATE_NAMES[col]
 

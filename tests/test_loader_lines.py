@@ -1,4 +1,4 @@
-"""Line numbers of CSV rows, on both of the loader's paths (frontdoor.sources.files.stage_csv).
+"""Line numbers of CSV rows, on both of the loader's paths (frontdoor.sources.csv_rows.stage_csv).
 
 The usual file is numbered by counting (rows read + lines rejected + header = physical lines);
 any file where that does not hold (a value spanning lines, a blank line, a quote that never

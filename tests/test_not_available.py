@@ -11,7 +11,7 @@ import duckdb
 
 from frontdoor.calendar import FIRST_DAY, LAST_DAY
 from frontdoor.cli import main
-from frontdoor.validate import OUT_OF_RANGE_DATE, OUT_OF_RANGE_LENIENT_DATE
+from frontdoor.value_rules import OUT_OF_RANGE_DATE, OUT_OF_RANGE_LENIENT_DATE
 from metrics import get
 from metrics.engine import Engine
 from metrics.filters import Filters

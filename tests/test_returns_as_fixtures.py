@@ -15,10 +15,10 @@ from frontdoor.returns import write_private
 from frontdoor.returns.annex_a import build_annex_a
 from frontdoor.returns.cin_census import build_cin_census
 from frontdoor.sources import FILE_COLUMN, LINE_COLUMN, RECODED, STOP, WARNING, cin_checks
-from frontdoor.sources.annex_a import UNAVAILABLE as ANNEX_UNAVAILABLE
 from frontdoor.sources.annex_a import is_annex_a, read_annex_a
-from frontdoor.sources.cin_census import UNAVAILABLE as CENSUS_UNAVAILABLE
+from frontdoor.sources.annex_a_layout import UNAVAILABLE as ANNEX_UNAVAILABLE
 from frontdoor.sources.cin_census import is_cin_census, read_cin_census
+from frontdoor.sources.cin_census_layout import UNAVAILABLE as CENSUS_UNAVAILABLE
 from tests.conftest import build_db
 from tests.test_returns_annex_a import AS_OF
 from tests.test_returns_annex_a import HAND as ANNEX_HAND

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from frontdoor.sources.cin_census import XSD_ENV
+from frontdoor.sources.cin_census_layout import XSD_ENV
 
 # Where the public samples keep DfE's XSDs beside a checkout (CI has them).
 DEFAULT_XSD_DIR = Path(__file__).resolve().parents[3] / "shared" / "samples" / "cin_census"

@@ -38,6 +38,15 @@ class Problem:
     record_id: str | None = None
 
 
+class LoadStopped(Exception):
+    """The load cannot go on: `problem` names the file and column, `advice` what to do next."""
+
+    def __init__(self, problem: Problem, advice: str):
+        super().__init__(problem.reason)
+        self.problem = problem
+        self.advice = advice
+
+
 @dataclass
 class SourceTables:
     """Raw tables read from one or more files, plus what went wrong reading them."""

@@ -29,10 +29,11 @@ from frontdoor.sources.annex_a_layout import (
 from frontdoor.sources.annex_a_values import _code_desc, _flag, _frame, _iso_or_none
 
 if TYPE_CHECKING:
-    from frontdoor.sources.annex_a import _Reader, _Sheet
+    from frontdoor.sources.annex_a import _Reader
+    from frontdoor.sources.annex_a_sheets import ListSheet
 
 
-def build_tables(reader: _Reader, sheets: dict[int, _Sheet]) -> SourceTables:
+def build_tables(reader: _Reader, sheets: dict[int, ListSheet]) -> SourceTables:
     # Persons first, from the front door lists (1 to 7) in list order.
     for n in sorted(sheets):
         if n not in PERSON_LISTS:

@@ -15,10 +15,10 @@ from frontdoor.sources import cin_spec as spec
 from frontdoor.sources.cin_census_layout import PRE_PROCEEDINGS_FIELDS, PRE_PROCEEDINGS_TABLE
 
 if TYPE_CHECKING:
-    from frontdoor.sources.cin_census import _FileReader
+    from frontdoor.sources.cin_census_file import FileReader
 
 
-def read_cin_details(reader: _FileReader, child_id: str, cin) -> None:
+def read_cin_details(reader: FileReader, child_id: str, cin) -> None:
     p = reader._container(cin)
     ref_date = reader._value(p, "CINreferralDate")
     if not ref_date:
@@ -194,10 +194,10 @@ def read_cin_details(reader: _FileReader, child_id: str, cin) -> None:
         row["cppl_icpc_id"] = icpc_by_date.get(row["cppl_cp_plan_start_date"])
         reader._add("ssd_cp_plans", el, row)
     for pp in p.get("PreProceedingsandFGDM", []):
-        _pre_proceedings(reader, child_id, ref_id, pp)
+        pre_proceedings(reader, child_id, ref_id, pp)
 
 
-def _icpc(reader: _FileReader, el, child_id, ref_id, s47_id, date, target, plans, source) -> str:
+def _icpc(reader: FileReader, el, child_id, ref_id, s47_id, date, target, plans, source) -> str:
     icpc_id = f"{ref_id}/ICPC/{date}"
     plan_id = plans.get(date)
     reader._add(
@@ -218,7 +218,9 @@ def _icpc(reader: _FileReader, el, child_id, ref_id, s47_id, date, target, plans
     return icpc_id
 
 
-def _pre_proceedings(reader: _FileReader, child_id: str, ref_id: str | None, el) -> None:
+def pre_proceedings(reader: FileReader, child_id: str, ref_id: str | None, el) -> None:
+    """A <PreProceedingsandFGDM> block as a row of cin_pre_proceedings: under a CINdetails
+    (`ref_id` its referral) or directly under the child (`ref_id` None)."""
     p = reader._container(el)
     row = {col: reader._value(p, name) for name, col in PRE_PROCEEDINGS_FIELDS.items()}
     start = row["pp_start_date"]

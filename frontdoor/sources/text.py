@@ -114,7 +114,7 @@ def transcode(src: Path, dst: Path, encoding: str, cr_only: bool) -> tuple[int, 
 @dataclass
 class Survey:
     """What one quick read of a text file tells, without parsing it: enough to know whether its
-    rows can be numbered without a quote-aware scan (see frontdoor.sources.files.stage_csv)."""
+    rows can be numbered without a quote-aware scan (see frontdoor.sources.csv_rows.stage_csv)."""
 
     utf8: bool  # every byte sequence is UTF-8
     newlines: int  # LF bytes

@@ -1,0 +1,244 @@
+"""Writing one table of the extract typed, once, with the working columns its checks need.
+
+Apart from the checks (frontdoor.validate) because writing reads no other table of the extract:
+tables can be written at once, each on its own connection, while the checks, which read
+ssd_person and the S47s, follow one table at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from frontdoor.schema import DATE, FLAG, NUMBER, Table
+from frontdoor.sources import Problem
+from frontdoor.sources.csv_rows import materialise, read_csv_into
+from frontdoor.sources.staging import Staged, ident, lit
+from frontdoor.value_rules import (
+    EARLIEST_DATE,
+    ISO_PLAIN,
+    LATEST_DATE,
+    LENIENT_DATES,
+    OUT_OF_RANGE_DATE,
+    UNREADABLE_DATE,
+    as_written_sql,
+    date_missing_sql,
+    date_reason_sql,
+    fault_sql,
+    is_null_sql,
+    key_missing_sql,
+    parse_sql,
+    text_sql,
+    trimmed_sql,
+)
+
+
+@dataclass
+class Written:
+    """A table written by `write_table`, its working columns still there for `check_table`."""
+
+    spec: Table
+    parts: list[Staged]
+    problems: list[Problem]  # warnings of reading its CSV files
+    noted: list[str]  # the columns whose changed values `_notes` marks, bit by bit
+    typed: list[str]  # the columns typed (date, flag, number): each has `<c>__o`
+
+
+def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]) -> Written:
+    """Write the table `spec.name` once: every row typed, with working columns beside the
+    schema's (the faults of a rejected row, each value as written where the typed value does
+    not show it, the values the load changed, file and line), duplicate keys marked as faults.
+    A single CSV file is read straight into it. Reads no other table of the extract, so tables
+    can be written at once, each on its own connection (`con`); `check_table` finishes it."""
+    name = spec.name
+    problems: list[Problem] = []
+    fused = len(parts) == 1 and parts[0].csv is not None
+    if not fused:
+        for p in parts:
+            problems += materialise(con, p)
+    present: list[str] = []
+    for part in parts:
+        present += [c for c in part.columns if c not in present]
+    extras = [c for c in present if c not in spec.columns]
+    typed = [c for c, t in spec.columns.items() if t in (DATE, FLAG, NUMBER)]
+
+    # Trim (spaces), then a null spelling (blank, NULL, N/A, ...) is NULL. A CSV file whose
+    # survey found no space beside a field's edge and nothing beyond ASCII has nothing to trim.
+    survey = parts[0].csv.survey if fused else None
+    trim = trimmed_sql if survey is None or survey.padded else as_written_sql
+    trimmed = [
+        f"{trim(ident(c))} AS {ident(c)}" if c in present else f"NULL::VARCHAR AS {ident(c)}"
+        for c in spec.columns
+    ] + [ident(c) for c in extras]
+    cleaned = [
+        f"CASE WHEN {is_null_sql(ident(c))} THEN NULL ELSE {ident(c)} END AS {ident(c)}"
+        for c in spec.columns
+    ] + [ident(c) for c in extras]
+    # The required columns as written, so a rejection for a missing key shows 'N/A' if so.
+    required = [spec.key] + ([spec.defining_date] if spec.defining_date else [])
+    cleaned += [f"nullif({ident(c)}, '') AS {ident(c + '__k')}" for c in required]
+    # A date is read raw (`__r`), then kept (`__v`) only between EARLIEST_DATE and LATEST_DATE.
+    # Each step reads the one before as a column (one parse per value, not one per use).
+    parsed_raw, parsed = [], []
+    for c, t in spec.columns.items():
+        if t == DATE:
+            parsed_raw.append(f"{parse_sql(ident(c), t)} AS {ident(c + '__r')}")
+            parsed.append(
+                f"CASE WHEN {ident(c + '__r')} BETWEEN DATE {lit(EARLIEST_DATE.isoformat())} "
+                f"AND DATE {lit(LATEST_DATE.isoformat())} THEN {ident(c + '__r')} END "
+                f"AS {ident(c + '__v')}"
+            )
+        elif t in (FLAG, NUMBER):
+            parsed_raw.append(f"{parse_sql(ident(c), t)} AS {ident(c + '__v')}")
+    raw_dates = [ident(c + "__r") for c, t in spec.columns.items() if t == DATE]
+    key = ident(spec.key)
+    key_o = ident(spec.key + "__k")
+    # (condition, fault): a row is rejected when any condition holds, with every fault listed.
+    faults = [(f"{key} IS NULL", fault_sql(spec.key, key_o, key_missing_sql(spec)))]
+    if spec.defining_date:
+        dd = ident(spec.defining_date)
+        faults.append(
+            (
+                f"{dd} IS NULL",
+                fault_sql(
+                    spec.defining_date, ident(spec.defining_date + "__k"), date_missing_sql(spec)
+                ),
+            )
+        )
+    for c, t in spec.columns.items():
+        if t == DATE and c not in LENIENT_DATES:
+            faults.append(
+                (
+                    f"{ident(c)} IS NOT NULL AND {ident(c + '__v')} IS NULL",
+                    fault_sql(c, ident(c), date_reason_sql(c, UNREADABLE_DATE, OUT_OF_RANGE_DATE)),
+                )
+            )
+    shown = [c for c in [*spec.columns, *extras] if c in present]
+    raw_json = (
+        "CAST(to_json({" + ", ".join(f"{lit(c)}: {ident(c)}" for c in shown) + "}) AS VARCHAR)"
+    )
+    # Each value as written (`_x<i>`: names no input column can take), to note in `_notes` (bit
+    # i) a value of column i the load changed: trimmed, or a null spelling read as missing; the
+    # values as written of a row with any such are kept (`_written`) for the load's notes.
+    noted = [c for c in spec.columns if c in present]
+    written = [f"{ident(c)} AS _x{i}" for i, c in enumerate(noted)] or ["NULL AS _x0"]
+    written_names = [f"_x{i}" for i in range(len(written))]
+    changed = (
+        " + ".join(
+            f"(CASE WHEN _x{i} <> '' AND ({ident(c)} IS NULL OR strlen({ident(c)}) <> strlen(_x{i}))"
+            f" THEN {1 << i} ELSE 0 END)"
+            for i, c in enumerate(noted)
+        )
+        or "0"
+    )
+    bad = " OR ".join(f"({cond})" for cond, _ in faults)
+    fault_list = ", ".join(f"CASE WHEN {cond} THEN {fault} END" for cond, fault in faults)
+    # The table's own columns, typed, then the working ones: `<c>__o` the value as written
+    # (cleaned) of a typed column, where the typed value does not show it (a date not written
+    # YYYY-MM-DD; every flag and number).
+    out_cols = [
+        f"{ident(c + '__v')} AS {ident(c)}" if t in (DATE, FLAG, NUMBER) else ident(c)
+        for c, t in spec.columns.items()
+    ] + [ident(c) for c in extras]
+    for c in typed:
+        if spec.columns[c] == DATE:
+            out_cols.append(
+                f"CASE WHEN {ident(c + '__v')} IS NOT NULL AND {ident(c)} GLOB {lit(ISO_PLAIN)} "
+                f"THEN NULL ELSE {ident(c)} END AS {ident(c + '__o')}"
+            )
+        else:
+            out_cols.append(f"{ident(c)} AS {ident(c + '__o')}")
+    out_cols += [
+        f"CASE WHEN _bad THEN list_filter([{fault_list}], lambda x: x IS NOT NULL) END AS _faults",
+        f"CASE WHEN _bad THEN {raw_json} END AS _raw",
+        "_notes",
+        "_written",
+        "_ord",
+        "_file",
+        "_line",
+    ]
+    ordered = len(parts) > 1
+
+    def create(source: str) -> None:
+        # _faults is NULL for a usable row: the list (and the raw record) is built only for the
+        # rejected ones.
+        con.execute(
+            f"""
+            CREATE TABLE {ident(name)} AS
+            WITH u AS ({source}),
+            s0 AS (SELECT _ord, _file, _line, {", ".join(trimmed + written)} FROM u),
+            s AS (SELECT _ord, _file, _line, {", ".join(cleaned + written_names)} FROM s0),
+            r AS (SELECT *, {", ".join([*parsed_raw, f"{changed} AS _notes"])} FROM s),
+            t AS (SELECT * EXCLUDE ({", ".join([*written_names, *raw_dates])}),
+                         {", ".join(parsed)}{", " if parsed else ""}
+                         CASE WHEN _notes <> 0 THEN [{", ".join(written_names)}] END AS _written
+                  FROM r),
+            f AS (SELECT *, {bad} AS _bad FROM t)
+            SELECT {", ".join(out_cols)} FROM f
+            {"ORDER BY _ord, _file, _line" if ordered else ""}
+            """
+        )
+
+    if fused:
+        part = parts[0]
+        problems += read_csv_into(
+            con,
+            part,
+            name,
+            lambda source: create(f"SELECT *, {part.order} AS _ord FROM ({source})"),
+        )
+    else:
+        create(
+            " UNION ALL BY NAME ".join(
+                f"SELECT *, {p.order} AS _ord FROM {ident(p.relation)}" for p in parts
+            )
+        )
+    t_name = ident(name)
+    # A duplicate key, among rows with no other fault: the first by file, then line, stays.
+    dups = con.execute(
+        f"SELECT count(*) FROM (SELECT {key} FROM {t_name} WHERE _faults IS NULL "
+        f"GROUP BY {key} HAVING count(*) > 1)"
+    ).fetchone()[0]
+    if dups:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE _dup AS
+            SELECT {key} AS _k,
+                   arg_min({{'o': _ord, 'f': _file, 'l': _line}}, (_ord, _file, _line))
+                       AS _first
+            FROM {t_name} WHERE _faults IS NULL
+            GROUP BY {key} HAVING count(*) > 1
+            """
+        )
+        dup_reason = (
+            f"'duplicate key: ' || {lit(spec.key)} || ' ' || v.{key} || ' was first on line ' "
+            "|| CAST(d._first.l AS VARCHAR) || ' of ' || d._first.f || "
+            "'; this row is rejected'"
+        )
+        dup_json = (
+            "CAST(to_json({"
+            + ", ".join(f"{lit(c)}: {text_sql(spec, c, 'v.')}" for c in shown)
+            + "}) AS VARCHAR)"
+        )
+        con.execute(
+            f"""
+            UPDATE {t_name} AS t SET _faults = m._faults, _raw = m._raw
+            FROM (
+                SELECT v._ord, v._file, v._line,
+                       [{fault_sql(spec.key, "v." + key, dup_reason)}] AS _faults,
+                       {dup_json} AS _raw
+                FROM {t_name} v JOIN _dup d ON d._k = v.{key}
+                WHERE v._faults IS NULL AND NOT (v._ord = d._first.o
+                      AND v._file = d._first.f AND v._line = d._first.l)
+            ) m
+            WHERE t._ord = m._ord AND t._file = m._file AND t._line = m._line
+            """
+        )
+        con.execute("DROP TABLE _dup")
+        if not ordered and not fused:  # a CSV file's rows are in line order already
+            con.execute(
+                f"CREATE OR REPLACE TABLE {t_name} AS SELECT * FROM {t_name} "
+                "ORDER BY _ord, _file, _line"
+            )
+    return Written(spec, parts, problems, noted, typed)
