@@ -4,10 +4,9 @@ to the receiving team after assessment (by assessing team, and the children stil
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from ui import charts, drill, tables
+from ui import charts, drill
 from ui.drill import Tile
 from ui.page import setup
 
@@ -111,19 +110,21 @@ if drill.available(ctx, "allocation"):
                 format_func=lambda t: names.get(t, t),
             )
             if chosen:
-                frames = {t: drill.rows_for(ctx, "allocation", team=t) for t in chosen}
-                frames = {t: f for t, f in frames.items() if f is not None}
-                if frames:
-                    st.text("Referrals of " + ", ".join(names.get(t, t) for t in chosen))
-                    tables.child_table(
-                        pd.concat(frames.values(), ignore_index=True),
-                        "alloc_team_children",
-                        name="allocation_team_children",
-                        caption="Choose a row to open the child.",
-                        hidden=sum(
-                            ctx.hidden("allocation", len(f), team=t) for t, f in frames.items()
-                        ),
-                    )
+                # The chosen teams at once (within the sidebar's own teams, when it has them).
+                within = ctx.filters.teams
+                picked = tuple(t for t in chosen if within is None or t in within)
+                st.text("Referrals of " + ", ".join(names.get(t, t) for t in chosen))
+                drill.long_list(
+                    ctx,
+                    "allocation",
+                    "alloc_team_children",
+                    name="allocation_team_children",
+                    order_words="earliest referred first",
+                    caption="Choose a row to open the child.",
+                    hidden=("", True),
+                    team=None,
+                    teams=picked,
+                )
             else:
                 st.caption("Select a team's bar or choose a team to list its referrals.")
 
@@ -194,15 +195,16 @@ if drill.available(ctx, "transfers"):
             )
             st.caption(f"Target: within {transfer_target} working days of the authorisation.")
         for team in chosen:
-            mine = drill.rows_for(ctx, "transfers", team=team)
-            if mine is not None:
-                st.text(f"Transfers after assessment by {names.get(team, team)}")
-                tables.child_table(
-                    mine,
-                    f"transfer_children_{team}",
-                    name=f"transfers_{team}",
-                    caption="By the date of the transfer; choose a row to open the child.",
-                )
+            st.text(f"Transfers after assessment by {names.get(team, team)}")
+            drill.long_list(
+                ctx,
+                "transfers",
+                f"transfer_children_{team}",
+                name=f"transfers_{team}",
+                order_words="earliest transferred first",
+                caption="By the date of the transfer; choose a row to open the child.",
+                team=team,
+            )
 
 if drill.available(ctx, "transfers_waiting"):
     st.subheader("Waiting for transfer now")

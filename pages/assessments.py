@@ -194,19 +194,27 @@ if drill.available(ctx, "assessments"):
         "Unqualified: the worker has no social work registration number. A worker id not "
         "found among the professionals is counted apart, as worker unknown, never as qualified."
     )
-    rows = drill.all_rows(ctx, "assessments")
-    if rows is not None:
-        known = rows["worker_known"].fillna(False).astype(bool)
-        qualified = rows["qualified"].fillna(False).astype(bool)
-        left, right = st.columns(2)
-        with left:
-            st.caption("By unqualified staff")
-            tables.child_table(
-                rows[known & ~qualified], "assess_unqualified", name="assessments_unqualified"
-            )
-        with right:
-            st.caption("Worker unknown")
-            tables.child_table(rows[~known], "assess_unknown", name="assessments_worker_unknown")
+    left, right = st.columns(2)
+    with left:
+        st.caption("By unqualified staff")
+        drill.long_list(
+            ctx,
+            "assessments",
+            "assess_unqualified",
+            name="assessments_unqualified",
+            where=(("worker_known", True), ("qualified", False)),
+            order_words="earliest authorised first",
+        )
+    with right:
+        st.caption("Worker unknown")
+        drill.long_list(
+            ctx,
+            "assessments",
+            "assess_unknown",
+            name="assessments_worker_unknown",
+            where=(("worker_known", False),),
+            order_words="earliest authorised first",
+        )
 
 st.header("The child's views")
 if drill.available(ctx, "views"):
@@ -241,16 +249,16 @@ if drill.available(ctx, "views"):
             )
             drill.chart(fig, "views_teams", frame=by_team, name="views_by_team")
         with right:
-            views = drill.all_rows(ctx, "views")
-            if views is not None:
-                missing = views[~views["views_recorded"].fillna(False).astype(bool)]
-                tables.child_table(
-                    missing.reset_index(drop=True),
-                    "views_missing",
-                    name="assessments_without_views",
-                    caption="Assessments completed with no record of the child's views. Choose "
-                    "a row to open the child.",
-                )
+            drill.long_list(
+                ctx,
+                "views",
+                "views_missing",
+                name="assessments_without_views",
+                caption="Assessments completed with no record of the child's views. Choose "
+                "a row to open the child.",
+                where=(("views_recorded", False),),
+                order_words="earliest authorised first",
+            )
 
 st.header("Open and overdue")
 if drill.available(ctx, "assessments_overdue"):
@@ -262,12 +270,13 @@ if drill.available(ctx, "assessments_overdue"):
             Tile("oldest_wd", "Oldest open", "working days", higher_is_better=False),
         ],
     )
-    overdue = ctx.rows("assessments_overdue")
-    if overdue is not None:
-        tables.child_table(
-            overdue.sort_values("age_wd", ascending=False),
-            "assess_overdue",
-            name="assessments_overdue",
-            caption="Started and not authorised at the snapshot date, past their timescale; "
-            "oldest first, with the date each was due. Choose a row to open the child.",
-        )
+    drill.long_list(
+        ctx,
+        "assessments_overdue",
+        "assess_overdue",
+        name="assessments_overdue",
+        caption="Started and not authorised at the snapshot date, past their timescale; "
+        "oldest first, with the date each was due. Choose a row to open the child.",
+        order=(("age_wd", False),),
+        order_words="oldest first",
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from frontdoor import audit
@@ -26,16 +27,29 @@ person = right.text_input("Child id", key="audit_person").strip() or None
 since = far.date_input("Since", value=None, key="audit_since", format="DD/MM/YYYY")
 
 entries = audit.read(user=user, action=action, person_id=person, since=since)
-st.metric("Entries", len(entries))
-# Said in words: when in the one date style, the action and role as a person says them.
-shown = entries.assign(
-    at=entries["at"].map(words.when_text),
-    action=entries["action"].map(lambda a: words.AUDIT_ACTIONS.get(a, a)),
-    role=entries["role"].map(lambda r: ROLES.get(r, "Aggregates only") if r else r),
-)
+st.metric("Entries", f"{len(entries):,}")
+
+
+def in_words(frame: pd.DataFrame, *, screen: bool) -> pd.DataFrame:
+    """Entries said in words: when in the one date style, the action and role as a person
+    says them; on screen, a long list of children shortened."""
+    out = frame.assign(
+        at=frame["at"].map(words.when_text),
+        action=frame["action"].map(lambda a: words.AUDIT_ACTIONS.get(a, a)),
+        role=frame["role"].map(lambda r: ROLES.get(r, "Aggregates only") if r else r),
+    )
+    if screen:  # an entry of a long list names thousands: the first few, then how many more
+        out["person_ids"] = out["children_first"]
+    return out.drop(columns=["children", "children_first"])
+
+
+# Only the newest entries are drawn; every one is counted, and the download has every one, each
+# with all its children.
+limit = tables.list_rows()
 tables.table(
-    shown,
+    in_words(entries.head(limit), screen=True),
     "audit_entries",
     name="audit_log",
     labels={"at": "When", "person_ids": "Children", "filters": "Filters", "detail": "Detail"},
+    longer=tables.Longer(len(entries), "newest first", lambda: in_words(entries, screen=False)),
 )

@@ -44,26 +44,25 @@ with right:
             ctx, "icpc_conversion", [Tile("to_plan_pct", "Conferences leading to a CP plan", "%")]
         )
 with st.expander("S47 enquiries with no conference, and conferences with no plan"):
-    enquiries = drill.all_rows(ctx, "s47_conversion")
-    if enquiries is not None:
-        tables.child_table(
-            enquiries[~enquiries["led_to_icpc"].fillna(False).astype(bool)].reset_index(drop=True),
-            "cp_s47_no_icpc",
-            name="s47_without_conference",
-            caption="S47 enquiries started in the period that no initial conference names (by "
-            "the snapshot date).",
-        )
-    conferences = drill.all_rows(ctx, "icpc_conversion")
-    if conferences is not None:
-        tables.child_table(
-            conferences[~conferences["led_to_plan"].fillna(False).astype(bool)].reset_index(
-                drop=True
-            ),
-            "cp_icpc_no_plan",
-            name="conferences_without_plan",
-            caption="Initial conferences in the period that no CP plan names (by the snapshot "
-            "date).",
-        )
+    drill.long_list(
+        ctx,
+        "s47_conversion",
+        "cp_s47_no_icpc",
+        name="s47_without_conference",
+        caption="S47 enquiries started in the period that no initial conference names (by "
+        "the snapshot date).",
+        where=(("led_to_icpc", False),),
+        order_words="earliest started first",
+    )
+    drill.long_list(
+        ctx,
+        "icpc_conversion",
+        "cp_icpc_no_plan",
+        name="conferences_without_plan",
+        caption="Initial conferences in the period that no CP plan names (by the snapshot date).",
+        where=(("led_to_plan", False),),
+        order_words="earliest conference first",
+    )
 if drill.available(ctx, "icpc"):
     drill.tile_row(
         ctx,
@@ -150,16 +149,15 @@ if drill.available(ctx, "cp_reviews"):
         )
     with right:
         st.subheader("Plans out of timescale")
-        reviews = ctx.rows("cp_reviews")
-        if reviews is not None:
-            late = reviews[~reviews["in_timescale"].fillna(False).astype(bool)]
-            tables.child_table(
-                late.reset_index(drop=True),
-                "cp_rev_late",
-                name="cp_reviews_out_of_timescale",
-                caption="A review held late, or the next one overdue. Choose a row to open "
-                "the child.",
-            )
+        drill.long_list(
+            ctx,
+            "cp_reviews",
+            "cp_rev_late",
+            name="cp_reviews_out_of_timescale",
+            caption="A review held late, or the next one overdue. Choose a row to open the child.",
+            where=(("in_timescale", False),),
+            order_words="late the longest first",
+        )
 
 st.header("Plans")
 if drill.available(ctx, "cp_plans"):
@@ -198,17 +196,21 @@ if drill.available(ctx, "cp_plans"):
             "England: 4.4% of plans ending in the year to 31 March 2025 had lasted 2 years or "
             "more. Select a bar (or choose a band) to list the children."
         )
-    plans = drill.all_rows(ctx, "cp_plans")
     if chosen_bands:
         drill.children_of(
-            plans, "duration_band", chosen_bands, "cp_band_children", name="cp_plans_in_band",
-            what="band", ctx=ctx, measure="cp_plans",
+            drill.all_rows(ctx, "cp_plans"), "duration_band", chosen_bands, "cp_band_children",
+            name="cp_plans_in_band", what="band", ctx=ctx, measure="cp_plans",
         )  # fmt: skip
     st.subheader("Repeat plans")
     st.caption("Plans started in the period for a child who had a plan before.")
-    if plans is not None:
-        repeats = plans[plans["is_repeat"].fillna(False).astype(bool)]
-        tables.child_table(repeats.reset_index(drop=True), "cp_repeat", name="cp_repeat_plans")
+    drill.long_list(
+        ctx,
+        "cp_plans",
+        "cp_repeat",
+        name="cp_repeat_plans",
+        where=(("is_repeat", True),),
+        order_words="earliest started first",
+    )
 
 st.header(f"Reviews due in the next {DUE_WEEKS} weeks")
 if drill.available(ctx, "cp_reviews_due"):
@@ -238,11 +240,11 @@ if data.unavailable_reason(ctx.source, "last_cp_review") is None:
     latest = ctx.headline("last_cp_review")
     if latest is not None:
         st.metric("Open plans with the next review past due", latest["overdue"])
-        overdue = ctx.rows("last_cp_review")
-        if overdue is not None:
-            tables.child_table(
-                overdue,
-                "last_cp_review_rows",
-                name="last_cp_review",
-                caption="Open plans, next review due first. Choose a row to open the child.",
-            )
+        drill.long_list(
+            ctx,
+            "last_cp_review",
+            "last_cp_review_rows",
+            name="last_cp_review",
+            caption="Open plans, next review due first. Choose a row to open the child.",
+            order_words="next review due first",
+        )

@@ -4,6 +4,7 @@ referrals with no further action (against England)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from metrics import words
@@ -11,6 +12,14 @@ from metrics.benchmarks import england
 from ui import charts, drill, tables
 from ui.drill import Tile
 from ui.page import setup
+
+
+def factors_in_words(rows: pd.DataFrame) -> pd.DataFrame:
+    """The assessment factors in words, not DfE codes."""
+    if "factors" not in rows:
+        return rows
+    return rows.assign(factors=rows["factors"].map(lambda v: words.decode_all("factor", v)))
+
 
 ctx = setup(
     "Front door",
@@ -151,18 +160,17 @@ if drill.available(ctx, "domestic_abuse"):
             Tile("seen_within_target_pct", "Child seen within timescale", "%", "seen_wd", True),
         ],
     )
-    rows = ctx.rows("domestic_abuse")
-    if rows is not None:
-        if "factors" in rows:  # the assessment factors in words, not DfE codes
-            rows["factors"] = rows["factors"].map(lambda v: words.decode_all("factor", v))
-        tables.child_table(
-            rows,
-            "fd_domestic_abuse",
-            name="domestic_abuse_referrals",
-            caption="Referrals in the period whose assessment recorded domestic abuse (factors "
-            "3A, 3B or 3C), with how quickly each was allocated and the child seen. Choose a "
-            "row to open the child.",
-        )
+    drill.long_list(
+        ctx,
+        "domestic_abuse",
+        "fd_domestic_abuse",
+        name="domestic_abuse_referrals",
+        caption="Referrals in the period whose assessment recorded domestic abuse (factors "
+        "3A, 3B or 3C), with how quickly each was allocated and the child seen. Choose a "
+        "row to open the child.",
+        shape=factors_in_words,
+        order_words="earliest referred first",
+    )
 
 st.header("Referrals")
 if drill.available(ctx, "referrals"):
@@ -225,12 +233,13 @@ if drill.available(ctx, "referrals"):
         "31 March 2025)."
     )
     st.subheader("Re-referrals in the period")
-    rows = ctx.rows("referrals")
-    if rows is not None:
-        tables.child_table(
-            rows[rows["rereferral"].fillna(False).astype(bool)],
-            "fd_rereferral_children",
-            name="rereferrals",
-            caption="Referrals of a child referred in the 12 months before. Choose a row to "
-            "open the child.",
-        )
+    drill.long_list(
+        ctx,
+        "referrals",
+        "fd_rereferral_children",
+        name="rereferrals",
+        caption="Referrals of a child referred in the 12 months before. Choose a row to "
+        "open the child.",
+        where=(("rereferral", True),),
+        order_words="earliest referred first",
+    )

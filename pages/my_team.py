@@ -60,6 +60,36 @@ def _listing(source: data.Source, filters) -> pd.DataFrame:
     )
 
 
+@st.cache_data(ttl=600, max_entries=200, show_spinner=False, hash_funcs=data.HASH)
+def _tally(source: data.Source, filters) -> tuple[dict[str, tuple[int, int]], dict, dict]:
+    """Per kind of work, (rows, of which overdue); what the viewer's scope leaves out; what
+    the extract cannot give. Small, so a run reads this and not the whole worklist."""
+    found = _worklist(source, filters)
+    tally = {}
+    for work in WORK:
+        mine = found.rows[found.rows["work"] == work]
+        tally[work] = (len(mine), int(mine["overdue"].sum()))
+    return tally, found.hidden, found.unavailable
+
+
+def _chosen(source: data.Source, filters, works: tuple[str, ...]) -> pd.DataFrame:
+    """Every row of the kinds of work chosen, most urgent first (for the download)."""
+    listing = _listing(source, filters)
+    return listing[listing["work"].isin(works)].reset_index(drop=True)
+
+
+@st.cache_data(ttl=600, max_entries=200, show_spinner=False, hash_funcs=data.HASH)
+def _first(
+    source: data.Source, filters, works: tuple[str, ...], limit: int
+) -> tuple[pd.DataFrame, int, bool]:
+    """The first `limit` rows of the kinds of work chosen (most urgent first), how many rows
+    there are in all, and whether they span more than one team: a run reads these, never the
+    whole list (147,000 rows for every team at 1,000,000 children), which only the download
+    reads, when its button is pressed."""
+    chosen = _chosen(source, filters, works)
+    return chosen.head(limit), len(chosen), bool(chosen["team_name"].nunique() > 1)
+
+
 def weeks_from_url() -> int:
     try:
         weeks = int(st.query_params.get("weeks", DEFAULT_WEEKS))
@@ -107,7 +137,7 @@ elif "weeks" in st.query_params:
 
 asked = replace(ctx.filters, horizon_weeks=weeks)
 try:
-    found = _worklist(ctx.source, asked)
+    found = _tally(ctx.source, asked)
 except NotPermitted as exc:
     # Aggregate figures only: how much there is to do, not which children.
     totals, unavailable = _counts(ctx.source, asked)
@@ -119,33 +149,35 @@ except NotPermitted as exc:
     st.info(f"Not permitted: {exc}.")
     st.stop()
 
-rows = found.rows
-for work, reason in found.unavailable.items():
+tally, found_hidden, found_unavailable = found
+for work, reason in found_unavailable.items():
     st.info(f"Not available in this extract: {work}: {reason}.")
 
 # One figure per kind of work: how many rows, and how many of them are overdue.
 tiles = st.columns(3) * ((len(WORK) + 2) // 3)  # two rows of three: whole titles
 for column, work in zip(tiles, WORK, strict=False):
-    mine = rows[rows["work"] == work]
     with column, st.container(border=True):
-        if work in found.unavailable:
-            st.metric(work, "n/a", help=found.unavailable[work])
+        if work in found_unavailable:
+            st.metric(work, "n/a", help=found_unavailable[work])
             continue
-        late = int(mine["overdue"].sum())
-        st.metric(work, f"{len(mine):,}")
+        total, late = tally[work]
+        st.metric(work, f"{total:,}")
         parts = [f"{late:,} overdue"] if late else []
-        if late < len(mine):
-            parts.append(f"{len(mine) - late:,} coming due")
+        if late < total:
+            parts.append(f"{total - late:,} coming due")
         st.caption(", ".join(parts) or "Nothing outstanding")
 
-works = [w for w in WORK if w not in found.unavailable]
+works = [w for w in WORK if w not in found_unavailable]
 shown_works = st.multiselect("Kinds of work", works, default=works, key="team_works")
-listing = _listing(ctx.source, asked)
-listing = listing[listing["work"].isin(shown_works)].reset_index(drop=True)
+chosen = tuple(w for w in works if w in shown_works)
+listing, listed, teams_many = _first(ctx.source, asked, chosen, tables.list_rows())
+longer = None
+if listed > len(listing):
+    longer = tables.Longer(listed, "most urgent first", lambda: _chosen(ctx.source, asked, chosen))
 
-st.subheader(f"{len(listing):,} things to do, most urgent first")
+st.subheader(f"{listed:,} things to do, most urgent first")
 st.caption(URGENCY)
-hidden = [found.hidden.get(w) for w in shown_works if w in found.hidden]
+hidden = [found_hidden.get(w) for w in shown_works if w in found_hidden]
 known = sum(h for h in hidden if h)
 if any(h is None for h in hidden):
     st.caption(
@@ -169,12 +201,13 @@ tables.child_table(
         "due": "Due",
         "detail": "Detail",
         # One team: it is named above the list (the filters' line), so not in every row.
-        "team_name": "Team" if listing["team_name"].nunique() > 1 else None,
+        "team_name": "Team" if teams_many else None,
         "worker_name": "Worker",
         "item": "Record",
     },
     hidden=known,
     height=tables.wrapped_height(len(listing), 720),
+    longer=longer,
     # Narrow what is short (it wraps to a second line where it must), so the detail (what
     # exactly, since when) has the rest and is read whole, wrapped, at 1440 pixels wide.
     widths={

@@ -46,34 +46,38 @@ if drill.available(ctx, "oversight"):
             ),
         ],
     )
-    rows = drill.all_rows(ctx, "oversight")
-    if rows is not None:
-        left, right = st.columns(2)
-        with left:
-            st.subheader("Without management oversight")
-            late = rows[rows["without_oversight"].fillna(False).astype(bool)]
-            tables.child_table(
-                late.sort_values("days_since_oversight", ascending=False)[OVERSIGHT_COLUMNS],
-                "over_without",
-                name="cases_without_oversight",
-                hidden=ctx.hidden(
-                    "oversight", len(late), column="without_oversight", values=[True]
-                ),
-                caption=f"No management oversight note for more than {oversight_target} working "
-                "days (never overseen: counted from allocation); longest first. Choose a row to "
-                "open the child.",
-            )
-        with right:
-            st.subheader("Drift")
-            drifting = rows[rows["drift"].fillna(False).astype(bool)]
-            tables.child_table(
-                drifting.sort_values("days_since_activity", ascending=False)[DRIFT_COLUMNS],
-                "over_drift",
-                name="cases_drifting",
-                hidden=ctx.hidden("oversight", len(drifting), column="drift", values=[True]),
-                caption=f"No visit or note for more than {drift_target} working days; longest "
-                "first. Choose a row to open the child.",
-            )
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Without management oversight")
+        drill.long_list(
+            ctx,
+            "oversight",
+            "over_without",
+            name="cases_without_oversight",
+            where=(("without_oversight", True),),
+            order=(("days_since_oversight", False),),
+            order_words="longest without oversight first",
+            columns=OVERSIGHT_COLUMNS,
+            hidden=("without_oversight", True),
+            caption=f"No management oversight note for more than {oversight_target} working "
+            "days (never overseen: counted from allocation); longest first. Choose a row to "
+            "open the child.",
+        )
+    with right:
+        st.subheader("Drift")
+        drill.long_list(
+            ctx,
+            "oversight",
+            "over_drift",
+            name="cases_drifting",
+            where=(("drift", True),),
+            order=(("days_since_activity", False),),
+            order_words="longest without activity first",
+            columns=DRIFT_COLUMNS,
+            hidden=("drift", True),
+            caption=f"No visit or note for more than {drift_target} working days; longest "
+            "first. Choose a row to open the child.",
+        )
     teams = ctx.breakdown("oversight", "team")
     if teams is not None and not teams.empty:
         st.subheader("By team")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import MEASURES
-from ui import charts, data, drill, tables
+from ui import charts, data, drill
 from ui.drill import Tile
 from ui.page import setup
 
@@ -120,15 +120,15 @@ if drill.available(ctx, "seen"):
 
 if "seen_closed_unseen" in MEASURES:
     with st.expander("Data issue: referrals closed without the child being seen"):
-        closed = ctx.rows("seen_closed_unseen")
-        if closed is not None:
-            tables.child_table(
-                closed,
-                "seen_closed_unseen",
-                name="closed_without_seen_visit",
-                caption="Left out of the time-to-see figures: no seen visit is recorded before "
-                "the referral closed. Choose a row to open the child.",
-            )
+        drill.long_list(
+            ctx,
+            "seen_closed_unseen",
+            "seen_closed_unseen",
+            name="closed_without_seen_visit",
+            order_words="earliest referred first",
+            caption="Left out of the time-to-see figures: no seen visit is recorded before "
+            "the referral closed. Choose a row to open the child.",
+        )
 
 # Annex A carries only the date each child was last seen: shown when the extract has it.
 if data.unavailable_reason(ctx.source, "last_seen") is None:
@@ -143,7 +143,7 @@ if data.unavailable_reason(ctx.source, "last_seen") is None:
             fig, "last_seen_bands", frame=seen_bands, name="last_seen_bands", selectable=True
         )
         drill.children_of(
-            drill.all_rows(ctx, "last_seen"),
+            drill.all_rows(ctx, "last_seen") if picked else None,  # read only when chosen
             "band",
             picked,
             "last_seen_children",

@@ -26,8 +26,22 @@ MIME = {
 }
 
 
-def _audited(person_ids: Sequence[str], detail: str) -> Callable[[], None] | str:
-    """The on_click of a download: an audit entry when it hands over children's rows."""
+Ids = Sequence[str] | Callable[[], Sequence[str]]
+
+
+def _audited(person_ids: Ids, detail: str) -> Callable[[], None] | str:
+    """The on_click of a download: an audit entry when it hands over children's rows.
+    `person_ids` may be a function giving them (a long list's every child, worked out only
+    when the button is pressed, not on every run that offers it)."""
+    if callable(person_ids):
+        later = person_ids
+
+        def record() -> None:
+            ids = [str(p) for p in later()]
+            if ids:
+                auth.record("download", person_ids=ids, filters=current_params(), detail=detail)
+
+        return record
     if not person_ids:
         return "ignore"
     ids = [str(p) for p in person_ids]
@@ -59,15 +73,17 @@ def _button(
 
 
 def csv(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
     name: str,
     key: str,
     *,
     label: str = "Download CSV",
-    person_ids: Sequence[str] = (),
+    person_ids: Ids = (),
 ) -> None:
-    """A CSV of exactly the rows shown, text cells neutralised; `person_ids` audits it. A
-    figure the extract cannot give says so in the file ("n/a — needs ..."), never a blank.
+    """A CSV of the rows shown, text cells neutralised; `person_ids` audits it. A figure the
+    extract cannot give says so in the file ("n/a — needs ..."), never a blank. `frame` may be
+    a function giving the rows: a list longer than the screen shows (ui/tables.py) hands over
+    every row, made only when the button is pressed.
 
     Made when the button is pressed (`_later`), not on every run of the page: a page offers
     one under every chart and table, and most are never asked for; handing Streamlit the bytes
@@ -82,10 +98,14 @@ def csv(
     )
 
 
-def _later(frame: pd.DataFrame) -> Callable[[], bytes]:
+def _later(frame: pd.DataFrame | Callable[[], pd.DataFrame]) -> Callable[[], bytes]:
     """The CSV of `frame` as it is now, made when called (on the button's press, in a thread of
     Streamlit's, outside any page run). The frame is kept as a shallow copy: pandas copies on
-    write, so a page changing its frame afterwards does not change the file."""
+    write, so a page changing its frame afterwards does not change the file. A function giving
+    the frame is called then (it must not use Streamlit's page commands: they are ignored)."""
+    if callable(frame):
+        made = frame
+        return lambda: safe_export.csv_bytes(with_reasons(made()))
     kept = frame.copy(deep=False)
     return lambda: safe_export.csv_bytes(with_reasons(kept))
 
@@ -96,7 +116,7 @@ def xlsx(
     key: str,
     *,
     label: str = "Download workbook",
-    person_ids: Sequence[str] = (),
+    person_ids: Ids = (),
 ) -> None:
     """A workbook, one sheet per frame, text cells neutralised and stored as text."""
     data = safe_export.xlsx_bytes({sheet: with_reasons(f) for sheet, f in sheets.items()})
@@ -110,7 +130,7 @@ def html(
     key: str,
     *,
     label: str,
-    person_ids: Sequence[str] = (),
+    person_ids: Ids = (),
     detail: str | None = None,
 ) -> None:
     """A printable HTML document. It must be built with safe_export's html_* functions (every
@@ -126,7 +146,7 @@ def pdf(
     key: str,
     *,
     label: str,
-    person_ids: Sequence[str] = (),
+    person_ids: Ids = (),
     detail: str | None = None,
 ) -> None:
     """A PDF printed from a document built as `html` requires (frontdoor/pdf.py prints it with
@@ -141,7 +161,7 @@ def printed_pdf(
     key: str,
     *,
     label: str,
-    person_ids: Sequence[str] = (),
+    person_ids: Ids = (),
     detail: str | None = None,
 ) -> str | None:
     """A printable HTML document (built as for `html`) as a PDF, printed by headless Chromium

@@ -7,7 +7,7 @@ Nothing here defines a measure: grouping reads the measure's own rows and aggreg
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -109,10 +109,10 @@ def children_of(
 ) -> None:
     """The rows whose `column` is one of the selected ids, as a child table (row → Child page);
     given the page and the measure, it says how many the viewer's scope leaves out."""
-    if rows is None:
-        return
-    if not ids:
+    if not ids:  # before the rows: a page may read them only once something is chosen
         st.caption(f"Select a bar (click it, or drag a box) or choose {what} to list the children.")
+        return
+    if rows is None:
         return
     subset = rows[rows[column].astype(str).isin(ids)]
     st.text(f"Chosen {what}: {', '.join(ids)}")  # values from the extract: plain text only
@@ -127,9 +127,19 @@ def children_of(
     )
 
 
-def picked_row(frame: pd.DataFrame, key: str, id_column: str, *, name: str) -> str | None:
+def picked_row(
+    frame: pd.DataFrame,
+    key: str,
+    id_column: str,
+    *,
+    name: str,
+    order: str = "in the list's order",
+) -> str | None:
     """An aggregate table (e.g. workers) whose selected row's id drives a drill-down on the
-    same page; with its download."""
+    same page; with its download. Longer than the screen shows, as tables.child_table."""
+    frame, longer = tables.capped(frame, order)
+    if longer is not None:
+        st.caption(tables.longer_note(len(frame), longer))
     frame, shown, _ = tables.prepared(frame)
     event = st.dataframe(
         shown,
@@ -141,11 +151,69 @@ def picked_row(frame: pd.DataFrame, key: str, id_column: str, *, name: str) -> s
         width="stretch",
         column_config=tables.column_config(shown),
     )
-    tables.download(frame, name, key)
+    if longer is None:
+        tables.download(frame, name, key)
+    else:
+        tables.download_every(longer, name, key)
     rows = event.selection.rows if event and event.selection else []
     if rows and rows[0] < len(frame):
         return str(frame.iloc[rows[0]][id_column])
     return None
+
+
+def long_list(
+    ctx: PageContext,
+    key: str,
+    table_key: str,
+    *,
+    name: str,
+    caption: str | Callable[[int], str] | None = None,
+    where: data.Where = (),
+    order: data.Order = (),
+    order_words: str = "in the measure's order",
+    columns: Sequence[str] | None = None,
+    hidden: tuple[str, bool] | None = None,
+    shape=None,
+    labels: dict[str, str | None] | None = None,
+    **narrow: object,
+) -> None:
+    """A list of a measure's rows, kept by its flag columns (`where`), in `order`: its first
+    rows on screen, every row in its download (tables.child_table). A run reads the first
+    rows only, and the flags are applied before the list is cut. `hidden`: the flag (column,
+    value) whose rows the viewer's scope may leave out, said under the list (("", True): the
+    whole measure). `shape`: a function giving the frame as shown (columns added or put in
+    words), applied to the rows shown and to the download alike. `caption` may be a function
+    of how many rows there are."""
+    found = ctx.first_rows(key, tables.list_rows(), where, order, **narrow)
+    if found is None:
+        return
+    first, total, filters = found
+    source = ctx.source
+
+    def shaped(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = shape(frame) if shape is not None else frame
+        return frame[list(columns)] if columns is not None else frame
+
+    longer = tables.Longer(
+        total, order_words, lambda: shaped(data.kept_rows(source, key, filters, where, order))
+    )
+    scoped = 0
+    if hidden is not None:
+        column, value = hidden
+        scoped = (
+            ctx.hidden(key, total, column=column, values=[value], **narrow)
+            if column
+            else ctx.hidden(key, total, **narrow)
+        )
+    tables.child_table(
+        shaped(first),
+        table_key,
+        name=name,
+        caption=caption(total) if callable(caption) else caption,
+        hidden=scoped,
+        labels=labels,
+        longer=longer,
+    )
 
 
 def flagged(frame: pd.DataFrame, column: str, yes: str, no: str) -> pd.Series:
@@ -165,18 +233,23 @@ def waiting_list(
 ) -> None:
     """Outstanding work, oldest first (the measure's own order), with its flag column said in
     words: `flag` = (row column, words if true, words if false, where to insert the words)."""
-    rows = ctx.rows(key)
-    if rows is None:
-        return
     column, yes, no, position = flag
-    if column in rows:
-        rows.insert(position, label, flagged(rows, column, yes, no))
-    tables.child_table(
-        rows,
+
+    def in_words(rows: pd.DataFrame) -> pd.DataFrame:
+        if column in rows:
+            rows = rows.copy()
+            rows.insert(position, label, flagged(rows, column, yes, no))
+        return rows
+
+    long_list(
+        ctx,
+        key,
         table_key,
         name=name,
         caption=caption,
-        hidden=ctx.hidden(key, len(rows)),
+        hidden=("", True),
+        shape=in_words,
+        order_words="longest waiting first",
         labels={column: None},  # said in words in the inserted column
     )
 
@@ -290,15 +363,15 @@ def month_children(ctx: PageContext, key: str, months: list[str], table_key: str
     narrow: dict = {"date_from": first, "date_to": last}
     if MEASURES[key].kind == SNAPSHOT:
         narrow["as_of"] = last
-    frame = ctx.rows(key, **narrow)
-    if frame is not None:
-        tables.child_table(
-            frame,
-            table_key,
-            name=f"{key}_{first:%Y_%m}",
-            caption=f"Behind {first:%B %Y}: {len(frame):,} rows. Choose a row to open the child.",
-            hidden=ctx.hidden(key, len(frame), **narrow),
-        )
+    long_list(
+        ctx,
+        key,
+        table_key,
+        name=f"{key}_{first:%Y_%m}",
+        caption=lambda n: f"Behind {first:%B %Y}: {n:,} rows. Choose a row to open the child.",
+        hidden=("", True),
+        **narrow,
+    )
 
 
 def days_text(value: float | None) -> str:

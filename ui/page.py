@@ -67,6 +67,29 @@ class PageContext:
             st.info(f"Not permitted: {exc}.")
             return None
 
+    def first_rows(
+        self,
+        key: str,
+        limit: int,
+        where: data.Where = (),
+        order: data.Order = (),
+        **narrow: object,
+    ) -> tuple[pd.DataFrame, int, data.Filters] | None:
+        """The first `limit` rows of a measure kept by `where` (flag columns) in `order`, how
+        many there are in all, and the filters asked (for the download of every row); None
+        with the reason shown, as `rows`."""
+        filters = replace(self.filters, **narrow) if narrow else self.filters
+        try:
+            first, total = data.first_rows(self.source, key, filters, where, order, limit)
+        except MeasureUnavailable as exc:
+            st.info(f"Not available in this extract: {exc}")
+            return None
+        except NotPermitted as exc:
+            auth.record("rows_shown", detail=key, outcome="refused", once=True)
+            st.info(f"Not permitted: {exc}.")
+            return None
+        return first, total, filters
+
     def hidden(
         self,
         key: str,

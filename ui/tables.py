@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -27,10 +30,13 @@ def _is_date(series: pd.Series) -> bool:
 NAMED = {"team": "team_name", "worker_id": "worker_name", "worker": "worker_name"}
 
 
-def with_names(frame: pd.DataFrame) -> pd.DataFrame:
+def with_names(
+    frame: pd.DataFrame, names: tuple[dict[str, str], dict[str, str]] | None = None
+) -> pd.DataFrame:
     """The frame with team and worker names beside their ids (teams and workers are said by
-    name; the id stays for downloads and for the code behind a selection)."""
-    teams, workers = data.names()
+    name; the id stays for downloads and for the code behind a selection). `names`: the
+    (teams, workers) lookups, when they were read already (a download made outside a run)."""
+    teams, workers = names or data.names()
     out = frame
     for column, name, lookup in (
         ("team", "team_name", teams),
@@ -123,6 +129,68 @@ def _number_format(series: pd.Series) -> str:
     return "%d" if ((present - present.round()).abs() < 1e-9).all() else "%.1f"
 
 
+# -- lists longer than the screen shows ---------------------------------------------------------
+
+LIST_ROWS_ENV = "FRONTDOOR_LIST_ROWS"
+LIST_ROWS = 5000
+
+
+def list_rows() -> int:
+    """How many rows a list shows on screen: $FRONTDOOR_LIST_ROWS, else 5,000 (as many as a
+    drill-down reads). A longer list shows its first rows, says how many there are, and its
+    download has them all: a browser table of 150,000 rows is unreadable, and converting and
+    sending it took most of a run at 1,000,000 children."""
+    try:
+        return max(int(os.environ.get(LIST_ROWS_ENV, LIST_ROWS)), 1)
+    except ValueError:
+        return LIST_ROWS
+
+
+@dataclass(frozen=True)
+class Longer:
+    """A list of which only the first rows may be shown: how many rows it has in all, its
+    order in words ("most urgent first"), and a function giving every row (for the download,
+    called only when its button is pressed, and the rows it gives are the download's even
+    when every row is shown)."""
+
+    total: int
+    order: str
+    every: Callable[[], pd.DataFrame]
+
+
+def capped(
+    frame: pd.DataFrame, order: str, limit: int | None = None
+) -> tuple[pd.DataFrame, Longer | None]:
+    """The rows a table shows of `frame` (its first `limit`, default `list_rows()`), and the
+    whole list when that leaves rows out (None when it does not)."""
+    limit = list_rows() if limit is None else limit
+    if len(frame) <= limit:
+        return frame, None
+    whole = frame.copy(deep=False)  # pandas copies on write: the page cannot change it
+    return frame.head(limit), Longer(len(frame), order, lambda: whole)
+
+
+def longer_note(shown: int, longer: Longer) -> str:
+    """What a capped list says above itself: how many rows there are, that only the first are
+    shown, in which order, and that the download has every row."""
+    return (
+        f"{longer.total:,} rows: only the first {shown:,}, {longer.order}, are shown here. "
+        f"The CSV download has all {longer.total:,}."
+    )
+
+
+def _every_named(longer: Longer) -> Callable[[], pd.DataFrame]:
+    """Every row of a capped list with team and worker names beside their ids, as the rows
+    shown have them (the names read now, in the page run; the rows when the file is made)."""
+    names = data.names()
+    return lambda: with_names(longer.every(), names)
+
+
+def download_every(longer: Longer, name: str, key: str) -> None:
+    """The download of every row of a capped aggregate table (no children's ids in it)."""
+    downloads.csv(_every_named(longer), name, f"dl_{key}")
+
+
 def download(
     frame: pd.DataFrame,
     name: str,
@@ -178,20 +246,30 @@ def child_table(
     hidden: int = 0,
     widths: dict[str, str | int] | None = None,
     wrap: bool = False,
+    order: str = "in the list's order",
+    longer: Longer | None = None,
 ) -> None:
     """The children behind a number. Selecting a row opens that child's chronology. `hidden`:
     how many rows of the list the viewer's scope leaves out (said, with why, never silently).
-    `wrap`: long text wraps in taller rows (WRAP_ROW_HEIGHT) instead of being cut."""
+    `wrap`: long text wraps in taller rows (WRAP_ROW_HEIGHT) instead of being cut.
+
+    A list longer than `list_rows()` shows its first rows (`order` says which, in words) and
+    says so; its download has every row. A page that keeps the whole list apart (so a run
+    never reads it) passes the first rows as `frame` and the whole list as `longer`."""
     if frame.empty:
         if hidden:
             st.info(hidden_note(hidden, hidden))
         else:
             st.info("No children or cases match these filters.")
         return
+    if longer is None:
+        frame, longer = capped(frame, order)
     if caption:
         st.caption(caption)
+    if longer is not None and longer.total > len(frame):
+        st.caption(longer_note(len(frame), longer))
     if hidden:
-        st.caption(hidden_note(hidden, hidden + len(frame)))
+        st.caption(hidden_note(hidden, hidden + (longer.total if longer else len(frame))))
     frame, shown, ids = prepared(frame, id_column)
     if ids is not None:
         auth.record("rows_shown", person_ids=ids, filters=current_params(), detail=name, once=True)
@@ -207,7 +285,18 @@ def child_table(
         height=height or "auto",
         row_height=WRAP_ROW_HEIGHT if wrap else None,
     )
-    downloads.csv(frame, name, f"dl_{key}", person_ids=ids or [])
+    if longer is None:
+        downloads.csv(frame, name, f"dl_{key}", person_ids=ids or [])
+    else:
+        every = _every_named(longer)
+        downloads.csv(
+            every,
+            name,
+            f"dl_{key}",
+            person_ids=(lambda: [str(v) for v in every()[id_column]])
+            if id_column in frame.columns
+            else [],
+        )
     rows = event.selection.rows if event and event.selection else []
     if rows and id_column in frame.columns:
         open_child(frame.iloc[rows[0]][id_column])
@@ -240,8 +329,15 @@ def table(
     labels: dict[str, str | None] | None = None,
     widths: dict[str, str | int] | None = None,
     wrap: bool = False,
+    order: str = "in the list's order",
+    longer: Longer | None = None,
 ) -> None:
-    """An aggregate table (teams, workers, bands) with its download; `wrap` as child_table."""
+    """An aggregate table (teams, workers, bands) with its download; `wrap`, `order` and
+    `longer` as child_table."""
+    if longer is None:
+        frame, longer = capped(frame, order)
+    if longer is not None and longer.total > len(frame):
+        st.caption(longer_note(len(frame), longer))
     frame, shown, _ = prepared(frame)
     st.dataframe(
         shown,
@@ -253,4 +349,7 @@ def table(
         row_height=WRAP_ROW_HEIGHT if wrap else None,
         column_config=column_config(shown, labels, widths, codes=frame),
     )
-    download(frame, name, key)
+    if longer is None:
+        download(frame, name, key)
+    else:
+        download_every(longer, name, key)
