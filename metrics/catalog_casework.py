@@ -69,6 +69,7 @@ MEASURES_CASEWORK: list[Measure] = [
         higher_is_better=False,
         description="Open referrals (not NFA) with no allocated worker at the as-of date.",
         order_by="age_wd DESC, referral_date, referral_id",
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="assessments",
@@ -130,6 +131,7 @@ MEASURES_CASEWORK: list[Measure] = [
         higher_is_better=False,
         description="Assessments started and not authorised at the as-of date, past the target.",
         order_by="age_wd DESC, start_date, assessment_id",
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="assessments_due",
@@ -146,6 +148,7 @@ MEASURES_CASEWORK: list[Measure] = [
             "next 5 working days (the due_soon_wd setting)."
         ),
         order_by="due_in_wd, start_date, assessment_id",
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="siblings",
@@ -215,6 +218,7 @@ MEASURES_CASEWORK: list[Measure] = [
             "over the target = at potential risk."
         ),
         order_by="age_wd DESC, referral_date, referral_id",
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="seen_closed_unseen",

@@ -57,6 +57,7 @@ MEASURES_LETTER: list[Measure] = [
             "them, aged from the assessment's authorisation."
         ),
         order_by="age_wd DESC, auth_date, person_id",
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="worker_changes",
@@ -79,6 +80,7 @@ MEASURES_LETTER: list[Measure] = [
             "in the 12 months to it; the share with 3 or more."
         ),
         order_by="workers_12m DESC, person_id",
+        month_bits=18,  # 7-bit fields of a HUGEINT (trend/worker_changes.sql)
     ),
     Measure(
         key="police",

@@ -39,6 +39,7 @@ MEASURES_PROTECTION: list[Measure] = [
         ),
         order_by="team NULLS LAST, worker_id NULLS LAST, family_id, person_id",
         reads_other_children=True,  # family_children counts the family's other children
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="caseload_workers",
@@ -62,6 +63,7 @@ MEASURES_PROTECTION: list[Measure] = [
         ),
         child_level=False,  # one row per worker: no child in it
         order_by="children DESC, worker_id",
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="s47",
@@ -119,6 +121,7 @@ MEASURES_PROTECTION: list[Measure] = [
             "held by its due date (first at 3 months, then every 6 months after the last)."
         ),
         order_by="in_timescale, first_late_due_date NULLS LAST, cp_plan_id",
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="cp_review_chain",
@@ -155,6 +158,7 @@ MEASURES_PROTECTION: list[Measure] = [
         headline="count",
         description="Open plans whose next review is due within the coming weeks.",
         order_by="next_due, cp_plan_id",
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="cp_plans",
@@ -184,6 +188,7 @@ MEASURES_PROTECTION: list[Measure] = [
             "worker when the plan started, on its last day (ended) or at the as-of date (open)."
         ),
         order_by="start_date, cp_plan_id, event",
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="oversight",
@@ -272,5 +277,6 @@ MEASURES_PROTECTION: list[Measure] = [
         by_team=False,
         dimensions=("agency",),
         order_by="age_wd DESC, request_id",
+        month_bits=62,  # months as the bits of a BIGINT
     ),
 ]

@@ -447,7 +447,9 @@ class Engine(Availability):
     def monthly(self, measure: Measure, filters: Filters) -> pd.DataFrame:
         """The aggregates month by month (each share with its numerator and denominator): flow
         measures by their defining date; snapshot measures taken at each month end (or the
-        as-of date in the last month), all months in one query (see _monthly_snapshot)."""
+        as-of date in the last month), all months in one query: the measure's trend file read
+        as month bits where it has one (Measure.month_bits, _monthly_bits), else its rows query
+        under a grid of months (_monthly_snapshot)."""
         self._check(measure, filters)
         if measure.kind == FLOW:
             sql = (
@@ -462,7 +464,10 @@ class Engine(Availability):
         # date the working-day calendar does not reach is not available, with why.
         for start, end in months:
             self._check(measure, replace(filters, date_from=start, date_to=end, as_of=end))
-        sql, values = self._monthly_snapshot(measure, filters, months)
+        if len(months) <= measure.month_bits:
+            sql, values = self._monthly_bits(measure, filters, months)
+        else:
+            sql, values = self._monthly_snapshot(measure, filters, months)
         cur = self.con.cursor()
         try:
             found = cur.execute(sql, _bind(sql, values)).fetchall()
@@ -504,6 +509,32 @@ class Engine(Availability):
         values = self.values(filters) | {
             "grid_from": [start for start, _ in months],
             "grid_to": [end for _, end in months],
+        }
+        return full, values
+
+    def _monthly_bits(
+        self, measure: Measure, filters: Filters, months: list[tuple[dt.date, dt.date]]
+    ) -> tuple[str, dict]:
+        """A snapshot trend read from the measure's trend file (Measure.month_bits): one row per
+        month k (0 for the first), its aggregates by name, shares' parts included; the file
+        applies the filters itself. Here each row gets its month and the columns the order of
+        `_aggregate_pairs` (an aggregate not computable here NULL, as a headline gives it)."""
+        pairs = self._aggregate_pairs(measure, parts=True)
+        off = self.unavailable_aggregates(measure) if measure.aggregate_needs else {}
+        sql = rows_sql(measure.trend_file)
+        if self._narrows(measure, filters):
+            sql = self._one_child(sql)
+        names = ", ".join(
+            f"CAST(NULL AS DOUBLE) AS {name}" if name in off else f"t.{name} AS {name}"
+            for name, _ in pairs
+        )
+        full = (
+            f"SELECT CAST($grid_from[t.k + 1] AS DATE) AS month, {names} "
+            f"FROM ({sql}) t ORDER BY t.k"
+        )
+        values = self.values(filters) | {
+            "grid": [end for _, end in months],
+            "grid_from": [start for start, _ in months],
         }
         return full, values
 

@@ -95,7 +95,17 @@ class Measure:
     # from): said beside it on tiles and in the summary. Aggregates not named here get
     # NOTHING_TO_COMPUTE.
     null_reasons: dict[str, str] = field(default_factory=dict)
+    # A snapshot measure whose monthly trend is read from `metrics/sql/trend/<key>.sql`: each
+    # counted span of dates read once as the month ends it covers (Engine.monthly), not the
+    # rows query run again at every month end. Its figures are the headline's at each month end
+    # (tests/test_monthly.py holds them to it). The number is the most months the file reads
+    # (the bits of one integer); a longer trend, and a measure with 0, runs the grid query.
+    month_bits: int = 0
 
     @property
     def sql_file(self) -> str:
         return f"{self.key}.sql"
+
+    @property
+    def trend_file(self) -> str:
+        return f"trend/{self.key}.sql"

@@ -203,6 +203,50 @@ def test_waiting_for_transfer(make_db):
     assert sorted(engine.rows(get("transfers_waiting"), early)["person_id"]) == ["P1", "P2", "P5"]
 
 
+def test_waiting_for_transfer_by_month_under_a_team_follows_the_latest_assessment(make_db):
+    """The trend (read as month bits) takes the child's latest assessment first and the team
+    filter after, as the rows do: a child re-assessed by another team is not waiting for the
+    first team's transfer."""
+    engine = Engine(
+        make_db(
+            {
+                "ssd_person": people(2),
+                "ssd_cin_episodes": [],
+                "ssd_cp_plans": [],
+                "ssd_cin_assessments": [
+                    # P1: assessed by TA (signed off 10 Mar), then by TB (15 Apr).
+                    assessment("A1", "P1", D(2025, 3, 3), D(2025, 3, 10), "TA", "W1"),
+                    assessment("A2", "P1", D(2025, 4, 1), D(2025, 4, 15), "TB", "W2"),
+                    # P2: assessed by TA (signed off Tue 1 Apr).
+                    assessment("A3", "P2", D(2025, 3, 3), D(2025, 4, 1), "TA", "W1"),
+                ],
+                "ssd_cin_plans": [
+                    cin_plan("CIN1", "P1", D(2025, 4, 20)),
+                    cin_plan("CIN2", "P2", D(2025, 4, 2)),
+                ],
+                "ssd_involvements": [
+                    alloc("I1", "P1", "W1", "TA", D(2025, 3, 1)),
+                    alloc("I2", "P2", "W1", "TA", D(2025, 3, 1)),
+                ],
+            }
+        )
+    )
+    measure = get("transfers_waiting")
+    # 31 Mar: no plan open for either. 30 Apr and 31 May: P2 waits (held by TA, which assessed
+    # them; plan from 2 Apr); P1's latest assessment is TB's, and TA holds them: not waiting,
+    # with or without the team filter (the earlier TA assessment is not theirs any more).
+    # P2's age from Tue 1 Apr: to Wed 30 Apr, 21 weekdays (2-30 Apr) less Good Friday 18 Apr
+    # and Easter Monday 21 Apr = 19 wd; to Sat 31 May, 19 + 22 weekdays less the bank holidays
+    # of 5 and 26 May = 39. No month has anyone waiting under TB.
+    for team in (None, "TA"):
+        trend = engine.monthly(measure, Filters(D(2025, 3, 1), D(2025, 5, 31), team=team))
+        assert list(trend["count"]) == [0, 1, 1]
+        assert trend["oldest_wd"].isna().tolist() == [True, False, False]
+        assert list(trend["oldest_wd"][1:]) == [19, 39]
+    trend = engine.monthly(measure, Filters(D(2025, 3, 1), D(2025, 5, 31), team="TB"))
+    assert list(trend["count"]) == [0, 0, 0]
+
+
 def test_transfers_need_the_plans(make_db):
     engine = Engine(make_db({"ssd_person": [], "ssd_cin_episodes": [], "ssd_cin_assessments": []}))
     with pytest.raises(MeasureUnavailable, match="ssd_involvements, ssd_cin_plans"):

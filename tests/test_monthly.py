@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 
 import duckdb
 import pandas as pd
@@ -120,3 +121,53 @@ def test_a_month_with_no_rows_has_its_row(engine):
     assert list(trend["month"]) == [dt.date(2023, 1, 1), dt.date(2023, 2, 1), dt.date(2023, 3, 1)]
     assert list(trend["count"]) == [0, 0, 0]
     assert list(trend["oldest_wd"]) == [None, None, None]
+
+
+MONTH_BITS = sorted(k for k in SNAPSHOTS if MEASURES[k].month_bits)
+
+
+def _agrees_with_headlines(engine, measure, period: Filters) -> None:
+    trend = engine.monthly(measure, period)
+    months = month_ranges(period.date_from, period.date_to)
+    assert list(trend["month"]) == [start for start, _ in months]
+    for row, (start, end) in zip(trend.to_dict("records"), months, strict=True):
+        headline = engine.headline(
+            measure, replace(period, date_from=start, date_to=end, as_of=end), parts=True
+        )
+        for name, value in headline.items():
+            assert _same(row[name], value), f"{measure.key} {start} {name}: {row[name]} != {value}"
+
+
+@pytest.mark.parametrize("key", MONTH_BITS)
+def test_a_trend_read_by_month_bits_keeps_to_its_headline_in_odd_periods(engine, key):
+    """A trend read as month bits (Measure.month_bits) at the edges the month-end test does not
+    reach: a period starting and ending mid-month (the last month's date is the period's end,
+    not a month end), a worker's caseload, one child, and a period longer than the bits hold
+    (read by the grid query instead, month for month the same), and the longest it reads."""
+    measure = MEASURES[key]
+    _agrees_with_headlines(engine, measure, Filters(dt.date(2025, 1, 17), dt.date(2025, 9, 12)))
+    # A worker and a child of the measure's rows at the first month end that has any.
+    rows = next(
+        frame
+        for start, end in month_ranges(dt.date(2025, 1, 1), END)
+        if not (frame := engine.rows(measure, Filters(start, end, end))).empty
+    )
+    period = Filters(dt.date(2025, 1, 1), END)
+    if measure.by_team:
+        worker = rows["worker_id"].dropna().value_counts().index[0]
+        _agrees_with_headlines(engine, measure, replace(period, worker=worker))
+    if measure.child_level:
+        _agrees_with_headlines(engine, measure, replace(period, person=rows["person_id"].iloc[0]))
+    # As many months as the trend file reads (the highest bits used), then one more: read by
+    # the grid query instead, the same.
+    months = END.year * 12 + END.month - measure.month_bits
+    most = Filters(dt.date(months // 12, months % 12 + 1, 1), END)
+    assert len(month_ranges(most.date_from, most.date_to)) == measure.month_bits
+    _agrees_with_headlines(engine, measure, most)
+    long = Filters(most.date_from - dt.timedelta(days=1), END)
+    assert len(month_ranges(long.date_from, long.date_to)) > measure.month_bits
+    by_grid = engine.monthly(measure, long).tail(12).to_dict("records")
+    by_bits = engine.monthly(measure, Filters(dt.date(2025, 4, 1), END)).to_dict("records")
+    for grid_row, bits_row in zip(by_grid, by_bits, strict=True):
+        assert grid_row.keys() == bits_row.keys()
+        assert all(_same(grid_row[k], bits_row[k]) for k in grid_row), (grid_row, bits_row)

@@ -1,0 +1,135 @@
+-- CP plans month by month (Engine.monthly): each month's figures as cp_plans.sql's rows would
+-- give them for that month (the month as the period, its last day as the as-of date), each plan
+-- read once (month_grid: a span of dates as the bits of the month ends it covers) rather than
+-- once a month. Open: the plan's months from its start to its end, those the child's open
+-- allocation then passes the team and worker filters (fact_child_allocation's spans; with no
+-- filter, every month). Started and ended: the one month of the start (end) date when it is in
+-- the period, under the team of the child's allocated worker that day as in the rows (the start
+-- date; for an end, the plan's last day open), with repeat and the duration band of the rows.
+-- uses: month_grid
+WITH plans AS (
+    SELECT
+        p.cppl_cp_plan_id AS cp_plan_id,
+        p.cppl_person_id AS person_id,
+        p.cppl_cp_plan_start_date AS start_date,
+        p.cppl_cp_plan_end_date AS end_date,
+        p.cppl_number_of_previous_cpp AS stated_previous_plans
+    FROM ssd_cp_plans p
+    WHERE p.cppl_cp_plan_start_date <= $grid[-1]
+      AND coalesce(p.cppl_cp_plan_end_date, DATE '9999-12-31') >= $date_from
+      AND ($person IS NULL OR p.cppl_person_id = $person)
+),
+filtered AS (
+    SELECT $team IS NOT NULL OR $worker IS NOT NULL OR $teams IS NOT NULL AS filtering
+),
+events AS (
+    SELECT p.*, 'started' AS event, p.start_date AS event_date, p.start_date AS team_day
+    FROM plans p
+    WHERE p.start_date BETWEEN $date_from AND $grid[-1]
+    UNION ALL
+    SELECT
+        p.*, 'ended', p.end_date, greatest(p.start_date, CAST(p.end_date - 1 AS DATE))
+    FROM plans p
+    WHERE p.end_date BETWEEN $date_from AND $grid[-1]
+),
+holders AS (
+    -- the team and worker of each event's day, as cp_plans.sql's holders (only with a filter)
+    SELECT
+        e.cp_plan_id,
+        e.event,
+        arg_min(a.team, (a.start_date, a.involvement_id)) AS team,
+        arg_min(a.worker_id, (a.start_date, a.involvement_id)) AS worker_id
+    FROM events e
+    JOIN fact_allocation a
+      ON a.person_id = e.person_id
+     AND a.start_date <= e.team_day
+     AND coalesce(a.end_date, DATE '9999-12-31') > e.team_day
+    WHERE (SELECT filtering FROM filtered)
+    GROUP BY e.cp_plan_id, e.event
+),
+event_months AS (
+    SELECT
+        e.event,
+        CAST(1 AS BIGINT) << (12 * (year(e.event_date) - year($grid[1]))
+            + month(e.event_date) - month($grid[1])) AS months,
+        e.event = 'started' AND (
+            EXISTS (
+                SELECT 1 FROM ssd_cp_plans x
+                WHERE x.cppl_person_id = e.person_id
+                  AND x.cppl_cp_plan_start_date < e.start_date
+            )
+            OR coalesce(e.stated_previous_plans, 0) >= 1
+        ) AS is_repeat,
+        e.event = 'ended' AND e.end_date >= e.start_date + INTERVAL 24 MONTH AS two_years
+    FROM events e
+    LEFT JOIN holders h ON h.cp_plan_id = e.cp_plan_id AND h.event = e.event
+    WHERE NOT (SELECT filtering FROM filtered)
+       OR (($team IS NULL OR h.team = $team)
+           AND ($worker IS NULL OR h.worker_id = $worker)
+           AND ($teams IS NULL OR list_contains($teams, h.team)))
+),
+open_plans AS (
+    SELECT
+        p.person_id,
+        (CAST(1 AS BIGINT) << CASE
+            WHEN coalesce(p.end_date, DATE '9999-12-31') > $grid[-1] THEN len($grid)
+            ELSE greatest(0, 12 * (year(p.end_date) - year($grid[1]))
+                + month(p.end_date) - month($grid[1]))
+        END) - (CAST(1 AS BIGINT) << greatest(0, 12 * (year(p.start_date) - year($grid[1]))
+            + month(p.start_date) - month($grid[1]))) AS months
+    FROM plans p
+    WHERE coalesce(p.end_date, DATE '9999-12-31') > $grid[1]
+),
+allocated AS (
+    -- the months the child's open allocation passes the team and worker filters
+    SELECT
+        a.person_id,
+        bit_or((CAST(1 AS BIGINT) << CASE
+            WHEN coalesce(a.valid_to, DATE '9999-12-31') > $grid[-1] THEN len($grid)
+            ELSE greatest(0, 12 * (year(a.valid_to) - year($grid[1]))
+                + month(a.valid_to) - month($grid[1]))
+        END) - (CAST(1 AS BIGINT) << greatest(0, 12 * (year(a.valid_from) - year($grid[1]))
+            + month(a.valid_from) - month($grid[1])))) AS months
+    FROM fact_child_allocation a
+    WHERE (SELECT filtering FROM filtered)
+      AND a.person_id IN (SELECT person_id FROM open_plans)
+      AND a.valid_from <= $grid[-1]
+      AND coalesce(a.valid_to, DATE '9999-12-31') > $grid[1]
+      AND ($team IS NULL OR a.team = $team)
+      AND ($worker IS NULL OR a.worker_id = $worker)
+      AND ($teams IS NULL OR list_contains($teams, a.team))
+    GROUP BY a.person_id
+),
+patterns AS (
+    SELECT 'open' AS event, o.months & CASE
+        WHEN (SELECT filtering FROM filtered) THEN coalesce(a.months, 0) ELSE -1
+    END AS months, FALSE AS is_repeat, FALSE AS two_years, count(*) AS n
+    FROM open_plans o
+    LEFT JOIN allocated a ON a.person_id = o.person_id
+    GROUP BY ALL
+    UNION ALL
+    SELECT event, months, is_repeat, two_years, count(*) FROM event_months GROUP BY ALL
+),
+counts AS (
+    SELECT
+        g.k,
+        coalesce(sum(p.n) FILTER (WHERE p.event = 'open'), 0) AS open,
+        coalesce(sum(p.n) FILTER (WHERE p.event = 'started'), 0) AS started,
+        coalesce(sum(p.n) FILTER (WHERE p.event = 'ended'), 0) AS ended,
+        coalesce(sum(p.n) FILTER (WHERE p.is_repeat), 0) AS repeat,
+        coalesce(sum(p.n) FILTER (WHERE p.two_years), 0) AS two_years
+    FROM month_grid g
+    LEFT JOIN patterns p ON (p.months >> g.k) & 1 = 1
+    GROUP BY g.k
+)
+SELECT
+    c.k,
+    c.open,
+    c.started,
+    c.ended,
+    c.repeat,
+    100.0 * c.two_years / nullif(c.ended, 0) AS ended_2y_plus_pct,
+    10000.0 * c.open / $population AS open_per_10k,
+    c.two_years AS ended_2y_plus_pct_numerator,
+    c.ended AS ended_2y_plus_pct_denominator
+FROM counts c
