@@ -118,6 +118,7 @@ _ONE_CHILD: dict[str, tuple[str | None, str | None]] = {
         "referral_id IN (SELECT cina_referral_id FROM main.ssd_cin_assessments "
         "WHERE cina_person_id = $person)",
     ),
+    "fact_referral_factor": ("person_id", None),
     "fact_child_allocation": ("person_id", None),
     "fact_caseload_pair": ("person_id", None),
     "fact_assessment": ("person_id", None),

@@ -197,6 +197,103 @@ def test_each_assessment_stands_beside_its_referrals_dates(make_db):
     ]
 
 
+def test_each_referral_carries_its_look_back_and_each_domestic_abuse_factor_its_codes(make_db):
+    extract = dict(EXTRACT)
+    extract["ssd_cin_episodes"] = [
+        *EXTRACT["ssd_cin_episodes"],
+        # R3 (C1, 1 Oct 2026): R2 (1 Oct 2025) is exactly 12 months before, in the look-back.
+        {"cine_referral_id": "R3", "cine_person_id": "C1", "cine_referral_date": D(2026, 10, 1)},
+        # R4 (C1, 2 Oct 2027): R3 is a year and a day before, outside the look-back.
+        {
+            "cine_referral_id": "R4",
+            "cine_person_id": "C1",
+            "cine_referral_date": D(2027, 10, 2),
+            "cine_referrals_last_12_months": 2,
+        },
+    ]
+    extract["ssd_cin_assessments"] = [
+        {
+            "cina_assessment_id": "A1",
+            "cina_person_id": "C1",
+            "cina_referral_id": "R1",
+            "cina_assessment_start_date": D(2025, 9, 2),
+            "cina_assessment_auth_date": D(2025, 9, 9),
+        },
+        {
+            "cina_assessment_id": "A2",
+            "cina_person_id": "C1",
+            "cina_referral_id": "R2",
+            "cina_assessment_start_date": D(2025, 10, 2),
+            "cina_assessment_auth_date": D(2025, 10, 20),
+        },
+        {  # not authorised: its factors are not known at any date
+            "cina_assessment_id": "A3",
+            "cina_person_id": "C1",
+            "cina_referral_id": "R3",
+            "cina_assessment_start_date": D(2026, 10, 2),
+        },
+    ]
+    extract["ssd_assessment_factors"] = [
+        {"cinf_assessment_id": "A1", "cinf_assessment_factors_json": '["3A", "4B", "3c"]'},
+        {"cinf_assessment_id": "A2", "cinf_assessment_factors_json": '["13A", "2B"]'},
+        {"cinf_assessment_id": "A3", "cinf_assessment_factors_json": '["3B"]'},
+    ]
+    extract["ssd_family"] = [
+        {"fami_table_id": "F1", "fami_family_id": " FAM1 ", "fami_person_id": "C1"}
+    ]
+    extract["ssd_cin_visits"] = [
+        # seen alone on 5 Sep (in A1's 2-9 Sep) and 21 Oct (a day after A2's authorisation);
+        # 10 Oct: seen but not alone
+        {**_visit(D(2025, 9, 5), True), "cinv_cin_visit_seen_alone": True},
+        {**_visit(D(2025, 10, 10), True), "cinv_cin_visit_seen_alone": False},
+        {**_visit(D(2025, 10, 21), True), "cinv_cin_visit_seen_alone": True},
+    ]
+    extract["ssd_cp_visits"] = [
+        # seen alone on 2 Oct, A2's start day (counts: both ends included); 1 Oct: not seen
+        {
+            "cppv_person_id": "C1",
+            "cppv_cp_visit_date": D(2025, 10, 2),
+            "cppv_cp_visit_seen": True,
+            "cppv_cp_visit_seen_alone": True,
+        },
+        {
+            "cppv_person_id": "C1",
+            "cppv_cp_visit_date": D(2025, 10, 1),
+            "cppv_cp_visit_seen": False,
+            "cppv_cp_visit_seen_alone": True,
+        },
+    ]
+    con = make_db(extract)
+    referrals = con.execute(
+        "SELECT referral_id, previous_referral_date, stated_referrals_12m, later_stated, "
+        "family_id, first_assessment_date FROM fact_referral ORDER BY referral_id"
+    ).fetchall()
+    # R1: no earlier referral. R2 (1 Oct 2025): R1 (1 Sep 2025). R3 (1 Oct 2026): R2, 12 months
+    # before to the day. R4 (2 Oct 2027): R3 is 12 months and a day before: none. Only R4
+    # carries a stated count, so R1-R3 have a later referral carrying one. C1's family is FAM1
+    # (trimmed). The first assessment start: R1 A1's 2 Sep, R2 A2's 2 Oct, R3 A3's (not yet
+    # authorised) 2 Oct 2026, R4 none.
+    assert referrals == [
+        ("R1", None, None, True, "FAM1", D(2025, 9, 2)),
+        ("R2", D(2025, 9, 1), None, True, "FAM1", D(2025, 10, 2)),
+        ("R3", D(2025, 10, 1), None, True, "FAM1", D(2026, 10, 2)),
+        ("R4", None, 2, False, "FAM1", None),
+    ]
+    seen_alone = con.execute(
+        "SELECT assessment_id, first_seen_alone_date FROM fact_assessment ORDER BY assessment_id"
+    ).fetchall()
+    # A1 (2-9 Sep): seen alone 5 Sep. A2 (2-20 Oct): the CP visit on 2 Oct (10 Oct not alone,
+    # 21 Oct after it). A3: no authorisation, no window.
+    assert seen_alone == [("A1", D(2025, 9, 5)), ("A2", D(2025, 10, 2)), ("A3", None)]
+    factors = con.execute(
+        "SELECT assessment_id, referral_id, referral_date, auth_date, codes "
+        "FROM fact_referral_factor ORDER BY assessment_id"
+    ).fetchall()
+    # A1: 3A and 3C (4B is not domestic abuse). A2: "13A" is not 3A, so no row. A3: not
+    # authorised, no row.
+    assert factors == [("A1", "R1", D(2025, 9, 1), D(2025, 9, 9), ["3A", "3C"])]
+
+
 def test_a_database_without_facts_says_load_it_again(make_db):
     con = make_db(EXTRACT)
     con.execute("DROP TABLE facts_meta")

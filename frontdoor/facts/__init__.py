@@ -10,9 +10,13 @@ facts read earlier ones):
   for every span of dates in which the child's open allocations do not change;
 - `fact_caseload_pair`: the same per worker and child (a caseload's open pairs), with the
   child's family;
-- `fact_referral`: every referral with its first allocation (whose it is: referral ownership)
-  and its first seen visit;
-- `fact_assessment`: every assessment beside its referral's date and close date (its episode);
+- `fact_referral`: every referral with its first allocation (whose it is: referral ownership),
+  its first seen visit, its look-back for re-referrals (the child's previous referral within
+  12 months), the child's family and its first assessment's start (siblings);
+- `fact_referral_factor`: every assessment factor record naming domestic abuse, its codes
+  parsed once;
+- `fact_assessment`: every assessment beside its referral's date and close date (its episode),
+  with the first day the child was seen alone during it (the child's views);
 - `fact_activity`: each child's note, management oversight note and visit dates (the latest
   before any as-of date is read from them);
 - `fact_cp_review`: every CP plan's review chain (numbered reviews with the previous and next).
@@ -35,13 +39,14 @@ FACTS = (
     "fact_child_allocation",
     "fact_caseload_pair",
     "fact_referral",
+    "fact_referral_factor",
     "fact_assessment",
     "fact_activity",
     "fact_cp_review",
 )
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).
-VERSION = "4"
+VERSION = "5"
 
 
 # Rules the measures' SQL shares as macros, stored in the database with the facts (as the

@@ -12,6 +12,17 @@
 --   the first seen visit known when first_seen_date <= as-of (a close date after as-of is not
 --   known then, and the window [referral date, as-of] holds a seen visit exactly when this one
 --   is in it).
+-- * its look-back for re-referrals (DfE C1; measures.md "Re-referrals"): previous_referral_date,
+--   the latest other referral of the same child dated in [referral date - 12 months, referral
+--   date); and later_stated, whether a later referral of the child carries Annex A's "Number of
+--   Referrals in Last 12 Months" (stated_referrals_12m: only the child's latest referral carrying
+--   a count is read for it). Neither depends on an as-of date: every referral read is dated
+--   before this one (at or before any as-of that knows this one), or, for later_stated, read
+--   whatever its date, as the measure always read it.
+-- * for siblings: the child's family (family_id, trimmed; NULL when the child has no family row
+--   or a blank id) and the earliest start date of an assessment naming the referral
+--   (first_assessment_date: the referral has an assessment started by as-of exactly when it is
+--   dated on or before as-of).
 -- close_date is the recorded close date: readers hide a close after their as-of.
 WITH first_allocation AS (
     SELECT
@@ -69,8 +80,32 @@ SELECT
     fa.team AS allocated_team,
     fa.involvement_id AS allocation_involvement_id,
     fa.linked_before_referral,
-    fs.first_seen_date
+    fs.first_seen_date,
+    e.cine_referrals_last_12_months AS stated_referrals_12m,
+    prev.previous_referral_date,
+    EXISTS (
+        SELECT 1 FROM ssd_cin_episodes l
+        WHERE l.cine_person_id = e.cine_person_id
+          AND l.cine_referral_date > e.cine_referral_date
+          AND l.cine_referrals_last_12_months IS NOT NULL
+    ) AS later_stated,
+    nullif(trim(fam.fami_family_id), '') AS family_id,
+    fas.first_assessment_date
 FROM ssd_cin_episodes e
+LEFT JOIN ssd_family fam ON fam.fami_person_id = e.cine_person_id
+LEFT JOIN (
+    SELECT cina_referral_id AS referral_id, min(cina_assessment_start_date) AS first_assessment_date
+    FROM ssd_cin_assessments
+    GROUP BY cina_referral_id
+) fas ON fas.referral_id = e.cine_referral_id
 LEFT JOIN first_allocation fa ON fa.referral_id = e.cine_referral_id
 LEFT JOIN first_seen fs ON fs.referral_id = e.cine_referral_id
+LEFT JOIN LATERAL (
+    SELECT max(p.cine_referral_date) AS previous_referral_date
+    FROM ssd_cin_episodes p
+    WHERE p.cine_person_id = e.cine_person_id
+      AND p.cine_referral_id <> e.cine_referral_id
+      AND p.cine_referral_date >= e.cine_referral_date - INTERVAL 12 MONTH
+      AND p.cine_referral_date < e.cine_referral_date
+) prev ON TRUE
 ORDER BY e.cine_referral_date, e.cine_referral_id

@@ -7,24 +7,25 @@
 -- cina_referral_id is this referral). A group none of whose children has an assessment yet is
 -- left out: nothing has been assessed for anyone, so no child has been left out of it.
 -- A child with no family row, or a blank family id, has no siblings here.
--- Team and worker: the referral's owners (the worker allocated first, else the referral's own).
--- uses: referrals, allocations, first_allocation, referral_owners
+-- Team and worker: the referral's owners (the worker allocated first, else the referral's own:
+-- the referral_owner rule). Read from fact_referral alone, which carries each referral's family
+-- and its earliest assessment start (found at load), with the as-of rules of the referrals
+-- fragment.
 WITH family_referrals AS (
     SELECT
         r.referral_id,
         r.person_id,
         r.referral_date,
-        trim(f.fami_family_id) AS family_id,
-        EXISTS (
-            SELECT 1 FROM ssd_cin_assessments a
-            WHERE a.cina_referral_id = r.referral_id
-              AND a.cina_assessment_start_date <= $as_of
-        ) AS assessed
-    FROM referrals r
-    JOIN ssd_family f
-      ON f.fami_person_id = r.person_id AND nullif(trim(f.fami_family_id), '') IS NOT NULL
+        r.family_id,
+        coalesce(r.first_assessment_date <= $as_of, FALSE) AS assessed,
+        referral_owner(r.allocated_date, r.allocated_team, r.referral_team, $as_of) AS team,
+        referral_owner(r.allocated_date, r.allocated_worker_id, r.referral_worker_id, $as_of)
+            AS worker_id
+    FROM fact_referral r
     WHERE r.referral_date BETWEEN $date_from AND $date_to
+      AND r.referral_date <= $as_of
       AND NOT r.nfa
+      AND r.family_id IS NOT NULL
 ),
 groups AS (
     SELECT
@@ -43,10 +44,9 @@ SELECT
     g.group_children,
     g.group_assessed,
     fr.assessed,
-    o.team,
-    o.worker_id
+    fr.team,
+    fr.worker_id
 FROM family_referrals fr
 JOIN groups g USING (family_id, referral_date)
-JOIN referral_owners o USING (referral_id)
 WHERE g.group_children >= 2
   AND g.group_assessed >= 1

@@ -18,30 +18,47 @@
 -- referral_owners; so a referral still waiting at as-of is its own row's team's and worker's,
 -- as it is in unallocated. involvement_id: the first allocation's.
 -- domestic_abuse: the referral's assessment recorded domestic abuse (referral_factors).
--- uses: referrals, allocations, first_allocation, referral_factors
+-- Read from fact_referral alone (each referral with its first allocation, found at load) with
+-- the as-of rules of the referrals and first_allocation fragments: a first allocation is known
+-- when it has started by as-of, a close when it is dated on or before as-of.
+-- uses: referral_factors
 SELECT
     r.referral_id,
     r.person_id,
     r.referral_date,
-    fa.allocated_date,
-    CASE WHEN fa.allocated_date IS NOT NULL
-         THEN wd_between(r.referral_date, fa.allocated_date)
+    r.allocated_date,
+    CASE WHEN r.allocated_date IS NOT NULL
+         THEN wd_between(r.referral_date, r.allocated_date)
          ELSE wd_between(r.referral_date, $as_of) END AS days,
-    CASE WHEN fa.allocated_date IS NOT NULL THEN 'allocated' ELSE 'waiting' END AS status,
+    CASE WHEN r.allocated_date IS NOT NULL THEN 'allocated' ELSE 'waiting' END AS status,
     wd_add(r.referral_date, $t_allocation_wd) AS due_date,
-    fa.allocated_date IS NOT NULL
-        AND wd_between(r.referral_date, fa.allocated_date) <= $t_allocation_wd AS within_target,
-    coalesce(fa.linked_before_referral, FALSE) AS linked_before_referral,
-    coalesce(fa.team, r.referral_team) AS team,
-    coalesce(fa.worker_id, r.referral_worker_id) AS worker_id,
-    fa.involvement_id,
+    r.allocated_date IS NOT NULL
+        AND wd_between(r.referral_date, r.allocated_date) <= $t_allocation_wd AS within_target,
+    coalesce(r.linked_before_referral, FALSE) AS linked_before_referral,
+    coalesce(r.team, r.referral_team) AS team,
+    coalesce(r.worker_id, r.referral_worker_id) AS worker_id,
+    r.involvement_id,
     rf.referral_id IS NOT NULL AS domestic_abuse
-FROM referrals r
-LEFT JOIN first_allocation fa USING (referral_id)
+FROM (
+    -- the first allocation as known at as-of (started by then), else none
+    SELECT
+        f.referral_id,
+        f.person_id,
+        f.referral_date,
+        f.referral_team,
+        f.referral_worker_id,
+        CASE WHEN f.close_date <= $as_of THEN f.close_date END AS close_date,
+        CASE WHEN f.allocated_date <= $as_of THEN f.allocated_date END AS allocated_date,
+        CASE WHEN f.allocated_date <= $as_of THEN f.allocated_team END AS team,
+        CASE WHEN f.allocated_date <= $as_of THEN f.allocated_worker_id END AS worker_id,
+        CASE WHEN f.allocated_date <= $as_of THEN f.allocation_involvement_id END AS involvement_id,
+        CASE WHEN f.allocated_date <= $as_of THEN f.linked_before_referral END
+            AS linked_before_referral
+    FROM fact_referral f
+    WHERE f.referral_date BETWEEN $date_from AND $date_to
+      AND f.referral_date <= $as_of
+      AND NOT f.nfa
+) r
 LEFT JOIN referral_factors rf ON rf.referral_id = r.referral_id AND rf.person_id = r.person_id
-WHERE r.referral_date BETWEEN $date_from AND $date_to
-  AND NOT r.nfa
-  AND (
-      fa.allocated_date IS NOT NULL
-      OR (r.close_date IS NULL AND wd_between(r.referral_date, $as_of) > $t_allocation_wd)
-  )
+WHERE r.allocated_date IS NOT NULL
+   OR (r.close_date IS NULL AND wd_between(r.referral_date, $as_of) > $t_allocation_wd)
