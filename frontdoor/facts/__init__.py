@@ -50,7 +50,7 @@ FACTS = (
 )
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).
-VERSION = "5"
+VERSION = "6"
 
 
 # Rules the measures' SQL shares as macros, stored in the database with the facts (as the
@@ -65,6 +65,20 @@ MACROS = (
     # not_yet_seen read it.
     "CREATE OR REPLACE MACRO referral_owner(allocated_date, allocated, own, as_of) AS "
     "coalesce(CASE WHEN allocated_date <= as_of THEN allocated END, own)",
+    # The month ends of a trend read by month bits (metrics/sql/trend, month_grid): `grid` the
+    # month ends in order, one a calendar month (the last may be the as-of date). A date's
+    # month number counts calendar months from the first end (12 * years + months: cheaper
+    # than datediff); its index is how many month ends come before it (a date after the last
+    # end is after all of them); its bit is 1 << index, so the month ends in [from, to) are
+    # month_bits(from, to) (an open end: to NULL), bit k for grid[k + 1].
+    "CREATE OR REPLACE MACRO month_number(d, grid) AS "
+    "12 * (year(d) - year(grid[1])) + month(d) - month(grid[1])",
+    "CREATE OR REPLACE MACRO month_index(d, grid) AS "
+    "CASE WHEN d > grid[-1] THEN len(grid) ELSE greatest(0, month_number(d, grid)) END",
+    "CREATE OR REPLACE MACRO month_bit(d, grid) AS CAST(1 AS BIGINT) << month_index(d, grid)",
+    "CREATE OR REPLACE MACRO month_bits(d_from, d_to, grid) AS "
+    "month_bit(coalesce(d_to, DATE '9999-12-31'), grid) "
+    "- (CAST(1 AS BIGINT) << greatest(0, month_number(d_from, grid)))",
 )
 
 

@@ -6,10 +6,7 @@
 -- its own stop date, (1 << the month ends before it) - 1.
 SELECT
     f.*,
-    (CAST(1 AS BIGINT) << CASE
-        WHEN coalesce(f.close_date, DATE '9999-12-31') > $grid[-1] THEN len($grid)
-        ELSE greatest(0, 12 * (year(f.close_date) - year($grid[1])) + month(f.close_date) - month($grid[1]))
-    END) - (CAST(1 AS BIGINT) << greatest(0, 12 * (year(f.referral_date) - year($grid[1])) + month(f.referral_date) - month($grid[1])))
+    month_bits(f.referral_date, f.close_date, $grid)
         AS open_months
 FROM fact_referral f
 WHERE f.referral_date <= $grid[-1]

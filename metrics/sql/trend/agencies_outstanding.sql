@@ -15,11 +15,8 @@ WITH spans AS (
     FROM (
         SELECT
             r.requested_date,
-            (CAST(1 AS BIGINT) << CASE
-                WHEN coalesce(r.responded_date, DATE '9999-12-31') > $grid[-1] THEN len($grid)
-                ELSE greatest(0, 12 * (year(r.responded_date) - year($grid[1])) + month(r.responded_date) - month($grid[1]))
-            END) AS until,
-            (CAST(1 AS BIGINT) << greatest(0, 12 * (year(r.requested_date) - year($grid[1])) + month(r.requested_date) - month($grid[1])))
+            month_bit(coalesce(r.responded_date, DATE '9999-12-31'), $grid) AS until,
+            (CAST(1 AS BIGINT) << greatest(0, month_number(r.requested_date, $grid)))
                 AS since
         FROM info_requests r
         WHERE r.requested_date <= $grid[-1]
@@ -39,10 +36,7 @@ q AS (
 patterns AS (
     SELECT
         until - since AS months,
-        coalesce(greatest(until - (CAST(1 AS BIGINT) << CASE
-            WHEN past_from > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(past_from) - year($grid[1])) + month(past_from) - month($grid[1]))
-        END), 0), 0) AS past,
+        coalesce(greatest(until - month_bit(past_from, $grid), 0), 0) AS past,
         count(*) AS n,
         min(requested_index) AS oldest_index
     FROM q

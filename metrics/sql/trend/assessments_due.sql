@@ -25,8 +25,8 @@ WITH due AS (
       -- authorisation), before its dates are looked up in the calendar
       AND CASE
           WHEN coalesce(a.auth_date, DATE '9999-12-31') > $grid[-1] THEN len($grid)
-          ELSE 12 * (year(a.auth_date) - year($grid[1])) + month(a.auth_date) - month($grid[1])
-      END > 12 * (year(a.start_date) - year($grid[1])) + month(a.start_date) - month($grid[1])
+          ELSE month_number(a.auth_date, $grid)
+      END > month_number(a.start_date, $grid)
       AND wd_index(a.start_date) IS NOT NULL
       AND ($team IS NULL OR a.team = $team)
       AND ($worker IS NULL OR a.worker_id = $worker)
@@ -35,12 +35,8 @@ WITH due AS (
 ),
 patterns AS (
     SELECT
-        (CAST(1 AS BIGINT) << CASE
-            WHEN d.due_until > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(d.due_until) - year($grid[1]))
-                + month(d.due_until) - month($grid[1]))
-        END) - (CAST(1 AS BIGINT) << greatest(0, 12 * (year(d.due_from) - year($grid[1]))
-            + month(d.due_from) - month($grid[1]))) AS months,
+        month_bit(d.due_until, $grid)
+            - (CAST(1 AS BIGINT) << greatest(0, month_number(d.due_from, $grid))) AS months,
         count(*) AS n
     FROM due d
     WHERE d.due_from <= $grid[-1]

@@ -19,8 +19,8 @@ WITH overdue AS (
       -- authorisation), before its dates are looked up in the calendar
       AND CASE
           WHEN coalesce(a.auth_date, DATE '9999-12-31') > $grid[-1] THEN len($grid)
-          ELSE 12 * (year(a.auth_date) - year($grid[1])) + month(a.auth_date) - month($grid[1])
-      END > 12 * (year(a.start_date) - year($grid[1])) + month(a.start_date) - month($grid[1])
+          ELSE month_number(a.auth_date, $grid)
+      END > month_number(a.start_date, $grid)
       AND ($team IS NULL OR a.team = $team)
       AND ($worker IS NULL OR a.worker_id = $worker)
       AND ($teams IS NULL OR list_contains($teams, a.team))
@@ -28,15 +28,8 @@ WITH overdue AS (
 ),
 patterns AS (
     SELECT
-        (CAST(1 AS BIGINT) << CASE
-            WHEN coalesce(o.auth_date, DATE '9999-12-31') > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(o.auth_date) - year($grid[1]))
-                + month(o.auth_date) - month($grid[1]))
-        END) - (CAST(1 AS BIGINT) << CASE
-            WHEN o.overdue_from > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(o.overdue_from) - year($grid[1]))
-                + month(o.overdue_from) - month($grid[1]))
-        END) AS months,
+        month_bit(coalesce(o.auth_date, DATE '9999-12-31'), $grid)
+            - month_bit(o.overdue_from, $grid) AS months,
         count(*) AS n,
         min(wd_index(o.start_date)) AS oldest_index
     FROM overdue o

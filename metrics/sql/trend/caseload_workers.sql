@@ -12,10 +12,7 @@ WITH pairs AS (
     SELECT
         p.worker_id,
         p.team,
-        (CAST(1 AS BIGINT) << CASE
-            WHEN coalesce(p.valid_to, DATE '9999-12-31') > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(p.valid_to) - year($grid[1])) + month(p.valid_to) - month($grid[1]))
-        END) - (CAST(1 AS BIGINT) << greatest(0, 12 * (year(p.valid_from) - year($grid[1])) + month(p.valid_from) - month($grid[1])))
+        month_bits(p.valid_from, p.valid_to, $grid)
             AS months,
         count(p.person_id) AS children,
         count(*) AS pairs,

@@ -50,8 +50,7 @@ holders AS (
 event_months AS (
     SELECT
         e.event,
-        CAST(1 AS BIGINT) << (12 * (year(e.event_date) - year($grid[1]))
-            + month(e.event_date) - month($grid[1])) AS months,
+        CAST(1 AS BIGINT) << (month_number(e.event_date, $grid)) AS months,
         e.event = 'started' AND (
             EXISTS (
                 SELECT 1 FROM ssd_cp_plans x
@@ -71,12 +70,7 @@ event_months AS (
 open_plans AS (
     SELECT
         p.person_id,
-        (CAST(1 AS BIGINT) << CASE
-            WHEN coalesce(p.end_date, DATE '9999-12-31') > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(p.end_date) - year($grid[1]))
-                + month(p.end_date) - month($grid[1]))
-        END) - (CAST(1 AS BIGINT) << greatest(0, 12 * (year(p.start_date) - year($grid[1]))
-            + month(p.start_date) - month($grid[1]))) AS months
+        month_bits(p.start_date, p.end_date, $grid) AS months
     FROM plans p
     WHERE coalesce(p.end_date, DATE '9999-12-31') > $grid[1]
 ),
@@ -84,12 +78,7 @@ allocated AS (
     -- the months the child's open allocation passes the team and worker filters
     SELECT
         a.person_id,
-        bit_or((CAST(1 AS BIGINT) << CASE
-            WHEN coalesce(a.valid_to, DATE '9999-12-31') > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(a.valid_to) - year($grid[1]))
-                + month(a.valid_to) - month($grid[1]))
-        END) - (CAST(1 AS BIGINT) << greatest(0, 12 * (year(a.valid_from) - year($grid[1]))
-            + month(a.valid_from) - month($grid[1])))) AS months
+        bit_or(month_bits(a.valid_from, a.valid_to, $grid)) AS months
     FROM fact_child_allocation a
     WHERE (SELECT filtering FROM filtered)
       AND a.person_id IN (SELECT person_id FROM open_plans)

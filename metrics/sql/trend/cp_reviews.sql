@@ -49,24 +49,13 @@ spans AS (
         s.person_id,
         -- the cohort's months [cohort_from, stretch_to), and in timescale [cohort_from,
         -- least(stretch_to, next_due)) when no review so far was late
-        (CAST(1 AS BIGINT) << CASE
-            WHEN s.stretch_to > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(s.stretch_to) - year($grid[1]))
-                + month(s.stretch_to) - month($grid[1]))
-        END) - (CAST(1 AS BIGINT) << s.from_index) AS months,
-        CASE WHEN s.none_late THEN greatest(0, (CAST(1 AS BIGINT) << CASE
-            WHEN least(s.stretch_to, s.next_due) > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(least(s.stretch_to, s.next_due)) - year($grid[1]))
-                + month(least(s.stretch_to, s.next_due)) - month($grid[1]))
-        END) - (CAST(1 AS BIGINT) << s.from_index)) ELSE 0 END AS in_timescale
+        month_bit(s.stretch_to, $grid) - (CAST(1 AS BIGINT) << s.from_index) AS months,
+        CASE WHEN s.none_late THEN greatest(0, month_bit(least(s.stretch_to, s.next_due), $grid)
+            - (CAST(1 AS BIGINT) << s.from_index)) ELSE 0 END AS in_timescale
     FROM (
         SELECT
             *,
-            CASE
-                WHEN cohort_from > $grid[-1] THEN len($grid)
-                ELSE greatest(0, 12 * (year(cohort_from) - year($grid[1]))
-                    + month(cohort_from) - month($grid[1]))
-            END AS from_index
+            month_index(cohort_from, $grid) AS from_index
         FROM stretches
         WHERE cohort_from < stretch_to
           AND cohort_from <= $grid[-1]
@@ -77,12 +66,7 @@ allocated AS (
     -- the months the child's open allocation passes the team and worker filters
     SELECT
         a.person_id,
-        bit_or((CAST(1 AS BIGINT) << CASE
-            WHEN coalesce(a.valid_to, DATE '9999-12-31') > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(a.valid_to) - year($grid[1]))
-                + month(a.valid_to) - month($grid[1]))
-        END) - (CAST(1 AS BIGINT) << greatest(0, 12 * (year(a.valid_from) - year($grid[1]))
-            + month(a.valid_from) - month($grid[1])))) AS months
+        bit_or(month_bits(a.valid_from, a.valid_to, $grid)) AS months
     FROM fact_child_allocation a
     WHERE ($team IS NOT NULL OR $worker IS NOT NULL OR $teams IS NOT NULL)
       AND a.person_id IN (SELECT person_id FROM spans)

@@ -50,15 +50,7 @@ coming AS (
 spans AS (
     SELECT
         c.person_id,
-        (CAST(1 AS BIGINT) << CASE
-            WHEN c.coming_to > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(c.coming_to) - year($grid[1]))
-                + month(c.coming_to) - month($grid[1]))
-        END) - (CAST(1 AS BIGINT) << CASE
-            WHEN c.coming_from > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(c.coming_from) - year($grid[1]))
-                + month(c.coming_from) - month($grid[1]))
-        END) AS months
+        month_bit(c.coming_to, $grid) - month_bit(c.coming_from, $grid) AS months
     FROM coming c
     WHERE c.coming_from < c.coming_to
       AND c.coming_from <= $grid[-1]
@@ -68,12 +60,7 @@ allocated AS (
     -- the months the child's open allocation passes the team and worker filters
     SELECT
         a.person_id,
-        bit_or((CAST(1 AS BIGINT) << CASE
-            WHEN coalesce(a.valid_to, DATE '9999-12-31') > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(a.valid_to) - year($grid[1]))
-                + month(a.valid_to) - month($grid[1]))
-        END) - (CAST(1 AS BIGINT) << greatest(0, 12 * (year(a.valid_from) - year($grid[1]))
-            + month(a.valid_from) - month($grid[1])))) AS months
+        bit_or(month_bits(a.valid_from, a.valid_to, $grid)) AS months
     FROM fact_child_allocation a
     WHERE ($team IS NOT NULL OR $worker IS NOT NULL OR $teams IS NOT NULL)
       AND a.person_id IN (SELECT person_id FROM spans)

@@ -10,14 +10,9 @@
 WITH owned AS (
     SELECT
         r.referral_date,
-        r.open_months & ((CAST(1 AS BIGINT) << CASE
-            WHEN coalesce(r.first_seen_date, DATE '9999-12-31') > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(r.first_seen_date) - year($grid[1])) + month(r.first_seen_date) - month($grid[1]))
-        END) - 1) AS unseen,
-        (CAST(1 AS BIGINT) << CASE
-            WHEN coalesce(r.allocated_date, DATE '9999-12-31') > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(r.allocated_date) - year($grid[1])) + month(r.allocated_date) - month($grid[1]))
-        END) - 1 AS before_allocation,
+        r.open_months
+            & (month_bit(coalesce(r.first_seen_date, DATE '9999-12-31'), $grid) - 1) AS unseen,
+        month_bit(coalesce(r.allocated_date, DATE '9999-12-31'), $grid) - 1 AS before_allocation,
         ($team IS NULL OR r.referral_team = $team)
             AND ($worker IS NULL OR r.referral_worker_id = $worker)
             AND ($teams IS NULL OR list_contains($teams, r.referral_team)) AS own_kept,
@@ -47,10 +42,8 @@ patterns AS (
     SELECT
         d.months,
         -- the months from the first month end on or after past_from (-(1 << i): bits i up)
-        CASE WHEN d.past_from IS NOT NULL THEN d.months & -(CAST(1 AS BIGINT) << CASE
-            WHEN d.past_from > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(d.past_from) - year($grid[1])) + month(d.past_from) - month($grid[1]))
-        END) ELSE 0 END AS at_risk,
+        CASE WHEN d.past_from IS NOT NULL THEN d.months & -month_bit(d.past_from, $grid) ELSE 0 END
+            AS at_risk,
         count(*) AS n
     FROM dated d
     GROUP BY ALL

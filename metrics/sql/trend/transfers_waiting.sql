@@ -19,14 +19,8 @@ WITH eligible AS (
             a.person_id,
             a.auth_date,
             a.team,
-            (CAST(1 AS BIGINT) << CASE
-                WHEN a.episode_end > $grid[-1] THEN len($grid)
-                ELSE greatest(0, 12 * (year(a.episode_end) - year($grid[1]))
-                    + month(a.episode_end) - month($grid[1]))
-            END) - (CAST(1 AS BIGINT) << greatest(0,
-                12 * (year(a.assessed_from) - year($grid[1]))
-                + month(a.assessed_from) - month($grid[1])
-            )) AS months
+            month_bit(a.episode_end, $grid)
+                - (CAST(1 AS BIGINT) << greatest(0, month_number(a.assessed_from, $grid))) AS months
         FROM (
             SELECT
                 f.*,
@@ -62,12 +56,7 @@ latest AS (
 planned AS (
     SELECT
         l.assessment_id,
-        bit_or((CAST(1 AS BIGINT) << CASE
-            WHEN coalesce(q.end_date, DATE '9999-12-31') > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(q.end_date) - year($grid[1]))
-                + month(q.end_date) - month($grid[1]))
-        END) - (CAST(1 AS BIGINT) << greatest(0, 12 * (year(q.start_date) - year($grid[1]))
-            + month(q.start_date) - month($grid[1])))) AS months
+        bit_or(month_bits(q.start_date, q.end_date, $grid)) AS months
     FROM latest l
     JOIN (
         SELECT cinp_person_id AS person_id, cinp_cin_plan_start_date AS start_date,
@@ -88,12 +77,7 @@ held AS (
     -- the months every open allocation of the child is in the assessing team
     SELECT
         l.assessment_id,
-        bit_or((CAST(1 AS BIGINT) << CASE
-            WHEN coalesce(c.valid_to, DATE '9999-12-31') > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(c.valid_to) - year($grid[1]))
-                + month(c.valid_to) - month($grid[1]))
-        END) - (CAST(1 AS BIGINT) << greatest(0, 12 * (year(c.valid_from) - year($grid[1]))
-            + month(c.valid_from) - month($grid[1])))) AS months
+        bit_or(month_bits(c.valid_from, c.valid_to, $grid)) AS months
     FROM latest l
     JOIN fact_child_allocation c
       ON c.person_id = l.person_id
@@ -121,11 +105,8 @@ patterns AS (
     SELECT
         w.months,
         -- the months from the first month end on or after past_from (-(1 << i): bits i up)
-        CASE WHEN w.past_from IS NOT NULL THEN w.months & -(CAST(1 AS BIGINT) << CASE
-            WHEN w.past_from > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(w.past_from) - year($grid[1]))
-                + month(w.past_from) - month($grid[1]))
-        END) ELSE 0 END AS past,
+        CASE WHEN w.past_from IS NOT NULL THEN w.months & -month_bit(w.past_from, $grid) ELSE 0 END
+            AS past,
         count(*) AS n,
         min(w.auth_index) AS oldest_index
     FROM waiting w

@@ -10,10 +10,8 @@
 WITH months AS (
     SELECT
         r.referral_date,
-        r.open_months & ((CAST(1 AS BIGINT) << CASE
-            WHEN coalesce(r.allocated_date, DATE '9999-12-31') > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(r.allocated_date) - year($grid[1])) + month(r.allocated_date) - month($grid[1]))
-        END) - 1) AS months
+        r.open_months
+            & (month_bit(coalesce(r.allocated_date, DATE '9999-12-31'), $grid) - 1) AS months
     FROM open_referral_months r
     WHERE coalesce(r.allocated_date, DATE '9999-12-31') > $grid[1]
       AND ($team IS NULL OR r.referral_team = $team)
@@ -33,10 +31,8 @@ patterns AS (
     SELECT
         d.months,
         -- the months from the first month end on or after past_from (-(1 << i): bits i up)
-        CASE WHEN d.past_from IS NOT NULL THEN d.months & -(CAST(1 AS BIGINT) << CASE
-            WHEN d.past_from > $grid[-1] THEN len($grid)
-            ELSE greatest(0, 12 * (year(d.past_from) - year($grid[1])) + month(d.past_from) - month($grid[1]))
-        END) ELSE 0 END AS past,
+        CASE WHEN d.past_from IS NOT NULL THEN d.months & -month_bit(d.past_from, $grid) ELSE 0 END
+            AS past,
         count(*) AS n,
         min(d.referral_index) AS oldest_index
     FROM dated d

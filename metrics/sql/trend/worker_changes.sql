@@ -19,10 +19,7 @@ WITH present AS (
     SELECT
         c.person_id,
         bit_or(
-            (CAST(1 AS BIGINT) << CASE
-                WHEN coalesce(c.valid_to, DATE '9999-12-31') > $grid[-1] THEN len($grid)
-                ELSE greatest(0, 12 * (year(c.valid_to) - year($grid[1])) + month(c.valid_to) - month($grid[1]))
-            END) - (CAST(1 AS BIGINT) << greatest(0, 12 * (year(c.valid_from) - year($grid[1])) + month(c.valid_from) - month($grid[1])))
+            month_bits(c.valid_from, c.valid_to, $grid)
         ) AS months
     FROM fact_child_allocation c
     WHERE c.valid_from <= $grid[-1]
@@ -37,13 +34,12 @@ allocations AS (
     SELECT
         a.person_id,
         a.worker_id,
-        greatest(0, 12 * (year(a.start_date) - year($grid[1])) + month(a.start_date) - month($grid[1])) AS lo,
+        greatest(0, month_number(a.start_date, $grid)) AS lo,
         CASE
             WHEN coalesce(a.end_date, DATE '9999-12-31')
                 > CAST(CAST($grid[-1] AS DATE) - INTERVAL 12 MONTH AS DATE) THEN len($grid)
             -- months from the first month end moved back 12 months: 12 more than from it
-            ELSE greatest(0, 12 + 12 * (year(a.end_date) - year($grid[1]))
-                + month(a.end_date) - month($grid[1]))
+            ELSE greatest(0, 12 + month_number(a.end_date, $grid))
         END AS hi
     FROM fact_allocation a
     WHERE a.worker_id IS NOT NULL
