@@ -26,9 +26,8 @@ import datetime as dt
 import duckdb
 
 from frontdoor.schema import DATE, FLAG, NUMBER, Table
-from frontdoor.sources import Problem
-from frontdoor.sources.staging import Staged, ident, lit
-from frontdoor.table_write import Written, write_table
+from frontdoor.sources.staging import ident, lit
+from frontdoor.table_write import Written
 from frontdoor.value_notes import recode_notes, value_notes
 from frontdoor.value_rules import (
     BAD_FLAG,
@@ -40,20 +39,6 @@ from frontdoor.value_rules import (
     date_reason_sql,
     text_sql,
 )
-
-
-def load_table(
-    con: duckdb.DuckDBPyConnection,
-    spec: Table,
-    parts: list[Staged],
-    extract_date: dt.date,
-    s47_loaded: bool,
-) -> list[Problem]:
-    """Create the typed table `spec.name` from its staged parts; write its rejected rows, data
-    issues and counts (`_counts`). Returns the warnings of reading its CSV files."""
-    written = write_table(con, spec, parts)
-    check_table(con, written, extract_date, s47_loaded)
-    return written.problems
 
 
 def check_table(

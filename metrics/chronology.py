@@ -8,60 +8,39 @@ import datetime as dt
 
 import pandas as pd
 
-from metrics.child_record import _allocations, _Child, _fmt, _names
-from metrics.engine import Engine
-from metrics.words import days_text, decode
-
-# Event kinds, in the order a timeline shows them (top to bottom), as people read them.
-CONTACT = "Contact"
-REFERRAL = "Referral"
-CASE_CLOSED = "Case closed"
-ALLOCATION_START = "Allocation start"
-WORKER_CHANGE = "Worker change"
-ALLOCATION_END = "Allocation end"
-ASSESSMENT_START = "Assessment start"
-ASSESSMENT_AUTHORISED = "Assessment authorised"
-VISIT_SEEN_ALONE = "Visit: seen alone"
-VISIT_SEEN = "Visit: seen"
-VISIT_NOT_SEEN = "Visit: not seen"
-NOT_SEEN_OVERDUE = "Child not seen: overdue"
-S47 = "S47 enquiry"
-ICPC = "ICPC"
-CP_PLAN_START = "CP plan start"
-CP_PLAN_END = "CP plan end"
-CP_REVIEW = "CP review"
-CP_REVIEW_OVERDUE = "CP review overdue"
-CIN_PLAN_START = "CIN plan start"
-CIN_PLAN_END = "CIN plan end"
-CASE_NOTE = "Case note"
-INFO_REQUEST = "Agency request"
-INFO_RESPONSE = "Agency response"
-
-KINDS = [
-    CONTACT,
-    REFERRAL,
-    ALLOCATION_START,
-    WORKER_CHANGE,
+from metrics import chronology_casework as casework
+from metrics import chronology_protection as protection
+from metrics.child_record import _Child, _names
+from metrics.chronology_kinds import (
     ALLOCATION_END,
-    ASSESSMENT_START,
+    ALLOCATION_START,
     ASSESSMENT_AUTHORISED,
-    VISIT_SEEN_ALONE,
-    VISIT_SEEN,
-    VISIT_NOT_SEEN,
-    NOT_SEEN_OVERDUE,
-    S47,
-    ICPC,
+    ASSESSMENT_START,
+    CASE_CLOSED,
+    CASE_NOTE,
+    CHRONOLOGY_COLUMNS,
+    CIN_PLAN_END,
+    CIN_PLAN_START,
+    CONTACT,
+    CP_PLAN_END,
     CP_PLAN_START,
     CP_REVIEW,
     CP_REVIEW_OVERDUE,
-    CP_PLAN_END,
-    CIN_PLAN_START,
-    CIN_PLAN_END,
-    CASE_NOTE,
+    ICPC,
     INFO_REQUEST,
     INFO_RESPONSE,
-    CASE_CLOSED,
-]
+    KINDS,
+    NOT_SEEN_OVERDUE,
+    REFERRAL,
+    S47,
+    VISIT_NOT_SEEN,
+    VISIT_SEEN,
+    VISIT_SEEN_ALONE,
+    WORKER_CHANGE,
+    Events,
+)
+from metrics.engine import Engine
+
 __all__ = [
     "ALLOCATION_END",
     "ALLOCATION_START",
@@ -92,19 +71,6 @@ __all__ = [
 ]
 
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
-
-CHRONOLOGY_COLUMNS = [
-    "date",
-    "kind",
-    "detail",
-    "worker",
-    "team",
-    "timescale",
-    "target",
-    "days",
-    "met",
-    "record_id",
-]
 
 # The measures a chronology reads, and those the review pack reads besides.
 _CHRONOLOGY_MEASURES = (
@@ -142,405 +108,17 @@ def chronology(
 
 
 def _chronology(c: _Child) -> pd.DataFrame:
-    events: list[dict] = []
+    events = Events()
+    add = events.add
+    casework.contacts_and_referrals(c, add)
+    casework.allocations(c, add)
+    casework.assessments(c, add)
+    casework.visits(c, add)
+    protection.enquiries_and_conferences(c, add)
+    protection.plans_and_reviews(c, add)
+    protection.notes_and_agencies(c, add)
 
-    def add(date, kind, detail, *, worker=None, team=None, timescale=None, target=None,
-            days=None, met=None, record_id=None):  # fmt: skip
-        events.append(
-            {
-                "date": date,
-                "kind": kind,
-                "detail": detail,
-                "worker": worker,
-                "team": team,
-                "timescale": timescale,
-                "target": target,
-                "days": days,
-                "met": met,
-                "record_id": None if record_id is None else str(record_id),
-            }
-        )
-
-    # Contacts (the contacts measure's rows): decision within contact_decision_wd.
-    target = c.target("contact_decision_wd")
-    for k in c.rows("contacts"):
-        source = "source not recorded" if k["source"] == "Not recorded" else k["source"]
-        if k["decision_date"] is None:
-            detail = f"Contact from {source}; no decision recorded by the snapshot date"
-        elif k["decision_date"] < k["contact_date"]:
-            detail = f"Contact from {source}; decision dated before the contact (data issue)"
-        else:
-            detail = f"Contact from {source}; decided {_fmt(k['decision_date'])}"
-        add(
-            k["contact_date"],
-            CONTACT,
-            detail,
-            timescale="contact decision",
-            target=f"decision within {days_text(target)}",
-            days=k["decision_wd"],
-            met=k["within_target"],
-            record_id=k["contact_id"],
-        )
-
-    # Referrals. A referral still waiting for allocation past the target (the allocation
-    # measure's 'waiting' row) carries that miss; one whose child is still unseen past the target
-    # (the seen measure's 'waiting' row) has a "not seen" event on the day the visit was due.
-    referrals = c.rec("referrals")
-    t_alloc = c.target("allocation_wd")
-    t_seen = c.target("seen_wd")
-    allocation = c.by_id("allocation", "referral_id", {"status": "waiting"})
-    first_allocation = c.by_id("allocation", "involvement_id", {"status": "allocated"})
-    unseen = c.by_id("seen", "referral_id", {"status": "waiting"})
-    for r in referrals:
-        parts = [f"Referral {r['id']}"]
-        if r["source_desc"] or r["source_code"]:
-            source = r["source_desc"] or decode("referral_source", r["source_code"])
-            parts.append(f"from {source}")
-        if r["need_code"]:
-            parts.append(f"need: {decode('need', r['need_code'])}")
-        if r["nfa"]:
-            parts.append("no further action")
-        waiting = allocation.get(str(r["id"]))
-        if waiting:
-            parts.append(f"not allocated after {days_text(waiting['days'])}")
-        add(
-            r["date"],
-            REFERRAL,
-            "; ".join(parts),
-            worker=r["worker_id"],
-            team=r["team"],
-            timescale="allocation" if waiting else None,
-            target=f"allocated within {days_text(t_alloc)}" if waiting else None,
-            days=waiting["days"] if waiting else None,
-            met=waiting["within_target"] if waiting else None,
-            record_id=r["id"],
-        )
-        if r["close_date"] is not None:
-            reason = f" ({decode('close_reason', r['close_reason'])})" if r["close_reason"] else ""
-            add(
-                r["close_date"],
-                CASE_CLOSED,
-                f"Referral {r['id']} closed{reason}",
-                worker=r["worker_id"],
-                team=r["team"],
-                record_id=r["id"],
-            )
-        late = unseen.get(str(r["id"]))
-        if late:
-            add(
-                late["due_date"] or r["date"],
-                NOT_SEEN_OVERDUE,
-                f"Child not seen after referral {r['id']} of {_fmt(r['date'])}: "
-                f"{days_text(late['days'])} by the snapshot date",
-                worker=late["worker_id"],
-                team=late["team"],
-                timescale="seen after referral",
-                target=f"seen within {days_text(t_seen)} of referral",
-                days=late["days"],
-                met=late["within_target"],
-                record_id=r["id"],
-            )
-
-    # Allocations: start (or worker change) and end; the first allocation of a referral carries
-    # the allocation measure's judgement of that referral.
-    allocations = _allocations(c)
-    for i, a in enumerate(allocations):
-        earlier = allocations[:i]
-        change = any(
-            (b["end_date"] is None or b["end_date"] >= a["start_date"] - dt.timedelta(days=1))
-            and b["worker_id"] != a["worker_id"]
-            for b in earlier
-        )
-        first = first_allocation.get(str(a["id"]))
-        detail = f"Allocated worker {'changed' if change else 'allocated'}"
-        if first:
-            detail += (
-                f"; first allocation for referral {first['referral_id']} "
-                f"of {_fmt(first['referral_date'])}"
-            )
-        add(
-            a["start_date"],
-            WORKER_CHANGE if change else ALLOCATION_START,
-            detail,
-            worker=a["worker_id"],
-            team=a["team"],
-            timescale="allocation" if first else None,
-            target=f"allocated within {days_text(t_alloc)}" if first else None,
-            days=first["days"] if first else None,
-            met=first["within_target"] if first else None,
-            record_id=a["id"],
-        )
-        if a["end_date"] is not None:
-            add(
-                a["end_date"],
-                ALLOCATION_END,
-                "Allocation ended",
-                worker=a["worker_id"],
-                team=a["team"],
-                record_id=a["id"],
-            )
-    # A referral first allocated by an involvement recorded under another child (a data error
-    # the measure follows, by the referral id the involvement names) still shows its judgement.
-    own = {str(a["id"]) for a in allocations}
-    for involvement, first in first_allocation.items():
-        if involvement in own:
-            continue
-        add(
-            first["allocated_date"],
-            ALLOCATION_START,
-            f"Allocated (involvement {involvement}, recorded under another child: data issue); "
-            f"first allocation for referral {first['referral_id']} of "
-            f"{_fmt(first['referral_date'])}",
-            worker=first["worker_id"],
-            team=first["team"],
-            timescale="allocation",
-            target=f"allocated within {days_text(t_alloc)}",
-            days=first["days"],
-            met=first["within_target"],
-            record_id=involvement,
-        )
-
-    # Assessments: the assessments measure judges the authorisation; assessments_overdue flags
-    # an open one past its target on its start.
-    completed = c.by_id("assessments", "assessment_id")
-    overdue = c.by_id("assessments_overdue", "assessment_id")
-    for a in c.rec("assessments"):
-        kind_text = f"{a['assessment_type']} assessment" if a["assessment_type"] else "Assessment"
-        kind_text = kind_text[0].upper() + kind_text[1:]
-        late = overdue.get(str(a["id"]))
-        detail = f"{kind_text} started"
-        if late:
-            detail += f"; not authorised after {days_text(late['age_wd'])}"
-        add(
-            a["start_date"],
-            ASSESSMENT_START,
-            detail,
-            worker=a["worker_id"],
-            team=a["team"],
-            timescale="assessment" if late else None,
-            target=f"authorised within {days_text(late['target'])}" if late else None,
-            days=late["age_wd"] if late else None,
-            met=False if late else None,
-            record_id=a["id"],
-        )
-        if a["auth_date"] is not None:
-            done = completed.get(str(a["id"]))
-            seen = {True: "child seen", False: "child not seen"}.get(a["child_seen"])
-            detail = f"{kind_text} authorised" + (f"; {seen}" if seen else "")
-            if not done:
-                detail += "; dated before it started (data issue)"
-            add(
-                a["auth_date"],
-                ASSESSMENT_AUTHORISED,
-                detail,
-                worker=a["worker_id"],
-                team=a["team"],
-                timescale="assessment",
-                target=f"authorised within {days_text(done['target'])}" if done else None,
-                days=done["days"] if done else None,
-                met=done["within_target"] if done else None,
-                record_id=a["id"],
-            )
-
-    # Visits; the first seen visit after a referral carries the seen measure's judgement of that
-    # referral (the earliest seen visit of its first seen day; when it is the first seen visit
-    # of two referrals, the later referral's).
-    visits = sorted(
-        c.rec("cin_visits") + c.rec("cp_visits"), key=lambda v: (v["date"], str(v["id"]))
-    )
-    first_seen: dict[int, dict] = {}
-    seen_rows = [s for s in c.rows("seen") if s["status"] == "seen"]
-    for s in sorted(seen_rows, key=lambda s: (s["referral_date"], str(s["referral_id"]))):
-        on_day = [v for v in visits if v["seen"] is True and v["date"] == s["first_seen_date"]]
-        if on_day:
-            first_seen[id(on_day[0])] = s
-    for v in visits:
-        kind = (
-            VISIT_SEEN_ALONE
-            if v["seen"] is True and v["seen_alone"] is True
-            else VISIT_SEEN
-            if v["seen"] is True
-            else VISIT_NOT_SEEN
-        )
-        detail = f"{decode('visit_type', v['visit_type'])} visit"
-        if v["plan_id"]:
-            detail += f" (plan {v['plan_id']})"
-        s = first_seen.get(id(v))
-        if s:
-            detail += f"; first seen after referral {s['referral_id']}"
-        add(
-            v["date"],
-            kind,
-            detail,
-            timescale="seen after referral" if s else None,
-            target=f"seen within {days_text(t_seen)} of referral" if s else None,
-            days=s["days"] if s else None,
-            met=s["within_target"] if s else None,
-            record_id=v["id"],
-        )
-
-    # S47 enquiries, and initial conferences (the icpc measure: within icpc_wd of the S47 start;
-    # transfer-ins are not timed).
-    for s in c.rec("s47"):
-        parts = ["S47 enquiry started"]
-        if s["nfa"] is True:
-            parts.append("no further action")
-        if s["end_date"] is not None:
-            parts.append(f"ended {_fmt(s['end_date'])}")
-        add(
-            s["date"],
-            S47,
-            "; ".join(parts),
-            worker=s["worker_id"],
-            team=s["team"],
-            record_id=s["id"],
-        )
-    t_icpc = c.target("icpc_wd")
-    icpcs = c.by_id("icpc", "icpc_id")
-    for k in c.rec("icpc"):
-        row = icpcs.get(str(k["id"]))
-        parts = ["Initial child protection conference"]
-        if k["transfer_in"]:
-            parts.append("transfer-in (not timed)")
-        elif row is None or not row["s47_found"]:
-            parts.append("its S47 enquiry is not in the extract")
-        elif row["before_s47"]:
-            parts.append("dated before its S47 enquiry (data issue)")
-        if k["outcome_cp"] is True:
-            parts.append("outcome: CP plan")
-        elif k["outcome_cp"] is False:
-            parts.append("outcome: no CP plan")
-        timed = not k["transfer_in"]
-        add(
-            k["date"],
-            ICPC,
-            "; ".join(parts),
-            worker=k["worker_id"],
-            team=k["team"],
-            timescale="ICPC" if timed else None,
-            target=f"within {days_text(t_icpc)} of S47 start" if timed else None,
-            days=row["days"] if row else None,
-            met=row["within_target"] if row else None,
-            record_id=k["id"],
-        )
-
-    # CP plans, and their reviews (the cp_review_chain measure: each review held with its due
-    # date, and the next review of an open plan when it is overdue).
-    for p in c.rec("cp_plans"):
-        category = f"; category {decode('cp_category', p['category'])}" if p["category"] else ""
-        add(
-            p["start_date"],
-            CP_PLAN_START,
-            f"CP plan {p['id']} started{category}",
-            record_id=p["id"],
-        )
-        if p["end_date"] is not None:
-            add(p["end_date"], CP_PLAN_END, f"CP plan {p['id']} ended", record_id=p["id"])
-    review_ids: dict[tuple[str, dt.date], list[str]] = {}
-    for r in c.rec("cp_reviews"):
-        if r["id"] is not None:
-            review_ids.setdefault((str(r["plan_id"]), r["date"]), []).append(str(r["id"]))
-    for h in c.rows("cp_review_chain"):
-        due = _fmt(h["due_date"])
-        if h["held_date"] is not None:
-            ids = sorted(review_ids.get((str(h["cp_plan_id"]), h["held_date"]), []))
-            add(
-                h["held_date"],
-                CP_REVIEW,
-                f"Review {h['review_number']} of CP plan {h['cp_plan_id']} (due {due})",
-                timescale="CP review",
-                target=f"held on or before {due}",
-                days=h["days_late_wd"],
-                met=h["on_time"],
-                record_id=",".join(ids) or h["cp_plan_id"],
-            )
-        elif h["status"] == "overdue":
-            add(
-                h["due_date"],
-                CP_REVIEW_OVERDUE,
-                f"Review {h['review_number']} of CP plan {h['cp_plan_id']} due and not held "
-                "by the snapshot date",
-                timescale="CP review",
-                target=f"held on or before {due}",
-                met=h["on_time"],
-                record_id=h["cp_plan_id"],
-            )
-
-    for p in c.rec("cin_plans"):
-        add(
-            p["start_date"],
-            CIN_PLAN_START,
-            f"CIN plan {p['id']} started",
-            worker=p["worker_id"],
-            team=p["team"],
-            record_id=p["id"],
-        )
-        if p["end_date"] is not None:
-            add(
-                p["end_date"],
-                CIN_PLAN_END,
-                f"CIN plan {p['id']} ended",
-                worker=p["worker_id"],
-                team=p["team"],
-                record_id=p["id"],
-            )
-
-    # Case notes (the recording measure's rows): recorded within recording_wd of the event.
-    t_rec = c.target("recording_wd")
-    for n in c.rows("recording"):
-        kind_text = (n["note_type"] or "other").replace("_", " ")
-        detail = f"Case note: {kind_text}"
-        if n["recorded_date"] is None:
-            detail += "; not recorded by the snapshot date"
-        else:
-            detail += f"; recorded {_fmt(n['recorded_date'])}"
-            if n["recorded_before_event"]:
-                detail += " (before the event: data issue)"
-        add(
-            n["event_date"],
-            CASE_NOTE,
-            detail,
-            worker=n["worker_id"],
-            timescale="recording",
-            target=f"recorded within {days_text(t_rec)}",
-            days=n["lag_wd"] if n["lag_wd"] is not None else n["age_wd"],
-            met=n["within_target"],
-            record_id=n["note_id"],
-        )
-
-    # Partner agency requests (the agencies measure's rows): response within agency_response_wd.
-    t_agency = c.target("agency_response_wd")
-    for q in c.rows("agencies"):
-        outstanding_late = q["outstanding"] and q["within_target"] is False
-        detail = f"Information requested from {q['agency']}"
-        if q["outstanding"]:
-            detail += f"; no response after {days_text(q['age_wd'])}"
-        add(
-            q["requested_date"],
-            INFO_REQUEST,
-            detail,
-            timescale="agency response" if outstanding_late else None,
-            target=f"response within {days_text(t_agency)}" if outstanding_late else None,
-            days=q["age_wd"] if outstanding_late else None,
-            met=False if outstanding_late else None,
-            record_id=q["request_id"],
-        )
-        if q["responded_date"] is not None:
-            detail = f"Response from {q['agency']}"
-            if q["days"] is None:
-                detail += "; dated before the request (data issue)"
-            add(
-                q["responded_date"],
-                INFO_RESPONSE,
-                detail,
-                timescale="agency response",
-                target=f"response within {days_text(t_agency)}",
-                days=q["days"],
-                met=q["within_target"],
-                record_id=q["request_id"],
-            )
-
-    frame = pd.DataFrame(events, columns=CHRONOLOGY_COLUMNS)
+    frame = pd.DataFrame(events.rows, columns=CHRONOLOGY_COLUMNS)
     if frame.empty:
         return frame
     workers = _names(c.engine, c.have, "ssd_professionals", frame["worker"])

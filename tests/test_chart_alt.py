@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui import charts
+from ui import chart_escape, charts
 from ui.chart_alt import chart_text
 
 
@@ -98,12 +98,12 @@ def test_series_told_apart_without_colour():
     fig.add_bar(x=[0, 1], y=[2, 4], name="Still waiting")
     fig.add_scatter(x=[0, 1], y=[1, 2], mode="lines+markers", name="Median")
     fig.add_scatter(x=[0, 1], y=[3, 4], mode="lines+markers", name="75th", line={"dash": "dash"})
-    charts.distinguish(fig)
-    first, second, median, p75 = fig.data
-    assert (first.marker.pattern.shape, second.marker.pattern.shape) == ("", "/")
-    assert first.marker.line.color == second.marker.line.color == charts.OUTLINE
-    assert (median.marker.symbol, p75.marker.symbol) == ("circle", "square")
-    assert median.line.dash == "solid" and p75.line.dash == "dash"  # set by the code: kept
+    spec = charts.distinguish(chart_escape.safe_spec(chart_escape.figure_spec(fig)))
+    first, second, median, p75 = spec["data"]
+    assert (first["marker"]["pattern"]["shape"], second["marker"]["pattern"]["shape"]) == ("", "/")
+    assert first["marker"]["line"]["color"] == second["marker"]["line"]["color"] == charts.OUTLINE
+    assert (median["marker"]["symbol"], p75["marker"]["symbol"]) == ("circle", "square")
+    assert median["line"]["dash"] == "solid" and p75["line"]["dash"] == "dash"  # the code's: kept
 
 
 def test_every_chart_has_its_text_alternative_and_keyboard_drill_down(app_env):

@@ -1,4 +1,4 @@
-"""How the loader writes a table (frontdoor.validate.write_table, check_table): once, straight
+"""How the loader writes a table (frontdoor.table_write.write_table, frontdoor.validate.check_table): once, straight
 from its CSV file, several tables at once, working columns dropped after the checks; and the
 survey that lets a file with nothing to trim skip the trimming (frontdoor.sources.text).
 

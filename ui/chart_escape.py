@@ -3,8 +3,8 @@
 Plotly reads a subset of HTML in every piece of text it draws (axis titles, category tick
 labels, legend, hover, annotations, titles): `<a href>` becomes a live link, `<b>` bold, and
 `$...$` is sent to MathJax when a page has it. Names and categories come from the data, so
-`ui/charts.show()` and `ui/sparkline` draw `safe_figure(fig)`: every string in the figure's
-spec escaped (`label`). The templates the code writes (hovertemplate, texttemplate) keep only
+`ui/charts.show()` and `ui/sparkline` draw `safe_spec(spec)` (a figure: `safe_figure(fig)`):
+every string in the figure's spec escaped (`label`). The templates the code writes (hovertemplate, texttemplate) keep only
 the markup the code uses (`<br>`, `<extra>`); never put data into a template: pass it as text
 or custom_data and refer to it (`%{text}`). A line break in a value is shown as one.
 """
@@ -15,6 +15,7 @@ import html
 import json
 
 import plotly.graph_objects as go
+from plotly.io.json import to_json_plotly
 
 # Spec keys whose strings the code writes as Plotly templates (`%{y}<br>...<extra></extra>`).
 TEMPLATE_KEYS = frozenset({"hovertemplate", "texttemplate", "hovertemplatefallback"})
@@ -64,7 +65,20 @@ def _safe(raw: str) -> go.Figure:
     return go.Figure(_clean(spec, None), _validate=False)
 
 
+def figure_spec(fig: go.Figure) -> dict:
+    """The figure's spec as Plotly holds it, not copied: for a figure nothing else holds (such
+    as `safe_figure`'s), where `to_dict`'s deep copy is most of the time it takes."""
+    return {"data": fig._data, "layout": fig._layout}
+
+
+def safe_spec(spec: dict) -> dict:
+    """A plain spec (`{"data": [...], "layout": {...}}`, the values as Plotly takes them) with
+    every string escaped as `safe_figure` escapes a figure's: for a figure written as a spec."""
+    return _clean(json.loads(to_json_plotly(spec)), None)
+
+
 def safe_figure(fig: go.Figure) -> go.Figure:
     """A copy of `fig` with every string of its spec escaped for Plotly's label syntax (titles,
     tick labels, categories, legend names, hover text, annotations, custom data, ...)."""
-    return _safe(fig.to_json())
+    # The spec straight to JSON: `fig.to_json()` would deep-copy it first (`to_dict`).
+    return _safe(to_json_plotly(figure_spec(fig)))

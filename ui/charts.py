@@ -17,10 +17,11 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from _plotly_utils.basevalidators import copy_to_readonly_numpy_array, is_homogeneous_array
 
 from ui.chart_alt import ChartText, chart_text
 from ui.chart_cache import CACHE, Kept, built, plain
-from ui.chart_escape import safe_figure
+from ui.chart_escape import figure_spec, safe_spec
 from ui.chart_picks import alternative, selected_ids
 from ui.data import fingerprint
 
@@ -57,7 +58,7 @@ def show(fig: go.Figure, key: str, *, selectable: bool = False) -> list[str]:
 def drawing(fig: go.Figure) -> tuple[dict, ChartText]:
     """What `show` draws of `fig`: its spec escaped and its series told apart, and its words;
     for a page that keeps its whole drawing once per answer (ui/overview_drawing)."""
-    return distinguish(safe_figure(fig)).to_dict(), chart_text(fig)
+    return distinguish(safe_spec(figure_spec(fig))), chart_text(fig)
 
 
 def show_drawn(
@@ -100,6 +101,32 @@ def layout(fig: go.Figure, x_title: str, y_title: str) -> go.Figure:
         axis.tickfont.color = TICK_COLOUR
         axis.title.font.color = TEXT_COLOUR
     return fig
+
+
+def house_layout(x_title: str, y_title: str) -> dict:
+    """The house style of `layout` as a plain layout spec, for figures written as specs."""
+    axis = {"tickfont": {"color": TICK_COLOUR}}
+    return {
+        "colorway": list(PALETTE),
+        "font": {"color": TEXT_COLOUR},
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "height": 340,
+        "legend": {"orientation": "h", "y": -0.25, "font": {"color": TEXT_COLOUR}},
+        "xaxis": {"title": {"text": x_title, "font": {"color": TEXT_COLOUR}}, **axis},
+        "yaxis": {"title": {"text": y_title, "font": {"color": TEXT_COLOUR}}, **axis},
+    }
+
+
+def _array(values: object) -> object:
+    """A column as Plotly's checks would keep it (a read-only numpy array), without them."""
+    return copy_to_readonly_numpy_array(values) if is_homogeneous_array(values) else list(values)
+
+
+def _unchecked(traces: list[dict], layout_spec: dict) -> go.Figure:
+    """A figure from a spec written as Plotly's checks would leave it (tests/test_charts.py
+    holds each such builder to the checked figure of the same spec): unchecked, it costs a
+    tenth of building it property by property."""
+    return go.Figure({"data": traces, "layout": layout_spec}, _validate=False)
 
 
 @built
@@ -188,6 +215,30 @@ def reference_lines(
     """Horizontal goal, target and England lines, each labelled in words (not by colour
     alone). Of the goal and England, the higher line's label sits above it and the lower's
     below, so close lines keep their labels apart; the target's label is at the top right."""
+    lines = _reference_pairs(
+        target,
+        england,
+        goal=goal,
+        goal_label=goal_label,
+        england_label=england_label,
+        england_note=england_note,
+        target_label=target_label,
+    )
+    _lines(fig, lines)
+    return fig
+
+
+def _reference_pairs(
+    target: float | None,
+    england: float | None,
+    *,
+    goal: float | None = None,
+    goal_label: str | None = None,
+    england_label: str | None = None,
+    england_note: str | None = None,
+    target_label: str | None = None,
+) -> list[tuple[dict, dict]]:
+    """The (shape, annotation) pairs of `reference_lines`."""
     goal_above = england is None or goal is None or goal >= england
     lines = []
     if goal is not None:
@@ -221,19 +272,26 @@ def reference_lines(
                 england_note,
             )
         )
-    _lines(fig, lines)
-    return fig
+    return lines
 
 
 def month_ticks(fig: go.Figure, months: Sequence[object]) -> go.Figure:
     """Month labels that can be read ("Apr 2024"), from the first month shown, thinned as the
     months grow: every month up to 6, then every 2nd, 3rd or 6th."""
+    axis = fig.layout.xaxis  # set one by one: update_xaxes costs 3 ms in path checks
+    for key, value in _month_axis(months).items():
+        axis[key] = value
+    return fig
+
+
+def _month_axis(months: Sequence[object]) -> dict:
+    """The x axis settings of `month_ticks`."""
     count = len(months)
     step = 1 if count <= 6 else 2 if count <= 12 else 3 if count <= 24 else 6
-    first = str(min(months))[:10] if count else None
-    axis = fig.layout.xaxis  # set one by one: update_xaxes costs 3 ms in path checks
-    axis.dtick, axis.tick0, axis.tickformat, axis.tickangle = f"M{step}", first, "%b %Y", 0
-    return fig
+    axis = {"dtick": f"M{step}", "tickformat": "%b %Y", "tickangle": 0}
+    if count:
+        axis["tick0"] = str(min(months))[:10]
+    return axis
 
 
 @built
@@ -281,56 +339,66 @@ def trend(
     value = "%{y:.1f}%" if percent else "%{y:.1f}"
     said = "%{customdata[1]} of %{customdata[2]} — " + value if parts else value
     judged = frame[y].where(~few)
-    fig = go.Figure(
-        go.Scatter(
-            x=months,
-            y=judged,
-            mode="lines+markers",
-            name=name or y_title,
-            connectgaps=True,
-            customdata=custom,
-            hovertemplate="%{x|%b %Y}: " + said + "<extra></extra>",
-            cliponaxis=False,
-        )
-    )
+    # Written as Plotly's own spec (as its checks would leave it, see `_unchecked`) rather than
+    # built property by property: a trend is drawn up to 19 times on a page, and Plotly's checks
+    # were most of a cold page's time (issue 15, people at once).
+    traces = [
+        {
+            "type": "scatter",
+            "x": _array(months),
+            "y": _array(judged),
+            "mode": "lines+markers",
+            "name": name or y_title,
+            "connectgaps": True,
+            "customdata": custom,
+            "hovertemplate": "%{x|%b %Y}: " + said + "<extra></extra>",
+            "cliponaxis": False,
+        }
+    ]
     if parts and bool(few.any()):
         small = frame[few & frame[y].notna()]
-        fig.add_scatter(
-            x=small["month"],
-            y=small[y],
-            mode="markers",
-            name=TOO_FEW,
-            marker={
-                "symbol": "circle-open",
-                "size": 10,
-                "color": PALETTE[0],
-                "line": {"width": 2},
-            },
-            customdata=[
-                c for c, f, v in zip(custom, few, frame[y].notna(), strict=True) if f and v
-            ],
-            hovertemplate="%{x|%b %Y}: " + said + " (too few to judge)<extra></extra>",
-            cliponaxis=False,
+        traces.append(
+            {
+                "type": "scatter",
+                "x": _array(small["month"]),
+                "y": _array(small[y]),
+                "mode": "markers",
+                "name": TOO_FEW,
+                "marker": {
+                    "symbol": "circle-open",
+                    "size": 10,
+                    "color": PALETTE[0],
+                    "line": {"width": 2},
+                },
+                "customdata": [
+                    c for c, f, v in zip(custom, few, frame[y].notna(), strict=True) if f and v
+                ],
+                "hovertemplate": "%{x|%b %Y}: " + said + " (too few to judge)<extra></extra>",
+                "cliponaxis": False,
+            }
         )
     for i, (column, line_label) in enumerate(extra):
         if column in frame:
-            fig.add_scatter(
-                x=months,
-                y=frame[column],
-                mode="lines+markers",
-                name=line_label,
-                line={"color": EXTRA_COLOURS[i % len(EXTRA_COLOURS)], "dash": "dash"},
-                marker={"color": EXTRA_COLOURS[i % len(EXTRA_COLOURS)]},
+            colour = EXTRA_COLOURS[i % len(EXTRA_COLOURS)]
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": _array(months),
+                    "y": _array(frame[column]),
+                    "mode": "lines+markers",
+                    "name": line_label,
+                    "line": {"color": colour, "dash": "dash"},
+                    "marker": {"color": colour},
+                }
             )
-    month_ticks(fig, list(months))
-    fig = layout(fig, "Month", y_title)
+    spec = house_layout("Month", y_title)
+    spec["xaxis"] |= _month_axis(list(months))
     if percent:
-        fig.update_yaxes(range=[0, 100], ticksuffix="%")
+        spec["yaxis"] |= {"range": [0, 100], "ticksuffix": "%"}
     else:
-        fig.update_yaxes(rangemode="tozero")
-    fig.update_layout(showlegend=len(fig.data) > 1)  # one line: its axis title names it
-    return reference_lines(
-        fig,
+        spec["yaxis"]["rangemode"] = "tozero"
+    spec["showlegend"] = len(traces) > 1  # one line: its axis title names it
+    lines = _reference_pairs(
         target,
         england,
         goal=goal,
@@ -339,6 +407,10 @@ def trend(
         england_note=england_note,
         target_label=target_label,
     )
+    if lines:
+        spec["shapes"] = [shape for shape, _ in lines]
+        spec["annotations"] = [note for _, note in lines]
+    return _unchecked(traces, spec)
 
 
 @built
@@ -487,21 +559,26 @@ DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 OUTLINE = "#0b0c0c"  # a dark edge: every bar meets 3:1 against white, whatever its fill
 
 
-def distinguish(fig: go.Figure) -> go.Figure:
+def distinguish(spec: dict) -> dict:
     """Make every series tell itself apart by more than colour: bars get a dark outline and,
     when there are several series, a hatching each; lines and points a marker shape each and,
-    for lines, a dash each (where the code did not set them)."""
-    bars = [t for t in fig.data if t.type in ("bar", "histogram")]
-    lines = [t for t in fig.data if t.type == "scatter"]
+    for lines, a dash each (where the code did not set them). On the figure's plain spec (as
+    `show` draws it), changed in place."""
+    traces = spec.get("data") or []
+    bars = [t for t in traces if t.get("type") in ("bar", "histogram")]
+    lines = [t for t in traces if t.get("type", "scatter") == "scatter"]
     for i, trace in enumerate(bars):
-        trace.marker.line.color = OUTLINE
-        trace.marker.line.width = 1
-        if len(bars) > 1 and trace.marker.pattern.shape is None:
-            trace.marker.pattern.shape = PATTERNS[i % len(PATTERNS)]
+        marker = trace.setdefault("marker", {})
+        marker.setdefault("line", {}).update(color=OUTLINE, width=1)
+        if len(bars) > 1 and (marker.get("pattern") or {}).get("shape") is None:
+            marker.setdefault("pattern", {})["shape"] = PATTERNS[i % len(PATTERNS)]
     if len(lines) > 1:
         for i, trace in enumerate(lines):
-            if trace.marker.symbol is None:
-                trace.marker.symbol = SYMBOLS[i % len(SYMBOLS)]
-            if "lines" in (trace.mode or "") and trace.line.dash is None:
-                trace.line.dash = DASHES[i % len(DASHES)]
-    return fig
+            if (trace.get("marker") or {}).get("symbol") is None:
+                trace.setdefault("marker", {})["symbol"] = SYMBOLS[i % len(SYMBOLS)]
+            if (
+                "lines" in (trace.get("mode") or "")
+                and (trace.get("line") or {}).get("dash") is None
+            ):
+                trace.setdefault("line", {})["dash"] = DASHES[i % len(DASHES)]
+    return spec

@@ -33,7 +33,7 @@ OVERVIEW = "app.py"
 
 
 @st.cache_data(
-    ttl=600, max_entries=200, show_spinner="Reading the figures...", hash_funcs=data.HASH
+    ttl=data.TTL, max_entries=200, show_spinner="Reading the figures...", hash_funcs=data.HASH
 )
 def findings(source: data.Source, filters: Filters) -> Findings:
     """The period's findings: aggregates only, so one answer serves every viewer."""

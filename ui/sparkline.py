@@ -6,13 +6,14 @@ tile's caption says in words what the line shows) and no drill-down.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from ui.chart_cache import CACHE, Kept
-from ui.chart_escape import safe_figure
+from ui.chart_escape import safe_spec
 from ui.charts import PALETTE
 
 
@@ -36,17 +37,19 @@ def sparkline_spec(values: Sequence[float]) -> dict:
 
 @st.cache_data(**CACHE)
 def _sparkline(values: tuple[float, ...]) -> dict:
-    """A sparkline's spec, escaped (once per line)."""
-    fig = go.Figure(  # data and layout given at once: Plotly checks each once (3 ms, not 10)
-        data=[
-            go.Scatter(
-                y=list(values),
-                mode="lines",
-                line={"color": PALETTE[0], "width": 2},
-                hoverinfo="skip",
-            )
+    """A sparkline's spec, escaped (once per line). Written as a spec, not built by Plotly's
+    checked figure: a page draws a dozen, and the checks cost ten times the rest."""
+    spec = {
+        "data": [
+            {
+                "type": "scatter",
+                "y": list(values),
+                "mode": "lines",
+                "line": {"color": PALETTE[0], "width": 2},
+                "hoverinfo": "skip",
+            }
         ],
-        layout={
+        "layout": {
             "height": 44,
             "margin": {"l": 2, "r": 2, "t": 2, "b": 2},
             "xaxis": {"visible": False},
@@ -54,6 +57,13 @@ def _sparkline(values: tuple[float, ...]) -> dict:
             "showlegend": False,
             "plot_bgcolor": "rgba(0,0,0,0)",
             "paper_bgcolor": "rgba(0,0,0,0)",
+            "template": _template(),
         },
-    )
-    return safe_figure(fig).to_dict()
+    }
+    return safe_spec(spec)
+
+
+@functools.cache
+def _template() -> dict:
+    """The template a Plotly figure starts with (Streamlit's, which its theme fills in)."""
+    return go.Figure().layout.template.to_plotly_json()
