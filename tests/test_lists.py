@@ -86,3 +86,71 @@ def test_a_list_names_only_the_measures_own_columns(engine):
             _first(engine, order=((bad, True),))
     with pytest.raises(ValueError, match="at least one row"):
         _first(engine, limit=0)
+
+
+# -- My team today: the tiles' counts and the first rows, in SQL (metrics/worklist_first.py) ----
+
+
+def test_my_team_today_counts_and_cuts_its_worklist_in_sql(make_db):
+    from metrics import NotPermitted, worklist_first
+    from metrics.worklist import worklist
+    from tests.test_worklist import extract
+    from tests.test_worklist import filters as at_as_of
+
+    engine = Engine(make_db(extract()))
+    # The worklist of tests/test_worklist.py (worked out there), most urgent first:
+    #   P3 oversight 30 wd, P6 CP review 21, P3 agency 10, P1 allocate 5, P1 see 5,
+    #   P3 assessment 5, P4 assessment -5 (coming due), P7 CP review -8 (coming due).
+    found = worklist_first.today(engine, at_as_of())
+    assert found.tally == {
+        "Allocate a worker": (1, 1),
+        "See the child": (1, 1),
+        "Complete the assessment": (2, 1),  # A1 overdue, A2 coming due
+        "Record management oversight": (1, 1),
+        "Chase the agency's response": (1, 1),
+        "Hold the CP review": (2, 1),  # CP1 overdue, CP2 coming due
+    }
+    assert found.hidden == {} and found.unavailable == {}
+    # R1 is T1's; A1, A2, P3's oversight and (through P3's worker) the request are T2's; CP1 is
+    # P6's (allocated in T2); CP2's child P7 has no team.
+    assert found.teams["Hold the CP review"] == {"T2", None}
+    assert found.teams["Allocate a worker"] == {"T1"}
+
+    def first(filters, works, limit):
+        rows, total = worklist_first.first(engine, filters, works, limit)
+        return list(zip(rows["person_id"], rows["work"], strict=True)), total
+
+    every = tuple(found.tally)
+    assert first(at_as_of(), every, 2) == (
+        [("P3", "Record management oversight"), ("P6", "Hold the CP review")],
+        8,
+    )
+    # Two kinds chosen: P6's review (21 wd), P3's assessment (5), then P4's (-5), P7's review.
+    assert first(at_as_of(), ("Complete the assessment", "Hold the CP review"), 2) == (
+        [("P6", "Hold the CP review"), ("P3", "Complete the assessment")],
+        4,
+    )
+    # Team T2: the request stays with its owner (P3's worker, in T2); T1's and P7's drop out.
+    assert first(at_as_of(team="T2"), every, 3) == (
+        [
+            ("P3", "Record management oversight"),
+            ("P6", "Hold the CP review"),
+            ("P3", "Chase the agency's response"),
+        ],
+        5,
+    )
+    # Each first row is the whole worklist's row, every column of it, under every filter.
+    for asked in (
+        at_as_of(),
+        at_as_of(team="T2"),
+        at_as_of(worker="W2"),
+        at_as_of(scope="teams", scope_teams=("T2",)),
+    ):
+        whole = worklist(engine, asked).rows
+        for limit in (1, 3, 20):
+            rows, total = worklist_first.first(engine, asked, every, limit)
+            assert total == len(whole)
+            assert rows.astype(str).equals(whole.head(limit).astype(str))
+        assert worklist_first.today(engine, asked).hidden == worklist(engine, asked).hidden
+    with pytest.raises(NotPermitted):
+        worklist_first.today(engine, at_as_of(scope="none"))
