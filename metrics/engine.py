@@ -269,15 +269,19 @@ class Engine(Availability):
         return self.query(sql, vals)
 
     def _rows_query(self, measure: Measure, filters: Filters, *, narrowed: bool = True) -> str:
+        return self._scoped(measure, filters, narrowed=narrowed) + f" ORDER BY {measure.order_by}"
+
+    def _scoped(self, measure: Measure, filters: Filters, *, narrowed: bool = True) -> str:
+        """The rows the viewer may see, unordered, as `r` (metrics/lists.py adds to its WHERE)."""
         self._check(measure, filters)
-        sql = f"SELECT * FROM ({self._filtered(measure, filters, narrowed=narrowed)}) r"
+        sql = f"SELECT * FROM ({self._filtered(measure, filters, narrowed=narrowed)}) r WHERE true"
         if filters.scope == "none" and measure.child_level:
             raise NotPermitted(
                 "your role shows aggregate figures only, not the children behind them"
             )
         if filters.scope is not None and measure.child_level:
-            sql += f" WHERE r.person_id IN ({_sql_text('common/scope_people.sql')})"
-        return sql + f" ORDER BY {measure.order_by}"
+            sql += f" AND r.person_id IN ({_sql_text('common/scope_people.sql')})"
+        return sql
 
     def rows_each(self, measures: Iterable[Measure], filters: Filters) -> dict[str, list[dict]]:
         """The rows of several measures (as `rows`, each row a dict), in one statement: with a

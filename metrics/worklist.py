@@ -185,19 +185,8 @@ class Worklist:
 def worklist(engine: Engine, filters: Filters) -> Worklist:
     """What needs action at the as-of date, under the filters and the viewer's scope."""
     as_of = filters.effective_as_of
-    kinds, unavailable = _available(engine)
-    by_owner = filters.team is not None or filters.worker is not None or filters.teams is not None
-    asked = [k.key for k in kinds]
-    if any(k.key == "agencies_outstanding" for k in kinds):
-        if engine.unavailable_reason(get(OWNERS)) is None:
-            asked.append(OWNERS)
-        elif by_owner:
-            kinds = [k for k in kinds if k.key != "agencies_outstanding"]
-            asked.remove("agencies_outstanding")
-            unavailable["Chase the agency's response"] = (
-                "requests carry no team, and without allocations in the extract they cannot be "
-                "given to a team or worker"
-            )
+    kinds, unavailable, by_owner, owners_known = _plan(engine, filters)
+    asked = [k.key for k in kinds] + ([OWNERS] if owners_known else [])
     found = dict(zip(asked, concurrently(lambda k: _rows(engine, k, filters), asked), strict=True))
     owners: dict[str, dict] = {}
     for row in sorted(found.get(OWNERS, []), key=lambda r: (r["allocated_date"], r["worker_id"])):
@@ -219,22 +208,43 @@ def worklist(engine: Engine, filters: Filters) -> Worklist:
             if by_owner:
                 rows = [r for r in rows if str(r["person_id"]) in owners]
         shown[kind.key] = len(rows)
-        out += [
-            {
-                "person_id": str(r["person_id"]),
-                "work": kind.work,
-                "overdue": kind.overdue,
-                "due_date": r[kind.due],
-                "item_id": None if r.get(kind.item) is None else str(r[kind.item]),
-                "detail": kind.detail(r),
-                "team": r.get("team"),
-                "worker_id": r.get("worker_id"),
-            }
-            for r in rows
-        ]
+        out += [_row(kind, r) for r in rows]
     frame = _urgency(engine, pd.DataFrame(out, columns=COLUMNS), as_of)
     hidden = _hidden(engine, filters, kinds, shown, by_owner)
     return Worklist(frame, hidden, unavailable)
+
+
+def _plan(engine: Engine, filters: Filters) -> tuple[list[Kind], dict[str, str], bool, bool]:
+    """The kinds of work this extract can give, why not for the others, whether the filters
+    name a team or worker (an agency request's owner must then be known), and whether its
+    owners can be read (OWNERS): without them, under such a filter, there is no such work."""
+    kinds, unavailable = _available(engine)
+    by_owner = filters.team is not None or filters.worker is not None or filters.teams is not None
+    owners_known = False
+    if any(k.key == "agencies_outstanding" for k in kinds):
+        if engine.unavailable_reason(get(OWNERS)) is None:
+            owners_known = True
+        elif by_owner:
+            kinds = [k for k in kinds if k.key != "agencies_outstanding"]
+            unavailable["Chase the agency's response"] = (
+                "requests carry no team, and without allocations in the extract they cannot be "
+                "given to a team or worker"
+            )
+    return kinds, unavailable, by_owner, owners_known
+
+
+def _row(kind: Kind, r: dict) -> dict:
+    """A worklist row (COLUMNS but overdue_wd) from a row of `kind`'s measure."""
+    return {
+        "person_id": str(r["person_id"]),
+        "work": kind.work,
+        "overdue": kind.overdue,
+        "due_date": r[kind.due],
+        "item_id": None if r.get(kind.item) is None else str(r[kind.item]),
+        "detail": kind.detail(r),
+        "team": r.get("team"),
+        "worker_id": r.get("worker_id"),
+    }
 
 
 def _available(engine: Engine) -> tuple[list[Kind], dict[str, str]]:

@@ -14,6 +14,7 @@ import streamlit as st
 
 from metrics import NotPermitted
 from metrics import worklist as wl
+from metrics import worklist_first as wf
 from metrics.words import date_text, days_text
 from metrics.worklist import URGENCY, WORK, Worklist
 from ui import data, tables
@@ -36,10 +37,14 @@ def _counts(source: data.Source, filters) -> tuple[dict, dict]:
 
 @st.cache_data(ttl=600, max_entries=200, show_spinner=False, hash_funcs=data.HASH)
 def _listing(source: data.Source, filters) -> pd.DataFrame:
-    """Every row of the worklist in words (when, due, worker, team), made once per data and
-    filters (with the viewer's scope): made on every run, it took most of a run's time (0.3 s
-    at 200,000 children); the kinds of work chosen only pick rows of it."""
-    rows = _worklist(source, filters).rows
+    """Every row of the worklist in words, made once per data and filters (with the viewer's
+    scope), for the download only: a run reads the tiles' counts and the first rows."""
+    return _in_words(source, _worklist(source, filters).rows)
+
+
+def _in_words(source: data.Source, rows: pd.DataFrame) -> pd.DataFrame:
+    """Worklist rows (metrics/worklist.py COLUMNS) as the list shows them: when, due, worker
+    and team in words."""
     teams = dict(data.facts(source)[2])
     workers = dict(data.workers(source, None))
     return pd.DataFrame(
@@ -61,15 +66,12 @@ def _listing(source: data.Source, filters) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=600, max_entries=200, show_spinner=False, hash_funcs=data.HASH)
-def _tally(source: data.Source, filters) -> tuple[dict[str, tuple[int, int]], dict, dict]:
+def _tally(source: data.Source, filters) -> tuple[dict[str, tuple[int, int]], dict, dict, dict]:
     """Per kind of work, (rows, of which overdue); what the viewer's scope leaves out; what
-    the extract cannot give. Small, so a run reads this and not the whole worklist."""
-    found = _worklist(source, filters)
-    tally = {}
-    for work in WORK:
-        mine = found.rows[found.rows["work"] == work]
-        tally[work] = (len(mine), int(mine["overdue"].sum()))
-    return tally, found.hidden, found.unavailable
+    the extract cannot give; the teams each kind's rows name. Counted in SQL
+    (metrics/worklist_first.py): a run never reads the whole worklist."""
+    found = wf.today(data.engine(source), filters)
+    return found.tally, found.hidden, found.unavailable, found.teams
 
 
 def _chosen(source: data.Source, filters, works: tuple[str, ...]) -> pd.DataFrame:
@@ -81,13 +83,20 @@ def _chosen(source: data.Source, filters, works: tuple[str, ...]) -> pd.DataFram
 @st.cache_data(ttl=600, max_entries=200, show_spinner=False, hash_funcs=data.HASH)
 def _first(
     source: data.Source, filters, works: tuple[str, ...], limit: int
-) -> tuple[pd.DataFrame, int, bool]:
-    """The first `limit` rows of the kinds of work chosen (most urgent first), how many rows
-    there are in all, and whether they span more than one team: a run reads these, never the
-    whole list (147,000 rows for every team at 1,000,000 children), which only the download
-    reads, when its button is pressed."""
-    chosen = _chosen(source, filters, works)
-    return chosen.head(limit), len(chosen), bool(chosen["team_name"].nunique() > 1)
+) -> tuple[pd.DataFrame, int]:
+    """The first `limit` rows of the kinds of work chosen (most urgent first) in words, and how
+    many rows there are in all: cut in SQL (metrics/worklist_first.py), so a run never reads
+    the whole list (147,000 rows for every team at 1,000,000 children), which only the
+    download reads, when its button is pressed."""
+    rows, total = wf.first(data.engine(source), filters, works, limit)
+    return _in_words(source, rows), total
+
+
+def _many_teams(source: data.Source, teams: dict, works: tuple[str, ...]) -> bool:
+    """Whether the rows of the kinds of work chosen name more than one team (by name)."""
+    names = dict(data.facts(source)[2])
+    named = {names.get(t, t) if isinstance(t, str) else "" for w in works for t in teams.get(w, ())}
+    return len(named) > 1
 
 
 def weeks_from_url() -> int:
@@ -149,7 +158,7 @@ except NotPermitted as exc:
     st.info(f"Not permitted: {exc}.")
     st.stop()
 
-tally, found_hidden, found_unavailable = found
+tally, found_hidden, found_unavailable, found_teams = found
 for work, reason in found_unavailable.items():
     st.info(f"Not available in this extract: {work}: {reason}.")
 
@@ -170,7 +179,8 @@ for column, work in zip(tiles, WORK, strict=False):
 works = [w for w in WORK if w not in found_unavailable]
 shown_works = st.multiselect("Kinds of work", works, default=works, key="team_works")
 chosen = tuple(w for w in works if w in shown_works)
-listing, listed, teams_many = _first(ctx.source, asked, chosen, tables.list_rows())
+listing, listed = _first(ctx.source, asked, chosen, tables.list_rows())
+teams_many = _many_teams(ctx.source, found_teams, chosen)
 longer = None
 if listed > len(listing):
     longer = tables.Longer(listed, "most urgent first", lambda: _chosen(ctx.source, asked, chosen))

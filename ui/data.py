@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from metrics import Engine, Filters, Settings, get, load_settings, lookups
+from metrics import Engine, Filters, Settings, get, lists, load_settings, lookups
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DB = REPO / "data" / "sample.duckdb"
@@ -199,36 +199,29 @@ def rows(source: Source, key: str, filters: Filters, limit: int | None = 5000) -
     return engine(source).rows(get(key), filters, limit=limit)
 
 
-# A list's rows kept by the measure's own flag columns: ((column, wanted), ...), a missing flag
-# counted as false; and its order: ((column, ascending), ...), () for the measure's own.
-Where = tuple[tuple[str, bool], ...]
-Order = tuple[tuple[str, bool], ...]
+# A list's rows kept by the measure's own flag columns, and its order (metrics/lists.py).
+Where = lists.Where
+Order = lists.Order
 
 
+@st.cache_data(ttl=LIST_TTL, max_entries=4, show_spinner=False, hash_funcs=HASH)
 def kept_rows(
     source: Source, key: str, filters: Filters, where: Where, order: Order
 ) -> pd.DataFrame:
-    """Every row of the measure kept by `where`, in `order`: for a long list's download (the
-    measure's rows come from `rows`' cache, so this costs a filter, not a query)."""
-    frame = rows(source, key, filters, None)
-    for column, wanted in where:
-        frame = frame[frame[column].fillna(False).astype(bool) == wanted]
-    if order:
-        frame = frame.sort_values(
-            [c for c, _ in order], ascending=[a for _, a in order], kind="stable"
-        )
-    return frame.reset_index(drop=True)
+    """Every row of the measure kept by `where`, in `order`, for a long list's download: read
+    when its button is pressed (its file and its audit entry both ask, hence the few kept)."""
+    return lists.first_rows(engine(source), get(key), filters, where, order, None)[0]
 
 
 @st.cache_data(ttl=LIST_TTL, max_entries=500, show_spinner=False, hash_funcs=HASH)
 def first_rows(
     source: Source, key: str, filters: Filters, where: Where, order: Order, limit: int
 ) -> tuple[pd.DataFrame, int]:
-    """The first `limit` of `kept_rows`, and how many there are in all: what a page run reads
-    of a long list (the whole list is read only by its download), filtered before it is cut,
-    so a list of flagged rows is never the flagged among the first 5,000."""
-    frame = kept_rows(source, key, filters, where, order)
-    return frame.head(limit), len(frame)
+    """The first `limit` rows of `kept_rows`, and how many there are in all: what a page run
+    reads of a long list, kept, ordered, cut and counted in SQL (metrics/lists.py), so a list
+    of flagged rows is never the flagged among the first 5,000, and a run neither fetches nor
+    caches the whole list (150,000 rows at 1,000,000 children)."""
+    return lists.first_rows(engine(source), get(key), filters, where, order, limit)
 
 
 @st.cache_data(ttl=LIST_TTL, max_entries=500, show_spinner=False, hash_funcs=HASH)
