@@ -8,11 +8,20 @@
 -- target; the oldest age is the largest. The requests are grouped by their months and
 -- request-date index (a few hundred groups) before the month ends are joined.
 -- Written for few expressions and joins: at 200,000 children the query's planning costs more
--- than its run (docs/performance.md, "Snapshot trends").
+-- than its run (docs/performance.md, "Snapshot trends"); so the span's bits are month_bits'
+-- written with datediff('month', ...) (the same month numbers, fewer operators to bind; the
+-- end is after the first month end, by the WHERE).
 -- uses: month_grid
 WITH patterns AS (
     SELECT
-        greatest(month_bits(r.requested_date, r.responded_date, $grid), 0) AS months,
+        greatest(
+            (CAST(1 AS BIGINT) << CASE
+                WHEN coalesce(r.responded_date, DATE '9999-12-31') > $grid[-1] THEN len($grid)
+                ELSE datediff('month', $grid[1], r.responded_date)
+            END)
+            - (CAST(1 AS BIGINT) << greatest(0, datediff('month', $grid[1], r.requested_date))),
+            0
+        ) AS months,
         c.wd_index AS requested_index,
         count(*) AS n
     FROM info_requests r

@@ -9,12 +9,20 @@
 -- are grouped by their months and referral-date index (a few hundred groups) before the month
 -- ends are joined. Team and worker: the referral's own, for the filters.
 -- Written for few expressions and joins: at 200,000 children the query's planning costs more
--- than its run (docs/performance.md, "Snapshot trends").
+-- than its run (docs/performance.md, "Snapshot trends"); so the span's bits are month_bits'
+-- written with datediff('month', ...) (the same month numbers, fewer operators to bind; the
+-- end is after the first month end, by the WHERE).
 -- uses: month_grid
 WITH patterns AS (
     SELECT
         greatest(
-            month_bits(f.referral_date, least(f.close_date, f.allocated_date), $grid), 0
+            (CAST(1 AS BIGINT) << CASE
+                WHEN coalesce(least(f.close_date, f.allocated_date), DATE '9999-12-31')
+                    > $grid[-1] THEN len($grid)
+                ELSE datediff('month', $grid[1], least(f.close_date, f.allocated_date))
+            END)
+            - (CAST(1 AS BIGINT) << greatest(0, datediff('month', $grid[1], f.referral_date))),
+            0
         ) AS months,
         c.wd_index AS referral_index,
         count(*) AS n
