@@ -10,16 +10,18 @@
 -- the target. The referrals are grouped by their months and referral-date index (a few hundred
 -- groups) before the month ends are joined.
 -- Written for few expressions and joins: at 200,000 children the query's planning costs more
--- than its run (docs/performance.md, "Snapshot trends"); so the month arithmetic here is
--- month_bits' and month_bit's written with datediff('month', ...) (the same month numbers, fewer
--- operators to bind; the stop is after the first month end, by the WHERE).
+-- than its run (docs/performance.md, "Snapshot trends"); so the span's bits are month_bits'
+-- written with datediff('month', ...) (the same month numbers, fewer operators to bind; the stop
+-- is after the first month end, by the WHERE), and the owner's months are worked out only under
+-- a team or worker filter.
 -- uses: month_grid
-WITH owned AS (
-    -- the months unseen: from the first month end on or after the referral date (calendar
-    -- months from the first end: datediff) to the last before the stop; the month ends before
-    -- the first allocation: the bits below allocated's
+WITH patterns AS (
+    -- the months unseen (from the first month end on or after the referral date, calendar
+    -- months from the first end by datediff, to the last before the stop), kept where the
+    -- filters keep the month's owner: the month ends before the first allocation (the bits below
+    -- its bit) for the referral's own, from it on (its bit and above: -bit) for the allocated
+    -- ones; without a team or worker filter, every month (folded to -1 when planned)
     SELECT
-        f.referral_date,
         greatest(
             (CAST(1 AS BIGINT) << CASE
                 WHEN coalesce(least(f.close_date, f.first_seen_date), DATE '9999-12-31')
@@ -28,37 +30,36 @@ WITH owned AS (
             END)
             - (CAST(1 AS BIGINT) << greatest(0, datediff('month', $grid[1], f.referral_date))),
             0
-        ) AS unseen,
-        CAST(1 AS BIGINT) << CASE
-            WHEN coalesce(f.allocated_date, DATE '9999-12-31') > $grid[-1] THEN len($grid)
-            ELSE greatest(0, datediff('month', $grid[1], f.allocated_date))
-        END AS allocated,
-        ($team IS NULL OR f.referral_team = $team)
-            AND ($worker IS NULL OR f.referral_worker_id = $worker)
-            AND ($teams IS NULL OR list_contains($teams, f.referral_team)) AS own_kept,
-        ($team IS NULL OR coalesce(f.allocated_team, f.referral_team) = $team)
-            AND ($worker IS NULL OR coalesce(f.allocated_worker_id, f.referral_worker_id) = $worker)
-            AND ($teams IS NULL OR list_contains($teams, coalesce(f.allocated_team, f.referral_team)))
-            AS allocated_kept
+        ) & CASE
+            WHEN $team IS NULL AND $worker IS NULL AND $teams IS NULL THEN -1
+            ELSE (
+                CASE
+                    WHEN ($team IS NULL OR f.referral_team = $team)
+                     AND ($worker IS NULL OR f.referral_worker_id = $worker)
+                     AND ($teams IS NULL OR list_contains($teams, f.referral_team))
+                    THEN month_bit(coalesce(f.allocated_date, DATE '9999-12-31'), $grid) - 1
+                    ELSE 0
+                END
+                | CASE
+                    WHEN ($team IS NULL OR coalesce(f.allocated_team, f.referral_team) = $team)
+                     AND ($worker IS NULL
+                          OR coalesce(f.allocated_worker_id, f.referral_worker_id) = $worker)
+                     AND ($teams IS NULL
+                          OR list_contains($teams, coalesce(f.allocated_team, f.referral_team)))
+                    THEN -month_bit(coalesce(f.allocated_date, DATE '9999-12-31'), $grid)
+                    ELSE 0
+                END
+            )
+        END AS months,
+        c.wd_index AS referral_index,
+        count(*) AS n
     FROM fact_referral f
+    LEFT JOIN calendar c ON c.date = f.referral_date
     WHERE f.referral_date <= $grid[-1]
       AND coalesce(f.close_date, DATE '9999-12-31') > $grid[1]
       AND coalesce(f.first_seen_date, DATE '9999-12-31') > $grid[1]
       AND NOT f.nfa
       AND ($person IS NULL OR f.person_id = $person)
-),
-patterns AS (
-    -- the months before the allocation (bits below its bit: allocated - 1) and from it on
-    -- (-allocated: its bit and those above)
-    SELECT
-        o.unseen & (
-            CASE WHEN o.own_kept THEN o.allocated - 1 ELSE 0 END
-            | CASE WHEN o.allocated_kept THEN -o.allocated ELSE 0 END
-        ) AS months,
-        c.wd_index AS referral_index,
-        count(*) AS n
-    FROM owned o
-    LEFT JOIN calendar c ON c.date = o.referral_date
     GROUP BY ALL
 )
 SELECT
