@@ -376,3 +376,16 @@ def test_facts_of_another_version_say_load_it_again(make_db):
     assert reason is not None and "another version of frontdoor" in reason
     # The same extract with this version's facts: available.
     assert Engine(make_db(EXTRACT)).unavailable_reason(MEASURES["not_yet_seen"]) is None
+
+
+def test_each_childs_visits_are_in_date_order_with_each_months_latest(make_db):
+    extract = dict(EXTRACT)
+    # Written out of order: the fact's lists are in date order all the same.
+    extract["ssd_cin_visits"] = list(reversed(EXTRACT["ssd_cin_visits"]))
+    con = make_db(extract)
+    dates, latest = con.execute(
+        "SELECT visit_dates, visit_latest FROM fact_activity WHERE person_id = 'C1'"
+    ).fetchone()
+    # Visits 2 Sep, 15 Sep, 2 Oct, 8 Oct 2025: September's latest is the 15th, October's the 8th.
+    assert dates == [D(2025, 9, 2), D(2025, 9, 15), D(2025, 10, 2), D(2025, 10, 8)]
+    assert latest == [D(2025, 9, 15), D(2025, 10, 8)]
