@@ -20,8 +20,9 @@ facts read earlier ones):
 - `fact_transfer`: every authorised assessment with a team, with the first plan and the first
   allocation in another team after it (within its episode and unbounded) and whether the child
   was already held elsewhere (transfer after assessment);
-- `fact_activity`: each child's note, management oversight note and visit dates (the latest
-  before any as-of date is read from them);
+- `fact_activity`: each child's note, management oversight note and visit dates in date order
+  (the latest before any as-of date is read from them), and each month's latest of each (the
+  latest before any month end: oversight's trend reads a child's months, not all its notes);
 - `fact_cp_review`: every CP plan's review chain (numbered reviews with the previous and next).
 
 A fact holds only what no as-of date, period or target changes: each query still binds those and
