@@ -3,9 +3,10 @@
 -- not), each as a list in date order (a date may repeat). The latest event on or before an
 -- as-of date is the largest date of the list not after it (oversight.sql): found among the
 -- child's own dates for the children who need it, instead of among every note and visit of the
--- extract. Beside each list, its latest date in each calendar month (`*_latest`, in date
--- order): the latest event on or before a month end is the latest of these up to that month,
--- so a trend over month ends reads a child's months, not all its events (trend/oversight.sql).
+-- extract. Beside them, each calendar month's latest management oversight note
+-- (oversight_latest) and latest note or visit (activity_latest), in date order (month_latest):
+-- the latest event on or before a month end is the latest of these up to that month, so a trend
+-- over month ends reads a child's months, not all its events (trend/oversight.sql).
 WITH notes AS (
     SELECT
         person_id,
@@ -27,26 +28,26 @@ visits AS (
     GROUP BY person_id
 )
 SELECT
-    a.*,
-    -- a date is its month's latest when the next date is in a later month (or there is none)
-    list_transform(
-        list_filter(list_zip(a.oversight_dates, a.oversight_dates[2:]),
-            lambda p: p[2] IS NULL OR p[2] > last_day(p[1])),
-        lambda p: p[1]) AS oversight_latest,
-    list_transform(
-        list_filter(list_zip(a.note_dates, a.note_dates[2:]),
-            lambda p: p[2] IS NULL OR p[2] > last_day(p[1])),
-        lambda p: p[1]) AS note_latest,
-    list_transform(
-        list_filter(list_zip(a.visit_dates, a.visit_dates[2:]),
-            lambda p: p[2] IS NULL OR p[2] > last_day(p[1])),
-        lambda p: p[1]) AS visit_latest
+    l.person_id,
+    l.oversight_dates,
+    l.note_dates,
+    l.visit_dates,
+    l.oversight_latest,
+    month_latest(list_sort(coalesce(l.note_latest, []) || coalesce(l.visit_latest, [])))
+        AS activity_latest
 FROM (
     SELECT
-        coalesce(n.person_id, v.person_id) AS person_id,
-        n.oversight_dates,
-        n.note_dates,
-        v.visit_dates
-    FROM notes n
-    FULL JOIN visits v ON v.person_id = n.person_id
-) a
+        a.*,
+        month_latest(a.oversight_dates) AS oversight_latest,
+        month_latest(a.note_dates) AS note_latest,
+        month_latest(a.visit_dates) AS visit_latest
+    FROM (
+        SELECT
+            coalesce(n.person_id, v.person_id) AS person_id,
+            n.oversight_dates,
+            n.note_dates,
+            v.visit_dates
+        FROM notes n
+        FULL JOIN visits v ON v.person_id = n.person_id
+    ) a
+) l

@@ -14,9 +14,9 @@
 -- a note keeps the month ends from the first on or after it to the last whose cut is not after
 -- it (`days`: both counts for every day the trend can meet). Drift is the same with its own
 -- target and every note and visit (seen or not).
--- Only each month's latest note (visit) can be a month end's latest, and its run of month ends
--- holds those of the month's earlier ones, so a child's months (fact_activity's *_latest) are
--- read, not its notes; the last month's end may be a date mid-month (the period's end), before
+-- Only each month's latest oversight note (note or visit) can be a month end's latest, and its
+-- run of month ends holds those of the month's earlier ones, so a child's months
+-- (fact_activity's oversight_latest, activity_latest) are read, not its notes; the last month's end may be a date mid-month (the period's end), before
 -- that month's latest: for a child with anything dated after it, that month's own dates up to
 -- it are read too. Each child's kept months are the OR over its dates; each allocation span
 -- (fact_child_allocation: a month end is in one span of a child at most) then counts at the
@@ -74,21 +74,16 @@ activity AS MATERIALIZED (
     SELECT
         f.person_id,
         f.oversight_latest,
-        f.note_latest,
-        f.visit_latest,
+        f.activity_latest,
         -- something dated after a mid-month last month end: that month's latest is after it
-        $grid[-1] < last_day($grid[-1])
-            AND greatest(list_max(f.note_latest), list_max(f.visit_latest)) > $grid[-1]
-            AS after_end
+        $grid[-1] < last_day($grid[-1]) AND list_max(f.activity_latest) > $grid[-1] AS after_end
     FROM fact_activity f
     SEMI JOIN spans s ON s.person_id = f.person_id
 ),
 dates AS (
     SELECT person_id, unnest(oversight_latest) AS day, TRUE AS oversight FROM activity
     UNION ALL
-    SELECT person_id, unnest(note_latest), FALSE FROM activity
-    UNION ALL
-    SELECT person_id, unnest(visit_latest), FALSE FROM activity
+    SELECT person_id, unnest(activity_latest), FALSE FROM activity
     UNION ALL
     -- then, for those, that month's own dates up to it
     SELECT y.person_id, unnest(y.days) AS day, y.oversight
