@@ -211,6 +211,7 @@ MEASURES_PROTECTION: list[Measure] = [
             "than 20 working days, and with no activity (visit or note) for more than 20."
         ),
         order_by="days_since_oversight DESC, person_id",
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="recording",

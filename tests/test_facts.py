@@ -376,3 +376,43 @@ def test_facts_of_another_version_say_load_it_again(make_db):
     assert reason is not None and "another version of frontdoor" in reason
     # The same extract with this version's facts: available.
     assert Engine(make_db(EXTRACT)).unavailable_reason(MEASURES["not_yet_seen"]) is None
+
+
+def test_each_childs_visits_are_in_date_order_with_each_months_latest(make_db):
+    extract = dict(EXTRACT)
+    # Written out of order: the fact's lists are in date order all the same.
+    extract["ssd_cin_visits"] = list(reversed(EXTRACT["ssd_cin_visits"]))
+    extract["case_notes"] = [
+        {
+            "note_id": "N1",
+            "person_id": "C1",
+            "note_type": "management_oversight",
+            "event_date": D(2025, 10, 20),
+        },
+        {
+            "note_id": "N2",
+            "person_id": "C1",
+            "note_type": "case_note",
+            "event_date": D(2025, 9, 10),
+        },
+        {
+            "note_id": "N3",
+            "person_id": "C1",
+            "note_type": "management_oversight",
+            "event_date": D(2025, 8, 4),
+        },
+    ]
+    con = make_db(extract)
+    row = con.execute(
+        "SELECT visit_dates, note_dates, oversight_latest, activity_latest FROM fact_activity "
+        "WHERE person_id = 'C1'"
+    ).fetchone()
+    # Visits 2 Sep, 15 Sep, 2 Oct, 8 Oct 2025; notes 4 Aug (oversight), 10 Sep, 20 Oct
+    # (oversight). Each month's latest oversight note: 4 Aug, 20 Oct; note or visit: 4 Aug,
+    # 15 Sep (the visit after the note of the 10th), 20 Oct.
+    assert row == (
+        [D(2025, 9, 2), D(2025, 9, 15), D(2025, 10, 2), D(2025, 10, 8)],
+        [D(2025, 8, 4), D(2025, 9, 10), D(2025, 10, 20)],
+        [D(2025, 8, 4), D(2025, 10, 20)],
+        [D(2025, 8, 4), D(2025, 9, 15), D(2025, 10, 20)],
+    )

@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 
 from metrics import Engine, Filters, get
+from metrics.settings import Settings
 
 D = dt.date
 PERIOD = (D(2025, 3, 1), D(2025, 3, 31))
@@ -206,3 +207,39 @@ def test_recording_lag_in_working_days(make_db):
     t2 = engine.headline(get("recording"), Filters(*PERIOD, team="T2"))
     assert t2 == {"notes": 3, "median_lag_wd": 5.0, "within_target_pct": 50.0}
     assert engine.headline(get("recording"), Filters(*PERIOD, worker="W2")) == t2
+
+
+def test_the_monthly_trend_counts_each_month_end_as_its_headline_would(make_db):
+    """The trend read by month bits (metrics/sql/trend/oversight.sql), worked out by hand at
+    the three month ends of Jan-Mar 2025 (no bank holidays between 6 Jan and 31 Mar)."""
+    con = make_db(
+        {
+            "ssd_person": [{"pers_person_id": p} for p in ("A", "B")],
+            "ssd_cin_episodes": [],
+            "ssd_involvements": [
+                alloc("I1", "W1", "A", "T1", D(2025, 1, 6)),
+                alloc("I2", "W1", "B", "T1", D(2025, 1, 6)),
+            ],
+            "case_notes": [
+                note("N1", "A", "management_oversight", D(2025, 3, 3)),
+                note("N2", "A", "case_note", D(2025, 2, 25)),
+                note("N3", "B", "management_oversight", D(2025, 2, 28)),
+            ],
+            "ssd_cp_visits": [],
+            "ssd_cin_visits": [],
+        }
+    )
+    trend = Engine(con).monthly(get("oversight"), Filters(D(2025, 1, 1), D(2025, 3, 31)))
+    # Working days from Mon 6 Jan: to Fri 31 Jan 19 (within 20), to Fri 28 Feb 39.
+    # A: oversight 3 Mar; at 28 Feb none since allocation (39: over); at 31 Mar 3 Mar is 20
+    #    (within). Drift: the case note of Tue 25 Feb is 3 before 28 Feb, 3 Mar 20 before 31 Mar.
+    # B: oversight Fri 28 Feb: 0 at 28 Feb, 21 at 31 Mar (over, for oversight and drift).
+    # Without oversight: A at 28 Feb, B at 31 Mar; drifting: B at 31 Mar.
+    assert list(trend["open_allocated"]) == [2, 2, 2]
+    assert list(trend["without_oversight"]) == [0, 1, 1]
+    assert list(trend["drift"]) == [0, 0, 1]
+    assert list(trend["without_oversight_pct"]) == [0.0, 50.0, 50.0]
+    # A month's target of 21 working days: B's 21 at 31 Mar is within it.
+    longer = Engine(con, Settings().with_targets(oversight_wd=21, drift_wd=21))
+    trend = longer.monthly(get("oversight"), Filters(D(2025, 1, 1), D(2025, 3, 31)))
+    assert list(trend["without_oversight"]) == [0, 1, 0]

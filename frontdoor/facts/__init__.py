@@ -20,8 +20,9 @@ facts read earlier ones):
 - `fact_transfer`: every authorised assessment with a team, with the first plan and the first
   allocation in another team after it (within its episode and unbounded) and whether the child
   was already held elsewhere (transfer after assessment);
-- `fact_activity`: each child's note, management oversight note and visit dates (the latest
-  before any as-of date is read from them);
+- `fact_activity`: each child's note, management oversight note and visit dates in date order
+  (the latest before any as-of date is read from them), and each month's latest of each (the
+  latest before any month end: oversight's trend reads a child's months, not all its notes);
 - `fact_cp_review`: every CP plan's review chain (numbered reviews with the previous and next).
 
 A fact holds only what no as-of date, period or target changes: each query still binds those and
@@ -50,7 +51,7 @@ FACTS = (
 )
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).
-VERSION = "6"
+VERSION = "7"
 
 
 # Rules the measures' SQL shares as macros, stored in the database with the facts (as the
@@ -79,6 +80,11 @@ MACROS = (
     "CREATE OR REPLACE MACRO month_bits(d_from, d_to, grid) AS "
     "month_bit(coalesce(d_to, DATE '9999-12-31'), grid) "
     "- (CAST(1 AS BIGINT) << greatest(0, month_number(d_from, grid)))",
+    # Each calendar month's latest date of a list in date order (fact_activity): a date whose
+    # next is in a later month, or the last.
+    "CREATE OR REPLACE MACRO month_latest(dates) AS list_transform("
+    "list_filter(list_zip(dates, dates[2:]), lambda p: p[2] IS NULL OR p[2] > last_day(p[1])), "
+    "lambda p: p[1])",
 )
 
 

@@ -1,0 +1,153 @@
+-- Management oversight and drift month by month (Engine.monthly): each month end's figures as
+-- oversight.sql's rows would give them at that date, each allocation span and each child's
+-- months of notes and visits read once (month_grid: the month ends as bits) rather than every
+-- child's notes searched again for every month end.
+-- A case is without oversight at month end m when wd_between(greatest(last note, allocated),
+-- m) > target. Working days are counted by index (wd_between(a, m) = index(m) - index(a)), so
+-- with cut(m) the working day whose index is index(m) - target (none when that is below 1:
+-- then nothing is past the target at m, read as the earliest date), a date a is past the target
+-- at m exactly when a < cut(m), and a note n on or before m keeps m within target exactly when
+-- n >= cut(m). So the case is without oversight at m when its allocation date is before cut(m)
+-- and no oversight note is dated in [cut(m), m]; a note before the allocation date is before
+-- cut(m) already, so "notes following allocation" needs no test of its own. The cuts rise with
+-- m: an allocation is past the target from the first month end whose cut is after it on, and
+-- a note keeps the month ends from the first on or after it to the last whose cut is not after
+-- it (`days`: both counts for every day the trend can meet). Drift is the same with its own
+-- target and every note and visit (seen or not).
+-- Only each month's latest oversight note (note or visit) can be a month end's latest, and its
+-- run of month ends holds those of the month's earlier ones, so a child's months
+-- (fact_activity's oversight_latest, activity_latest) are read, not its notes; the last month's end may be a date mid-month (the period's end), before
+-- that month's latest: for a child with anything dated after it, that month's own dates up to
+-- it are read too. Each child's kept months are the OR over its dates; each allocation span
+-- (fact_child_allocation: a month end is in one span of a child at most) then counts at the
+-- month ends it covers, past the target and not kept. The team, worker and person filters are
+-- applied to the spans (the row's team and worker are its allocation's), as the engine applies
+-- them to oversight.sql's rows.
+-- uses: month_grid
+WITH cuts AS MATERIALIZED (
+    SELECT
+        list(coalesce(o.date, DATE '0001-01-01') ORDER BY g.k) AS oversight_cuts,
+        list(coalesce(d.date, DATE '0001-01-01') ORDER BY g.k) AS drift_cuts
+    FROM month_grid g
+    LEFT JOIN calendar m ON m.date = $grid[g.k + 1]
+    LEFT JOIN calendar o ON o.wd_index = m.wd_index - $t_oversight_wd AND o.is_working_day
+    LEFT JOIN calendar d ON d.wd_index = m.wd_index - $t_drift_wd AND d.is_working_day
+),
+days AS MATERIALIZED (
+    -- every day from the first cut (or the calendar's first day) to the last month end: how
+    -- many cuts are not after it, and the first month end on or after it
+    SELECT
+        x.day,
+        len(list_filter(c.oversight_cuts, lambda y: y <= x.day)) AS oversight_n,
+        len(list_filter(c.drift_cuts, lambda y: y <= x.day)) AS drift_n,
+        month_index(x.day, $grid) AS first_k
+    FROM cuts c
+    CROSS JOIN (
+        SELECT CAST(unnest(range(
+            greatest(
+                least(c.oversight_cuts[1], c.drift_cuts[1]),
+                (SELECT min(date) FROM calendar)
+            ),
+            $grid[-1] + INTERVAL 1 DAY,
+            INTERVAL 1 DAY
+        )) AS DATE) AS day
+        FROM cuts c
+    ) x
+),
+spans AS MATERIALIZED (
+    SELECT
+        a.person_id,
+        month_bits(a.valid_from, a.valid_to, $grid) AS months,
+        -- past the target from the first month end whose cut is after the allocation date
+        -(CAST(1 AS BIGINT) << coalesce(d.oversight_n, 0)) AS oversight_due,
+        -(CAST(1 AS BIGINT) << coalesce(d.drift_n, 0)) AS drift_due
+    FROM fact_child_allocation a
+    LEFT JOIN days d ON d.day = a.allocated_date
+    WHERE a.valid_from <= $grid[-1]
+      AND coalesce(a.valid_to, DATE '9999-12-31') > $grid[1]
+      AND ($team IS NULL OR a.team = $team)
+      AND ($worker IS NULL OR a.worker_id = $worker)
+      AND ($teams IS NULL OR list_contains($teams, a.team))
+      AND ($person IS NULL OR a.person_id = $person)
+),
+activity AS MATERIALIZED (
+    SELECT
+        f.person_id,
+        f.oversight_latest,
+        f.activity_latest,
+        -- something dated after a mid-month last month end: that month's latest is after it
+        $grid[-1] < last_day($grid[-1]) AND list_max(f.activity_latest) > $grid[-1] AS after_end
+    FROM fact_activity f
+    SEMI JOIN spans s ON s.person_id = f.person_id
+),
+dates AS (
+    SELECT person_id, unnest(oversight_latest) AS day, TRUE AS oversight FROM activity
+    UNION ALL
+    SELECT person_id, unnest(activity_latest), FALSE FROM activity
+    UNION ALL
+    -- then, for those, that month's own dates up to it
+    SELECT y.person_id, unnest(y.days) AS day, y.oversight
+    FROM (
+        SELECT
+            f.person_id,
+            unnest([
+                list_filter(f.oversight_dates, lambda x: x BETWEEN y.month_start AND $grid[-1]),
+                list_filter(f.note_dates, lambda x: x BETWEEN y.month_start AND $grid[-1]),
+                list_filter(f.visit_dates, lambda x: x BETWEEN y.month_start AND $grid[-1])
+            ]) AS days,
+            unnest([TRUE, FALSE, FALSE]) AS oversight
+        FROM fact_activity f
+        CROSS JOIN (SELECT CAST(date_trunc('month', $grid[-1]) AS DATE) AS month_start) y
+        SEMI JOIN (SELECT person_id FROM activity WHERE after_end) a ON a.person_id = f.person_id
+    ) y
+),
+kept AS (
+    -- the month ends each child's dates keep within target: from the first on or after a
+    -- date to the last whose cut is not after it
+    SELECT
+        e.person_id,
+        bit_or(
+            CASE WHEN e.oversight AND d.oversight_n > d.first_k
+                THEN (CAST(1 AS BIGINT) << d.oversight_n) - (CAST(1 AS BIGINT) << d.first_k)
+                ELSE 0 END
+        ) AS oversight_kept,
+        bit_or(
+            CASE WHEN d.drift_n > d.first_k
+                THEN (CAST(1 AS BIGINT) << d.drift_n) - (CAST(1 AS BIGINT) << d.first_k)
+                ELSE 0 END
+        ) AS drift_kept
+    FROM dates e
+    JOIN days d ON d.day = e.day
+    GROUP BY e.person_id
+),
+patterns AS (
+    SELECT
+        s.months,
+        s.months & s.oversight_due & ~coalesce(k.oversight_kept, 0) AS without_oversight,
+        s.months & s.drift_due & ~coalesce(k.drift_kept, 0) AS drift,
+        count(*) AS n
+    FROM spans s
+    LEFT JOIN kept k ON k.person_id = s.person_id
+    WHERE s.months <> 0
+    GROUP BY ALL
+),
+counts AS (
+    SELECT
+        g.k,
+        coalesce(sum(p.n), 0) AS open_allocated,
+        coalesce(sum(p.n) FILTER (WHERE (p.without_oversight >> g.k) & 1 = 1), 0)
+            AS without_oversight,
+        coalesce(sum(p.n) FILTER (WHERE (p.drift >> g.k) & 1 = 1), 0) AS drift
+    FROM month_grid g
+    LEFT JOIN patterns p ON (p.months >> g.k) & 1 = 1
+    GROUP BY g.k
+)
+SELECT
+    c.k,
+    c.open_allocated,
+    c.without_oversight,
+    100.0 * c.without_oversight / nullif(c.open_allocated, 0) AS without_oversight_pct,
+    c.drift,
+    c.without_oversight AS without_oversight_pct_numerator,
+    c.open_allocated AS without_oversight_pct_denominator
+FROM counts c
