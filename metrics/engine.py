@@ -125,6 +125,7 @@ _ONE_CHILD: dict[str, tuple[str | None, str | None]] = {
     "fact_transfer": ("person_id", None),
     "fact_activity": ("person_id", None),
     "fact_cp_review": ("person_id", None),
+    "fact_note": ("person_id", None),
 }
 
 

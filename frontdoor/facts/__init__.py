@@ -23,7 +23,10 @@ facts read earlier ones):
 - `fact_activity`: each child's note, management oversight note and visit dates in date order
   (the latest before any as-of date is read from them), and each month's latest of each (the
   latest before any month end: oversight's trend reads a child's months, not all its notes);
-- `fact_cp_review`: every CP plan's review chain (numbered reviews with the previous and next).
+- `fact_cp_review`: every CP plan's review chain (numbered reviews with the previous and next);
+- `fact_note`: every case note with its team and the working-day index of its event and recorded
+  dates (case recording's lag without calendar look-ups; the loader builds the calendar before
+  the facts).
 
 A fact holds only what no as-of date, period or target changes: each query still binds those and
 reads a fact with an interval test (e.g. allocated_date <= as-of), so the figures are those of
@@ -48,10 +51,11 @@ FACTS = (
     "fact_transfer",
     "fact_activity",
     "fact_cp_review",
+    "fact_note",
 )
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).
-VERSION = "7"
+VERSION = "8"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both
 
 
 # Rules the measures' SQL shares as macros, stored in the database with the facts (as the

@@ -72,7 +72,10 @@ FROM (
         ) AS nth
     FROM moves
     WHERE plan_kind IS NOT NULL
-      AND transfer_date IS NOT NULL
+      -- The period is tested before the later assessment is chosen: a receiving allocation's
+      -- transfer date is its start date, the same on every row it follows, so an allocation's
+      -- rows are all in the period or all out of it (and the choice is over fewer rows).
+      AND transfer_date BETWEEN $date_from AND $date_to
 ) m
 WHERE m.nth = 1
   AND m.transfer_date BETWEEN $date_from AND $date_to
