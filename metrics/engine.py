@@ -20,17 +20,17 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
+from metrics import trend_queries
 from metrics.availability import Availability, MeasureUnavailable
 from metrics.filters import Filters
 from metrics.measure import DENOMINATOR, FLOW, NUMERATOR, Measure, Share
+from metrics.trend_queries import month_ranges
 
 _COLUMN = re.compile(r"^[a-z_][a-z0-9_]*$")
 # A frame's attrs key naming its aggregate columns that cannot be computed, with why.
 UNAVAILABLE = "unavailable"
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _USES = re.compile(r"^--\s*uses:\s*(.*)$", re.MULTILINE)
-# The parameters a month of a snapshot trend takes from its row of the grid (Engine.monthly).
-_GRID_PARAM = re.compile(r"\$(date_from|date_to|as_of)\b")
 # Queries run at once by `concurrently`: DuckDB releases the GIL, so each core keeps one busy.
 WORKERS = max(2, min(8, os.cpu_count() or 2))
 
@@ -455,8 +455,8 @@ class Engine(Availability):
         """The aggregates month by month (each share with its numerator and denominator): flow
         measures by their defining date; snapshot measures taken at each month end (or the
         as-of date in the last month), all months in one query: the measure's trend file read
-        as month bits where it has one (Measure.month_bits, _monthly_bits), else its rows query
-        under a grid of months (_monthly_snapshot)."""
+        as month bits where it has one (Measure.month_bits), else its rows query
+        under a grid of months (metrics/trend_queries.py)."""
         self._check(measure, filters)
         if measure.kind == FLOW:
             sql = (
@@ -472,9 +472,9 @@ class Engine(Availability):
         for start, end in months:
             self._check(measure, replace(filters, date_from=start, date_to=end, as_of=end))
         if len(months) <= measure.month_bits:
-            sql, values = self._monthly_bits(measure, filters, months)
+            sql, values = trend_queries.month_bits(self, measure, filters, months)
         else:
-            sql, values = self._monthly_snapshot(measure, filters, months)
+            sql, values = trend_queries.month_grid(self, measure, filters, months)
         cur = self.con.cursor()
         try:
             found = cur.execute(sql, _bind(sql, values)).fetchall()
@@ -489,61 +489,6 @@ class Engine(Availability):
                 columns=names,
             ),
         )
-
-    def _monthly_snapshot(
-        self, measure: Measure, filters: Filters, months: list[tuple[dt.date, dt.date]]
-    ) -> tuple[str, dict]:
-        """A snapshot measure's trend as one query: the measure's own rows query under a
-        correlated subquery on a grid of months, each month taking its period (the month) and
-        as-of date (its end, or the as-of date in the last month) from its row of the grid
-        instead of from the parameters. So each month's aggregates, shares' parts included, are
-        its headline exactly (the same `_aggregate_pairs`), and DuckDB plans the months
-        together: each table (each fact) is read once, joined to the month ends by the
-        measure's own interval tests (allocated_date <= as-of, ...), rather than once per
-        month. A month with no rows still has its row (count 0)."""
-        sql = _GRID_PARAM.sub(lambda m: f"g.{m.group(1)}", self._filtered(measure, filters))
-        pairs = self._aggregate_pairs(measure, parts=True)
-        fields = ", ".join(f"{name} := {expr}" for name, expr in pairs)
-        names = ", ".join(f"s.{name} AS {name}" for name, _ in pairs)
-        grid = (
-            "SELECT unnest($grid_from) AS date_from, unnest($grid_to) AS date_to, "
-            "unnest($grid_to) AS as_of"
-        )
-        full = (
-            f"SELECT month, {names} FROM (SELECT g.date_from AS month, "
-            f"(SELECT struct_pack({fields}) FROM ({sql}) r) AS s FROM ({grid}) g) ORDER BY month"
-        )
-        values = self.values(filters) | {
-            "grid_from": [start for start, _ in months],
-            "grid_to": [end for _, end in months],
-        }
-        return full, values
-
-    def _monthly_bits(
-        self, measure: Measure, filters: Filters, months: list[tuple[dt.date, dt.date]]
-    ) -> tuple[str, dict]:
-        """A snapshot trend read from the measure's trend file (Measure.month_bits): one row per
-        month k (0 for the first), its aggregates by name, shares' parts included; the file
-        applies the filters itself. Here each row gets its month and the columns the order of
-        `_aggregate_pairs` (an aggregate not computable here NULL, as a headline gives it)."""
-        pairs = self._aggregate_pairs(measure, parts=True)
-        off = self.unavailable_aggregates(measure) if measure.aggregate_needs else {}
-        sql = rows_sql(measure.trend_file)
-        if self._narrows(measure, filters):
-            sql = self._one_child(sql)
-        names = ", ".join(
-            f"CAST(NULL AS DOUBLE) AS {name}" if name in off else f"t.{name} AS {name}"
-            for name, _ in pairs
-        )
-        full = (
-            f"SELECT CAST($grid_from[t.k + 1] AS DATE) AS month, {names} "
-            f"FROM ({sql}) t ORDER BY t.k"
-        )
-        values = self.values(filters) | {
-            "grid": [end for _, end in months],
-            "grid_from": [start for start, _ in months],
-        }
-        return full, values
 
     def permits(self, person_id: str, filters: Filters) -> bool:
         """Whether the viewer behind `filters` may see this child at child level."""
@@ -571,17 +516,6 @@ def with_reasons(frame: pd.DataFrame) -> pd.DataFrame:
     for column, reason in reasons.items():
         if column in out.columns:
             out[column] = f"n/a — {reason}"
-    return out
-
-
-def month_ranges(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
-    """Calendar months overlapping [first, last], clipped to it."""
-    out = []
-    cur = first.replace(day=1)
-    while cur <= last:
-        nxt = (cur.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        out.append((max(cur, first), min(nxt - dt.timedelta(days=1), last)))
-        cur = nxt
     return out
 
 

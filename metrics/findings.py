@@ -357,6 +357,27 @@ def _groups(
     return frame, affected
 
 
+def medians_of_the_others(values: list[float]) -> list[float]:
+    """For each value, the median of all the other values (at least two values): what each
+    group is compared with. Read off the values sorted once, not sorted again for every group
+    (at 1,000,000 children some 4,000 workers made that 16 million steps, seconds of a cold
+    Findings page)."""
+    ranked = sorted(range(len(values)), key=values.__getitem__)
+    ordered = [values[i] for i in ranked]
+    place = {i: p for p, i in enumerate(ranked)}
+    rest = len(values) - 1
+    out = []
+    for i in range(len(values)):
+        # The others in order are `ordered` without position place[i]: the j-th of them is
+        # ordered[j] before that position and ordered[j + 1] from it on.
+        def nth(j: int, gap: int = place[i]) -> float:
+            return ordered[j] if j < gap else ordered[j + 1]
+
+        middle = rest // 2
+        out.append(nth(middle) if rest % 2 else (nth(middle - 1) + nth(middle)) / 2)
+    return out
+
+
 def _group_finding(engine: Engine, rule: Rule, filters: Filters) -> Finding | None:
     """An area for development when one or more groups stand out (docs/findings.md), else None:
     a comparison of groups says nothing when none stands out."""
@@ -373,8 +394,9 @@ def _group_finding(engine: Engine, rule: Rule, filters: Filters) -> Finding | No
     unit = goals.unit_of(rule.figure)
     goal = engine.settings.goal(rule.measure, rule.figure)
     outliers = []
-    for key, name, value, size in eligible:
-        others = median(v for k, _, v, _ in eligible if k != key)
+    for (key, name, value, size), others in zip(
+        eligible, medians_of_the_others([v for _, _, v, _ in eligible]), strict=True
+    ):
         worse_by = others - value if rule.higher_is_better else value - others
         limit = OUTLIER_PP if unit == "%" else abs(others) * OUTLIER_PCT / 100
         misses_goal = goal is None or goals.rag(value, goal, rule.higher_is_better, unit).level in (

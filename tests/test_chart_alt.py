@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui import chart_escape, charts
+from ui import chart_escape, chart_series, charts
 from ui.chart_alt import chart_text
 
 
@@ -101,7 +101,11 @@ def test_series_told_apart_without_colour():
     spec = charts.distinguish(chart_escape.safe_spec(chart_escape.figure_spec(fig)))
     first, second, median, p75 = spec["data"]
     assert (first["marker"]["pattern"]["shape"], second["marker"]["pattern"]["shape"]) == ("", "/")
-    assert first["marker"]["line"]["color"] == second["marker"]["line"]["color"] == charts.OUTLINE
+    assert (
+        first["marker"]["line"]["color"]
+        == second["marker"]["line"]["color"]
+        == chart_series.OUTLINE
+    )
     assert (median["marker"]["symbol"], p75["marker"]["symbol"]) == ("circle", "square")
     assert median["line"]["dash"] == "solid" and p75["line"]["dash"] == "dash"  # the code's: kept
 

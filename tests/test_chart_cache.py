@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from ui import charts
+from ui import chart_series, charts
 from ui.chart_alt import chart_text
 from ui.data import fingerprint
 
@@ -91,7 +91,7 @@ def test_a_kept_drawing_is_escaped_and_follows_the_figure():
     at.run()
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert spec["data"][0]["x"] == ["&lt;b&gt;Team&lt;/b&gt; &#36;x&#36;", "North"]
-    assert spec["data"][0]["marker"]["line"]["color"] == charts.OUTLINE  # told apart
+    assert spec["data"][0]["marker"]["line"]["color"] == chart_series.OUTLINE  # told apart
     assert "Team" in at.caption[0].value
     at.run()
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)

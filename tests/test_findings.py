@@ -7,10 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import statistics
 import string
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from frontdoor.cli import main
 from metrics import MEASURES, Engine, Filters, catalog
@@ -23,6 +26,7 @@ from metrics.findings import (
     WORSENING,
     classify,
     find,
+    medians_of_the_others,
     months_before,
     year_earlier,
 )
@@ -439,3 +443,19 @@ def test_the_children_behind_a_flag_are_those_with_it_set_or_without():
     assert pick_children(gaps, "at_risk")["person_id"].tolist() == ["A"]
     assert pick_children(gaps, "!at_risk")["person_id"].tolist() == ["C"]  # B's gap: neither
     assert pick_children(rows, None)["person_id"].tolist() == ["A", "B", "C"]
+
+
+def test_each_group_is_compared_with_the_median_of_the_others():
+    # [10, 40, 20, 30]: without 10 -> 20, 30, 40: 30; without 40 -> 10, 20, 30: 20;
+    # without 20 -> 10, 30, 40: 30; without 30 -> 10, 20, 40: 20.
+    assert medians_of_the_others([10.0, 40.0, 20.0, 30.0]) == [30.0, 20.0, 30.0, 20.0]
+    # [5, 1, 3]: without 5 -> 1, 3: 2; without 1 -> 3, 5: 4; without 3 -> 1, 5: 3.
+    assert medians_of_the_others([5.0, 1.0, 3.0]) == [2.0, 4.0, 3.0]
+    # ties: [2, 2, 9] -> without a 2: 2, 9: 5.5; without 9: 2, 2: 2
+    assert medians_of_the_others([2.0, 2.0, 9.0]) == [5.5, 5.5, 2.0]
+
+
+@given(st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=40))
+def test_the_median_of_the_others_is_the_median_without_the_group(values):
+    expected = [statistics.median(values[:i] + values[i + 1 :]) for i in range(len(values))]
+    assert medians_of_the_others(values) == expected

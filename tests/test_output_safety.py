@@ -562,7 +562,13 @@ def test_analyst_sees_the_same_words_for_an_unknown_child(env):
 # -- the chokepoints are the only way ---------------------------------------------------------
 
 # The modules that build, escape and draw charts: the only ones that import plotly.
-CHART_MODULES = {"ui/charts.py", "ui/chart_escape.py", "ui/chart_cache.py", "ui/sparkline.py"}
+CHART_MODULES = {
+    "ui/charts.py",
+    "ui/chart_escape.py",
+    "ui/chart_cache.py",
+    "ui/chart_lines.py",
+    "ui/sparkline.py",
+}
 
 SOURCES = [
     REPO / "app.py",

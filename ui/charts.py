@@ -1,11 +1,12 @@
-"""Every chart of the dashboard is built and drawn here: Plotly figures with units on the axes,
+"""Every chart of the dashboard is built and drawn here (reference lines: ui/chart_lines; series
+told apart without colour: ui/chart_series): Plotly figures with units on the axes,
 target and England lines, colour-blind-safe colours, the child or case id carried in custom_data
 for drill-down, each series told apart without colour.
 
 Pages build figures with `figure()`, `bars()`, `trend()`, `stacked()`, `grouped_bars()`,
 `spread()`, `histogram()` and draw them with `show()` (ui/drill.chart adds the CSV); they never
 import plotly or call st.plotly_chart themselves (tests/test_output_safety.py checks). `show`
-draws every figure through the one escaping chokepoint, `ui/chart_escape.safe_figure`, with its
+draws every figure through the one escaping chokepoint, `ui/chart_escape.safe_spec`, with its
 text alternative under it (ui/chart_picks); builders are `@built` once per answer
 (ui/chart_cache); a tile's line is drawn by ui/sparkline.
 """
@@ -22,7 +23,16 @@ from _plotly_utils.basevalidators import copy_to_readonly_numpy_array, is_homoge
 from ui.chart_alt import ChartText, chart_text
 from ui.chart_cache import CACHE, Kept, built, plain
 from ui.chart_escape import figure_spec, safe_spec
+from ui.chart_lines import (
+    ENGLAND_STYLE,
+    GOAL_STYLE,
+    TARGET_STYLE,
+    _reference_pairs,
+    reference_lines,
+    vline,
+)
 from ui.chart_picks import alternative, selected_ids
+from ui.chart_series import distinguish
 from ui.data import fingerprint
 
 Figure = go.Figure
@@ -30,12 +40,6 @@ Figure = go.Figure
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-
-
-TARGET_STYLE = {"color": "#D55E00", "dash": "dash", "width": 2}
-
-
-ENGLAND_STYLE = {"color": "#000000", "dash": "dot", "width": 2}
 
 
 @st.cache_data(**CACHE)
@@ -135,53 +139,6 @@ def figure(x_title: str = "", y_title: str = "") -> go.Figure:
     return layout(go.Figure(), x_title, y_title)
 
 
-def _lines(fig: go.Figure, lines: list[tuple[dict, dict]]) -> go.Figure:
-    """Add (shape, annotation) pairs in one layout update: what add_hline and add_vline add,
-    written out (each of those costs 7 ms of Plotly's path checks; this 1 ms for all)."""
-    if lines:
-        fig.update_layout(
-            shapes=[*fig.layout.shapes, *(shape for shape, _ in lines)],
-            annotations=[*fig.layout.annotations, *(note for _, note in lines)],
-        )
-    return fig
-
-
-def _hline(
-    y: float,
-    line: dict,
-    text: str,
-    position: str,
-    bgcolor: str | None = None,
-    hovertext: str | None = None,
-) -> tuple[dict, dict]:
-    """A horizontal line across the plot at `y`, its label at `position` ("top right", ...),
-    as add_hline(annotation_position=...) makes them."""
-    vertical, horizontal = position.split()
-    shape = {"type": "line", "line": line, "xref": "x domain", "x0": 0, "x1": 1}
-    shape |= {"yref": "y", "y0": y, "y1": y}
-    note = {"text": text, "showarrow": False, "xref": "x domain", "yref": "y", "y": y}
-    note |= {"x": 1 if horizontal == "right" else 0, "xanchor": horizontal}
-    note["yanchor"] = "bottom" if vertical == "top" else "top"
-    if bgcolor is not None:
-        note["bgcolor"] = bgcolor
-    if hovertext is not None:
-        note["hovertext"] = hovertext
-    return shape, note
-
-
-def vline(fig: go.Figure, x: float, text: str, style: dict = TARGET_STYLE) -> go.Figure:
-    """A vertical reference line (a target or England), labelled in words (top right, as
-    add_vline puts it)."""
-    shape = {"type": "line", "line": style, "xref": "x", "x0": x, "x1": x}
-    shape |= {"yref": "y domain", "y0": 0, "y1": 1}
-    note = {"text": text, "showarrow": False, "xref": "x", "x": x, "xanchor": "left"}
-    note |= {"yref": "y domain", "y": 1, "yanchor": "top"}
-    return _lines(fig, [(shape, note)])
-
-
-GOAL_STYLE = {"color": "#009E73", "dash": "dash", "width": 2}
-
-
 # A trend's extra lines (percentiles, another clock) never take a reference line's colour.
 EXTRA_COLOURS = [
     c
@@ -190,89 +147,11 @@ EXTRA_COLOURS = [
 ]
 
 
-# A reference line's label stays readable where a data line crosses it.
-LABEL_BACKGROUND = "rgba(255,255,255,0.8)"
-
-
 # A share of fewer than this many children in a month is drawn hollow, off the line.
 FEWEST = 5
 
 
 TOO_FEW = f"Fewer than {FEWEST} children: too few to judge"
-
-
-def reference_lines(
-    fig: go.Figure,
-    target: float | None,
-    england: float | None,
-    *,
-    goal: float | None = None,
-    goal_label: str | None = None,
-    england_label: str | None = None,
-    england_note: str | None = None,
-    target_label: str | None = None,
-) -> go.Figure:
-    """Horizontal goal, target and England lines, each labelled in words (not by colour
-    alone). Of the goal and England, the higher line's label sits above it and the lower's
-    below, so close lines keep their labels apart; the target's label is at the top right."""
-    lines = _reference_pairs(
-        target,
-        england,
-        goal=goal,
-        goal_label=goal_label,
-        england_label=england_label,
-        england_note=england_note,
-        target_label=target_label,
-    )
-    _lines(fig, lines)
-    return fig
-
-
-def _reference_pairs(
-    target: float | None,
-    england: float | None,
-    *,
-    goal: float | None = None,
-    goal_label: str | None = None,
-    england_label: str | None = None,
-    england_note: str | None = None,
-    target_label: str | None = None,
-) -> list[tuple[dict, dict]]:
-    """The (shape, annotation) pairs of `reference_lines`."""
-    goal_above = england is None or goal is None or goal >= england
-    lines = []
-    if goal is not None:
-        lines.append(
-            _hline(
-                goal,
-                GOAL_STYLE,
-                goal_label or f"Goal {goal:g}",
-                "top left" if goal_above else "bottom left",
-                LABEL_BACKGROUND,
-            )
-        )
-    if target is not None:
-        lines.append(
-            _hline(
-                target,
-                TARGET_STYLE,
-                target_label or f"Target {target:g}",
-                "top right",
-                LABEL_BACKGROUND,
-            )
-        )
-    if england is not None:
-        lines.append(
-            _hline(
-                england,
-                ENGLAND_STYLE,
-                england_label or f"England {england:g}",
-                "bottom right" if goal_above else "top right",
-                LABEL_BACKGROUND,
-                england_note,
-            )
-        )
-    return lines
 
 
 def month_ticks(fig: go.Figure, months: Sequence[object]) -> go.Figure:
@@ -543,42 +422,3 @@ def histogram(
     if target is not None:
         vline(fig, target + 0.5, f"Target {target:g}")
     return fig
-
-
-# Series told apart without colour (WCAG 1.4.1): hatching for bars, marker shapes and dashes for
-# lines, in legend order. The first series keeps a plain fill and a solid line.
-PATTERNS = ["", "/", ".", "x", "-", "|", "+", "\\"]
-
-
-SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross", "hexagon"]
-
-
-DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
-
-
-OUTLINE = "#0b0c0c"  # a dark edge: every bar meets 3:1 against white, whatever its fill
-
-
-def distinguish(spec: dict) -> dict:
-    """Make every series tell itself apart by more than colour: bars get a dark outline and,
-    when there are several series, a hatching each; lines and points a marker shape each and,
-    for lines, a dash each (where the code did not set them). On the figure's plain spec (as
-    `show` draws it), changed in place."""
-    traces = spec.get("data") or []
-    bars = [t for t in traces if t.get("type") in ("bar", "histogram")]
-    lines = [t for t in traces if t.get("type", "scatter") == "scatter"]
-    for i, trace in enumerate(bars):
-        marker = trace.setdefault("marker", {})
-        marker.setdefault("line", {}).update(color=OUTLINE, width=1)
-        if len(bars) > 1 and (marker.get("pattern") or {}).get("shape") is None:
-            marker.setdefault("pattern", {})["shape"] = PATTERNS[i % len(PATTERNS)]
-    if len(lines) > 1:
-        for i, trace in enumerate(lines):
-            if (trace.get("marker") or {}).get("symbol") is None:
-                trace.setdefault("marker", {})["symbol"] = SYMBOLS[i % len(SYMBOLS)]
-            if (
-                "lines" in (trace.get("mode") or "")
-                and (trace.get("line") or {}).get("dash") is None
-            ):
-                trace.setdefault("line", {})["dash"] = DASHES[i % len(DASHES)]
-    return spec

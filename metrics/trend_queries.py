@@ -1,0 +1,87 @@
+"""The one query of a snapshot measure's monthly trend (Engine.monthly): read as month bits from
+the measure's trend file (`metrics/sql/trend/`, Measure.month_bits), or, for a longer period or
+a measure without one, its rows query under a grid of months. Apart from the engine because it
+is the one place trends are composed; the figures are held to the headlines by
+tests/test_monthly.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+from metrics import engine as _engine
+from metrics.filters import Filters
+from metrics.measure import Measure
+
+if TYPE_CHECKING:
+    from metrics.engine import Engine
+
+# The parameters a month of a snapshot trend takes from its row of the grid.
+_GRID_PARAM = re.compile(r"\$(date_from|date_to|as_of)\b")
+
+
+def month_grid(
+    engine: Engine, measure: Measure, filters: Filters, months: list[tuple[dt.date, dt.date]]
+) -> tuple[str, dict]:
+    """A snapshot measure's trend as one query: the measure's own rows query under a
+    correlated subquery on a grid of months, each month taking its period (the month) and
+    as-of date (its end, or the as-of date in the last month) from its row of the grid
+    instead of from the parameters. So each month's aggregates, shares' parts included, are
+    its headline exactly (the same `_aggregate_pairs`), and DuckDB plans the months
+    together: each table (each fact) is read once, joined to the month ends by the
+    measure's own interval tests (allocated_date <= as-of, ...), rather than once per
+    month. A month with no rows still has its row (count 0)."""
+    sql = _GRID_PARAM.sub(lambda m: f"g.{m.group(1)}", engine._filtered(measure, filters))
+    pairs = engine._aggregate_pairs(measure, parts=True)
+    fields = ", ".join(f"{name} := {expr}" for name, expr in pairs)
+    names = ", ".join(f"s.{name} AS {name}" for name, _ in pairs)
+    grid = (
+        "SELECT unnest($grid_from) AS date_from, unnest($grid_to) AS date_to, "
+        "unnest($grid_to) AS as_of"
+    )
+    full = (
+        f"SELECT month, {names} FROM (SELECT g.date_from AS month, "
+        f"(SELECT struct_pack({fields}) FROM ({sql}) r) AS s FROM ({grid}) g) ORDER BY month"
+    )
+    values = engine.values(filters) | {
+        "grid_from": [start for start, _ in months],
+        "grid_to": [end for _, end in months],
+    }
+    return full, values
+
+
+def month_bits(
+    engine: Engine, measure: Measure, filters: Filters, months: list[tuple[dt.date, dt.date]]
+) -> tuple[str, dict]:
+    """A snapshot trend read from the measure's trend file (Measure.month_bits): one row per
+    month k (0 for the first), its aggregates by name, shares' parts included; the file
+    applies the filters itengine. Here each row gets its month and the columns the order of
+    `_aggregate_pairs` (an aggregate not computable here NULL, as a headline gives it)."""
+    pairs = engine._aggregate_pairs(measure, parts=True)
+    off = engine.unavailable_aggregates(measure) if measure.aggregate_needs else {}
+    sql = _engine.rows_sql(measure.trend_file)
+    if engine._narrows(measure, filters):
+        sql = engine._one_child(sql)
+    names = ", ".join(
+        f"CAST(NULL AS DOUBLE) AS {name}" if name in off else f"t.{name} AS {name}"
+        for name, _ in pairs
+    )
+    full = f"SELECT CAST($grid_from[t.k + 1] AS DATE) AS month, {names} FROM ({sql}) t ORDER BY t.k"
+    values = engine.values(filters) | {
+        "grid": [end for _, end in months],
+        "grid_from": [start for start, _ in months],
+    }
+    return full, values
+
+
+def month_ranges(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Calendar months overlapping [first, last], clipped to it."""
+    out = []
+    cur = first.replace(day=1)
+    while cur <= last:
+        nxt = (cur.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        out.append((max(cur, first), min(nxt - dt.timedelta(days=1), last)))
+        cur = nxt
+    return out
