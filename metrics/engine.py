@@ -272,6 +272,11 @@ class Engine(Availability):
     def _rows_query(self, measure: Measure, filters: Filters, *, narrowed: bool = True) -> str:
         return self._scoped(measure, filters, narrowed=narrowed) + f" ORDER BY {measure.order_by}"
 
+    def check_rows(self, measure: Measure, filters: Filters) -> None:
+        """Raise as `rows` would (MeasureUnavailable, NotPermitted) without reading any row:
+        what a page says of a list it will only make when asked for."""
+        self._scoped(measure, filters)
+
     def _scoped(self, measure: Measure, filters: Filters, *, narrowed: bool = True) -> str:
         """The rows the viewer may see, unordered, as `r` (metrics/lists.py adds to its WHERE)."""
         self._check(measure, filters)

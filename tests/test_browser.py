@@ -350,7 +350,7 @@ def test_keyboard_reaches_a_childs_chronology_from_a_table(server, tab):
 def test_findings_page_opens_children_and_downloads_its_pdf(server, tab, tmp_path):
     """The Findings page in a browser: the letter's headings and a sentence; a finding's button
     opens the children behind it on the Overview (the URL says which, so it can be sent); the
-    briefing is made as a PDF and downloads."""
+    briefing downloads as HTML (made when the button is pressed) and is made as a PDF."""
     tab.goto(server + "/findings")
     wait_done(tab)
     for heading in ("Strengths", "Satisfactory practice", "Areas for development"):
@@ -358,6 +358,13 @@ def test_findings_page_opens_children_and_downloads_its_pdf(server, tab, tmp_pat
     sentence = tab.get_by_text(re.compile(r"^There are delays in seeing some children in need: "))
     sentence.first.wait_for()
     shot(tab, "d1_findings")
+    # The briefing as HTML: made on the server when the button is pressed, then downloaded.
+    with tab.expect_download(timeout=TIMEOUT) as info:
+        tab.get_by_role("button", name="Download to print (HTML, A4)").click()
+    saved = tmp_path / "findings.html"
+    info.value.save_as(saved)
+    assert info.value.suggested_filename == "findings.html"
+    assert "There are delays in seeing some children in need" in saved.read_text("utf-8")
     # The PDF for the briefing: made on request, then downloaded.
     make = tab.get_by_role("button", name="Make the PDF (A4)")
     make.scroll_into_view_if_needed()

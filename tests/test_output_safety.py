@@ -258,7 +258,8 @@ def assert_downloads_safe(seen: dict[str, tuple[bytes, str]]) -> None:
         if name.endswith(".csv"):
             cells = csv_cells(data)
         elif name.endswith(".html"):
-            document = data.decode("utf-8")
+            # the findings briefing is made when its button is pressed: a function of no args
+            document = (data() if callable(data) else data).decode("utf-8")
             lowered = document.lower()
             for tag in ("<script", "<img", "<a ", "<iframe", "<object", "<svg"):
                 assert tag not in lowered, (key, tag)

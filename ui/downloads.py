@@ -125,7 +125,7 @@ def xlsx(
 
 
 def html(
-    document: str,
+    document: str | Callable[[], str],
     name: str,
     key: str,
     *,
@@ -134,8 +134,9 @@ def html(
     detail: str | None = None,
 ) -> None:
     """A printable HTML document. It must be built with safe_export's html_* functions (every
-    value escaped and neutralised): this only hands it over."""
-    data = document.encode("utf-8")
+    value escaped and neutralised): this only hands it over. `document` may be a function
+    giving it, called when the button is pressed (a document costly to make)."""
+    data = (lambda: document().encode("utf-8")) if callable(document) else document.encode("utf-8")
     file_name = safe_export.file_name(name, "html")
     _button(label, data, file_name, MIME["html"], key, _audited(person_ids, detail or name))
 

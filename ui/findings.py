@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
@@ -188,10 +189,11 @@ def _say(notes: list[tuple[str, ...]]) -> None:
 
 def briefing_downloads(ctx: PageContext, found: Findings) -> None:
     """The findings as a document for the director's briefing: child-level (marked
-    OFFICIAL-SENSITIVE) for a viewer allowed to see children, aggregate figures otherwise."""
+    OFFICIAL-SENSITIVE) for a viewer allowed to see children, aggregate figures otherwise.
+    Made when a download is pressed, not on every run of the page: its children's lists are
+    every row of each area's measure (at 1,000,000 children, a third of a cold page's time)."""
     sensitive = ctx.filters.scope != "none"
-    text, person_ids, notes = _briefing(ctx.source, ctx.filters, dt.date.today())
-    _say(notes)
+    _say(briefing_notes(ctx.source, ctx.filters, found) if sensitive else [])
     if sensitive:
         st.caption(
             "The download lists the children behind each area for development (those your role "
@@ -199,11 +201,36 @@ def briefing_downloads(ctx: PageContext, found: Findings) -> None:
         )
     else:
         st.caption("Your role downloads aggregate figures only: no child is named.")
-    # The children it names, listed in its audit entry when a download is pressed (tens of
-    # thousands at 1,000,000 children: not copied on every run of the page).
-    named = lambda: person_ids  # noqa: E731
+    source, filters, made = ctx.source, ctx.filters, dt.date.today()
+
+    def text() -> str:
+        return _briefing(source, filters, made)[0]
+
+    def named() -> list[str]:
+        # the children it names, listed in its audit entry when a download is pressed
+        return _briefing(source, filters, made)[1]
+
     downloads_html(text, named)
-    downloads_pdf(text, named)
+    downloads_pdf(text, named, repr((source, filters, made)))
+
+
+def briefing_notes(source: data.Source, filters: Filters, found: Findings) -> list[tuple[str, ...]]:
+    """What `children_lists` could not list, and why, found without reading any list (each
+    list is read only when the briefing is downloaded): as the page says it (`_say`)."""
+    engine = data.engine(source)
+    notes: list[tuple[str, ...]] = []
+    for finding in found.under(DEVELOPMENT):
+        spec = finding.children
+        if not spec or spec["measure"] not in MEASURES:
+            continue
+        narrow = {k: spec[k] for k in ("team", "worker") if spec.get(k)}
+        try:
+            engine.check_rows(MEASURES[spec["measure"]], replace(filters, **narrow))
+        except MeasureUnavailable as exc:
+            notes.append(("unavailable", str(exc)))
+        except NotPermitted as exc:
+            notes.append(("refused", spec["measure"], str(exc)))
+    return notes
 
 
 @st.cache_data(ttl=600, max_entries=100, show_spinner=False, hash_funcs=data.HASH)
@@ -238,7 +265,7 @@ def _column(rows: pd.DataFrame, name: str) -> list:
     return rows[name].tolist() if name in rows else []
 
 
-def downloads_html(text: str, person_ids: downloads.Ids) -> None:
+def downloads_html(text: Callable[[], str], person_ids: downloads.Ids) -> None:
     """The document as HTML (prints on A4 from any browser), through the one download
     chokepoint (ui/downloads)."""
     downloads.html(
@@ -251,10 +278,11 @@ def downloads_html(text: str, person_ids: downloads.Ids) -> None:
     )
 
 
-def downloads_pdf(text: str, person_ids: downloads.Ids) -> None:
+def downloads_pdf(text: Callable[[], str], person_ids: downloads.Ids, version: str) -> None:
     """The document printed to PDF by headless Chromium on the server (frontdoor/pdf.py), made
-    when asked for (it takes a few seconds) and kept for this document only; where Chromium is
-    absent the page says so, and the HTML above prints on A4 from any browser."""
+    when asked for (it takes a few seconds) and kept for this document only (`version`: the
+    data, filters and day it is made from); where Chromium is absent the page says so, and the
+    HTML above prints on A4 from any browser."""
     if pdf.unavailable():
         st.info(
             "A PDF cannot be made here: Chromium is not installed on the server. Download the "
@@ -262,13 +290,13 @@ def downloads_pdf(text: str, person_ids: downloads.Ids) -> None:
             "the operator to install Chromium (apt-get install chromium)."
         )
         return
-    token = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    token = hashlib.sha256(version.encode("utf-8")).hexdigest()
     made = st.session_state.get("_findings_pdf")
     if made is None or made[0] != token:
         if st.button("Make the PDF (A4)", key="make_findings_pdf"):
             with st.spinner("Printing the findings to PDF..."):
                 try:
-                    st.session_state["_findings_pdf"] = (token, pdf.html_to_pdf(text))
+                    st.session_state["_findings_pdf"] = (token, pdf.html_to_pdf(text()))
                 except pdf.PdfUnavailable as exc:
                     st.error(str(exc))
                     return
