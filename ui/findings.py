@@ -153,11 +153,14 @@ def show(ctx: PageContext, finding: Finding, index: int) -> None:
 
 
 def children_lists(
-    source: data.Source, filters: Filters, found: Findings
+    source: data.Source, filters: Filters, found: Findings, *, read: bool = True
 ) -> tuple[dict[str, pd.DataFrame], list[tuple[str, ...]]]:
     """The children behind each area for development, within the viewer's scope (`filters`
     carries it), and what could not be listed: ("unavailable", reason) or ("refused", measure
-    key), for the page to say (`_say`), as PageContext.rows would."""
+    key), for the page to say (`_say`), as PageContext.rows would. With `read` False no list
+    is read (`Engine.check_rows`), only what could not be listed: the page says it on every
+    run, and the lists are read only when the briefing is downloaded."""
+    engine = data.engine(source)
     out: dict[str, pd.DataFrame] = {}
     notes: list[tuple[str, ...]] = []
     for finding in found.under(DEVELOPMENT):
@@ -166,6 +169,9 @@ def children_lists(
             continue
         narrow = {k: spec[k] for k in ("team", "worker") if spec.get(k)}
         try:
+            if not read:
+                engine.check_rows(MEASURES[spec["measure"]], replace(filters, **narrow))
+                continue
             rows = data.rows(source, spec["measure"], replace(filters, **narrow), None)
         except MeasureUnavailable as exc:
             notes.append(("unavailable", str(exc)))
@@ -193,7 +199,7 @@ def briefing_downloads(ctx: PageContext, found: Findings) -> None:
     Made when a download is pressed, not on every run of the page: its children's lists are
     every row of each area's measure (at 1,000,000 children, a third of a cold page's time)."""
     sensitive = ctx.filters.scope != "none"
-    _say(briefing_notes(ctx.source, ctx.filters, found) if sensitive else [])
+    _say(children_lists(ctx.source, ctx.filters, found, read=False)[1] if sensitive else [])
     if sensitive:
         st.caption(
             "The download lists the children behind each area for development (those your role "
@@ -212,25 +218,6 @@ def briefing_downloads(ctx: PageContext, found: Findings) -> None:
 
     downloads_html(text, named)
     downloads_pdf(text, named, repr((source, filters, made)))
-
-
-def briefing_notes(source: data.Source, filters: Filters, found: Findings) -> list[tuple[str, ...]]:
-    """What `children_lists` could not list, and why, found without reading any list (each
-    list is read only when the briefing is downloaded): as the page says it (`_say`)."""
-    engine = data.engine(source)
-    notes: list[tuple[str, ...]] = []
-    for finding in found.under(DEVELOPMENT):
-        spec = finding.children
-        if not spec or spec["measure"] not in MEASURES:
-            continue
-        narrow = {k: spec[k] for k in ("team", "worker") if spec.get(k)}
-        try:
-            engine.check_rows(MEASURES[spec["measure"]], replace(filters, **narrow))
-        except MeasureUnavailable as exc:
-            notes.append(("unavailable", str(exc)))
-        except NotPermitted as exc:
-            notes.append(("refused", spec["measure"], str(exc)))
-    return notes
 
 
 @st.cache_data(ttl=600, max_entries=100, show_spinner=False, hash_funcs=data.HASH)
