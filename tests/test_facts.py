@@ -361,6 +361,47 @@ def test_each_assessment_carries_what_followed_it_within_its_episode_and_after(m
     ]
 
 
+def test_each_cp_plan_carries_its_team_at_start_and_on_its_last_day_open(make_db):
+    def plan(pid, start, end=None):
+        return {
+            "cppl_cp_plan_id": pid,
+            "cppl_person_id": "C1",
+            "cppl_cp_plan_start_date": start,
+            "cppl_cp_plan_end_date": end,
+        }
+
+    extract = {
+        "ssd_person": [{"pers_person_id": "C1", "pers_dob": D(2015, 1, 1)}],
+        "ssd_involvements": [
+            _allocation("X0", "W1", "T1", D(2025, 1, 1), D(2025, 3, 1)),
+            _allocation("X1", "W2", "T2", D(2025, 2, 1)),
+        ],
+        "ssd_cp_plans": [
+            plan("P1", D(2025, 3, 1), D(2025, 6, 2)),
+            plan("P2", D(2025, 2, 10), D(2025, 2, 10)),
+            plan("P3", D(2024, 12, 1), D(2025, 3, 1)),
+            plan("P4", D(2025, 4, 1)),
+        ],
+    }
+    con = make_db(extract)
+    rows = con.execute(
+        "SELECT cp_plan_id, event, team, worker_id FROM fact_cp_plan_team ORDER BY ALL"
+    ).fetchall()
+    # P1 starts 1 Mar: X0 ends that day (no longer holds it), X1 (T2, W2) does; its last day
+    # open is 1 Jun, X1's. P2 starts and ends on 10 Feb (its start date for both): X0 and X1
+    # both hold it, X0 started earlier (T1, W1). P3 starts 1 Dec 2024, before any allocation: no
+    # 'started' row; its last day open is 28 Feb, both hold it, X0 earlier. P4 starts 1 Apr
+    # (X1) and has not ended: no 'ended' row.
+    assert rows == [
+        ("P1", "ended", "T2", "W2"),
+        ("P1", "started", "T2", "W2"),
+        ("P2", "ended", "T1", "W1"),
+        ("P2", "started", "T1", "W1"),
+        ("P3", "ended", "T1", "W1"),
+        ("P4", "started", "T2", "W2"),
+    ]
+
+
 def test_a_database_without_facts_says_load_it_again(make_db):
     con = make_db(EXTRACT)
     con.execute("DROP TABLE facts_meta")

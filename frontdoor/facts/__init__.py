@@ -26,7 +26,9 @@ facts read earlier ones):
 - `fact_cp_review`: every CP plan's review chain (numbered reviews with the previous and next);
 - `fact_note`: every case note with its team and the working-day index of its event and recorded
   dates (case recording's lag without calendar look-ups; the loader builds the calendar before
-  the facts).
+  the facts);
+- `fact_cp_plan_team`: every CP plan's team and worker on its start date and on its last day open
+  (CP plans' started and ended rows, without a range join on the allocations in every query).
 
 A fact holds only what no as-of date, period or target changes: each query still binds those and
 reads a fact with an interval test (e.g. allocated_date <= as-of), so the figures are those of
@@ -52,10 +54,12 @@ FACTS = (
     "fact_activity",
     "fact_cp_review",
     "fact_note",
+    "fact_cp_plan_team",
 )
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).
-VERSION = "8"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both
+VERSION = "9"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
+# 9: fact_cp_plan_team
 
 
 # Rules the measures' SQL shares as macros, stored in the database with the facts (as the

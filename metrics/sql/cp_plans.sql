@@ -19,9 +19,10 @@
 -- holds a day when it started on or before it and ends after it (or has not ended); with
 -- several, the earliest started (then the lowest involvement id), as child_allocation. No
 -- allocation that day: NULL, "team not recorded".
--- The holders are read from fact_allocation (every allocation, its recorded end) with the
--- event's own day: that day is never after as-of, so an allocation started by then has started by
--- as-of, and one ending after it is open on it whether or not its end is known at as-of.
+-- The holders of 'started' and 'ended' are fact_cp_plan_team's (the look-up on fact_allocation,
+-- every allocation with its recorded end, made at load): the event's day is never after as-of,
+-- so an allocation started by then has started by as-of, and one ending after it is open on it
+-- whether or not its end is known at as-of.
 -- uses: known_cp_plans
 WITH events AS (
     SELECT p.*, 'open' AS event, CAST($as_of AS DATE) AS team_day
@@ -35,20 +36,6 @@ WITH events AS (
     SELECT p.*, 'ended' AS event, greatest(p.start_date, CAST(p.end_date - 1 AS DATE)) AS team_day
     FROM known_cp_plans p
     WHERE p.end_date BETWEEN $date_from AND $date_to
-),
-holders AS (
-    SELECT
-        e.cp_plan_id,
-        e.event,
-        arg_min(a.team, (a.start_date, a.involvement_id)) AS team,
-        arg_min(a.worker_id, (a.start_date, a.involvement_id)) AS worker_id
-    FROM events e
-    JOIN fact_allocation a
-      ON a.person_id = e.person_id
-     AND a.start_date <= e.team_day
-     AND coalesce(a.end_date, DATE '9999-12-31') > e.team_day
-    WHERE e.event <> 'open'
-    GROUP BY e.cp_plan_id, e.event
 )
 SELECT
     e.cp_plan_id,
@@ -83,4 +70,4 @@ SELECT
     CASE WHEN e.event = 'open' THEN e.team ELSE h.team END AS team,
     CASE WHEN e.event = 'open' THEN e.worker_id ELSE h.worker_id END AS worker_id
 FROM events e
-LEFT JOIN holders h ON h.cp_plan_id = e.cp_plan_id AND h.event = e.event
+LEFT JOIN fact_cp_plan_team h ON h.cp_plan_id = e.cp_plan_id AND h.event = e.event

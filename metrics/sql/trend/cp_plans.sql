@@ -5,7 +5,8 @@
 -- allocation then passes the team and worker filters (fact_child_allocation's spans; with no
 -- filter, every month). Started and ended: the one month of the start (end) date when it is in
 -- the period, under the team of the child's allocated worker that day as in the rows (the start
--- date; for an end, the plan's last day open), with repeat and the duration band of the rows.
+-- date; for an end, the plan's last day open: fact_cp_plan_team), with repeat and the duration
+-- band of the rows.
 -- uses: month_grid
 WITH plans AS (
     SELECT
@@ -23,29 +24,13 @@ filtered AS (
     SELECT $team IS NOT NULL OR $worker IS NOT NULL OR $teams IS NOT NULL AS filtering
 ),
 events AS (
-    SELECT p.*, 'started' AS event, p.start_date AS event_date, p.start_date AS team_day
+    SELECT p.*, 'started' AS event, p.start_date AS event_date
     FROM plans p
     WHERE p.start_date BETWEEN $date_from AND $grid[-1]
     UNION ALL
-    SELECT
-        p.*, 'ended', p.end_date, greatest(p.start_date, CAST(p.end_date - 1 AS DATE))
+    SELECT p.*, 'ended', p.end_date
     FROM plans p
     WHERE p.end_date BETWEEN $date_from AND $grid[-1]
-),
-holders AS (
-    -- the team and worker of each event's day, as cp_plans.sql's holders (only with a filter)
-    SELECT
-        e.cp_plan_id,
-        e.event,
-        arg_min(a.team, (a.start_date, a.involvement_id)) AS team,
-        arg_min(a.worker_id, (a.start_date, a.involvement_id)) AS worker_id
-    FROM events e
-    JOIN fact_allocation a
-      ON a.person_id = e.person_id
-     AND a.start_date <= e.team_day
-     AND coalesce(a.end_date, DATE '9999-12-31') > e.team_day
-    WHERE (SELECT filtering FROM filtered)
-    GROUP BY e.cp_plan_id, e.event
 ),
 event_months AS (
     SELECT
@@ -61,7 +46,7 @@ event_months AS (
         ) AS is_repeat,
         e.event = 'ended' AND e.end_date >= e.start_date + INTERVAL 24 MONTH AS two_years
     FROM events e
-    LEFT JOIN holders h ON h.cp_plan_id = e.cp_plan_id AND h.event = e.event
+    LEFT JOIN fact_cp_plan_team h ON h.cp_plan_id = e.cp_plan_id AND h.event = e.event
     WHERE NOT (SELECT filtering FROM filtered)
        OR (($team IS NULL OR h.team = $team)
            AND ($worker IS NULL OR h.worker_id = $worker)
