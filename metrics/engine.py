@@ -257,6 +257,21 @@ class Engine(Availability):
         finally:
             cur.close()
 
+    def _fetch(self, sql: str, values: dict[str, object]) -> tuple[list[str], list[tuple]]:
+        """Run composed SQL with bound values on a fresh cursor: its column names and rows
+        (DuckDB's own values: no frame, so no float casts of decimals nor timestamps of dates)."""
+        cur = self.con.cursor()
+        try:
+            found = cur.execute(sql, _bind(sql, values)).fetchall()
+            return [d[0] for d in cur.description], found
+        finally:
+            cur.close()
+
+    def records(self, sql: str, values: dict[str, object]) -> list[dict[str, object]]:
+        """As `_fetch`, each row a dict by column name."""
+        names, found = self._fetch(sql, values)
+        return [dict(zip(names, r, strict=True)) for r in found]
+
     # -- the four shapes ----------------------------------------------------------------------
     def rows(
         self, measure: Measure, filters: Filters, limit: int | None = None, offset: int = 0
@@ -384,14 +399,8 @@ class Engine(Availability):
             f"SELECT {self._aggregate_list(measure, parts, only)} "
             f"FROM ({self._filtered(measure, filters)}) r"
         )
-        cur = self.con.cursor()
-        try:
-            values = self.values(filters)
-            row = cur.execute(sql, _bind(sql, values)).fetchone()
-            names = [d[0] for d in cur.description]
-        finally:
-            cur.close()
-        return {k: plain(v) for k, v in zip(names, row, strict=True)}
+        (row,) = self.records(sql, self.values(filters))
+        return {k: plain(v) for k, v in row.items()}
 
     def breakdown(self, measure: Measure, filters: Filters, by: str = "team") -> pd.DataFrame:
         """The aggregates per team or per worker (names joined where the extract has them), or
@@ -480,19 +489,10 @@ class Engine(Availability):
             sql, values = trend_queries.month_bits(self, measure, filters, months)
         else:
             sql, values = trend_queries.month_grid(self, measure, filters, months)
-        cur = self.con.cursor()
-        try:
-            found = cur.execute(sql, _bind(sql, values)).fetchall()
-            names = [d[0] for d in cur.description]
-        finally:
-            cur.close()
+        names, found = self._fetch(sql, values)
         # Plain values, as a headline gives them (a month with no rows: count 0, others None).
         return self._noting(
-            measure,
-            pd.DataFrame(
-                [{n: plain(v) for n, v in zip(names, r, strict=True)} for r in found],
-                columns=names,
-            ),
+            measure, pd.DataFrame([[plain(v) for v in r] for r in found], columns=names)
         )
 
     def permits(self, person_id: str, filters: Filters) -> bool:

@@ -23,7 +23,7 @@ import pandas as pd
 
 from metrics import lists
 from metrics.catalog import get
-from metrics.engine import Engine, _bind, plain
+from metrics.engine import Engine, plain
 from metrics.filters import Filters
 from metrics.worklist import (
     COLUMNS,
@@ -120,7 +120,7 @@ def today(engine: Engine, filters: Filters) -> Today:
             f"count(*) FILTER (WHERE team IS NULL) AS no_team "
             f"FROM ({_work_sql(engine, filters, kinds, by_owner, owners_known)}) GROUP BY kind"
         )
-        found = _fetch(engine, sql, engine.values(filters))
+        found = engine.records(sql, engine.values(filters))
         by_index = {int(r["kind"]): r for r in found}
         for kind in rows:
             got = by_index.get(KIND_INDEX[kind.key])
@@ -158,7 +158,7 @@ def first(
         f"({wanted})) ORDER BY overdue_wd DESC NULLS LAST, due_date NULLS LAST, work, "
         "person_id NULLS LAST, item_id NULLS LAST, kind LIMIT $limit"
     )
-    found = _fetch(engine, sql, engine.values(filters) | {"limit": int(limit)})
+    found = engine.records(sql, engine.values(filters) | {"limit": int(limit)})
     total = int(found[0]["__total"]) if found else 0
     by_index = {KIND_INDEX[k.key]: (i, k) for i, k in enumerate(kinds)}
     out = []
@@ -174,13 +174,3 @@ def first(
 def _plain(value: object) -> object:
     """A value of a measure's row as `worklist` reads it (through a frame: decimals as floats)."""
     return float(value) if isinstance(value, Decimal) else plain(value)
-
-
-def _fetch(engine: Engine, sql: str, values: dict[str, object]) -> list[dict]:
-    cur = engine.con.cursor()
-    try:
-        found = cur.execute(sql, _bind(sql, values)).fetchall()
-        names = [d[0] for d in cur.description]
-    finally:
-        cur.close()
-    return [dict(zip(names, r, strict=True)) for r in found]
