@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,18 @@ import duckdb
 
 from bench import notebook as bp
 from bench.common import timed
+
+# Each side's compute is timed this many times and the fastest kept, the same for DuckDB and
+# pandas: a single run mostly times whatever else the machine did in that moment (reading the
+# CSVs is timed once: it is not what is compared).
+ROUNDS = 3
+
+
+def fastest(fn: Callable[[], object], rounds: int = ROUNDS) -> tuple[object, float]:
+    """The result of `fn` and its fastest wall time over `rounds` runs."""
+    runs = [timed(fn) for _ in range(rounds)]
+    return runs[0][0], min(seconds for _, seconds in runs)
+
 
 # -- pandas against DuckDB --------------------------------------------------------------------
 
@@ -92,7 +105,10 @@ def compare_with_pandas(
         engine = Engine(con, settings)
 
         # (a) assessment duration in working days, bank holidays excluded
-        head, d_s = timed(lambda: engine.headline(get("assessments"), filters))
+        # The notebook's three figures, asked of the measure as the summary asks (`only`): the
+        # same SQL for each, without the measure's other aggregates the notebook does not make.
+        three = ("completed", "median_wd", "within_target_pct")
+        head, d_s = fastest(lambda: engine.headline(get("assessments"), filters, only=three))
         duck = {
             "completed": head["completed"],
             "median_wd": head["median_wd"],
@@ -101,27 +117,27 @@ def compare_with_pandas(
         frame, read_s = timed(
             lambda: bp.read_table(extract_dir, "ssd_cin_assessments", bp.ASSESSMENT_COLUMNS)
         )
-        pand, comp_s = timed(
+        pand, comp_s = fastest(
             lambda: bp.assessment_duration(frame, date_from, date_to, bp.holidays_array())
         )
         out.append(Comparison("(a) assessment duration", duck, pand, d_s, read_s, comp_s))
 
         # (b) re-referrals within 12 months
-        head, d_s = timed(lambda: engine.headline(get("referrals"), filters))
+        head, d_s = fastest(lambda: engine.headline(get("referrals"), filters))
         duck = {"referrals": head["count"], "rereferral_12m_pct": head["rereferral_12m_pct"]}
         frame, read_s = timed(
             lambda: bp.read_table(extract_dir, "ssd_cin_episodes", bp.REFERRAL_COLUMNS)
         )
-        pand, comp_s = timed(lambda: bp.rereferrals(frame, date_from, date_to))
+        pand, comp_s = fastest(lambda: bp.rereferrals(frame, date_from, date_to))
         out.append(Comparison("(b) re-referrals in 12 months", duck, pand, d_s, read_s, comp_s))
 
         # (c) caseload by child: distinct children per worker at as-of
-        rows, d_s = timed(lambda: engine.rows(get("caseload_workers"), filters))
+        rows, d_s = fastest(lambda: engine.rows(get("caseload_workers"), filters))
         duck = {str(w): int(c) for w, c in zip(rows["worker_id"], rows["children"], strict=True)}
         frame, read_s = timed(
             lambda: bp.read_table(extract_dir, "ssd_involvements", bp.INVOLVEMENT_COLUMNS)
         )
-        pand, comp_s = timed(lambda: bp.caseload_by_child(frame, as_of))
+        pand, comp_s = fastest(lambda: bp.caseload_by_child(frame, as_of))
         out.append(Comparison("(c) caseload by child", duck, pand, d_s, read_s, comp_s))
     finally:
         con.close()

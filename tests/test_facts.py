@@ -197,6 +197,37 @@ def test_each_assessment_stands_beside_its_referrals_dates(make_db):
     ]
 
 
+def test_each_assessment_carries_its_dates_working_day_indexes_type_and_child_seen(make_db):
+    extract = dict(EXTRACT)
+    extract["ssd_cin_assessments"] = [
+        {  # Tuesday 2 Sep to Tuesday 9 Sep 2025; its referral R1 is Monday 1 Sep
+            "cina_assessment_id": "A1",
+            "cina_person_id": "C1",
+            "cina_referral_id": "R1",
+            "cina_assessment_start_date": D(2025, 9, 2),
+            "cina_assessment_auth_date": D(2025, 9, 9),
+            "cina_assessment_type": " Core ",
+            "cina_assessment_child_seen": True,
+        },
+        {  # Friday 22 Aug 2025 to Tuesday 26 Aug: Monday 25 Aug is the summer bank holiday
+            "cina_assessment_id": "A2",
+            "cina_person_id": "C1",
+            "cina_referral_id": "R9",
+            "cina_assessment_start_date": D(2025, 8, 22),
+            "cina_assessment_auth_date": D(2025, 8, 26),
+        },
+    ]
+    con = make_db(extract)
+    rows = con.execute(
+        "SELECT assessment_id, auth_wd - start_wd, auth_wd - referral_wd, recorded_type, "
+        "child_seen FROM fact_assessment ORDER BY assessment_id"
+    ).fetchall()
+    # A1: 3, 4, 5, 8, 9 Sep are the working days after 2 Sep up to 9 Sep (5), and 1 Sep to 9 Sep
+    # is 6; its type is kept as recorded (assessment_rows trims it). A2: 22 to 26 Aug is one
+    # working day (the 25th is a bank holiday); R9 is not in the extract, so no referral index.
+    assert rows == [("A1", 5, 6, " Core ", True), ("A2", 1, None, None, None)]
+
+
 def test_each_referral_carries_its_look_back_and_each_domestic_abuse_factor_its_codes(make_db):
     extract = dict(EXTRACT)
     extract["ssd_cin_episodes"] = [

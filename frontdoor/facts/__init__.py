@@ -16,7 +16,9 @@ facts read earlier ones):
 - `fact_referral_factor`: every assessment factor record naming domestic abuse, its codes
   parsed once;
 - `fact_assessment`: every assessment beside its referral's date and close date (its episode),
-  with the first day the child was seen alone during it (the child's views);
+  with the first day the child was seen alone during it (the child's views), its recorded type
+  and child-seen flag, and the working-day index of its start, authorisation and referral date
+  (assessment_rows reads it: a duration without calendar look-ups or a join to every referral);
 - `fact_transfer`: every authorised assessment with a team, with the first plan and the first
   allocation in another team after it (within its episode and unbounded) and whether the child
   was already held elsewhere (transfer after assessment);
@@ -58,8 +60,8 @@ FACTS = (
 )
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).
-VERSION = "9"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
-# 9: fact_cp_plan_team
+VERSION = "12"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
+# 9: fact_cp_plan_team; 12: fact_assessment's type, child seen and working-day indexes
 
 
 # Rules the measures' SQL shares as macros, stored in the database with the facts (as the

@@ -8,6 +8,10 @@
 -- assessment's start and its authorisation, both included; NULL when none (or no start or
 -- authorisation). Every such visit is dated on or before the authorisation, so it is known at
 -- any as-of date that knows the authorisation.
+-- The assessment's recorded type and child-seen flag, and the working-day index (calendar) of
+-- its start, its authorisation and its referral's date (NULL for a date the calendar does not
+-- reach, as wd_index gives it), so assessment_rows reads one table and a duration is a
+-- subtraction, not three calendar look-ups and a join to every referral per query.
 SELECT
     a.cina_assessment_id AS assessment_id,
     a.cina_person_id AS person_id,
@@ -18,9 +22,17 @@ SELECT
     a.cina_assessment_worker_id AS worker_id,
     e.cine_referral_date AS referral_date,
     e.cine_close_date AS close_date,
-    sa.first_seen_alone_date
+    sa.first_seen_alone_date,
+    a.cina_assessment_type AS recorded_type,
+    a.cina_assessment_child_seen AS child_seen,
+    cs.wd_index AS start_wd,
+    ca.wd_index AS auth_wd,
+    cr.wd_index AS referral_wd
 FROM ssd_cin_assessments a
 LEFT JOIN ssd_cin_episodes e ON e.cine_referral_id = a.cina_referral_id
+LEFT JOIN calendar cs ON cs.date = a.cina_assessment_start_date
+LEFT JOIN calendar ca ON ca.date = a.cina_assessment_auth_date
+LEFT JOIN calendar cr ON cr.date = e.cine_referral_date
 LEFT JOIN (
     SELECT s.cina_assessment_id AS assessment_id, min(v.visit_date) AS first_seen_alone_date
     FROM ssd_cin_assessments s

@@ -7,7 +7,7 @@
 -- From referral (Working Together's clock): wd_between(referral date of cina_referral_id, auth);
 -- NULL when the referral is not found or is dated after the authorisation.
 -- Team and worker: cina_assessment_team / cina_assessment_worker_id.
--- uses: referrals, workers, assessment_rows
+-- uses: workers, assessment_rows
 SELECT
     x.assessment_id,
     x.person_id,
@@ -48,14 +48,15 @@ SELECT
     x.child_seen,
     x.team
 FROM (
-    -- Each duration is counted once (one calendar look-up per date), then banded and judged.
+    -- Each duration is counted once (from the working-day indexes fact_assessment keeps), then
+    -- banded and judged. The referral is the one the assessment names (fact_assessment), dated
+    -- on or before the authorisation (so known at as-of).
     SELECT
         a.*,
-        wd_between(a.start_date, a.auth_date) AS days,
-        CASE WHEN r.referral_date <= a.auth_date
-             THEN wd_between(r.referral_date, a.auth_date) END AS from_referral_days
+        a.auth_wd - a.start_wd AS days,
+        CASE WHEN a.referral_date <= a.auth_date
+             THEN a.auth_wd - a.referral_wd END AS from_referral_days
     FROM assessment_rows a
-    LEFT JOIN referrals r ON r.referral_id = a.referral_id
     WHERE a.auth_date BETWEEN $date_from AND $date_to
       AND a.start_date IS NOT NULL
       AND a.auth_date >= a.start_date

@@ -13,31 +13,37 @@
 --     initial one). Under the default regime ('2023') a blank type is a single assessment.
 -- Worker: NULL worker_name/qualified and worker_known false when cina_assessment_worker_id is not
 -- in ssd_professionals (or is blank): counted as "worker unknown", never as qualified.
+-- Read from fact_assessment, which carries each date's working-day index (start_wd, auth_wd:
+-- NULL while the authorisation is after as-of) and the named referral's date (referral_date,
+-- as recorded: a reader compares it with its own dates) and index.
 -- uses: workers
 SELECT
-    a.cina_assessment_id AS assessment_id,
-    a.cina_person_id AS person_id,
-    a.cina_referral_id AS referral_id,
-    a.cina_assessment_start_date AS start_date,
-    CASE WHEN a.cina_assessment_auth_date <= $as_of THEN a.cina_assessment_auth_date END
-        AS auth_date,
-    nullif(lower(trim(a.cina_assessment_type)), '') AS assessment_type,
+    a.assessment_id,
+    a.person_id,
+    a.referral_id,
+    a.start_date,
+    CASE WHEN a.auth_date <= $as_of THEN a.auth_date END AS auth_date,
+    nullif(lower(trim(a.recorded_type)), '') AS assessment_type,
     CASE
-        WHEN lower(trim(a.cina_assessment_type)) IN ('initial', 'initial assessment')
-          OR ($regime = '2010' AND nullif(trim(a.cina_assessment_type), '') IS NULL)
-            THEN CASE WHEN a.cina_assessment_start_date < DATE '2010-04-01'
+        WHEN lower(trim(a.recorded_type)) IN ('initial', 'initial assessment')
+          OR ($regime = '2010' AND nullif(trim(a.recorded_type), '') IS NULL)
+            THEN CASE WHEN a.start_date < DATE '2010-04-01'
                       THEN $t_initial_assessment_pre2010_wd
                       ELSE $t_initial_assessment_wd END
-        WHEN lower(trim(a.cina_assessment_type)) IN ('core', 'core assessment')
+        WHEN lower(trim(a.recorded_type)) IN ('core', 'core assessment')
             THEN $t_core_assessment_wd
         ELSE $t_assessment_wd
     END AS target,
-    a.cina_assessment_child_seen AS child_seen,
-    a.cina_assessment_team AS team,
-    a.cina_assessment_worker_id AS worker_id,
+    a.child_seen,
+    a.team,
+    a.worker_id,
     w.worker_name,
     w.qualified,
-    w.worker_id IS NOT NULL AS worker_known
-FROM ssd_cin_assessments a
-LEFT JOIN workers w ON w.worker_id = a.cina_assessment_worker_id
-WHERE a.cina_assessment_start_date <= $as_of
+    w.worker_id IS NOT NULL AS worker_known,
+    a.start_wd,
+    CASE WHEN a.auth_date <= $as_of THEN a.auth_wd END AS auth_wd,
+    a.referral_date,
+    a.referral_wd
+FROM fact_assessment a
+LEFT JOIN workers w ON w.worker_id = a.worker_id
+WHERE a.start_date <= $as_of
