@@ -54,8 +54,8 @@ def _q(column: str) -> str:
 
 
 def _kept(engine: Engine, kind: Kind, filters: Filters, keys: set[str]) -> str:
-    """The rows of `kind`'s measure that need action now (the kind's rule: its flag, else its
-    next review's date), as `k`."""
+    """The rows of `kind`'s measure that need action now, as `k`: the kind's rule, the one
+    definition (its flag; for CP reviews the next review's date; else every row)."""
     sql = engine._scoped(get(kind.key), filters)
     if kind.flag:
         sql += f" AND coalesce(CAST(r.{_q(kind.flag)} AS BOOLEAN), false)"
@@ -142,7 +142,7 @@ def today(engine: Engine, filters: Filters) -> Today:
             sum(counts[k.key] for k in mine),
             sum(counts[k.key] for k in mine if k.overdue),
         )
-    hidden = _hidden(engine, filters, kinds, counts, by_owner, owners_known)
+    hidden = _hidden(engine, filters, kinds, counts, by_owner)
     return Today(tally, hidden, unavailable, teams)
 
 
@@ -150,12 +150,11 @@ def counts(engine: Engine, filters: Filters) -> tuple[dict[str, int | None], dic
     """For a viewer who sees aggregate figures only: how many rows of each kind of work need
     action (None: cannot be told), and the work this extract cannot give, with why."""
     kinds, unavailable = _available(engine)
-    owners_known = engine.unavailable_reason(get(OWNERS)) is None
-    return _totals(engine, filters, kinds, _by_owner(filters), owners_known), unavailable
+    return _totals(engine, filters, kinds, _by_owner(filters)), unavailable
 
 
 def _totals(
-    engine: Engine, filters: Filters, kinds: list[Kind], by_owner: bool, owners_known: bool
+    engine: Engine, filters: Filters, kinds: list[Kind], by_owner: bool
 ) -> dict[str, int | None]:
     """Per kind of work, how many rows need action whatever the viewer's scope (counts, which
     every role may see): the same rows as `today`'s without the scope. None where that cannot
@@ -164,7 +163,9 @@ def _totals(
     untold = [k for k in kinds if k.key == "agencies_outstanding" and by_owner]
     told = [k for k in kinds if k not in untold]
     anyone = replace(filters, scope=None, scope_teams=None)
-    found = _tallied(engine, anyone, told, by_owner, owners_known)
+    # An owner never changes a count told here (a request is counted with or without one), so
+    # the owners are not read.
+    found = _tallied(engine, anyone, told, by_owner, False)
     out: dict[str, int | None] = {}
     for kind in kinds:
         if kind in untold:
@@ -181,7 +182,6 @@ def _hidden(
     kinds: list[Kind],
     shown: dict[str, int],
     by_owner: bool,
-    owners_known: bool,
 ) -> dict[str, int | None]:
     """Per kind of work, rows the viewer's scope leaves out: the rows that need action,
     counted whatever the scope, less those shown (None: cannot be told, see _totals)."""
@@ -192,7 +192,7 @@ def _hidden(
         listed[kind.work] = listed.get(kind.work, 0) + shown.get(kind.key, 0)
     return {
         work: None if total is None else max(total - listed.get(work, 0), 0)
-        for work, total in _totals(engine, filters, kinds, by_owner, owners_known).items()
+        for work, total in _totals(engine, filters, kinds, by_owner).items()
     }
 
 

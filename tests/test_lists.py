@@ -150,7 +150,7 @@ def test_my_team_today_counts_and_cuts_its_worklist_in_sql(make_db):
         4,
     )
     # Each first row is the download's row, every column of it, under every filter; the
-    # download has every row the tiles count (8, 5, 5 and 4 rows: tests/test_worklist.py).
+    # download has every row the tiles count (8, 5, 5 and 5 rows: tests/test_worklist.py).
     for asked, rows_in_all in (
         (at_as_of(), 8),
         (at_as_of(team="T2"), 5),
