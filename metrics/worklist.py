@@ -1,8 +1,9 @@
-"""My team today: one worklist of what needs action now, built from the measures' own rows.
+"""My team today: what each kind of work is, in words, and what is shared by its counts and its
+rows (metrics/worklist_first.py keeps, counts and orders them in SQL: the one definition).
 
 Nothing here defines a measure. Each kind of work is the rows of a measure (through
-`Engine.rows`, so the filters and the viewer's scope apply exactly as on the measure's page),
-kept by the measure's own flag:
+`Engine._scoped`, so the filters and the viewer's scope apply exactly as on the measure's page),
+kept by the measure's own flag (the rule in SQL: `worklist_first._kept`):
 
 | work | measure | rows kept |
 |---|---|---|
@@ -18,7 +19,7 @@ kept by the measure's own flag:
 Urgency: every row has the due date its measure gives, and `overdue_wd` =
 wd_between(due date, as-of), the working days past it (negative: due in that many working days).
 Rows are ordered by `overdue_wd`, most first: the longest overdue first, then work coming due,
-the soonest first; ties by due date, kind of work and child.
+the soonest first; ties by due date, kind of work and child (URGENCY says it in words).
 
 An agency request carries no team or worker: it is shown as the work of the child's allocated
 worker (the caseload's earliest open allocation of the child, as the oversight measure owns a
@@ -27,14 +28,11 @@ case), and the team and worker filters apply to that owner.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
-
-import pandas as pd
+from dataclasses import dataclass
 
 from metrics.catalog import get
-from metrics.engine import Engine, concurrently, plain
+from metrics.engine import Engine
 from metrics.filters import Filters
 from metrics.words import date_text, days_text
 
@@ -53,29 +51,17 @@ COLUMNS = [
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of work: the measure whose rows it is, which rows need action now (`keep`), the
-    row columns naming the item and its due date, and the row said in words (`detail`)."""
+    """One kind of work: the measure whose rows it is, the row columns naming the item and its
+    due date, the row said in words (`detail`), and the flag column that keeps a row when the
+    rule is one flag (the other rules are worklist_first._kept's)."""
 
     key: str
     work: str
     overdue: bool  # past its timescale (True) or coming due (False)
-    keep: Callable[[dict, dt.date], bool]
     item: str
     due: str
     detail: Callable[[dict], str]
-    flag: str | None = None  # the row column `keep` reads, when it is one flag
-
-
-def _flag(column: str) -> Callable[[dict, dt.date], bool]:
-    return lambda row, as_of: row.get(column) is True
-
-
-def _every(row: dict, as_of: dt.date) -> bool:
-    return True
-
-
-def _review_not_held(row: dict, as_of: dt.date) -> bool:
-    return row.get("next_due") is not None and row["next_due"] <= as_of
+    flag: str | None = None
 
 
 def _assessment(r: dict) -> str:
@@ -104,7 +90,6 @@ KINDS: tuple[Kind, ...] = (
         "unallocated",
         "Allocate a worker",
         True,
-        _flag("past_target"),
         "referral_id",
         "due_date",
         lambda r: f"Referred {date_text(r['referral_date'])}; no allocated worker after "
@@ -115,7 +100,6 @@ KINDS: tuple[Kind, ...] = (
         "not_yet_seen",
         "See the child",
         True,
-        _flag("at_risk"),
         "referral_id",
         "due_date",
         lambda r: f"Referred {date_text(r['referral_date'])}; not seen after "
@@ -126,7 +110,6 @@ KINDS: tuple[Kind, ...] = (
         "assessments_overdue",
         "Complete the assessment",
         True,
-        _every,
         "assessment_id",
         "due_date",
         _assessment,
@@ -135,7 +118,6 @@ KINDS: tuple[Kind, ...] = (
         "assessments_due",
         "Complete the assessment",
         False,
-        _every,
         "assessment_id",
         "due_date",
         _assessment,
@@ -144,7 +126,6 @@ KINDS: tuple[Kind, ...] = (
         "oversight",
         "Record management oversight",
         True,
-        _flag("without_oversight"),
         "person_id",
         "oversight_due_date",
         _oversight,
@@ -154,15 +135,14 @@ KINDS: tuple[Kind, ...] = (
         "agencies_outstanding",
         "Chase the agency's response",
         True,
-        _flag("past_target"),
         "request_id",
         "due_date",
         lambda r: f"Asked {r['agency']} on {date_text(r['requested_date'])}; no response "
         f"after {days_text(r['age_wd'])}",
         flag="past_target",
     ),
-    Kind("cp_reviews", "Hold the CP review", True, _review_not_held, "cp_plan_id", "next_due", _review),
-    Kind("cp_reviews_due", "Hold the CP review", False, _every, "cp_plan_id", "next_due", _review),
+    Kind("cp_reviews", "Hold the CP review", True, "cp_plan_id", "next_due", _review),
+    Kind("cp_reviews_due", "Hold the CP review", False, "cp_plan_id", "next_due", _review),
 )  # fmt: skip
 WORK = list(dict.fromkeys(k.work for k in KINDS))  # the kinds of work, in the order above
 OWNERS = "caseload"  # whose child an agency request is
@@ -172,54 +152,12 @@ URGENCY = (
 )
 
 
-@dataclass
-class Worklist:
-    """The rows (COLUMNS, most urgent first); per kind of work, how many rows the viewer's scope
-    leaves out (None: cannot be told); the work this extract cannot give, with why."""
-
-    rows: pd.DataFrame
-    hidden: dict[str, int | None] = field(default_factory=dict)
-    unavailable: dict[str, str] = field(default_factory=dict)
-
-
-def worklist(engine: Engine, filters: Filters) -> Worklist:
-    """What needs action at the as-of date, under the filters and the viewer's scope."""
-    as_of = filters.effective_as_of
-    kinds, unavailable, by_owner, owners_known = _plan(engine, filters)
-    asked = [k.key for k in kinds] + ([OWNERS] if owners_known else [])
-    found = dict(zip(asked, concurrently(lambda k: _rows(engine, k, filters), asked), strict=True))
-    owners: dict[str, dict] = {}
-    for row in sorted(found.get(OWNERS, []), key=lambda r: (r["allocated_date"], r["worker_id"])):
-        owners.setdefault(str(row["person_id"]), row)
-
-    out: list[dict] = []
-    shown: dict[str, int] = {}
-    overdue_plans: set[str] = set()
-    for kind in kinds:
-        rows = [r for r in found[kind.key] if kind.keep(r, as_of)]
-        if kind.key == "cp_reviews":
-            overdue_plans = {str(r["cp_plan_id"]) for r in rows}
-        elif kind.key == "cp_reviews_due":  # a review due on the as-of day is overdue already
-            rows = [r for r in rows if str(r["cp_plan_id"]) not in overdue_plans]
-        elif kind.key == "agencies_outstanding":
-            for r in rows:
-                owner = owners.get(str(r["person_id"]), {})
-                r["team"], r["worker_id"] = owner.get("team"), owner.get("worker_id")
-            if by_owner:
-                rows = [r for r in rows if str(r["person_id"]) in owners]
-        shown[kind.key] = len(rows)
-        out += [_row(kind, r) for r in rows]
-    frame = _urgency(engine, pd.DataFrame(out, columns=COLUMNS), as_of)
-    hidden = _hidden(engine, filters, kinds, shown, by_owner)
-    return Worklist(frame, hidden, unavailable)
-
-
 def _plan(engine: Engine, filters: Filters) -> tuple[list[Kind], dict[str, str], bool, bool]:
     """The kinds of work this extract can give, why not for the others, whether the filters
     name a team or worker (an agency request's owner must then be known), and whether its
     owners can be read (OWNERS): without them, under such a filter, there is no such work."""
     kinds, unavailable = _available(engine)
-    by_owner = filters.team is not None or filters.worker is not None or filters.teams is not None
+    by_owner = _by_owner(filters)
     owners_known = False
     if any(k.key == "agencies_outstanding" for k in kinds):
         if engine.unavailable_reason(get(OWNERS)) is None:
@@ -231,6 +169,12 @@ def _plan(engine: Engine, filters: Filters) -> tuple[list[Kind], dict[str, str],
                 "given to a team or worker"
             )
     return kinds, unavailable, by_owner, owners_known
+
+
+def _by_owner(filters: Filters) -> bool:
+    """Whether the filters name a team or worker, which an agency request has only through its
+    owner (OWNERS)."""
+    return filters.team is not None or filters.worker is not None or filters.teams is not None
 
 
 def _row(kind: Kind, r: dict) -> dict:
@@ -258,82 +202,3 @@ def _available(engine: Engine) -> tuple[list[Kind], dict[str, str]]:
         else:
             kinds.append(kind)
     return kinds, unavailable
-
-
-def _rows(engine: Engine, key: str, filters: Filters) -> list[dict]:
-    frame = engine.rows(get(key), filters)
-    return [{k: plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
-
-
-def _urgency(engine: Engine, frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """overdue_wd = wd_between(due date, as-of) for every row (one query over the distinct due
-    dates, with the calendar's macro), then the rows in urgency order."""
-    dates = sorted({d for d in frame["due_date"] if d is not None})
-    if dates:
-        sql = (
-            "SELECT d AS due_date, wd_between(d, $as_of) AS wd "
-            "FROM (SELECT unnest(CAST($dates AS DATE[])) AS d)"
-        )
-        wd = engine.query(sql, {"dates": dates, "as_of": as_of})
-        days = {plain(d): int(n) for d, n in wd.itertuples(index=False, name=None)}
-        frame["overdue_wd"] = [days.get(d) for d in frame["due_date"]]
-    frame["overdue_wd"] = frame["overdue_wd"].astype("Int64")
-    order = {w: i for i, w in enumerate(WORK)}
-    frame = frame.assign(_work=frame["work"].map(order)).sort_values(
-        ["overdue_wd", "due_date", "_work", "person_id", "item_id"],
-        ascending=[False, True, True, True, True],
-        na_position="last",
-        kind="stable",
-    )
-    return frame.drop(columns="_work").reset_index(drop=True)
-
-
-def _totals(
-    engine: Engine, filters: Filters, kinds: list[Kind], by_owner: bool
-) -> dict[str, int | None]:
-    """Per kind of work, how many of the measures' rows need action, whatever the viewer's
-    scope (counts, which every role may see). None where that cannot be told: under a team or
-    worker filter an agency request's owner is known only for children the viewer may see."""
-    as_of = filters.effective_as_of
-    keys = {k.key for k in kinds}
-    out: dict[str, int | None] = {}
-    for kind in kinds:
-        if kind.key == "agencies_outstanding" and by_owner:
-            out[kind.work] = None
-            continue
-        counts = engine.count(get(kind.key), filters, (kind.flag or kind.due,))
-        if kind.flag:
-            keep = counts[kind.flag].map(lambda v: v is True)
-        elif kind.key == "cp_reviews":  # the next review due on or before as-of, not held
-            keep = counts[kind.due].map(lambda d: plain(d) is not None and plain(d) <= as_of)
-        elif kind.key == "cp_reviews_due" and "cp_reviews" in keys:
-            keep = counts[kind.due].map(lambda d: plain(d) > as_of)  # as-of day: overdue
-        else:
-            keep = counts["n"] >= 0
-        if not (kind.work in out and out[kind.work] is None):
-            out[kind.work] = out.get(kind.work, 0) + int(counts.loc[keep, "n"].sum())
-    return out
-
-
-def _hidden(
-    engine: Engine, filters: Filters, kinds: list[Kind], shown: dict[str, int], by_owner: bool
-) -> dict[str, int | None]:
-    """Per kind of work, rows the viewer's scope leaves out: the rows that need action,
-    counted whatever the scope, less those shown (None: cannot be told, see _totals)."""
-    if filters.scope is None:
-        return {}
-    listed: dict[str, int] = {}
-    for kind in kinds:
-        listed[kind.work] = listed.get(kind.work, 0) + shown.get(kind.key, 0)
-    return {
-        work: None if total is None else max(total - listed.get(work, 0), 0)
-        for work, total in _totals(engine, filters, kinds, by_owner).items()
-    }
-
-
-def counts(engine: Engine, filters: Filters) -> tuple[dict[str, int | None], dict[str, str]]:
-    """For a viewer who sees aggregate figures only: how many rows of each kind of work need
-    action (None: cannot be told), and the work this extract cannot give, with why."""
-    kinds, unavailable = _available(engine)
-    by_owner = filters.team is not None or filters.worker is not None or filters.teams is not None
-    return _totals(engine, filters, kinds, by_owner), unavailable

@@ -1,22 +1,19 @@
-"""My team today without reading the whole worklist: how many rows each kind of work has, and
-the first rows of the kinds chosen, most urgent first, cut in SQL (no Streamlit here).
+"""My team today in SQL, the one definition of what needs action now: how many rows each kind
+of work has, how many of them the viewer's scope leaves out, and the rows of the kinds chosen,
+most urgent first, the first `limit` for the screen or every one for the download (no
+Streamlit here).
 
-`metrics/worklist.py` reads every row of eight measures and orders them in Python: 147,579
-rows for every team at 1,000,000 children, fetched, made into dicts and words, to show 5,000.
-Here the same rows are kept in SQL (each kind's own rule, `_kept`), put in one union of what
-orders them (the kind, the child, the item, its due date, team and worker, and the measure's
-row), counted per kind, and cut to the first `limit` in the worklist's order: working days
-past due (wd_between, most first, none last), due date, kind of work, child, item (as
-`worklist._urgency`), then the kind's place in KINDS. Only those rows are made into words, by
-`worklist`'s own code, so each row says exactly what the whole worklist says of it (and its
-download, which still reads the whole worklist, has them first in the same order; rows equal
-on all those keys are in one order here, in the measures' order there). Values are bound
-parameters; column names are the measures' own (Kind).
+Each kind's rows are kept in SQL by its own rule (`_kept`), put in one union of what orders
+them (the kind, the child, the item, its due date, team and worker, and the measure's row),
+counted per kind, and ordered: working days past due (wd_between, most first, none last), due
+date, kind of work, child, item, then the kind's place in KINDS. Only the rows read are made
+into words (metrics/worklist.py `_row`), so the screen's first rows are the download's first
+rows, word for word. Values are bound parameters; column names are the measures' own (Kind).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import pandas as pd
@@ -31,10 +28,10 @@ from metrics.worklist import (
     OWNERS,
     WORK,
     Kind,
-    _hidden,
+    _available,
+    _by_owner,
     _plan,
     _row,
-    _urgency,
 )
 
 KIND_INDEX = {k.key: i for i, k in enumerate(KINDS)}
@@ -57,7 +54,8 @@ def _q(column: str) -> str:
 
 
 def _kept(engine: Engine, kind: Kind, filters: Filters, keys: set[str]) -> str:
-    """The rows of `kind`'s measure that need action now (Kind.keep, in SQL), as `k`."""
+    """The rows of `kind`'s measure that need action now, as `k`: the kind's rule, the one
+    definition (its flag; for CP reviews the next review's date; else every row)."""
     sql = engine._scoped(get(kind.key), filters)
     if kind.flag:
         sql += f" AND coalesce(CAST(r.{_q(kind.flag)} AS BOOLEAN), false)"
@@ -106,69 +104,140 @@ def _work_sql(
     return "\nUNION ALL BY NAME\n".join(parts)
 
 
+def _tallied(
+    engine: Engine, filters: Filters, kinds: list[Kind], by_owner: bool, owners_known: bool
+) -> dict[str, dict[str, object]]:
+    """Per kind's key: its rows (`n`), the teams they name (`teams`) and how many name none
+    (`no_team`). One statement, its rows one per kind; a kind without rows is left out."""
+    if not kinds:
+        return {}
+    sql = (
+        "SELECT kind, count(*) AS n, list(DISTINCT team) AS teams, "
+        "count(*) FILTER (WHERE team IS NULL) AS no_team "
+        f"FROM ({_work_sql(engine, filters, kinds, by_owner, owners_known)}) GROUP BY kind"
+    )
+    found = {int(r["kind"]): r for r in engine.records(sql, engine.values(filters))}
+    return {k.key: found[KIND_INDEX[k.key]] for k in kinds if KIND_INDEX[k.key] in found}
+
+
 def today(engine: Engine, filters: Filters) -> Today:
     """The tiles' counts (per kind of work, rows and overdue), what the scope leaves out and
-    the teams named, under the filters and the viewer's scope (raises NotPermitted as
-    `worklist`). One statement, its rows one per kind."""
+    the teams named, under the filters and the viewer's scope (raises NotPermitted for a
+    viewer of aggregates only: `counts` is theirs)."""
     kinds, unavailable, by_owner, owners_known = _plan(engine, filters)
-    rows = kinds
+    found = _tallied(engine, filters, kinds, by_owner, owners_known)
     counts: dict[str, int] = {}
     teams: dict[str, set[str | None]] = {}
-    if rows:
-        sql = (
-            f"SELECT kind, count(*) AS n, list(DISTINCT team) AS teams, "
-            f"count(*) FILTER (WHERE team IS NULL) AS no_team "
-            f"FROM ({_work_sql(engine, filters, kinds, by_owner, owners_known)}) GROUP BY kind"
-        )
-        found = engine.records(sql, engine.values(filters))
-        by_index = {int(r["kind"]): r for r in found}
-        for kind in rows:
-            got = by_index.get(KIND_INDEX[kind.key])
-            counts[kind.key] = int(got["n"]) if got else 0
-            named = set(got["teams"] or []) if got else set()
-            if got and got["no_team"]:
-                named.add(None)
-            teams.setdefault(kind.work, set()).update(named)
+    for kind in kinds:
+        got = found.get(kind.key)
+        counts[kind.key] = int(got["n"]) if got else 0
+        named = set(got["teams"] or []) if got else set()
+        if got and got["no_team"]:
+            named.add(None)
+        teams.setdefault(kind.work, set()).update(named)
     tally = {}
     for work in WORK:
-        mine = [k for k in rows if k.work == work]
+        mine = [k for k in kinds if k.work == work]
         tally[work] = (
             sum(counts[k.key] for k in mine),
             sum(counts[k.key] for k in mine if k.overdue),
         )
-    hidden = _hidden(engine, filters, rows, counts, by_owner)
+    hidden = _hidden(engine, filters, kinds, counts, by_owner)
     return Today(tally, hidden, unavailable, teams)
 
 
+def counts(engine: Engine, filters: Filters) -> tuple[dict[str, int | None], dict[str, str]]:
+    """For a viewer who sees aggregate figures only: how many rows of each kind of work need
+    action (None: cannot be told), and the work this extract cannot give, with why."""
+    kinds, unavailable = _available(engine)
+    return _totals(engine, filters, kinds, _by_owner(filters)), unavailable
+
+
+def _totals(
+    engine: Engine, filters: Filters, kinds: list[Kind], by_owner: bool
+) -> dict[str, int | None]:
+    """Per kind of work, how many rows need action whatever the viewer's scope (counts, which
+    every role may see): the same rows as `today`'s without the scope. None where that cannot
+    be told: under a team or worker filter an agency request's owner is known only for
+    children the viewer may see."""
+    untold = [k for k in kinds if k.key == "agencies_outstanding" and by_owner]
+    told = [k for k in kinds if k not in untold]
+    anyone = replace(filters, scope=None, scope_teams=None)
+    # An owner never changes a count told here (a request is counted with or without one), so
+    # the owners are not read.
+    found = _tallied(engine, anyone, told, by_owner, False)
+    out: dict[str, int | None] = {}
+    for kind in kinds:
+        if kind in untold:
+            out[kind.work] = None
+        elif out.get(kind.work, 0) is not None:
+            got = found.get(kind.key)
+            out[kind.work] = out.get(kind.work, 0) + (int(got["n"]) if got else 0)
+    return out
+
+
+def _hidden(
+    engine: Engine,
+    filters: Filters,
+    kinds: list[Kind],
+    shown: dict[str, int],
+    by_owner: bool,
+) -> dict[str, int | None]:
+    """Per kind of work, rows the viewer's scope leaves out: the rows that need action,
+    counted whatever the scope, less those shown (None: cannot be told, see _totals)."""
+    if filters.scope is None:
+        return {}
+    listed: dict[str, int] = {}
+    for kind in kinds:
+        listed[kind.work] = listed.get(kind.work, 0) + shown.get(kind.key, 0)
+    return {
+        work: None if total is None else max(total - listed.get(work, 0), 0)
+        for work, total in _totals(engine, filters, kinds, by_owner).items()
+    }
+
+
 def first(
-    engine: Engine, filters: Filters, works: tuple[str, ...], limit: int
+    engine: Engine, filters: Filters, works: tuple[str, ...], limit: int | None
 ) -> tuple[pd.DataFrame, int]:
-    """The first `limit` rows of the kinds of work `works` (COLUMNS, most urgent first, as
-    `worklist` gives them), and how many rows those kinds have in all."""
-    if limit < 1:
+    """The rows of the kinds of work `works` (COLUMNS, most urgent first): the first `limit`
+    (the screen's), or every row (None: the download's), and how many rows those kinds have
+    in all."""
+    if limit is not None and limit < 1:
         raise ValueError(f"a list's first rows are at least one row, not {limit}")
     kinds, _, by_owner, owners_known = _plan(engine, filters)
     chosen = [k for k in kinds if k.work in works]
     if not chosen:
-        return pd.DataFrame(columns=COLUMNS), 0
+        return _frame([]), 0
     wanted = ", ".join(str(KIND_INDEX[k.key]) for k in chosen)
+    total = "" if limit is None else ", count(*) OVER () AS __total"
     sql = (
-        f"SELECT *, count(*) OVER () AS __total FROM (SELECT *, wd_between(due_date, $as_of) "
-        f"AS overdue_wd FROM ({_work_sql(engine, filters, kinds, by_owner, owners_known)}) WHERE kind IN "
+        f"SELECT *{total} FROM (SELECT *, wd_between(due_date, $as_of) AS overdue_wd "
+        f"FROM ({_work_sql(engine, filters, kinds, by_owner, owners_known)}) WHERE kind IN "
         f"({wanted})) ORDER BY overdue_wd DESC NULLS LAST, due_date NULLS LAST, work, "
-        "person_id NULLS LAST, item_id NULLS LAST, kind LIMIT $limit"
+        "person_id NULLS LAST, item_id NULLS LAST, kind"
     )
-    found = engine.records(sql, engine.values(filters) | {"limit": int(limit)})
-    total = int(found[0]["__total"]) if found else 0
+    values = engine.values(filters)
+    if limit is not None:
+        sql += " LIMIT $limit"
+        values["limit"] = int(limit)
+    found = engine.records(sql, values)
     by_index = {KIND_INDEX[k.key]: (i, k) for i, k in enumerate(kinds)}
     out = []
     for r in found:
         i, kind = by_index[int(r["kind"])]
         row = {k: _plain(v) for k, v in (r[f"row_{i}"] or {}).items()}
         row["team"], row["worker_id"] = r["team"], r["worker_id"]
-        out.append(_row(kind, row))
-    frame = _urgency(engine, pd.DataFrame(out, columns=COLUMNS), filters.effective_as_of)
-    return frame, total
+        out.append(_row(kind, row) | {"overdue_wd": r["overdue_wd"]})
+    if limit is None:
+        return _frame(out), len(out)
+    return _frame(out), int(found[0]["__total"]) if found else 0
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    """Worklist rows as a frame of COLUMNS (working days past due as integers, none as NA)."""
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["overdue_wd"] = frame["overdue_wd"].astype("Int64")
+    return frame
 
 
 def _plain(value: object) -> object:

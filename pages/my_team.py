@@ -1,8 +1,9 @@
 """My team today (team leads): one worklist of what needs action now for the teams in the
 sidebar filter, most urgent first; choose a row to open the child, or download the list.
 
-The rows are the measures' own (metrics/worklist.py): this page only draws them. The weeks
-ahead for CP reviews are in the URL (`?weeks=4`), so a view can be bookmarked or sent.
+The rows are the measures' own, kept, counted and ordered in SQL (metrics/worklist_first.py):
+this page only draws them. The weeks ahead for CP reviews are in the URL (`?weeks=4`), so a
+view can be bookmarked or sent.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from metrics import NotPermitted
-from metrics import worklist as wl
 from metrics import worklist_first as wf
 from metrics.words import date_text, days_text
-from metrics.worklist import URGENCY, WORK, Worklist
+from metrics.worklist import URGENCY, WORK
 from ui import data, tables
 from ui.page import setup
 from ui.text import md
@@ -26,20 +26,8 @@ MAX_WEEKS = 12
 
 
 @st.cache_data(ttl=600, max_entries=200, show_spinner=False)
-def _worklist(source: data.Source, filters) -> Worklist:
-    return wl.worklist(data.engine(source), filters)
-
-
-@st.cache_data(ttl=600, max_entries=200, show_spinner=False)
 def _counts(source: data.Source, filters) -> tuple[dict, dict]:
-    return wl.counts(data.engine(source), filters)
-
-
-@st.cache_data(ttl=600, max_entries=200, show_spinner=False, hash_funcs=data.HASH)
-def _listing(source: data.Source, filters) -> pd.DataFrame:
-    """Every row of the worklist in words, made once per data and filters (with the viewer's
-    scope), for the download only: a run reads the tiles' counts and the first rows."""
-    return _in_words(source, _worklist(source, filters).rows)
+    return wf.counts(data.engine(source), filters)
 
 
 def _in_words(source: data.Source, rows: pd.DataFrame) -> pd.DataFrame:
@@ -74,10 +62,13 @@ def _tally(source: data.Source, filters) -> tuple[dict[str, tuple[int, int]], di
     return found.tally, found.hidden, found.unavailable, found.teams
 
 
+@st.cache_data(ttl=600, max_entries=200, show_spinner=False, hash_funcs=data.HASH)
 def _chosen(source: data.Source, filters, works: tuple[str, ...]) -> pd.DataFrame:
-    """Every row of the kinds of work chosen, most urgent first (for the download)."""
-    listing = _listing(source, filters)
-    return listing[listing["work"].isin(works)].reset_index(drop=True)
+    """Every row of the kinds of work chosen in words, most urgent first, for the download
+    only (read when its button is pressed): the screen's rows, not cut (metrics/worklist_first.py
+    `first` without a limit)."""
+    rows, _ = wf.first(data.engine(source), filters, works, None)
+    return _in_words(source, rows)
 
 
 @st.cache_data(ttl=600, max_entries=200, show_spinner=False, hash_funcs=data.HASH)
@@ -87,7 +78,7 @@ def _first(
     """The first `limit` rows of the kinds of work chosen (most urgent first) in words, and how
     many rows there are in all: cut in SQL (metrics/worklist_first.py), so a run never reads
     the whole list (147,000 rows for every team at 1,000,000 children), which only the
-    download reads, when its button is pressed."""
+    download reads (`_chosen`), when its button is pressed."""
     rows, total = wf.first(data.engine(source), filters, works, limit)
     return _in_words(source, rows), total
 

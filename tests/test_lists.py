@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from metrics import Engine, Filters, get, lists
@@ -93,7 +94,6 @@ def test_a_list_names_only_the_measures_own_columns(engine):
 
 def test_my_team_today_counts_and_cuts_its_worklist_in_sql(make_db):
     from metrics import NotPermitted, worklist_first
-    from metrics.worklist import worklist
     from tests.test_worklist import extract
     from tests.test_worklist import filters as at_as_of
 
@@ -139,18 +139,34 @@ def test_my_team_today_counts_and_cuts_its_worklist_in_sql(make_db):
         ],
         5,
     )
-    # Each first row is the whole worklist's row, every column of it, under every filter.
-    for asked in (
-        at_as_of(),
-        at_as_of(team="T2"),
-        at_as_of(worker="W2"),
-        at_as_of(scope="teams", scope_teams=("T2",)),
+    # The download (no limit): every row, not cut at the screen's 2, in the screen's order.
+    assert first(at_as_of(), ("Complete the assessment", "Hold the CP review"), None) == (
+        [
+            ("P6", "Hold the CP review"),
+            ("P3", "Complete the assessment"),
+            ("P4", "Complete the assessment"),
+            ("P7", "Hold the CP review"),
+        ],
+        4,
+    )
+    # Each first row is the download's row, every column of it, under every filter; the
+    # download has every row the tiles count (8, 5, 5 and 5 rows: tests/test_worklist.py).
+    for asked, rows_in_all in (
+        (at_as_of(), 8),
+        (at_as_of(team="T2"), 5),
+        (at_as_of(worker="W2"), 5),
+        (at_as_of(scope="teams", scope_teams=("T2",)), 5),
     ):
-        whole = worklist(engine, asked).rows
-        for limit in (1, 3, 20):
+        whole, total = worklist_first.first(engine, asked, every, None)
+        assert total == len(whole) == rows_in_all
+        assert sum(n for n, _ in worklist_first.today(engine, asked).tally.values()) == rows_in_all
+        for limit in (1, 3, rows_in_all - 1, 20):
             rows, total = worklist_first.first(engine, asked, every, limit)
-            assert total == len(whole)
-            assert rows.astype(str).equals(whole.head(limit).astype(str))
-        assert worklist_first.today(engine, asked).hidden == worklist(engine, asked).hidden
+            assert total == rows_in_all and len(rows) == min(limit, rows_in_all)
+            pd.testing.assert_frame_equal(rows, whole.head(limit))
+    with pytest.raises(ValueError, match="at least one row"):
+        worklist_first.first(engine, at_as_of(), every, 0)
     with pytest.raises(NotPermitted):
         worklist_first.today(engine, at_as_of(scope="none"))
+    with pytest.raises(NotPermitted):
+        worklist_first.first(engine, at_as_of(scope="none"), every, None)

@@ -1,13 +1,18 @@
-"""My team today's worklist: the measures' own rows that need action, ordered by working days
-past their due date, on a small extract worked out by hand; and the row counts a scoped list
-is measured against (Engine.count)."""
+"""My team today's worklist (metrics/worklist_first.py, the one definition, in SQL): the
+measures' own rows that need action, ordered by working days past their due date, every row as
+the download has them (`first` without a limit), on a small extract worked out by hand; the
+tiles' counts and what a scope leaves out (`today`, `counts`); and the row counts a scoped
+list is measured against (Engine.count)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
 from metrics import Engine, Filters, get
-from metrics.worklist import counts, worklist
+from metrics.worklist import WORK
+from metrics.worklist_first import counts, first, today
 
 D = dt.date
 AS_OF = D(2025, 3, 31)  # a Monday
@@ -124,10 +129,16 @@ def filters(**kw) -> Filters:
     return Filters(D(2024, 4, 1), AS_OF, horizon_weeks=4, **kw)
 
 
+def every_row(engine: Engine, asked: Filters, works: tuple[str, ...] = tuple(WORK)) -> pd.DataFrame:
+    """The download's rows: every row of the kinds of work, not cut, with their count checked."""
+    rows, total = first(engine, asked, works, None)
+    assert total == len(rows)
+    return rows
+
+
 def test_worklist_rows_ordered_by_working_days_past_due(make_db):
     engine = Engine(make_db(extract()))
-    found = worklist(engine, filters())
-    rows = found.rows
+    rows = every_row(engine, filters())
     got = list(
         zip(rows["person_id"], rows["work"], rows["overdue_wd"], rows["due_date"], strict=True)
     )
@@ -149,12 +160,16 @@ def test_worklist_rows_ordered_by_working_days_past_due(make_db):
     assert (agency["team"], agency["worker_id"]) == ("T2", "W2")
     assert rows.loc[0, "detail"] == "No management oversight since allocation on 20 Jan 2025"
     assert rows.loc[2, "detail"] == "Asked Health on 10 Mar 2025; no response after 15 working days"
+    # Team and worker as each measure gives them (none: missing, as the page says it).
+    assert list(rows["team"].fillna("-")) == ["T2", "T2", "T2", "T1", "T1", "T2", "T2", "-"]
+    assert list(rows["worker_id"].fillna("-")) == ["W2", "W2", "W2", "-", "-", "W2", "W2", "-"]
+    found = today(engine, filters())
     assert found.unavailable == {} and found.hidden == {}  # an unscoped viewer: nothing left out
 
 
 def test_worklist_follows_the_team_filters(make_db):
     engine = Engine(make_db(extract()))
-    t2 = worklist(engine, filters(team="T2")).rows
+    t2 = every_row(engine, filters(team="T2"))
     # T1's referral and the plan with no team drop out; the agency request stays with its owner.
     assert list(zip(t2["person_id"], t2["work"], strict=True)) == [
         ("P3", "Record management oversight"),
@@ -163,17 +178,18 @@ def test_worklist_follows_the_team_filters(make_db):
         ("P3", "Complete the assessment"),
         ("P4", "Complete the assessment"),
     ]
-    both = worklist(engine, filters(teams=("T1", "T2"))).rows
+    both = every_row(engine, filters(teams=("T1", "T2")))
     assert len(both) == 7 and "P7" not in set(both["person_id"])
-    w2 = worklist(engine, filters(worker="W2")).rows
+    w2 = every_row(engine, filters(worker="W2"))
     assert set(w2["person_id"]) == {"P3", "P4", "P6"}
 
 
 def test_worklist_under_a_scope_says_what_it_leaves_out(make_db):
     engine = Engine(make_db(extract()))
     # A lead of T2 on every team: P1 (referred to T1) and P7 (no team) are out of scope.
-    found = worklist(engine, filters(scope="teams", scope_teams=("T2",)))
-    assert set(found.rows["person_id"]) == {"P3", "P4", "P6"}
+    lead = filters(scope="teams", scope_teams=("T2",))
+    assert set(every_row(engine, lead)["person_id"]) == {"P3", "P4", "P6"}
+    found = today(engine, lead)
     assert found.hidden == {
         "Allocate a worker": 1,
         "See the child": 1,
@@ -183,7 +199,7 @@ def test_worklist_under_a_scope_says_what_it_leaves_out(make_db):
         "Hold the CP review": 1,
     }
     # Under a team filter an agency request's owner is known only for children in scope.
-    scoped = worklist(engine, filters(team="T2", scope="teams", scope_teams=("T2",)))
+    scoped = today(engine, filters(team="T2", scope="teams", scope_teams=("T2",)))
     assert scoped.hidden["Chase the agency's response"] is None
     assert scoped.hidden["Hold the CP review"] == 0
 
@@ -191,10 +207,12 @@ def test_worklist_under_a_scope_says_what_it_leaves_out(make_db):
 def test_a_measure_missing_from_the_extract_is_said(make_db):
     tables = extract()
     del tables["info_requests"]
-    found = worklist(Engine(make_db(tables)), filters())
+    engine = Engine(make_db(tables))
+    found = today(engine, filters())
     assert "Chase the agency's response" in found.unavailable
     assert "info_requests" in found.unavailable["Chase the agency's response"]
-    assert "Chase the agency's response" not in set(found.rows["work"])
+    assert "Chase the agency's response" not in set(every_row(engine, filters())["work"])
+    assert len(every_row(engine, filters())) == 7  # the other seven rows stay
 
 
 def test_counts_whatever_the_scope(make_db):
