@@ -80,7 +80,7 @@ MEASURES_LETTER: list[Measure] = [
             "in the 12 months to it; the share with 3 or more."
         ),
         order_by="workers_12m DESC, person_id",
-        month_bits=18,  # 7-bit fields of a HUGEINT (trend/worker_changes.sql)
+        month_bits=62,  # months as the bits of a BIGINT
     ),
     Measure(
         key="police",

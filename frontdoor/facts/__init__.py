@@ -8,6 +8,9 @@ facts read earlier ones):
   child's allocation intervals, start to end);
 - `fact_child_allocation`: each child's allocation (the earliest open one, and how many are open)
   for every span of dates in which the child's open allocations do not change;
+- `fact_child_workers`: the same spans cut where the number of allocated workers the child has had
+  in the 12 months to a date changes, with that number (changes of worker's trend reads one row
+  per span, not the allocations of the 12 months before every month end);
 - `fact_caseload_pair`: the same per worker and child (a caseload's open pairs), with the
   child's family;
 - `fact_referral`: every referral with its first allocation (whose it is: referral ownership),
@@ -48,6 +51,7 @@ import duckdb
 FACTS = (
     "fact_allocation",
     "fact_child_allocation",
+    "fact_child_workers",
     "fact_caseload_pair",
     "fact_referral",
     "fact_referral_factor",
@@ -61,7 +65,8 @@ FACTS = (
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).
 VERSION = "12"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
-# 9: fact_cp_plan_team; 12: fact_assessment's type, child seen and working-day indexes
+# 9: fact_cp_plan_team; 12: fact_child_workers, fact_cp_child_allocation and fact_assessment's
+# type, child seen and working-day indexes (10 and 11: two of them, made apart)
 
 
 # Rules the measures' SQL shares as macros, stored in the database with the facts (as the

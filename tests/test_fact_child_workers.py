@@ -1,0 +1,87 @@
+"""fact_child_workers (changes of worker's spans, frontdoor/facts) on one child's allocations
+worked out by hand, and changes of worker's rows and monthly trend read at the dates where it
+matters: a worker counted twice, an allocation ended on 29 February (a year on is 28 February,
+whose 12 months before is 28 February: the worker still counts then)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from metrics import MEASURES, Engine, Filters
+
+D = dt.date
+
+
+def _allocation(iid, worker, team, start, end=None):
+    return {
+        "invo_involvements_id": iid,
+        "invo_person_id": "C1",
+        "invo_professional_id": worker,
+        "invo_professional_role_id": "Allocated Case Worker",
+        "invo_professional_team": team,
+        "invo_involvement_start_date": start,
+        "invo_involvement_end_date": end,
+    }
+
+
+# C1's allocations: A (W1, T1) 10 Jan to 29 Feb 2024, B (W2, T2) 1 Feb to 1 Jun 2024, C (W2
+# again, T2) 1 to 15 Apr 2024, D (W3, T1) from 1 Feb 2025.
+EXTRACT = {
+    "ssd_person": [{"pers_person_id": "C1", "pers_dob": D(2015, 1, 1)}],
+    "ssd_cin_episodes": [
+        {"cine_referral_id": "R1", "cine_person_id": "C1", "cine_referral_date": D(2024, 1, 2)}
+    ],
+    "ssd_involvements": [
+        _allocation("A", "W1", "T1", D(2024, 1, 10), D(2024, 2, 29)),
+        _allocation("B", "W2", "T2", D(2024, 2, 1), D(2024, 6, 1)),
+        _allocation("C", "W2", "T2", D(2024, 4, 1), D(2024, 4, 15)),
+        _allocation("D", "W3", "T1", D(2025, 2, 1)),
+    ],
+}
+
+
+def test_each_childs_spans_carry_its_workers_of_the_12_months_before(make_db):
+    con = make_db(EXTRACT)
+    spans = con.execute(
+        "SELECT valid_from, valid_to, team, worker_id, workers_12m FROM fact_child_workers "
+        "WHERE person_id = 'C1' ORDER BY valid_from"
+    ).fetchall()
+    # The child's allocation (fact_child_allocation): A alone from 10 Jan; A and B from 1 Feb
+    # (A the earlier: W1, T1); B from 29 Feb (A ends), B and C 1-15 Apr (B the earlier), B until
+    # 1 Jun; none from 1 Jun 2024 to 1 Feb 2025 (no span); D from 1 Feb 2025.
+    # Workers counted until the first day whose 12 months before is on or after the end: A's
+    # 29 Feb 2024 end until 1 Mar 2025 (28 Feb 2025 less 12 months is 28 Feb 2024, before it),
+    # C's until 15 Apr 2025, B's until 1 Jun 2025. W2 (B and C) is one worker.
+    # 2024: W1 from 10 Jan, W2 from 1 Feb. From 1 Feb 2025: W1, W2, W3 (3); from 1 Mar W2, W3
+    # (C's until on 15 Apr cuts a span, W2 still counted through B); from 1 Jun W3 alone.
+    assert spans == [
+        (D(2024, 1, 10), D(2024, 2, 1), "T1", "W1", 1),
+        (D(2024, 2, 1), D(2024, 2, 29), "T1", "W1", 2),
+        (D(2024, 2, 29), D(2024, 4, 1), "T2", "W2", 2),
+        (D(2024, 4, 1), D(2024, 4, 15), "T2", "W2", 2),
+        (D(2024, 4, 15), D(2024, 6, 1), "T2", "W2", 2),
+        (D(2025, 2, 1), D(2025, 3, 1), "T1", "W3", 3),
+        (D(2025, 3, 1), D(2025, 4, 15), "T1", "W3", 2),
+        (D(2025, 4, 15), D(2025, 6, 1), "T1", "W3", 2),
+        (D(2025, 6, 1), None, "T1", "W3", 1),
+    ]
+
+
+def test_changes_of_worker_month_by_month_read_the_spans_as_the_rows_count(make_db):
+    engine = Engine(make_db(EXTRACT))
+    measure = MEASURES["worker_changes"]
+    # The rows on 28 Feb 2025: W1 (A ended 29 Feb 2024), W2, W3; on 1 Mar 2025: W2, W3.
+    for day, workers in ((D(2025, 2, 28), 3), (D(2025, 3, 1), 2)):
+        rows = engine.rows(measure, Filters(day, day, day))
+        assert rows["workers_12m"].tolist() == [workers]
+    trend = engine.monthly(measure, Filters(D(2025, 1, 1), D(2025, 6, 30), D(2025, 6, 30)))
+    # 31 Jan: not allocated (none). 28 Feb: 3 workers. 31 Mar, 30 Apr, 31 May: 2. 30 Jun: 1.
+    assert trend["children"].tolist() == [0, 1, 1, 1, 1, 1]
+    assert trend["three_plus"].tolist() == [0, 1, 0, 0, 0, 0]
+    assert pd.isna(trend["mean_workers"][0])  # no children: not available, never 0
+    assert trend["mean_workers"].tolist()[1:] == [3.0, 2.0, 2.0, 2.0, 1.0]
+    # Team T2 held the child in 2024 only (B): none in 2025.
+    t2 = engine.monthly(measure, Filters(D(2025, 1, 1), D(2025, 6, 30), D(2025, 6, 30), team="T2"))
+    assert t2["children"].tolist() == [0] * 6
