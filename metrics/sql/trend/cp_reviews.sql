@@ -8,7 +8,9 @@
 -- due (before that date). Whether a review so far was late is carried along each chain of the
 -- trend's plans only (reviews: whole chains up to the last month end, so each review's value
 -- is the one over every review of every plan). Team and worker: the child's open allocation at
--- the month end (fact_child_allocation's spans), for the filters; with none, every month counts.
+-- the month end (fact_cp_child_allocation: the CP children's spans from their first plan's
+-- start on, which hold every month a plan is open), for the filters; with none, every month
+-- counts.
 -- uses: month_grid, cp_review_due
 WITH plans AS (
     SELECT
@@ -81,7 +83,7 @@ allocated AS (
     SELECT
         a.person_id,
         bit_or(month_bits(a.valid_from, a.valid_to, $grid)) AS months
-    FROM fact_child_allocation a
+    FROM fact_cp_child_allocation a
     WHERE ($team IS NOT NULL OR $worker IS NOT NULL OR $teams IS NOT NULL)
       AND a.person_id IN (SELECT person_id FROM spans)
       AND a.valid_from <= $grid[-1]
