@@ -5,6 +5,7 @@ database loaded before the facts existed (or with facts of another version): tol
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from metrics import MEASURES, Engine, Filters
 
@@ -431,6 +432,44 @@ def test_each_cp_plan_carries_its_team_at_start_and_on_its_last_day_open(make_db
         ("P3", "ended", "T1", "W1"),
         ("P4", "started", "T2", "W2"),
     ]
+
+
+def test_the_cp_childrens_spans_are_theirs_from_their_first_plans_start(make_db):
+    # SPANS' C1 (spans from 10 Jan, 1 Feb, 15 Feb and 1 Mar) has CP plans from 20 Feb and 1 Apr;
+    # C2, allocated too, has none.
+    extract = dict(SPANS)
+    extract["ssd_person"] = [
+        *SPANS["ssd_person"],
+        {"pers_person_id": "C2", "pers_dob": D(2016, 1, 1)},
+    ]
+    extract["ssd_involvements"] = [
+        *SPANS["ssd_involvements"],
+        {**_allocation("Z", "W3", "T3", D(2025, 1, 5)), "invo_person_id": "C2"},
+    ]
+    extract["ssd_cp_plans"] = [
+        {
+            "cppl_cp_plan_id": pid,
+            "cppl_person_id": "C1",
+            "cppl_cp_plan_start_date": start,
+            "cppl_cp_plan_end_date": None,
+        }
+        for pid, start in (("P2", D(2025, 4, 1)), ("P1", D(2025, 2, 20)))
+    ]
+    con = make_db(extract)
+    rows = con.execute(
+        "SELECT person_id, valid_from, valid_to, worker_id, team FROM fact_cp_child_allocation "
+        "ORDER BY valid_from"
+    ).fetchall()
+    # C1's first plan starts on 20 Feb: the spans ending on or before it (10 Jan-1 Feb, 1-15
+    # Feb) are never a plan's; 15 Feb-1 Mar holds 20 Feb, and 1 Mar on has no end. C2: no plan.
+    assert rows == [
+        ("C1", D(2025, 2, 15), D(2025, 3, 1), "W1", "T1"),
+        ("C1", D(2025, 3, 1), None, "W2", "T2"),
+    ]
+    # A plan's team at as-of from these spans: P1 open on 20 Feb with W1's allocation in T1.
+    f = Filters(D(2025, 2, 1), D(2025, 2, 20))
+    assert Engine(con).headline(MEASURES["cp_plans"], replace(f, team="T1"))["open"] == 1
+    assert Engine(con).headline(MEASURES["cp_plans"], replace(f, team="T2"))["open"] == 0
 
 
 def test_a_database_without_facts_says_load_it_again(make_db):

@@ -33,7 +33,10 @@ facts read earlier ones):
   dates (case recording's lag without calendar look-ups; the loader builds the calendar before
   the facts);
 - `fact_cp_plan_team`: every CP plan's team and worker on its start date and on its last day open
-  (CP plans' started and ended rows, without a range join on the allocations in every query).
+  (CP plans' started and ended rows, without a range join on the allocations in every query);
+- `fact_cp_child_allocation`: fact_child_allocation's spans of the children with a CP plan, from
+  their first plan's start on (a CP plan's team and worker at an as-of date looked up among
+  about a sixth of the spans at 1,000,000 children; 0.3 s of CPU to build there).
 
 A fact holds only what no as-of date, period or target changes: each query still binds those and
 reads a fact with an interval test (e.g. allocated_date <= as-of), so the figures are those of
@@ -61,6 +64,7 @@ FACTS = (
     "fact_cp_review",
     "fact_note",
     "fact_cp_plan_team",
+    "fact_cp_child_allocation",
 )
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).

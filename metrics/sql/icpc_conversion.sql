@@ -22,6 +22,12 @@ LEFT JOIN (
         min(x.cppl_cp_plan_start_date) AS plan_start_date
     FROM ssd_cp_plans x
     WHERE x.cppl_cp_plan_start_date <= $as_of AND x.cppl_icpc_id IS NOT NULL
+      -- only the plans of the period's conferences, not every one's earliest (the same rows)
+      AND x.cppl_icpc_id IN (
+          SELECT k.icpc_icpc_id
+          FROM ssd_initial_cp_conference k
+          WHERE k.icpc_icpc_date BETWEEN $date_from AND $date_to
+      )
     GROUP BY x.cppl_icpc_id
 ) p ON p.icpc_id = c.icpc_icpc_id
 WHERE c.icpc_icpc_date BETWEEN $date_from AND $date_to

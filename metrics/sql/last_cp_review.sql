@@ -2,7 +2,7 @@
 -- latest review on or before as-of from annex_a_last_cp_review (else none), and whether the
 -- next one is overdue: the first review is due plan start + 3 months, later ones 6 months after
 -- the last (calendar months, as docs/measures.md).
--- uses: child_allocation, known_cp_plans
+-- uses: known_cp_plans
 WITH reviews AS (
     SELECT cp_plan_id, person_id, max(TRY_CAST(last_review_date AS DATE)) AS last_review_date
     FROM annex_a_last_cp_review

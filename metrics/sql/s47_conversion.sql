@@ -20,6 +20,12 @@ LEFT JOIN (
         min(i.icpc_icpc_date) AS icpc_date
     FROM ssd_initial_cp_conference i
     WHERE i.icpc_icpc_date <= $as_of AND i.icpc_s47_enquiry_id IS NOT NULL
+      -- only the conferences of the period's enquiries, not every one's earliest (the same rows)
+      AND i.icpc_s47_enquiry_id IN (
+          SELECT e.s47e_s47_enquiry_id
+          FROM ssd_s47_enquiry e
+          WHERE e.s47e_s47_start_date BETWEEN $date_from AND $date_to
+      )
     GROUP BY i.icpc_s47_enquiry_id
 ) c ON c.s47_id = s.s47e_s47_enquiry_id
 WHERE s.s47e_s47_start_date BETWEEN $date_from AND $date_to

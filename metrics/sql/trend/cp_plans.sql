@@ -2,8 +2,9 @@
 -- give them for that month (the month as the period, its last day as the as-of date), each plan
 -- read once (month_grid: a span of dates as the bits of the month ends it covers) rather than
 -- once a month. Open: the plan's months from its start to its end, those the child's open
--- allocation then passes the team and worker filters (fact_child_allocation's spans; with no
--- filter, every month). Started and ended: the one month of the start (end) date when it is in
+-- allocation then passes the team and worker filters (fact_cp_child_allocation: the CP
+-- children's spans of fact_child_allocation from their first plan's start on, which hold every
+-- month a plan is open; with no filter, every month). Started and ended: the one month of the start (end) date when it is in
 -- the period, under the team of the child's allocated worker that day as in the rows (the start
 -- date; for an end, the plan's last day open: fact_cp_plan_team), with repeat and the duration
 -- band of the rows.
@@ -64,7 +65,7 @@ allocated AS (
     SELECT
         a.person_id,
         bit_or(month_bits(a.valid_from, a.valid_to, $grid)) AS months
-    FROM fact_child_allocation a
+    FROM fact_cp_child_allocation a
     WHERE (SELECT filtering FROM filtered)
       AND a.person_id IN (SELECT person_id FROM open_plans)
       AND a.valid_from <= $grid[-1]

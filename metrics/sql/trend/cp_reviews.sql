@@ -5,8 +5,12 @@
 -- one date and whether a review already held was late does not change (cp_review_due, as
 -- cp_review_chain reads it); a plan open in a stretch is in the cohort from its first review's
 -- due date on, and in timescale while no review so far was held late and the next is not yet
--- due (before that date). Team and worker: the child's open allocation at the month end
--- (fact_child_allocation's spans), for the filters; with none, every month counts.
+-- due (before that date). Whether a review so far was late is carried along each chain of the
+-- trend's plans only (reviews: whole chains up to the last month end, so each review's value
+-- is the one over every review of every plan). Team and worker: the child's open allocation at
+-- the month end (fact_cp_child_allocation: the CP children's spans from their first plan's
+-- start on, which hold every month a plan is open), for the filters; with none, every month
+-- counts.
 -- uses: month_grid, cp_review_due
 WITH plans AS (
     SELECT
@@ -20,6 +24,19 @@ WITH plans AS (
     WHERE p.cppl_cp_plan_start_date <= $grid[-1]
       AND coalesce(p.cppl_cp_plan_end_date, DATE '9999-12-31') > $grid[1]
       AND ($person IS NULL OR p.cppl_person_id = $person)
+),
+reviews AS (
+    -- each review of the plans above held by the last month end, with the due date of the first
+    -- review of its plan held late up to and including it
+    SELECT
+        r.*,
+        min(r.due_date) FILTER (WHERE NOT r.on_time) OVER (
+            PARTITION BY r.cp_plan_id ORDER BY r.review_number
+            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+        ) AS first_late_held_due
+    FROM cp_review_due r
+    WHERE r.cp_plan_id IN (SELECT cp_plan_id FROM plans)
+      AND r.review_date <= $grid[-1]
 ),
 stretches AS (
     -- before the first review (none held)
@@ -40,9 +57,8 @@ stretches AS (
         CAST(r.review_date + INTERVAL ($t_later_cp_review_months) MONTH AS DATE),
         r.first_late_held_due IS NULL
     FROM plans p
-    JOIN cp_review_due r ON r.cp_plan_id = p.cp_plan_id
-    WHERE r.review_date <= $grid[-1]
-      AND coalesce(r.next_review, DATE '9999-12-31') > $grid[1]
+    JOIN reviews r ON r.cp_plan_id = p.cp_plan_id
+    WHERE coalesce(r.next_review, DATE '9999-12-31') > $grid[1]
 ),
 spans AS (
     SELECT
@@ -67,7 +83,7 @@ allocated AS (
     SELECT
         a.person_id,
         bit_or(month_bits(a.valid_from, a.valid_to, $grid)) AS months
-    FROM fact_child_allocation a
+    FROM fact_cp_child_allocation a
     WHERE ($team IS NOT NULL OR $worker IS NOT NULL OR $teams IS NOT NULL)
       AND a.person_id IN (SELECT person_id FROM spans)
       AND a.valid_from <= $grid[-1]

@@ -6,7 +6,8 @@
 -- review, the last review + $t_later_cp_review_months months after it), so it is coming up from
 -- $horizon_weeks weeks before that date to the date itself, within the stretch and while the
 -- plan is open. Team and worker: the child's open allocation at the month end
--- (fact_child_allocation's spans), for the filters; with none, every month counts.
+-- (fact_cp_child_allocation: the CP children's spans from their first plan's start on, which
+-- hold every month a plan is open), for the filters; with none, every month counts.
 -- uses: month_grid
 WITH plans AS (
     SELECT
@@ -61,7 +62,7 @@ allocated AS (
     SELECT
         a.person_id,
         bit_or(month_bits(a.valid_from, a.valid_to, $grid)) AS months
-    FROM fact_child_allocation a
+    FROM fact_cp_child_allocation a
     WHERE ($team IS NOT NULL OR $worker IS NOT NULL OR $teams IS NOT NULL)
       AND a.person_id IN (SELECT person_id FROM spans)
       AND a.valid_from <= $grid[-1]
