@@ -17,7 +17,6 @@ from frontdoor.sources.csv_rows import materialise, read_csv_into
 from frontdoor.sources.staging import Staged, ident, lit
 from frontdoor.value_rules import (
     EARLIEST_DATE,
-    ISO_PLAIN,
     LATEST_DATE,
     LENIENT_DATES,
     OUT_OF_RANGE_DATE,
@@ -29,6 +28,7 @@ from frontdoor.value_rules import (
     is_null_sql,
     key_missing_sql,
     parse_sql,
+    plain_date_sql,
     text_sql,
     trimmed_sql,
 )
@@ -80,10 +80,17 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
     cleaned += [f"nullif({ident(c)}, '') AS {ident(c + '__k')}" for c in required]
     # A date is read raw (`__r`), then kept (`__v`) only between EARLIEST_DATE and LATEST_DATE.
     # Each step reads the one before as a column (one parse per value, not one per use).
+    # Whether a date is written YYYY-MM-DD (`__g`) is tested once: its parse and whether its
+    # value as written is kept (`__o`) both read it.
+    plains = [
+        f"{plain_date_sql(ident(c))} AS {ident(c + '__g')}"
+        for c, t in spec.columns.items()
+        if t == DATE
+    ]
     parsed_raw, parsed = [], []
     for c, t in spec.columns.items():
         if t == DATE:
-            parsed_raw.append(f"{parse_sql(ident(c), t)} AS {ident(c + '__r')}")
+            parsed_raw.append(f"{parse_sql(ident(c), t, ident(c + '__g'))} AS {ident(c + '__r')}")
             parsed.append(
                 f"CASE WHEN {ident(c + '__r')} BETWEEN DATE {lit(EARLIEST_DATE.isoformat())} "
                 f"AND DATE {lit(LATEST_DATE.isoformat())} THEN {ident(c + '__r')} END "
@@ -144,7 +151,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
     for c in typed:
         if spec.columns[c] == DATE:
             out_cols.append(
-                f"CASE WHEN {ident(c + '__v')} IS NOT NULL AND {ident(c)} GLOB {lit(ISO_PLAIN)} "
+                f"CASE WHEN {ident(c + '__v')} IS NOT NULL AND {ident(c + '__g')} "
                 f"THEN NULL ELSE {ident(c)} END AS {ident(c + '__o')}"
             )
         else:
@@ -169,7 +176,8 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             WITH u AS ({source}),
             s0 AS (SELECT _ord, _file, _line, {", ".join(trimmed + written)} FROM u),
             s AS (SELECT _ord, _file, _line, {", ".join(cleaned + written_names)} FROM s0),
-            r AS (SELECT *, {", ".join([*parsed_raw, f"{changed} AS _notes"])} FROM s),
+            g AS (SELECT *{"".join(", " + p for p in plains)} FROM s),
+            r AS (SELECT *, {", ".join([*parsed_raw, f"{changed} AS _notes"])} FROM g),
             t AS (SELECT * EXCLUDE ({", ".join([*written_names, *raw_dates])}),
                          {", ".join(parsed)}{", " if parsed else ""}
                          CASE WHEN _notes <> 0 THEN [{", ".join(written_names)}] END AS _written
