@@ -102,13 +102,21 @@ ISO_PLAIN = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 _UK = r"\d{1,2}/\d{1,2}/\d{4}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 
 
-def parse_sql(col: str, kind: str) -> str:
-    """SQL typing a cleaned text column: NULL where blank or unreadable."""
+def plain_date_sql(col: str) -> str:
+    """SQL: `col` is written YYYY-MM-DD (NULL when `col` is). A glob costs more than the cast
+    it guards, so a table being written tests it once a value, as a column (`parse_sql`'s
+    `plain`), for both its date and whether to keep the value as written."""
+    return f"{col} GLOB {lit(ISO_PLAIN)}"
+
+
+def parse_sql(col: str, kind: str, plain: str | None = None) -> str:
+    """SQL typing a cleaned text column: NULL where blank or unreadable. `plain`: a column
+    already holding `plain_date_sql(col)` (a date's usual form, tested once)."""
     if kind == DATE:
         return (
             f"CASE WHEN {col} IS NULL THEN NULL "
             # The usual YYYY-MM-DD first, by a glob (a subset of _ISO, much cheaper than it).
-            f"WHEN {col} GLOB {lit(ISO_PLAIN)} THEN try_cast({col} AS DATE) "
+            f"WHEN {plain or plain_date_sql(col)} THEN try_cast({col} AS DATE) "
             f"WHEN regexp_matches({col}, {lit(_ISO)}) THEN try_cast({col} AS DATE) "
             f"WHEN regexp_full_match({col}, {lit(_UK)}) THEN CAST(try_strptime("
             rf"regexp_extract({col}, '^\d{{1,2}}/\d{{1,2}}/\d{{4}}'), '%d/%m/%Y') AS DATE) END"

@@ -8,17 +8,18 @@ Streamlit sessions.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
-import pandas as pd
 
 from metrics import trend_queries
 from metrics.availability import Availability, MeasureUnavailable
@@ -26,6 +27,11 @@ from metrics.filters import Filters
 from metrics.measure import DENOMINATOR, FLOW, NUMERATOR, Measure, Share
 from metrics.trend_queries import month_ranges
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Values `plain` returns as they are (exactly these types; a datetime is not among them).
+_PLAIN = (str, int, bool, dt.date, Decimal)
 _COLUMN = re.compile(r"^[a-z_][a-z0-9_]*$")
 # A frame's attrs key naming its aggregate columns that cannot be computed, with why.
 UNAVAILABLE = "unavailable"
@@ -448,6 +454,8 @@ class Engine(Availability):
 
     def _with_names(self, frame: pd.DataFrame, by: str) -> pd.DataFrame:
         if frame.empty:
+            import pandas as pd  # a frame exists, so pandas is loaded: this is a look-up
+
             frame.insert(1, f"{by}_name", pd.Series(dtype="object"))
             return frame
         if by not in ("team", "worker"):  # a measure's own dimension: the value is its name
@@ -492,6 +500,8 @@ class Engine(Availability):
         else:
             sql, values = trend_queries.month_grid(self, measure, filters, months)
         names, found = self._fetch(sql, values)
+        import pandas as pd
+
         # Plain values, as a headline gives them (a month with no rows: count 0, others None).
         return self._noting(
             measure, pd.DataFrame([[plain(v) for v in r] for r in found], columns=names)
@@ -528,9 +538,18 @@ def with_reasons(frame: pd.DataFrame) -> pd.DataFrame:
 
 def plain(value: object) -> object:
     """pandas/numpy scalars to plain Python (JSON-friendly): NaN/NA/NaT to None, timestamps
-    (how pandas carries DuckDB dates) to dates."""
+    (how pandas carries DuckDB dates) to dates. Python's own values (what a headline fetches)
+    need no pandas, so a command that shows no frame (`frontdoor summary`) starts without
+    importing it (about half its start-up)."""
     if value is None:
         return None
+    kind = type(value)  # exact types: pandas' NaT is a datetime
+    if kind in _PLAIN:
+        return value
+    if kind is float:
+        return None if math.isnan(value) else value
+    import pandas as pd
+
     try:
         if pd.isna(value):
             return None

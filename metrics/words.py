@@ -10,11 +10,12 @@ words, as the synthetic sample does). No Streamlit here.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 
-import pandas as pd
-
 from frontdoor.sources import cin_spec
+
+_PLAIN = (str, int, bool, dt.date, dt.datetime)
 
 CP_CATEGORY = {
     "NEG": "Neglect",
@@ -232,6 +233,14 @@ def missing(value: object) -> bool:
     """None, NaN, NA or NaT: a value that is not there."""
     if value is None:
         return True
+    # Python's own types need no pandas (imported only for pandas' and numpy's values: a
+    # command that shows no frame then starts without it). Exact types: pandas' NaT is a date.
+    if type(value) in _PLAIN:
+        return False
+    if type(value) is float:
+        return math.isnan(value)
+    import pandas as pd
+
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
@@ -251,9 +260,7 @@ def date_text(value: object) -> str:
     """A date as "3 Feb 2026" ("" when there is none)."""
     if missing(value):
         return ""
-    if isinstance(value, pd.Timestamp):
-        value = value.date()
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime):  # pd.Timestamp included
         value = value.date()
     if isinstance(value, dt.date):
         return f"{value.day} {value:%b %Y}"
@@ -344,6 +351,8 @@ def month_text(value: object) -> str:
     """A month as "Apr 2025" ("" when there is none)."""
     if missing(value):
         return ""
+    import pandas as pd
+
     stamp = pd.Timestamp(value)
     return f"{stamp:%b %Y}"
 
@@ -353,6 +362,8 @@ def when_text(value: object) -> str:
     time is returned as it is)."""
     if missing(value):
         return ""
+    import pandas as pd
+
     try:
         stamp = pd.Timestamp(value)
     except (TypeError, ValueError):

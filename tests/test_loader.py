@@ -428,6 +428,17 @@ def test_duplicate_key_after_the_first_is_rejected(tmp_path):
     assert_counts_add_up(db)
 
 
+def test_a_duplicate_among_rising_keys_is_rejected(tmp_path):
+    """Keys that rise row by row are read as having no duplicate; a key repeated straight after
+    itself does not rise, so the rows are grouped by key and the second is rejected."""
+    src = extract(tmp_path)
+    (src / "ssd_person.csv").write_text(PERSON + "0003,M,WBRI,2017-01-01,,\n0004,M,WBRI,,,\n")
+    report, db = load(tmp_path, src)
+    assert [(line, value) for line, _c, value, _r in rejected(db, "ssd_person")] == [(5, "0003")]
+    assert query(db, "SELECT count(*) FROM ssd_person") == [(4,)]
+    assert_counts_add_up(db)
+
+
 def test_two_files_for_one_table_stop_naming_both(tmp_path):
     """Which of two files is meant is not the loader's to guess: before, one was read and the
     other silently merged or dropped."""

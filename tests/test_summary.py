@@ -426,3 +426,20 @@ def test_the_rest_of_the_letter_and_rates_worked_by_hand(capsys, make_db, tmp_pa
     )
     assert team["unavailable"]["police"] == "not recorded by team or worker"
     assert team["worker_changes"] == {"children": 1, "three_plus_pct": 0.0}
+
+
+def test_the_command_runs_without_pandas(full_db):
+    """The summary shows no frame, so the command never imports pandas (about half its start-up
+    on the bench machine): a module that needs it imports it where it makes a frame."""
+    code = (
+        "import sys\n"
+        "from frontdoor.cli import main\n"
+        f"main(['summary', '--db', {full_db!r}, '--from', '2025-04-01', '--to', '2025-06-30',"
+        " '--json'])\n"
+        "print(sorted(m for m in ('pandas', 'numpy', 'pyarrow') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"

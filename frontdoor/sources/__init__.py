@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # imported where a frame is made: what reads only the names here starts faster
+    import pandas as pd
 
 # Columns every raw frame carries besides the table's own: where each row came from.
 FILE_COLUMN = "_file"
@@ -61,6 +63,8 @@ class SourceTables:
 def raw_frame(columns: list[str], rows: Iterable[dict]) -> pd.DataFrame:
     """Rows (dicts of column -> text) as a raw frame: every column text, `_line` an integer,
     columns in the given order (a column missing from a row is None)."""
+    import pandas as pd
+
     rows = list(rows)
     data = {}
     for c in columns:
