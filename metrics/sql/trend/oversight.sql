@@ -74,7 +74,8 @@ bits AS MATERIALIZED (
                 THEN (CAST(1 AS BIGINT) << drift_n) - (CAST(1 AS BIGINT) << first_k)
                 ELSE 0 END
             ORDER BY day
-        ) AS drift_bits
+        ) AS drift_bits,
+        CAST(date_trunc('month', $grid[-1]) AS DATE) AS month_start
     FROM days
 ),
 spans AS MATERIALIZED (
@@ -93,72 +94,49 @@ spans AS MATERIALIZED (
       AND ($teams IS NULL OR list_contains($teams, a.team))
       AND ($person IS NULL OR a.person_id = $person)
 ),
-kept AS MATERIALIZED (
+kept AS (
     -- the month ends each child's dates keep within target: the OR of its days' bits (a day
     -- before the first or after the last month end keeps none); drift reads only each
     -- month's latest note or visit, on or after its latest oversight note, so keeping all the
-    -- month ends that one keeps
+    -- month ends that one keeps. With something dated after a mid-month last month end (that
+    -- month's latest is after it), that month's own dates up to it are read too.
     SELECT
         a.person_id,
-        list_bit_or(list_transform(
+        coalesce(list_bit_or(list_transform(
             a.oversight_latest,
             lambda x: CASE WHEN x >= b.first_day THEN b.oversight_bits[x - b.first_day + 1] END
-        )) AS oversight_kept,
-        list_bit_or(list_transform(
+        )), 0) | CASE WHEN a.after_end THEN coalesce(list_bit_or(list_transform(
+            list_filter(a.oversight_dates, lambda x: x BETWEEN b.month_start AND $grid[-1]),
+            lambda x: CASE WHEN x >= b.first_day THEN b.oversight_bits[x - b.first_day + 1] END
+        )), 0) ELSE 0 END AS oversight_kept,
+        coalesce(list_bit_or(list_transform(
             a.activity_latest,
             lambda x: CASE WHEN x >= b.first_day THEN b.drift_bits[x - b.first_day + 1] END
-        )) AS drift_kept,
-        -- something dated after a mid-month last month end: that month's latest is after it
-        $grid[-1] < last_day($grid[-1]) AND list_max(a.activity_latest) > $grid[-1] AS after_end
-    FROM fact_activity a
-    CROSS JOIN bits b
-    SEMI JOIN spans s ON s.person_id = a.person_id
-),
-late AS (
-    -- for those, that month's own dates up to the last month end
-    SELECT y.person_id, unnest(y.days) AS day, y.oversight
+        )), 0) | CASE WHEN a.after_end THEN coalesce(list_bit_or(list_transform(
+            list_filter(
+                coalesce(a.note_dates, []) || coalesce(a.visit_dates, []),
+                lambda x: x BETWEEN b.month_start AND $grid[-1]
+            ),
+            lambda x: CASE WHEN x >= b.first_day THEN b.drift_bits[x - b.first_day + 1] END
+        )), 0) ELSE 0 END AS drift_kept
     FROM (
         SELECT
-            f.person_id,
-            unnest([
-                list_filter(f.oversight_dates, lambda x: x BETWEEN y.month_start AND $grid[-1]),
-                list_filter(f.note_dates, lambda x: x BETWEEN y.month_start AND $grid[-1]),
-                list_filter(f.visit_dates, lambda x: x BETWEEN y.month_start AND $grid[-1])
-            ]) AS days,
-            unnest([TRUE, FALSE, FALSE]) AS oversight
+            f.*,
+            $grid[-1] < last_day($grid[-1]) AND list_max(f.activity_latest) > $grid[-1]
+                AS after_end
         FROM fact_activity f
-        CROSS JOIN (SELECT CAST(date_trunc('month', $grid[-1]) AS DATE) AS month_start) y
-        SEMI JOIN (SELECT person_id FROM kept WHERE after_end) a ON a.person_id = f.person_id
-    ) y
-),
-late_kept AS (
-    -- the same for the dates of a mid-month last month's own up to its end
-    SELECT
-        e.person_id,
-        bit_or(
-            CASE WHEN e.oversight AND d.oversight_n > d.first_k
-                THEN (CAST(1 AS BIGINT) << d.oversight_n) - (CAST(1 AS BIGINT) << d.first_k)
-                ELSE 0 END
-        ) AS oversight_kept,
-        bit_or(
-            CASE WHEN d.drift_n > d.first_k
-                THEN (CAST(1 AS BIGINT) << d.drift_n) - (CAST(1 AS BIGINT) << d.first_k)
-                ELSE 0 END
-        ) AS drift_kept
-    FROM late e
-    JOIN days d ON d.day = e.day
-    GROUP BY e.person_id
+        SEMI JOIN spans s ON s.person_id = f.person_id
+    ) a
+    CROSS JOIN bits b
 ),
 patterns AS (
     SELECT
         s.months,
-        s.months & s.oversight_due & ~coalesce(k.oversight_kept, 0)
-            & ~coalesce(l.oversight_kept, 0) AS without_oversight,
-        s.months & s.drift_due & ~coalesce(k.drift_kept, 0) & ~coalesce(l.drift_kept, 0) AS drift,
+        s.months & s.oversight_due & ~coalesce(k.oversight_kept, 0) AS without_oversight,
+        s.months & s.drift_due & ~coalesce(k.drift_kept, 0) AS drift,
         count(*) AS n
     FROM spans s
     LEFT JOIN kept k ON k.person_id = s.person_id
-    LEFT JOIN late_kept l ON l.person_id = s.person_id
     WHERE s.months <> 0
     GROUP BY ALL
 ),
