@@ -16,14 +16,15 @@
 -- target and every note and visit (seen or not).
 -- Only each month's latest oversight note (note or visit) can be a month end's latest, and its
 -- run of month ends holds those of the month's earlier ones, so a child's months
--- (fact_activity's oversight_latest, activity_latest) are read, not its notes; the last month's end may be a date mid-month (the period's end), before
--- that month's latest: for a child with anything dated after it, that month's own dates up to
--- it are read too. Each child's kept months are the OR over its dates, each date's months worked
--- out once per day (`bits`, a list from the first day) and the OR taken over the child's lists
--- where they are (list_transform, list_bit_or), not unnested and grouped by child again (most of
--- the trend's time when it was: about 3.2 million dates at 1,000,000 children); each allocation span
--- (fact_child_allocation: a month end is in one span of a child at most) then counts at the
--- month ends it covers, past the target and not kept. The team, worker and person filters are
+-- (fact_activity's oversight_latest, activity_latest) are read, not its notes; the last month's
+-- end may be a date mid-month (the period's end), before that month's latest: for a child with
+-- anything dated after it, that month's own dates up to it are read too. Each child's kept
+-- months are the OR over its dates, each day's months worked out once (`bits`, a list from the
+-- first day) and the OR taken over the child's lists where they are, in each span's row
+-- (list_transform, list_bit_or), not unnested and grouped by child (most of the trend's time
+-- when it was: about 3.2 million dates at 1,000,000 children); each allocation span
+-- (fact_child_allocation: a month end is in one span of a child at most) counts at the month
+-- ends it covers, past the target and not kept. The team, worker and person filters are
 -- applied to the spans (the row's team and worker are its allocation's), as the engine applies
 -- them to oversight.sql's rows.
 -- uses: month_grid
@@ -95,13 +96,14 @@ spans AS MATERIALIZED (
       AND ($person IS NULL OR a.person_id = $person)
 ),
 kept AS (
-    -- the month ends each child's dates keep within target: the OR of its days' bits (a day
+    -- each span with the month ends its child's dates keep within target (the child's lists
+    -- read in the span's row: one join, no grouping by child): the OR of its days' bits (a day
     -- before the first or after the last month end keeps none); drift reads only each
     -- month's latest note or visit, on or after its latest oversight note, so keeping all the
     -- month ends that one keeps. With something dated after a mid-month last month end (that
     -- month's latest is after it), that month's own dates up to it are read too.
     SELECT
-        a.person_id,
+        a.months, a.oversight_due, a.drift_due,
         coalesce(list_bit_or(list_transform(
             a.oversight_latest,
             lambda x: CASE WHEN x >= b.first_day THEN b.oversight_bits[x - b.first_day + 1] END
@@ -121,23 +123,22 @@ kept AS (
         )), 0) ELSE 0 END AS drift_kept
     FROM (
         SELECT
-            f.*,
+            s.months, s.oversight_due, s.drift_due, f.*,
             $grid[-1] < last_day($grid[-1]) AND list_max(f.activity_latest) > $grid[-1]
                 AS after_end
-        FROM fact_activity f
-        SEMI JOIN spans s ON s.person_id = f.person_id
+        FROM spans s
+        LEFT JOIN fact_activity f ON f.person_id = s.person_id
+        WHERE s.months <> 0
     ) a
     CROSS JOIN bits b
 ),
 patterns AS (
     SELECT
         s.months,
-        s.months & s.oversight_due & ~coalesce(k.oversight_kept, 0) AS without_oversight,
-        s.months & s.drift_due & ~coalesce(k.drift_kept, 0) AS drift,
+        s.months & s.oversight_due & ~s.oversight_kept AS without_oversight,
+        s.months & s.drift_due & ~s.drift_kept AS drift,
         count(*) AS n
-    FROM spans s
-    LEFT JOIN kept k ON k.person_id = s.person_id
-    WHERE s.months <> 0
+    FROM kept s
     GROUP BY ALL
 ),
 counts AS (
