@@ -15,8 +15,6 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
@@ -25,6 +23,7 @@ from metrics import trend_queries
 from metrics.availability import Availability, MeasureUnavailable
 from metrics.filters import Filters
 from metrics.measure import DENOMINATOR, FLOW, NUMERATOR, Measure, Share
+from metrics.sql_text import ONE_CHILD, bind, one_child_cte, rows_sql, sql_text
 from metrics.trend_queries import month_ranges
 
 if TYPE_CHECKING:
@@ -35,8 +34,6 @@ _PLAIN = (str, int, bool, dt.date, Decimal)
 _COLUMN = re.compile(r"^[a-z_][a-z0-9_]*$")
 # A frame's attrs key naming its aggregate columns that cannot be computed, with why.
 UNAVAILABLE = "unavailable"
-_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
-_USES = re.compile(r"^--\s*uses:\s*(.*)$", re.MULTILINE)
 # Queries run at once by `concurrently`: DuckDB releases the GIL, so each core keeps one busy.
 WORKERS = max(2, min(8, os.cpu_count() or 2))
 
@@ -57,142 +54,8 @@ def concurrently(fn: Callable[[_T], _R], items: Iterable[_T]) -> list[_R]:
         return list(pool.map(fn, items))
 
 
-# With a person filter (Filters.person), a child-level measure reads the person-keyed tables
-# narrowed to that child's rows, plus the rows of other children its rows name by id (the
-# referral an assessment names, the involvements naming one of the child's referrals, the S47 an
-# ICPC names, the ICPCs naming the child's S47s, the plans naming the child's ICPCs, the reviews
-# of the child's plans, the factors of the child's assessments: `linked`), so its query reads a
-# few rows, not the whole extract. Each measure's row of a child is built only from such rows, so the narrowed rows
-# equal the whole rows filtered by person (tests/test_metrics_person.py checks every child-level
-# measure); a measure that reads other children for a child's row says so
-# (Measure.reads_other_children) and is never narrowed. Each shadowing CTE reads main.<table>,
-# own rows and linked rows as two scans (an OR of the two would read every column of every row);
-# the only value is the bound $person.
-_ONE_CHILD: dict[str, tuple[str | None, str | None]] = {
-    # table: (person column, linked rows of other children or None)
-    "ssd_contacts": ("cont_person_id", None),
-    "ssd_cin_episodes": (
-        "cine_person_id",
-        "cine_referral_id IN (SELECT cina_referral_id FROM main.ssd_cin_assessments "
-        "WHERE cina_person_id = $person)",
-    ),
-    "ssd_involvements": (
-        "invo_person_id",
-        "invo_referral_id IN (SELECT cine_referral_id FROM main.ssd_cin_episodes "
-        "WHERE cine_person_id = $person)",
-    ),
-    "ssd_cin_assessments": ("cina_person_id", None),
-    "ssd_assessment_factors": (
-        None,
-        "cinf_assessment_id IN (SELECT cina_assessment_id FROM main.ssd_cin_assessments "
-        "WHERE cina_person_id = $person)",
-    ),
-    "ssd_cin_plans": ("cinp_person_id", None),
-    "ssd_voice_of_child": ("voch_person_id", None),
-    "ssd_cin_visits": ("cinv_person_id", None),
-    "ssd_cp_visits": ("cppv_person_id", None),
-    "ssd_s47_enquiry": (
-        "s47e_person_id",
-        "s47e_s47_enquiry_id IN (SELECT icpc_s47_enquiry_id FROM main.ssd_initial_cp_conference "
-        "WHERE icpc_person_id = $person)",
-    ),
-    "ssd_initial_cp_conference": (
-        "icpc_person_id",
-        "icpc_s47_enquiry_id IN (SELECT s47e_s47_enquiry_id FROM main.ssd_s47_enquiry "
-        "WHERE s47e_person_id = $person)",
-    ),
-    "ssd_cp_plans": (
-        "cppl_person_id",
-        "cppl_icpc_id IN (SELECT icpc_icpc_id FROM main.ssd_initial_cp_conference "
-        "WHERE icpc_person_id = $person)",
-    ),
-    "ssd_cp_reviews": (
-        "cppr_person_id",
-        "cppr_cp_plan_id IN (SELECT cppl_cp_plan_id FROM main.ssd_cp_plans "
-        "WHERE cppl_person_id = $person)",
-    ),
-    "case_notes": ("person_id", None),
-    "info_requests": ("person_id", None),
-    # Facts built at load (frontdoor/facts), narrowed as the tables they come from.
-    "fact_allocation": (
-        "person_id",
-        "referral_id IN (SELECT cine_referral_id FROM main.ssd_cin_episodes "
-        "WHERE cine_person_id = $person)",
-    ),
-    "fact_referral": (
-        "person_id",
-        "referral_id IN (SELECT cina_referral_id FROM main.ssd_cin_assessments "
-        "WHERE cina_person_id = $person)",
-    ),
-    "fact_referral_factor": ("person_id", None),
-    "fact_child_allocation": ("person_id", None),
-    "fact_child_workers": ("person_id", None),
-    "fact_cp_child_allocation": ("person_id", None),
-    "fact_caseload_pair": ("person_id", None),
-    "fact_assessment": ("person_id", None),
-    "fact_transfer": ("person_id", None),
-    "fact_activity": ("person_id", None),
-    "fact_cp_review": ("person_id", None),
-    "fact_note": ("person_id", None),
-}
-
-
-def _one_child_cte(table: str) -> str:
-    column, linked = _ONE_CHILD[table]
-    if column is None:  # no person column: only the rows the child's records name
-        return f"{table} AS (SELECT * FROM main.{table} WHERE {linked})"
-    sql = f"{table} AS (SELECT * FROM main.{table} WHERE {column} = $person"
-    if linked:
-        sql += (
-            f" UNION ALL SELECT * FROM main.{table} "
-            f"WHERE {column} IS DISTINCT FROM $person AND {linked}"
-        )
-    return sql + ")"
-
-
 class NotPermitted(Exception):
     """The viewer's role does not allow child-level rows (or this child)."""
-
-
-@cache
-def _sql_text(name: str) -> str:
-    return resources.files("metrics").joinpath("sql", name).read_text(encoding="utf-8")
-
-
-def _uses(text: str) -> list[str]:
-    names: list[str] = []
-    for match in _USES.finditer(text):
-        names += [n.strip() for n in match.group(1).split(",") if n.strip()]
-    return names
-
-
-def _fragments(text: str, seen: dict[str, str] | None = None) -> dict[str, str]:
-    """Shared CTEs a SQL file declares with `-- uses: a, b`, dependencies first."""
-    seen = {} if seen is None else seen
-    for name in _uses(text):
-        if name not in seen:
-            body = _sql_text(f"common/{name}.sql")
-            _fragments(body, seen)
-            seen[name] = body
-    return seen
-
-
-@cache
-def rows_sql(measure_file: str) -> str:
-    """The full rows query of a measure file: shared fragments as CTEs, then the measure."""
-    text = _sql_text(measure_file)
-    ctes = [f"{name} AS (\n{body}\n)" for name, body in _fragments(text).items()]
-    ctes.append(f"measure_rows AS (\n{text}\n)")
-    return "WITH " + ",\n".join(ctes) + "\nSELECT * FROM measure_rows"
-
-
-def _bind(sql: str, values: dict[str, object]) -> dict[str, object]:
-    """Only the parameters the SQL names (DuckDB rejects unused ones); a missing one is a bug."""
-    names = set(_PARAM.findall(sql))
-    missing = names - values.keys()
-    if missing:
-        raise KeyError(f"no value for SQL parameter(s): {', '.join(sorted(missing))}")
-    return {n: values[n] for n in names}
 
 
 class Engine(Availability):
@@ -225,14 +88,14 @@ class Engine(Availability):
     def _one_child(self, sql: str) -> str:
         """The measure's query reading the person-keyed tables narrowed to one child ($person)."""
         self.absent_tables()
-        if not all(t in self._existing for t in _ONE_CHILD):
+        if not all(t in self._existing for t in ONE_CHILD):
             return sql
-        narrowed = ",\n".join(_one_child_cte(table) for table in _ONE_CHILD)
+        narrowed = ",\n".join(one_child_cte(table) for table in ONE_CHILD)
         return f"WITH {narrowed}\nSELECT * FROM ({sql}) one_child"
 
     @staticmethod
     def _narrows(measure: Measure, filters: Filters | None) -> bool:
-        """Whether the measure is read from one child's narrowed tables (see _ONE_CHILD)."""
+        """Whether the measure is read from one child's narrowed tables (see ONE_CHILD)."""
         if filters is None or filters.person is None:
             return False
         return measure.child_level and not measure.reads_other_children
@@ -261,7 +124,7 @@ class Engine(Availability):
         """Run composed SQL with bound values on a fresh cursor and fetch it all."""
         cur = self.con.cursor()
         try:
-            return cur.execute(sql, _bind(sql, values)).df()
+            return cur.execute(sql, bind(sql, values)).df()
         finally:
             cur.close()
 
@@ -270,7 +133,7 @@ class Engine(Availability):
         (DuckDB's own values: no frame, so no float casts of decimals nor timestamps of dates)."""
         cur = self.con.cursor()
         try:
-            found = cur.execute(sql, _bind(sql, values)).fetchall()
+            found = cur.execute(sql, bind(sql, values)).fetchall()
             return [d[0] for d in cur.description], found
         finally:
             cur.close()
@@ -309,7 +172,7 @@ class Engine(Availability):
                 "your role shows aggregate figures only, not the children behind them"
             )
         if filters.scope is not None and measure.child_level:
-            sql += f" AND r.person_id IN ({_sql_text('common/scope_people.sql')})"
+            sql += f" AND r.person_id IN ({sql_text('common/scope_people.sql')})"
         return sql
 
     def rows_each(self, measures: Iterable[Measure], filters: Filters) -> dict[str, list[dict]]:
@@ -330,7 +193,7 @@ class Engine(Availability):
             sql = self._one_child(f"SELECT {lists}")
             cur = self.con.cursor()
             try:
-                row = cur.execute(sql, _bind(sql, self.values(filters))).fetchone()
+                row = cur.execute(sql, bind(sql, self.values(filters))).fetchone()
             finally:
                 cur.close()
             for m, listed in zip(shared, row, strict=True):
@@ -513,11 +376,11 @@ class Engine(Availability):
             return True
         if filters.scope == "none":
             return False
-        sql = f"SELECT count(*) > 0 FROM ({_sql_text('common/scope_people.sql')}) s WHERE s.person_id = $person"
+        sql = f"SELECT count(*) > 0 FROM ({sql_text('common/scope_people.sql')}) s WHERE s.person_id = $person"
         cur = self.con.cursor()
         try:
             vals = self.values(filters) | {"person": person_id}
-            return bool(cur.execute(sql, _bind(sql, vals)).fetchone()[0])
+            return bool(cur.execute(sql, bind(sql, vals)).fetchone()[0])
         finally:
             cur.close()
 

@@ -20,9 +20,10 @@ import weakref
 
 import pandas as pd
 
-from metrics.engine import Engine, _bind
+from metrics.engine import Engine
 from metrics.filters import Filters
 from metrics.measure import Measure
+from metrics.sql_text import bind
 
 # A list's rows kept by the measure's own flag columns: ((column, wanted), ...), a missing flag
 # counted as false; and its order: ((column, ascending), ...), () for the measure's own.
@@ -45,7 +46,7 @@ def columns(engine: Engine, measure: Measure, filters: Filters) -> tuple[str, ..
         sql = f"SELECT * FROM ({engine._scoped(measure, filters)}) LIMIT 0"
         cur = engine.con.cursor()
         try:
-            cur.execute(sql, _bind(sql, engine.values(filters)))
+            cur.execute(sql, bind(sql, engine.values(filters)))
             known[measure.key] = tuple(d[0] for d in cur.description)
         finally:
             cur.close()

@@ -11,9 +11,9 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-from metrics import engine as _engine
 from metrics.filters import Filters
 from metrics.measure import Measure
+from metrics.sql_text import rows_sql
 
 if TYPE_CHECKING:
     from metrics.engine import Engine
@@ -61,7 +61,7 @@ def month_bits(
     `_aggregate_pairs` (an aggregate not computable here NULL, as a headline gives it)."""
     pairs = engine._aggregate_pairs(measure, parts=True)
     off = engine.unavailable_aggregates(measure) if measure.aggregate_needs else {}
-    sql = _engine.rows_sql(measure.trend_file)
+    sql = rows_sql(measure.trend_file)
     if engine._narrows(measure, filters):
         sql = engine._one_child(sql)
     names = ", ".join(
