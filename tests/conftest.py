@@ -49,6 +49,20 @@ def build_db(path: Path, tables: dict[str, list[dict]]) -> duckdb.DuckDBPyConnec
     return con
 
 
+def allocation(iid, worker, team, start, end=None, person="C1") -> dict:
+    """An allocated-case-worker involvement of `person` (ssd_involvements), as the facts' and the
+    lists' hand-worked extracts write them."""
+    return {
+        "invo_involvements_id": iid,
+        "invo_person_id": person,
+        "invo_professional_id": worker,
+        "invo_professional_role_id": "Allocated Case Worker",
+        "invo_professional_team": team,
+        "invo_involvement_start_date": start,
+        "invo_involvement_end_date": end,
+    }
+
+
 def small_family(
     first: str,
     second: str,

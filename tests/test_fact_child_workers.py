@@ -10,20 +10,9 @@ import datetime as dt
 import pandas as pd
 
 from metrics import MEASURES, Engine, Filters
+from tests.conftest import allocation
 
 D = dt.date
-
-
-def _allocation(iid, worker, team, start, end=None):
-    return {
-        "invo_involvements_id": iid,
-        "invo_person_id": "C1",
-        "invo_professional_id": worker,
-        "invo_professional_role_id": "Allocated Case Worker",
-        "invo_professional_team": team,
-        "invo_involvement_start_date": start,
-        "invo_involvement_end_date": end,
-    }
 
 
 # C1's allocations: A (W1, T1) 10 Jan to 29 Feb 2024, B (W2, T2) 1 Feb to 1 Jun 2024, C (W2
@@ -34,10 +23,10 @@ EXTRACT = {
         {"cine_referral_id": "R1", "cine_person_id": "C1", "cine_referral_date": D(2024, 1, 2)}
     ],
     "ssd_involvements": [
-        _allocation("A", "W1", "T1", D(2024, 1, 10), D(2024, 2, 29)),
-        _allocation("B", "W2", "T2", D(2024, 2, 1), D(2024, 6, 1)),
-        _allocation("C", "W2", "T2", D(2024, 4, 1), D(2024, 4, 15)),
-        _allocation("D", "W3", "T1", D(2025, 2, 1)),
+        allocation("A", "W1", "T1", D(2024, 1, 10), D(2024, 2, 29)),
+        allocation("B", "W2", "T2", D(2024, 2, 1), D(2024, 6, 1)),
+        allocation("C", "W2", "T2", D(2024, 4, 1), D(2024, 4, 15)),
+        allocation("D", "W3", "T1", D(2025, 2, 1)),
     ],
 }
 

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import replace
 
 from metrics import MEASURES, Engine, Filters
+from tests.conftest import allocation
 
 D = dt.date
 
@@ -55,7 +56,7 @@ EXTRACT = {
 }
 
 
-def test_allocations_find_their_referral_and_each_referral_its_first_allocation(make_db):
+def test_allocations_find_their_referral_and_each_referral_its_firstallocation(make_db):
     con = make_db(EXTRACT)
     allocations = con.execute(
         "SELECT involvement_id, referral_id FROM fact_allocation ORDER BY involvement_id"
@@ -77,18 +78,6 @@ def test_allocations_find_their_referral_and_each_referral_its_first_allocation(
     ]
 
 
-def _allocation(iid, worker, team, start, end=None):
-    return {
-        "invo_involvements_id": iid,
-        "invo_person_id": "C1",
-        "invo_professional_id": worker,
-        "invo_professional_role_id": "Allocated Case Worker",
-        "invo_professional_team": team,
-        "invo_involvement_start_date": start,
-        "invo_involvement_end_date": end,
-    }
-
-
 # C1's allocations: A (W1, T1) 10 Jan to 1 Mar, B (W2, T2) from 1 Feb, C (W1, T1) 1 to 15 Feb.
 SPANS = {
     "ssd_person": [{"pers_person_id": "C1", "pers_dob": D(2015, 1, 1)}],
@@ -96,9 +85,9 @@ SPANS = {
         {"cine_referral_id": "R1", "cine_person_id": "C1", "cine_referral_date": D(2025, 1, 2)}
     ],
     "ssd_involvements": [
-        _allocation("A", "W1", "T1", D(2025, 1, 10), D(2025, 3, 1)),
-        _allocation("B", "W2", "T2", D(2025, 2, 1)),
-        _allocation("C", "W1", "T1", D(2025, 2, 1), D(2025, 2, 15)),
+        allocation("A", "W1", "T1", D(2025, 1, 10), D(2025, 3, 1)),
+        allocation("B", "W2", "T2", D(2025, 2, 1)),
+        allocation("C", "W1", "T1", D(2025, 2, 1), D(2025, 2, 15)),
     ],
 }
 
@@ -144,8 +133,8 @@ def test_each_pair_holds_its_childs_family(make_db):
     ]
     extract["ssd_involvements"] = [
         *SPANS["ssd_involvements"],
-        {**_allocation("D", "W1", "T1", D(2025, 1, 5)), "invo_person_id": "C2"},
-        {**_allocation("E", "W1", "T1", D(2025, 1, 5)), "invo_person_id": "C3"},
+        {**allocation("D", "W1", "T1", D(2025, 1, 5)), "invo_person_id": "C2"},
+        {**allocation("E", "W1", "T1", D(2025, 1, 5)), "invo_person_id": "C3"},
     ]
     # C1 is in family F1; C2's family id is blank (no family row); C3 has no family row at all.
     extract["ssd_family"] = [
@@ -361,9 +350,9 @@ def test_each_assessment_carries_what_followed_it_within_its_episode_and_after(m
         }
     ]
     extract["ssd_involvements"] = [
-        _allocation("X0", "W1", "T2", D(2025, 8, 1), D(2025, 9, 5)),
-        _allocation("X1", "W2", "T2", D(2025, 9, 9)),
-        _allocation("X2", "W3", "T3", D(2025, 10, 15)),
+        allocation("X0", "W1", "T2", D(2025, 8, 1), D(2025, 9, 5)),
+        allocation("X1", "W2", "T2", D(2025, 9, 9)),
+        allocation("X2", "W3", "T3", D(2025, 10, 15)),
     ]
     con = make_db(extract)
     rows = con.execute(
@@ -405,8 +394,8 @@ def test_each_cp_plan_carries_its_team_at_start_and_on_its_last_day_open(make_db
     extract = {
         "ssd_person": [{"pers_person_id": "C1", "pers_dob": D(2015, 1, 1)}],
         "ssd_involvements": [
-            _allocation("X0", "W1", "T1", D(2025, 1, 1), D(2025, 3, 1)),
-            _allocation("X1", "W2", "T2", D(2025, 2, 1)),
+            allocation("X0", "W1", "T1", D(2025, 1, 1), D(2025, 3, 1)),
+            allocation("X1", "W2", "T2", D(2025, 2, 1)),
         ],
         "ssd_cp_plans": [
             plan("P1", D(2025, 3, 1), D(2025, 6, 2)),
@@ -444,7 +433,7 @@ def test_the_cp_childrens_spans_are_theirs_from_their_first_plans_start(make_db)
     ]
     extract["ssd_involvements"] = [
         *SPANS["ssd_involvements"],
-        {**_allocation("Z", "W3", "T3", D(2025, 1, 5)), "invo_person_id": "C2"},
+        {**allocation("Z", "W3", "T3", D(2025, 1, 5)), "invo_person_id": "C2"},
     ]
     extract["ssd_cp_plans"] = [
         {

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from metrics import Engine
 from metrics.lookups import teams, workers
+from tests.conftest import allocation
 
 
 def _involvement(iid, worker, team):
-    return {
-        "invo_involvements_id": iid,
-        "invo_person_id": "C1",
-        "invo_professional_id": worker,
-        "invo_professional_role_id": "Allocated Case Worker",
-        "invo_professional_team": team,
-        "invo_involvement_start_date": "2025-09-01",
-    }
+    return allocation(iid, worker, team, "2025-09-01")
 
 
 def test_workers_of_one_name_come_in_the_order_of_their_ids(make_db):
