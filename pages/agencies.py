@@ -13,6 +13,7 @@ ctx = setup(
     "Partner agencies",
     "Requests for information made in the period: working days to the agency's response. "
     "Requests carry no team or worker, so the team and worker filters do not apply here.",
+    keep=True,
 )
 target = ctx.target("agency_response_wd")
 

@@ -14,6 +14,7 @@ ctx = setup(
     "Allocation",
     "Working days from referral to the first allocated worker, for referrals in the period "
     "that are not NFA. Referrals still unallocated past the target count as late.",
+    keep=True,
 )
 target = ctx.target("allocation_wd")
 

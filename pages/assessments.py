@@ -22,6 +22,7 @@ ctx = setup(
     "Assessments authorised in the period (DfE C2). Duration = working days from the start of "
     "the assessment to its authorisation; Working Together's clock from the referral is shown "
     "beside it, never instead of it.",
+    keep=True,
 )
 target = ctx.target("assessment_wd")
 if ctx.engine.settings.regime == "2010":

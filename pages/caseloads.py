@@ -18,6 +18,7 @@ ctx = setup(
     "Caseloads",
     "Open allocations at the snapshot date, counted by child: each sibling counts, so a "
     "caseload of families shows the work it holds. Use the sidebar team filter for one team.",
+    keep=True,
 )
 ENGLAND_FTE = england("caseload_workers", "children_per_fte_mean")
 

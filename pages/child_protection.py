@@ -24,6 +24,7 @@ ctx = setup(
     "Child protection",
     "Section 47 enquiries and initial child protection conferences in the period (DfE C4), "
     "reviews of the plans open at the snapshot date, and plans ended in the period (DfE D7).",
+    keep=True,
 )
 icpc_target = ctx.target("icpc_wd")
 

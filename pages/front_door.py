@@ -26,6 +26,7 @@ ctx = setup(
     "Contacts and their sources, how quickly a decision is made, and the referrals that "
     "follow. The team and worker filters apply to referrals (the first allocated worker's "
     "team); contacts are counted for the whole authority.",
+    keep=True,
 )
 decision_target = ctx.target("contact_decision_wd")
 

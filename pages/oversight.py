@@ -24,6 +24,7 @@ ctx = setup(
     "Oversight and recording",
     "Open allocated cases at the snapshot date: the last management oversight and the last "
     "activity (visit or note) on each; and the working days between an event and its case note.",
+    keep=True,
 )
 
 st.header("Management oversight and drift")

@@ -15,6 +15,7 @@ ctx = setup(
     "Seeing children",
     "Working days from referral to the first visit where the child was seen, for referrals in "
     "the period that are not NFA. Children still unseen past the target count as late.",
+    keep=True,
 )
 target = ctx.target("seen_wd")
 AT_RISK = "At potential risk: not seen, past target"

@@ -8,7 +8,7 @@ Nothing here defines a measure: grouping reads the measure's own rows and aggreg
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
@@ -16,10 +16,24 @@ import streamlit as st
 from metrics import MEASURES, Filters, MeasureUnavailable, get
 from metrics.benchmarks import benchmark
 from metrics.measure import DENOMINATOR, NUMERATOR, SNAPSHOT
-from ui import charts, data, periods, tables, tile_facts, tiles
+from ui import (
+    chart_picks,
+    charts,
+    data,
+    page_drawing,
+    periods,
+    sparkline,
+    tables,
+    tile_facts,
+    tiles,
+)
+from ui.chart_alt import ChartText
 from ui.page import PageContext
+from ui.tiles import TileFacts
 
 NONE_CHOSEN = "—"
+
+Note = tuple[str, str]  # ("info" | "caption", text): said instead of a figure or chart
 
 
 def available(ctx: PageContext, key: str) -> bool:
@@ -27,7 +41,7 @@ def available(ctx: PageContext, key: str) -> bool:
     if key not in MEASURES:
         st.info(f"Not available in this version: the measure {key!r} is not defined yet.")
         return False
-    reason = data.unavailable_reason(ctx.source, key)
+    reason = ctx.kept(("available", key), lambda: ctx.engine.unavailable_reason(get(key)))
     if reason:
         st.info(f"Not available in this extract: {MEASURES[key].title}: {reason}")
         return False
@@ -42,11 +56,18 @@ def _grouped(source: data.Source, key: str, filters: Filters, columns: tuple[str
 def grouped(ctx: PageContext, key: str, *columns: str) -> pd.DataFrame | None:
     """The measure's aggregates per value of `columns` of its rows (e.g. per source, agency,
     band or delay in days), computed in SQL; None (reason shown) when unavailable."""
-    try:
-        return _grouped(ctx.source, key, data.aggregate_filters(ctx.filters), tuple(columns))
-    except MeasureUnavailable as exc:
-        st.info(f"Not available in this extract: {exc}")
+
+    def make() -> pd.DataFrame | str:
+        try:
+            return _grouped(ctx.source, key, data.aggregate_filters(ctx.filters), tuple(columns))
+        except MeasureUnavailable as exc:
+            return str(exc)
+
+    found = ctx.kept(("grouped", key, columns), make)
+    if isinstance(found, str):
+        st.info(f"Not available in this extract: {found}")
         return None
+    return found
 
 
 def rows_for(ctx: PageContext, key: str, **narrow: str | None) -> pd.DataFrame | None:
@@ -59,8 +80,31 @@ def all_rows(ctx: PageContext, key: str) -> pd.DataFrame | None:
     return ctx.rows(key, limit=None)
 
 
+@dataclass
+class Drawn:
+    """A chart as drawn (charts.drawing): the escaped spec Streamlit is sent, its words, its
+    table already converted, and for a trend the frame behind its CSV; or, with no chart,
+    what is said instead. Kept in a page's drawing (ui/page_drawing, ui/overview_drawing)."""
+
+    spec: dict | None = None
+    said: ChartText | None = None
+    table: object = None  # chart_picks.arrow_table
+    frame: pd.DataFrame | None = None
+    note: Note | None = None
+
+
+def drawn(fig: charts.Figure) -> Drawn:
+    """What `charts.show` draws of `fig`, its table converted once (the frame need not be
+    unpickled on each run)."""
+    spec, said = charts.drawing(fig)
+    table = chart_picks.arrow_table(said.table)
+    if table is not None:
+        said = replace(said, table=pd.DataFrame())
+    return Drawn(spec, said, table)
+
+
 def chart(
-    fig: charts.Figure,
+    fig: charts.Figure | Callable[[], charts.Figure],
     key: str,
     *,
     frame: pd.DataFrame | None = None,
@@ -68,8 +112,15 @@ def chart(
     selectable: bool = False,
 ) -> list[str]:
     """Draw a figure (charts.show: every label escaped) with the CSV download of the numbers
-    behind it; with `selectable`, return the ids (custom_data) of the selected bars or points."""
-    ids = charts.show(fig, key, selectable=selectable)
+    behind it; with `selectable`, return the ids (custom_data) of the selected bars or points.
+    `fig` may be a function building the figure: on a page that keeps its drawing
+    (ui/page_drawing) it is built and drawn once per data and filters, not on every run."""
+    drawing = page_drawing.current()
+    if drawing is None:
+        ids = charts.show(fig() if callable(fig) else fig, key, selectable=selectable)
+    else:
+        made = drawing.part(("chart", key), lambda: drawn(fig() if callable(fig) else fig))
+        ids = charts.show_drawn(made.spec, made.said, key, selectable=selectable, table=made.table)
     if frame is not None:
         tables.download(frame, name or key, key)
     return ids
@@ -213,6 +264,7 @@ def long_list(
         hidden=scoped,
         labels=labels,
         longer=longer,
+        kept=("list", table_key, key, where, order, tuple(narrow.items())),
     )
 
 
@@ -270,22 +322,45 @@ def previous_headline(ctx: PageContext, key: str) -> dict:
     return tile_facts.previous_headline(ctx, key)
 
 
-def measure_tile(ctx: PageContext, key: str, spec: Tile, now: dict, before: dict) -> None:
+@dataclass
+class KeptTile:
+    """One tile as drawn: what it says, and its 12-month line's spec (None: none)."""
+
+    facts: TileFacts
+    spark: dict | None = None
+
+
+def kept_tile(ctx: PageContext, key: str, spec: Tile, now: dict, before: dict) -> KeptTile:
     """One tile of a measure's aggregate: RAG against its goal, England, neighbours, the
-    change on the previous period and its last 12 months (ui/tile_facts, ui/tiles)."""
-    tiles.tile(tile_facts.tile_facts(ctx, key, spec, now, before))
+    change on the previous period and its last 12 months (ui/tile_facts), worked out."""
+    facts = tile_facts.tile_facts(ctx, key, spec, now, before)
+    return KeptTile(facts, sparkline.sparkline_spec(facts.spark) if facts.spark else None)
+
+
+def draw_tile(tile: KeptTile) -> None:
+    tiles.tile(tile.facts, spark_spec=tile.spark)
 
 
 def tile_row(ctx: PageContext, key: str, specs: Sequence[Tile]) -> dict | None:
     """A row of tiles for one measure, each against its previous period, target and England.
     Returns the headline aggregates (None, reason shown, when unavailable)."""
-    now = ctx.headline(key)
-    if now is None:
+
+    def make() -> tuple[dict, list[KeptTile]] | str:
+        try:
+            now = data.headline(ctx.source, key, ctx.filters)
+        except MeasureUnavailable as exc:
+            return str(exc)
+        before = previous_headline(ctx, key)
+        return now, [kept_tile(ctx, key, spec, now, before) for spec in specs]
+
+    found = ctx.kept(("tiles", key, tuple(specs)), make)
+    if isinstance(found, str):
+        st.info(f"Not available in this extract: {found}")
         return None
-    before = previous_headline(ctx, key)
-    for column, spec in zip(st.columns(len(specs)), specs, strict=True):
+    now, made = found
+    for column, tile in zip(st.columns(len(specs)), made, strict=True):
         with column:
-            measure_tile(ctx, key, spec, now, before)
+            draw_tile(tile)
     return now
 
 
@@ -305,20 +380,47 @@ def trend_chart(
     CSV. A share is drawn on 0-100 with "41 of 48" in the hover and its small months hollow.
     The children behind a clicked month are listed under the chart, or in `below` (a
     container under a row of charts, so the list has the page's full width)."""
+    made = ctx.kept(
+        ("trend", chart_key, key, aggregate, y_title, target, tuple(extra)),
+        lambda: trend_drawn(ctx, key, aggregate, y_title, target=target, extra=extra),
+    )
+    draw_trend(ctx, key, made, chart_key, f"{key}_{aggregate}_monthly", below)
+    return made.frame
+
+
+def trend_drawn(
+    ctx: PageContext,
+    key: str,
+    aggregate: str,
+    y_title: str,
+    *,
+    target: float | None = None,
+    extra: Sequence[tuple[str, str]] = (),
+) -> Drawn:
+    """A monthly trend as drawn (`trend_figure`, `drawn`), or what is said instead."""
     try:
         frame, fig, note = trend_figure(ctx, key, aggregate, y_title, target=target, extra=extra)
     except MeasureUnavailable as exc:
-        st.info(f"Not available in this extract: {exc}")
-        return None
+        return Drawn(note=("info", f"Not available in this extract: {exc}"))
     if fig is None:
-        said_note(note)
-        return frame
-    months = chart(fig, chart_key, frame=frame, name=f"{key}_{aggregate}_monthly", selectable=True)
+        return Drawn(frame=frame, note=note)
+    return replace(drawn(fig), frame=frame)
+
+
+def draw_trend(
+    ctx: PageContext, key: str, made: Drawn, chart_key: str, name: str, below=None
+) -> None:
+    """A trend as `trend_chart` draws it: the chart (a clicked month lists its children under
+    it, or in `below`), its text alternative and its CSV; or what it says instead."""
+    if made.spec is None or made.said is None or made.frame is None:
+        said_note(made.note)
+        return
+    months = charts.show_drawn(made.spec, made.said, chart_key, selectable=True, table=made.table)
+    tables.download(made.frame, name, chart_key)
     trend_children(ctx, key, months, chart_key, below)
-    return frame
 
 
-def said_note(note: tuple[str, str] | None) -> None:
+def said_note(note: Note | None) -> None:
     """What a trend says instead of its chart: ("info", text) or ("caption", text)."""
     if note is not None:
         kind, text = note

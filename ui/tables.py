@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.words import CODED, code_help, date_text, decode_all, label, missing
-from ui import auth, data, downloads
+from ui import auth, chart_picks, data, downloads, page_drawing
 from ui.data import fingerprint
 from ui.filters import current_params
 from ui.nav import CHILD_PAGE
@@ -234,6 +234,34 @@ def open_child(person_id: str) -> None:
     st.switch_page(CHILD_PAGE, query_params={**current_params(), "person": str(person_id)})
 
 
+@dataclass
+class Shown:
+    """What a table shows of its rows, made once per rows (`shown`): the rows with names beside
+    ids (for the download and the row chosen), what st.dataframe is handed (converted for it
+    when kept: ui/chart_picks.arrow_table), the ids as text, and the columns' settings."""
+
+    frame: pd.DataFrame
+    shown: object
+    ids: list[str] | None
+    config: dict
+
+
+def shown(
+    frame: pd.DataFrame,
+    id_column: str | None,
+    labels: dict[str, str | None] | None = None,
+    widths: dict[str, str | int] | None = None,
+    *,
+    convert: bool = False,
+) -> Shown:
+    """What a table shows of `frame` (`prepared`, `column_config`); `convert`: the rows shown
+    converted as st.dataframe converts them, once, for a page that keeps them."""
+    named, readable_, ids = prepared(frame, id_column)
+    config = column_config(readable_, labels, widths, codes=named)
+    handed = chart_picks.arrow_table(readable_) if convert and not readable_.empty else readable_
+    return Shown(named, handed, ids, config)
+
+
 def child_table(
     frame: pd.DataFrame,
     key: str,
@@ -248,6 +276,7 @@ def child_table(
     wrap: bool = False,
     order: str = "in the list's order",
     longer: Longer | None = None,
+    kept: tuple | None = None,
 ) -> None:
     """The children behind a number. Selecting a row opens that child's chronology. `hidden`:
     how many rows of the list the viewer's scope leaves out (said, with why, never silently).
@@ -255,7 +284,11 @@ def child_table(
 
     A list longer than `list_rows()` shows its first rows (`order` says which, in words) and
     says so; its download has every row. A page that keeps the whole list apart (so a run
-    never reads it) passes the first rows as `frame` and the whole list as `longer`."""
+    never reads it) passes the first rows as `frame` and the whole list as `longer`.
+
+    `kept`: the key naming these rows in the page's drawing (ui/page_drawing; the rows are
+    decided by it, the data and the filters), so what the table shows of them is made once:
+    their names, words and dates, and their conversion for the browser."""
     if frame.empty:
         if hidden:
             st.info(hidden_note(hidden, hidden))
@@ -270,17 +303,23 @@ def child_table(
         st.caption(longer_note(len(frame), longer))
     if hidden:
         st.caption(hidden_note(hidden, hidden + (longer.total if longer else len(frame))))
-    frame, shown, ids = prepared(frame, id_column)
+    drawing = page_drawing.current() if kept is not None else None
+    made = page_drawing.part(
+        drawing,
+        ("table", *(kept or ())),
+        lambda: shown(frame, id_column, labels, widths, convert=drawing is not None),
+    )
+    frame, ids = made.frame, made.ids
     if ids is not None:
         auth.record("rows_shown", person_ids=ids, filters=current_params(), detail=name, once=True)
     event = st.dataframe(
-        shown,
+        made.shown,
         key=key,
         on_select="rerun",
         selection_mode="single-row",
         hide_index=True,
         placeholder="",  # a missing value is blank, never "None"
-        column_config=column_config(shown, labels, widths, codes=frame),
+        column_config=made.config,
         width="stretch",
         height=height or "auto",
         row_height=WRAP_ROW_HEIGHT if wrap else None,
