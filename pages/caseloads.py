@@ -5,6 +5,8 @@ team."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -90,7 +92,8 @@ if drill.available(ctx, "caseload_workers"):
         left, right = st.columns([3, 2])
         with left:
             st.subheader("Children beside families")
-            fig = charts.grouped_bars(
+            fig = partial(
+                charts.grouped_bars,
                 label,
                 [
                     (workers["children"], "Children"),
@@ -107,7 +110,8 @@ if drill.available(ctx, "caseload_workers"):
         with right:
             st.subheader("Children per FTE across workers")
             fte = workers.dropna(subset=["children_per_fte"])
-            fig = charts.spread(
+            fig = partial(
+                charts.spread,
                 fte["children_per_fte"],
                 label[fte.index],
                 fte["worker_id"].astype(str),
@@ -170,7 +174,8 @@ if drill.available(ctx, "worker_changes"):
         left, right = st.columns([3, 2])
         with left:
             st.subheader("Children by the number of workers they had")
-            fig = charts.bars(
+            fig = partial(
+                charts.bars,
                 spread,
                 "workers_12m",
                 "children",

@@ -6,6 +6,7 @@ coming weeks. Every table of children opens the Child page."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -87,7 +88,8 @@ if drill.available(ctx, "icpc"):
             spread["within target"] = spread["days"].map(
                 lambda d: "within 15" if d <= icpc_target else "over 15"
             )
-            fig = charts.stacked(
+            fig = partial(
+                charts.stacked,
                 spread,
                 "days",
                 "count",
@@ -185,8 +187,14 @@ if drill.available(ctx, "cp_plans"):
             )
             total = frame["ended"].sum()
             frame["share_pct"] = (100 * frame["ended"] / total).round(1) if total else None
-            fig = charts.bars(
-                frame, "band", "ended", "Plan duration", "Plans ended (number)", ids="band"
+            fig = partial(
+                charts.bars,
+                frame,
+                "band",
+                "ended",
+                "Plan duration",
+                "Plans ended (number)",
+                ids="band",
             )
             chosen_bands = drill.chart(
                 fig, "cp_bands", frame=frame, name="cp_plan_durations", selectable=True

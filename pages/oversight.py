@@ -4,6 +4,8 @@ by team and by worker."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from ui import charts, drill, tables
@@ -84,7 +86,8 @@ if drill.available(ctx, "oversight"):
         st.subheader("By team")
         teams["team_name"] = teams["team_name"].fillna("No team recorded")
         teams = teams.sort_values("without_oversight")
-        fig = charts.bars(
+        fig = partial(
+            charts.bars,
             teams,
             "team_name",
             "without_oversight",
@@ -115,7 +118,8 @@ if drill.available(ctx, "recording"):
         if teams is not None and not teams.empty:
             teams["team_name"] = teams["team_name"].fillna("No team recorded")
             teams = teams.sort_values("median_lag_wd", na_position="first")
-            fig = charts.bars(
+            fig = partial(
+                charts.bars,
                 teams,
                 "team_name",
                 "median_lag_wd",

@@ -17,23 +17,18 @@ from metrics import MEASURES, Filters, MeasureUnavailable, get
 from metrics.benchmarks import benchmark
 from metrics.measure import DENOMINATOR, NUMERATOR, SNAPSHOT
 from ui import (
-    chart_picks,
     charts,
     data,
     page_drawing,
     periods,
-    sparkline,
     tables,
     tile_facts,
     tiles,
 )
-from ui.chart_alt import ChartText
+from ui.drawn import Drawn, KeptTile, Note, draw_tile, drawn, kept_tile
 from ui.page import PageContext
-from ui.tiles import TileFacts
 
 NONE_CHOSEN = "—"
-
-Note = tuple[str, str]  # ("info" | "caption", text): said instead of a figure or chart
 
 
 def available(ctx: PageContext, key: str) -> bool:
@@ -78,29 +73,6 @@ def rows_for(ctx: PageContext, key: str, **narrow: str | None) -> pd.DataFrame |
 def all_rows(ctx: PageContext, key: str) -> pd.DataFrame | None:
     """Every row of a measure (no limit), for lists a chart selection narrows."""
     return ctx.rows(key, limit=None)
-
-
-@dataclass
-class Drawn:
-    """A chart as drawn (charts.drawing): the escaped spec Streamlit is sent, its words, its
-    table already converted, and for a trend the frame behind its CSV; or, with no chart,
-    what is said instead. Kept in a page's drawing (ui/page_drawing, ui/overview_drawing)."""
-
-    spec: dict | None = None
-    said: ChartText | None = None
-    table: object = None  # chart_picks.arrow_table
-    frame: pd.DataFrame | None = None
-    note: Note | None = None
-
-
-def drawn(fig: charts.Figure) -> Drawn:
-    """What `charts.show` draws of `fig`, its table converted once (the frame need not be
-    unpickled on each run)."""
-    spec, said = charts.drawing(fig)
-    table = chart_picks.arrow_table(said.table)
-    if table is not None:
-        said = replace(said, table=pd.DataFrame())
-    return Drawn(spec, said, table)
 
 
 def chart(
@@ -320,25 +292,6 @@ class Tile:
 def previous_headline(ctx: PageContext, key: str) -> dict:
     """The measure's aggregates over the previous period of the same length ({} if none)."""
     return tile_facts.previous_headline(ctx, key)
-
-
-@dataclass
-class KeptTile:
-    """One tile as drawn: what it says, and its 12-month line's spec (None: none)."""
-
-    facts: TileFacts
-    spark: dict | None = None
-
-
-def kept_tile(ctx: PageContext, key: str, spec: Tile, now: dict, before: dict) -> KeptTile:
-    """One tile of a measure's aggregate: RAG against its goal, England, neighbours, the
-    change on the previous period and its last 12 months (ui/tile_facts), worked out."""
-    facts = tile_facts.tile_facts(ctx, key, spec, now, before)
-    return KeptTile(facts, sparkline.sparkline_spec(facts.spark) if facts.spark else None)
-
-
-def draw_tile(tile: KeptTile) -> None:
-    tiles.tile(tile.facts, spark_spec=tile.spark)
 
 
 def tile_row(ctx: PageContext, key: str, specs: Sequence[Tile]) -> dict | None:

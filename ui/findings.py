@@ -26,6 +26,7 @@ from metrics.findings_rules import DEVELOPMENT, HEADINGS
 from metrics.findings_words import facts, said
 from metrics.measure import DENOMINATOR, NUMERATOR
 from ui import auth, charts, data, downloads, drill
+from ui.drawn import Drawn, drawn
 from ui.filters import current_params
 from ui.page import PageContext
 from ui.text import md
@@ -106,15 +107,15 @@ def trend(ctx: PageContext, finding: Finding, key: str) -> None:
     charts.show_drawn(made.spec, made.said, key, table=made.table)
 
 
-def _trend_drawn(ctx: PageContext, finding: Finding) -> drill.Drawn:
+def _trend_drawn(ctx: PageContext, finding: Finding) -> Drawn:
     """A finding's small trend as drawn (drill.drawn), or what is said instead."""
     rule = finding.rule
     try:
         frame = data.monthly(ctx.source, rule.measure, trend_filters(ctx.filters, finding))
     except MeasureUnavailable:
-        return drill.Drawn(note=("caption", "No trend to draw for this figure."))
+        return Drawn(note=("caption", "No trend to draw for this figure."))
     if frame is None or frame.empty or rule.figure not in frame:
-        return drill.Drawn(note=("caption", "No months with data for this figure."))
+        return Drawn(note=("caption", "No months with data for this figure."))
     figures = finding.figures
     unit = figures["unit"]
     percent = unit == "%"
@@ -138,7 +139,7 @@ def _trend_drawn(ctx: PageContext, finding: Finding) -> drill.Drawn:
     small.height, small.showlegend = 220, False
     small.margin.l, small.margin.r, small.margin.t, small.margin.b = 10, 10, 10, 10
     small.xaxis.dtick = "M3"  # a label every quarter, so none collide
-    return drill.drawn(fig)
+    return drawn(fig)
 
 
 def counts(found: Findings) -> None:

@@ -23,8 +23,9 @@ import streamlit as st
 from frontdoor.access import AGGREGATES_ONLY, Viewer
 from metrics import MEASURES, Filters, MeasureUnavailable
 from metrics.headlines import HEADLINES, RATES, Headline
-from ui import chart_picks, data, drill, overview
-from ui.drill import Drawn, KeptTile, Note, Tile
+from ui import chart_picks, data, drawn, drill, overview
+from ui.drawn import Drawn, KeptTile, Note, kept_tile
+from ui.drill import Tile
 from ui.page import PageContext
 
 # The headlines the Overview shows, in order, and those it draws a monthly trend of.
@@ -57,7 +58,7 @@ def trend_target(ctx: PageContext, h: Headline) -> float | None:
 
 def _tile(ctx: PageContext, key: str, spec: Tile) -> KeptTile:
     now = data.headline(ctx.source, key, ctx.filters)
-    return drill.kept_tile(ctx, key, spec, now, drill.previous_headline(ctx, key))
+    return kept_tile(ctx, key, spec, now, drill.previous_headline(ctx, key))
 
 
 def _trend(ctx: PageContext, h: Headline) -> Drawn:
@@ -107,7 +108,7 @@ def draw_tile(label: str, tile: KeptTile | Note | str) -> None:
     elif isinstance(tile, tuple):
         drill.said_note(tile)
     else:
-        drill.draw_tile(tile)
+        drawn.draw_tile(tile)
 
 
 def draw_trend(ctx: PageContext, h: Headline, trend: Drawn, below) -> None:
