@@ -159,20 +159,22 @@ def picked_row(
     order: str = "in the list's order",
 ) -> str | None:
     """An aggregate table (e.g. workers) whose selected row's id drives a drill-down on the
-    same page; with its download. Longer than the screen shows, as tables.child_table."""
+    same page; with its download. Longer than the screen shows, as tables.child_table. Kept
+    by its `key` on a page that keeps its drawing, as tables.table."""
     frame, longer = tables.capped(frame, order)
     if longer is not None:
         st.caption(tables.longer_note(len(frame), longer))
-    frame, shown, _ = tables.prepared(frame)
+    made = tables.kept_shown((key,), frame, codes=False)
+    frame = made.frame
     event = st.dataframe(
-        shown,
+        made.shown,
         key=key,
         on_select="rerun",
         selection_mode="single-row",
         hide_index=True,
         placeholder="",  # a missing value is blank, never "None"
         width="stretch",
-        column_config=tables.column_config(shown),
+        column_config=made.config,
     )
     if longer is None:
         tables.download(frame, name, key)
@@ -341,25 +343,6 @@ def trend_chart(
     return made.frame
 
 
-def trend_drawn(
-    ctx: PageContext,
-    key: str,
-    aggregate: str,
-    y_title: str,
-    *,
-    target: float | None = None,
-    extra: Sequence[tuple[str, str]] = (),
-) -> Drawn:
-    """A monthly trend as drawn (`trend_figure`, `drawn`), or what is said instead."""
-    try:
-        frame, fig, note = trend_figure(ctx, key, aggregate, y_title, target=target, extra=extra)
-    except MeasureUnavailable as exc:
-        return Drawn(note=("info", f"Not available in this extract: {exc}"))
-    if fig is None:
-        return Drawn(frame=frame, note=note)
-    return replace(drawn(fig), frame=frame)
-
-
 def draw_trend(
     ctx: PageContext, key: str, made: Drawn, chart_key: str, name: str, below=None
 ) -> None:
@@ -389,7 +372,7 @@ def trend_children(ctx: PageContext, key: str, months: list[str], chart_key: str
             month_children(ctx, key, months, f"{chart_key}_children")
 
 
-def trend_figure(
+def trend_drawn(
     ctx: PageContext,
     key: str,
     aggregate: str,
@@ -397,16 +380,19 @@ def trend_figure(
     *,
     target: float | None = None,
     extra: Sequence[tuple[str, str]] = (),
-) -> tuple[pd.DataFrame, charts.Figure | None, tuple[str, str] | None]:
-    """A trend's monthly frame and figure (trend_chart), or, with no figure, what to say
-    instead (an aggregate the extract cannot give, no months): nothing drawn here, so the
-    Overview can keep it (ui/overview.drawing). MeasureUnavailable when the measure is."""
-    frame = data.monthly(ctx.source, key, ctx.filters)
+) -> Drawn:
+    """A trend as `trend_chart` draws it (its monthly frame and figure, `drawn`), or, with no
+    figure, what to say instead (the measure or the aggregate the extract cannot give, no
+    months): nothing drawn here, so a page keeps it (ui/page_drawing, ui/overview_drawing)."""
+    try:
+        frame = data.monthly(ctx.source, key, ctx.filters)
+    except MeasureUnavailable as exc:
+        return Drawn(note=("info", f"Not available in this extract: {exc}"))
     reason = ctx.engine.unavailable_aggregates(MEASURES[key]).get(aggregate)
     if reason:
-        return frame, None, ("info", f"Not available: {reason}")
+        return Drawn(frame=frame, note=("info", f"Not available: {reason}"))
     if frame.empty or aggregate not in frame:
-        return frame, None, ("caption", "No months with data for these filters.")
+        return Drawn(frame=frame, note=("caption", "No months with data for these filters."))
     percent = aggregate.endswith("_pct")
     unit = "%" if percent else "working days" if aggregate.endswith("_wd") else "count"
     goal = ctx.engine.settings.goal(key, aggregate)
@@ -434,7 +420,7 @@ def trend_figure(
         numerator=NUMERATOR.format(aggregate),
         denominator=DENOMINATOR.format(aggregate),
     )
-    return frame, fig, None
+    return replace(drawn(fig), frame=frame)
 
 
 def month_children(ctx: PageContext, key: str, months: list[str], table_key: str) -> None:

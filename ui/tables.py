@@ -253,13 +253,35 @@ def shown(
     widths: dict[str, str | int] | None = None,
     *,
     convert: bool = False,
+    codes: bool = True,
 ) -> Shown:
-    """What a table shows of `frame` (`prepared`, `column_config`); `convert`: the rows shown
-    converted as st.dataframe converts them, once, for a page that keeps them."""
+    """What a table shows of `frame` (`prepared`, `column_config`, with the codes of coded
+    columns in their help unless `codes` is False); `convert`: the rows shown converted as
+    st.dataframe converts them, once, for a page that keeps them."""
     named, readable_, ids = prepared(frame, id_column)
-    config = column_config(readable_, labels, widths, codes=named)
+    config = column_config(readable_, labels, widths, codes=named if codes else None)
     handed = chart_picks.arrow_table(readable_) if convert and not readable_.empty else readable_
     return Shown(named, handed, ids, config)
+
+
+def kept_shown(
+    kept: tuple | None,
+    frame: pd.DataFrame,
+    id_column: str | None = None,
+    labels: dict[str, str | None] | None = None,
+    widths: dict[str, str | int] | None = None,
+    *,
+    codes: bool = True,
+) -> Shown:
+    """`shown`, kept under `kept` in the drawing of a page that keeps one (ui/page_drawing):
+    `kept` names the rows (they are decided by it, the data and the filters), so their names,
+    words, dates and conversion for the browser are made once. None: made on every run."""
+    drawing = page_drawing.current() if kept is not None else None
+    return page_drawing.part(
+        drawing,
+        ("table", *(kept or ())),
+        lambda: shown(frame, id_column, labels, widths, convert=drawing is not None, codes=codes),
+    )
 
 
 def child_table(
@@ -303,12 +325,7 @@ def child_table(
         st.caption(longer_note(len(frame), longer))
     if hidden:
         st.caption(hidden_note(hidden, hidden + (longer.total if longer else len(frame))))
-    drawing = page_drawing.current() if kept is not None else None
-    made = page_drawing.part(
-        drawing,
-        ("table", *(kept or ())),
-        lambda: shown(frame, id_column, labels, widths, convert=drawing is not None),
-    )
+    made = kept_shown(kept, frame, id_column, labels, widths)
     frame, ids = made.frame, made.ids
     if ids is not None:
         auth.record("rows_shown", person_ids=ids, filters=current_params(), detail=name, once=True)
@@ -372,21 +389,23 @@ def table(
     longer: Longer | None = None,
 ) -> None:
     """An aggregate table (teams, workers, bands) with its download; `wrap`, `order` and
-    `longer` as child_table."""
+    `longer` as child_table. On a page that keeps its drawing, what it shows is kept by its
+    `key`: an aggregate table's rows are decided by the data and the filters."""
     if longer is None:
         frame, longer = capped(frame, order)
     if longer is not None and longer.total > len(frame):
         st.caption(longer_note(len(frame), longer))
-    frame, shown, _ = prepared(frame)
+    made = kept_shown((key,), frame, None, labels, widths)
+    frame = made.frame
     st.dataframe(
-        shown,
+        made.shown,
         key=key,
         hide_index=True,
         placeholder="",  # a missing value is blank, never "None"
         width="stretch",
-        height=wrapped_height(len(shown)) if wrap else "auto",
+        height=wrapped_height(len(frame)) if wrap else "auto",
         row_height=WRAP_ROW_HEIGHT if wrap else None,
-        column_config=column_config(shown, labels, widths, codes=frame),
+        column_config=made.config,
     )
     if longer is None:
         download(frame, name, key)
