@@ -43,11 +43,13 @@ T = TypeVar("T")
 SESSION_KEY = "_page_drawing"
 
 
-@st.cache_data(ttl=data.LIST_TTL, max_entries=300, show_spinner=False)
+@st.cache_data(ttl=data.LIST_TTL, max_entries=100, show_spinner=False)
 def _kept(digest: str, _parts: dict | None) -> dict | None:
     """The parts kept for `digest` (page, data, filters), each pickled; None when none are.
     Called with the parts to keep them (after clearing the entry): the cache is the store.
-    Lists of children may be among them, so they expire as lists do (ui/data.LIST_TTL)."""
+    Lists of children may be among them (the first 5,000 rows of each list, as shown and as
+    read), so they expire as lists do (ui/data.LIST_TTL) and fewer are kept
+    than of the answers (one per page, set of filters and scope)."""
     return _parts
 
 
