@@ -231,7 +231,7 @@ def long_list(
             else ctx.hidden(key, total, **narrow)
         )
     tables.child_table(
-        shaped(first),
+        (lambda: shaped(first)) if len(first) else shaped(first),  # shaped when first kept
         table_key,
         name=name,
         caption=caption(total) if callable(caption) else caption,

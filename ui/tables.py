@@ -266,7 +266,7 @@ def shown(
 
 def kept_shown(
     kept: tuple | None,
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
     id_column: str | None = None,
     labels: dict[str, str | None] | None = None,
     widths: dict[str, str | int] | None = None,
@@ -275,17 +275,19 @@ def kept_shown(
 ) -> Shown:
     """`shown`, kept under `kept` in the drawing of a page that keeps one (ui/page_drawing):
     `kept` names the rows (they are decided by it, the data and the filters), so their names,
-    words, dates and conversion for the browser are made once. None: made on every run."""
+    words, dates and conversion for the browser are made once. None: made on every run.
+    `frame` may be a function giving the rows, called only when they are made."""
     drawing = page_drawing.current() if kept is not None else None
-    return page_drawing.part(
-        drawing,
-        ("table", *(kept or ())),
-        lambda: shown(frame, id_column, labels, widths, convert=drawing is not None, codes=codes),
-    )
+
+    def make() -> Shown:
+        rows = frame() if callable(frame) else frame
+        return shown(rows, id_column, labels, widths, convert=drawing is not None, codes=codes)
+
+    return page_drawing.part(drawing, ("table", *(kept or ())), make)
 
 
 def child_table(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
     key: str,
     *,
     name: str,
@@ -310,8 +312,11 @@ def child_table(
 
     `kept`: the key naming these rows in the page's drawing (ui/page_drawing; the rows are
     decided by it, the data and the filters), so what the table shows of them is made once:
-    their names, words and dates, and their conversion for the browser."""
-    if frame.empty:
+    their names, words and dates, and their conversion for the browser. With `kept` and
+    `longer`, `frame` may be a function giving the rows (never none), called only when the
+    drawing lacks them: a list's codes put in words cost a third of a run at 1,000,000
+    children."""
+    if isinstance(frame, pd.DataFrame) and frame.empty:
         if hidden:
             st.info(hidden_note(hidden, hidden))
         else:
@@ -319,14 +324,14 @@ def child_table(
         return
     if longer is None:
         frame, longer = capped(frame, order)
+    made = kept_shown(kept, frame, id_column, labels, widths)
+    frame, ids = made.frame, made.ids
     if caption:
         st.caption(caption)
     if longer is not None and longer.total > len(frame):
         st.caption(longer_note(len(frame), longer))
     if hidden:
         st.caption(hidden_note(hidden, hidden + (longer.total if longer else len(frame))))
-    made = kept_shown(kept, frame, id_column, labels, widths)
-    frame, ids = made.frame, made.ids
     if ids is not None:
         auth.record("rows_shown", person_ids=ids, filters=current_params(), detail=name, once=True)
     event = st.dataframe(
