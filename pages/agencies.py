@@ -3,6 +3,8 @@ requests still outstanding, oldest first."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from ui import charts, drill
@@ -13,6 +15,7 @@ ctx = setup(
     "Partner agencies",
     "Requests for information made in the period: working days to the agency's response. "
     "Requests carry no team or worker, so the team and worker filters do not apply here.",
+    keep=True,
 )
 target = ctx.target("agency_response_wd")
 
@@ -34,7 +37,8 @@ if drill.available(ctx, "agencies"):
         with left:
             st.subheader("Median response by agency")
             frame = by_agency.sort_values("median_wd", ascending=True, na_position="first")
-            fig = charts.bars(
+            fig = partial(
+                charts.bars,
                 frame,
                 "agency",
                 "median_wd",
@@ -49,7 +53,8 @@ if drill.available(ctx, "agencies"):
         with right:
             st.subheader("Answered in timescale by agency")
             frame = by_agency.sort_values("within_target_pct", ascending=False, na_position="first")
-            fig = charts.bars(
+            fig = partial(
+                charts.bars,
                 frame,
                 "agency",
                 "within_target_pct",

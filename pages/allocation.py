@@ -4,6 +4,8 @@ to the receiving team after assessment (by assessing team, and the children stil
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from ui import charts, drill
@@ -14,6 +16,7 @@ ctx = setup(
     "Allocation",
     "Working days from referral to the first allocated worker, for referrals in the period "
     "that are not NFA. Referrals still unallocated past the target count as late.",
+    keep=True,
 )
 target = ctx.target("allocation_wd")
 
@@ -36,7 +39,8 @@ if drill.available(ctx, "allocation"):
         st.subheader("Delay to allocation")
         spread = drill.grouped(ctx, "allocation", "status", "days")
         if spread is not None and not spread.empty:
-            fig = charts.stacked(
+            fig = partial(
+                charts.stacked,
                 spread,
                 "days",
                 "cohort",
@@ -88,7 +92,8 @@ if drill.available(ctx, "allocation"):
         teams["team"] = teams["team"].fillna("")
         left, right = st.columns(2)
         with left:
-            fig = charts.bars(
+            fig = partial(
+                charts.bars,
                 teams,
                 "team_name",
                 "within_target_pct",
@@ -172,7 +177,8 @@ if drill.available(ctx, "transfers"):
         by_team["team_name"] = by_team["team_name"].fillna("No team recorded")
         left, right = st.columns(2)
         with left:
-            fig = charts.bars(
+            fig = partial(
+                charts.bars,
                 by_team,
                 "team_name",
                 "within_target_pct",

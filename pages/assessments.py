@@ -5,6 +5,8 @@ the child's views were recorded and the child seen alone."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -22,6 +24,7 @@ ctx = setup(
     "Assessments authorised in the period (DfE C2). Duration = working days from the start of "
     "the assessment to its authorisation; Working Together's clock from the referral is shown "
     "beside it, never instead of it.",
+    keep=True,
 )
 target = ctx.target("assessment_wd")
 if ctx.engine.settings.regime == "2010":
@@ -53,18 +56,22 @@ if drill.available(ctx, "assessments"):
         frame["share_pct"] = (100 * frame["completed"] / total).round(1) if total else None
         left, right = st.columns([3, 2])
         with left:
-            fig = charts.bars(
-                frame,
-                "band",
-                "completed",
-                "Duration band (working days from start to authorisation)",
-                "Assessments (number)",
-                ids="band",
-            )
-            if target in EDGES:
-                charts.vline(fig, EDGES.index(target) + 0.5, f"Target {target}")
+
+            def bands_figure() -> charts.Figure:
+                fig = charts.bars(
+                    frame,
+                    "band",
+                    "completed",
+                    "Duration band (working days from start to authorisation)",
+                    "Assessments (number)",
+                    ids="band",
+                )
+                if target in EDGES:
+                    charts.vline(fig, EDGES.index(target) + 0.5, f"Target {target}")
+                return fig
+
             chosen = drill.chart(
-                fig, "assess_bands", frame=frame, name="assessment_bands", selectable=True
+                bands_figure, "assess_bands", frame=frame, name="assessment_bands", selectable=True
             )
         with right:
             chosen = drill.choice(chosen, BANDS, "assess_band_pick", "Or choose a band")
@@ -144,21 +151,25 @@ if drill.available(ctx, "assessments"):
         teams = teams.sort_values("within_target_pct", na_position="first")
         left, right = st.columns(2)
         with left:
-            fig = charts.bars(
-                teams,
-                "team_name",
-                "within_target_pct",
-                "Team",
-                "% within timescale",
-                ids="team",
-                horizontal=True,
-            )
-            within_england = england("assessments", "within_target_pct")
-            if within_england is not None:
-                charts.vline(
-                    fig, within_england, f"England {within_england:g}", charts.ENGLAND_STYLE
+
+            def teams_figure() -> charts.Figure:
+                fig = charts.bars(
+                    teams,
+                    "team_name",
+                    "within_target_pct",
+                    "Team",
+                    "% within timescale",
+                    ids="team",
+                    horizontal=True,
                 )
-            drill.chart(fig, "assess_teams", frame=teams, name="assessments_by_team")
+                within_england = england("assessments", "within_target_pct")
+                if within_england is not None:
+                    charts.vline(
+                        fig, within_england, f"England {within_england:g}", charts.ENGLAND_STYLE
+                    )
+                return fig
+
+            drill.chart(teams_figure, "assess_teams", frame=teams, name="assessments_by_team")
         with right:
             tables.table(teams.sort_values("within_target_pct"), "assess_teams_table", name="teams")
 
@@ -238,7 +249,8 @@ if drill.available(ctx, "views"):
         by_team = by_team.sort_values("views_recorded_pct", na_position="first")
         left, right = st.columns(2)
         with left:
-            fig = charts.bars(
+            fig = partial(
+                charts.bars,
                 by_team,
                 "team_name",
                 "views_recorded_pct",

@@ -5,6 +5,8 @@ team."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -18,6 +20,7 @@ ctx = setup(
     "Caseloads",
     "Open allocations at the snapshot date, counted by child: each sibling counts, so a "
     "caseload of families shows the work it holds. Use the sidebar team filter for one team.",
+    keep=True,
 )
 ENGLAND_FTE = england("caseload_workers", "children_per_fte_mean")
 
@@ -89,7 +92,8 @@ if drill.available(ctx, "caseload_workers"):
         left, right = st.columns([3, 2])
         with left:
             st.subheader("Children beside families")
-            fig = charts.grouped_bars(
+            fig = partial(
+                charts.grouped_bars,
                 label,
                 [
                     (workers["children"], "Children"),
@@ -106,7 +110,8 @@ if drill.available(ctx, "caseload_workers"):
         with right:
             st.subheader("Children per FTE across workers")
             fte = workers.dropna(subset=["children_per_fte"])
-            fig = charts.spread(
+            fig = partial(
+                charts.spread,
                 fte["children_per_fte"],
                 label[fte.index],
                 fte["worker_id"].astype(str),
@@ -169,7 +174,8 @@ if drill.available(ctx, "worker_changes"):
         left, right = st.columns([3, 2])
         with left:
             st.subheader("Children by the number of workers they had")
-            fig = charts.bars(
+            fig = partial(
+                charts.bars,
                 spread,
                 "workers_12m",
                 "children",

@@ -6,6 +6,7 @@ coming weeks. Every table of children opens the Child page."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -24,6 +25,7 @@ ctx = setup(
     "Child protection",
     "Section 47 enquiries and initial child protection conferences in the period (DfE C4), "
     "reviews of the plans open at the snapshot date, and plans ended in the period (DfE D7).",
+    keep=True,
 )
 icpc_target = ctx.target("icpc_wd")
 
@@ -86,7 +88,8 @@ if drill.available(ctx, "icpc"):
             spread["within target"] = spread["days"].map(
                 lambda d: "within 15" if d <= icpc_target else "over 15"
             )
-            fig = charts.stacked(
+            fig = partial(
+                charts.stacked,
                 spread,
                 "days",
                 "count",
@@ -184,8 +187,14 @@ if drill.available(ctx, "cp_plans"):
             )
             total = frame["ended"].sum()
             frame["share_pct"] = (100 * frame["ended"] / total).round(1) if total else None
-            fig = charts.bars(
-                frame, "band", "ended", "Plan duration", "Plans ended (number)", ids="band"
+            fig = partial(
+                charts.bars,
+                frame,
+                "band",
+                "ended",
+                "Plan duration",
+                "Plans ended (number)",
+                ids="band",
             )
             chosen_bands = drill.chart(
                 fig, "cp_bands", frame=frame, name="cp_plan_durations", selectable=True

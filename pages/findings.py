@@ -16,8 +16,9 @@ ctx = setup(
     "What an inspector reading these figures would say first: each measure against its goal, "
     "England and a year earlier, under the letter's three headings, most serious first. How "
     "each is decided: docs/findings.md.",
+    keep=True,
 )
-found = fu.findings(ctx.source, ctx.filters)
+found = ctx.kept(("findings",), lambda: fu.findings(ctx.source, ctx.filters))
 fu.counts(found)
 
 for heading in ORDER:

@@ -4,6 +4,8 @@ referrals with no further action (against England)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -26,6 +28,7 @@ ctx = setup(
     "Contacts and their sources, how quickly a decision is made, and the referrals that "
     "follow. The team and worker filters apply to referrals (the first allocated worker's "
     "team); contacts are counted for the whole authority.",
+    keep=True,
 )
 decision_target = ctx.target("contact_decision_wd")
 
@@ -53,11 +56,15 @@ if drill.available(ctx, "contacts"):
         by_source = drill.grouped(ctx, "contacts", "source")
         if by_source is not None and not by_source.empty:
             by_source = by_source.sort_values("count", ascending=True)
-            fig = charts.bars(
-                by_source, "source", "count", "Source", "Contacts (number)", horizontal=True
-            )
-            fig.update_layout(height=max(340, 28 * len(by_source)))
-            drill.chart(fig, "fd_sources", frame=by_source, name="contacts_by_source")
+
+            def contacts_figure() -> charts.Figure:
+                fig = charts.bars(
+                    by_source, "source", "count", "Source", "Contacts (number)", horizontal=True
+                )
+                fig.update_layout(height=max(340, 28 * len(by_source)))
+                return fig
+
+            drill.chart(contacts_figure, "fd_sources", frame=by_source, name="contacts_by_source")
             st.caption(
                 "The table below gives each source's share decided within "
                 f"{words.days_text(decision_target)}."
@@ -71,13 +78,23 @@ if drill.available(ctx, "contacts"):
         st.subheader("Working days to a decision")
         by_days = drill.grouped(ctx, "contacts", "decision_wd")
         if by_days is not None and not by_days.empty:
-            decided = by_days.dropna(subset=["decision_wd"])
-            fig = charts.bars(
-                decided, "decision_wd", "count", "Working days from contact to decision", "Contacts"
+
+            def days_figure() -> charts.Figure:
+                decided = by_days.dropna(subset=["decision_wd"])
+                fig = charts.bars(
+                    decided,
+                    "decision_wd",
+                    "count",
+                    "Working days from contact to decision",
+                    "Contacts",
+                )
+                fig.update_xaxes(type="linear")
+                charts.vline(fig, decision_target + 0.5, f"Target {decision_target}")
+                return fig
+
+            drill.chart(
+                days_figure, "fd_decision_days", frame=by_days, name="contact_decision_days"
             )
-            fig.update_xaxes(type="linear")
-            charts.vline(fig, decision_target + 0.5, f"Target {decision_target}")
-            drill.chart(fig, "fd_decision_days", frame=by_days, name="contact_decision_days")
         st.subheader("Decided within timescale, by month")
         drill.trend_chart(
             ctx,
@@ -116,7 +133,8 @@ if drill.available(ctx, "police"):
         left, right = st.columns([3, 2])
         with left:
             st.subheader("Decided within timescale, by the day they came in")
-            fig = charts.bars(
+            fig = partial(
+                charts.bars,
                 by_day,
                 "contact_day",
                 "decided_within_target_pct",
@@ -215,18 +233,24 @@ if drill.available(ctx, "referrals"):
                 0, "source", [words.decode("referral_source", c) for c in by_source["source_code"]]
             )
             table = by_source.sort_values("count", ascending=True)
-            fig = charts.bars(
-                table,
-                "source",
-                "count",
-                "Referral source",
-                "Referrals (number)",
-                ids="source_code",
-                horizontal=True,
-            )
-            fig.update_traces(hovertemplate="%{y}: %{x} (DfE code %{customdata[0]})<extra></extra>")
-            fig.update_layout(height=max(340, 28 * len(table)))
-            drill.chart(fig, "fd_ref_sources", frame=table, name="referrals_by_source")
+
+            def referrals_figure() -> charts.Figure:
+                fig = charts.bars(
+                    table,
+                    "source",
+                    "count",
+                    "Referral source",
+                    "Referrals (number)",
+                    ids="source_code",
+                    horizontal=True,
+                )
+                fig.update_traces(
+                    hovertemplate="%{y}: %{x} (DfE code %{customdata[0]})<extra></extra>"
+                )
+                fig.update_layout(height=max(340, 28 * len(table)))
+                return fig
+
+            drill.chart(referrals_figure, "fd_ref_sources", frame=table, name="referrals_by_source")
     st.caption(
         f"England: re-referrals {england('referrals', 'rereferral_12m_pct')}%, no further "
         f"action {england('referrals', 'nfa_pct')}% (DfE children in need statistics, year to "

@@ -4,6 +4,8 @@ by team and by worker."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from ui import charts, drill, tables
@@ -24,6 +26,7 @@ ctx = setup(
     "Oversight and recording",
     "Open allocated cases at the snapshot date: the last management oversight and the last "
     "activity (visit or note) on each; and the working days between an event and its case note.",
+    keep=True,
 )
 
 st.header("Management oversight and drift")
@@ -83,7 +86,8 @@ if drill.available(ctx, "oversight"):
         st.subheader("By team")
         teams["team_name"] = teams["team_name"].fillna("No team recorded")
         teams = teams.sort_values("without_oversight")
-        fig = charts.bars(
+        fig = partial(
+            charts.bars,
             teams,
             "team_name",
             "without_oversight",
@@ -114,7 +118,8 @@ if drill.available(ctx, "recording"):
         if teams is not None and not teams.empty:
             teams["team_name"] = teams["team_name"].fillna("No team recorded")
             teams = teams.sort_values("median_lag_wd", na_position="first")
-            fig = charts.bars(
+            fig = partial(
+                charts.bars,
                 teams,
                 "team_name",
                 "median_lag_wd",

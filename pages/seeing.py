@@ -4,6 +4,8 @@ potential risk."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from metrics import MEASURES
@@ -15,6 +17,7 @@ ctx = setup(
     "Seeing children",
     "Working days from referral to the first visit where the child was seen, for referrals in "
     "the period that are not NFA. Children still unseen past the target count as late.",
+    keep=True,
 )
 target = ctx.target("seen_wd")
 AT_RISK = "At potential risk: not seen, past target"
@@ -61,7 +64,8 @@ if drill.available(ctx, "seen"):
         spread = drill.grouped(ctx, "seen", "status", "days")
         chosen: list[str] = []
         if spread is not None and not spread.empty:
-            fig = charts.stacked(
+            fig = partial(
+                charts.stacked,
                 spread,
                 "days",
                 "cohort",
@@ -107,7 +111,8 @@ if drill.available(ctx, "seen"):
     if teams is not None and not teams.empty:
         teams["team_name"] = teams["team_name"].fillna("No team recorded")
         teams = teams.sort_values("within_target_pct", na_position="first")
-        fig = charts.bars(
+        fig = partial(
+            charts.bars,
             teams,
             "team_name",
             "within_target_pct",
@@ -136,8 +141,14 @@ if data.unavailable_reason(ctx.source, "last_seen") is None:
     seen_bands = drill.grouped(ctx, "last_seen", "band", "band_order")
     if seen_bands is not None and not seen_bands.empty:
         seen_bands = seen_bands.sort_values("band_order")
-        fig = charts.bars(
-            seen_bands, "band", "children", "Weeks since last seen", "Children", ids="band"
+        fig = partial(
+            charts.bars,
+            seen_bands,
+            "band",
+            "children",
+            "Weeks since last seen",
+            "Children",
+            ids="band",
         )
         picked = drill.chart(
             fig, "last_seen_bands", frame=seen_bands, name="last_seen_bands", selectable=True

@@ -94,7 +94,7 @@ HASH = {Filters: by_value, Source: by_value}
 TTL = None
 LIST_TTL = 600
 
-_OPEN: dict[str, duckdb.DuckDBPyConnection] = {}
+_OPEN: dict[str, tuple[float, duckdb.DuckDBPyConnection]] = {}
 _OPEN_LOCK = threading.Lock()
 
 
@@ -102,13 +102,18 @@ _OPEN_LOCK = threading.Lock()
 def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
     """Read-only: the loader writes a new file beside this one and swaps it in. DuckDB hands a
     new connection to a path the database instance already open there, so the old file's
-    connection is closed first; otherwise a new load would stay unseen."""
+    connection is closed first; otherwise a new load would stay unseen. The same version of
+    the file keeps the connection already open: an Engine of another settings file may hold
+    it still (this cache can drop its entry before `_engine` drops that Engine's), and
+    closing it would break that Engine's every query."""
     with _OPEN_LOCK:
-        old = _OPEN.pop(path, None)
-        if old is not None:
-            old.close()
+        found = _OPEN.get(path)
+        if found is not None and found[0] == mtime:
+            return found[1]
+        if found is not None:
+            found[1].close()
         con = duckdb.connect(path, read_only=True)
-        _OPEN[path] = con
+        _OPEN[path] = (mtime, con)
         return con
 
 

@@ -8,7 +8,7 @@ Nothing here defines a measure: grouping reads the measure's own rows and aggreg
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
@@ -16,7 +16,16 @@ import streamlit as st
 from metrics import MEASURES, Filters, MeasureUnavailable, get
 from metrics.benchmarks import benchmark
 from metrics.measure import DENOMINATOR, NUMERATOR, SNAPSHOT
-from ui import charts, data, periods, tables, tile_facts, tiles
+from ui import (
+    charts,
+    data,
+    page_drawing,
+    periods,
+    tables,
+    tile_facts,
+    tiles,
+)
+from ui.drawn import Drawn, KeptTile, Note, draw_tile, drawn, kept_tile
 from ui.page import PageContext
 
 NONE_CHOSEN = "—"
@@ -27,7 +36,7 @@ def available(ctx: PageContext, key: str) -> bool:
     if key not in MEASURES:
         st.info(f"Not available in this version: the measure {key!r} is not defined yet.")
         return False
-    reason = data.unavailable_reason(ctx.source, key)
+    reason = ctx.kept(("available", key), lambda: ctx.engine.unavailable_reason(get(key)))
     if reason:
         st.info(f"Not available in this extract: {MEASURES[key].title}: {reason}")
         return False
@@ -42,11 +51,18 @@ def _grouped(source: data.Source, key: str, filters: Filters, columns: tuple[str
 def grouped(ctx: PageContext, key: str, *columns: str) -> pd.DataFrame | None:
     """The measure's aggregates per value of `columns` of its rows (e.g. per source, agency,
     band or delay in days), computed in SQL; None (reason shown) when unavailable."""
-    try:
-        return _grouped(ctx.source, key, data.aggregate_filters(ctx.filters), tuple(columns))
-    except MeasureUnavailable as exc:
-        st.info(f"Not available in this extract: {exc}")
+
+    def make() -> pd.DataFrame | str:
+        try:
+            return _grouped(ctx.source, key, data.aggregate_filters(ctx.filters), tuple(columns))
+        except MeasureUnavailable as exc:
+            return str(exc)
+
+    found = ctx.kept(("grouped", key, columns), make)
+    if isinstance(found, str):
+        st.info(f"Not available in this extract: {found}")
         return None
+    return found
 
 
 def rows_for(ctx: PageContext, key: str, **narrow: str | None) -> pd.DataFrame | None:
@@ -60,7 +76,7 @@ def all_rows(ctx: PageContext, key: str) -> pd.DataFrame | None:
 
 
 def chart(
-    fig: charts.Figure,
+    fig: charts.Figure | Callable[[], charts.Figure],
     key: str,
     *,
     frame: pd.DataFrame | None = None,
@@ -68,8 +84,15 @@ def chart(
     selectable: bool = False,
 ) -> list[str]:
     """Draw a figure (charts.show: every label escaped) with the CSV download of the numbers
-    behind it; with `selectable`, return the ids (custom_data) of the selected bars or points."""
-    ids = charts.show(fig, key, selectable=selectable)
+    behind it; with `selectable`, return the ids (custom_data) of the selected bars or points.
+    `fig` may be a function building the figure: on a page that keeps its drawing
+    (ui/page_drawing) it is built and drawn once per data and filters, not on every run."""
+    drawing = page_drawing.current()
+    if drawing is None:
+        ids = charts.show(fig() if callable(fig) else fig, key, selectable=selectable)
+    else:
+        made = drawing.part(("chart", key), lambda: drawn(fig() if callable(fig) else fig))
+        ids = charts.show_drawn(made.spec, made.said, key, selectable=selectable, table=made.table)
     if frame is not None:
         tables.download(frame, name or key, key)
     return ids
@@ -136,20 +159,22 @@ def picked_row(
     order: str = "in the list's order",
 ) -> str | None:
     """An aggregate table (e.g. workers) whose selected row's id drives a drill-down on the
-    same page; with its download. Longer than the screen shows, as tables.child_table."""
+    same page; with its download. Longer than the screen shows, as tables.child_table. Kept
+    by its `key` on a page that keeps its drawing, as tables.table."""
     frame, longer = tables.capped(frame, order)
     if longer is not None:
         st.caption(tables.longer_note(len(frame), longer))
-    frame, shown, _ = tables.prepared(frame)
+    made = tables.kept_shown((key,), frame, codes=False)
+    frame = made.frame
     event = st.dataframe(
-        shown,
+        made.shown,
         key=key,
         on_select="rerun",
         selection_mode="single-row",
         hide_index=True,
         placeholder="",  # a missing value is blank, never "None"
         width="stretch",
-        column_config=tables.column_config(shown),
+        column_config=made.config,
     )
     if longer is None:
         tables.download(frame, name, key)
@@ -206,13 +231,14 @@ def long_list(
             else ctx.hidden(key, total, **narrow)
         )
     tables.child_table(
-        shaped(first),
+        (lambda: shaped(first)) if len(first) else shaped(first),  # shaped when first kept
         table_key,
         name=name,
         caption=caption(total) if callable(caption) else caption,
         hidden=scoped,
         labels=labels,
         longer=longer,
+        kept=("list", table_key, key, where, order, tuple(narrow.items())),
     )
 
 
@@ -270,22 +296,26 @@ def previous_headline(ctx: PageContext, key: str) -> dict:
     return tile_facts.previous_headline(ctx, key)
 
 
-def measure_tile(ctx: PageContext, key: str, spec: Tile, now: dict, before: dict) -> None:
-    """One tile of a measure's aggregate: RAG against its goal, England, neighbours, the
-    change on the previous period and its last 12 months (ui/tile_facts, ui/tiles)."""
-    tiles.tile(tile_facts.tile_facts(ctx, key, spec, now, before))
-
-
 def tile_row(ctx: PageContext, key: str, specs: Sequence[Tile]) -> dict | None:
     """A row of tiles for one measure, each against its previous period, target and England.
     Returns the headline aggregates (None, reason shown, when unavailable)."""
-    now = ctx.headline(key)
-    if now is None:
+
+    def make() -> tuple[dict, list[KeptTile]] | str:
+        try:
+            now = data.headline(ctx.source, key, ctx.filters)
+        except MeasureUnavailable as exc:
+            return str(exc)
+        before = previous_headline(ctx, key)
+        return now, [kept_tile(ctx, key, spec, now, before) for spec in specs]
+
+    found = ctx.kept(("tiles", key, tuple(specs)), make)
+    if isinstance(found, str):
+        st.info(f"Not available in this extract: {found}")
         return None
-    before = previous_headline(ctx, key)
-    for column, spec in zip(st.columns(len(specs)), specs, strict=True):
+    now, made = found
+    for column, tile in zip(st.columns(len(specs)), made, strict=True):
         with column:
-            measure_tile(ctx, key, spec, now, before)
+            draw_tile(tile)
     return now
 
 
@@ -305,20 +335,28 @@ def trend_chart(
     CSV. A share is drawn on 0-100 with "41 of 48" in the hover and its small months hollow.
     The children behind a clicked month are listed under the chart, or in `below` (a
     container under a row of charts, so the list has the page's full width)."""
-    try:
-        frame, fig, note = trend_figure(ctx, key, aggregate, y_title, target=target, extra=extra)
-    except MeasureUnavailable as exc:
-        st.info(f"Not available in this extract: {exc}")
-        return None
-    if fig is None:
-        said_note(note)
-        return frame
-    months = chart(fig, chart_key, frame=frame, name=f"{key}_{aggregate}_monthly", selectable=True)
+    made = ctx.kept(
+        ("trend", chart_key, key, aggregate, y_title, target, tuple(extra)),
+        lambda: trend_drawn(ctx, key, aggregate, y_title, target=target, extra=extra),
+    )
+    draw_trend(ctx, key, made, chart_key, f"{key}_{aggregate}_monthly", below)
+    return made.frame
+
+
+def draw_trend(
+    ctx: PageContext, key: str, made: Drawn, chart_key: str, name: str, below=None
+) -> None:
+    """A trend as `trend_chart` draws it: the chart (a clicked month lists its children under
+    it, or in `below`), its text alternative and its CSV; or what it says instead."""
+    if made.spec is None or made.said is None or made.frame is None:
+        said_note(made.note)
+        return
+    months = charts.show_drawn(made.spec, made.said, chart_key, selectable=True, table=made.table)
+    tables.download(made.frame, name, chart_key)
     trend_children(ctx, key, months, chart_key, below)
-    return frame
 
 
-def said_note(note: tuple[str, str] | None) -> None:
+def said_note(note: Note | None) -> None:
     """What a trend says instead of its chart: ("info", text) or ("caption", text)."""
     if note is not None:
         kind, text = note
@@ -334,7 +372,7 @@ def trend_children(ctx: PageContext, key: str, months: list[str], chart_key: str
             month_children(ctx, key, months, f"{chart_key}_children")
 
 
-def trend_figure(
+def trend_drawn(
     ctx: PageContext,
     key: str,
     aggregate: str,
@@ -342,16 +380,19 @@ def trend_figure(
     *,
     target: float | None = None,
     extra: Sequence[tuple[str, str]] = (),
-) -> tuple[pd.DataFrame, charts.Figure | None, tuple[str, str] | None]:
-    """A trend's monthly frame and figure (trend_chart), or, with no figure, what to say
-    instead (an aggregate the extract cannot give, no months): nothing drawn here, so the
-    Overview can keep it (ui/overview.drawing). MeasureUnavailable when the measure is."""
-    frame = data.monthly(ctx.source, key, ctx.filters)
+) -> Drawn:
+    """A trend as `trend_chart` draws it (its monthly frame and figure, `drawn`), or, with no
+    figure, what to say instead (the measure or the aggregate the extract cannot give, no
+    months): nothing drawn here, so a page keeps it (ui/page_drawing, ui/overview_drawing)."""
+    try:
+        frame = data.monthly(ctx.source, key, ctx.filters)
+    except MeasureUnavailable as exc:
+        return Drawn(note=("info", f"Not available in this extract: {exc}"))
     reason = ctx.engine.unavailable_aggregates(MEASURES[key]).get(aggregate)
     if reason:
-        return frame, None, ("info", f"Not available: {reason}")
+        return Drawn(frame=frame, note=("info", f"Not available: {reason}"))
     if frame.empty or aggregate not in frame:
-        return frame, None, ("caption", "No months with data for these filters.")
+        return Drawn(frame=frame, note=("caption", "No months with data for these filters."))
     percent = aggregate.endswith("_pct")
     unit = "%" if percent else "working days" if aggregate.endswith("_wd") else "count"
     goal = ctx.engine.settings.goal(key, aggregate)
@@ -379,7 +420,7 @@ def trend_figure(
         numerator=NUMERATOR.format(aggregate),
         denominator=DENOMINATOR.format(aggregate),
     )
-    return frame, fig, None
+    return replace(drawn(fig), frame=frame)
 
 
 def month_children(ctx: PageContext, key: str, months: list[str], table_key: str) -> None:

@@ -25,7 +25,8 @@ from metrics.findings_report import ORDER
 from metrics.findings_rules import DEVELOPMENT, HEADINGS
 from metrics.findings_words import facts, said
 from metrics.measure import DENOMINATOR, NUMERATOR
-from ui import auth, charts, data, downloads
+from ui import auth, charts, data, downloads, drill
+from ui.drawn import Drawn, drawn
 from ui.filters import current_params
 from ui.page import PageContext
 from ui.text import md
@@ -93,14 +94,28 @@ def trend(ctx: PageContext, finding: Finding, key: str) -> None:
     its small months hollow, as on every trend."""
     rule = finding.rule
     team = trend_team(finding)
+    made = ctx.kept(("finding_trend", key), lambda: _trend_drawn(ctx, finding))
+    if made.spec is None or made.said is None:
+        drill.said_note(made.note)
+        return
+    if rule.by:
+        groups = finding.figures.get("groups") or []
+        if team and groups and groups[0].get("name"):
+            st.caption(f"Month by month: {md(groups[0]['name'])}")
+        else:
+            st.caption(f"Month by month: every {rule.group_words[0]} together")
+    charts.show_drawn(made.spec, made.said, key, table=made.table)
+
+
+def _trend_drawn(ctx: PageContext, finding: Finding) -> Drawn:
+    """A finding's small trend as drawn (drill.drawn), or what is said instead."""
+    rule = finding.rule
     try:
         frame = data.monthly(ctx.source, rule.measure, trend_filters(ctx.filters, finding))
     except MeasureUnavailable:
-        st.caption("No trend to draw for this figure.")
-        return
+        return Drawn(note=("caption", "No trend to draw for this figure."))
     if frame is None or frame.empty or rule.figure not in frame:
-        st.caption("No months with data for this figure.")
-        return
+        return Drawn(note=("caption", "No months with data for this figure."))
     figures = finding.figures
     unit = figures["unit"]
     percent = unit == "%"
@@ -124,13 +139,7 @@ def trend(ctx: PageContext, finding: Finding, key: str) -> None:
     small.height, small.showlegend = 220, False
     small.margin.l, small.margin.r, small.margin.t, small.margin.b = 10, 10, 10, 10
     small.xaxis.dtick = "M3"  # a label every quarter, so none collide
-    if rule.by:
-        groups = finding.figures.get("groups") or []
-        if team and groups and groups[0].get("name"):
-            st.caption(f"Month by month: {md(groups[0]['name'])}")
-        else:
-            st.caption(f"Month by month: every {rule.group_words[0]} together")
-    charts.show(fig, key)
+    return drawn(fig)
 
 
 def counts(found: Findings) -> None:

@@ -16,46 +16,21 @@ Nothing here draws: the page does (app.py, with `draw_tile` and `draw_trend`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-import pandas as pd
 import streamlit as st
 
 from frontdoor.access import AGGREGATES_ONLY, Viewer
 from metrics import MEASURES, Filters, MeasureUnavailable
 from metrics.headlines import HEADLINES, RATES, Headline
-from ui import chart_picks, charts, data, drill, overview, sparkline, tables, tile_facts, tiles
-from ui.chart_alt import ChartText
+from ui import chart_picks, data, drawn, drill, overview
+from ui.drawn import Drawn, KeptTile, Note, kept_tile
 from ui.drill import Tile
 from ui.page import PageContext
-from ui.tiles import TileFacts
 
 # The headlines the Overview shows, in order, and those it draws a monthly trend of.
 AVAILABLE: list[Headline] = [h for h in HEADLINES if h.measure in MEASURES]
 TRENDS: list[Headline] = [h for h in AVAILABLE if h.unit != "count" or h.measure == "referrals"]
-
-Note = tuple[str, str]  # ("info" | "caption", text): said instead of a figure or chart
-
-
-@dataclass
-class KeptTile:
-    """One headline's tile as drawn: what it says, and its 12-month line's spec (None: none)."""
-
-    facts: TileFacts
-    spark: dict | None = None
-
-
-@dataclass
-class Trend:
-    """One monthly trend as drawn (charts.drawing): the escaped spec Streamlit is sent, its
-    words, its table already converted, and the frame behind its CSV; or, with no chart, what
-    is said instead."""
-
-    frame: pd.DataFrame | None = None
-    spec: dict | None = None
-    said: ChartText | None = None
-    table: object = None  # chart_picks.arrow_table
-    note: Note | None = None
 
 
 @dataclass
@@ -65,7 +40,7 @@ class Drawing:
     there are none instead)."""
 
     tiles: list[KeptTile | str] = field(default_factory=list)
-    trends: list[Trend] = field(default_factory=list)
+    trends: list[Drawn] = field(default_factory=list)
     rates: list[KeptTile | Note] | None = None
     settings: overview.SettingsTables | None = None  # the expander's tables, converted
 
@@ -83,24 +58,13 @@ def trend_target(ctx: PageContext, h: Headline) -> float | None:
 
 def _tile(ctx: PageContext, key: str, spec: Tile) -> KeptTile:
     now = data.headline(ctx.source, key, ctx.filters)
-    facts = tile_facts.tile_facts(ctx, key, spec, now, drill.previous_headline(ctx, key))
-    return KeptTile(facts, sparkline.sparkline_spec(facts.spark) if facts.spark else None)
+    return kept_tile(ctx, key, spec, now, drill.previous_headline(ctx, key))
 
 
-def _trend(ctx: PageContext, h: Headline) -> Trend:
-    try:
-        frame, fig, note = drill.trend_figure(
-            ctx, h.measure, h.aggregate, unit_title(h), target=trend_target(ctx, h)
-        )
-    except MeasureUnavailable as exc:
-        return Trend(note=("info", f"Not available in this extract: {exc}"))
-    if fig is None:
-        return Trend(frame=frame, note=note)
-    spec, said = charts.drawing(fig)
-    table = chart_picks.arrow_table(said.table)
-    if table is not None:  # kept once, converted: the frame need not be unpickled each run
-        said = replace(said, table=pd.DataFrame())
-    return Trend(frame=frame, spec=spec, said=said, table=table)
+def _trend(ctx: PageContext, h: Headline) -> Drawn:
+    return drill.trend_drawn(
+        ctx, h.measure, h.aggregate, unit_title(h), target=trend_target(ctx, h)
+    )
 
 
 def _rates(ctx: PageContext) -> list[KeptTile | Note] | None:
@@ -144,16 +108,11 @@ def draw_tile(label: str, tile: KeptTile | Note | str) -> None:
     elif isinstance(tile, tuple):
         drill.said_note(tile)
     else:
-        tiles.tile(tile.facts, spark_spec=tile.spark)
+        drawn.draw_tile(tile)
 
 
-def draw_trend(ctx: PageContext, h: Headline, trend: Trend, below) -> None:
+def draw_trend(ctx: PageContext, h: Headline, trend: Drawn, below) -> None:
     """A kept trend as drill.trend_chart draws one: the chart (a clicked month lists its
     children in `below`), its text alternative and its CSV."""
-    if trend.spec is None or trend.said is None or trend.frame is None:
-        drill.said_note(trend.note)
-        return
     key = f"trend_{h.measure}_{h.aggregate}"
-    months = charts.show_drawn(trend.spec, trend.said, key, selectable=True, table=trend.table)
-    tables.download(trend.frame, f"{h.measure}_{h.aggregate}_monthly", key)
-    drill.trend_children(ctx, h.measure, months, key, below)
+    drill.draw_trend(ctx, h.measure, trend, key, f"{h.measure}_{h.aggregate}_monthly", below)

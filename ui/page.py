@@ -5,9 +5,10 @@ A page calls `setup(title)` and gets a PageContext with the filters and cached m
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -15,8 +16,13 @@ import streamlit as st
 from frontdoor.access import TEAM_LEAD, Viewer
 from frontdoor.private import private_umask
 from metrics import Filters, MeasureUnavailable, NotPermitted
-from ui import auth, data, filters, nav
+from ui import auth, data, filters, nav, page_drawing
 from ui.text import md
+
+T = TypeVar("T")
+
+# What a list could not give: ("unavailable" | "refused", why).
+Unlisted = tuple[str, str]
 
 
 @dataclass
@@ -24,6 +30,12 @@ class PageContext:
     source: data.Source
     filters: Filters  # carries the viewer's scope: child-level rows are limited by role
     viewer: Viewer
+    drawing: page_drawing.Drawing | None = None  # the page's kept parts (ui/page_drawing)
+
+    def kept(self, key: tuple, make: Callable[[], T]) -> T:
+        """`make()`, kept in the page's drawing under `key` when the page keeps one: `key`
+        names everything the part depends on beyond the data and the filters."""
+        return page_drawing.part(self.drawing, key, make)
 
     @cached_property
     def engine(self):
@@ -31,27 +43,38 @@ class PageContext:
         and each st.cache_resource lookup hashes its arguments)."""
         return data.engine(self.source)
 
+    def _aggregate(self, key: tuple, answer: Callable[[], T]) -> T | None:
+        """A cached aggregate answer, kept under `key`; None (the reason shown) when the
+        measure is unavailable."""
+
+        def make() -> T | MeasureUnavailable:
+            try:
+                return answer()
+            except MeasureUnavailable as exc:
+                return exc
+
+        found = self.kept(key, make)
+        if isinstance(found, MeasureUnavailable):
+            st.info(f"Not available in this extract: {found}")
+            return None
+        return found
+
     def headline(self, key: str, filters: Filters | None = None) -> dict | None:
         """Aggregates of a measure, or None (with the reason shown) when unavailable."""
-        try:
-            return data.headline(self.source, key, filters or self.filters)
-        except MeasureUnavailable as exc:
-            st.info(f"Not available in this extract: {exc}")
-            return None
+        chosen = filters or self.filters
+        return self._aggregate(
+            ("headline", key, filters), lambda: data.headline(self.source, key, chosen)
+        )
 
     def monthly(self, key: str) -> pd.DataFrame | None:
-        try:
-            return data.monthly(self.source, key, self.filters)
-        except MeasureUnavailable as exc:
-            st.info(f"Not available in this extract: {exc}")
-            return None
+        return self._aggregate(
+            ("monthly", key), lambda: data.monthly(self.source, key, self.filters)
+        )
 
     def breakdown(self, key: str, by: str = "team") -> pd.DataFrame | None:
-        try:
-            return data.breakdown(self.source, key, self.filters, by)
-        except MeasureUnavailable as exc:
-            st.info(f"Not available in this extract: {exc}")
-            return None
+        return self._aggregate(
+            ("breakdown", key, by), lambda: data.breakdown(self.source, key, self.filters, by)
+        )
 
     def rows(self, key: str, limit: int | None = 5000, **narrow: str | None) -> pd.DataFrame | None:
         """The children behind a measure (within the viewer's scope), optionally with the
@@ -79,15 +102,24 @@ class PageContext:
         many there are in all, and the filters asked (for the download of every row); None
         with the reason shown, as `rows`."""
         filters = replace(self.filters, **narrow) if narrow else self.filters
-        try:
-            first, total = data.first_rows(self.source, key, filters, where, order, limit)
-        except MeasureUnavailable as exc:
-            st.info(f"Not available in this extract: {exc}")
+
+        def make() -> tuple[pd.DataFrame, int] | Unlisted:
+            try:
+                return data.first_rows(self.source, key, filters, where, order, limit)
+            except MeasureUnavailable as exc:
+                return ("unavailable", str(exc))
+            except NotPermitted as exc:
+                return ("refused", str(exc))
+
+        found = self.kept(("first_rows", key, limit, where, order, tuple(narrow.items())), make)
+        if isinstance(found[0], str):
+            if found[0] == "unavailable":
+                st.info(f"Not available in this extract: {found[1]}")
+            else:  # audited on every run, as before: the refusal is the viewer's
+                auth.record("rows_shown", detail=key, outcome="refused", once=True)
+                st.info(f"Not permitted: {found[1]}.")
             return None
-        except NotPermitted as exc:
-            auth.record("rows_shown", detail=key, outcome="refused", once=True)
-            st.info(f"Not permitted: {exc}.")
-            return None
+        first, total = found
         return first, total, filters
 
     def hidden(
@@ -105,14 +137,19 @@ class PageContext:
         if self.filters.scope is None:
             return 0
         filters = replace(self.filters, **narrow) if narrow else self.filters
-        try:
-            counts = data.count(self.source, key, filters, (column,) if column else ())
-        except MeasureUnavailable:
-            return 0
-        if column:
-            wanted = {str(v) for v in values}
-            counts = counts[counts[column].astype(str).isin(wanted)]
-        return max(int(counts["n"].sum()) - shown, 0)
+
+        def make() -> int:
+            try:
+                counts = data.count(self.source, key, filters, (column,) if column else ())
+            except MeasureUnavailable:
+                return 0
+            if column:
+                wanted = {str(v) for v in values}
+                counts = counts[counts[column].astype(str).isin(wanted)]
+            return int(counts["n"].sum())
+
+        every = self.kept(("count", key, column, tuple(values), tuple(narrow.items())), make)
+        return max(every - shown, 0)
 
     def target(self, name: str) -> int:
         return self.engine.settings.target(name)
@@ -125,10 +162,14 @@ def setup(
     filters_on: bool = True,
     analyst_only: bool = False,
     reads_figures: bool = True,
+    keep: bool = False,
 ) -> PageContext:
     """Configure the page and return its context; stops the page when there is no data, the
-    viewer may not see it, or (for a page that `reads_figures`) an older version loaded it."""
+    viewer may not see it, or (for a page that `reads_figures`) an older version loaded it.
+    `keep`: the page keeps its drawing once per data and filters (ui/page_drawing), for a
+    page whose parts depend on nothing else (not a child's page, named by its link)."""
     st.set_page_config(page_title=f"{title} · frontdoor", layout="wide")
+    page_drawing.begin()
     private_umask()  # anything the app writes (uploads, loads, the audit log) is the owner's
     nav.sidebar_menu()
     source = data.current_source()
@@ -196,7 +237,8 @@ def setup(
         st.caption(f"Figures for {md(filters.describe(chosen, dict(teams)))}.")
     if intro:
         st.caption(intro)
-    return PageContext(source, chosen, viewer)
+    drawing = page_drawing.start(title, source, chosen, keep)
+    return PageContext(source, chosen, viewer, drawing)
 
 
 def child_not_found(person: str) -> None:

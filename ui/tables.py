@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.words import CODED, code_help, date_text, decode_all, label, missing
-from ui import auth, data, downloads
+from ui import auth, chart_picks, data, downloads, page_drawing
 from ui.data import fingerprint
 from ui.filters import current_params
 from ui.nav import CHILD_PAGE
@@ -234,8 +234,60 @@ def open_child(person_id: str) -> None:
     st.switch_page(CHILD_PAGE, query_params={**current_params(), "person": str(person_id)})
 
 
-def child_table(
+@dataclass
+class Shown:
+    """What a table shows of its rows, made once per rows (`shown`): the rows with names beside
+    ids (for the download and the row chosen), what st.dataframe is handed (converted for it
+    when kept: ui/chart_picks.arrow_table), the ids as text, and the columns' settings."""
+
+    frame: pd.DataFrame
+    shown: object
+    ids: list[str] | None
+    config: dict
+
+
+def shown(
     frame: pd.DataFrame,
+    id_column: str | None,
+    labels: dict[str, str | None] | None = None,
+    widths: dict[str, str | int] | None = None,
+    *,
+    convert: bool = False,
+    codes: bool = True,
+) -> Shown:
+    """What a table shows of `frame` (`prepared`, `column_config`, with the codes of coded
+    columns in their help unless `codes` is False); `convert`: the rows shown converted as
+    st.dataframe converts them, once, for a page that keeps them."""
+    named, readable_, ids = prepared(frame, id_column)
+    config = column_config(readable_, labels, widths, codes=named if codes else None)
+    handed = chart_picks.arrow_table(readable_) if convert and not readable_.empty else readable_
+    return Shown(named, handed, ids, config)
+
+
+def kept_shown(
+    kept: tuple | None,
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    id_column: str | None = None,
+    labels: dict[str, str | None] | None = None,
+    widths: dict[str, str | int] | None = None,
+    *,
+    codes: bool = True,
+) -> Shown:
+    """`shown`, kept under `kept` in the drawing of a page that keeps one (ui/page_drawing):
+    `kept` names the rows (they are decided by it, the data and the filters), so their names,
+    words, dates and conversion for the browser are made once. None: made on every run.
+    `frame` may be a function giving the rows, called only when they are made."""
+    drawing = page_drawing.current() if kept is not None else None
+
+    def make() -> Shown:
+        rows = frame() if callable(frame) else frame
+        return shown(rows, id_column, labels, widths, convert=drawing is not None, codes=codes)
+
+    return page_drawing.part(drawing, ("table", *(kept or ())), make)
+
+
+def child_table(
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
     key: str,
     *,
     name: str,
@@ -248,6 +300,7 @@ def child_table(
     wrap: bool = False,
     order: str = "in the list's order",
     longer: Longer | None = None,
+    kept: tuple | None = None,
 ) -> None:
     """The children behind a number. Selecting a row opens that child's chronology. `hidden`:
     how many rows of the list the viewer's scope leaves out (said, with why, never silently).
@@ -255,8 +308,15 @@ def child_table(
 
     A list longer than `list_rows()` shows its first rows (`order` says which, in words) and
     says so; its download has every row. A page that keeps the whole list apart (so a run
-    never reads it) passes the first rows as `frame` and the whole list as `longer`."""
-    if frame.empty:
+    never reads it) passes the first rows as `frame` and the whole list as `longer`.
+
+    `kept`: the key naming these rows in the page's drawing (ui/page_drawing; the rows are
+    decided by it, the data and the filters), so what the table shows of them is made once:
+    their names, words and dates, and their conversion for the browser. With `kept` and
+    `longer`, `frame` may be a function giving the rows (never none), called only when the
+    drawing lacks them: a list's codes put in words cost a third of a run at 1,000,000
+    children."""
+    if isinstance(frame, pd.DataFrame) and frame.empty:
         if hidden:
             st.info(hidden_note(hidden, hidden))
         else:
@@ -264,23 +324,24 @@ def child_table(
         return
     if longer is None:
         frame, longer = capped(frame, order)
+    made = kept_shown(kept, frame, id_column, labels, widths)
+    frame, ids = made.frame, made.ids
     if caption:
         st.caption(caption)
     if longer is not None and longer.total > len(frame):
         st.caption(longer_note(len(frame), longer))
     if hidden:
         st.caption(hidden_note(hidden, hidden + (longer.total if longer else len(frame))))
-    frame, shown, ids = prepared(frame, id_column)
     if ids is not None:
         auth.record("rows_shown", person_ids=ids, filters=current_params(), detail=name, once=True)
     event = st.dataframe(
-        shown,
+        made.shown,
         key=key,
         on_select="rerun",
         selection_mode="single-row",
         hide_index=True,
         placeholder="",  # a missing value is blank, never "None"
-        column_config=column_config(shown, labels, widths, codes=frame),
+        column_config=made.config,
         width="stretch",
         height=height or "auto",
         row_height=WRAP_ROW_HEIGHT if wrap else None,
@@ -333,21 +394,23 @@ def table(
     longer: Longer | None = None,
 ) -> None:
     """An aggregate table (teams, workers, bands) with its download; `wrap`, `order` and
-    `longer` as child_table."""
+    `longer` as child_table. On a page that keeps its drawing, what it shows is kept by its
+    `key`: an aggregate table's rows are decided by the data and the filters."""
     if longer is None:
         frame, longer = capped(frame, order)
     if longer is not None and longer.total > len(frame):
         st.caption(longer_note(len(frame), longer))
-    frame, shown, _ = prepared(frame)
+    made = kept_shown((key,), frame, None, labels, widths)
+    frame = made.frame
     st.dataframe(
-        shown,
+        made.shown,
         key=key,
         hide_index=True,
         placeholder="",  # a missing value is blank, never "None"
         width="stretch",
-        height=wrapped_height(len(shown)) if wrap else "auto",
+        height=wrapped_height(len(frame)) if wrap else "auto",
         row_height=WRAP_ROW_HEIGHT if wrap else None,
-        column_config=column_config(shown, labels, widths, codes=frame),
+        column_config=made.config,
     )
     if longer is None:
         download(frame, name, key)
