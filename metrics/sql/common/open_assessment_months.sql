@@ -4,16 +4,15 @@
 -- with the team, worker and person filters, grouped by their months open (bit k for
 -- $grid[k + 1]; an authorisation before the start: none), their start's working-day index and
 -- their target. An assessment's age at a month end is, as in the rows, the month end's index
--- less its start's (none for a start outside the calendar): assessments due and overdue each
+-- less its start's (assessment_rows' start_wd: none for a start outside the calendar): assessments due and overdue each
 -- keep, month by month, the groups whose age there is in their window.
 -- uses: workers, assessment_rows
 SELECT
     greatest(month_bits(a.start_date, a.auth_date, $grid), 0) AS months,
-    c.wd_index AS start_index,
+    a.start_wd AS start_index,
     a.target,
     count(*) AS n
 FROM assessment_rows a
-LEFT JOIN calendar c ON c.date = a.start_date
 WHERE a.start_date <= $grid[-1]
   AND coalesce(a.auth_date, DATE '9999-12-31') > $grid[1]
   AND ($team IS NULL OR a.team = $team)
