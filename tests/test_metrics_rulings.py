@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from metrics import Engine, Filters, get
+from tests.conftest import allocation
 
 D = dt.date
 MARCH = Filters(D(2025, 3, 1), D(2025, 3, 31))
@@ -42,16 +43,7 @@ def referral(rid, person, date, team=None, worker=None):
 
 
 def alloc(iid, person, worker, team, start, end=None, referral_id=None):
-    return {
-        "invo_involvements_id": iid,
-        "invo_person_id": person,
-        "invo_professional_id": worker,
-        "invo_professional_role_id": "Allocated Case Worker",
-        "invo_professional_team": team,
-        "invo_involvement_start_date": start,
-        "invo_involvement_end_date": end,
-        "invo_referral_id": referral_id,
-    }
+    return allocation(iid, worker, team, start, end, person) | {"invo_referral_id": referral_id}
 
 
 def test_a_contact_decided_before_it_was_made_is_left_out_of_the_share(make_db):
