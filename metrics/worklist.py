@@ -31,9 +31,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from metrics.catalog import get
-from metrics.engine import Engine
-from metrics.filters import Filters
 from metrics.words import date_text, days_text
 
 COLUMNS = [
@@ -152,32 +149,7 @@ URGENCY = (
 )
 
 
-def _plan(engine: Engine, filters: Filters) -> tuple[list[Kind], dict[str, str], bool, bool]:
-    """The kinds of work this extract can give, why not for the others, whether the filters
-    name a team or worker (an agency request's owner must then be known), and whether its
-    owners can be read (OWNERS): without them, under such a filter, there is no such work."""
-    kinds, unavailable = _available(engine)
-    by_owner = _by_owner(filters)
-    owners_known = False
-    if any(k.key == "agencies_outstanding" for k in kinds):
-        if engine.unavailable_reason(get(OWNERS)) is None:
-            owners_known = True
-        elif by_owner:
-            kinds = [k for k in kinds if k.key != "agencies_outstanding"]
-            unavailable["Chase the agency's response"] = (
-                "requests carry no team, and without allocations in the extract they cannot be "
-                "given to a team or worker"
-            )
-    return kinds, unavailable, by_owner, owners_known
-
-
-def _by_owner(filters: Filters) -> bool:
-    """Whether the filters name a team or worker, which an agency request has only through its
-    owner (OWNERS)."""
-    return filters.team is not None or filters.worker is not None or filters.teams is not None
-
-
-def _row(kind: Kind, r: dict) -> dict:
+def row_in_words(kind: Kind, r: dict) -> dict:
     """A worklist row (COLUMNS but overdue_wd) from a row of `kind`'s measure."""
     return {
         "person_id": str(r["person_id"]),
@@ -189,16 +161,3 @@ def _row(kind: Kind, r: dict) -> dict:
         "team": r.get("team"),
         "worker_id": r.get("worker_id"),
     }
-
-
-def _available(engine: Engine) -> tuple[list[Kind], dict[str, str]]:
-    """The kinds of work this extract can give, and why not for the others."""
-    unavailable: dict[str, str] = {}
-    kinds = []
-    for kind in KINDS:
-        reason = engine.unavailable_reason(get(kind.key))
-        if reason:
-            unavailable.setdefault(kind.work, f"{get(kind.key).title}: {reason}")
-        else:
-            kinds.append(kind)
-    return kinds, unavailable

@@ -7,8 +7,8 @@ Each kind's rows are kept in SQL by its own rule (`_kept`), put in one union of 
 them (the kind, the child, the item, its due date, team and worker, and the measure's row),
 counted per kind, and ordered: working days past due (wd_between, most first, none last), due
 date, kind of work, child, item, then the kind's place in KINDS. Only the rows read are made
-into words (metrics/worklist.py `_row`), so the screen's first rows are the download's first
-rows, word for word. Values are bound parameters; column names are the measures' own (Kind).
+into words (metrics/worklist.py `row_in_words`), so the screen's first rows are the download's
+first rows, word for word. Values are bound parameters; column names are the measures' own (Kind).
 """
 
 from __future__ import annotations
@@ -22,17 +22,7 @@ from metrics import lists
 from metrics.catalog import get
 from metrics.engine import Engine, plain
 from metrics.filters import Filters
-from metrics.worklist import (
-    COLUMNS,
-    KINDS,
-    OWNERS,
-    WORK,
-    Kind,
-    _available,
-    _by_owner,
-    _plan,
-    _row,
-)
+from metrics.worklist import COLUMNS, KINDS, OWNERS, WORK, Kind, row_in_words
 
 KIND_INDEX = {k.key: i for i, k in enumerate(KINDS)}
 
@@ -47,6 +37,44 @@ class Today:
     hidden: dict[str, int | None]
     unavailable: dict[str, str]
     teams: dict[str, set[str | None]]
+
+
+def _plan(engine: Engine, filters: Filters) -> tuple[list[Kind], dict[str, str], bool, bool]:
+    """The kinds of work this extract can give, why not for the others, whether the filters
+    name a team or worker (an agency request's owner must then be known), and whether its
+    owners can be read (OWNERS): without them, under such a filter, there is no such work."""
+    kinds, unavailable = _available(engine)
+    by_owner = _by_owner(filters)
+    owners_known = False
+    if any(k.key == "agencies_outstanding" for k in kinds):
+        if engine.unavailable_reason(get(OWNERS)) is None:
+            owners_known = True
+        elif by_owner:
+            kinds = [k for k in kinds if k.key != "agencies_outstanding"]
+            unavailable["Chase the agency's response"] = (
+                "requests carry no team, and without allocations in the extract they cannot be "
+                "given to a team or worker"
+            )
+    return kinds, unavailable, by_owner, owners_known
+
+
+def _by_owner(filters: Filters) -> bool:
+    """Whether the filters name a team or worker, which an agency request has only through its
+    owner (OWNERS)."""
+    return filters.team is not None or filters.worker is not None or filters.teams is not None
+
+
+def _available(engine: Engine) -> tuple[list[Kind], dict[str, str]]:
+    """The kinds of work this extract can give, and why not for the others."""
+    unavailable: dict[str, str] = {}
+    kinds = []
+    for kind in KINDS:
+        reason = engine.unavailable_reason(get(kind.key))
+        if reason:
+            unavailable.setdefault(kind.work, f"{get(kind.key).title}: {reason}")
+        else:
+            kinds.append(kind)
+    return kinds, unavailable
 
 
 def _q(column: str) -> str:
@@ -227,7 +255,7 @@ def first(
         i, kind = by_index[int(r["kind"])]
         row = {k: _plain(v) for k, v in (r[f"row_{i}"] or {}).items()}
         row["team"], row["worker_id"] = r["team"], r["worker_id"]
-        out.append(_row(kind, row) | {"overdue_wd": r["overdue_wd"]})
+        out.append(row_in_words(kind, row) | {"overdue_wd": r["overdue_wd"]})
     if limit is None:
         return _frame(out), len(out)
     return _frame(out), int(found[0]["__total"]) if found else 0
@@ -241,5 +269,6 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def _plain(value: object) -> object:
-    """A value of a measure's row as `worklist` reads it (through a frame: decimals as floats)."""
+    """A value of a measure's row as a frame of its rows gives it (decimals as floats), so a
+    row's words are those the measure's own list shows."""
     return float(value) if isinstance(value, Decimal) else plain(value)
