@@ -8,7 +8,6 @@ Streamlit sessions.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -25,6 +24,7 @@ from metrics.filters import Filters
 from metrics.measure import DENOMINATOR, FLOW, NUMERATOR, Measure, Share
 from metrics.sql_text import ONE_CHILD, bind, one_child_cte, rows_sql, sql_text
 from metrics.trend_queries import month_ranges
+from metrics.words import missing
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -402,22 +402,12 @@ def with_reasons(frame: pd.DataFrame) -> pd.DataFrame:
 def plain(value: object) -> object:
     """pandas/numpy scalars to plain Python (JSON-friendly): NaN/NA/NaT to None, timestamps
     (how pandas carries DuckDB dates) to dates. Python's own values (what a headline fetches)
-    need no pandas, so a command that shows no frame (`frontdoor summary`) starts without
-    importing it (about half its start-up)."""
-    if value is None:
-        return None
-    kind = type(value)  # exact types: pandas' NaT is a datetime
-    if kind in _PLAIN:
+    need no pandas, nor does `missing` for them, so a command that shows no frame (`frontdoor
+    summary`) starts without importing it (about half its start-up)."""
+    if value is None or type(value) in _PLAIN:  # exact types: pandas' NaT is a datetime
         return value
-    if kind is float:
-        return None if math.isnan(value) else value
-    import pandas as pd
-
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
+    if missing(value):
+        return None
     if isinstance(value, dt.datetime):  # pd.Timestamp included
         return value.date()
     if hasattr(value, "item"):
