@@ -69,7 +69,7 @@ MEASURES_CASEWORK: list[Measure] = [
         higher_is_better=False,
         description="Open referrals (not NFA) with no allocated worker at the as-of date.",
         order_by="age_wd DESC, referral_date, referral_id",
-        month_bits=62,  # months as the bits of a BIGINT
+        month_bits=62,  # read at month ends (common/month_ends.sql), as long as the others
     ),
     Measure(
         key="assessments",
@@ -218,7 +218,7 @@ MEASURES_CASEWORK: list[Measure] = [
             "over the target = at potential risk."
         ),
         order_by="age_wd DESC, referral_date, referral_id",
-        month_bits=62,  # months as the bits of a BIGINT
+        month_bits=62,  # read at month ends (common/month_ends.sql), as long as the others
     ),
     Measure(
         key="seen_closed_unseen",

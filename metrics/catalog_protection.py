@@ -278,6 +278,6 @@ MEASURES_PROTECTION: list[Measure] = [
         by_team=False,
         dimensions=("agency",),
         order_by="age_wd DESC, request_id",
-        month_bits=62,  # months as the bits of a BIGINT
+        month_bits=62,  # read at month ends (common/month_ends.sql), as long as the others
     ),
 ]
