@@ -13,6 +13,9 @@ facts read earlier ones):
   per span, not the allocations of the 12 months before every month end);
 - `fact_caseload_pair`: the same per worker and child (a caseload's open pairs), with the
   child's family;
+- `fact_caseload_family`: the named workers' pair spans cut where the worker's open children of
+  the pair's family change, with how many they are and which pair counts the family (the
+  caseload per worker counts families and sibling groups without grouping its pairs by family);
 - `fact_referral`: every referral with its first allocation (whose it is: referral ownership),
   its first seen visit, its look-back for re-referrals (the child's previous referral within
   12 months), the child's family and its first assessment's start (siblings);
@@ -56,6 +59,7 @@ FACTS = (
     "fact_child_allocation",
     "fact_child_workers",
     "fact_caseload_pair",
+    "fact_caseload_family",
     "fact_referral",
     "fact_referral_factor",
     "fact_assessment",
@@ -68,9 +72,10 @@ FACTS = (
 )
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).
-VERSION = "12"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
+VERSION = "14"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
 # 9: fact_cp_plan_team; 12: fact_child_workers, fact_cp_child_allocation and fact_assessment's
-# type, child seen and working-day indexes (10 and 11: two of them, made apart)
+# type, child seen and working-day indexes (10 and 11: two of them, made apart); 14:
+# fact_caseload_family
 
 
 # Rules the measures' SQL shares as macros, stored in the database with the facts (as the
