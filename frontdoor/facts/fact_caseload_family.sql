@@ -8,7 +8,9 @@
 -- children). The cuts: a (worker, family)'s spans run from each start or end of its pairs' spans
 -- to the next (as fact_caseload_pair's per pair), and each pair span open at a span's start is
 -- one row for that span. A pair without a family (no child id) is kept as it is, counting no
--- family (family_first FALSE, family_children NULL).
+-- family (family_first FALSE, family_children NULL). Rows in order of their end, the open ones
+-- (no end) last: at the extract date, the dashboard's as-of unless one is chosen, the rows open
+-- are the last row groups, which DuckDB's zone maps let it reach without reading the others.
 WITH pairs AS (
     SELECT person_id, worker_id, valid_from, valid_to, allocated_date, team, family_id
     FROM fact_caseload_pair
@@ -66,4 +68,4 @@ UNION ALL
 SELECT person_id, worker_id, valid_from, valid_to, allocated_date, team, FALSE, NULL
 FROM pairs
 WHERE family_id IS NULL
-ORDER BY valid_from, worker_id, person_id
+ORDER BY valid_to NULLS LAST, valid_from, worker_id, person_id
