@@ -516,3 +516,41 @@ def test_each_childs_visits_are_in_date_order_with_each_months_latest(make_db):
         [D(2025, 8, 4), D(2025, 10, 20)],
         [D(2025, 8, 4), D(2025, 9, 15), D(2025, 10, 20)],
     )
+
+
+def test_the_earliest_allocations_team_is_its_own_even_when_it_names_none(make_db):
+    # C1 is referred on 1 Sep 2025 and allocated to W1 on 3 Sep with no team recorded, then also
+    # to W2 in T2 on 10 Sep; a CP plan starts on 15 Sep. The earliest allocation is W1's, so the
+    # child's, the referral's and the plan's team is W1's: none (not W2's T2 beside W1's name).
+    extract = {
+        "ssd_person": [{"pers_person_id": "C1", "pers_dob": D(2015, 1, 1)}],
+        "ssd_cin_episodes": [
+            {"cine_referral_id": "R1", "cine_person_id": "C1", "cine_referral_date": D(2025, 9, 1)}
+        ],
+        "ssd_involvements": [
+            allocation("A1", "W1", None, D(2025, 9, 3)),
+            allocation("A2", "W2", "T2", D(2025, 9, 10)),
+        ],
+        "ssd_cp_plans": [
+            {
+                "cppl_cp_plan_id": "P1",
+                "cppl_person_id": "C1",
+                "cppl_cp_plan_start_date": D(2025, 9, 15),
+            }
+        ],
+    }
+    con = make_db(extract)
+    spans = con.execute(
+        "SELECT valid_from, valid_to, worker_id, team, open_allocations, sole_team "
+        "FROM fact_child_allocation ORDER BY valid_from"
+    ).fetchall()
+    assert spans == [
+        (D(2025, 9, 3), D(2025, 9, 10), "W1", None, 1, None),
+        (D(2025, 9, 10), None, "W1", None, 2, None),
+    ]
+    referral = con.execute(
+        "SELECT allocated_date, allocated_worker_id, allocated_team FROM fact_referral"
+    ).fetchall()
+    assert referral == [(D(2025, 9, 3), "W1", None)]
+    plan = con.execute("SELECT event, team, worker_id FROM fact_cp_plan_team").fetchall()
+    assert plan == [("started", None, "W1")]

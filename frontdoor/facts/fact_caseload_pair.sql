@@ -32,7 +32,7 @@ pairs AS (
         s.valid_from,
         s.valid_to,
         min(a.start_date) AS allocated_date,
-        arg_min(a.team, (a.start_date, a.involvement_id)) AS team
+        arg_min_null(a.team, (a.start_date, a.involvement_id)) AS team
     FROM spans s
     JOIN fact_allocation a
       ON a.person_id IS NOT DISTINCT FROM s.person_id

@@ -9,7 +9,9 @@
 -- the last, open-ended). A span with nothing open has no row. At an as-of date the child's
 -- allocation is the row with valid_from <= as-of < valid_to: one interval test, so a trend over
 -- month ends reads each span once instead of grouping every open allocation again for every
--- month.
+-- month. arg_min_null, not arg_min: the earliest allocation's worker and team even when it names
+-- none (arg_min skips a NULL value and would take a later allocation's team beside the earliest's
+-- worker); the same in every fact that takes a worker or team from the earliest allocation.
 WITH bounds AS (
     SELECT person_id, start_date AS valid_from
     FROM fact_allocation
@@ -31,8 +33,8 @@ SELECT
     s.valid_from,
     s.valid_to,
     min(a.start_date) AS allocated_date,
-    arg_min(a.worker_id, (a.start_date, a.involvement_id)) AS worker_id,
-    arg_min(a.team, (a.start_date, a.involvement_id)) AS team,
+    arg_min_null(a.worker_id, (a.start_date, a.involvement_id)) AS worker_id,
+    arg_min_null(a.team, (a.start_date, a.involvement_id)) AS team,
     count(*) AS open_allocations,
     CASE WHEN count(a.team) = count(*) AND min(a.team) = max(a.team) THEN min(a.team) END
         AS sole_team

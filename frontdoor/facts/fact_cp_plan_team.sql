@@ -27,8 +27,8 @@ WITH events AS (
 SELECT
     e.cp_plan_id,
     e.event,
-    arg_min(a.team, (a.start_date, a.involvement_id)) AS team,
-    arg_min(a.worker_id, (a.start_date, a.involvement_id)) AS worker_id
+    arg_min_null(a.team, (a.start_date, a.involvement_id)) AS team,
+    arg_min_null(a.worker_id, (a.start_date, a.involvement_id)) AS worker_id
 FROM events e
 JOIN fact_allocation a
   ON a.person_id = e.person_id

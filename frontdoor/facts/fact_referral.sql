@@ -28,10 +28,10 @@ WITH first_allocation AS (
     SELECT
         e.cine_referral_id AS referral_id,
         min(greatest(a.start_date, e.cine_referral_date)) AS allocated_date,
-        arg_min(
+        arg_min_null(
             a.worker_id, (greatest(a.start_date, e.cine_referral_date), a.start_date, a.involvement_id)
         ) AS worker_id,
-        arg_min(
+        arg_min_null(
             a.team, (greatest(a.start_date, e.cine_referral_date), a.start_date, a.involvement_id)
         ) AS team,
         arg_min(

@@ -47,14 +47,14 @@ first_move AS (
         min(x.start_date) FILTER (WHERE x.start_date <= a.close_date) AS move_date_episode,
         arg_min(x.involvement_id, (x.start_date, x.involvement_id))
             FILTER (WHERE x.start_date <= a.close_date) AS move_involvement_episode,
-        arg_min(x.team, (x.start_date, x.involvement_id))
+        arg_min_null(x.team, (x.start_date, x.involvement_id))
             FILTER (WHERE x.start_date <= a.close_date) AS move_team_episode,
-        arg_min(x.worker_id, (x.start_date, x.involvement_id))
+        arg_min_null(x.worker_id, (x.start_date, x.involvement_id))
             FILTER (WHERE x.start_date <= a.close_date) AS move_worker_episode,
         min(x.start_date) AS move_date_any,
         arg_min(x.involvement_id, (x.start_date, x.involvement_id)) AS move_involvement_any,
-        arg_min(x.team, (x.start_date, x.involvement_id)) AS move_team_any,
-        arg_min(x.worker_id, (x.start_date, x.involvement_id)) AS move_worker_any
+        arg_min_null(x.team, (x.start_date, x.involvement_id)) AS move_team_any,
+        arg_min_null(x.worker_id, (x.start_date, x.involvement_id)) AS move_worker_any
     FROM assessed a
     JOIN fact_allocation x
       ON x.person_id = a.person_id
