@@ -8,9 +8,9 @@ facts read earlier ones):
   child's allocation intervals, start to end);
 - `fact_child_allocation`: each child's allocation (the earliest open one, and how many are open)
   for every span of dates in which the child's open allocations do not change;
-- `fact_child_workers`: the same spans cut where the number of allocated workers the child has had
-  in the 12 months to a date changes, with that number (changes of worker's trend reads one row
-  per span, not the allocations of the 12 months before every month end);
+- `fact_child_workers`: the same spans cut where the allocated workers the child has had in the 12
+  months to a date change, with those workers and their number (changes of worker's headline,
+  rows and trend read one row per span, not the allocations of the 12 months before every date);
 - `fact_caseload_pair`: the same per worker and child (a caseload's open pairs), with the
   child's family;
 - `fact_referral`: every referral with its first allocation (whose it is: referral ownership),
@@ -68,9 +68,10 @@ FACTS = (
 )
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).
-VERSION = "12"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
+VERSION = "13"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
 # 9: fact_cp_plan_team; 12: fact_child_workers, fact_cp_child_allocation and fact_assessment's
-# type, child seen and working-day indexes (10 and 11: two of them, made apart)
+# type, child seen and working-day indexes (10 and 11: two of them, made apart); 13:
+# fact_child_workers' allocation date and workers (changes of worker read from it alone)
 
 
 # Rules the measures' SQL shares as macros, stored in the database with the facts (as the
