@@ -58,8 +58,11 @@ pieces AS (
         SELECT person_id, day, valid_to, allocated_date, team, worker_id FROM cuts
     ) b
 ),
-piece_workers AS (
-    -- each piece's workers, each with the start of its first allocation counted there
+ordered AS (
+    -- each piece's workers' ids in order of their allocations' starts (then id), a worker once
+    -- for each of its allocations counted there; listed keeps each worker's first: so by the
+    -- start of their first allocation counted, then id (one ordered list a piece is cheaper
+    -- than grouping each piece's workers first)
     SELECT
         p.person_id,
         p.valid_from,
@@ -67,8 +70,8 @@ piece_workers AS (
         p.allocated_date,
         p.team,
         p.worker_id,
-        w.worker_id AS counted,
-        min(w.start_date) AS first_start
+        list(w.worker_id ORDER BY w.start_date, w.worker_id)
+            FILTER (WHERE w.worker_id IS NOT NULL) AS counted
     FROM pieces p
     LEFT JOIN windows w
       ON w.person_id = p.person_id
@@ -76,6 +79,11 @@ piece_workers AS (
      AND coalesce(w.until, DATE '9999-12-31') > p.valid_from
     WHERE p.valid_to IS NULL OR p.valid_to > p.valid_from
     GROUP BY ALL
+),
+listed AS (
+    SELECT * EXCLUDE (counted),
+        list_filter(counted, lambda x, i: list_position(counted, x) = i) AS workers
+    FROM ordered
 )
 SELECT
     person_id,
@@ -84,8 +92,7 @@ SELECT
     allocated_date,
     team,
     worker_id,
-    count(counted) AS workers_12m,
-    list(counted ORDER BY first_start, counted) FILTER (WHERE counted IS NOT NULL) AS workers
-FROM piece_workers
-GROUP BY ALL
+    coalesce(len(workers), 0) AS workers_12m,
+    workers
+FROM listed
 ORDER BY valid_from, person_id
