@@ -61,8 +61,8 @@ pieces AS (
 ordered AS (
     -- each piece's workers' ids in order of their allocations' starts (then id), a worker once
     -- for each of its allocations counted there; listed keeps each worker's first: so by the
-    -- start of their first allocation counted, then id (one ordered list a piece is cheaper
-    -- than grouping each piece's workers first)
+    -- start of their first allocation counted, then id (one list a piece, sorted as a list, is
+    -- cheaper than grouping each piece's workers first or an ordered aggregate)
     SELECT
         p.person_id,
         p.valid_from,
@@ -70,8 +70,12 @@ ordered AS (
         p.allocated_date,
         p.team,
         p.worker_id,
-        list(w.worker_id ORDER BY w.start_date, w.worker_id)
-            FILTER (WHERE w.worker_id IS NOT NULL) AS counted
+        list_transform(
+            list_sort(
+                list({'s': w.start_date, 'w': w.worker_id}) FILTER (WHERE w.worker_id IS NOT NULL)
+            ),
+            lambda x: x.w
+        ) AS counted
     FROM pieces p
     LEFT JOIN windows w
       ON w.person_id = p.person_id
