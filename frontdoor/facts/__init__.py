@@ -15,7 +15,9 @@ facts read earlier ones):
   child's family;
 - `fact_referral`: every referral with its first allocation (whose it is: referral ownership),
   its first seen visit, its look-back for re-referrals (the child's previous referral within
-  12 months), the child's family and its first assessment's start (siblings);
+  12 months), the child's family and its first assessment's start (siblings), and the
+  working-day index of its date and of its first allocation's (allocation's delay without
+  calendar look-ups);
 - `fact_referral_factor`: every assessment factor record naming domestic abuse, its codes
   parsed once;
 - `fact_assessment`: every assessment beside its referral's date and close date (its episode),
@@ -24,7 +26,8 @@ facts read earlier ones):
   (assessment_rows reads it: a duration without calendar look-ups or a join to every referral);
 - `fact_transfer`: every authorised assessment with a team, with the first plan and the first
   allocation in another team after it (within its episode and unbounded) and whether the child
-  was already held elsewhere (transfer after assessment);
+  was already held elsewhere (transfer after assessment), with the working-day index of the
+  authorisation and of each move's date;
 - `fact_activity`: each child's note, management oversight note and visit dates in date order
   (the latest before any as-of date is read from them), and each month's latest of each (the
   latest before any month end: oversight's trend reads a child's months, not all its notes);
@@ -71,7 +74,8 @@ FACTS = (
 VERSION = "13"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
 # 9: fact_cp_plan_team; 12: fact_child_workers, fact_cp_child_allocation and fact_assessment's
 # type, child seen and working-day indexes (10 and 11: two of them, made apart); 13:
-# fact_child_workers' allocation date and workers (changes of worker read from it alone)
+# fact_child_workers' allocation date and workers (changes of worker read from it alone),
+# fact_referral's and fact_transfer's working-day indexes
 
 
 # Rules the measures' SQL shares as macros, stored in the database with the facts (as the
