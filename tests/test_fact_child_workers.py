@@ -1,7 +1,8 @@
 """fact_child_workers (changes of worker's spans, frontdoor/facts) on one child's allocations
 worked out by hand, and changes of worker's rows and monthly trend read at the dates where it
 matters: a worker counted twice, an allocation ended on 29 February (a year on is 28 February,
-whose 12 months before is 28 February: the worker still counts then)."""
+whose 12 months before is 28 February: the worker still counts then), and each span's workers in
+the order the child had them (the rows' list)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,34 @@ def test_each_childs_spans_carry_its_workers_of_the_12_months_before(make_db):
         (D(2025, 4, 15), D(2025, 6, 1), "T1", "W3", 2),
         (D(2025, 6, 1), None, "T1", "W3", 1),
     ]
+
+
+def test_each_span_lists_its_workers_in_the_order_the_child_had_them(make_db):
+    con = make_db(EXTRACT)
+    spans = con.execute(
+        "SELECT valid_from, allocated_date, workers FROM fact_child_workers "
+        "WHERE person_id = 'C1' ORDER BY valid_from"
+    ).fetchall()
+    # The allocation date is the span's earliest open allocation's start (A's 10 Jan 2024, then
+    # B's 1 Feb 2024 once A has ended, D's 1 Feb 2025). Workers by the start of their first
+    # allocation counted: W1 (A, 10 Jan 2024) before W2 (B, 1 Feb 2024; C's later start does not
+    # move W2) before W3 (D, 1 Feb 2025).
+    assert spans == [
+        (D(2024, 1, 10), D(2024, 1, 10), ["W1"]),
+        (D(2024, 2, 1), D(2024, 1, 10), ["W1", "W2"]),
+        (D(2024, 2, 29), D(2024, 2, 1), ["W1", "W2"]),
+        (D(2024, 4, 1), D(2024, 2, 1), ["W1", "W2"]),
+        (D(2024, 4, 15), D(2024, 2, 1), ["W1", "W2"]),
+        (D(2025, 2, 1), D(2025, 2, 1), ["W1", "W2", "W3"]),
+        (D(2025, 3, 1), D(2025, 2, 1), ["W2", "W3"]),
+        (D(2025, 4, 15), D(2025, 2, 1), ["W2", "W3"]),
+        (D(2025, 6, 1), D(2025, 2, 1), ["W3"]),
+    ]
+    # The rows read a span's list as text: on 28 Feb 2025 the three, on 1 Mar W1 has gone.
+    engine = Engine(con)
+    for day, workers in ((D(2025, 2, 28), "W1, W2, W3"), (D(2025, 3, 1), "W2, W3")):
+        rows = engine.rows(MEASURES["worker_changes"], Filters(day, day, day))
+        assert rows["workers"].tolist() == [workers]
 
 
 def test_changes_of_worker_month_by_month_read_the_spans_as_the_rows_count(make_db):

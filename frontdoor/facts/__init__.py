@@ -9,9 +9,9 @@ little first, so that the two builders stay busy):
   child's allocation intervals, start to end);
 - `fact_child_allocation`: each child's allocation (the earliest open one, and how many are open)
   for every span of dates in which the child's open allocations do not change;
-- `fact_child_workers`: the same spans cut where the number of allocated workers the child has had
-  in the 12 months to a date changes, with that number (changes of worker's trend reads one row
-  per span, not the allocations of the 12 months before every month end);
+- `fact_child_workers`: the same spans cut where the allocated workers the child has had in the 12
+  months to a date change, with those workers and their number (changes of worker's headline,
+  rows and trend read one row per span, not the allocations of the 12 months before every date);
 - `fact_caseload_pair`: the same per worker and child (a caseload's open pairs), with the
   child's family;
 - `fact_caseload_family`: the named workers' pair spans cut where the worker's open children of
@@ -19,7 +19,9 @@ little first, so that the two builders stay busy):
   caseload per worker counts families and sibling groups without grouping its pairs by family);
 - `fact_referral`: every referral with its first allocation (whose it is: referral ownership),
   its first seen visit, its look-back for re-referrals (the child's previous referral within
-  12 months), the child's family and its first assessment's start (siblings);
+  12 months), the child's family and its first assessment's start (siblings), and the
+  working-day index of its date and of its first allocation's (allocation's delay without
+  calendar look-ups);
 - `fact_referral_factor`: every assessment factor record naming domestic abuse, its codes
   parsed once;
 - `fact_assessment`: every assessment beside its referral's date and close date (its episode),
@@ -28,7 +30,8 @@ little first, so that the two builders stay busy):
   (assessment_rows reads it: a duration without calendar look-ups or a join to every referral);
 - `fact_transfer`: every authorised assessment with a team, with the first plan and the first
   allocation in another team after it (within its episode and unbounded) and whether the child
-  was already held elsewhere (transfer after assessment);
+  was already held elsewhere (transfer after assessment), with the working-day index of the
+  authorisation and of each move's date;
 - `fact_activity`: each child's note, management oversight note and visit dates in date order
   (the latest before any as-of date is read from them), and each month's latest of each (the
   latest before any month end: oversight's trend reads a child's months, not all its notes);
@@ -78,7 +81,9 @@ FACTS = (
 VERSION = "18"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
 # 9: fact_cp_plan_team; 12: fact_child_workers, fact_cp_child_allocation and fact_assessment's
 # type, child seen and working-day indexes (10 and 11: two of them, made apart); 18:
-# fact_caseload_family, and the earliest allocation's team and worker even when it names none
+# fact_child_workers' allocation date and workers (changes of worker read from it alone),
+# fact_referral's and fact_transfer's working-day indexes, fact_caseload_family,
+# fact_transfer_wait, and the earliest allocation's team and worker even when it names none
 # (arg_min_null) (13-17: helpers' branches)
 
 

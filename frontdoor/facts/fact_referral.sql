@@ -24,6 +24,9 @@
 --   (first_assessment_date: the referral has an assessment started by as-of exactly when it is
 --   dated on or before as-of).
 -- close_date is the recorded close date: readers hide a close after their as-of.
+-- referral_wd, allocated_wd: the working-day index (calendar) of the referral date and of the
+-- first allocation's date (NULL for a date the calendar does not reach, as wd_index gives it), so
+-- a delay to allocation is a subtraction, not two calendar look-ups a referral per query.
 WITH first_allocation AS (
     SELECT
         e.cine_referral_id AS referral_id,
@@ -90,7 +93,9 @@ SELECT
           AND l.cine_referrals_last_12_months IS NOT NULL
     ) AS later_stated,
     nullif(trim(fam.fami_family_id), '') AS family_id,
-    fas.first_assessment_date
+    fas.first_assessment_date,
+    cr.wd_index AS referral_wd,
+    ca.wd_index AS allocated_wd
 FROM ssd_cin_episodes e
 LEFT JOIN ssd_family fam ON fam.fami_person_id = e.cine_person_id
 LEFT JOIN (
@@ -108,4 +113,6 @@ LEFT JOIN LATERAL (
       AND p.cine_referral_date >= e.cine_referral_date - INTERVAL 12 MONTH
       AND p.cine_referral_date < e.cine_referral_date
 ) prev ON TRUE
+LEFT JOIN calendar cr ON cr.date = e.cine_referral_date
+LEFT JOIN calendar ca ON ca.date = fa.allocated_date
 ORDER BY e.cine_referral_date, e.cine_referral_id

@@ -15,6 +15,10 @@
 -- window by its close: the _episode columns (all dated on or before the close, so known). Else the
 -- window runs to as-of: the _any columns, known when dated on or before as-of, which are then
 -- the first in the window. transfers.sql reads it with those rules.
+-- A move within the episode is one of the unbounded ones, so move_date_episode is never before
+-- move_date_any. auth_wd, move_wd_*: the working-day index (calendar) of the authorisation and of
+-- each move's date (NULL where the calendar does not reach), so the days to a transfer are a
+-- subtraction, not two calendar look-ups an assessment per query.
 WITH assessed AS (
     SELECT a.*
     FROM fact_assessment a
@@ -80,8 +84,13 @@ SELECT
           AND o.team <> a.team
     ) AS held_elsewhere,
     p.* EXCLUDE (assessment_id),
-    m.* EXCLUDE (assessment_id)
+    m.* EXCLUDE (assessment_id),
+    a.auth_wd,
+    ce.wd_index AS move_wd_episode,
+    cy.wd_index AS move_wd_any
 FROM assessed a
 LEFT JOIN first_plan p ON p.assessment_id = a.assessment_id
 LEFT JOIN first_move m ON m.assessment_id = a.assessment_id
+LEFT JOIN calendar ce ON ce.date = m.move_date_episode
+LEFT JOIN calendar cy ON cy.date = m.move_date_any
 ORDER BY a.auth_date, a.assessment_id

@@ -20,7 +20,9 @@
 -- What follows each assessment (its first plan, its first allocation in another team, within its
 -- episode and unbounded) and whether the child was already held elsewhere are found once at load
 -- (fact_transfer); here they are read with the as-of rules of assessed and assessed_plans: an
--- episode closed by as-of bounds the window by its close, else it runs to as-of.
+-- episode closed by as-of bounds the window by its close, else it runs to as-of. The working days
+-- are the fact's indexes of the authorisation and the move (wd_between(a, b) is wd_index(b) -
+-- wd_index(a)).
 WITH assessed AS (
     SELECT
         f.*,
@@ -29,6 +31,11 @@ WITH assessed AS (
     WHERE f.start_date <= $as_of
       AND f.auth_date <= $as_of
       AND NOT f.held_elsewhere
+      -- Only a move in the period can be counted, and a transfer's date is one of the two moves'
+      -- (the episode's never before the unbounded one's): the rows that cannot be are left here,
+      -- before their columns are read.
+      AND f.move_date_any <= $date_to
+      AND (f.move_date_episode >= $date_from OR f.move_date_any >= $date_from)
 ),
 moves AS (
     SELECT
@@ -42,6 +49,9 @@ moves AS (
              WHEN a.plan_date_any <= $as_of THEN a.plan_kind_any END AS plan_kind,
         CASE WHEN a.closed THEN a.move_date_episode
              WHEN a.move_date_any <= $as_of THEN a.move_date_any END AS transfer_date,
+        a.auth_wd,
+        CASE WHEN a.closed THEN a.move_wd_episode
+             WHEN a.move_date_any <= $as_of THEN a.move_wd_any END AS transfer_wd,
         CASE WHEN a.closed THEN a.move_involvement_episode
              WHEN a.move_date_any <= $as_of THEN a.move_involvement_any END AS involvement_id,
         CASE WHEN a.closed THEN a.move_team_episode
@@ -57,9 +67,9 @@ SELECT
     m.auth_date,
     m.plan_kind,
     m.transfer_date,
-    wd_between(m.auth_date, m.transfer_date) AS days,
+    m.transfer_wd - m.auth_wd AS days,
     wd_add(m.auth_date, $t_transfer_wd) AS due_date,
-    wd_between(m.auth_date, m.transfer_date) <= $t_transfer_wd AS within_target,
+    m.transfer_wd - m.auth_wd <= $t_transfer_wd AS within_target,
     m.receiving_team,
     m.receiving_worker_id,
     m.involvement_id,
@@ -78,4 +88,3 @@ FROM (
       AND transfer_date BETWEEN $date_from AND $date_to
 ) m
 WHERE m.nth = 1
-  AND m.transfer_date BETWEEN $date_from AND $date_to

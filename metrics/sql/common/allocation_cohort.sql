@@ -20,7 +20,9 @@
 -- domestic_abuse: the referral's assessment recorded domestic abuse (referral_factors).
 -- Read from fact_referral alone (each referral with its first allocation, found at load) with
 -- the as-of rules of the referrals and first_allocation fragments: a first allocation is known
--- when it has started by as-of, a close when it is dated on or before as-of.
+-- when it has started by as-of, a close when it is dated on or before as-of. Working days are
+-- the fact's indexes of the referral and allocation dates (wd_between(a, b) is wd_index(b) -
+-- wd_index(a)), so only as-of's index is looked up, once.
 -- uses: referral_factors
 SELECT
     r.referral_id,
@@ -28,12 +30,12 @@ SELECT
     r.referral_date,
     r.allocated_date,
     CASE WHEN r.allocated_date IS NOT NULL
-         THEN wd_between(r.referral_date, r.allocated_date)
-         ELSE wd_between(r.referral_date, $as_of) END AS days,
+         THEN r.allocated_wd - r.referral_wd
+         ELSE wd_index($as_of) - r.referral_wd END AS days,
     CASE WHEN r.allocated_date IS NOT NULL THEN 'allocated' ELSE 'waiting' END AS status,
     wd_add(r.referral_date, $t_allocation_wd) AS due_date,
     r.allocated_date IS NOT NULL
-        AND wd_between(r.referral_date, r.allocated_date) <= $t_allocation_wd AS within_target,
+        AND r.allocated_wd - r.referral_wd <= $t_allocation_wd AS within_target,
     coalesce(r.linked_before_referral, FALSE) AS linked_before_referral,
     coalesce(r.team, r.referral_team) AS team,
     coalesce(r.worker_id, r.referral_worker_id) AS worker_id,
@@ -49,6 +51,8 @@ FROM (
         f.referral_worker_id,
         CASE WHEN f.close_date <= $as_of THEN f.close_date END AS close_date,
         CASE WHEN f.allocated_date <= $as_of THEN f.allocated_date END AS allocated_date,
+        f.referral_wd,
+        CASE WHEN f.allocated_date <= $as_of THEN f.allocated_wd END AS allocated_wd,
         CASE WHEN f.allocated_date <= $as_of THEN f.allocated_team END AS team,
         CASE WHEN f.allocated_date <= $as_of THEN f.allocated_worker_id END AS worker_id,
         CASE WHEN f.allocated_date <= $as_of THEN f.allocation_involvement_id END AS involvement_id,
@@ -61,4 +65,4 @@ FROM (
 ) r
 LEFT JOIN referral_factors rf ON rf.referral_id = r.referral_id AND rf.person_id = r.person_id
 WHERE r.allocated_date IS NOT NULL
-   OR (r.close_date IS NULL AND wd_between(r.referral_date, $as_of) > $t_allocation_wd)
+   OR (r.close_date IS NULL AND wd_index($as_of) - r.referral_wd > $t_allocation_wd)
