@@ -92,6 +92,7 @@ ONE_CHILD: dict[str, tuple[str | None, str | None]] = {
     "fact_activity": ("person_id", None),
     "fact_cp_review": ("person_id", None),
     "fact_note": ("person_id", None),
+    "fact_transfer_wait": ("person_id", None),
 }
 
 

@@ -554,3 +554,60 @@ def test_the_earliest_allocations_team_is_its_own_even_when_it_names_none(make_d
     assert referral == [(D(2025, 9, 3), "W1", None)]
     plan = con.execute("SELECT event, team, worker_id FROM fact_cp_plan_team").fetchall()
     assert plan == [("started", None, "W1")]
+
+
+def test_a_childs_wait_for_transfer_is_cut_where_its_plan_or_allocation_changes(make_db):
+    # C1's referral R1 (1 Sep 2025, open) was assessed by T1: started 2 Sep, authorised 10 Sep.
+    # W1 in T1 holds the child from 5 Sep; W2 in T2 from 10 Oct (then not all in T1). A CIN
+    # plan runs 15-30 Sep, a CP plan from 25 Sep.
+    extract = {
+        "ssd_person": [{"pers_person_id": "C1", "pers_dob": D(2015, 1, 1)}],
+        "ssd_cin_episodes": [
+            {"cine_referral_id": "R1", "cine_person_id": "C1", "cine_referral_date": D(2025, 9, 1)}
+        ],
+        "ssd_cin_assessments": [
+            {
+                "cina_assessment_id": "A1",
+                "cina_person_id": "C1",
+                "cina_referral_id": "R1",
+                "cina_assessment_start_date": D(2025, 9, 2),
+                "cina_assessment_auth_date": D(2025, 9, 10),
+                "cina_assessment_team": "T1",
+            }
+        ],
+        "ssd_involvements": [
+            allocation("I1", "W1", "T1", D(2025, 9, 5)),
+            allocation("I2", "W2", "T2", D(2025, 10, 10)),
+        ],
+        "ssd_cin_plans": [
+            {
+                "cinp_cin_plan_id": "P1",
+                "cinp_person_id": "C1",
+                "cinp_cin_plan_start_date": D(2025, 9, 15),
+                "cinp_cin_plan_end_date": D(2025, 9, 30),
+            }
+        ],
+        "ssd_cp_plans": [
+            {
+                "cppl_cp_plan_id": "P2",
+                "cppl_person_id": "C1",
+                "cppl_cp_plan_start_date": D(2025, 9, 25),
+                "cppl_cp_plan_end_date": None,
+            }
+        ],
+    }
+    con = make_db(extract)
+    rows = con.execute(
+        "SELECT valid_from, valid_to, assessment_id, team, worker_id, plan_kind, plan_start_date "
+        "FROM fact_transfer_wait ORDER BY valid_from"
+    ).fetchall()
+    # Held by T1 alone from 10 Sep (the authorisation) to 10 Oct; no plan until 15 Sep; the CIN
+    # plan is the earliest open one until it ends on 30 Sep, then the CP plan.
+    assert rows == [
+        (D(2025, 9, 15), D(2025, 9, 25), "A1", "T1", "W1", "CIN plan", D(2025, 9, 15)),
+        (D(2025, 9, 25), D(2025, 9, 30), "A1", "T1", "W1", "CIN plan", D(2025, 9, 15)),
+        (D(2025, 9, 30), D(2025, 10, 10), "A1", "T1", "W1", "CP plan", D(2025, 9, 25)),
+    ]
+    waiting = MEASURES["transfers_waiting"]
+    assert Engine(con).headline(waiting, Filters(D(2025, 10, 1), D(2025, 10, 9)))["count"] == 1
+    assert Engine(con).headline(waiting, Filters(D(2025, 10, 1), D(2025, 10, 10)))["count"] == 0

@@ -43,7 +43,11 @@ little first, so that the two builders stay busy):
   (CP plans' started and ended rows, without a range join on the allocations in every query);
 - `fact_cp_child_allocation`: fact_child_allocation's spans of the children with a CP plan, from
   their first plan's start on (a CP plan's team and worker at an as-of date looked up among
-  about a sixth of the spans at 1,000,000 children; 0.3 s of CPU to build there).
+  about a sixth of the spans at 1,000,000 children; 0.3 s of CPU to build there);
+- `fact_transfer_wait`: the spans of dates in which a child is waiting for transfer (latest
+  assessment with an open episode, open allocations all in its team, an open plan following it),
+  with the row's assessment, allocation and plan: waiting for transfer reads it with one interval
+  test at an as-of date and as month bits over a trend's month ends.
 
 A fact holds only what no as-of date, period or target changes: each query still binds those and
 reads a fact with an interval test (e.g. allocated_date <= as-of), so the figures are those of
@@ -75,6 +79,7 @@ FACTS = (
     "fact_cp_review",
     "fact_cp_plan_team",
     "fact_cp_child_allocation",
+    "fact_transfer_wait",
 )
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).

@@ -7,42 +7,28 @@
 -- later referral the child was not assessed in, is not taken to be waiting. Age =
 -- wd_between(authorisation, as-of); past_target: age > $t_transfer_wd.
 -- Team: the assessing team (= the team of every open allocation); worker: the child's allocated
--- worker now (the earliest open allocation, as child_allocation).
--- The child's open allocations and their team are child_allocation's (open_allocations; sole_team:
--- the one team all of them are in).
--- uses: assessed, child_plans, child_allocation
-WITH latest AS (
-    SELECT
-        a.person_id,
-        arg_max(a.assessment_id, (a.auth_date, a.assessment_id)) AS assessment_id,
-        max(a.auth_date) AS auth_date,
-        arg_max(a.team, (a.auth_date, a.assessment_id)) AS team
-    FROM assessed a
-    WHERE a.episode_end IS NULL
-    GROUP BY a.person_id
-),
-plans AS (
-    SELECT
-        l.person_id,
-        arg_min(q.plan_kind, (q.start_date, q.plan_kind, q.plan_id)) AS plan_kind,
-        min(q.start_date) AS plan_start_date
-    FROM latest l
-    JOIN child_plans q
-      ON q.person_id = l.person_id AND q.end_date IS NULL AND q.start_date >= l.auth_date
-    GROUP BY l.person_id
-)
+-- worker now (the earliest open allocation, as child_allocation); plan: the earliest open plan
+-- that followed the assessment (by start, kind, id).
+-- These rules are applied once, at load, to every date: fact_transfer_wait holds the spans of
+-- dates in which a child is waiting with the same row (frontdoor/facts/fact_transfer_wait.sql
+-- says how), so a child waiting at as-of is one interval test, as the trend reads the same
+-- spans at every month end (trend/transfers_waiting.sql). The age is counted once, from the
+-- authorisation's working-day index (auth_wd: wd_between without a look-up per row).
 SELECT
-    l.person_id,
-    l.assessment_id,
-    l.auth_date,
-    p.plan_kind,
-    p.plan_start_date,
-    wd_between(l.auth_date, $as_of) AS age_wd,
-    wd_add(l.auth_date, $t_transfer_wd) AS due_date,
-    wd_between(l.auth_date, $as_of) > $t_transfer_wd AS past_target,
-    c.open_allocations,
-    l.team,
-    c.worker_id
-FROM latest l
-JOIN child_allocation c ON c.person_id = l.person_id AND c.sole_team = l.team
-JOIN plans p ON p.person_id = l.person_id
+    w.person_id,
+    w.assessment_id,
+    w.auth_date,
+    w.plan_kind,
+    w.plan_start_date,
+    w.age_wd,
+    wd_add(w.auth_date, $t_transfer_wd) AS due_date,
+    w.age_wd > $t_transfer_wd AS past_target,
+    w.open_allocations,
+    w.team,
+    w.worker_id
+FROM (
+    SELECT f.*, wd_index($as_of) - f.auth_wd AS age_wd
+    FROM fact_transfer_wait f
+    WHERE f.valid_from <= $as_of
+      AND coalesce(f.valid_to, DATE '9999-12-31') > $as_of
+) w
