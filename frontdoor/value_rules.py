@@ -108,7 +108,7 @@ def plain_date_sql(col: str, cast: str | None = None) -> str:
     `plain`), for both its date and whether to keep the value as written.
 
     `cast`: a column already holding `try_cast(col AS DATE)`. Then the test is whether that
-    date written back as text is `col`, about a third of the glob's cost. A date of the years
+    date written back as text is `col`, cheaper than the glob. A date of the years
     loaded (EARLIEST_DATE to LATEST_DATE) is written back exactly YYYY-MM-DD, so where a date
     is kept the two tests agree; they differ only where none is (no real date, 2021-02-30: NULL
     for false; a year beyond 9999: true), and `parse_sql` then gives the same kept date, none."""
@@ -125,7 +125,7 @@ def parse_sql(col: str, kind: str, plain: str | None = None, cast: str | None = 
         as_date = cast or f"try_cast({col} AS DATE)"
         return (
             f"CASE WHEN {col} IS NULL THEN NULL "
-            # The usual YYYY-MM-DD first, by a glob (a subset of _ISO, much cheaper than it).
+            # The usual YYYY-MM-DD first (`plain`: a subset of _ISO, much cheaper to test).
             f"WHEN {plain or plain_date_sql(col)} THEN {as_date} "
             f"WHEN regexp_matches({col}, {lit(_ISO)}) THEN {as_date} "
             f"WHEN regexp_full_match({col}, {lit(_UK)}) THEN CAST(try_strptime("
