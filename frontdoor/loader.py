@@ -351,6 +351,10 @@ class _Load(FileDiscovery, ReportTables):
 
         total = sum(size.values()) or 1
         done = 0
+        # Each table's read runs as one pipeline on its writer's own thread (numbering rows,
+        # `row_number() OVER ()`, keeps it to one), so DuckDB's pool of workers has nothing to
+        # add to them but its overhead: the writers alone keep the cores busy.
+        self.con.execute("SET threads = 1")
         pool = ThreadPoolExecutor(max_workers=WRITERS)
         try:
             futures = {pool.submit(write, n): n for n in alone}
@@ -361,6 +365,7 @@ class _Load(FileDiscovery, ReportTables):
                 self.progress(0.4 + 0.35 * done / total, f"read {name}")
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            self.con.execute("RESET threads")  # the checks and facts: every core per query
         return written
 
     def _drop_staged(self, parts: list[Staged]) -> None:

@@ -81,16 +81,18 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
     # A date is read raw (`__r`), then kept (`__v`) only between EARLIEST_DATE and LATEST_DATE.
     # Each step reads the one before as a column (one parse per value, not one per use).
     # Whether a date is written YYYY-MM-DD (`__g`) is tested once: its parse and whether its
-    # value as written is kept (`__o`) both read it.
-    plains = [
-        f"{plain_date_sql(ident(c))} AS {ident(c + '__g')}"
-        for c, t in spec.columns.items()
-        if t == DATE
-    ]
+    # value as written is kept (`__o`) both read it. The test is the date cast once (`__c`)
+    # and written back as text, cheaper than a glob (`plain_date_sql`).
+    dates = [c for c, t in spec.columns.items() if t == DATE]
+    casts = [f"try_cast({ident(c)} AS DATE) AS {ident(c + '__c')}" for c in dates]
+    plains = [f"{plain_date_sql(ident(c), ident(c + '__c'))} AS {ident(c + '__g')}" for c in dates]
     parsed_raw, parsed = [], []
     for c, t in spec.columns.items():
         if t == DATE:
-            parsed_raw.append(f"{parse_sql(ident(c), t, ident(c + '__g'))} AS {ident(c + '__r')}")
+            parsed_raw.append(
+                f"{parse_sql(ident(c), t, ident(c + '__g'), ident(c + '__c'))} "
+                f"AS {ident(c + '__r')}"
+            )
             parsed.append(
                 f"CASE WHEN {ident(c + '__r')} BETWEEN DATE {lit(EARLIEST_DATE.isoformat())} "
                 f"AND DATE {lit(LATEST_DATE.isoformat())} THEN {ident(c + '__r')} END "
@@ -98,7 +100,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             )
         elif t in (FLAG, NUMBER):
             parsed_raw.append(f"{parse_sql(ident(c), t)} AS {ident(c + '__v')}")
-    raw_dates = [ident(c + "__r") for c, t in spec.columns.items() if t == DATE]
+    raw_dates = [ident(c + s) for c in dates for s in ("__r", "__c")]
     key = ident(spec.key)
     key_o = ident(spec.key + "__k")
     # (condition, fault): a row is rejected when any condition holds, with every fault listed.
@@ -131,10 +133,13 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
     noted = [c for c in spec.columns if c in present]
     written = [f"{ident(c)} AS _x{i}" for i, c in enumerate(noted)] or ["NULL AS _x0"]
     written_names = [f"_x{i}" for i in range(len(written))]
+    # Untrimmed (nothing to trim), a value kept is its text: it changed only if read as missing.
+    trims = trim is trimmed_sql
     changed = (
         " + ".join(
-            f"(CASE WHEN _x{i} <> '' AND ({ident(c)} IS NULL OR strlen({ident(c)}) <> strlen(_x{i}))"
-            f" THEN {1 << i} ELSE 0 END)"
+            f"(CASE WHEN _x{i} <> '' AND ({ident(c)} IS NULL"
+            + (f" OR strlen({ident(c)}) <> strlen(_x{i})" if trims else "")
+            + f") THEN {1 << i} ELSE 0 END)"
             for i, c in enumerate(noted)
         )
         or "0"
@@ -176,7 +181,8 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             WITH u AS ({source}),
             s0 AS (SELECT _ord, _file, _line, {", ".join(trimmed + written)} FROM u),
             s AS (SELECT _ord, _file, _line, {", ".join(cleaned + written_names)} FROM s0),
-            g AS (SELECT *{"".join(", " + p for p in plains)} FROM s),
+            c AS (SELECT *{"".join(", " + p for p in casts)} FROM s),
+            g AS (SELECT *{"".join(", " + p for p in plains)} FROM c),
             r AS (SELECT *, {", ".join([*parsed_raw, f"{changed} AS _notes"])} FROM g),
             t AS (SELECT * EXCLUDE ({", ".join([*written_names, *raw_dates])}),
                          {", ".join(parsed)}{", " if parsed else ""}

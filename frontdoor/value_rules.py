@@ -102,29 +102,41 @@ ISO_PLAIN = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 _UK = r"\d{1,2}/\d{1,2}/\d{4}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 
 
-def plain_date_sql(col: str) -> str:
+def plain_date_sql(col: str, cast: str | None = None) -> str:
     """SQL: `col` is written YYYY-MM-DD (NULL when `col` is). A glob costs more than the cast
     it guards, so a table being written tests it once a value, as a column (`parse_sql`'s
-    `plain`), for both its date and whether to keep the value as written."""
+    `plain`), for both its date and whether to keep the value as written.
+
+    `cast`: a column already holding `try_cast(col AS DATE)`. Then the test is whether that
+    date written back as text is `col`, cheaper than the glob. A date of the years
+    loaded (EARLIEST_DATE to LATEST_DATE) is written back exactly YYYY-MM-DD, so where a date
+    is kept the two tests agree; they differ only where none is (no real date, 2021-02-30: NULL
+    for false; a year beyond 9999: true), and `parse_sql` then gives the same kept date, none."""
+    if cast is not None:
+        return f"(CAST({cast} AS VARCHAR) = {col})"
     return f"{col} GLOB {lit(ISO_PLAIN)}"
 
 
-def parse_sql(col: str, kind: str, plain: str | None = None) -> str:
+def parse_sql(col: str, kind: str, plain: str | None = None, cast: str | None = None) -> str:
     """SQL typing a cleaned text column: NULL where blank or unreadable. `plain`: a column
-    already holding `plain_date_sql(col)` (a date's usual form, tested once)."""
+    already holding `plain_date_sql(col)` (a date's usual form, tested once); `cast`: one
+    holding `try_cast(col AS DATE)` (cast once, for the plain test and the date both)."""
     if kind == DATE:
+        as_date = cast or f"try_cast({col} AS DATE)"
         return (
             f"CASE WHEN {col} IS NULL THEN NULL "
-            # The usual YYYY-MM-DD first, by a glob (a subset of _ISO, much cheaper than it).
-            f"WHEN {plain or plain_date_sql(col)} THEN try_cast({col} AS DATE) "
-            f"WHEN regexp_matches({col}, {lit(_ISO)}) THEN try_cast({col} AS DATE) "
+            # The usual YYYY-MM-DD first (`plain`: a subset of _ISO, much cheaper to test).
+            f"WHEN {plain or plain_date_sql(col)} THEN {as_date} "
+            f"WHEN regexp_matches({col}, {lit(_ISO)}) THEN {as_date} "
             f"WHEN regexp_full_match({col}, {lit(_UK)}) THEN CAST(try_strptime("
             rf"regexp_extract({col}, '^\d{{1,2}}/\d{{1,2}}/\d{{4}}'), '%d/%m/%Y') AS DATE) END"
         )
     if kind == FLAG:
+        # Y and N (what most systems export) first, without lower(), which copies each value.
         return (
+            f"CASE {col} WHEN 'Y' THEN true WHEN 'N' THEN false ELSE "
             f"CASE WHEN lower({col}) IN ('y', 'yes', 'true', '1') THEN true "
-            f"WHEN lower({col}) IN ('n', 'no', 'false', '0') THEN false END"
+            f"WHEN lower({col}) IN ('n', 'no', 'false', '0') THEN false END END"
         )
     if kind == NUMBER:
         return f"try_cast({col} AS DOUBLE)"
