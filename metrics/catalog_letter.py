@@ -80,7 +80,9 @@ MEASURES_LETTER: list[Measure] = [
             "in the 12 months to it; the share with 3 or more."
         ),
         order_by="workers_12m DESC, person_id",
-        month_bits=62,  # months as the bits of a BIGINT
+        # The trend file: a running sum of the spans' starts and ends (no bits), kept to the
+        # month-bits trends' 62 months; a longer period reads the month grid.
+        month_bits=62,
     ),
     Measure(
         key="police",
