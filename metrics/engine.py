@@ -360,9 +360,10 @@ class Engine(Availability):
             self._check(measure, replace(filters, date_from=start, date_to=end, as_of=end))
         if len(months) <= measure.month_bits:
             sql, values = trend_queries.month_bits(self, measure, filters, months)
+            names, found = trend_queries.by_month(self, measure, months, *self._fetch(sql, values))
         else:
             sql, values = trend_queries.month_grid(self, measure, filters, months)
-        names, found = self._fetch(sql, values)
+            names, found = self._fetch(sql, values)
         import pandas as pd
 
         # Plain values, as a headline gives them (a month with no rows: count 0, others None).

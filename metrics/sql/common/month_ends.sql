@@ -7,6 +7,6 @@
 -- start's, as the rows' wd_between gives them. Cheaper than writing each span's months as bits
 -- (datediff per span and per stop: about a third of such a trend's CPU at 1,000,000 children)
 -- and no limit on the number of months.
-SELECT CAST(g.k AS INTEGER) AS k, g.day, c.wd_index
-FROM (SELECT unnest(range(len($grid))) AS k, unnest($grid) AS day) g
+SELECT g.k, g.day, c.wd_index
+FROM (SELECT unnest($grid_k) AS k, unnest($grid) AS day) g
 LEFT JOIN calendar c ON c.date = g.day
