@@ -83,7 +83,7 @@ FACTS = (
 )
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).
-VERSION = "18"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
+VERSION = "20"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
 # 9: fact_cp_plan_team; 12: fact_child_workers, fact_cp_child_allocation and fact_assessment's
 # type, child seen and working-day indexes (10 and 11: two of them, made apart); 18:
 # fact_child_workers' allocation date and workers (changes of worker read from it alone),

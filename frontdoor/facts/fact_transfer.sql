@@ -46,19 +46,23 @@ first_plan AS (
     GROUP BY a.assessment_id
 ),
 first_move AS (
+    -- Each first move's involvement id, team and worker together as one struct (one ordering
+    -- of the moves within the episode and one unbounded, not three of each): the earliest
+    -- row's values, a NULL team or worker included (arg_min_null); the involvement id is
+    -- ssd_involvements' key, never NULL in a loaded extract, so the arg_min it was taken with
+    -- before skipped no row.
     SELECT
         a.assessment_id,
         min(x.start_date) FILTER (WHERE x.start_date <= a.close_date) AS move_date_episode,
-        arg_min(x.involvement_id, (x.start_date, x.involvement_id))
-            FILTER (WHERE x.start_date <= a.close_date) AS move_involvement_episode,
-        arg_min_null(x.team, (x.start_date, x.involvement_id))
-            FILTER (WHERE x.start_date <= a.close_date) AS move_team_episode,
-        arg_min_null(x.worker_id, (x.start_date, x.involvement_id))
-            FILTER (WHERE x.start_date <= a.close_date) AS move_worker_episode,
+        arg_min_null(
+            {'involvement_id': x.involvement_id, 'team': x.team, 'worker_id': x.worker_id},
+            (x.start_date, x.involvement_id)
+        ) FILTER (WHERE x.start_date <= a.close_date) AS move_episode,
         min(x.start_date) AS move_date_any,
-        arg_min(x.involvement_id, (x.start_date, x.involvement_id)) AS move_involvement_any,
-        arg_min_null(x.team, (x.start_date, x.involvement_id)) AS move_team_any,
-        arg_min_null(x.worker_id, (x.start_date, x.involvement_id)) AS move_worker_any
+        arg_min_null(
+            {'involvement_id': x.involvement_id, 'team': x.team, 'worker_id': x.worker_id},
+            (x.start_date, x.involvement_id)
+        ) AS move_any
     FROM assessed a
     JOIN fact_allocation x
       ON x.person_id = a.person_id
@@ -84,7 +88,14 @@ SELECT
           AND o.team <> a.team
     ) AS held_elsewhere,
     p.* EXCLUDE (assessment_id),
-    m.* EXCLUDE (assessment_id),
+    m.move_date_episode,
+    m.move_episode.involvement_id AS move_involvement_episode,
+    m.move_episode.team AS move_team_episode,
+    m.move_episode.worker_id AS move_worker_episode,
+    m.move_date_any,
+    m.move_any.involvement_id AS move_involvement_any,
+    m.move_any.team AS move_team_any,
+    m.move_any.worker_id AS move_worker_any,
     a.auth_wd,
     ce.wd_index AS move_wd_episode,
     cy.wd_index AS move_wd_any
