@@ -171,6 +171,13 @@ def build_facts(con: duckdb.DuckDBPyConnection, builders: int = BUILDERS) -> Non
         con.execute(macro)
     waits = build_order()
     cursors = [con.cursor() for _ in range(max(1, builders))]
+    # Each builder's statement on its share of DuckDB's threads (one each on 2 cores): the
+    # builders keep the cores busy, and a statement split over threads pays for the split
+    # (partitioned hash tables and sorts merged again). At 200,000 children the facts took
+    # about 8% less CPU (8.2 against 8.8-8.9 s) in no more wall time; the caller's threads are
+    # restored after.
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    con.execute("SET threads = ?", [max(1, threads // len(cursors))])
     try:
         with ThreadPoolExecutor(len(cursors)) as pool:
             free = list(cursors)
@@ -194,6 +201,7 @@ def build_facts(con: duckdb.DuckDBPyConnection, builders: int = BUILDERS) -> Non
     finally:
         for cursor in cursors:
             cursor.close()
+        con.execute("SET threads = ?", [threads])
     con.execute(
         "CREATE OR REPLACE TABLE facts_meta AS SELECT CAST(? AS VARCHAR) AS version", [VERSION]
     )
