@@ -119,9 +119,11 @@ MACROS = (
     "month_bit(coalesce(d_to, DATE '9999-12-31'), grid) "
     "- (CAST(1 AS BIGINT) << greatest(0, month_number(d_from, grid)))",
     # Each calendar month's latest date of a list in date order (fact_activity): a date whose
-    # next is in a later month, or the last.
+    # next is in a later month (on or before the day before the next's month begins: the next
+    # less its day of the month; cheaper than the date's last day of the month), or the last.
     "CREATE OR REPLACE MACRO month_latest(dates) AS list_transform("
-    "list_filter(list_zip(dates, dates[2:]), lambda p: p[2] IS NULL OR p[2] > last_day(p[1])), "
+    "list_filter(list_zip(dates, dates[2:]), "
+    "lambda p: p[2] IS NULL OR p[2] - CAST(day(p[2]) AS INTEGER) >= p[1]), "
     "lambda p: p[1])",
 )
 
