@@ -89,7 +89,8 @@ VERSION = "20"  # 7: fact_activity's monthly latests and fact_note, made apart; 
 # fact_child_workers' allocation date and workers (changes of worker read from it alone),
 # fact_referral's and fact_transfer's working-day indexes, fact_caseload_family,
 # fact_transfer_wait, and the earliest allocation's team and worker even when it names none
-# (arg_min_null) (13-17: helpers' branches)
+# (arg_min_null) (13-17: helpers' branches); 20: fact_transfer_wait's authorisation index by
+# arg_max_null (a NULL index no longer takes an earlier assessment's; the bench's facts unchanged)
 
 
 # Rules the measures' SQL shares as macros, stored in the database with the facts (as the
