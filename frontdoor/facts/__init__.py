@@ -176,9 +176,10 @@ def build_facts(con: duckdb.DuckDBPyConnection, builders: int = BUILDERS) -> Non
     cursors = [con.cursor() for _ in range(max(1, builders))]
     # Each builder's statement on its share of DuckDB's threads (one each on 2 cores): the
     # builders keep the cores busy, and a statement split over threads pays for the split
-    # (partitioned hash tables and sorts merged again). At 200,000 children the facts took
-    # about 8% less CPU (8.2 against 8.8-8.9 s) in no more wall time; the caller's threads are
-    # restored after.
+    # (partitioned hash tables and sorts merged again). At 200,000 children the 14 facts other
+    # than fact_note took 5.0 s of CPU one at a time on one thread against 5.9 s on two, all 15
+    # built here 8.2 against 8.8-8.9 s, in no more wall time on the shared machine; the
+    # caller's threads are restored after.
     threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
     con.execute("SET threads = ?", [max(1, threads // len(cursors))])
     try:
