@@ -28,23 +28,25 @@
 -- first allocation's date (NULL for a date the calendar does not reach, as wd_index gives it), so
 -- a delay to allocation is a subtraction, not two calendar look-ups a referral per query.
 WITH first_allocation AS (
+    -- The first allocation's worker, team, involvement id and whether it started before the
+    -- referral, taken together as one struct by one arg_min_null (one ordering of a referral's
+    -- allocations, not four; about 0.06 s of CPU less at 200,000 children): the earliest row's
+    -- values, a NULL worker or team included. The involvement id is ssd_involvements' key and
+    -- the start its defining date, never NULL in a loaded extract (such rows are rejected), so
+    -- arg_min's skipping of a NULL value, which the id and the flag were taken with before, never
+    -- applied to them.
     SELECT
         e.cine_referral_id AS referral_id,
         min(greatest(a.start_date, e.cine_referral_date)) AS allocated_date,
         arg_min_null(
-            a.worker_id, (greatest(a.start_date, e.cine_referral_date), a.start_date, a.involvement_id)
-        ) AS worker_id,
-        arg_min_null(
-            a.team, (greatest(a.start_date, e.cine_referral_date), a.start_date, a.involvement_id)
-        ) AS team,
-        arg_min(
-            a.involvement_id,
+            {
+                'worker_id': a.worker_id,
+                'team': a.team,
+                'involvement_id': a.involvement_id,
+                'linked_before_referral': a.start_date < e.cine_referral_date
+            },
             (greatest(a.start_date, e.cine_referral_date), a.start_date, a.involvement_id)
-        ) AS involvement_id,
-        arg_min(
-            a.start_date < e.cine_referral_date,
-            (greatest(a.start_date, e.cine_referral_date), a.start_date, a.involvement_id)
-        ) AS linked_before_referral
+        ) AS earliest
     FROM ssd_cin_episodes e
     JOIN fact_allocation a
       ON a.referral_id = e.cine_referral_id
@@ -68,6 +70,27 @@ first_seen AS (
      AND v.visit_date >= e.cine_referral_date
      AND v.visit_date <= coalesce(e.cine_close_date, DATE '9999-12-31')
     GROUP BY e.cine_referral_id
+),
+-- The look-back and the later stated count as joins grouped by referral (left-joined below),
+-- not a lateral subquery and an EXISTS over every referral's columns (about 0.03 s of CPU less
+-- at 200,000 children): the same rows read for each referral (its id is the key: one row each).
+prev AS (
+    SELECT e.cine_referral_id AS referral_id, max(p.cine_referral_date) AS previous_referral_date
+    FROM ssd_cin_episodes e
+    JOIN ssd_cin_episodes p
+      ON p.cine_person_id = e.cine_person_id
+     AND p.cine_referral_id <> e.cine_referral_id
+     AND p.cine_referral_date >= e.cine_referral_date - INTERVAL 12 MONTH
+     AND p.cine_referral_date < e.cine_referral_date
+    GROUP BY e.cine_referral_id
+),
+later AS (
+    SELECT DISTINCT e.cine_referral_id AS referral_id
+    FROM ssd_cin_episodes e
+    JOIN ssd_cin_episodes l
+      ON l.cine_person_id = e.cine_person_id
+     AND l.cine_referral_date > e.cine_referral_date
+     AND l.cine_referrals_last_12_months IS NOT NULL
 )
 SELECT
     e.cine_referral_id AS referral_id,
@@ -79,19 +102,14 @@ SELECT
     e.cine_referral_team AS referral_team,
     e.cine_referral_worker_id AS referral_worker_id,
     fa.allocated_date,
-    fa.worker_id AS allocated_worker_id,
-    fa.team AS allocated_team,
-    fa.involvement_id AS allocation_involvement_id,
-    fa.linked_before_referral,
+    fa.earliest.worker_id AS allocated_worker_id,
+    fa.earliest.team AS allocated_team,
+    fa.earliest.involvement_id AS allocation_involvement_id,
+    fa.earliest.linked_before_referral AS linked_before_referral,
     fs.first_seen_date,
     e.cine_referrals_last_12_months AS stated_referrals_12m,
     prev.previous_referral_date,
-    EXISTS (
-        SELECT 1 FROM ssd_cin_episodes l
-        WHERE l.cine_person_id = e.cine_person_id
-          AND l.cine_referral_date > e.cine_referral_date
-          AND l.cine_referrals_last_12_months IS NOT NULL
-    ) AS later_stated,
+    lt.referral_id IS NOT NULL AS later_stated,
     nullif(trim(fam.fami_family_id), '') AS family_id,
     fas.first_assessment_date,
     cr.wd_index AS referral_wd,
@@ -105,14 +123,8 @@ LEFT JOIN (
 ) fas ON fas.referral_id = e.cine_referral_id
 LEFT JOIN first_allocation fa ON fa.referral_id = e.cine_referral_id
 LEFT JOIN first_seen fs ON fs.referral_id = e.cine_referral_id
-LEFT JOIN LATERAL (
-    SELECT max(p.cine_referral_date) AS previous_referral_date
-    FROM ssd_cin_episodes p
-    WHERE p.cine_person_id = e.cine_person_id
-      AND p.cine_referral_id <> e.cine_referral_id
-      AND p.cine_referral_date >= e.cine_referral_date - INTERVAL 12 MONTH
-      AND p.cine_referral_date < e.cine_referral_date
-) prev ON TRUE
+LEFT JOIN prev ON prev.referral_id = e.cine_referral_id
+LEFT JOIN later lt ON lt.referral_id = e.cine_referral_id
 LEFT JOIN calendar cr ON cr.date = e.cine_referral_date
 LEFT JOIN calendar ca ON ca.date = fa.allocated_date
 ORDER BY e.cine_referral_date, e.cine_referral_id

@@ -59,10 +59,15 @@ latest AS (
         p.person_id,
         p.piece_from,
         p.piece_to,
-        arg_max(s.assessment_id, (s.auth_date, s.assessment_id)) AS assessment_id,
-        arg_max(s.auth_date, (s.auth_date, s.assessment_id)) AS auth_date,
-        arg_max(s.auth_wd, (s.auth_date, s.assessment_id)) AS auth_wd,
-        arg_max(s.team, (s.auth_date, s.assessment_id)) AS team
+        -- the latest assessment's id, authorisation, its working-day index and team as one
+        -- struct (one ordering, not four): the same row's values, a NULL index included
+        -- (arg_max_null: arg_max would skip a NULL index and take an earlier assessment's; the
+        -- id is the key, the authorisation and team never NULL here)
+        arg_max_null(
+            {'assessment_id': s.assessment_id, 'auth_date': s.auth_date, 'auth_wd': s.auth_wd,
+             'team': s.team},
+            (s.auth_date, s.assessment_id)
+        ) AS latest
     FROM pieces p
     JOIN spans s
       ON s.person_id = p.person_id
@@ -74,10 +79,10 @@ latest AS (
 held AS (
     SELECT
         l.person_id,
-        l.assessment_id,
-        l.auth_date,
-        l.auth_wd,
-        l.team,
+        l.latest.assessment_id AS assessment_id,
+        l.latest.auth_date AS auth_date,
+        l.latest.auth_wd AS auth_wd,
+        l.latest.team AS team,
         c.worker_id,
         c.open_allocations,
         greatest(l.piece_from, c.valid_from) AS held_from,
@@ -85,7 +90,7 @@ held AS (
     FROM latest l
     JOIN fact_child_allocation c
       ON c.person_id = l.person_id
-     AND c.sole_team = l.team
+     AND c.sole_team = l.latest.team
      AND c.valid_from < l.piece_to
      AND coalesce(c.valid_to, DATE '9999-12-31') > l.piece_from
 ),
