@@ -159,11 +159,12 @@ def build_order() -> dict[str, frozenset[str]]:
     return {name: fact_reads(name) for name in FACTS}
 
 
-# String columns a fact stores uncompressed: DuckDB's string compression (dict_fsst) is most of
-# the cost of writing fact_note (2.8 M notes at 200,000 children), and these three are nearly
-# one value a row, so they compress least for the work. Uncompressed they take about 0.7 s less
-# CPU to write at 200,000 children (3.5 s at 1,000,000) for about 64 MB more on disk, and the
-# recording rows that read them (one child's notes, one worker's) read them faster.
+# String columns a fact stores uncompressed: DuckDB's string compression (dict_fsst) was most of
+# the cost of writing fact_note (2.8 M notes at 200,000 children), and these three are nearly one
+# value a row, so they compress least for the work. Uncompressed, fact_note takes about 0.8 s less
+# CPU to build at 200,000 children (2.7 -> 1.9 s) for about 72 MB more on disk (+43%), and the
+# recording rows that read them (one child's notes, one worker's) read them faster
+# (docs/performance.md, "fact_note at load").
 UNCOMPRESSED: dict[str, tuple[str, ...]] = {
     "fact_note": ("note_id", "person_id", "referral_id"),
 }
