@@ -3,8 +3,9 @@ one after another."""
 
 from __future__ import annotations
 
-from frontdoor.facts import FACTS, build_facts, build_order
+from frontdoor.facts import FACTS, UNCOMPRESSED, build_facts, build_order, fact_sql
 from tests.test_facts import EXTRACT, SPANS
+from tests.test_metrics_oversight import D, alloc, note
 
 
 def test_each_fact_waits_for_the_facts_its_sql_reads():
@@ -31,3 +32,37 @@ def test_two_builders_at_once_make_the_same_facts_as_one(make_db):
         build_facts(con, builders=1)
         assert _facts(con) == at_once
         assert any(at_once[n] for n in FACTS)
+
+
+def test_a_fact_with_uncompressed_columns_holds_what_create_table_as_would(make_db):
+    # fact_note is created with note_id, person_id and referral_id declared uncompressed, then
+    # filled (frontdoor.facts._build): the same column names, types and rows as its query gives.
+    con = make_db(
+        {
+            "ssd_person": [{"pers_person_id": "P1"}, {"pers_person_id": "P2"}],
+            "ssd_professionals": [
+                {"prof_professional_id": "W1", "prof_professional_department": "T1"},
+                {"prof_professional_id": "W2", "prof_professional_department": None},
+            ],
+            "ssd_involvements": [alloc("I1", "W2", "P2", "T2", D(2025, 1, 6))],
+            "case_notes": [
+                note("N1", "P1", " Visit", D(2025, 3, 7), D(2025, 3, 10), "W1"),
+                note("N2", "P2", "other", D(2025, 3, 7), None, "W2"),
+                note("N3", "P2", "other", None, D(2025, 3, 7), "W2"),
+            ],
+        }
+    )
+    assert set(UNCOMPRESSED) <= set(FACTS)
+    for name in UNCOMPRESSED:
+        con.execute(f"CREATE TABLE as_query AS {fact_sql(name)}")
+        assert (
+            con.execute(f"DESCRIBE {name}").fetchall()
+            == con.execute("DESCRIBE as_query").fetchall()
+        )
+        built = sorted(con.execute(f"FROM {name}").fetchall(), key=repr)
+        assert built == sorted(con.execute("FROM as_query").fetchall(), key=repr)
+        con.execute("DROP TABLE as_query")
+    # The two notes with an event date, N1's type trimmed and lower-cased, N2's team W2's
+    # allocation's (W2 has no department).
+    notes = con.execute("SELECT note_id, note_type, team FROM fact_note ORDER BY 1").fetchall()
+    assert notes == [("N1", "visit", "T1"), ("N2", "other", "T2")]
