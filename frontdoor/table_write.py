@@ -43,6 +43,20 @@ class Written:
     problems: list[Problem]  # warnings of reading its CSV files
     noted: list[str]  # the columns whose changed values `_notes` marks, bit by bit
     typed: list[str]  # the columns typed (date, flag, number): each has `<c>__o`
+    # The working columns that say where a row was read: `_ord` (the file's place among the
+    # extract's), `_file` and `_line`. A table read from one CSV file keeps only `_line`: its
+    # file and place are the same on every row (`file_sql`, `ord_sql`), and a column of one
+    # value still costs writing on every row.
+    located: tuple[str, ...] = ("_ord", "_file", "_line")
+
+    def file_sql(self, prefix: str = "") -> str:
+        """SQL: the file a row was read from (`prefix`: the table's alias and a dot)."""
+        return f"{prefix}_file" if "_file" in self.located else lit(self.parts[0].file)
+
+    def ord_sql(self, prefix: str = "") -> str:
+        """SQL: the place of a row's file among the extract's files (files are ordered by it,
+        then by name, for "first occurrence")."""
+        return f"{prefix}_ord" if "_ord" in self.located else str(self.parts[0].order)
 
 
 def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]) -> Written:
@@ -62,6 +76,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
         present += [c for c in part.columns if c not in present]
     extras = [c for c in present if c not in spec.columns]
     typed = [c for c, t in spec.columns.items() if t in (DATE, FLAG, NUMBER)]
+    located = ("_line",) if fused else ("_ord", "_file", "_line")
 
     # Trim (spaces), then a null spelling (blank, NULL, N/A, ...) is NULL. A CSV file whose
     # survey found no space beside a field's edge and nothing beyond ASCII has nothing to trim.
@@ -166,11 +181,10 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
         f"CASE WHEN _bad THEN {raw_json} END AS _raw",
         "_notes",
         "_written",
-        "_ord",
-        "_file",
-        "_line",
+        *located,
     ]
     ordered = len(parts) > 1
+    w = Written(spec, parts, problems, noted, typed, located)
 
     def create(source: str) -> None:
         # _faults is NULL for a usable row: the list (and the raw record) is built only for the
@@ -209,6 +223,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             )
         )
     t_name = ident(name)
+    o, f = w.ord_sql(), w.file_sql()
     # A duplicate key, among rows with no other fault: the first by file, then line, stays.
     # Keys that rise strictly from row to row (in whatever order the rows are read: every row
     # is in the one sequence) cannot repeat: a streaming test, about a fifth of the cost of
@@ -228,8 +243,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             f"""
             CREATE OR REPLACE TEMP TABLE _dup AS
             SELECT {key} AS _k,
-                   arg_min({{'o': _ord, 'f': _file, 'l': _line}}, (_ord, _file, _line))
-                       AS _first
+                   arg_min({{'o': {o}, 'f': {f}, 'l': _line}}, ({o}, {f}, _line)) AS _first
             FROM {t_name} WHERE _faults IS NULL
             GROUP BY {key} HAVING count(*) > 1
             """
@@ -248,14 +262,14 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             f"""
             UPDATE {t_name} AS t SET _faults = m._faults, _raw = m._raw
             FROM (
-                SELECT v._ord, v._file, v._line,
+                SELECT {", ".join(f"v.{c}" for c in located)},
                        [{fault_sql(spec.key, "v." + key, dup_reason)}] AS _faults,
                        {dup_json} AS _raw
                 FROM {t_name} v JOIN _dup d ON d._k = v.{key}
-                WHERE v._faults IS NULL AND NOT (v._ord = d._first.o
-                      AND v._file = d._first.f AND v._line = d._first.l)
+                WHERE v._faults IS NULL AND NOT ({w.ord_sql("v.")} = d._first.o
+                      AND {w.file_sql("v.")} = d._first.f AND v._line = d._first.l)
             ) m
-            WHERE t._ord = m._ord AND t._file = m._file AND t._line = m._line
+            WHERE {" AND ".join(f"t.{c} = m.{c}" for c in located)}
             """
         )
         con.execute("DROP TABLE _dup")
@@ -264,4 +278,4 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
                 f"CREATE OR REPLACE TABLE {t_name} AS SELECT * FROM {t_name} "
                 "ORDER BY _ord, _file, _line"
             )
-    return Written(spec, parts, problems, noted, typed)
+    return w

@@ -19,12 +19,15 @@ _TIME = r"[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*$"
 _MIDNIGHT = r"[ T]0{1,2}:00(?::00)?(?:\.0+)?\s*$"  # SQL Server's "2016-04-05 00:00:00.000"
 
 
-def value_notes(con: duckdb.DuckDBPyConnection, spec: Table, noted: list[str]) -> None:
+def value_notes(
+    con: duckdb.DuckDBPyConnection, spec: Table, noted: list[str], file: str, order: str
+) -> None:
     """One data issue per column for values the load changed: null spellings read as missing,
     values trimmed of spaces (count, the first by file and line, the value as written). Which
     columns have any is read from `_notes` (set as the values were cleaned); the counts and
     first occurrences are looked up only for those (none, in a clean extract), among the rows
-    whose values as written were kept (`_written`)."""
+    whose values as written were kept (`_written`). `file`, `order`: SQL of a row's file and
+    its place among the extract's (frontdoor.table_write.Written)."""
     if not noted:
         return
 
@@ -40,7 +43,7 @@ def value_notes(con: duckdb.DuckDBPyConnection, spec: Table, noted: list[str]) -
     t = ident(spec.name)
     bits = con.execute(f"SELECT bit_or(_notes) FROM {t}").fetchone()[0] or 0
     flagged = [(i, c) for i, c in enumerate(noted) if bits & (1 << i)]
-    rows = f"(SELECT _ord, _file, _line, _written FROM {t} WHERE _notes <> 0)"
+    rows = f"(SELECT {order} AS _ord, {file} AS _file, _line, _written FROM {t} WHERE _notes <> 0)"
     out = []
     for i, c in flagged:
         x = f"_written[{i + 1}]"
@@ -77,11 +80,12 @@ def value_notes(con: duckdb.DuckDBPyConnection, spec: Table, noted: list[str]) -
         con.executemany("INSERT INTO data_issues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", out)
 
 
-def recode_notes(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
+def recode_notes(con: duckdb.DuckDBPyConnection, spec: Table, file: str, order: str) -> None:
     """One data issue (severity RECODED) per column and kind for values the load read as
     something other than their text: flags (Y, Yes, 1 -> yes), dates with a time of day (the
     time dropped), dates written day/month/year. Count, the distinct spellings (up to 5), the
-    first by file and line with the value as written. One scan of the typed rows."""
+    first by file and line with the value as written. One scan of the typed rows. `file`,
+    `order`: SQL of a row's file and its place (frontdoor.table_write.Written)."""
     kinds: list[tuple[str, str, str]] = []  # (column, condition on the loaded row, words)
     for c, t in spec.columns.items():
         # As written: a recoded value is never written as its typed value shows it, so
@@ -119,7 +123,7 @@ def recode_notes(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
         aggs += [
             f"count(*) FILTER (WHERE {cond}) AS n{i}",
             f"list(DISTINCT {x}) FILTER (WHERE {cond})[1:6] AS s{i}",
-            f"arg_min({{'f': _file, 'l': _line, 'v': {x}}}, (_ord, _file, _line)) "
+            f"arg_min({{'f': {file}, 'l': _line, 'v': {x}}}, ({order}, {file}, _line)) "
             f"FILTER (WHERE {cond}) AS first{i}",
         ]
     row = con.execute(
