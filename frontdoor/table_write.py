@@ -58,6 +58,24 @@ class Written:
         then by name, for "first occurrence")."""
         return f"{prefix}_ord" if "_ord" in self.located else str(self.parts[0].order)
 
+    def rows_sql(self) -> str:
+        """SQL: the table's rows with their working values as columns (`_w` unpacked): each
+        typed column's `<c>__o`, `_faults`, `_raw`, `_notes` and `_written`. The checks read
+        the table through it."""
+        cols = []
+        for c in self.typed:
+            x = f"_w[1].{ident(c + '__o')}"
+            if self.spec.columns[c] == FLAG:  # Y and N are not kept: the typed value shows them
+                x = f"coalesce({x}, CASE {ident(c)} WHEN true THEN 'Y' WHEN false THEN 'N' END)"
+            cols.append(f"{x} AS {ident(c + '__o')}")
+        cols += [
+            "_w[1]._faults AS _faults",
+            "_w[1]._raw AS _raw",
+            "coalesce(_w[1]._notes, 0) AS _notes",
+            "_w[1]._written AS _written",
+        ]
+        return f"(SELECT * EXCLUDE (_w), {', '.join(cols)} FROM {ident(self.spec.name)})"
+
 
 def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]) -> Written:
     """Write the table `spec.name` once: every row typed, with working columns beside the
@@ -161,26 +179,42 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
     )
     bad = " OR ".join(f"({cond})" for cond, _ in faults)
     fault_list = ", ".join(f"CASE WHEN {cond} THEN {fault} END" for cond, fault in faults)
-    # The table's own columns, typed, then the working ones: `<c>__o` the value as written
-    # (cleaned) of a typed column, where the typed value does not show it (a date not written
-    # YYYY-MM-DD; every flag and number).
+    # The table's own columns, typed, then the working ones. `<c>__o` is the value as written
+    # (cleaned) of a typed column where the typed value does not show it: a date not written
+    # YYYY-MM-DD, a flag other than Y or N, every number.
     out_cols = [
         f"{ident(c + '__v')} AS {ident(c)}" if t in (DATE, FLAG, NUMBER) else ident(c)
         for c, t in spec.columns.items()
     ] + [ident(c) for c in extras]
+    kept = []
     for c in typed:
         if spec.columns[c] == DATE:
-            out_cols.append(
+            kept.append(
                 f"CASE WHEN {ident(c + '__v')} IS NOT NULL AND {ident(c + '__g')} "
                 f"THEN NULL ELSE {ident(c)} END AS {ident(c + '__o')}"
             )
+        elif spec.columns[c] == FLAG:
+            kept.append(
+                f"CASE WHEN {ident(c)} IN ('Y', 'N') THEN NULL ELSE {ident(c)} END "
+                f"AS {ident(c + '__o')}"
+            )
         else:
-            out_cols.append(f"{ident(c)} AS {ident(c + '__o')}")
+            kept.append(f"{ident(c)} AS {ident(c + '__o')}")
+    # The working values in one column `_w`, NULL on a row with none of them (a usable row
+    # whose values were read as written, as nearly every row is), else a list of one struct:
+    # one column written instead of one per value (each costs writing on every row), and a
+    # list's values are stored only for the rows that have one. `Written.rows_sql` unpacks it.
+    work = [f"{lit(c + '__o')}: {ident(c + '__o')}" for c in typed] + [
+        f"'_faults': CASE WHEN _bad THEN list_filter([{fault_list}], lambda x: x IS NOT NULL) END",
+        f"'_raw': CASE WHEN _bad THEN {raw_json} END",
+        "'_notes': _notes",
+        "'_written': _written",
+    ]
+    anything = " OR ".join(
+        ["_bad", "_notes <> 0", *(f"{ident(c + '__o')} IS NOT NULL" for c in typed)]
+    )
     out_cols += [
-        f"CASE WHEN _bad THEN list_filter([{fault_list}], lambda x: x IS NOT NULL) END AS _faults",
-        f"CASE WHEN _bad THEN {raw_json} END AS _raw",
-        "_notes",
-        "_written",
+        f"CASE WHEN {anything} THEN [{{{', '.join(work)}}}] END AS _w",
         *located,
     ]
     ordered = len(parts) > 1
@@ -202,8 +236,9 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
                          {", ".join(parsed)}{", " if parsed else ""}
                          CASE WHEN _notes <> 0 THEN [{", ".join(written_names)}] END AS _written
                   FROM r),
-            f AS (SELECT *, {bad} AS _bad FROM t)
-            SELECT {", ".join(out_cols)} FROM f
+            f AS (SELECT *, {bad} AS _bad FROM t),
+            o AS (SELECT *{"".join(", " + k for k in kept)} FROM f)
+            SELECT {", ".join(out_cols)} FROM o
             {"ORDER BY _ord, _file, _line" if ordered else ""}
             """
         )
@@ -223,6 +258,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             )
         )
     t_name = ident(name)
+    rows = w.rows_sql()
     o, f = w.ord_sql(), w.file_sql()
     # A duplicate key, among rows with no other fault: the first by file, then line, stays.
     # Keys that rise strictly from row to row (in whatever order the rows are read: every row
@@ -231,11 +267,11 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
     # order, as exports in key order seldom are).
     dups = con.execute(
         f"SELECT count(*) FILTER (WHERE NOT ({key} > _prev)) FROM "
-        f"(SELECT {key}, lag({key}) OVER () AS _prev FROM {t_name} WHERE _faults IS NULL)"
+        f"(SELECT {key}, lag({key}) OVER () AS _prev FROM {t_name} WHERE _w[1]._faults IS NULL)"
     ).fetchone()[0]
     if dups:
         dups = con.execute(
-            f"SELECT count(*) FROM (SELECT {key} FROM {t_name} WHERE _faults IS NULL "
+            f"SELECT count(*) FROM (SELECT {key} FROM {t_name} WHERE _w[1]._faults IS NULL "
             f"GROUP BY {key} HAVING count(*) > 1)"
         ).fetchone()[0]
     if dups:
@@ -244,7 +280,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             CREATE OR REPLACE TEMP TABLE _dup AS
             SELECT {key} AS _k,
                    arg_min({{'o': {o}, 'f': {f}, 'l': _line}}, ({o}, {f}, _line)) AS _first
-            FROM {t_name} WHERE _faults IS NULL
+            FROM {t_name} WHERE _w[1]._faults IS NULL
             GROUP BY {key} HAVING count(*) > 1
             """
         )
@@ -253,6 +289,16 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             "|| CAST(d._first.l AS VARCHAR) || ' of ' || d._first.f || "
             "'; this row is rejected'"
         )
+        # The row's working values kept, its faults and raw record set.
+        kept_again = ", ".join(
+            [f"{lit(c + '__o')}: t._w[1].{ident(c + '__o')}" for c in typed]
+            + [
+                "'_faults': m._faults",
+                "'_raw': m._raw",
+                "'_notes': t._w[1]._notes",
+                "'_written': t._w[1]._written",
+            ]
+        )
         dup_json = (
             "CAST(to_json({"
             + ", ".join(f"{lit(c)}: {text_sql(spec, c, 'v.')}" for c in shown)
@@ -260,12 +306,12 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
         )
         con.execute(
             f"""
-            UPDATE {t_name} AS t SET _faults = m._faults, _raw = m._raw
+            UPDATE {t_name} AS t SET _w = [{{{kept_again}}}]
             FROM (
                 SELECT {", ".join(f"v.{c}" for c in located)},
                        [{fault_sql(spec.key, "v." + key, dup_reason)}] AS _faults,
                        {dup_json} AS _raw
-                FROM {t_name} v JOIN _dup d ON d._k = v.{key}
+                FROM {rows} v JOIN _dup d ON d._k = v.{key}
                 WHERE v._faults IS NULL AND NOT ({w.ord_sql("v.")} = d._first.o
                       AND {w.file_sql("v.")} = d._first.f AND v._line = d._first.l)
             ) m
