@@ -37,7 +37,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -228,16 +228,7 @@ class _Load(FileDiscovery, ReportTables):
         self._create_report_tables()
         self._stage_all(items)
         self._check_required_tables()
-        names = [n for n in TABLES if n in self.staged]
-        written = self._write_at_once(names)
-        s47_loaded = "ssd_s47_enquiry" in self.staged
-        for i, name in enumerate(names):
-            self.progress(0.75 + 0.15 * i / max(len(names), 1), f"checking {name}")
-            if name not in written:
-                written[name] = write_table(self.con, TABLES[name], self.staged[name])
-            self.problems += written[name].problems
-            check_table(self.con, written[name], self.extract_date, s47_loaded)
-            self._drop_staged(self.staged[name])
+        self._write_and_check([n for n in TABLES if n in self.staged])
         for name, parts in self.extra_tables.items():
             self._load_extra_table(name, parts)
             self._drop_staged(parts)
@@ -330,16 +321,23 @@ class _Load(FileDiscovery, ReportTables):
 
     # -------------------------------------------------------------------------- a table
 
-    def _write_at_once(self, names: list[str]) -> dict[str, Written]:
-        """Write the tables read from one CSV file each, WRITERS at a time (largest first), each
-        on its own connection: one table alone leaves a core idle in its slower steps. Only
-        writing: the checks, which read other tables, follow one table at a time."""
+    def _write_and_check(self, names: list[str]) -> None:
+        """Write every table and check it, the checks overlapping the writes.
+
+        The tables read from one CSV file each are written WRITERS at a time, each on its own
+        connection (one table alone leaves a core idle in its slower steps). The checks read
+        other tables (ssd_person, the S47s, the episodes) and append to rejected_rows and
+        data_issues, so they run one at a time on this connection, in the schema's order (the
+        order of those tables' rows, as before): each as soon as its table is written, while
+        the writers go on with the next tables, so the checks use the time a core would spend
+        waiting. The largest table is written first (it takes one writer for most of the
+        phase), the others in the order they are checked (the checks are not kept waiting)."""
         alone = [n for n in names if len(self.staged[n]) == 1 and self.staged[n][0].csv is not None]
         size = {n: _size(self.staged[n][0]) for n in alone}  # each file stat'ed once
-        alone.sort(key=lambda n: -size[n])
-        written: dict[str, Written] = {}
-        if not alone:
-            return written
+        first = max(alone, key=lambda n: size[n], default=None)
+        queue = ([first] if first else []) + [n for n in alone if n != first]
+        total = sum(size.values()) or 1
+        s47_loaded = "ssd_s47_enquiry" in self.staged
 
         def write(name: str) -> Written:
             cur = self.con.cursor()
@@ -349,24 +347,36 @@ class _Load(FileDiscovery, ReportTables):
             finally:
                 cur.close()
 
-        total = sum(size.values()) or 1
+        pool = None
+        futures: dict[str, Future[Written]] = {}
+        if queue:
+            # Each table's read runs as one pipeline on its writer's own thread (numbering rows,
+            # `row_number() OVER ()`, keeps it to one), so DuckDB's pool of workers has nothing
+            # to add to them but its overhead: the writers and the checks keep the cores busy.
+            self.con.execute("SET threads = 1")
+            pool = ThreadPoolExecutor(max_workers=WRITERS)
+            futures = {n: pool.submit(write, n) for n in queue}  # started in this order
         done = 0
-        # Each table's read runs as one pipeline on its writer's own thread (numbering rows,
-        # `row_number() OVER ()`, keeps it to one), so DuckDB's pool of workers has nothing to
-        # add to them but its overhead: the writers alone keep the cores busy.
-        self.con.execute("SET threads = 1")
-        pool = ThreadPoolExecutor(max_workers=WRITERS)
         try:
-            futures = {pool.submit(write, n): n for n in alone}
-            for future in as_completed(futures):
-                name = futures[future]
-                written[name] = future.result()
-                done += size[name]
-                self.progress(0.4 + 0.35 * done / total, f"read {name}")
+            for i, name in enumerate(names):
+                if name in futures:
+                    written = futures[name].result()
+                    done += size[name]
+                    self.progress(0.4 + 0.5 * done / total, f"checking {name}")
+                else:
+                    self.progress(0.4 + 0.5 * i / len(names), f"checking {name}")
+                    written = write_table(self.con, TABLES[name], self.staged[name])
+                if pool is not None and all(f.done() for f in futures.values()):
+                    pool.shutdown(wait=True)
+                    pool = None
+                    self.con.execute("RESET threads")  # the rest: every core per query
+                self.problems += written.problems
+                check_table(self.con, written, self.extract_date, s47_loaded)
+                self._drop_staged(self.staged[name])
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-            self.con.execute("RESET threads")  # the checks and facts: every core per query
-        return written
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+                self.con.execute("RESET threads")
 
     def _drop_staged(self, parts: list[Staged]) -> None:
         """Free the memory of a table's staged text once it is loaded."""

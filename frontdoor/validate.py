@@ -50,45 +50,57 @@ def check_table(
     spec, parts = written.spec, written.parts
     name = spec.name
     t_name = ident(name)
-    value_notes(con, spec, written.noted)
+    # Where a row was read (columns, or the one file's name and place: `Written.located`).
+    file = written.file_sql()
+    rows = written.rows_sql()  # the working values unpacked
+    value_notes(con, written)
     con.execute(
         f"""
         INSERT INTO rejected_rows
         SELECT {lit(name)}, _file, _line, f.col, f.val, f.reason, _raw
-        FROM (SELECT _file, _line, _raw, unnest(_faults) AS f FROM {t_name}
+        FROM (SELECT {file} AS _file, _line, _raw, unnest(_faults) AS f FROM {rows}
               WHERE _faults IS NOT NULL)
         ORDER BY _file, _line
         """
     )
-    _data_issues(con, spec, extract_date, s47_loaded)
-    recode_notes(con, spec)
+    _data_issues(con, spec, extract_date, s47_loaded, rows, written.file_sql("v."))
+    recode_notes(con, written)
     con.execute(
         f"""
         INSERT INTO _counts
         SELECT {lit(name)}, _file, count(*), count(*) FILTER (WHERE _faults IS NULL),
                count(*) FILTER (WHERE _faults IS NOT NULL)
-        FROM {t_name} GROUP BY _file
+        FROM (SELECT {file} AS _file, _faults FROM {rows}) GROUP BY _file
         """
     )
     # A file with a header and no rows is still a file read: it must show in the load report.
     for p in parts:
         con.execute(
             f"INSERT INTO _counts SELECT ?, ?, 0, 0, 0 WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {t_name} WHERE _file = ?)",
+            f"(SELECT 1 FROM {t_name} WHERE {file} = ?)",
             [name, p.file, p.file],
         )
-    con.execute(f"DELETE FROM {t_name} WHERE _faults IS NOT NULL")
-    for c in [*(c + "__o" for c in written.typed), *WORKING_COLUMNS]:
+    con.execute(f"DELETE FROM {t_name} WHERE _w[1]._faults IS NOT NULL")
+    for c in [*WORKING_COLUMNS, *written.located]:
         con.execute(f"ALTER TABLE {t_name} DROP COLUMN {ident(c)}")
 
 
-# The working columns of a table being loaded (beside each typed column's `<c>__o`).
-WORKING_COLUMNS = ("_faults", "_raw", "_notes", "_written", "_ord", "_file", "_line")
+# The working columns of a table being loaded (beside the columns saying where a row was read,
+# `Written.located`): `_w` holds each typed column's `<c>__o`, `_faults`, `_raw`, `_notes` and
+# `_written` (frontdoor.table_write; `Written.rows_sql` unpacks them).
+WORKING_COLUMNS = ("_w",)
 
 
 def _data_issues(
-    con: duckdb.DuckDBPyConnection, spec: Table, extract_date: dt.date, s47_loaded: bool
+    con: duckdb.DuckDBPyConnection,
+    spec: Table,
+    extract_date: dt.date,
+    s47_loaded: bool,
+    rows: str,
+    file: str,
 ) -> None:
+    """`rows`: the table's rows, working values unpacked (`Written.rows_sql`); `file`: SQL of
+    a row's file (`v` their alias)."""
     name = spec.name
     person = f"v.{ident(spec.person)}" if spec.person else "CAST(NULL AS VARCHAR)"
     key = ident(spec.key)
@@ -221,9 +233,9 @@ def _data_issues(
             f"""
             INSERT INTO data_issues
             SELECT {lit(name)}, _file, _line, _k, _p, i.c, i.v, i.t, 'warning'
-            FROM (SELECT v._file, v._line, v.{key} AS _k, {person} AS _p,
+            FROM (SELECT {file} AS _file, v._line, v.{key} AS _k, {person} AS _p,
                          unnest(list_filter([{found}], lambda x: x IS NOT NULL)) AS i
-                  FROM {ident(name)} v {" ".join(joins)}
+                  FROM {rows} v {" ".join(joins)}
                   WHERE v._faults IS NULL AND ({" OR ".join(f"({w})" for w, _ in checks)}))
             ORDER BY _file, _line
             """

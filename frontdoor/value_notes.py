@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import duckdb
 
-from frontdoor.schema import DATE, FLAG, Table
+from frontdoor.schema import DATE, FLAG
 from frontdoor.sources import RECODED
 from frontdoor.sources.staging import ident, lit
+from frontdoor.table_write import Written
 from frontdoor.value_rules import is_null_sql
 
 # A time of day after a date ("2016-04-05 10:30"), and midnight (not a change when dropped).
@@ -19,12 +20,14 @@ _TIME = r"[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*$"
 _MIDNIGHT = r"[ T]0{1,2}:00(?::00)?(?:\.0+)?\s*$"  # SQL Server's "2016-04-05 00:00:00.000"
 
 
-def value_notes(con: duckdb.DuckDBPyConnection, spec: Table, noted: list[str]) -> None:
+def value_notes(con: duckdb.DuckDBPyConnection, w: Written) -> None:
     """One data issue per column for values the load changed: null spellings read as missing,
     values trimmed of spaces (count, the first by file and line, the value as written). Which
     columns have any is read from `_notes` (set as the values were cleaned); the counts and
     first occurrences are looked up only for those (none, in a clean extract), among the rows
     whose values as written were kept (`_written`)."""
+    spec, noted = w.spec, w.noted
+    file, order = w.file_sql(), w.ord_sql()
     if not noted:
         return
 
@@ -37,10 +40,10 @@ def value_notes(con: duckdb.DuckDBPyConnection, spec: Table, noted: list[str]) -
     def padded(x: str) -> str:
         return f"({spaced(x)} AND NOT {spelled_null(x)})"
 
-    t = ident(spec.name)
+    t = w.rows_sql()
     bits = con.execute(f"SELECT bit_or(_notes) FROM {t}").fetchone()[0] or 0
     flagged = [(i, c) for i, c in enumerate(noted) if bits & (1 << i)]
-    rows = f"(SELECT _ord, _file, _line, _written FROM {t} WHERE _notes <> 0)"
+    rows = f"(SELECT {order} AS _ord, {file} AS _file, _line, _written FROM {t} WHERE _notes <> 0)"
     out = []
     for i, c in flagged:
         x = f"_written[{i + 1}]"
@@ -77,11 +80,14 @@ def value_notes(con: duckdb.DuckDBPyConnection, spec: Table, noted: list[str]) -
         con.executemany("INSERT INTO data_issues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", out)
 
 
-def recode_notes(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
+def recode_notes(con: duckdb.DuckDBPyConnection, w: Written) -> None:
     """One data issue (severity RECODED) per column and kind for values the load read as
     something other than their text: flags (Y, Yes, 1 -> yes), dates with a time of day (the
     time dropped), dates written day/month/year. Count, the distinct spellings (up to 5), the
     first by file and line with the value as written. One scan of the typed rows."""
+    spec = w.spec
+    file, order = w.file_sql(), w.ord_sql()
+    rows = w.rows_sql()
     kinds: list[tuple[str, str, str]] = []  # (column, condition on the loaded row, words)
     for c, t in spec.columns.items():
         # As written: a recoded value is never written as its typed value shows it, so
@@ -108,7 +114,7 @@ def recode_notes(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
     counts = con.execute(
         "SELECT "
         + ", ".join(f"count(*) FILTER (WHERE {cond})" for _, cond, _ in kinds)
-        + f" FROM {ident(spec.name)} WHERE _faults IS NULL"
+        + f" FROM {rows} WHERE _faults IS NULL"
     ).fetchone()
     kinds = [k for k, n in zip(kinds, counts, strict=True) if n]
     if not kinds:
@@ -119,12 +125,10 @@ def recode_notes(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
         aggs += [
             f"count(*) FILTER (WHERE {cond}) AS n{i}",
             f"list(DISTINCT {x}) FILTER (WHERE {cond})[1:6] AS s{i}",
-            f"arg_min({{'f': _file, 'l': _line, 'v': {x}}}, (_ord, _file, _line)) "
+            f"arg_min({{'f': {file}, 'l': _line, 'v': {x}}}, ({order}, {file}, _line)) "
             f"FILTER (WHERE {cond}) AS first{i}",
         ]
-    row = con.execute(
-        f"SELECT {', '.join(aggs)} FROM {ident(spec.name)} WHERE _faults IS NULL"
-    ).fetchone()
+    row = con.execute(f"SELECT {', '.join(aggs)} FROM {rows} WHERE _faults IS NULL").fetchone()
     out = []
     for i, (c, _, words) in enumerate(kinds):
         count, spellings, first = row[3 * i], row[3 * i + 1], row[3 * i + 2]
