@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from metrics import Engine, Filters, get
 
@@ -205,6 +206,29 @@ def test_cp_review_chain_and_timescale(make_db):
     assert t1 == {"cohort": 1, "in_timescale_pct": 0.0}
     w2 = engine.headline(get("cp_reviews"), Filters(*PERIOD_Q1, worker="W2"))
     assert w2 == {"cohort": 1, "in_timescale_pct": 100.0}
+
+
+def test_cp_reviews_month_by_month(make_db):
+    # Month ends 28 Feb - 31 Jul 2025 (the trend reads each plan once: in timescale from its
+    # first due date to the first due date it misses).
+    # 28 Feb: CP1 (in: next due 5 Mar), CP6 (open to 1 Mar; due 15 Oct 2024, not held: out),
+    #         CP7 (in) -> 3, 2 in timescale.
+    # 31 Mar: CP1 (out: due 5 Mar, held 12 Mar), CP5 (first due 1 Mar, never held: out), CP7
+    #         -> 3, 1.
+    # 30 Apr - 31 Jul: CP1, CP2 (held on its due date 30 Apr: in), CP3 (due 30 Apr, held
+    #         1 May: out), CP5, CP7 (open to 1 Aug: in) -> 5, 2. CP4's first due is 1 Aug.
+    engine = Engine(reviews_db(make_db))
+    months = Filters(D(2025, 2, 1), D(2025, 7, 31))
+    trend = engine.monthly(get("cp_reviews"), months)
+    assert list(trend["cohort"]) == [3, 3, 5, 5, 5, 5]
+    assert list(trend["in_timescale_pct_numerator"]) == [2, 1, 2, 2, 2, 2]
+    # T1 holds P1 throughout: CP1 in timescale in February only. W2 holds P2: CP2 from April.
+    t1 = engine.monthly(get("cp_reviews"), replace(months, team="T1"))
+    assert list(t1["cohort"]) == [1] * 6
+    assert list(t1["in_timescale_pct_numerator"]) == [1, 0, 0, 0, 0, 0]
+    w2 = engine.monthly(get("cp_reviews"), replace(months, worker="W2"))
+    assert list(w2["cohort"]) == [0, 0, 1, 1, 1, 1]
+    assert list(w2["in_timescale_pct_numerator"]) == [0, 0, 1, 1, 1, 1]
 
 
 def test_cp_reviews_due_within_the_horizon(make_db):
