@@ -2,8 +2,9 @@
 -- under the targets (see cp_review_held) and whether it was held on time. None of this depends
 -- on the as-of date, so a trend over many month ends computes it once. The due date of the
 -- first review of a plan held late is its readers' (cp_review_chain: at one as-of date, the
--- least due date of the late ones held by then; trend/cp_reviews: up to each review, for the
--- plans of its months only), not a window over every review of every plan here.
+-- least due date of the late ones held by then; trend/cp_reviews: the least of the late ones'
+-- and the next due after the last review, for the plans of its months only), not a window over
+-- every review of every plan here.
 SELECT
     f.cp_plan_id,
     f.start_date,

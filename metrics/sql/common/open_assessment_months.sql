@@ -4,8 +4,9 @@
 -- with the team, worker and person filters, grouped by their months open (bit k for
 -- $grid[k + 1]; an authorisation before the start: none), their start's working-day index and
 -- their target. An assessment's age at a month end is, as in the rows, the month end's index
--- less its start's (assessment_rows' start_wd: none for a start outside the calendar): assessments due and overdue each
--- keep, month by month, the groups whose age there is in their window.
+-- less its start's (assessment_rows' start_wd: none for a start outside the calendar):
+-- assessments due keeps, month by month, the groups whose age there is in its window
+-- (assessments overdue reads its assessments' dates instead: trend/assessments_overdue.sql).
 -- uses: workers, assessment_rows
 SELECT
     greatest(month_bits(a.start_date, a.auth_date, $grid), 0) AS months,
