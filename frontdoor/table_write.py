@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from frontdoor.schema import DATE, FLAG, NUMBER, Table
+from frontdoor.schema import DATE, FLAG, ID, NUMBER, Table
 from frontdoor.sources import Problem
 from frontdoor.sources.csv_rows import materialise, read_csv_into
 from frontdoor.sources.staging import Staged, ident, lit
@@ -79,6 +79,21 @@ class Written:
             f"(SELECT * EXCLUDE (_s), {', '.join(cols)} FROM (SELECT * EXCLUDE (_w), "
             f"CASE WHEN _w IS NOT NULL THEN _w[1] END AS _s FROM {ident(self.spec.name)}))"
         )
+
+
+def plain_ids(spec: Table) -> set[str]:
+    """The columns of `spec` stored uncompressed: the ids of records (the table's key, the
+    person, referral, plan or enquiry a row names), nearly one value a row or a few rows.
+    DuckDB's string compression (dict_fsst) of such columns costs more than it saves for a
+    load: at 200,000 children writing the tables' record ids uncompressed takes about 1.6 s of
+    CPU less, for about 125 MB more on disk (docs/performance.md, "The load, second pass").
+    The ids of teams and workers (few values, which compress well and cheaply) stay
+    compressed, as do every other column."""
+    return {
+        c
+        for c, t in spec.columns.items()
+        if t == ID and not any(w in c for w in ("team", "worker", "professional", "department"))
+    }
 
 
 def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]) -> Written:
@@ -226,10 +241,9 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
 
     def create(source: str) -> None:
         # _faults is NULL for a usable row: the list (and the raw record) is built only for the
-        # rejected ones.
-        con.execute(
-            f"""
-            CREATE TABLE {ident(name)} AS
+        # rejected ones. The table is declared first (its columns as the query gives them), so
+        # that its record ids are stored uncompressed (`plain_ids`), then filled.
+        query = f"""
             WITH u AS ({source}),
             s0 AS (SELECT _ord, _file, _line, {", ".join(trimmed + written)} FROM u),
             s AS (SELECT _ord, _file, _line, {", ".join(cleaned + written_names)} FROM s0),
@@ -245,7 +259,13 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             SELECT {", ".join(out_cols)} FROM o
             {"ORDER BY _ord, _file, _line" if ordered else ""}
             """
+        plain = plain_ids(spec)
+        columns = ", ".join(
+            f"{ident(c)} {kind}" + (" USING COMPRESSION uncompressed" if c in plain else "")
+            for c, kind, *_ in con.execute(f"DESCRIBE {query}").fetchall()
         )
+        con.execute(f"CREATE TABLE {ident(name)} ({columns})")
+        con.execute(f"INSERT INTO {ident(name)} {query}")
 
     if fused:
         part = parts[0]
@@ -271,11 +291,11 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
     # order, as exports in key order seldom are).
     dups = con.execute(
         f"SELECT count(*) FILTER (WHERE NOT ({key} > _prev)) FROM "
-        f"(SELECT {key}, lag({key}) OVER () AS _prev FROM {t_name} WHERE _w[1]._faults IS NULL)"
+        f"(SELECT {key}, lag({key}) OVER () AS _prev FROM {t_name} WHERE (_w IS NULL OR _w[1]._faults IS NULL))"
     ).fetchone()[0]
     if dups:
         dups = con.execute(
-            f"SELECT count(*) FROM (SELECT {key} FROM {t_name} WHERE _w[1]._faults IS NULL "
+            f"SELECT count(*) FROM (SELECT {key} FROM {t_name} WHERE (_w IS NULL OR _w[1]._faults IS NULL) "
             f"GROUP BY {key} HAVING count(*) > 1)"
         ).fetchone()[0]
     if dups:
@@ -284,7 +304,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             CREATE OR REPLACE TEMP TABLE _dup AS
             SELECT {key} AS _k,
                    arg_min({{'o': {o}, 'f': {f}, 'l': _line}}, ({o}, {f}, _line)) AS _first
-            FROM {t_name} WHERE _w[1]._faults IS NULL
+            FROM {t_name} WHERE (_w IS NULL OR _w[1]._faults IS NULL)
             GROUP BY {key} HAVING count(*) > 1
             """
         )

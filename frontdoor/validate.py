@@ -80,7 +80,7 @@ def check_table(
             f"(SELECT 1 FROM {t_name} WHERE {file} = ?)",
             [name, p.file, p.file],
         )
-    con.execute(f"DELETE FROM {t_name} WHERE _w[1]._faults IS NOT NULL")
+    con.execute(f"DELETE FROM {t_name} WHERE _w IS NOT NULL AND _w[1]._faults IS NOT NULL")
     for c in [*WORKING_COLUMNS, *written.located]:
         con.execute(f"ALTER TABLE {t_name} DROP COLUMN {ident(c)}")
 

@@ -124,7 +124,9 @@ def recode_notes(con: duckdb.DuckDBPyConnection, w: Written) -> None:
         x = ident(c + "__o")
         aggs += [
             f"count(*) FILTER (WHERE {cond}) AS n{i}",
-            f"list(DISTINCT {x}) FILTER (WHERE {cond})[1:6] AS s{i}",
+            # The first six in sorted order: six of the list as DuckDB gathers it would be any
+            # six (its order follows how the rows are stored), and the note would change with it.
+            f"list_sort(list(DISTINCT {x}) FILTER (WHERE {cond}))[1:6] AS s{i}",
             f"arg_min({{'f': {file}, 'l': _line, 'v': {x}}}, ({order}, {file}, _line)) "
             f"FILTER (WHERE {cond}) AS first{i}",
         ]

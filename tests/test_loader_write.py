@@ -194,3 +194,31 @@ def test_a_padded_value_far_into_a_file_is_still_trimmed_and_listed(tmp_path):
         "AND column_name = 'cont_contact_source_desc'",
     ) == [(2502, "  padded  ", "1 value(s) had spaces around them, trimmed (first here)")]
     assert_counts_add_up(db)
+
+
+def test_record_ids_are_stored_uncompressed_and_read_back_as_written(tmp_path):
+    """A table's ids of records (its key, the child, referral, plan or enquiry a row names) are
+    stored without DuckDB's string compression (a value a row: compressing them cost most of
+    writing them), the ids of teams and workers as before; the values read back the same."""
+    from frontdoor.schema import TABLES
+    from frontdoor.table_write import plain_ids
+
+    assert plain_ids(TABLES["ssd_involvements"]) == {
+        "invo_involvements_id",
+        "invo_person_id",
+        "invo_referral_id",
+    }
+    contacts = CONTACTS + "C1,0001,2024-01-01,a\n" + "C2,0002,2024-01-02,b\n"
+    report, db = load(tmp_path, extract(tmp_path, ssd_contacts=contacts))
+    assert report.ok, report.render()
+    stored = query(
+        db,
+        "SELECT column_name, list(DISTINCT compression) FROM pragma_storage_info('ssd_contacts') "
+        "WHERE column_name IN ('cont_contact_id', 'cont_person_id') AND segment_type = 'VARCHAR' "
+        "GROUP BY ALL ORDER BY 1",
+    )
+    assert stored == [("cont_contact_id", ["Uncompressed"]), ("cont_person_id", ["Uncompressed"])]
+    assert query(db, "SELECT cont_contact_id, cont_person_id FROM ssd_contacts") == [
+        ("C1", "0001"),
+        ("C2", "0002"),
+    ]

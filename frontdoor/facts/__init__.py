@@ -167,9 +167,28 @@ def build_order() -> dict[str, frozenset[str]]:
 # value a row, so they compress least for the work. Uncompressed, fact_note takes about 0.8 s less
 # CPU to build at 200,000 children (2.7 -> 1.9 s) for about 72 MB more on disk (+43%), and the
 # recording rows that read them (one child's notes, one worker's) read them faster
-# (docs/performance.md, "fact_note at load").
+# (docs/performance.md, "fact_note at load"). The other facts' record ids (a child, referral,
+# assessment, involvement or family: a value a row or a few) likewise: about 0.8 s less CPU for
+# the ten facts at 200,000 children (docs/performance.md, "The load, second pass"); the teams,
+# workers and kinds (few values) stay compressed, as do the small facts' ids (no gain seen).
 UNCOMPRESSED: dict[str, tuple[str, ...]] = {
     "fact_note": ("note_id", "person_id", "referral_id"),
+    "fact_allocation": ("involvement_id", "person_id", "own_referral_id", "referral_id"),
+    "fact_activity": ("person_id",),
+    "fact_child_allocation": ("person_id",),
+    "fact_child_workers": ("person_id",),
+    "fact_caseload_pair": ("person_id", "family_id"),
+    "fact_caseload_family": ("person_id",),
+    "fact_referral": ("referral_id", "person_id", "allocation_involvement_id", "family_id"),
+    "fact_referral_factor": ("assessment_id", "referral_id", "person_id"),
+    "fact_assessment": ("assessment_id", "person_id", "referral_id"),
+    "fact_transfer": (
+        "assessment_id",
+        "person_id",
+        "referral_id",
+        "move_involvement_episode",
+        "move_involvement_any",
+    ),
 }
 
 
