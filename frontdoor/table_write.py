@@ -7,6 +7,7 @@ ssd_person and the S47s, follow one table at a time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -15,6 +16,7 @@ from frontdoor.schema import DATE, FLAG, ID, NUMBER, Table
 from frontdoor.sources import Problem
 from frontdoor.sources.csv_rows import materialise, read_csv_into
 from frontdoor.sources.staging import Staged, ident, lit
+from frontdoor.table_store import create_table_as
 from frontdoor.value_rules import (
     EARLIEST_DATE,
     LATEST_DATE,
@@ -94,6 +96,20 @@ def plain_ids(spec: Table) -> set[str]:
         for c, t in spec.columns.items()
         if t == ID and not any(w in c for w in ("team", "worker", "professional", "department"))
     }
+
+
+# A row with no fault (its working values, if any, name none): the duplicate-key test reads
+# only these.
+USABLE = "(_w IS NULL OR _w[1]._faults IS NULL)"
+
+
+def _work_struct(typed: list[str], value: Callable[[str], str]) -> str:
+    """SQL: the struct of a row's working values (`_w`'s one element), each field's value
+    `value(field)`: each typed column's `<c>__o`, then `_faults`, `_raw`, `_notes` and
+    `_written`, in the one order the table's `_w` and the duplicate test's rewrite of it share
+    (`Written.rows_sql` reads them by name)."""
+    fields = [c + "__o" for c in typed] + ["_faults", "_raw", "_notes", "_written"]
+    return "{" + ", ".join(f"{lit(f)}: {value(f)}" for f in fields) + "}"
 
 
 def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]) -> Written:
@@ -223,17 +239,18 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
     # whose values were read as written, as nearly every row is), else a list of one struct:
     # one column written instead of one per value (each costs writing on every row), and a
     # list's values are stored only for the rows that have one. `Written.rows_sql` unpacks it.
-    work = [f"{lit(c + '__o')}: {ident(c + '__o')}" for c in typed] + [
-        f"'_faults': CASE WHEN _bad THEN list_filter([{fault_list}], lambda x: x IS NOT NULL) END",
-        f"'_raw': CASE WHEN _bad THEN {raw_json} END",
-        "'_notes': _notes",
-        "'_written': _written",
-    ]
+    work = _work_struct(
+        typed,
+        lambda field: {
+            "_faults": f"CASE WHEN _bad THEN list_filter([{fault_list}], lambda x: x IS NOT NULL) END",
+            "_raw": f"CASE WHEN _bad THEN {raw_json} END",
+        }.get(field, ident(field)),
+    )
     anything = " OR ".join(
         ["_bad", "_notes <> 0", *(f"{ident(c + '__o')} IS NOT NULL" for c in typed)]
     )
     out_cols += [
-        f"CASE WHEN {anything} THEN [{{{', '.join(work)}}}] END AS _w",
+        f"CASE WHEN {anything} THEN [{work}] END AS _w",
         *located,
     ]
     ordered = len(parts) > 1
@@ -241,8 +258,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
 
     def create(source: str) -> None:
         # _faults is NULL for a usable row: the list (and the raw record) is built only for the
-        # rejected ones. The table is declared first (its columns as the query gives them), so
-        # that its record ids are stored uncompressed (`plain_ids`), then filled.
+        # rejected ones. Its record ids are stored uncompressed (`plain_ids`).
         query = f"""
             WITH u AS ({source}),
             s0 AS (SELECT _ord, _file, _line, {", ".join(trimmed + written)} FROM u),
@@ -259,13 +275,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             SELECT {", ".join(out_cols)} FROM o
             {"ORDER BY _ord, _file, _line" if ordered else ""}
             """
-        plain = plain_ids(spec)
-        columns = ", ".join(
-            f"{ident(c)} {kind}" + (" USING COMPRESSION uncompressed" if c in plain else "")
-            for c, kind, *_ in con.execute(f"DESCRIBE {query}").fetchall()
-        )
-        con.execute(f"CREATE TABLE {ident(name)} ({columns})")
-        con.execute(f"INSERT INTO {ident(name)} {query}")
+        create_table_as(con, name, query, plain_ids(spec))
 
     if fused:
         part = parts[0]
@@ -291,11 +301,11 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
     # order, as exports in key order seldom are).
     dups = con.execute(
         f"SELECT count(*) FILTER (WHERE NOT ({key} > _prev)) FROM "
-        f"(SELECT {key}, lag({key}) OVER () AS _prev FROM {t_name} WHERE (_w IS NULL OR _w[1]._faults IS NULL))"
+        f"(SELECT {key}, lag({key}) OVER () AS _prev FROM {t_name} WHERE {USABLE})"
     ).fetchone()[0]
     if dups:
         dups = con.execute(
-            f"SELECT count(*) FROM (SELECT {key} FROM {t_name} WHERE (_w IS NULL OR _w[1]._faults IS NULL) "
+            f"SELECT count(*) FROM (SELECT {key} FROM {t_name} WHERE {USABLE} "
             f"GROUP BY {key} HAVING count(*) > 1)"
         ).fetchone()[0]
     if dups:
@@ -304,7 +314,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             CREATE OR REPLACE TEMP TABLE _dup AS
             SELECT {key} AS _k,
                    arg_min({{'o': {o}, 'f': {f}, 'l': _line}}, ({o}, {f}, _line)) AS _first
-            FROM {t_name} WHERE (_w IS NULL OR _w[1]._faults IS NULL)
+            FROM {t_name} WHERE {USABLE}
             GROUP BY {key} HAVING count(*) > 1
             """
         )
@@ -314,14 +324,11 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             "'; this row is rejected'"
         )
         # The row's working values kept, its faults and raw record set.
-        kept_again = ", ".join(
-            [f"{lit(c + '__o')}: t._w[1].{ident(c + '__o')}" for c in typed]
-            + [
-                "'_faults': m._faults",
-                "'_raw': m._raw",
-                "'_notes': t._w[1]._notes",
-                "'_written': t._w[1]._written",
-            ]
+        kept_again = _work_struct(
+            typed,
+            lambda field: (
+                f"m.{field}" if field in ("_faults", "_raw") else f"t._w[1].{ident(field)}"
+            ),
         )
         dup_json = (
             "CAST(to_json({"
@@ -330,7 +337,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
         )
         con.execute(
             f"""
-            UPDATE {t_name} AS t SET _w = [{{{kept_again}}}]
+            UPDATE {t_name} AS t SET _w = [{kept_again}]
             FROM (
                 SELECT {", ".join(f"v.{c}" for c in located)},
                        [{fault_sql(spec.key, "v." + key, dup_reason)}] AS _faults,

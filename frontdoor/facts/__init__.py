@@ -64,6 +64,8 @@ from importlib import resources
 
 import duckdb
 
+from frontdoor.table_store import create_table_as
+
 FACTS = (
     "fact_allocation",
     "fact_activity",
@@ -193,21 +195,11 @@ UNCOMPRESSED: dict[str, tuple[str, ...]] = {
 
 
 def _build(cursor: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Store fact `name` as a table: its query's rows, with its UNCOMPRESSED columns declared so
-    (the same column names, types and rows as `CREATE TABLE AS` would give)."""
-    plain = UNCOMPRESSED.get(name)
-    if not plain:
-        cursor.execute(f"CREATE OR REPLACE TABLE {name} AS {fact_sql(name)}")
-        return
-    described = cursor.execute(f"DESCRIBE {fact_sql(name)}").fetchall()
-    columns = ", ".join(
-        f'"{column}" {kind}' + (" USING COMPRESSION uncompressed" if column in plain else "")
-        for column, kind, *_ in described
-    )
+    """Store fact `name` as a table, its UNCOMPRESSED columns declared so, in one transaction
+    (a failed fill leaves no empty table in place of the old)."""
     cursor.execute("BEGIN")
     try:
-        cursor.execute(f"CREATE OR REPLACE TABLE {name} ({columns})")
-        cursor.execute(f"INSERT INTO {name} {fact_sql(name)}")
+        create_table_as(cursor, name, fact_sql(name), UNCOMPRESSED.get(name, ()), replace=True)
     except duckdb.Error:
         cursor.execute("ROLLBACK")
         raise
