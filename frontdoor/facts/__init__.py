@@ -64,8 +64,6 @@ from importlib import resources
 
 import duckdb
 
-from frontdoor.table_store import create_table_as
-
 FACTS = (
     "fact_allocation",
     "fact_activity",
@@ -197,6 +195,10 @@ UNCOMPRESSED: dict[str, tuple[str, ...]] = {
 def _build(cursor: duckdb.DuckDBPyConnection, name: str) -> None:
     """Store fact `name` as a table, its UNCOMPRESSED columns declared so, in one transaction
     (a failed fill leaves no empty table in place of the old)."""
+    # Imported here: the summary and the pages read facts_meta through this module and must not
+    # import pandas, which the loader's staging (frontdoor.table_store's ident) brings.
+    from frontdoor.table_store import create_table_as
+
     cursor.execute("BEGIN")
     try:
         create_table_as(cursor, name, fact_sql(name), UNCOMPRESSED.get(name, ()), replace=True)
