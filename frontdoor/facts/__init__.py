@@ -17,6 +17,10 @@ little first, so that the two builders stay busy):
 - `fact_caseload_family`: the named workers' pair spans cut where the worker's open children of
   the pair's family change, with how many they are and which pair counts the family (the
   caseload per worker counts families and sibling groups without grouping its pairs by family);
+- `fact_caseload_worker`: each named worker's caseload (children, families, sibling groups, team,
+  oldest allocation date) for every span of dates in which it does not change, counted from
+  fact_caseload_family's rows' starts and ends (the caseload per worker's rows at an as-of date
+  and its trend's at each month end read one row per worker, not every open pair);
 - `fact_referral`: every referral with its first allocation (whose it is: referral ownership),
   its first seen visit, its look-back for re-referrals (the child's previous referral within
   12 months), the child's family and its first assessment's start (siblings), and the
@@ -72,6 +76,7 @@ FACTS = (
     "fact_child_workers",
     "fact_caseload_pair",
     "fact_caseload_family",
+    "fact_caseload_worker",
     "fact_referral",
     "fact_referral_factor",
     "fact_assessment",
@@ -83,14 +88,15 @@ FACTS = (
 )
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).
-VERSION = "20"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
+VERSION = "23"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
 # 9: fact_cp_plan_team; 12: fact_child_workers, fact_cp_child_allocation and fact_assessment's
 # type, child seen and working-day indexes (10 and 11: two of them, made apart); 18:
 # fact_child_workers' allocation date and workers (changes of worker read from it alone),
 # fact_referral's and fact_transfer's working-day indexes, fact_caseload_family,
 # fact_transfer_wait, and the earliest allocation's team and worker even when it names none
 # (arg_min_null) (13-17: helpers' branches); 20: fact_transfer_wait's authorisation index by
-# arg_max_null (a NULL index no longer takes an earlier assessment's; the bench's facts unchanged)
+# arg_max_null (a NULL index no longer takes an earlier assessment's; the bench's facts unchanged);
+# 23: fact_caseload_worker
 
 
 # Rules the measures' SQL shares as macros, stored in the database with the facts (as the
