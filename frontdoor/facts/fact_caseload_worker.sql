@@ -28,8 +28,9 @@
 -- covers_month_end: whether the span holds the last day of a calendar month (most spans last a
 -- few days): a trend's month ends but its last are such days, so it joins only these spans and
 -- those holding its last date to its month ends.
--- Rows in order of their end, the open ones last (as fact_caseload_family, so that an as-of
--- date's rows are read from the last row groups).
+-- Rows in order of covers_month_end, then of their end, the open ones last: a trend reads the
+-- spans covering a month end in a year from about a fifth of the row groups, and an as-of date's
+-- rows are those ending after it in each part (the extract date's: the last row groups of each).
 WITH ev AS (
     SELECT
         worker_id,
@@ -151,4 +152,4 @@ SELECT
 FROM spans s
 LEFT JOIN ssd_professionals w ON w.prof_professional_id = s.worker_id
 WHERE s.counts & 65535 > 0
-ORDER BY s.valid_to NULLS LAST, s.valid_from, s.worker_id
+ORDER BY covers_month_end, s.valid_to NULLS LAST, s.valid_from, s.worker_id
