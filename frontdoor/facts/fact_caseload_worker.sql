@@ -9,13 +9,15 @@
 -- families and sibling groups at a day are the running sums of +1 at each row's valid_from and
 -- -1 at its valid_to, taken at each day on which any of the worker's rows starts or ends (every
 -- team of the worker at each such day, so a worker in two teams at once has both teams' counts).
--- The four counts are summed as one BIGINT, 16 bits each (pairs, children, families, sibling
+-- The four counts are summed as one HUGEINT, 32 bits each (pairs, children, families, sibling
 -- groups from the lowest): one running sum instead of four (each about 0.06 s of CPU at 200,000
--- children); exact while a worker holds fewer than 32,768 pairs in one team. The worker's
--- children, families and sibling groups are the sums over its teams, and its team the team of
--- most pairs (ties: the latest allocation date among the team's open pairs, then the greater
--- team, as the maximum of (pairs, latest date, team) over the teams would be; the latest dates
--- are looked up among the open rows only at the days on which two teams have pairs).
+-- children; a HUGEINT costs no more than a BIGINT of 16-bit counts, which a placeholder worker
+-- holding 32,768 children would overflow), exact below 2^31 pairs of a worker in a team. The
+-- worker's children, families and sibling groups are the sums over its teams, and its team the
+-- team of most pairs (ties: the latest allocation date among the team's open pairs, then the
+-- greater team, as the maximum of (pairs, latest date, team) over the teams would be; the
+-- latest dates are looked up among the open rows only at the days on which two teams have
+-- pairs).
 -- oldest_allocation_date, the least allocation date among the open rows, is the least among the
 -- rows ending after the day (or never): a row's allocation date is on or before its valid_from,
 -- and a row not yet started whose allocation date is on or before the day is a later piece of an
@@ -29,17 +31,19 @@
 -- few days): a trend's month ends but its last are such days, so it joins only these spans and
 -- those holding its last date to its month ends.
 -- Rows in order of covers_month_end, then of their end, the open ones last: a trend reads the
--- spans covering a month end in a year from about a fifth of the row groups, and an as-of date's
--- rows are those ending after it in each part (the extract date's: the last row groups of each).
+-- spans covering a month end in a year from the last row groups (3 of 9 at 1,000,000 children),
+-- and an as-of date's rows are those ending after it in each part (the open ones last).
 WITH ev AS (
     SELECT
         worker_id,
         team,
         valid_from AS day,
         1
-            + CASE WHEN person_id IS NOT NULL THEN 65536 ELSE 0 END
-            + CASE WHEN family_first THEN 4294967296 ELSE 0 END
-            + CASE WHEN family_first AND family_children >= 2 THEN 281474976710656 ELSE 0 END
+            + CASE WHEN person_id IS NOT NULL THEN (CAST(1 AS HUGEINT) << 32) ELSE 0 END
+            + CASE WHEN family_first THEN (CAST(1 AS HUGEINT) << 64) ELSE 0 END
+            + CASE
+                WHEN family_first AND family_children >= 2 THEN (CAST(1 AS HUGEINT) << 96) ELSE 0
+            END
             AS counts,
         CASE WHEN valid_to IS NULL THEN allocated_date END AS open_allocated,
         CAST(NULL AS DATE) AS ended_allocated
@@ -50,9 +54,11 @@ WITH ev AS (
         team,
         valid_to,
         -1
-            - CASE WHEN person_id IS NOT NULL THEN 65536 ELSE 0 END
-            - CASE WHEN family_first THEN 4294967296 ELSE 0 END
-            - CASE WHEN family_first AND family_children >= 2 THEN 281474976710656 ELSE 0 END,
+            - CASE WHEN person_id IS NOT NULL THEN (CAST(1 AS HUGEINT) << 32) ELSE 0 END
+            - CASE WHEN family_first THEN (CAST(1 AS HUGEINT) << 64) ELSE 0 END
+            - CASE
+                WHEN family_first AND family_children >= 2 THEN (CAST(1 AS HUGEINT) << 96) ELSE 0
+            END,
         NULL,
         allocated_date
     FROM fact_caseload_family
@@ -63,7 +69,7 @@ deltas AS (
         worker_id,
         team,
         day,
-        CAST(sum(counts) AS BIGINT) AS counts,
+        CAST(sum(counts) AS HUGEINT) AS counts,
         min(open_allocated) AS open_allocated,
         min(ended_allocated) AS ended_allocated
     FROM ev
@@ -80,7 +86,7 @@ state AS (
         d.worker_id,
         d.day,
         t.team,
-        CAST(sum(coalesce(x.counts, 0)) OVER w AS BIGINT) AS counts,
+        CAST(sum(coalesce(x.counts, 0)) OVER w AS HUGEINT) AS counts,
         x.open_allocated,
         x.ended_allocated
     FROM days d
@@ -92,7 +98,7 @@ state AS (
 shared AS (
     SELECT worker_id, day
     FROM state
-    WHERE counts & 65535 > 0
+    WHERE counts & 4294967295 > 0
     GROUP BY worker_id, day
     HAVING count(*) >= 2
 ),
@@ -109,9 +115,9 @@ by_worker AS (
     SELECT
         s.worker_id,
         s.day,
-        arg_max(s.team, (s.counts & 65535, l.latest_allocation_date, s.team))
-            FILTER (WHERE s.counts & 65535 > 0) AS team,
-        CAST(sum(s.counts) AS BIGINT) AS counts,
+        arg_max(s.team, (s.counts & 4294967295, l.latest_allocation_date, s.team))
+            FILTER (WHERE s.counts & 4294967295 > 0) AS team,
+        CAST(sum(s.counts) AS HUGEINT) AS counts,
         min(s.open_allocated) AS open_allocated,
         min(s.ended_allocated) AS ended_allocated
     FROM state s
@@ -140,16 +146,16 @@ SELECT
     s.valid_from,
     s.valid_to,
     s.team,
-    (s.counts >> 16) & 65535 AS children,
-    (s.counts >> 32) & 65535 AS families,
-    s.counts >> 48 AS sibling_groups,
+    CAST((s.counts >> 32) & 4294967295 AS BIGINT) AS children,
+    CAST((s.counts >> 64) & 4294967295 AS BIGINT) AS families,
+    CAST(s.counts >> 96 AS BIGINT) AS sibling_groups,
     CASE
         WHEN w.prof_full_time_equivalency > 0
-            THEN ((s.counts >> 16) & 65535) / w.prof_full_time_equivalency
+            THEN (CAST((s.counts >> 32) & 4294967295 AS BIGINT)) / w.prof_full_time_equivalency
     END AS children_per_fte,
     s.oldest_allocation_date,
     last_day(s.valid_from) < coalesce(s.valid_to, DATE '9999-12-31') AS covers_month_end
 FROM spans s
 LEFT JOIN ssd_professionals w ON w.prof_professional_id = s.worker_id
-WHERE s.counts & 65535 > 0
+WHERE s.counts & 4294967295 > 0
 ORDER BY covers_month_end, s.valid_to NULLS LAST, s.valid_from, s.worker_id
