@@ -116,3 +116,22 @@ def test_a_trend_ending_mid_month_takes_its_last_month_at_the_as_of_date(make_db
         3.0,
         3,
     ]
+
+
+def test_the_oldest_allocation_date_follows_the_pairs_earliest_open_allocation(make_db):
+    # W3 holds C9 twice: A9 from 1 Jan to 1 Mar, A10 from 1 Feb (open); and C10 from 20 Jan to
+    # 10 Feb. While A9 is open the pair's allocation date is 1 Jan; after it ends, A10's 1 Feb
+    # (later than C10's 20 Jan, which has ended by then).
+    extract = {
+        "ssd_person": [{"pers_person_id": c, "pers_dob": D(2015, 1, 1)} for c in ("C9", "C10")],
+        "ssd_cin_episodes": [],
+        "ssd_involvements": [
+            allocation("A9", "W3", "T1", D(2025, 1, 1), D(2025, 3, 1), person="C9"),
+            allocation("A10", "W3", "T1", D(2025, 2, 1), person="C9"),
+            allocation("A11", "W3", "T1", D(2025, 1, 20), D(2025, 2, 10), person="C10"),
+        ],
+    }
+    engine = Engine(make_db(extract))
+    assert _row(engine, "W3", D(2025, 1, 25)) == ["T1", 2, 2, 0, D(2025, 1, 1)]
+    assert _row(engine, "W3", D(2025, 2, 15)) == ["T1", 1, 1, 0, D(2025, 1, 1)]
+    assert _row(engine, "W3", D(2025, 3, 1)) == ["T1", 1, 1, 0, D(2025, 2, 1)]
