@@ -12,6 +12,9 @@ little first, so that the two builders stay busy):
 - `fact_child_workers`: the same spans cut where the allocated workers the child has had in the 12
   months to a date change, with those workers and their number (changes of worker's headline,
   rows and trend read one row per span, not the allocations of the 12 months before every date);
+- `fact_child_workers_month`: changes of worker's figures (children, three or more, their
+  workers) at every calendar month end by team and worker, counted from fact_child_workers' spans
+  (its monthly trend reads a dozen rows a worker, not the period's spans);
 - `fact_caseload_pair`: the same per worker and child (a caseload's open pairs), with the
   child's family;
 - `fact_caseload_family`: the named workers' pair spans cut where the worker's open children of
@@ -70,6 +73,7 @@ FACTS = (
     "fact_note",
     "fact_child_allocation",
     "fact_child_workers",
+    "fact_child_workers_month",
     "fact_caseload_pair",
     "fact_caseload_family",
     "fact_referral",
@@ -83,14 +87,15 @@ FACTS = (
 )
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).
-VERSION = "20"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
+VERSION = "24"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
 # 9: fact_cp_plan_team; 12: fact_child_workers, fact_cp_child_allocation and fact_assessment's
 # type, child seen and working-day indexes (10 and 11: two of them, made apart); 18:
 # fact_child_workers' allocation date and workers (changes of worker read from it alone),
 # fact_referral's and fact_transfer's working-day indexes, fact_caseload_family,
 # fact_transfer_wait, and the earliest allocation's team and worker even when it names none
 # (arg_min_null) (13-17: helpers' branches); 20: fact_transfer_wait's authorisation index by
-# arg_max_null (a NULL index no longer takes an earlier assessment's; the bench's facts unchanged)
+# arg_max_null (a NULL index no longer takes an earlier assessment's; the bench's facts unchanged);
+# 24: fact_child_workers_month
 
 
 # Rules the measures' SQL shares as macros, stored in the database with the facts (as the
