@@ -87,7 +87,9 @@ bits AS MATERIALIZED (
         CAST(date_trunc('month', $grid[-1]) AS DATE) AS month_start
     FROM days
 ),
-spans AS MATERIALIZED (
+spans AS (
+    -- not materialised: it carries the child's lists, which DuckDB would copy once more (about
+    -- 2 ms at 200,000 children, 13 at 1,000,000)
     SELECT
         a.person_id,
         a.oversight_latest,
