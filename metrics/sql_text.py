@@ -85,6 +85,7 @@ ONE_CHILD: dict[str, tuple[str | None, str | None]] = {
     "fact_referral_factor": ("person_id", None),
     "fact_child_allocation": ("person_id", None),
     "fact_child_workers": ("person_id", None),
+    "fact_allocation_latest": ("person_id", None),
     "fact_cp_child_allocation": ("person_id", None),
     "fact_caseload_pair": ("person_id", None),
     "fact_assessment": ("person_id", None),

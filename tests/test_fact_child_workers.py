@@ -103,3 +103,54 @@ def test_changes_of_worker_month_by_month_read_the_spans_as_the_rows_count(make_
     # Team T2 held the child in 2024 only (B): none in 2025.
     t2 = engine.monthly(measure, Filters(D(2025, 1, 1), D(2025, 6, 30), D(2025, 6, 30), team="T2"))
     assert t2["children"].tolist() == [0] * 6
+
+
+def test_each_calendar_month_end_keeps_its_figures_by_team_and_worker(make_db):
+    con = make_db(EXTRACT)
+    kept = con.execute(
+        "SELECT month_end, team, worker_id, children, three_plus, workers "
+        "FROM fact_child_workers_month ORDER BY month_end"
+    ).fetchall()
+    # From the first span's month end (31 Jan 2024). The span holding each month end: W1 on
+    # 31 Jan (one worker); 29 Feb is A's end, so B's span from 29 Feb holds it (T2, W2: two
+    # workers) as it does 31 Mar, 30 Apr and 31 May; none from 30 Jun 2024 to 31 Jan 2025 (no
+    # row); 28 Feb 2025 three workers (T1, W3), 31 Mar to 31 May two, 30 Jun one.
+    w2 = (1, 0, 2)
+    assert kept[:6] == [
+        (D(2024, 1, 31), "T1", "W1", 1, 0, 1),
+        (D(2024, 2, 29), "T2", "W2", *w2),
+        (D(2024, 3, 31), "T2", "W2", *w2),
+        (D(2024, 4, 30), "T2", "W2", *w2),
+        (D(2024, 5, 31), "T2", "W2", *w2),
+        (D(2025, 2, 28), "T1", "W3", 1, 1, 3),
+    ]
+    assert kept[6:9] == [
+        (D(2025, m, d), "T1", "W3", 1, 0, 2) for m, d in ((3, 31), (4, 30), (5, 31))
+    ]
+    # The last start or end is 1 Jun 2025: from 30 Jun 2025 to the calendar's last month end
+    # (December 2035) only D's open span counts, one child with one worker at each.
+    after = kept[9:]
+    assert after[0][0] == D(2025, 6, 30) and after[-1][0] == D(2035, 12, 31)
+    assert len(after) == 12 * 10 + 7
+    assert {r[1:] for r in after} == {("T1", "W3", 1, 0, 1)}
+
+
+def test_a_trend_ending_mid_month_or_for_one_child_reads_the_spans_as_the_rows_do(make_db):
+    engine = Engine(make_db(EXTRACT))
+    measure = MEASURES["worker_changes"]
+    # As of 15 March 2025 (not a calendar month end): the span from 1 Mar 2025 (two workers).
+    trend = engine.monthly(measure, Filters(D(2025, 1, 1), D(2025, 3, 15), D(2025, 3, 15)))
+    assert trend["children"].tolist() == [0, 1, 1]
+    assert trend["three_plus"].tolist() == [0, 1, 0]
+    assert trend["mean_workers"].tolist()[1:] == [3.0, 2.0]
+    # The child's own trend: as every child's (C1 is the only one); another child has none.
+    period = Filters(D(2025, 1, 1), D(2025, 6, 30), D(2025, 6, 30), person="C1")
+    child = engine.monthly(measure, period)
+    assert child["children"].tolist() == [0, 1, 1, 1, 1, 1]
+    assert child["mean_workers"].tolist()[1:] == [3.0, 2.0, 2.0, 2.0, 1.0]
+    other = engine.monthly(measure, Filters(D(2025, 1, 1), D(2025, 6, 30), person="C2"))
+    assert other["children"].tolist() == [0] * 6
+    # Years after the data: the open span at every month end.
+    late = engine.monthly(measure, Filters(D(2030, 1, 1), D(2030, 3, 31), D(2030, 3, 31)))
+    assert late["children"].tolist() == [1, 1, 1]
+    assert late["mean_workers"].tolist() == [1.0, 1.0, 1.0]

@@ -243,3 +243,54 @@ def test_the_monthly_trend_counts_each_month_end_as_its_headline_would(make_db):
     longer = Engine(con, Settings().with_targets(oversight_wd=21, drift_wd=21))
     trend = longer.monthly(get("oversight"), Filters(D(2025, 1, 1), D(2025, 3, 31)))
     assert list(trend["without_oversight"]) == [0, 1, 0]
+
+
+def test_each_allocation_span_carries_its_childs_monthly_latest_notes(make_db):
+    """fact_allocation_latest (what the trend reads): each of fact_child_allocation's spans with
+    its child's monthly latests, the spans in order of their end (open ones last)."""
+    con = make_db(
+        {
+            "ssd_person": [{"pers_person_id": p} for p in ("A", "B", "C")],
+            "ssd_cin_episodes": [],
+            "ssd_involvements": [
+                alloc("I1", "W1", "A", "T1", D(2025, 1, 6)),
+                alloc("I2", "W2", "B", "T2", D(2025, 1, 6), D(2025, 3, 10)),
+                alloc("I3", "W1", "C", "T1", D(2025, 2, 3)),
+            ],
+            "case_notes": [
+                note("N1", "A", "management_oversight", D(2025, 3, 3)),
+                note("N2", "A", "case_note", D(2025, 2, 25)),
+                note("N3", "A", "case_note", D(2025, 2, 11)),
+                note("N4", "B", "management_oversight", D(2025, 2, 28)),
+            ],
+            "ssd_cp_visits": [],
+            "ssd_cin_visits": [],
+        }
+    )
+    rows = con.execute("FROM fact_allocation_latest").fetchall()
+    # B's span ends on 10 March (first); A's and C's are open (after, by child). A: its one
+    # oversight note (3 Mar); its latest of each month, notes of any type: 25 Feb (not 11 Feb),
+    # 3 Mar. C has no note or visit: no months (NULL, as fact_activity has no row for it).
+    assert rows == [
+        (
+            "B",
+            D(2025, 1, 6),
+            D(2025, 3, 10),
+            D(2025, 1, 6),
+            "T2",
+            "W2",
+            [D(2025, 2, 28)],
+            [D(2025, 2, 28)],
+        ),
+        (
+            "A",
+            D(2025, 1, 6),
+            None,
+            D(2025, 1, 6),
+            "T1",
+            "W1",
+            [D(2025, 3, 3)],
+            [D(2025, 2, 25), D(2025, 3, 3)],
+        ),
+        ("C", D(2025, 2, 3), None, D(2025, 2, 3), "T1", "W1", None, None),
+    ]

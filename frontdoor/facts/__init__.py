@@ -12,6 +12,12 @@ little first, so that the two builders stay busy):
 - `fact_child_workers`: the same spans cut where the allocated workers the child has had in the 12
   months to a date change, with those workers and their number (changes of worker's headline,
   rows and trend read one row per span, not the allocations of the 12 months before every date);
+- `fact_child_workers_month`: changes of worker's figures (children, three or more, their
+  workers) at every calendar month end by team and worker, counted from fact_child_workers' spans
+  (its monthly trend reads a dozen rows a worker, not the period's spans);
+- `fact_allocation_latest`: fact_child_allocation's spans beside their child's monthly latest
+  notes and visits (fact_activity's), in order of the span's end (oversight's monthly trend reads
+  the spans of a period and their dates from it alone);
 - `fact_caseload_pair`: the same per worker and child (a caseload's open pairs), with the
   child's family;
 - `fact_caseload_family`: the named workers' pair spans cut where the worker's open children of
@@ -74,6 +80,8 @@ FACTS = (
     "fact_note",
     "fact_child_allocation",
     "fact_child_workers",
+    "fact_child_workers_month",
+    "fact_allocation_latest",
     "fact_caseload_pair",
     "fact_caseload_family",
     "fact_caseload_worker",
@@ -88,7 +96,7 @@ FACTS = (
 )
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).
-VERSION = "23"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
+VERSION = "25"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
 # 9: fact_cp_plan_team; 12: fact_child_workers, fact_cp_child_allocation and fact_assessment's
 # type, child seen and working-day indexes (10 and 11: two of them, made apart); 18:
 # fact_child_workers' allocation date and workers (changes of worker read from it alone),
@@ -96,7 +104,8 @@ VERSION = "23"  # 7: fact_activity's monthly latests and fact_note, made apart; 
 # fact_transfer_wait, and the earliest allocation's team and worker even when it names none
 # (arg_min_null) (13-17: helpers' branches); 20: fact_transfer_wait's authorisation index by
 # arg_max_null (a NULL index no longer takes an earlier assessment's; the bench's facts unchanged);
-# 23: fact_caseload_worker
+# 23: fact_caseload_worker; 24: fact_child_workers_month and fact_allocation_latest (helpers'
+# branches); 25: the three together
 
 
 # Rules the measures' SQL shares as macros, stored in the database with the facts (as the
@@ -183,6 +192,7 @@ UNCOMPRESSED: dict[str, tuple[str, ...]] = {
     "fact_activity": ("person_id",),
     "fact_child_allocation": ("person_id",),
     "fact_child_workers": ("person_id",),
+    "fact_allocation_latest": ("person_id",),
     "fact_caseload_pair": ("person_id", "family_id"),
     "fact_caseload_family": ("person_id",),
     "fact_referral": ("referral_id", "person_id", "allocation_involvement_id", "family_id"),
