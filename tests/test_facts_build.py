@@ -66,3 +66,56 @@ def test_a_fact_with_uncompressed_columns_holds_what_create_table_as_would(make_
     # allocation's (W2 has no department).
     notes = con.execute("SELECT note_id, note_type, team FROM fact_note ORDER BY 1").fetchall()
     assert notes == [("N1", "visit", "T1"), ("N2", "other", "T2")]
+
+
+def test_a_notes_team_falls_back_to_its_workers_latest_allocation_of_the_child(make_db):
+    # fact_note's team: the worker's own department, else the team of the worker's latest
+    # allocation of the child started by the event date (ties by involvement id). The fallback
+    # is looked for only among the workers with an allocation and no department, so each way a
+    # worker can lack one is here: a NULL department (W2), a blank one (W3), no professional row
+    # at all (W4); W1 has a department and keeps it though allocated in another team.
+    con = make_db(
+        {
+            "ssd_person": [{"pers_person_id": "P1"}, {"pers_person_id": "P2"}],
+            "ssd_professionals": [
+                {"prof_professional_id": "W1", "prof_professional_department": " T1 "},
+                {"prof_professional_id": "W2", "prof_professional_department": None},
+                {"prof_professional_id": "W3", "prof_professional_department": "  "},
+            ],
+            "ssd_involvements": [
+                alloc("I1", "W1", "P1", "T9", D(2025, 1, 6)),
+                # W2 and P1: started 6 Jan in T2, 3 Feb in T3 (two on 3 Feb: I3 before I4,
+                # by id), 3 Mar in T5, ended or not (an allocation started by the event date
+                # counts whether or not it has ended)
+                alloc("I2", "W2", "P1", "T2", D(2025, 1, 6), D(2025, 1, 20)),
+                alloc("I4", "W2", "P1", "T4", D(2025, 2, 3)),
+                alloc("I3", "W2", "P1", "T3", D(2025, 2, 3)),
+                alloc("I5", "W2", "P1", "T5", D(2025, 3, 3)),
+                alloc("I6", "W3", "P1", "T6", D(2025, 1, 6)),
+                alloc("I7", "W4", "P1", "T7", D(2025, 1, 6)),
+            ],
+            "case_notes": [
+                note("N1", "P1", "visit", D(2025, 2, 10), D(2025, 2, 10), "W1"),
+                note("N2", "P1", "visit", D(2025, 1, 10), D(2025, 1, 10), "W2"),  # I2 only
+                note("N3", "P1", "visit", D(2025, 2, 10), D(2025, 2, 10), "W2"),  # I4 (id)
+                note("N4", "P1", "visit", D(2025, 3, 3), D(2025, 3, 3), "W2"),  # I5, that day
+                note("N5", "P1", "visit", D(2025, 1, 5), D(2025, 1, 5), "W2"),  # none yet
+                note("N6", "P2", "visit", D(2025, 2, 10), D(2025, 2, 10), "W2"),  # not P2's
+                note("N7", "P1", "visit", D(2025, 2, 10), D(2025, 2, 10), "W3"),
+                note("N8", "P1", "visit", D(2025, 2, 10), D(2025, 2, 10), "W4"),
+                note("N9", "P1", "visit", D(2025, 2, 10), D(2025, 2, 10), None),
+            ],
+        }
+    )
+    teams = con.execute("SELECT note_id, team FROM fact_note ORDER BY 1").fetchall()
+    assert teams == [
+        ("N1", "T1"),
+        ("N2", "T2"),
+        ("N3", "T4"),
+        ("N4", "T5"),
+        ("N5", None),
+        ("N6", None),
+        ("N7", "T6"),
+        ("N8", "T7"),
+        ("N9", None),
+    ]

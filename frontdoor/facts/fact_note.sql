@@ -9,19 +9,25 @@
 -- (the note is then outstanding). Not sorted: sorting by event date made the load's peak memory
 -- larger and the year's headline no faster on the bench extracts (their notes are in date order
 -- already); an extract in another order has its notes scanned whole, as case_notes was before.
-WITH notes AS (
-    SELECT
-        n.note_id,
-        n.person_id,
-        n.referral_id,
-        lower(trim(n.note_type)) AS note_type,
-        n.event_date,
-        n.recorded_date,
-        n.worker_id,
-        nullif(trim(p.prof_professional_department), '') AS worker_team
-    FROM case_notes n
-    LEFT JOIN ssd_professionals p ON p.prof_professional_id = n.worker_id
-    WHERE n.event_date IS NOT NULL
+-- The departments are trimmed once (930 professionals, not 2.8 M notes), the notes read once
+-- as they stream to the table (not first gathered as a shared CTE), and the fallback looked for
+-- only among the notes of workers who can need one: workers with an allocation (fact_allocation)
+-- and no department (ssd_professionals is keyed by its id, so a worker's department is NULL
+-- exactly when no professional with that id has one). With none, as in the bench extracts, that
+-- part reads nothing: about 0.3 s of CPU less at 200,000 children (1.8 -> 1.5 s), and the
+-- load's peak memory about a quarter lower (the gathered notes were held in memory).
+WITH depts AS (
+    SELECT prof_professional_id, nullif(trim(prof_professional_department), '') AS worker_team
+    FROM ssd_professionals
+),
+teamless AS (
+    SELECT DISTINCT a.worker_id
+    FROM fact_allocation a
+    WHERE NOT EXISTS (
+        SELECT 1
+        FROM depts d
+        WHERE d.prof_professional_id = a.worker_id AND d.worker_team IS NOT NULL
+    )
 ),
 fallback AS (
     SELECT
@@ -29,7 +35,12 @@ fallback AS (
         k.person_id,
         k.event_date,
         arg_max(a.team, (a.start_date, a.involvement_id)) AS team
-    FROM (SELECT DISTINCT worker_id, person_id, event_date FROM notes WHERE worker_team IS NULL) k
+    FROM (
+        SELECT DISTINCT n.worker_id, n.person_id, n.event_date
+        FROM case_notes n
+        JOIN teamless t ON t.worker_id = n.worker_id
+        WHERE n.event_date IS NOT NULL
+    ) k
     JOIN fact_allocation a
       ON a.worker_id = k.worker_id
      AND a.person_id = k.person_id
@@ -40,16 +51,18 @@ SELECT
     n.note_id,
     n.person_id,
     n.referral_id,
-    n.note_type,
+    lower(trim(n.note_type)) AS note_type,
     n.event_date,
     n.recorded_date,
     wd_index(n.event_date) AS event_wd,
     wd_index(n.recorded_date) AS recorded_wd,
-    coalesce(n.worker_team, f.team) AS team,
+    coalesce(p.worker_team, f.team) AS team,
     n.worker_id
-FROM notes n
+FROM case_notes n
+LEFT JOIN depts p ON p.prof_professional_id = n.worker_id
 LEFT JOIN fallback f
-  ON n.worker_team IS NULL
+  ON p.worker_team IS NULL
  AND f.worker_id = n.worker_id
  AND f.person_id = n.person_id
  AND f.event_date = n.event_date
+WHERE n.event_date IS NOT NULL
