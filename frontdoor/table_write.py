@@ -123,6 +123,25 @@ def _work_struct(typed: list[str], value: Callable[[str], str]) -> str:
     return "{" + ", ".join(f"{lit(f)}: {value(f)}" for f in fields) + "}"
 
 
+def _kinds(spec: Table, extras: list[str], typed: list[str]) -> list[tuple[str, str]]:
+    """The columns of a single CSV file's typed table, as `write_table`'s query gives them
+    (every value read as text): each schema column typed, the file's other columns text,
+    then `_w` (`_work_struct`). A declared type the query did not give would be cast to
+    silently, so tests/test_loader_write.py checks every table's loaded types."""
+    kind = {DATE: "DATE", FLAG: "BOOLEAN", NUMBER: "DOUBLE"}
+    fields = [f"{ident(c + '__o')} VARCHAR" for c in typed] + [
+        "_faults STRUCT(col VARCHAR, val VARCHAR, reason VARCHAR)[]",
+        "_raw VARCHAR",
+        "_notes INTEGER",
+        "_written VARCHAR[]",
+    ]
+    return [
+        *((c, kind.get(t, "VARCHAR")) for c, t in spec.columns.items()),
+        *((c, "VARCHAR") for c in extras),
+        ("_w", f"STRUCT({', '.join(fields)})[]"),
+    ]
+
+
 def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]) -> Written:
     """Write the table `spec.name` once: every row typed, with working columns beside the
     schema's (the faults of a rejected row, each value as written where the typed value does
@@ -269,6 +288,9 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
     ]
     ordered = len(parts) > 1
     w = Written(spec, parts, problems, noted, typed, located)
+    # The query's columns and types, known when every value comes as text (a CSV file read
+    # with every column VARCHAR): the table is declared without binding the query first.
+    kinds = _kinds(spec, extras, typed) if fused else None
 
     def create(source: str) -> None:
         # _faults is NULL for a usable row: the list (and the raw record) is built only for the
@@ -289,7 +311,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             SELECT {", ".join(out_cols)} FROM o
             {"ORDER BY _ord, _file, _line" if ordered else ""}
             """
-        create_table_as(con, name, query, plain_ids(spec))
+        create_table_as(con, name, query, plain_ids(spec), kinds=kinds)
 
     if fused:
         part = parts[0]
