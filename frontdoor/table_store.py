@@ -7,7 +7,7 @@ record ids compress least for the most work (dict_fsst), so both declare them un
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 import duckdb
 
@@ -21,10 +21,13 @@ def create_table_as(
     uncompressed: Collection[str] = (),
     *,
     replace: bool = False,
+    kinds: Sequence[tuple[str, str]] | None = None,
 ) -> None:
     """Create table `name` holding `query`'s rows: the same column names, types, rows and
     order as `CREATE TABLE AS` gives, with the `uncompressed` columns declared so (the table
-    is declared from the query's DESCRIBE, then filled)."""
+    is declared from the query's DESCRIBE, then filled). `kinds`: the query's columns and
+    their types, where the caller knows them, instead of the DESCRIBE (binding a loaded
+    table's query, about 7 ms a table)."""
     verb = "CREATE OR REPLACE TABLE" if replace else "CREATE TABLE"
     if not uncompressed:
         con.execute(f"{verb} {ident(name)} AS {query}")
@@ -32,7 +35,7 @@ def create_table_as(
     columns = ", ".join(
         f"{ident(column)} {kind}"
         + (" USING COMPRESSION uncompressed" if column in uncompressed else "")
-        for column, kind, *_ in con.execute(f"DESCRIBE {query}").fetchall()
+        for column, kind, *_ in (kinds or con.execute(f"DESCRIBE {query}").fetchall())
     )
     con.execute(f"{verb} {ident(name)} ({columns})")
     con.execute(f"INSERT INTO {ident(name)} {query}")

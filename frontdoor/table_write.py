@@ -14,7 +14,7 @@ import duckdb
 
 from frontdoor.schema import DATE, FLAG, ID, NUMBER, Table
 from frontdoor.sources import Problem
-from frontdoor.sources.csv_rows import materialise, read_csv_into
+from frontdoor.sources.csv_rows import materialise, read_csv_into, store_lines
 from frontdoor.sources.staging import Staged, ident, lit
 from frontdoor.table_store import create_table_as
 from frontdoor.value_rules import (
@@ -46,9 +46,10 @@ class Written:
     noted: list[str]  # the columns whose changed values `_notes` marks, bit by bit
     typed: list[str]  # the columns typed (date, flag, number): each has `<c>__o`
     # The working columns that say where a row was read: `_ord` (the file's place among the
-    # extract's), `_file` and `_line`. A table read from one CSV file keeps only `_line`: its
-    # file and place are the same on every row (`file_sql`, `ord_sql`), and a column of one
-    # value still costs writing on every row.
+    # extract's), `_file` and `_line`. A table read from one CSV file keeps at most `_line`:
+    # its file and place are the same on every row (`file_sql`, `ord_sql`), and a column of
+    # one value still costs writing on every row. Nor `_line` where every row is on its
+    # counted line (`line_sql`: one record a line, none rejected, as in nearly every export).
     located: tuple[str, ...] = ("_ord", "_file", "_line")
 
     def file_sql(self, prefix: str = "") -> str:
@@ -59,6 +60,14 @@ class Written:
         """SQL: the place of a row's file among the extract's files (files are ordered by it,
         then by name, for "first occurrence")."""
         return f"{prefix}_ord" if "_ord" in self.located else str(self.parts[0].order)
+
+    def line_sql(self) -> str:
+        """SQL: the line a row of the table starts on. Without `_line`, row i in the stored
+        order (its `rowid`: the rows are stored in the file's order, and a row keeps its rowid
+        until the rejected rows are deleted, after the checks; the one update that would move
+        a row, of a duplicate's `_w`, stores the lines first) is on line i + 2, after the
+        header (csv_rows.read_csv_into)."""
+        return "_line" if "_line" in self.located else "(rowid + 2)"
 
     def rows_sql(self) -> str:
         """SQL: the table's rows with their working values as columns (`_w` unpacked): each
@@ -79,7 +88,9 @@ class Written:
         ]
         return (
             f"(SELECT * EXCLUDE (_s), {', '.join(cols)} FROM (SELECT * EXCLUDE (_w), "
-            f"CASE WHEN _w IS NOT NULL THEN _w[1] END AS _s FROM {ident(self.spec.name)}))"
+            f"CASE WHEN _w IS NOT NULL THEN _w[1] END AS _s"
+            + ("" if "_line" in self.located else f", {self.line_sql()} AS _line")
+            + f" FROM {ident(self.spec.name)}))"
         )
 
 
@@ -112,6 +123,25 @@ def _work_struct(typed: list[str], value: Callable[[str], str]) -> str:
     return "{" + ", ".join(f"{lit(f)}: {value(f)}" for f in fields) + "}"
 
 
+def _kinds(spec: Table, extras: list[str], typed: list[str]) -> list[tuple[str, str]]:
+    """The columns of a single CSV file's typed table, as `write_table`'s query gives them
+    (every value read as text): each schema column typed, the file's other columns text,
+    then `_w` (`_work_struct`). A declared type the query did not give would be cast to
+    silently, so tests/test_loader_write.py checks every table's loaded types."""
+    kind = {DATE: "DATE", FLAG: "BOOLEAN", NUMBER: "DOUBLE"}
+    fields = [f"{ident(c + '__o')} VARCHAR" for c in typed] + [
+        "_faults STRUCT(col VARCHAR, val VARCHAR, reason VARCHAR)[]",
+        "_raw VARCHAR",
+        "_notes INTEGER",
+        "_written VARCHAR[]",
+    ]
+    return [
+        *((c, kind.get(t, "VARCHAR")) for c, t in spec.columns.items()),
+        *((c, "VARCHAR") for c in extras),
+        ("_w", f"STRUCT({', '.join(fields)})[]"),
+    ]
+
+
 def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]) -> Written:
     """Write the table `spec.name` once: every row typed, with working columns beside the
     schema's (the faults of a rejected row, each value as written where the typed value does
@@ -129,7 +159,10 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
         present += [c for c in part.columns if c not in present]
     extras = [c for c in present if c not in spec.columns]
     typed = [c for c, t in spec.columns.items() if t in (DATE, FLAG, NUMBER)]
-    located = ("_line",) if fused else ("_ord", "_file", "_line")
+    # Where a row was read, as it comes from the source; a single CSV file's rows come
+    # without their lines (`read_csv_into`'s `numbered`), which it adds only if needed.
+    located = () if fused else ("_ord", "_file", "_line")
+    place = ["_ord", "_file"] + ([] if fused else ["_line"])
 
     # Trim (spaces), then a null spelling (blank, NULL, N/A, ...) is NULL. A CSV file whose
     # survey found no space beside a field's edge and nothing beyond ASCII has nothing to trim.
@@ -255,14 +288,17 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
     ]
     ordered = len(parts) > 1
     w = Written(spec, parts, problems, noted, typed, located)
+    # The query's columns and types, known when every value comes as text (a CSV file read
+    # with every column VARCHAR): the table is declared without binding the query first.
+    kinds = _kinds(spec, extras, typed) if fused else None
 
     def create(source: str) -> None:
         # _faults is NULL for a usable row: the list (and the raw record) is built only for the
         # rejected ones. Its record ids are stored uncompressed (`plain_ids`).
         query = f"""
             WITH u AS ({source}),
-            s0 AS (SELECT _ord, _file, _line, {", ".join(trimmed + written)} FROM u),
-            s AS (SELECT _ord, _file, _line, {", ".join(cleaned + written_names)} FROM s0),
+            s0 AS (SELECT {", ".join(place + trimmed + written)} FROM u),
+            s AS (SELECT {", ".join(place + cleaned + written_names)} FROM s0),
             c AS (SELECT *{"".join(", " + p for p in casts)} FROM s),
             g AS (SELECT *{"".join(", " + p for p in plains)} FROM c),
             r AS (SELECT *, {", ".join([*parsed_raw, f"{changed} AS _notes"])} FROM g),
@@ -275,7 +311,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             SELECT {", ".join(out_cols)} FROM o
             {"ORDER BY _ord, _file, _line" if ordered else ""}
             """
-        create_table_as(con, name, query, plain_ids(spec))
+        create_table_as(con, name, query, plain_ids(spec), kinds=kinds)
 
     if fused:
         part = parts[0]
@@ -284,7 +320,10 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             part,
             name,
             lambda source: create(f"SELECT *, {part.order} AS _ord FROM ({source})"),
+            numbered=False,
         )
+        if "_line" in [c for c, *_ in con.execute(f"DESCRIBE {ident(name)}").fetchall()]:
+            w.located = ("_line",)  # lines moved past rejected or multi-line records
     else:
         create(
             " UNION ALL BY NAME ".join(
@@ -293,7 +332,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
         )
     t_name = ident(name)
     rows = w.rows_sql()
-    o, f = w.ord_sql(), w.file_sql()
+    o, f, line = w.ord_sql(), w.file_sql(), w.line_sql()
     # A duplicate key, among rows with no other fault: the first by file, then line, stays.
     # Keys that rise strictly from row to row (in whatever order the rows are read: every row
     # is in the one sequence) cannot repeat: a streaming test, about a fifth of the cost of
@@ -309,11 +348,17 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             f"GROUP BY {key} HAVING count(*) > 1)"
         ).fetchone()[0]
     if dups:
+        if "_line" not in w.located:
+            # DuckDB rewrites a row whose list column is updated (`_w`, below) at the table's
+            # end, under a new rowid: its line is stored first.
+            store_lines(con, name)
+            w.located = ("_line",)
+            rows, line = w.rows_sql(), w.line_sql()
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE _dup AS
             SELECT {key} AS _k,
-                   arg_min({{'o': {o}, 'f': {f}, 'l': _line}}, ({o}, {f}, _line)) AS _first
+                   arg_min({{'o': {o}, 'f': {f}, 'l': {line}}}, ({o}, {f}, {line})) AS _first
             FROM {t_name} WHERE {USABLE}
             GROUP BY {key} HAVING count(*) > 1
             """
@@ -339,14 +384,14 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             f"""
             UPDATE {t_name} AS t SET _w = [{kept_again}]
             FROM (
-                SELECT {", ".join(f"v.{c}" for c in located)},
+                SELECT {", ".join(f"v.{c}" for c in w.located)},
                        [{fault_sql(spec.key, "v." + key, dup_reason)}] AS _faults,
                        {dup_json} AS _raw
                 FROM {rows} v JOIN _dup d ON d._k = v.{key}
                 WHERE v._faults IS NULL AND NOT ({w.ord_sql("v.")} = d._first.o
                       AND {w.file_sql("v.")} = d._first.f AND v._line = d._first.l)
             ) m
-            WHERE {" AND ".join(f"t.{c} = m.{c}" for c in located)}
+            WHERE {" AND ".join(f"t.{c} = m.{c}" for c in w.located)}
             """
         )
         con.execute("DROP TABLE _dup")

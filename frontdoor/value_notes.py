@@ -119,6 +119,10 @@ def recode_notes(con: duckdb.DuckDBPyConnection, w: Written) -> None:
     kinds = [k for k, n in zip(kinds, counts, strict=True) if n]
     if not kinds:
         return
+    # The first row: by file, then line; in a table read from one file (its file and place the
+    # same on every row, `Written.file_sql`), by line alone, each row's own: about half the
+    # cost of comparing (place, file, line) on every row the kind counts (every flag, often).
+    one_file = "_file" not in w.located and "_ord" not in w.located
     aggs = []
     for i, (c, cond, _) in enumerate(kinds):
         x = ident(c + "__o")
@@ -127,8 +131,14 @@ def recode_notes(con: duckdb.DuckDBPyConnection, w: Written) -> None:
             # The first six in sorted order: six of the list as DuckDB gathers it would be any
             # six (its order follows how the rows are stored), and the note would change with it.
             f"list_sort(list(DISTINCT {x}) FILTER (WHERE {cond}))[1:6] AS s{i}",
-            f"arg_min({{'f': {file}, 'l': _line, 'v': {x}}}, ({order}, {file}, _line)) "
-            f"FILTER (WHERE {cond}) AS first{i}",
+            (
+                f"{{'f': {file}, 'l': min(_line) FILTER (WHERE {cond}), "
+                f"'v': arg_min({x}, _line) FILTER (WHERE {cond})}}"
+                if one_file
+                else f"arg_min({{'f': {file}, 'l': _line, 'v': {x}}}, ({order}, {file}, _line)) "
+                f"FILTER (WHERE {cond})"
+            )
+            + f" AS first{i}",
         ]
     row = con.execute(f"SELECT {', '.join(aggs)} FROM {rows} WHERE _faults IS NULL").fetchone()
     out = []

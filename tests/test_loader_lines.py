@@ -80,6 +80,53 @@ def test_quoted_values_on_one_line_are_numbered_by_counting(tmp_path):
     assert_counts_add_up(db)
 
 
+@pytest.mark.parametrize("malformed", [False, True])
+def test_a_duplicate_key_and_a_data_issue_name_their_lines_with_or_without_lines_stored(
+    tmp_path, malformed
+):
+    """A file of one record a line is stored without `_line` (lines read from the stored
+    order); a malformed line makes the lines after it move, so they are stored. Either way a
+    duplicate's rejection names its line and the first occurrence's, and a data issue its
+    line; the duplicate's update of its working values moves no other row's line."""
+    bad = "C9,0001,2024-01-09,x,too many\n" if malformed else ""
+    shift = 1 if malformed else 0
+    contacts = (
+        HEADER  # line 1
+        + 'C1,0001,2024-01-01,"a"\n'  # line 2 (a quote: the extra value is no unquoted text)
+        + bad  # line 3 if malformed: the lines below move down one
+        + "C2,0001,2024-01-02,b\n"  # line 3 (4)
+        + "C1,0001,2024-01-03,c\n"  # line 4 (5): C1 again, first on line 2
+        + "C3,0001,2025-07-01,d\n"  # line 5 (6): after the extract date, 30 June 2025
+        + "C4,0009,2024-01-04,e\n"  # line 6 (7): a person not in ssd_person
+    )
+    report, db = load(tmp_path, extract(tmp_path, ssd_contacts=contacts))
+    assert report.ok, report.render()
+    assert rejected(db, "ssd_contacts") == [
+        *([(3, None, None, "malformed line: Expected Number of Columns: 4 Found: 5")] * malformed),
+        (
+            4 + shift,
+            "cont_contact_id",
+            "C1",
+            "duplicate key: cont_contact_id C1 was first on line 2 of ssd_contacts.csv; "
+            "this row is rejected",
+        ),
+    ]
+    assert query(
+        db,
+        "SELECT line, record_id, column_name FROM data_issues "
+        "WHERE table_name = 'ssd_contacts' ORDER BY line",
+    ) == [(5 + shift, "C3", "cont_contact_date"), (6 + shift, "C4", "cont_person_id")]
+    assert query(db, "SELECT cont_contact_id FROM ssd_contacts") == [
+        ("C1",),
+        ("C2",),
+        ("C3",),
+        ("C4",),
+    ]
+    t = report.tables["ssd_contacts"]
+    assert (t.rows_read, t.rows_loaded, t.rows_rejected) == (5 + shift, 4, 1 + shift)
+    assert_counts_add_up(db)
+
+
 def test_blank_lines_at_the_end_do_not_shift_lines(tmp_path):
     contacts = (
         HEADER  # line 1

@@ -222,3 +222,25 @@ def test_record_ids_are_stored_uncompressed_and_read_back_as_written(tmp_path):
         ("C1", "0001"),
         ("C2", "0002"),
     ]
+
+
+def test_every_table_read_from_one_csv_file_has_the_schema_types(tmp_path):
+    """A single CSV file's table is declared from the types the loader knows its query gives
+    (`table_write._kinds`), not from binding the query: every column has its schema type (a
+    date DATE, a flag BOOLEAN, a number DOUBLE, the rest text) and a column beyond the schema
+    is text. Each table but the two with rows is a header alone, with one column more."""
+    from frontdoor.schema import DATE, FLAG, NUMBER, TABLES
+
+    kind = {DATE: "DATE", FLAG: "BOOLEAN", NUMBER: "DOUBLE"}
+    others = {
+        name: ",".join([*spec.columns, "local_note"]) + "\n"
+        for name, spec in TABLES.items()
+        if name not in ("ssd_person", "ssd_cin_episodes")
+    }
+    report, db = load(tmp_path, extract(tmp_path, **others))
+    assert report.ok, report.render()
+    for name, spec in TABLES.items():
+        expected = [(c, kind.get(t, "VARCHAR")) for c, t in spec.columns.items()]
+        if name in others:
+            expected.append(("local_note", "VARCHAR"))
+        assert query(db, f'SELECT column_name, column_type FROM (DESCRIBE "{name}")') == expected

@@ -128,6 +128,7 @@ def read_csv_into(
     part: Staged,
     target: str,
     create: Callable[[str], object],
+    numbered: bool = True,
 ) -> list[Problem]:
     """Read the staged CSV file `part` by `create(source)`, which makes the table `target` from
     the query `source` (the file's columns as text, `_file`, `_line`) in file order; then set
@@ -136,13 +137,18 @@ def read_csv_into(
     `source` numbers rows as if each record were one line after the header; that holds when
     the rows read + the lines rejected + the header are the file's physical lines (see
     `stage_csv`), shifted past any rejected line. Otherwise the file's damaged rows are set
-    aside, it is read again if so, and the lines come from a quote-aware scan."""
+    aside, it is read again if so, and the lines come from a quote-aware scan.
+
+    `numbered` False: `source` has no `_line`, and `target` gets one (`store_lines`) only
+    if a row's physical line is not its counted line (row i, in the stored order, on line
+    i + 2): a file of one line per record, as nearly every export is, is stored without it,
+    its lines read from the order its rows are stored in (`Written.rows_sql`)."""
     prep, file, table, columns = part.csv, part.file, part.table, part.columns
     problems: list[Problem] = []
     found = prep.survey
     read = False
     if found is not None and not found.lone_cr and found.quotes % 2 == 0:
-        read = _read_csv(con, prep, columns, target, file, table, create, quiet=True)
+        read = _read_csv(con, prep, columns, target, file, table, create, True, numbered)
         if read and _number_by_count(con, prep, columns, target, file, table):
             return problems
     before = prep.path
@@ -151,7 +157,7 @@ def read_csv_into(
         con.execute(f"DROP TABLE {ident(target)}")  # rows were set aside: read the repaired copy
         read = False
     if not read:
-        _read_csv(con, prep, columns, target, file, table, create, quiet=False)
+        _read_csv(con, prep, columns, target, file, table, create, False, numbered)
     _number_by_scan(con, prep, columns, target, file, table, problems)
     return problems
 
@@ -165,15 +171,18 @@ def _read_csv(
     table: str,
     create: Callable[[str], object],
     quiet: bool,
+    numbered: bool = True,
 ) -> bool:
     """Make `target` by `create` from the file's rows (every column text), the lines DuckDB
     cannot split into the header's columns going to `_csv_rejects`. `quiet`: a failure returns
-    False (the caller falls back to repairing the file first) instead of stopping the load."""
+    False (the caller falls back to repairing the file first) instead of stopping the load.
+    `numbered`: each row's counted line as `_line` (see `read_csv_into`)."""
     spec = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in columns) + "}"
     con.execute("DROP TABLE IF EXISTS _csv_rejects; DROP TABLE IF EXISTS _csv_reject_scans")
     source = (
-        f"SELECT *, {lit(file)} AS _file, CAST(row_number() OVER () + 1 AS BIGINT) AS _line "
-        f"FROM read_csv({lit(str(prep.path))}, auto_detect=false, header=true, "
+        f"SELECT *, {lit(file)} AS _file"
+        + (", CAST(row_number() OVER () + 1 AS BIGINT) AS _line " if numbered else " ")
+        + f"FROM read_csv({lit(str(prep.path))}, auto_detect=false, header=true, "
         f"delim={lit(prep.delimiter)}, quote='\"', escape='\"', columns={spec}, "
         "encoding='utf-8', store_rejects=true, rejects_table='_csv_rejects', "
         "rejects_scan='_csv_reject_scans')"
@@ -230,6 +239,7 @@ def _number_by_count(
 def _shift_lines(con: duckdb.DuckDBPyConnection, target: str) -> None:
     """Move each row of `target` past the malformed lines of `_csv_rejects` before it (its
     counted line is row i + 2)."""
+    store_lines(con, target)
     # Malformed line L_j (j = 1, 2, ...) comes after k_j = L_j - 2 - (j - 1) accepted rows, so
     # row i is on line i + 2 + #{j: k_j <= i}.
     con.execute(
@@ -340,6 +350,7 @@ def _number_by_scan(
     elif not np.array_equal(lines, counted):
         # `target` numbers row i as i + 2: move the rows whose physical line differs
         moved = lines != counted
+        store_lines(con, target)
         con.register("_row_lines", pd.DataFrame({"counted": counted[moved], "line": lines[moved]}))
         try:
             con.execute(
@@ -349,6 +360,14 @@ def _number_by_scan(
         finally:
             con.unregister("_row_lines")
     con.execute("DROP TABLE IF EXISTS _csv_rejects; DROP TABLE IF EXISTS _csv_reject_scans")
+
+
+def store_lines(con: duckdb.DuckDBPyConnection, target: str) -> None:
+    """Give `target` its rows' counted lines as `_line` (row i in the stored order: i + 2), if
+    it was read without them (`read_csv_into`'s `numbered`), so they can be moved."""
+    if "_line" not in [c for c, *_ in con.execute(f"DESCRIBE {ident(target)}").fetchall()]:
+        con.execute(f"ALTER TABLE {ident(target)} ADD COLUMN _line BIGINT")
+        con.execute(f"UPDATE {ident(target)} SET _line = rowid + 2")
 
 
 UNQUOTED_EXPORT_ADVICE = (
