@@ -13,11 +13,13 @@ little first, so that the two builders stay busy):
   months to a date change, with those workers and their number (changes of worker's headline,
   rows and trend read one row per span, not the allocations of the 12 months before every date);
 - `fact_child_workers_month`: changes of worker's figures (children, three or more, their
-  workers) at every calendar month end by team and worker, counted from fact_child_workers' spans
-  (its monthly trend reads a dozen rows a worker, not the period's spans);
+  workers) at every calendar month end by team and worker, counted from fact_child_workers' spans,
+  to the first after the data's last change, whose rows stand for every later one (its monthly
+  trend reads a dozen rows a worker, not the period's spans);
 - `fact_allocation_latest`: fact_child_allocation's spans beside their child's monthly latest
-  notes and visits (fact_activity's), in order of the span's end (oversight's monthly trend reads
-  the spans of a period and their dates from it alone);
+  notes and visits (fact_activity's) from the span's allocation date to its end, in order of the
+  span's end (oversight's monthly trend reads the spans of a period and their dates from it
+  alone);
 - `fact_caseload_pair`: the same per worker and child (a caseload's open pairs), with the
   child's family;
 - `fact_caseload_worker`: each named worker's caseload (children, families, sibling groups, team,
@@ -102,7 +104,8 @@ VERSION = "26"  # 7: fact_activity's monthly latests and fact_note, made apart; 
 # (arg_min_null) (13-17: helpers' branches); 20: fact_transfer_wait's authorisation index by
 # arg_max_null (a NULL index no longer takes an earlier assessment's; the bench's facts unchanged);
 # 23: fact_caseload_worker; 24: fact_child_workers_month and fact_allocation_latest (helpers'
-# branches); 25: the three together; 26: fact_caseload_family folded into fact_caseload_worker
+# branches); 25: the three together; 26: fact_caseload_family folded into fact_caseload_worker,
+# fact_allocation_latest's lists trimmed, fact_child_workers_month's after_changes
 
 
 # Rules the measures' SQL shares as macros, stored in the database with the facts (as the
