@@ -1,7 +1,9 @@
-"""fact_caseload_family (frontdoor/facts) on one worker's allocations worked out by hand, and the
-caseload per worker read at dates on each side of its cuts: siblings allocated on different
-days, one of them twice to the same worker, a sibling in another team, and a child with no
-family row (a family of one)."""
+"""The family cuts of fact_caseload_worker (frontdoor/facts: a worker's pair spans cut where the
+worker's open children of a family change, which the fact counts but does not store) on one
+worker's allocations worked out by hand, through the fact's rows, and the caseload per worker
+read at dates on each side of the cuts: siblings allocated on different days, one of them twice
+to the same worker, a sibling in another team, and a child with no family row (a family of
+one)."""
 
 from __future__ import annotations
 
@@ -34,29 +36,28 @@ EXTRACT = {
 }
 
 
-def test_each_pair_span_is_cut_where_its_familys_children_on_the_caseload_change(make_db):
+def test_each_workers_span_is_cut_where_its_familys_children_on_the_caseload_change(make_db):
     con = make_db(EXTRACT)
     rows = con.execute(
-        "SELECT worker_id, person_id, valid_from, valid_to, allocated_date, team, family_first, "
-        "family_children FROM fact_caseload_family ORDER BY worker_id, person_id, valid_from"
+        "SELECT worker_id, valid_from, valid_to, team, children, families, sibling_groups, "
+        "oldest_allocation_date FROM fact_caseload_worker ORDER BY worker_id, valid_from"
     ).fetchall()
     # W1's F1: its pairs' spans start or end on 1 Jan (C1), 1 Feb (C2), 10 and 20 Feb (C2's
     # second allocation opens and closes: the pair's spans change, its earliest allocation B
-    # stays) and 1 Mar (C1 ends). C1 alone 1 Jan-1 Feb; C1 and C2 1 Feb-1 Mar, C1 counting the
-    # family (the lesser id); C2 alone from 1 Mar, counting it. C2's team is B's (its earliest
-    # open allocation) throughout. C3: a family of one (solo:C3), never cut. W2's C1: its own
-    # family on W2's caseload, alone.
+    # stays) and 1 Mar (C1 ends); C3 (no family row: a family of one) starts on 15 Jan. C1
+    # alone 1-15 Jan (T1); C1 (T1) and C3 (T2) to 1 Feb: one pair each, T2 by the latest
+    # allocation (C3's, 15 Jan); C1 and C2 from 1 Feb, F1 counted once (C1, the lesser id: a
+    # sibling group although C2 is T2's, C1 T1's), T2 of two pairs, the same figures on each
+    # side of C2's cuts; from 1 Mar C2 alone of F1: no sibling group, the oldest allocation
+    # C3's. W2's C1: its own family on W2's caseload, alone.
     assert rows == [
-        ("W1", "C1", D(2025, 1, 1), D(2025, 2, 1), D(2025, 1, 1), "T1", True, 1),
-        ("W1", "C1", D(2025, 2, 1), D(2025, 2, 10), D(2025, 1, 1), "T1", True, 2),
-        ("W1", "C1", D(2025, 2, 10), D(2025, 2, 20), D(2025, 1, 1), "T1", True, 2),
-        ("W1", "C1", D(2025, 2, 20), D(2025, 3, 1), D(2025, 1, 1), "T1", True, 2),
-        ("W1", "C2", D(2025, 2, 1), D(2025, 2, 10), D(2025, 2, 1), "T2", False, 2),
-        ("W1", "C2", D(2025, 2, 10), D(2025, 2, 20), D(2025, 2, 1), "T2", False, 2),
-        ("W1", "C2", D(2025, 2, 20), D(2025, 3, 1), D(2025, 2, 1), "T2", False, 2),
-        ("W1", "C2", D(2025, 3, 1), None, D(2025, 2, 1), "T2", True, 1),
-        ("W1", "C3", D(2025, 1, 15), None, D(2025, 1, 15), "T2", True, 1),
-        ("W2", "C1", D(2025, 2, 1), None, D(2025, 2, 1), "T1", True, 1),
+        ("W1", D(2025, 1, 1), D(2025, 1, 15), "T1", 1, 1, 0, D(2025, 1, 1)),
+        ("W1", D(2025, 1, 15), D(2025, 2, 1), "T2", 2, 2, 0, D(2025, 1, 1)),
+        ("W1", D(2025, 2, 1), D(2025, 2, 10), "T2", 3, 2, 1, D(2025, 1, 1)),
+        ("W1", D(2025, 2, 10), D(2025, 2, 20), "T2", 3, 2, 1, D(2025, 1, 1)),
+        ("W1", D(2025, 2, 20), D(2025, 3, 1), "T2", 3, 2, 1, D(2025, 1, 1)),
+        ("W1", D(2025, 3, 1), None, "T2", 2, 2, 0, D(2025, 1, 15)),
+        ("W2", D(2025, 2, 1), None, "T1", 1, 1, 0, D(2025, 2, 1)),
     ]
 
 

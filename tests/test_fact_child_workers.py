@@ -127,12 +127,14 @@ def test_each_calendar_month_end_keeps_its_figures_by_team_and_worker(make_db):
     assert kept[6:9] == [
         (D(2025, m, d), "T1", "W3", 1, 0, 2) for m, d in ((3, 31), (4, 30), (5, 31))
     ]
-    # The last start or end is 1 Jun 2025: from 30 Jun 2025 to the calendar's last month end
-    # (December 2035) only D's open span counts, one child with one worker at each.
-    after = kept[9:]
-    assert after[0][0] == D(2025, 6, 30) and after[-1][0] == D(2035, 12, 31)
-    assert len(after) == 12 * 10 + 7
-    assert {r[1:] for r in after} == {("T1", "W3", 1, 0, 1)}
+    # The last start or end is 1 Jun 2025: 30 Jun 2025, the first month end after it, holds the
+    # open spans' counts (D's: one child with one worker), marked as standing for every later
+    # month end; no row after it.
+    assert kept[9:] == [(D(2025, 6, 30), "T1", "W3", 1, 0, 1)]
+    marked = con.execute(
+        "SELECT month_end FROM fact_child_workers_month WHERE after_changes ORDER BY month_end"
+    ).fetchall()
+    assert marked == [(D(2025, 6, 30),)]
 
 
 def test_a_trend_ending_mid_month_or_for_one_child_reads_the_spans_as_the_rows_do(make_db):
@@ -154,3 +156,11 @@ def test_a_trend_ending_mid_month_or_for_one_child_reads_the_spans_as_the_rows_d
     late = engine.monthly(measure, Filters(D(2030, 1, 1), D(2030, 3, 31), D(2030, 3, 31)))
     assert late["children"].tolist() == [1, 1, 1]
     assert late["mean_workers"].tolist() == [1.0, 1.0, 1.0]
+    # Across the fact's last month end (30 Jun 2025): 30 Apr and 31 May its own rows (two
+    # workers), 30 Jun and the three after it the open span (one); T2's none, before or after.
+    across = Filters(D(2025, 4, 1), D(2025, 9, 30), D(2025, 9, 30))
+    trend = engine.monthly(measure, across)
+    assert trend["children"].tolist() == [1] * 6
+    assert trend["mean_workers"].tolist() == [2.0, 2.0, 1.0, 1.0, 1.0, 1.0]
+    t2 = engine.monthly(measure, Filters(D(2025, 4, 1), D(2025, 9, 30), D(2025, 9, 30), team="T2"))
+    assert t2["children"].tolist() == [0] * 6

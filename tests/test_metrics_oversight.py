@@ -247,7 +247,9 @@ def test_the_monthly_trend_counts_each_month_end_as_its_headline_would(make_db):
 
 def test_each_allocation_span_carries_its_childs_monthly_latest_notes(make_db):
     """fact_allocation_latest (what the trend reads): each of fact_child_allocation's spans with
-    its child's monthly latests, the spans in order of their end (open ones last)."""
+    its child's monthly latests from its allocation date to its end (a date before the
+    allocation date keeps no month end at which the span is past its target, one on or after
+    the end none of the span's month ends), the spans in order of their end (open ones last)."""
     con = make_db(
         {
             "ssd_person": [{"pers_person_id": p} for p in ("A", "B", "C")],
@@ -262,15 +264,19 @@ def test_each_allocation_span_carries_its_childs_monthly_latest_notes(make_db):
                 note("N2", "A", "case_note", D(2025, 2, 25)),
                 note("N3", "A", "case_note", D(2025, 2, 11)),
                 note("N4", "B", "management_oversight", D(2025, 2, 28)),
+                note("N5", "A", "management_oversight", D(2024, 12, 20)),
+                note("N6", "B", "management_oversight", D(2025, 3, 10)),
             ],
             "ssd_cp_visits": [],
             "ssd_cin_visits": [],
         }
     )
     rows = con.execute("FROM fact_allocation_latest").fetchall()
-    # B's span ends on 10 March (first); A's and C's are open (after, by child). A: its one
-    # oversight note (3 Mar); its latest of each month, notes of any type: 25 Feb (not 11 Feb),
-    # 3 Mar. C has no note or visit: no months (NULL, as fact_activity has no row for it).
+    # B's span ends on 10 March (first); A's and C's are open (after, by child). A: its
+    # oversight note of 3 Mar (not 20 Dec, before its allocation on 6 Jan); its latest of each
+    # month, notes of any type: 25 Feb (not 11 Feb), 3 Mar. B: 28 Feb, not 10 Mar (its span's
+    # end, March's latest). C has no note or visit: no months (NULL, as fact_activity has no row
+    # for it).
     assert rows == [
         (
             "B",

@@ -13,20 +13,20 @@ little first, so that the two builders stay busy):
   months to a date change, with those workers and their number (changes of worker's headline,
   rows and trend read one row per span, not the allocations of the 12 months before every date);
 - `fact_child_workers_month`: changes of worker's figures (children, three or more, their
-  workers) at every calendar month end by team and worker, counted from fact_child_workers' spans
-  (its monthly trend reads a dozen rows a worker, not the period's spans);
+  workers) at every calendar month end by team and worker, counted from fact_child_workers' spans,
+  to the first after the data's last change, whose rows stand for every later one (its monthly
+  trend reads a dozen rows a worker, not the period's spans);
 - `fact_allocation_latest`: fact_child_allocation's spans beside their child's monthly latest
-  notes and visits (fact_activity's), in order of the span's end (oversight's monthly trend reads
-  the spans of a period and their dates from it alone);
+  notes and visits (fact_activity's) from the span's allocation date to its end, in order of the
+  span's end (oversight's monthly trend reads the spans of a period and their dates from it
+  alone);
 - `fact_caseload_pair`: the same per worker and child (a caseload's open pairs), with the
   child's family;
-- `fact_caseload_family`: the named workers' pair spans cut where the worker's open children of
-  the pair's family change, with how many they are and which pair counts the family (the
-  caseload per worker counts families and sibling groups without grouping its pairs by family);
 - `fact_caseload_worker`: each named worker's caseload (children, families, sibling groups, team,
-  oldest allocation date) for every span of dates in which it does not change, counted from
-  fact_caseload_family's rows' starts and ends (the caseload per worker's rows at an as-of date
-  and its trend's at each month end read one row per worker, not every open pair);
+  oldest allocation date) for every span of dates in which it does not change, counted from the
+  worker's pair spans cut where the worker's open children of the pair's family change (the
+  caseload per worker's rows at an as-of date and its trend's at each month end read one row per
+  worker, not every open pair; the cut spans are not stored, nothing else reading them);
 - `fact_referral`: every referral with its first allocation (whose it is: referral ownership),
   its first seen visit, its look-back for re-referrals (the child's previous referral within
   12 months), the child's family and its first assessment's start (siblings), and the
@@ -83,7 +83,6 @@ FACTS = (
     "fact_child_workers_month",
     "fact_allocation_latest",
     "fact_caseload_pair",
-    "fact_caseload_family",
     "fact_caseload_worker",
     "fact_referral",
     "fact_referral_factor",
@@ -96,7 +95,7 @@ FACTS = (
 )
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).
-VERSION = "25"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
+VERSION = "26"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
 # 9: fact_cp_plan_team; 12: fact_child_workers, fact_cp_child_allocation and fact_assessment's
 # type, child seen and working-day indexes (10 and 11: two of them, made apart); 18:
 # fact_child_workers' allocation date and workers (changes of worker read from it alone),
@@ -105,7 +104,8 @@ VERSION = "25"  # 7: fact_activity's monthly latests and fact_note, made apart; 
 # (arg_min_null) (13-17: helpers' branches); 20: fact_transfer_wait's authorisation index by
 # arg_max_null (a NULL index no longer takes an earlier assessment's; the bench's facts unchanged);
 # 23: fact_caseload_worker; 24: fact_child_workers_month and fact_allocation_latest (helpers'
-# branches); 25: the three together
+# branches); 25: the three together; 26: fact_caseload_family folded into fact_caseload_worker,
+# fact_allocation_latest's lists trimmed, fact_child_workers_month's after_changes
 
 
 # Rules the measures' SQL shares as macros, stored in the database with the facts (as the
@@ -194,7 +194,6 @@ UNCOMPRESSED: dict[str, tuple[str, ...]] = {
     "fact_child_workers": ("person_id",),
     "fact_allocation_latest": ("person_id",),
     "fact_caseload_pair": ("person_id", "family_id"),
-    "fact_caseload_family": ("person_id",),
     "fact_referral": ("referral_id", "person_id", "allocation_involvement_id", "family_id"),
     "fact_referral_factor": ("assessment_id", "referral_id", "person_id"),
     "fact_assessment": ("assessment_id", "person_id", "referral_id"),

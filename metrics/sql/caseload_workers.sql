@@ -7,10 +7,11 @@
 -- so the team filter keeps a worker's whole caseload together.
 -- The worker's row at as-of is fact_caseload_worker's span covering it: that fact holds each
 -- worker's children, families, sibling groups, team, children per FTE and oldest allocation date
--- for every span of dates in which they do not change, counted from fact_caseload_family's pairs
--- (a child is at most one pair of a worker at any date, each family counted by one of its
--- pairs), so this query and the monthly trend (trend/caseload_workers.sql) read the same rows,
--- one per worker at a date, and the measure is defined once, in the fact. The worker's own facts
+-- for every span of dates in which they do not change, counted from fact_caseload_pair's pairs
+-- (a child is at most one pair of a worker at any date, a family counted while any of its
+-- children is a pair of the worker), so this query and the monthly trend
+-- (trend/caseload_workers.sql) read the same rows, one per worker at a date, and the measure is
+-- defined once, in the fact. The worker's own facts
 -- (name, FTE, qualified, agency) are joined to those rows (832 at 200,000 children).
 -- uses: workers
 SELECT
