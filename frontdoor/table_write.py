@@ -110,7 +110,7 @@ def plain_ids(spec: Table) -> set[str]:
 
 
 # A row with no fault (its working values, if any, name none): the duplicate-key test reads
-# only these.
+# only these, and the checks delete the others (validate.py).
 USABLE = "(_w IS NULL OR _w[1]._faults IS NULL)"
 
 

@@ -27,7 +27,7 @@ import duckdb
 
 from frontdoor.schema import DATE, FLAG, NUMBER, Table
 from frontdoor.sources.staging import ident, lit
-from frontdoor.table_write import Written
+from frontdoor.table_write import USABLE, Written
 from frontdoor.value_notes import recode_notes, value_notes
 from frontdoor.value_rules import (
     BAD_FLAG,
@@ -80,7 +80,7 @@ def check_table(
             f"(SELECT 1 FROM {t_name} WHERE {file} = ?)",
             [name, p.file, p.file],
         )
-    con.execute(f"DELETE FROM {t_name} WHERE _w IS NOT NULL AND _w[1]._faults IS NOT NULL")
+    con.execute(f"DELETE FROM {t_name} WHERE NOT {USABLE}")  # the rows with a fault
     for c in [*WORKING_COLUMNS, *written.located]:
         con.execute(f"ALTER TABLE {t_name} DROP COLUMN {ident(c)}")
 
