@@ -272,9 +272,8 @@ class _Load(FileDiscovery, ReportTables):
 
     def _stage_all(self, items: list[Item]) -> None:
         """Stage every item, and hand each table read from one CSV file alone to the workers to
-        be written as soon as it is staged: its file first (the largest, then in the order the
-        tables are checked, the write order of `_write_and_check`), so that the writes start
-        while the other files are staged. Every outcome (staged parts, problems, the first
+        be written as soon as it is staged, in the write order of `_write_and_check` (`_write_early`),
+        so that the writes start while the other files are staged. Every outcome (staged parts, problems, the first
         failure) is then taken in the items' order, as when staged one after another."""
         total = sum(i.size for i in items) or 1
         early = self._write_early(items)
@@ -347,8 +346,8 @@ class _Load(FileDiscovery, ReportTables):
 
     def _write_early(self, items: list[Item]) -> list[int]:
         """The places among `items` of the CSV files that are their table's only part (no
-        other file or reader hands over rows of it): the tables written by the workers, the
-        largest first, then in the order they are checked (TABLES)."""
+        other file or reader hands over rows of it): the tables written by the workers, in the
+        order they are written."""
         parts: dict[str, int] = {}
         for item in items:
             if item.kind == "reader":
@@ -366,12 +365,11 @@ class _Load(FileDiscovery, ReportTables):
             return []
         first = max(alone, key=lambda n: (items[alone[n]].size, -alone[n]))
         rest = [n for n in TABLES if n in alone and n != first]
-        # The first table checked staged first if small (a writer starts on it at once, and
-        # the checks sooner), then the largest.
-        lead = (
-            rest[:1] if rest and items[alone[rest[0]]].size * 8 < items[alone[first]].size else []
-        )
-        return [alone[n] for n in [*lead, first, *rest[len(lead) :]]]
+        # The first two tables checked staged first if small (each worker starts on one at
+        # once, while the largest is staged; the checks start sooner), then the largest.
+        small = items[alone[first]].size // 8
+        lead = [n for n in rest[:WRITERS] if items[alone[n]].size < small]
+        return [alone[n] for n in [*lead, first, *[n for n in rest if n not in lead]]]
 
     def _add_staged(self, staged: Staged) -> None:
         stop = self._missing_required(staged)
@@ -429,8 +427,9 @@ class _Load(FileDiscovery, ReportTables):
         on this connection, in the schema's order (the order of those tables' rows, as
         before): each as soon as its table is written, while the workers go on with the next
         tables, so the checks use the time a core would spend waiting. The largest table is
-        written first (it takes one writer for most of the phase), the others in the order
-        they are checked (the checks are not kept waiting). A table checked is final (its
+        written first but for the first two checked if small (each writer starts at once
+        on one of them while the largest is staged; it takes one writer for most of the
+        phase), the others in the order they are checked (the checks are not kept waiting). A table checked is final (its
         rejected rows deleted): the facts reading only final tables start on the workers once
         the writes are done, while the last tables are still being checked."""
         size = {n: sum(_size(p) for p in self.staged[n]) for n in names}
