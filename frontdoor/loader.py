@@ -41,7 +41,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from contextlib import ExitStack
 from pathlib import Path
@@ -217,7 +217,7 @@ class _Load(FileDiscovery, ReportTables):
         self.workdir = workdir  # repaired copies of text files; removed with the load
         self.workers: Workers  # the load's workers (`_run`)
         self.writes: dict[str, Future[Written]] = {}  # the tables the workers write
-        self.facts: FactBuilds  # the facts, started as their tables are final
+        self.facts: FactBuilds | None  # the facts, started as their tables are final
 
     # ------------------------------------------------------------------------------- run
 
@@ -237,16 +237,23 @@ class _Load(FileDiscovery, ReportTables):
         self._create_report_tables()
         # The load's statements on WRITERS workers beside this thread (the tables' writes as
         # each file is staged, then the facts as soon as what each reads is final), each on
-        # its share of DuckDB's threads (one each on 2 cores): the workers and this thread's
-        # checks keep the cores busy across the steps, and a statement split over threads
-        # pays for the split. The caller's threads are restored for the last steps.
-        threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
-        con.execute("SET threads = ?", [max(1, threads // WRITERS)])
+        # its share of DuckDB's threads (one each on 2 cores) from the first task handed to
+        # the workers (`_share_threads`: a load with no table of one CSV file writes its tables
+        # on this thread with every thread until then): the workers and this thread's checks
+        # keep the cores busy across the steps, and a statement split over threads pays for
+        # the split. The caller's threads are restored for the last steps.
+        threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
+        self.shared_threads = max(1, threads // WRITERS) if threads != 1 else None
         self.workers = Workers(WRITERS, "frontdoor-load")
+        # The writers' cursors are made from one made here, which runs nothing else: no
+        # worker calls `con` while this thread runs a statement on it.
+        self.factory = con.cursor()
+        self.factory_lock = threading.Lock()
+        self.facts = None
         try:
             self._stage_all(items)
             self._check_required_tables()
-            self.facts = FactBuilds(con, self.workers.submit)
+            self.facts = FactBuilds(con, self._submit_fact)
             self._write_and_check([n for n in TABLES if n in self.staged])
             for name, parts in self.extra_tables.items():
                 self._load_extra_table(name, parts)
@@ -264,6 +271,9 @@ class _Load(FileDiscovery, ReportTables):
         finally:
             # A failure stops every task not started and waits for those running.
             self.workers.shutdown(cancel=True)
+            self.factory.close()
+            if self.facts is not None:
+                self.facts.close()
         con.execute("SET threads = ?", [threads])
         write_facts_meta(con)
         con.execute("CHECKPOINT")
@@ -299,6 +309,7 @@ class _Load(FileDiscovery, ReportTables):
                 continue
             ahead[order] = (staged, problems)
             if self._missing_required(staged) is None:
+                self._share_threads()
                 self.writes[staged.table] = self.workers.submit(
                     (0, len(self.writes)), self._write, staged.table, [staged]
                 )
@@ -449,9 +460,23 @@ class _Load(FileDiscovery, ReportTables):
             self._drop_staged(self.staged[name])
             self.facts.final(name)
 
+    def _share_threads(self) -> None:
+        """Give each worker and this thread their share of DuckDB's threads (once)."""
+        if self.shared_threads is not None:
+            self.con.execute("SET threads = ?", [self.shared_threads])
+            self.shared_threads = None
+
+    def _submit_fact(self, rank: tuple, fn: Callable[..., None], *args: object) -> Future[None]:
+        """Hand a fact to the workers (FactBuilds), DuckDB's threads shared from then on. The
+        first fact is handed over by this thread (a table checked, or the report written), so
+        the setting is never changed from a worker's thread."""
+        self._share_threads()
+        return self.workers.submit(rank, fn, *args)
+
     def _write(self, name: str, parts: list[Staged]) -> Written:
         """Write table `name` on a connection of its own (a worker's task)."""
-        cur = self.con.cursor()
+        with self.factory_lock:
+            cur = self.factory.cursor()
         try:
             cur.execute("SET enable_progress_bar = false")
             return write_table(cur, TABLES[name], parts)

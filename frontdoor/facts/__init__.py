@@ -294,7 +294,11 @@ class FactBuilds:
     def __init__(self, con: duckdb.DuckDBPyConnection, submit: Submit, *, tables_final=False):
         for macro in MACROS:
             con.execute(macro)
-        self._con = con
+        # The builders' cursors are made from one made here, on the caller's thread, which
+        # runs nothing else: no worker calls `con` while the caller's thread runs a statement
+        # on it (a connection's results are the connection's: ResourceInUseException).
+        self._factory = con.cursor()
+        self._factory_lock = threading.Lock()
         self._submit = submit
         order = build_order()
         self._waits = {
@@ -319,7 +323,8 @@ class FactBuilds:
                 future.add_done_callback(self._done)
 
     def _build(self, name: str) -> None:
-        cursor = self._con.cursor()
+        with self._factory_lock:
+            cursor = self._factory.cursor()
         try:
             _build(cursor, name)
         finally:
@@ -329,6 +334,10 @@ class FactBuilds:
     def _done(self, _future: Future[None]) -> None:
         with self._cond:
             self._cond.notify_all()
+
+    def close(self) -> None:
+        """Close the cursor the builders' are made from (once no fact is being built)."""
+        self._factory.close()
 
     def wait(self) -> None:
         """Return once every fact is built; raise the first failure (in FACTS order among those
@@ -376,13 +385,17 @@ def build_facts(con: duckdb.DuckDBPyConnection, builders: int = BUILDERS) -> Non
     from frontdoor.workers import Workers
 
     builders = max(1, builders)
-    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
     con.execute("SET threads = ?", [max(1, threads // builders)])
     try:
         with Workers(builders, "frontdoor-fact") as workers:
             builds = FactBuilds(con, workers.submit, tables_final=True)
-            builds.final()
-            builds.wait()
+            try:
+                builds.final()
+                builds.wait()
+            finally:
+                workers.shutdown(cancel=True)
+                builds.close()
     finally:
         con.execute("SET threads = ?", [threads])
     write_facts_meta(con)
