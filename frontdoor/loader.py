@@ -260,7 +260,8 @@ class _Load(FileDiscovery, ReportTables):
                 self._drop_staged(parts)
             self.progress(0.92, "writing the load report")
             self._finish()
-            self.facts.final(*TABLES)  # the absent tables are created (empty) by _finish
+            # The absent tables are created (empty) by _finish, and the report written.
+            self.facts.final(*TABLES, *REPORT_TABLES)
             check_invariant(con, str(self.source))
             self.progress(0.97, "building the calendar")
             # The loaded tables' dates only: the facts built so far are not the extract's.

@@ -232,13 +232,14 @@ CALENDAR_MACROS = ("wd_index", "wd_between", "wd_add")
 
 @cache
 def fact_inputs(name: str) -> frozenset[str]:
-    """The loaded tables `name`'s query reads, and `calendar` if it reads the calendar (by name
-    or through its macros): the names of the schema's tables in its SQL outside comments."""
+    """The loaded tables `name`'s query reads (the schema's and the load's report tables named
+    in its SQL outside comments), and `calendar` if it reads the calendar (by name or through
+    its macros)."""
     # Imported here, as the loader's schema; cheap (no pandas).
-    from frontdoor.schema import TABLES
+    from frontdoor.schema import REPORT_TABLES, TABLES
 
     words = set(re.findall(r"\b\w+\b", re.sub(r"--[^\n]*", "", fact_sql(name))))
-    found = words & {*TABLES, "calendar"}
+    found = words & {*TABLES, *REPORT_TABLES, "calendar"}
     return frozenset(found | ({"calendar"} if words & set(CALENDAR_MACROS) else set()))
 
 
