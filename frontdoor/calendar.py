@@ -18,6 +18,7 @@ package was released cannot be known: such a day counts as a working day.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 import duckdb
 import holidays
@@ -42,13 +43,21 @@ def span(data_first: dt.date | None, data_last: dt.date | None) -> tuple[dt.date
     return first, last
 
 
-def data_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date | None]:
-    """The earliest and latest value of every DATE column of the database's tables."""
-    columns = con.execute(
-        "SELECT table_name, column_name FROM duckdb_columns() "
-        "WHERE schema_name = 'main' AND data_type = 'DATE' AND table_name <> 'calendar' "
-        "AND NOT internal"
-    ).fetchall()
+def data_span(
+    con: duckdb.DuckDBPyConnection, exclude: Collection[str] = ()
+) -> tuple[dt.date | None, dt.date | None]:
+    """The earliest and latest value of every DATE column of the database's tables, but the
+    calendar's and those of the tables named in `exclude` (the loader's facts, some of them
+    built before the calendar, from the loaded tables)."""
+    columns = [
+        (t, c)
+        for t, c in con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE schema_name = 'main' AND data_type = 'DATE' AND table_name <> 'calendar' "
+            "AND NOT internal"
+        ).fetchall()
+        if t not in exclude
+    ]
     if not columns:
         return None, None
     # Identifiers from the catalog, quoted: the names are the loader's own tables and columns.

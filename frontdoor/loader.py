@@ -14,7 +14,12 @@ every column as `frontdoor.schema` says, and writes:
 
 Reading and validation are DuckDB SQL over the whole table at once. The database is built in a
 temporary file beside `db_path` and moved onto it only when complete, so a failed load leaves the
-database loaded before untouched.
+database loaded before untouched. Two workers (frontdoor.workers) write the tables, each as soon
+as its file is staged, and build the facts (frontdoor.facts.FactBuilds), each as soon as the
+tables it reads are written and checked (and the calendar built, for those that read it), while
+this thread stages the files, checks each table in the schema's order, writes the load report and
+builds the calendar: the steps overlap, so the two cores are busy from the first file staged to
+the last fact built.
 
 Rows with several faults: a rejected row is counted once in the counts, and every fault found is
 listed in `rejected_rows` (one line per fault, each with the raw record). A duplicate key is judged
@@ -36,8 +41,8 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -45,7 +50,7 @@ import duckdb
 
 from frontdoor import calendar
 from frontdoor.calendar import create_calendar
-from frontdoor.facts import build_facts
+from frontdoor.facts import FACTS, FactBuilds, write_facts_meta
 from frontdoor.invariant import check_invariant
 from frontdoor.load_discovery import FileDiscovery, Item, Reader
 from frontdoor.private import FILE_MODE, private_dir, private_umask
@@ -68,6 +73,7 @@ from frontdoor.sources.workbook_sheets import stage_workbook_sheet
 from frontdoor.swap import check_target, load_lock, remove_stale, temp_name
 from frontdoor.table_write import Written, write_table
 from frontdoor.validate import check_table
+from frontdoor.workers import Workers
 
 # Readers for files that are not SSD table files, consulted in order; each returns None for a
 # file it does not understand. The CIN census and Annex A readers are found by `frontdoor.load_discovery`.
@@ -209,6 +215,9 @@ class _Load(FileDiscovery, ReportTables):
         self.extra_tables: dict[str, list[Staged]] = {}
         self.workbooks: list[Workbook] = []
         self.workdir = workdir  # repaired copies of text files; removed with the load
+        self.workers: Workers  # the load's workers (`_run`)
+        self.writes: dict[str, Future[Written]] = {}  # the tables the workers write
+        self.facts: FactBuilds | None  # the facts, started as their tables are final
 
     # ------------------------------------------------------------------------------- run
 
@@ -226,30 +235,90 @@ class _Load(FileDiscovery, ReportTables):
         self._check_one_source_per_table(items)
         create_malformed_table(con)
         self._create_report_tables()
-        self._stage_all(items)
-        self._check_required_tables()
-        self._write_and_check([n for n in TABLES if n in self.staged])
-        for name, parts in self.extra_tables.items():
-            self._load_extra_table(name, parts)
-            self._drop_staged(parts)
-        self.progress(0.92, "writing the load report")
-        self._finish()
-        check_invariant(con, str(self.source))
-        self.progress(0.97, "building the calendar")
-        create_calendar(con, *calendar.span(*calendar.data_span(con)))
-        self.progress(0.98, "building the facts")
-        build_facts(con)
+        # The load's statements on WRITERS workers beside this thread (the tables' writes as
+        # each file is staged, then the facts as soon as what each reads is final), each on
+        # its share of DuckDB's threads (one each on 2 cores) from the first task handed to
+        # the workers (`_share_threads`: a load with no table of one CSV file writes its tables
+        # on this thread with every thread until then): the workers and this thread's checks
+        # keep the cores busy across the steps, and a statement split over threads pays for
+        # the split. The caller's threads are restored for the last steps.
+        threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
+        self.shared_threads = max(1, threads // WRITERS) if threads != 1 else None
+        self.workers = Workers(WRITERS, "frontdoor-load")
+        # The writers' cursors are made from one made here, which runs nothing else: no
+        # worker calls `con` while this thread runs a statement on it.
+        self.factory = con.cursor()
+        self.factory_lock = threading.Lock()
+        self.facts = None
+        try:
+            self._stage_all(items)
+            self._check_required_tables()
+            self.facts = FactBuilds(con, self._submit_fact)
+            self._write_and_check([n for n in TABLES if n in self.staged])
+            for name, parts in self.extra_tables.items():
+                self._load_extra_table(name, parts)
+                self._drop_staged(parts)
+            self.progress(0.92, "writing the load report")
+            self._finish()
+            # The absent tables are created (empty) by _finish, and the report written.
+            self.facts.final(*TABLES, *REPORT_TABLES)
+            check_invariant(con, str(self.source))
+            self.progress(0.97, "building the calendar")
+            # The loaded tables' dates only: the facts built so far are not the extract's.
+            create_calendar(con, *calendar.span(*calendar.data_span(con, exclude=FACTS)))
+            self.facts.final("calendar")
+            self.progress(0.98, "building the facts")
+            self.facts.wait()
+        finally:
+            # A failure stops every task not started and waits for those running.
+            self.workers.shutdown(cancel=True)
+            self.factory.close()
+            if self.facts is not None:
+                self.facts.close()
+        con.execute("SET threads = ?", [threads])
+        write_facts_meta(con)
         con.execute("CHECKPOINT")
 
     # -------------------------------------------------------------------------- staging
 
     def _stage_all(self, items: list[Item]) -> None:
+        """Stage every item, and hand each table read from one CSV file alone to the workers to
+        be written as soon as it is staged, in the write order of `_write_and_check` (`_write_early`),
+        so that the writes start while the other files are staged. Every outcome (staged parts, problems, the first
+        failure) is then taken in the items' order, as when staged one after another."""
         total = sum(i.size for i in items) or 1
-        done = 0
+        early = self._write_early(items)
+        # Each item's staged relation `_s<n>`, numbered in the items' order (a reader's item
+        # takes a number for each of its tables).
+        rel: dict[int, str] = {}
         n = 0
         for order, item in enumerate(items):
+            n += len(item.tables.frames) if item.kind == "reader" else 1
+            rel[order] = f"_s{n}"
+        ahead: dict[int, tuple[Staged, list[Problem]] | BaseException] = {}
+        done = 0
+        for order in early:
+            item = items[order]
             self.progress(0.05 + 0.35 * done / total, f"reading {printable(item.file)}")
             done += item.size
+            try:
+                staged, problems = stage_csv(
+                    self.con, item.path, item.table, item.file, rel[order], order, self.workdir
+                )
+            except Exception as e:  # noqa: BLE001 - raised in its turn below
+                ahead[order] = e
+                continue
+            ahead[order] = (staged, problems)
+            if self._missing_required(staged) is None:
+                self._share_threads()
+                self.writes[staged.table] = self.workers.submit(
+                    (0, len(self.writes)), self._write, staged.table, [staged]
+                )
+        n = 0
+        for order, item in enumerate(items):
+            if order not in ahead:
+                self.progress(0.05 + 0.35 * done / total, f"reading {printable(item.file)}")
+                done += item.size
             if item.kind == "reader":
                 for table, frame in item.tables.frames.items():
                     name = str(table).strip().lower()
@@ -267,27 +336,65 @@ class _Load(FileDiscovery, ReportTables):
                         )
                 continue
             n += 1
-            rel = f"_s{n}"
-            if item.kind == "csv":
+            if order in ahead:
+                outcome = ahead[order]
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                staged, problems = outcome
+            elif item.kind == "csv":
                 staged, problems = stage_csv(
-                    self.con, item.path, item.table, item.file, rel, order, self.workdir
+                    self.con, item.path, item.table, item.file, rel[order], order, self.workdir
                 )
             elif item.kind == "parquet":
                 staged, problems = stage_parquet(
-                    self.con, item.path, item.table, item.file, rel, order
+                    self.con, item.path, item.table, item.file, rel[order], order
                 )
             else:
                 staged, problems = stage_workbook_sheet(
-                    self.con, item.workbook, item.sheet, item.table, item.file, rel, order
+                    self.con, item.workbook, item.sheet, item.table, item.file, rel[order], order
                 )
             self.problems += problems
             self._add_staged(staged)
 
+    def _write_early(self, items: list[Item]) -> list[int]:
+        """The places among `items` of the CSV files that are their table's only part (no
+        other file or reader hands over rows of it): the tables written by the workers, in the
+        order they are written."""
+        parts: dict[str, int] = {}
+        for item in items:
+            if item.kind == "reader":
+                for table in item.tables.frames:
+                    name = str(table).strip().lower()
+                    parts[name] = parts.get(name, 0) + 1
+            else:
+                parts[item.table] = parts.get(item.table, 0) + 1
+        alone = {
+            i.table: order
+            for order, i in enumerate(items)
+            if i.kind == "csv" and i.table in TABLES and parts[i.table] == 1
+        }
+        if not alone:
+            return []
+        first = max(alone, key=lambda n: (items[alone[n]].size, -alone[n]))
+        rest = [n for n in TABLES if n in alone and n != first]
+        # The first two tables checked staged first if small (each worker starts on one at
+        # once, while the largest is staged; the checks start sooner), then the largest.
+        small = items[alone[first]].size // 8
+        lead = [n for n in rest[:WRITERS] if items[alone[n]].size < small]
+        return [alone[n] for n in [*lead, first, *[n for n in rest if n not in lead]]]
+
     def _add_staged(self, staged: Staged) -> None:
+        stop = self._missing_required(staged)
+        if stop is not None:
+            raise stop
+        self.staged.setdefault(staged.table, []).append(staged)
+
+    def _missing_required(self, staged: Staged) -> LoadStopped | None:
+        """The stop for a required column missing from a staged part, or None."""
         spec = TABLES[staged.table]
         for col in spec.required_columns:
             if col not in staged.columns:
-                raise LoadStopped(
+                return LoadStopped(
                     Problem(
                         STOP,
                         f"required column {col} is missing from table {staged.table}",
@@ -303,7 +410,7 @@ class _Load(FileDiscovery, ReportTables):
                     + (", ".join(staged.columns[:20]) or "no columns")
                     + ". Add the column (named as in the SSD) and load again.",
                 )
-        self.staged.setdefault(staged.table, []).append(staged)
+        return None
 
     def _check_required_tables(self) -> None:
         for name in REQUIRED_TABLES:
@@ -322,61 +429,60 @@ class _Load(FileDiscovery, ReportTables):
     # -------------------------------------------------------------------------- a table
 
     def _write_and_check(self, names: list[str]) -> None:
-        """Write every table and check it, the checks overlapping the writes.
+        """Check every table once written, in the schema's order, and mark it final for the
+        facts.
 
-        The tables read from one CSV file each are written WRITERS at a time, each on its own
-        connection (one table alone leaves a core idle in its slower steps). The checks read
-        other tables (ssd_person, the S47s, the episodes) and append to rejected_rows and
-        data_issues, so they run one at a time on this connection, in the schema's order (the
-        order of those tables' rows, as before): each as soon as its table is written, while
-        the writers go on with the next tables, so the checks use the time a core would spend
-        waiting. The largest table is written first (it takes one writer for most of the
-        phase), the others in the order they are checked (the checks are not kept waiting)."""
-        alone = [n for n in names if len(self.staged[n]) == 1 and self.staged[n][0].csv is not None]
-        size = {n: _size(self.staged[n][0]) for n in alone}  # each file stat'ed once
-        first = max(alone, key=lambda n: size[n], default=None)
-        queue = ([first] if first else []) + [n for n in alone if n != first]
-        total = sum(size.values()) or 1
+        The tables read from one CSV file each are written by the workers, WRITERS at a time,
+        each on its own connection, as soon as staged (`_stage_all`: one table alone leaves a
+        core idle in its slower steps). The checks read other tables (ssd_person, the S47s,
+        the episodes) and append to rejected_rows and data_issues, so they run one at a time
+        on this connection, in the schema's order (the order of those tables' rows, as
+        before): each as soon as its table is written, while the workers go on with the next
+        tables, so the checks use the time a core would spend waiting. The largest table is
+        written first but for the first two checked if small (each writer starts at once
+        on one of them while the largest is staged; it takes one writer for most of the
+        phase), the others in the order they are checked (the checks are not kept waiting). A table checked is final (its
+        rejected rows deleted): the facts reading only final tables start on the workers once
+        the writes are done, while the last tables are still being checked."""
+        size = {n: sum(_size(p) for p in self.staged[n]) for n in names}
+        total = sum(size[n] for n in self.writes) or 1
         s47_loaded = "ssd_s47_enquiry" in self.staged
-
-        def write(name: str) -> Written:
-            cur = self.con.cursor()
-            try:
-                cur.execute("SET enable_progress_bar = false")
-                return write_table(cur, TABLES[name], self.staged[name])
-            finally:
-                cur.close()
-
-        pool = None
-        futures: dict[str, Future[Written]] = {}
-        if queue:
-            # Each table's read runs as one pipeline on its writer's own thread (numbering rows,
-            # `row_number() OVER ()`, keeps it to one), so DuckDB's pool of workers has nothing
-            # to add to them but its overhead: the writers and the checks keep the cores busy.
-            self.con.execute("SET threads = 1")
-            pool = ThreadPoolExecutor(max_workers=WRITERS)
-            futures = {n: pool.submit(write, n) for n in queue}  # started in this order
         done = 0
+        for i, name in enumerate(names):
+            if name in self.writes:
+                written = self.writes[name].result()
+                done += size[name]
+                self.progress(0.4 + 0.5 * done / total, f"checking {name}")
+            else:
+                self.progress(0.4 + 0.5 * i / len(names), f"checking {name}")
+                written = write_table(self.con, TABLES[name], self.staged[name])
+            self.problems += written.problems
+            check_table(self.con, written, self.extract_date, s47_loaded)
+            self._drop_staged(self.staged[name])
+            self.facts.final(name)
+
+    def _share_threads(self) -> None:
+        """Give each worker and this thread their share of DuckDB's threads (once)."""
+        if self.shared_threads is not None:
+            self.con.execute("SET threads = ?", [self.shared_threads])
+            self.shared_threads = None
+
+    def _submit_fact(self, rank: tuple, fn: Callable[..., None], *args: object) -> Future[None]:
+        """Hand a fact to the workers (FactBuilds), DuckDB's threads shared from then on. The
+        first fact is handed over by this thread (a table checked, or the report written), so
+        the setting is never changed from a worker's thread."""
+        self._share_threads()
+        return self.workers.submit(rank, fn, *args)
+
+    def _write(self, name: str, parts: list[Staged]) -> Written:
+        """Write table `name` on a connection of its own (a worker's task)."""
+        with self.factory_lock:
+            cur = self.factory.cursor()
         try:
-            for i, name in enumerate(names):
-                if name in futures:
-                    written = futures[name].result()
-                    done += size[name]
-                    self.progress(0.4 + 0.5 * done / total, f"checking {name}")
-                else:
-                    self.progress(0.4 + 0.5 * i / len(names), f"checking {name}")
-                    written = write_table(self.con, TABLES[name], self.staged[name])
-                if pool is not None and all(f.done() for f in futures.values()):
-                    pool.shutdown(wait=True)
-                    pool = None
-                    self.con.execute("RESET threads")  # the rest: every core per query
-                self.problems += written.problems
-                check_table(self.con, written, self.extract_date, s47_loaded)
-                self._drop_staged(self.staged[name])
+            cur.execute("SET enable_progress_bar = false")
+            return write_table(cur, TABLES[name], parts)
         finally:
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
-                self.con.execute("RESET threads")
+            cur.close()
 
     def _drop_staged(self, parts: list[Staged]) -> None:
         """Free the memory of a table's staged text once it is loaded."""

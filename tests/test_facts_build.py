@@ -3,7 +3,25 @@ one after another."""
 
 from __future__ import annotations
 
-from frontdoor.facts import FACTS, UNCOMPRESSED, build_facts, build_order, fact_sql
+import datetime as dt
+import threading
+from concurrent.futures import Future
+
+import duckdb
+
+from frontdoor.calendar import data_span
+from frontdoor.facts import (
+    FACTS,
+    UNCOMPRESSED,
+    FactBuilds,
+    build_facts,
+    build_order,
+    build_rank,
+    fact_inputs,
+    fact_sql,
+)
+from frontdoor.schema import TABLES
+from frontdoor.workers import Workers
 from tests.test_facts import EXTRACT, SPANS
 from tests.test_metrics_oversight import D, alloc, note
 
@@ -119,3 +137,63 @@ def test_a_notes_team_falls_back_to_its_workers_latest_allocation_of_the_child(m
         ("N8", "T7"),
         ("N9", None),
     ]
+
+
+def test_each_fact_waits_for_the_loaded_tables_and_calendar_its_sql_reads():
+    # The loader starts a fact as soon as these are final (written, checked, rejected rows
+    # deleted; the calendar built), while later tables are still being written.
+    assert fact_inputs("fact_allocation") == {"ssd_involvements", "ssd_cin_episodes"}
+    # case_notes by name (not an ssd_ table), the calendar through wd_index.
+    assert fact_inputs("fact_note") == {"case_notes", "ssd_professionals", "calendar"}
+    assert "calendar" not in fact_inputs("fact_child_workers")
+    assert fact_inputs("fact_child_workers_month") == {"calendar"}
+
+
+def test_facts_start_once_what_they_read_is_final():
+    started: list[str] = []
+
+    def submit(_rank, fn, name):
+        started.append(name)
+        future: Future = Future()
+        future.set_result(None)  # not built: the facts after it wait for it to be final
+        return future
+
+    builds = FactBuilds(duckdb.connect(), submit)
+    builds.final("ssd_involvements")
+    assert started == []
+    builds.final("ssd_cin_episodes")
+    assert started == ["fact_allocation"]
+    builds.final("fact_allocation", "ssd_family", "ssd_professionals")
+    assert set(started) == {"fact_allocation", "fact_child_allocation", "fact_caseload_pair"}
+    builds.final(*TABLES, "calendar", *FACTS)
+    assert sorted(started) == sorted(FACTS)  # each once
+
+
+def test_every_fact_has_a_rank_and_the_longest_chain_starts_first():
+    rank = build_rank()
+    assert set(rank) == set(FACTS)
+    # fact_allocation is read by most facts: first among those ready with it.
+    assert min(rank, key=rank.__getitem__) == "fact_allocation"
+
+
+def test_workers_start_the_lowest_rank_first():
+    ran: list[int] = []
+    gate = threading.Event()
+    with Workers(1) as workers:
+        first = workers.submit(0, gate.wait)  # holds the one worker while the others queue
+        later = [workers.submit(rank, ran.append, rank) for rank in (3, 1, 2)]
+        gate.set()
+        first.result()
+        for f in later:
+            f.result()
+    assert ran == [1, 2, 3]
+    # After shutdown a task is not run.
+    assert workers.submit(0, ran.append, 9).cancelled()
+
+
+def test_the_calendar_span_leaves_out_the_facts(make_db):
+    con = make_db(EXTRACT)
+    span = data_span(con, exclude=FACTS)
+    con.execute("CREATE TABLE fact_late AS SELECT DATE '2099-01-01' AS d")
+    assert data_span(con, exclude=(*FACTS, "fact_late")) == span
+    assert data_span(con)[1] == dt.date(2099, 1, 1)

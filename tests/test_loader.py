@@ -270,6 +270,26 @@ def test_missing_required_column_stops(tmp_path):
     assert not db.exists()
 
 
+def test_a_stop_in_staging_is_the_first_files_whatever_order_they_are_staged_in(tmp_path):
+    # The files are staged in the tables' write order (the first checked if small, then the
+    # largest: ssd_contacts here), not by name, and the workers write each as soon as staged;
+    # the load still stops at the first file by name with a fault (ssd_cin_plans: the second
+    # of them, ssd_s47_enquiry, is not named), whatever the writes in flight, and leaves no
+    # database.
+    rows = "".join(f"C{i},0001,2024-01-05,x\n" for i in range(20000))
+    src = extract(
+        tmp_path,
+        ssd_contacts="cont_contact_id,cont_person_id,cont_contact_date,cont_source\n" + rows,
+        ssd_cin_plans="cinp_cin_plan_id\nP1\n",
+        ssd_s47_enquiry="s47e_s47_enquiry_id\nS1\n",
+    )
+    report, db = load(tmp_path, src)
+    assert not report.ok
+    assert report.problems[0].file == "ssd_cin_plans.csv"
+    assert "required column" in report.stop and "ssd_cin_plans" in report.stop
+    assert not db.exists()
+
+
 def test_missing_required_table_stops(tmp_path):
     src = write(tmp_path / "x", {"ssd_person.csv": PERSON})
     report, _ = load(tmp_path, src)

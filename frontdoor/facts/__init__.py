@@ -1,9 +1,10 @@
 """Facts built once at load: what the measures would otherwise derive again in every query.
 
-The loader's last step (`build_facts`, also called by the tests' hand-built databases) stores the
-result of each `<name>.sql` beside this file as the table `<name>`, two at a time, each once the
-facts its SQL reads are built (FACTS lists a fact after those it reads, the costliest that read
-little first, so that the two builders stay busy):
+The load stores the result of each `<name>.sql` beside this file as the table `<name>`, two at a
+time, each as soon as the loaded tables, calendar and facts its SQL reads are final
+(`FactBuilds`: beside the last tables' writes and checks; `build_facts` builds them all from a
+built database, as the tests' hand-built ones; FACTS lists a fact after those it reads, and
+`build_rank` starts the longest chains of work first, so that the two builders stay busy):
 
 - `fact_allocation`: every allocated-worker involvement with the referral it is for (each
   child's allocation intervals, start to end);
@@ -68,7 +69,9 @@ joins the month ends to the same query, `Engine.monthly`).
 from __future__ import annotations
 
 import re
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from functools import cache
 from importlib import resources
 
@@ -223,52 +226,180 @@ def _build(cursor: duckdb.DuckDBPyConnection, name: str) -> None:
     cursor.execute("COMMIT")
 
 
+# The calendar's working-day macros (frontdoor.calendar): a fact calling one reads the calendar.
+CALENDAR_MACROS = ("wd_index", "wd_between", "wd_add")
+
+
+@cache
+def fact_inputs(name: str) -> frozenset[str]:
+    """The loaded tables `name`'s query reads (the schema's and the load's report tables named
+    in its SQL outside comments), and `calendar` if it reads the calendar (by name or through
+    its macros)."""
+    # Imported here, as the loader's schema; cheap (no pandas).
+    from frontdoor.schema import REPORT_TABLES, TABLES
+
+    words = set(re.findall(r"\b\w+\b", re.sub(r"--[^\n]*", "", fact_sql(name))))
+    found = words & {*TABLES, *REPORT_TABLES, "calendar"}
+    return frozenset(found | ({"calendar"} if words & set(CALENDAR_MACROS) else set()))
+
+
+# Each fact's CPU time to build relative to the others' (seconds at 200,000 children, one
+# thread each, docs/performance.md "s11-overlap"): only the order in which the ready facts are
+# started depends on it (build_rank), never what they hold.
+COST = {
+    "fact_note": 1.7,
+    "fact_activity": 1.1,
+    "fact_child_workers": 0.8,
+    "fact_caseload_worker": 0.7,
+    "fact_referral": 0.7,
+    "fact_transfer": 0.5,
+    "fact_caseload_pair": 0.45,
+    "fact_child_allocation": 0.4,
+    "fact_allocation_latest": 0.3,
+    "fact_transfer_wait": 0.3,
+    "fact_assessment": 0.25,
+    "fact_allocation": 0.2,
+    "fact_referral_factor": 0.13,
+    "fact_child_workers_month": 0.12,
+}
+
+
+def build_rank() -> dict[str, tuple[float, int]]:
+    """Each fact's rank among those ready to be built (lowest first): the longest chain of
+    work it starts first (its COST and the longest of the facts that wait for it), so that the
+    last facts to finish are short ones and the two builders finish together; then FACTS
+    order."""
+    waits = build_order()
+    chain: dict[str, float] = {}
+    for name in reversed(FACTS):  # the facts reading a fact are listed after it
+        after = [chain[m] for m in FACTS if name in waits[m]]
+        chain[name] = COST.get(name, 0.05) + max(after, default=0.0)
+    return {n: (-chain[n], i) for i, n in enumerate(FACTS)}
+
+
+Submit = Callable[..., "Future[None]"]
+
+
+class FactBuilds:
+    """Every fact built once the tables and facts its query reads are final, each as a task
+    handed to `submit(rank, fn)` (frontdoor.workers.Workers.submit), on a cursor of `con` of
+    its own (DuckDB releases the GIL while a statement runs).
+
+    The loader marks each table `final` once it is written and checked (its rejected rows
+    deleted), and `calendar` once the calendar is built, so that the facts reading only early
+    tables are built while the later ones are still being written and checked; `tables_final`
+    says every table and the calendar are final already (a built database, the tests'). A fact
+    reads only committed tables: each statement commits on its own, and a fact starts after
+    what it reads is committed, so it holds the same rows as when built after every table."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, submit: Submit, *, tables_final=False):
+        for macro in MACROS:
+            con.execute(macro)
+        # The builders' cursors are made from one made here, on the caller's thread, which
+        # runs nothing else: no worker calls `con` while the caller's thread runs a statement
+        # on it (a connection's results are the connection's: ResourceInUseException).
+        self._factory = con.cursor()
+        self._factory_lock = threading.Lock()
+        self._submit = submit
+        order = build_order()
+        self._waits = {
+            n: reads | (frozenset() if tables_final else fact_inputs(n))
+            for n, reads in order.items()
+        }
+        self._rank = build_rank()
+        self._final: set[str] = set()
+        self._todo = list(FACTS)
+        self._started: dict[str, Future[None]] = {}
+        self._cond = threading.Condition()
+
+    def final(self, *names: str) -> None:
+        """`names` (tables, `calendar` or facts) will not change: start the facts waiting only
+        for them, in FACTS order."""
+        with self._cond:
+            self._final.update(names)
+            for name in [n for n in self._todo if self._waits[n] <= self._final]:
+                self._todo.remove(name)
+                future = self._submit((1, self._rank[name]), self._build, name)
+                self._started[name] = future
+                future.add_done_callback(self._done)
+
+    def _build(self, name: str) -> None:
+        with self._factory_lock:
+            cursor = self._factory.cursor()
+        try:
+            _build(cursor, name)
+        finally:
+            cursor.close()
+        self.final(name)  # before this task is done: `wait` never sees the facts after it unstarted
+
+    def _done(self, _future: Future[None]) -> None:
+        with self._cond:
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        """Close the cursor the builders' are made from (once no fact is being built)."""
+        self._factory.close()
+
+    def wait(self) -> None:
+        """Return once every fact is built; raise the first failure (in FACTS order among those
+        failed), or if a fact waits for a table never marked final."""
+        with self._cond:
+            while True:
+                for name in FACTS:
+                    future = self._started.get(name)
+                    if future is not None and future.done():
+                        if future.cancelled():
+                            raise RuntimeError(f"the fact {name} was not built (cancelled)")
+                        error = future.exception()
+                        if error is not None:
+                            raise error
+                if all(f.done() for f in self._started.values()):
+                    if self._todo:
+                        missing = sorted(
+                            set().union(*(self._waits[n] for n in self._todo)) - self._final
+                        )
+                        raise RuntimeError(f"facts {self._todo} wait for {missing}")
+                    return
+                self._cond.wait()
+
+
+def write_facts_meta(con: duckdb.DuckDBPyConnection) -> None:
+    """Record the facts' version (stale_reason reads it): the facts' last step."""
+    con.execute(
+        "CREATE OR REPLACE TABLE facts_meta AS SELECT CAST(? AS VARCHAR) AS version", [VERSION]
+    )
+
+
 def build_facts(con: duckdb.DuckDBPyConnection, builders: int = BUILDERS) -> None:
     """Create (or replace) the shared macros, every fact table and facts_meta, from the tables
-    in `con`.
+    in `con` (a loaded database, or the tests' hand-built ones).
 
-    A fact is built once every fact it reads is (build_order), up to `builders` at once, each on
-    a cursor of `con` (DuckDB releases the GIL while a statement runs): the same statements as
-    one after another, so the same tables, in less wall time on two cores. Each statement commits
-    on its own, so a cursor sees the tables built before it starts."""
-    for macro in MACROS:
-        con.execute(macro)
-    waits = build_order()
-    cursors = [con.cursor() for _ in range(max(1, builders))]
+    A fact is built once every fact it reads is (build_order), up to `builders` at once
+    (FactBuilds): the same statements as one after another, so the same tables, in less wall
+    time on two cores."""
     # Each builder's statement on its share of DuckDB's threads (one each on 2 cores): the
     # builders keep the cores busy, and a statement split over threads pays for the split
     # (partitioned hash tables and sorts merged again). At 200,000 children the 14 facts other
     # than fact_note took 5.0 s of CPU one at a time on one thread against 5.9 s on two, all 15
     # built here 8.2 against 8.8-8.9 s, in no more wall time on the shared machine; the
     # caller's threads are restored after.
-    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
-    con.execute("SET threads = ?", [max(1, threads // len(cursors))])
+    from frontdoor.workers import Workers
+
+    builders = max(1, builders)
+    threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
+    con.execute("SET threads = ?", [max(1, threads // builders)])
     try:
-        with ThreadPoolExecutor(len(cursors)) as pool:
-            free = list(cursors)
-            done: set[str] = set()
-            running: dict[Future[None], tuple[str, duckdb.DuckDBPyConnection]] = {}
-            todo = list(FACTS)
-            while todo or running:
-                for name in [n for n in todo if waits[n] <= done]:
-                    if not free:
-                        break
-                    cursor = free.pop()
-                    todo.remove(name)
-                    running[pool.submit(_build, cursor, name)] = (name, cursor)
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    name, cursor = running.pop(future)
-                    free.append(cursor)
-                    future.result()  # a failed fact stops the build (the others finish first)
-                    done.add(name)
+        with Workers(builders, "frontdoor-fact") as workers:
+            builds = FactBuilds(con, workers.submit, tables_final=True)
+            try:
+                builds.final()
+                builds.wait()
+            finally:
+                workers.shutdown(cancel=True)
+                builds.close()
     finally:
-        for cursor in cursors:
-            cursor.close()
         con.execute("SET threads = ?", [threads])
-    con.execute(
-        "CREATE OR REPLACE TABLE facts_meta AS SELECT CAST(? AS VARCHAR) AS version", [VERSION]
-    )
+    write_facts_meta(con)
 
 
 def stale_reason(con: duckdb.DuckDBPyConnection) -> str | None:
