@@ -188,7 +188,9 @@ def build_order() -> dict[str, frozenset[str]]:
 # (docs/performance.md, "fact_note at load"). The other facts' record ids (a child, referral,
 # assessment, involvement or family: a value a row or a few) likewise: about 0.8 s less CPU for
 # the ten facts at 200,000 children (docs/performance.md, "The load, second pass"); the teams,
-# workers and kinds (few values) stay compressed, as do the small facts' ids (no gain seen).
+# workers and kinds (few values) stay compressed, as do the small facts' ids (no gain seen; measured
+# again on DuckDB 2.0.1: all 46 such columns uncompressed, the 17 facts' CPU within the noise of
+# the current 7.4-8.5 s for about 111 MB more on disk: docs/performance.md, s11-facts).
 UNCOMPRESSED: dict[str, tuple[str, ...]] = {
     "fact_note": ("note_id", "person_id", "referral_id"),
     "fact_allocation": ("involvement_id", "person_id", "own_referral_id", "referral_id"),
