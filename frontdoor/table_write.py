@@ -352,6 +352,14 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             )
             or "0"
         )
+        missing = [ident(c) for c in noted if c not in fast]
+        if missing and not trims:
+            # Untrimmed, a row with no value missing (nearly every row) has no bit to set,
+            # told by its columns' validity alone: the bits are summed only for the others.
+            changed = (
+                f"CASE WHEN {' OR '.join(f'{x} IS NULL' for x in missing)} THEN {changed} "
+                "ELSE 0 END"
+            )
         bad = " OR ".join(f"({cond})" for cond, _ in faults)
         fault_list = ", ".join(f"CASE WHEN {cond} THEN {fault} END" for cond, fault in faults)
         # The table's own columns, typed, then the working ones. `<c>__o` is the value as written
