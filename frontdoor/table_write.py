@@ -14,7 +14,13 @@ import duckdb
 
 from frontdoor.schema import DATE, FLAG, ID, NUMBER, Table
 from frontdoor.sources import Problem
-from frontdoor.sources.csv_rows import materialise, read_csv_into, store_lines
+from frontdoor.sources.csv_rows import (
+    materialise,
+    read_csv_into,
+    read_typed_csv,
+    store_lines,
+    typed_read_possible,
+)
 from frontdoor.sources.staging import Staged, ident, lit
 from frontdoor.table_store import create_table_as
 from frontdoor.value_rules import (
@@ -142,6 +148,71 @@ def _kinds(spec: Table, extras: list[str], typed: list[str]) -> list[tuple[str, 
     ]
 
 
+def _typed_read_holds(
+    con: duckdb.DuckDBPyConnection,
+    spec: Table,
+    extras: list[str],
+    noted: list[str],
+    fast: frozenset[str],
+    values: int,
+) -> bool:
+    """Whether the table `spec.name`, just written from a CSV file with the dates `fast` read
+    typed (`read_typed_csv`), holds its values' bytes `values` exactly, each date counted as
+    its 10 bytes YYYY-MM-DD, and every such date lies between EARLIEST_DATE and LATEST_DATE
+    (else the text read gives its faults).
+
+    A row's values as written are its text columns, each flag's Y or N (or its value as
+    written, `<c>__o`), each number's `<c>__o` and its dates; but a row with a value read as
+    missing (`_notes`, a null spelling: the file has nothing to trim) keeps them all as
+    written (`_written`), which count instead. Summed column by column (a plain sum of each
+    column is much cheaper than a sum of each row), such rows (few) corrected after."""
+    # Over every row: the text columns, the dates, the flags' Y and N; over the rows with a
+    # `_w` (few, but for a table with numbers), its values as written (`s`: `_w`'s struct).
+    plain: list[str] = []
+    worked: list[str] = []
+    sizes: list[str] = []  # a row's values, column by column (on the rows with a `_w`)
+    for c in noted:
+        t, x = spec.columns[c], ident(c)
+        o = f"s.{ident(c + '__o')}"
+        if c in fast:
+            plain.append(f"10 * count({x})")
+            sizes.append(f"CASE WHEN {x} IS NULL THEN 0 ELSE 10 END")
+        elif t == FLAG:  # Y or N is not kept (`<c>__o` NULL): the typed value shows it
+            plain.append(f"count({x})")
+            worked.append(
+                f"coalesce(sum(strlen({o})), 0) - count(*) FILTER ({o} IS NOT NULL "
+                f"AND {x} IS NOT NULL)"
+            )
+            sizes.append(
+                f"CASE WHEN {o} IS NULL AND {x} IS NOT NULL THEN 1 "
+                f"ELSE coalesce(strlen({o}), 0) END"
+            )
+        elif t == NUMBER:
+            worked.append(f"coalesce(sum(strlen({o})), 0)")
+            sizes.append(f"coalesce(strlen({o}), 0)")
+        else:
+            plain.append(f"coalesce(sum(strlen({x})), 0)")
+            sizes.append(f"coalesce(strlen({x}), 0)")
+    plain += [f"coalesce(sum(strlen({ident(c)})), 0)" for c in extras]
+    as_written = (
+        "coalesce(list_sum(list_transform(s._written, lambda x: coalesce(strlen(x), 0))), 0)"
+    )
+    worked.append(
+        f"coalesce(sum({as_written} - ({' + '.join(sizes) or '0'})) FILTER (s._notes <> 0), 0)"
+    )
+    lo, hi = lit(EARLIEST_DATE.isoformat()), lit(LATEST_DATE.isoformat())
+    in_range = " AND ".join(
+        f"coalesce(min({ident(c)}) >= DATE {lo} AND max({ident(c)}) <= DATE {hi}, true)"
+        for c in sorted(fast)
+    )
+    t_name = ident(spec.name)
+    total, ok = con.execute(
+        f"SELECT {' + '.join(plain) or '0'} + (SELECT {' + '.join(worked)} FROM "
+        f"(SELECT *, _w[1] AS s FROM {t_name} WHERE _w IS NOT NULL)), {in_range} FROM {t_name}"
+    ).fetchone()
+    return bool(ok) and total == values
+
+
 def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]) -> Written:
     """Write the table `spec.name` once: every row typed, with working columns beside the
     schema's (the faults of a rejected row, each value as written where the typed value does
@@ -164,168 +235,232 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
     located = () if fused else ("_ord", "_file", "_line")
     place = ["_ord", "_file"] + ([] if fused else ["_line"])
 
-    # Trim (spaces), then a null spelling (blank, NULL, N/A, ...) is NULL. A CSV file whose
-    # survey found no space beside a field's edge and nothing beyond ASCII has nothing to trim.
-    survey = parts[0].csv.survey if fused else None
-    trim = trimmed_sql if survey is None or survey.padded else as_written_sql
-    trimmed = [
-        f"{trim(ident(c))} AS {ident(c)}" if c in present else f"NULL::VARCHAR AS {ident(c)}"
-        for c in spec.columns
-    ] + [ident(c) for c in extras]
-    cleaned = [
-        f"CASE WHEN {is_null_sql(ident(c))} THEN NULL ELSE {ident(c)} END AS {ident(c)}"
-        for c in spec.columns
-    ] + [ident(c) for c in extras]
-    # The required columns as written, so a rejection for a missing key shows 'N/A' if so.
-    required = [spec.key] + ([spec.defining_date] if spec.defining_date else [])
-    cleaned += [f"nullif({ident(c)}, '') AS {ident(c + '__k')}" for c in required]
-    # A date is read raw (`__r`), then kept (`__v`) only between EARLIEST_DATE and LATEST_DATE.
-    # Each step reads the one before as a column (one parse per value, not one per use).
-    # Whether a date is written YYYY-MM-DD (`__g`) is tested once: its parse and whether its
-    # value as written is kept (`__o`) both read it. The test is the date cast once (`__c`)
-    # and written back as text, cheaper than a glob (`plain_date_sql`).
-    dates = [c for c, t in spec.columns.items() if t == DATE]
-    casts = [f"try_cast({ident(c)} AS DATE) AS {ident(c + '__c')}" for c in dates]
-    plains = [f"{plain_date_sql(ident(c), ident(c + '__c'))} AS {ident(c + '__g')}" for c in dates]
-    parsed_raw, parsed = [], []
-    for c, t in spec.columns.items():
-        if t == DATE:
-            parsed_raw.append(
-                f"{parse_sql(ident(c), t, ident(c + '__g'), ident(c + '__c'))} "
-                f"AS {ident(c + '__r')}"
-            )
-            parsed.append(
-                f"CASE WHEN {ident(c + '__r')} BETWEEN DATE {lit(EARLIEST_DATE.isoformat())} "
-                f"AND DATE {lit(LATEST_DATE.isoformat())} THEN {ident(c + '__r')} END "
-                f"AS {ident(c + '__v')}"
-            )
-        elif t in (FLAG, NUMBER):
-            parsed_raw.append(f"{parse_sql(ident(c), t)} AS {ident(c + '__v')}")
-    raw_dates = [ident(c + s) for c in dates for s in ("__r", "__c")]
-    key = ident(spec.key)
-    key_o = ident(spec.key + "__k")
-    # (condition, fault): a row is rejected when any condition holds, with every fault listed.
-    faults = [(f"{key} IS NULL", fault_sql(spec.key, key_o, key_missing_sql(spec)))]
-    if spec.defining_date:
-        dd = ident(spec.defining_date)
-        faults.append(
-            (
-                f"{dd} IS NULL",
-                fault_sql(
-                    spec.defining_date, ident(spec.defining_date + "__k"), date_missing_sql(spec)
-                ),
-            )
-        )
-    for c, t in spec.columns.items():
-        if t == DATE and c not in LENIENT_DATES:
-            faults.append(
-                (
-                    f"{ident(c)} IS NOT NULL AND {ident(c + '__v')} IS NULL",
-                    fault_sql(c, ident(c), date_reason_sql(c, UNREADABLE_DATE, OUT_OF_RANGE_DATE)),
-                )
-            )
-    shown = [c for c in [*spec.columns, *extras] if c in present]
-    raw_json = (
-        "CAST(to_json({" + ", ".join(f"{lit(c)}: {ident(c)}" for c in shown) + "}) AS VARCHAR)"
-    )
-    # Each value as written (`_x<i>`: names no input column can take), to note in `_notes` (bit
-    # i) a value of column i the load changed: trimmed, or a null spelling read as missing; the
-    # values as written of a row with any such are kept (`_written`) for the load's notes.
-    noted = [c for c in spec.columns if c in present]
-    written = [f"{ident(c)} AS _x{i}" for i, c in enumerate(noted)] or ["NULL AS _x0"]
-    written_names = [f"_x{i}" for i in range(len(written))]
-    # Untrimmed (nothing to trim), a value kept is its text: it changed only if read as missing.
-    trims = trim is trimmed_sql
-    changed = (
-        " + ".join(
-            f"(CASE WHEN _x{i} <> '' AND ({ident(c)} IS NULL"
-            + (f" OR strlen({ident(c)}) <> strlen(_x{i})" if trims else "")
-            + f") THEN {1 << i} ELSE 0 END)"
-            for i, c in enumerate(noted)
-        )
-        or "0"
-    )
-    bad = " OR ".join(f"({cond})" for cond, _ in faults)
-    fault_list = ", ".join(f"CASE WHEN {cond} THEN {fault} END" for cond, fault in faults)
-    # The table's own columns, typed, then the working ones. `<c>__o` is the value as written
-    # (cleaned) of a typed column where the typed value does not show it: a date not written
-    # YYYY-MM-DD, a flag other than Y or N, every number.
-    out_cols = [
-        f"{ident(c + '__v')} AS {ident(c)}" if t in (DATE, FLAG, NUMBER) else ident(c)
-        for c, t in spec.columns.items()
-    ] + [ident(c) for c in extras]
-    kept = []
-    for c in typed:
-        if spec.columns[c] == DATE:
-            kept.append(
-                f"CASE WHEN {ident(c + '__v')} IS NOT NULL AND {ident(c + '__g')} "
-                f"THEN NULL ELSE {ident(c)} END AS {ident(c + '__o')}"
-            )
-        elif spec.columns[c] == FLAG:
-            kept.append(
-                f"CASE WHEN {ident(c)} IN ('Y', 'N') THEN NULL ELSE {ident(c)} END "
-                f"AS {ident(c + '__o')}"
-            )
-        else:
-            kept.append(f"{ident(c)} AS {ident(c + '__o')}")
-    # The working values in one column `_w`, NULL on a row with none of them (a usable row
-    # whose values were read as written, as nearly every row is), else a list of one struct:
-    # one column written instead of one per value (each costs writing on every row), and a
-    # list's values are stored only for the rows that have one. `Written.rows_sql` unpacks it.
-    work = _work_struct(
-        typed,
-        lambda field: {
-            "_faults": f"CASE WHEN _bad THEN list_filter([{fault_list}], lambda x: x IS NOT NULL) END",
-            "_raw": f"CASE WHEN _bad THEN {raw_json} END",
-        }.get(field, ident(field)),
-    )
-    anything = " OR ".join(
-        ["_bad", "_notes <> 0", *(f"{ident(c + '__o')} IS NOT NULL" for c in typed)]
-    )
-    out_cols += [
-        f"CASE WHEN {anything} THEN [{work}] END AS _w",
-        *located,
-    ]
     ordered = len(parts) > 1
-    w = Written(spec, parts, problems, noted, typed, located)
     # The query's columns and types, known when every value comes as text (a CSV file read
     # with every column VARCHAR): the table is declared without binding the query first.
     kinds = _kinds(spec, extras, typed) if fused else None
+    noted = [c for c in spec.columns if c in present]
+    shown = [c for c in [*spec.columns, *extras] if c in present]
+    w = Written(spec, parts, problems, noted, typed, located)
+    key = ident(spec.key)
 
-    def create(source: str) -> None:
-        # _faults is NULL for a usable row: the list (and the raw record) is built only for the
-        # rejected ones. Its record ids are stored uncompressed (`plain_ids`).
-        query = f"""
-            WITH u AS ({source}),
-            s0 AS (SELECT {", ".join(place + trimmed + written)} FROM u),
-            s AS (SELECT {", ".join(place + cleaned + written_names)} FROM s0),
-            c AS (SELECT *{"".join(", " + p for p in casts)} FROM s),
-            g AS (SELECT *{"".join(", " + p for p in plains)} FROM c),
-            r AS (SELECT *, {", ".join([*parsed_raw, f"{changed} AS _notes"])} FROM g),
-            t AS (SELECT * EXCLUDE ({", ".join([*written_names, *raw_dates])}),
-                         {", ".join(parsed)}{", " if parsed else ""}
-                         CASE WHEN _notes <> 0 THEN [{", ".join(written_names)}] END AS _written
-                  FROM r),
-            f AS (SELECT *, {bad} AS _bad FROM t),
-            o AS (SELECT *{"".join(", " + k for k in kept)} FROM f)
-            SELECT {", ".join(out_cols)} FROM o
-            {"ORDER BY _ord, _file, _line" if ordered else ""}
-            """
-        create_table_as(con, name, query, plain_ids(spec), kinds=kinds)
+    def plan(fast: frozenset[str]) -> Callable[[str], None]:
+        """`create(source)`: the table written from `source`'s rows, every value text but the
+        dates `fast` (read typed by DuckDB, each written YYYY-MM-DD: `read_typed_csv`)."""
+        # Trim (spaces), then a null spelling (blank, NULL, N/A, ...) is NULL. A CSV file whose
+        # survey found no space beside a field's edge and nothing beyond ASCII has nothing to trim.
+        survey = parts[0].csv.survey if fused else None
+        trim = trimmed_sql if survey is None or survey.padded else as_written_sql
+        trimmed = [
+            f"{trim(ident(c))} AS {ident(c)}" if c in present else f"NULL::VARCHAR AS {ident(c)}"
+            for c in spec.columns
+        ] + [ident(c) for c in extras]
+        cleaned = [
+            f"{ident(c)} AS {ident(c)}"  # a date read typed: NULL where blank, never a spelling
+            if c in fast
+            else f"CASE WHEN {is_null_sql(ident(c))} THEN NULL ELSE {ident(c)} END AS {ident(c)}"
+            for c in spec.columns
+        ] + [ident(c) for c in extras]
+        # The required columns as written, so a rejection for a missing key shows 'N/A' if so.
+        required = [spec.key] + ([spec.defining_date] if spec.defining_date else [])
+        # (A date read typed is NULL only where blank: as written, it shows NULL.)
+        cleaned += [
+            f"NULL::VARCHAR AS {ident(c + '__k')}"
+            if c in fast
+            else f"nullif({ident(c)}, '') AS {ident(c + '__k')}"
+            for c in required
+        ]
+        # A date is read raw (`__r`), then kept (`__v`) only between EARLIEST_DATE and LATEST_DATE.
+        # Each step reads the one before as a column (one parse per value, not one per use).
+        # Whether a date is written YYYY-MM-DD (`__g`) is tested once: its parse and whether its
+        # value as written is kept (`__o`) both read it. The test is the date cast once (`__c`)
+        # and written back as text, cheaper than a glob (`plain_date_sql`).
+        dates = [c for c, t in spec.columns.items() if t == DATE and c not in fast]
+        casts = [f"try_cast({ident(c)} AS DATE) AS {ident(c + '__c')}" for c in dates]
+        plains = [
+            f"{plain_date_sql(ident(c), ident(c + '__c'))} AS {ident(c + '__g')}" for c in dates
+        ]
+        parsed_raw, parsed = [], []
+        for c, t in spec.columns.items():
+            if c in fast:  # read as a date YYYY-MM-DD between EARLIEST_DATE and LATEST_DATE
+                parsed.append(f"{ident(c)} AS {ident(c + '__v')}")
+            elif t == DATE:
+                parsed_raw.append(
+                    f"{parse_sql(ident(c), t, ident(c + '__g'), ident(c + '__c'))} "
+                    f"AS {ident(c + '__r')}"
+                )
+                parsed.append(
+                    f"CASE WHEN {ident(c + '__r')} BETWEEN DATE {lit(EARLIEST_DATE.isoformat())} "
+                    f"AND DATE {lit(LATEST_DATE.isoformat())} THEN {ident(c + '__r')} END "
+                    f"AS {ident(c + '__v')}"
+                )
+            elif t in (FLAG, NUMBER):
+                parsed_raw.append(f"{parse_sql(ident(c), t)} AS {ident(c + '__v')}")
+        raw_dates = [ident(c + s) for c in dates for s in ("__r", "__c")]
+        key_o = ident(spec.key + "__k")
+        # (condition, fault): a row is rejected when any condition holds, with every fault listed.
+        faults = [(f"{key} IS NULL", fault_sql(spec.key, key_o, key_missing_sql(spec)))]
+        if spec.defining_date:
+            dd = ident(spec.defining_date)
+            faults.append(
+                (
+                    f"{dd} IS NULL",
+                    fault_sql(
+                        spec.defining_date,
+                        ident(spec.defining_date + "__k"),
+                        date_missing_sql(spec),
+                    ),
+                )
+            )
+        for c, t in spec.columns.items():
+            if t == DATE and c not in LENIENT_DATES and c not in fast:
+                faults.append(
+                    (
+                        f"{ident(c)} IS NOT NULL AND {ident(c + '__v')} IS NULL",
+                        fault_sql(
+                            c, ident(c), date_reason_sql(c, UNREADABLE_DATE, OUT_OF_RANGE_DATE)
+                        ),
+                    )
+                )
+        raw_json = (
+            "CAST(to_json({"
+            + ", ".join(
+                f"{lit(c)}: " + (f"CAST({ident(c)} AS VARCHAR)" if c in fast else ident(c))
+                for c in shown
+            )
+            + "}) AS VARCHAR)"
+        )
+        # Each value as written (`_x<i>`: names no input column can take), to note in `_notes` (bit
+        # i) a value of column i the load changed: trimmed, or a null spelling read as missing; the
+        # values as written of a row with any such are kept (`_written`) for the load's notes.
+        written = [f"{ident(c)} AS _x{i}" for i, c in enumerate(noted)] or ["NULL AS _x0"]
+        written_names = [f"_x{i}" for i in range(len(written))]
+        # The values as written, listed: a date read typed is its text YYYY-MM-DD again.
+        written_list = [
+            f"CAST(_x{i} AS VARCHAR)" if i < len(noted) and noted[i] in fast else f"_x{i}"
+            for i in range(len(written))
+        ]
+        # Untrimmed (nothing to trim), a value kept is its text: it changed only if read as missing.
+        trims = trim is trimmed_sql
+        changed = (
+            " + ".join(
+                f"(CASE WHEN _x{i} <> '' AND ({ident(c)} IS NULL"
+                + (f" OR strlen({ident(c)}) <> strlen(_x{i})" if trims else "")
+                + f") THEN {1 << i} ELSE 0 END)"
+                for i, c in enumerate(noted)
+                if c not in fast  # a date read typed is as written (blank: missing, no note)
+            )
+            or "0"
+        )
+        missing = [ident(c) for c in noted if c not in fast]
+        if missing and not trims:
+            # Untrimmed, a row with no value missing (nearly every row) has no bit to set,
+            # told by its columns' validity alone: the bits are summed only for the others.
+            changed = (
+                f"CASE WHEN {' OR '.join(f'{x} IS NULL' for x in missing)} THEN {changed} "
+                "ELSE 0 END"
+            )
+        bad = " OR ".join(f"({cond})" for cond, _ in faults)
+        fault_list = ", ".join(f"CASE WHEN {cond} THEN {fault} END" for cond, fault in faults)
+        # The table's own columns, typed, then the working ones. `<c>__o` is the value as written
+        # (cleaned) of a typed column where the typed value does not show it: a date not written
+        # YYYY-MM-DD, a flag other than Y or N, every number.
+        out_cols = [
+            f"{ident(c + '__v')} AS {ident(c)}" if t in (DATE, FLAG, NUMBER) else ident(c)
+            for c, t in spec.columns.items()
+        ] + [ident(c) for c in extras]
+        kept = []
+        for c in typed:
+            if c in fast:  # written YYYY-MM-DD: the typed value shows it
+                kept.append(f"NULL::VARCHAR AS {ident(c + '__o')}")
+            elif spec.columns[c] == DATE:
+                kept.append(
+                    f"CASE WHEN {ident(c + '__v')} IS NOT NULL AND {ident(c + '__g')} "
+                    f"THEN NULL ELSE {ident(c)} END AS {ident(c + '__o')}"
+                )
+            elif spec.columns[c] == FLAG:
+                kept.append(
+                    f"CASE WHEN {ident(c)} IN ('Y', 'N') THEN NULL ELSE {ident(c)} END "
+                    f"AS {ident(c + '__o')}"
+                )
+            else:
+                kept.append(f"{ident(c)} AS {ident(c + '__o')}")
+        # The working values in one column `_w`, NULL on a row with none of them (a usable row
+        # whose values were read as written, as nearly every row is), else a list of one struct:
+        # one column written instead of one per value (each costs writing on every row), and a
+        # list's values are stored only for the rows that have one. `Written.rows_sql` unpacks it.
+        work = _work_struct(
+            typed,
+            lambda field: {
+                "_faults": f"CASE WHEN _bad THEN list_filter([{fault_list}], lambda x: x IS NOT NULL) END",
+                "_raw": f"CASE WHEN _bad THEN {raw_json} END",
+            }.get(field, ident(field)),
+        )
+        anything = " OR ".join(
+            [
+                "_bad",
+                "_notes <> 0",
+                *(f"{ident(c + '__o')} IS NOT NULL" for c in typed if c not in fast),
+            ]
+        )
+        out_cols += [
+            f"CASE WHEN {anything} THEN [{work}] END AS _w",
+            *located,
+        ]
+
+        def create(source: str) -> None:
+            # _faults is NULL for a usable row: the list (and the raw record) is built only for the
+            # rejected ones. Its record ids are stored uncompressed (`plain_ids`).
+            query = f"""
+                WITH u AS ({source}),
+                s0 AS (SELECT {", ".join(place + trimmed + written)} FROM u),
+                s AS (SELECT {", ".join(place + cleaned + written_names)} FROM s0),
+                c AS (SELECT *{"".join(", " + p for p in casts)} FROM s),
+                g AS (SELECT *{"".join(", " + p for p in plains)} FROM c),
+                r AS (SELECT *, {", ".join([*parsed_raw, f"{changed} AS _notes"])} FROM g),
+                t AS (SELECT * EXCLUDE ({", ".join([*written_names, *raw_dates])}),
+                             {", ".join(parsed)}{", " if parsed else ""}
+                             CASE WHEN _notes <> 0 THEN [{", ".join(written_list)}] END AS _written
+                      FROM r),
+                f AS (SELECT *, {bad} AS _bad FROM t),
+                o AS (SELECT *{"".join(", " + k for k in kept)} FROM f)
+                SELECT {", ".join(out_cols)} FROM o
+                {"ORDER BY _ord, _file, _line" if ordered else ""}
+                """
+            create_table_as(con, name, query, plain_ids(spec), kinds=kinds)
+
+        return create
 
     if fused:
         part = parts[0]
-        problems += read_csv_into(
-            con,
-            part,
-            name,
-            lambda source: create(f"SELECT *, {part.order} AS _ord FROM ({source})"),
-            numbered=False,
-        )
-        if "_line" in [c for c, *_ in con.execute(f"DESCRIBE {ident(name)}").fetchall()]:
-            w.located = ("_line",)  # lines moved past rejected or multi-line records
+        # The dates read typed by DuckDB itself where the file allows (`read_typed_csv`):
+        # cheaper than reading them as text and typing them here. Any other file, or one
+        # where that read does not hold, is read as text, as before.
+        fast = frozenset(c for c in present if spec.columns.get(c) == DATE)
+        if not (
+            fast
+            and typed_read_possible(part)
+            and read_typed_csv(
+                con,
+                part,
+                name,
+                lambda source: plan(fast)(f"SELECT *, {part.order} AS _ord FROM ({source})"),
+                dict.fromkeys(fast, "DATE"),
+                lambda n: _typed_read_holds(con, spec, extras, noted, fast, n),
+            )
+        ):
+            create = plan(frozenset())
+            problems += read_csv_into(
+                con,
+                part,
+                name,
+                lambda source: create(f"SELECT *, {part.order} AS _ord FROM ({source})"),
+                numbered=False,
+            )
+            if "_line" in [c for c, *_ in con.execute(f"DESCRIBE {ident(name)}").fetchall()]:
+                w.located = ("_line",)  # lines moved past rejected or multi-line records
     else:
-        create(
+        plan(frozenset())(
             " UNION ALL BY NAME ".join(
                 f"SELECT *, {p.order} AS _ord FROM {ident(p.relation)}" for p in parts
             )

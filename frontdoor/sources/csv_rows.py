@@ -162,6 +162,68 @@ def read_csv_into(
     return problems
 
 
+def typed_read_possible(part: Staged) -> bool:
+    """Whether `read_typed_csv` can read the staged CSV file `part`: one record a line can be
+    told by counting (no quote, no CR alone), and no value has a blank character at its edge
+    (no space beside a field's edge, no tab in a file not tab-separated, no vertical tab or
+    form feed, nothing beyond ASCII), so every value's bytes are the file's."""
+    prep = part.csv
+    found = prep.survey if prep is not None else None
+    return (
+        found is not None
+        and found.utf8
+        and not found.lone_cr
+        and found.quotes == 0
+        and not found.padded
+        and not found.other_blanks
+        and (found.tabs == 0 or prep.delimiter == "\t")
+        and not prep.set_aside
+        and prep.path.stat().st_size > 0
+    )
+
+
+def read_typed_csv(
+    con: duckdb.DuckDBPyConnection,
+    part: Staged,
+    target: str,
+    create: Callable[[str], object],
+    types: dict[str, str],
+    check: Callable[[int], bool],
+) -> bool:
+    """Try to make `target` by `create(source)` from the staged CSV file `part` (see
+    `typed_read_possible`) with the columns `types` read typed by DuckDB itself (a DATE
+    written YYYY-MM-DD; DuckDB also reads 2021-4-1, or a date with blanks at its edges),
+    instead of as text. It holds only when DuckDB rejected no line, every line is a record
+    (rows + header = lines), and `check(n)` finds the values' bytes are exactly `n`: the file's
+    bytes less the header's, the delimiters' and the line ends'. A date DuckDB read from
+    another writing than YYYY-MM-DD is then impossible: with no blank in the file (the
+    survey), each such writing it reads is shorter than the 10 bytes counted for the date.
+    False (and `target` dropped): the caller reads the file as text, as before."""
+    prep, found = part.csv, part.csv.survey
+    with prep.path.open("rb") as f:
+        first = f.readline()
+    header = len(first.rstrip(b"\n").rstrip(b"\r"))
+    ok = _read_csv(
+        con, prep, part.columns, target, part.file, part.table, create, True, False, types
+    )
+    if ok:
+        n_rows, n_bad = con.execute(
+            f"SELECT (SELECT count(*) FROM {ident(target)}), (SELECT count(*) FROM _csv_rejects)"
+        ).fetchone()
+        values = (
+            prep.path.stat().st_size
+            - header
+            - n_rows * (len(part.columns) - 1)
+            - found.newlines
+            - found.crs
+        )
+        ok = n_bad == 0 and n_rows + 1 == found.lines and check(values)
+        if not ok:
+            con.execute(f"DROP TABLE {ident(target)}")
+    con.execute("DROP TABLE IF EXISTS _csv_rejects; DROP TABLE IF EXISTS _csv_reject_scans")
+    return ok
+
+
 def _read_csv(
     con: duckdb.DuckDBPyConnection,
     prep: PreparedCsv,
@@ -172,19 +234,25 @@ def _read_csv(
     create: Callable[[str], object],
     quiet: bool,
     numbered: bool = True,
+    types: dict[str, str] | None = None,
 ) -> bool:
     """Make `target` by `create` from the file's rows (every column text), the lines DuckDB
     cannot split into the header's columns going to `_csv_rejects`. `quiet`: a failure returns
     False (the caller falls back to repairing the file first) instead of stopping the load.
-    `numbered`: each row's counted line as `_line` (see `read_csv_into`)."""
-    spec = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in columns) + "}"
+    `numbered`: each row's counted line as `_line` (see `read_csv_into`). `types`: columns
+    read as another type than text (DATE: written YYYY-MM-DD; a value that is not goes to
+    `_csv_rejects`), for `read_typed_csv`."""
+    types = types or {}
+    spec = "{" + ", ".join(f"{lit(c)}: {lit(types.get(c, 'VARCHAR'))}" for c in columns) + "}"
     con.execute("DROP TABLE IF EXISTS _csv_rejects; DROP TABLE IF EXISTS _csv_reject_scans")
     source = (
         f"SELECT *, {lit(file)} AS _file"
         + (", CAST(row_number() OVER () + 1 AS BIGINT) AS _line " if numbered else " ")
         + f"FROM read_csv({lit(str(prep.path))}, auto_detect=false, header=true, "
         f"delim={lit(prep.delimiter)}, quote='\"', escape='\"', columns={spec}, "
-        "encoding='utf-8', store_rejects=true, rejects_table='_csv_rejects', "
+        "encoding='utf-8', "
+        + ("dateformat='%Y-%m-%d', " if "DATE" in types.values() else "")
+        + "store_rejects=true, rejects_table='_csv_rejects', "
         "rejects_scan='_csv_reject_scans')"
     )
     try:

@@ -125,6 +125,11 @@ class Survey:
     # delimiter, quote or line end (any delimiter: the file's is not known yet). False means
     # no value of the file has a space to trim.
     padded: bool = True
+    crs: int = 0  # CR bytes (each before an LF when `lone_cr` is False)
+    # Tab, vertical tab and form feed bytes: blank characters a date can be read past
+    # (frontdoor.table_write's typed read), like a space beside a value's edge (`padded`).
+    tabs: int = 0
+    other_blanks: bool = True
 
     @property
     def lines(self) -> int:
@@ -137,7 +142,8 @@ def survey(path: Path) -> Survey:
     newline count and three quick tests."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8 = True
-    newlines = crs = crlfs = quotes = 0
+    newlines = crs = crlfs = quotes = tabs = 0
+    other_blanks = False
     prev_cr = False
     padded = False
     last = b"\n"  # the file's start is a field's start
@@ -159,6 +165,9 @@ def survey(path: Path) -> Survey:
                 crlfs += block.count(b"\r\n")
             if block.find(b'"') >= 0:
                 quotes += block.count(b'"')
+            if block.find(b"\t") >= 0:
+                tabs += block.count(b"\t")
+            other_blanks = other_blanks or block.find(b"\v") >= 0 or block.find(b"\f") >= 0
             prev_cr = block.endswith(b"\r")
             last = block[-1:]
     if utf8:
@@ -167,7 +176,9 @@ def survey(path: Path) -> Survey:
         except UnicodeDecodeError:
             utf8 = False
     padded = padded or last == b" "  # the file's end is a field's end
-    return Survey(utf8, newlines, crs != crlfs, quotes, last == b"\n", padded)
+    return Survey(
+        utf8, newlines, crs != crlfs, quotes, last == b"\n", padded, crs, tabs, other_blanks
+    )
 
 
 # Bytes beside which a space starts or ends a value (line ends, quotes, any delimiter).
