@@ -75,11 +75,13 @@ class Written:
         header (csv_rows.read_csv_into)."""
         return "_line" if "_line" in self.located else "(rowid + 2)"
 
-    def rows_sql(self) -> str:
+    def rows_sql(self, worked_only: bool = False) -> str:
         """SQL: the table's rows with their working values as columns (`_w` unpacked): each
         typed column's `<c>__o`, `_faults`, `_raw`, `_notes` and `_written`. The checks read
         the table through it. The struct is taken out of its list once a row, and only where
-        there is one (about five times cheaper than a list look-up for each value)."""
+        there is one (about five times cheaper than a list look-up for each value).
+        `worked_only`: only the rows that have working values (`_w` not NULL; in a clean
+        extract none or few), for the checks' survey (frontdoor.validate)."""
         cols = []
         for c in self.typed:
             x = f"_s.{ident(c + '__o')}"
@@ -96,7 +98,9 @@ class Written:
             f"(SELECT * EXCLUDE (_s), {', '.join(cols)} FROM (SELECT * EXCLUDE (_w), "
             f"CASE WHEN _w IS NOT NULL THEN _w[1] END AS _s"
             + ("" if "_line" in self.located else f", {self.line_sql()} AS _line")
-            + f" FROM {ident(self.spec.name)}))"
+            + f" FROM {ident(self.spec.name)}"
+            + (" WHERE _w IS NOT NULL" if worked_only else "")
+            + "))"
         )
 
 

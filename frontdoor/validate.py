@@ -66,7 +66,7 @@ def check_table(
     # Where a row was read (columns, or the one file's name and place: `Written.located`).
     file = written.file_sql()
     rows = written.rows_sql()  # the working values unpacked
-    worked = _worked_rows(written)  # the same, of the rows with working values alone
+    worked = written.rows_sql(worked_only=True)  # the same, of the rows with working values alone
     checks = _issue_checks(spec, extract_date, s47_loaded)
     kinds = recode_kinds(spec)
     survey = _survey(con, written, worked, checks, kinds)
@@ -111,16 +111,6 @@ class _Survey:
     recoded: list[int]  # usable rows of each kind of recoding (`recode_kinds`)
 
 
-def _worked_rows(w: Written) -> str:
-    """SQL: `Written.rows_sql` of the rows with working values (`_w` not NULL) alone: a
-    condition on a working value (`<c>__o`, `_faults`, `_notes`, `_written`) costs on every row
-    it is tested on, and in a clean extract no row or few have any."""
-    rows, table = w.rows_sql(), ident(w.spec.name)
-    tail = f" FROM {table}))"
-    assert rows.endswith(tail), rows  # Written.rows_sql reads the table last
-    return rows[: -len(tail)] + f" FROM {table} WHERE _w IS NOT NULL))"
-
-
 def _survey(
     con: duckdb.DuckDBPyConnection,
     w: Written,
@@ -128,7 +118,9 @@ def _survey(
     checks: list[_Check],
     kinds: list[RecodeKind],
 ) -> _Survey:
-    """Two scans: the rows with working values (`worked`, `_worked_rows`), every count; the
+    """Two scans: the rows with working values (`worked`: `Written.rows_sql(worked_only=True)`;
+    a condition on a working value costs on every row it is tested on, and in a clean extract
+    no row or few have any), every count; the
     others, straight from the table, the rows and the checks and recodings that can hold on a
     row without working values (`_Check.plain`, `RecodeKind.plain`: a date after the extract
     date, an end before its start, a flag written Y or N), each condition on typed values
