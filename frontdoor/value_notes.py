@@ -73,20 +73,34 @@ def value_notes(con: duckdb.DuckDBPyConnection, w: Written, notes: int, worked: 
             continue
         written = ", ".join(repr(v) for v in sorted(spellings)[:5])
         out.append(
-            (
+            _issue(
                 spec.name,
-                first["f"],
-                first["l"],
-                None,
-                None,
+                first,
                 c,
-                first["v"],
-                f"{count:,} value(s) " + text.format(written=written) + " (first here)",
+                f"{count:,} value(s) " + text.format(written=written),
                 "warning",
             )
         )
     if out:
         con.executemany("INSERT INTO data_issues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", out)
+
+
+def _issue(
+    table: str, first: dict[str, object], column: str, words: str, severity: str
+) -> tuple[object, ...]:
+    """A `data_issues` row for values of one kind, at the first row that has one (`first`:
+    its file `f`, line `l` and value `v`): one row says them all, with how many."""
+    return (
+        table,
+        first["f"],
+        first["l"],
+        None,
+        None,
+        column,
+        first["v"],
+        words + " (first here)",
+        severity,
+    )
 
 
 class RecodeKind(NamedTuple):
@@ -230,15 +244,11 @@ def recode_notes(
         shown = spellings[:5]
         written = ", ".join(repr(x) for x in shown) + (", ..." if len(spellings) > 5 else "")
         out.append(
-            (
+            _issue(
                 spec.name,
-                first["f"],
-                first["l"],
-                None,
-                None,
+                first,
                 k.column,
-                first["v"],
-                f"{count:,} value(s) written as {written} {k.words} (first here)",
+                f"{count:,} value(s) written as {written} {k.words}",
                 RECODED,
             )
         )
