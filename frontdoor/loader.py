@@ -283,9 +283,10 @@ class _Load(FileDiscovery, ReportTables):
 
     def _stage_all(self, items: list[Item]) -> None:
         """Stage every item, and hand each table read from one CSV file alone to the workers to
-        be written as soon as it is staged, in the write order of `_write_and_check` (`_write_early`),
-        so that the writes start while the other files are staged. Every outcome (staged parts, problems, the first
-        failure) is then taken in the items' order, as when staged one after another."""
+        be written as soon as it is staged, in the write order of `_write_and_check`
+        (`_write_early`), so that the writes start while the other files are staged. Every
+        outcome (staged parts, problems, the first failure) is then taken in the items' order,
+        as when staged one after another."""
         total = sum(i.size for i in items) or 1
         early = self._write_early(items)
         # Each item's staged relation `_s<n>`, numbered in the items' order (a reader's item
@@ -441,9 +442,10 @@ class _Load(FileDiscovery, ReportTables):
         tables, so the checks use the time a core would spend waiting. The largest table is
         written first but for the first two checked if small (each writer starts at once
         on one of them while the largest is staged; it takes one writer for most of the
-        phase), the others in the order they are checked (the checks are not kept waiting). A table checked is final (its
-        rejected rows deleted): the facts reading only final tables start on the workers once
-        the writes are done, while the last tables are still being checked."""
+        phase), the others in the order they are checked (the checks are not kept waiting).
+        A table checked is final (its rejected rows deleted): the facts reading only final
+        tables start on the workers once the writes are done, while the last tables are still
+        being checked."""
         size = {n: sum(_size(p) for p in self.staged[n]) for n in names}
         total = sum(size[n] for n in self.writes) or 1
         s47_loaded = "ssd_s47_enquiry" in self.staged
