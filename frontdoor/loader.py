@@ -73,7 +73,7 @@ from frontdoor.sources.workbook_sheets import stage_workbook_sheet
 from frontdoor.swap import check_target, load_lock, remove_stale, temp_name
 from frontdoor.table_write import Written, write_table
 from frontdoor.validate import check_table
-from frontdoor.workers import Workers
+from frontdoor.workers import Cursors, Workers
 
 # Readers for files that are not SSD table files, consulted in order; each returns None for a
 # file it does not understand. The CIN census and Annex A readers are found by `frontdoor.load_discovery`.
@@ -245,10 +245,7 @@ class _Load(FileDiscovery, ReportTables):
         threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
         self.shared_threads = max(1, threads // WRITERS) if threads != 1 else None
         self.workers = Workers(WRITERS, "frontdoor-load")
-        # The writers' cursors are made from one made here, which runs nothing else: no
-        # worker calls `con` while this thread runs a statement on it.
-        self.factory = con.cursor()
-        self.factory_lock = threading.Lock()
+        self.cursors = Cursors(con)  # the writers', made here
         self.facts = None
         try:
             self._stage_all(items)
@@ -272,7 +269,7 @@ class _Load(FileDiscovery, ReportTables):
         finally:
             # A failure stops every task not started and waits for those running.
             self.workers.shutdown(cancel=True)
-            self.factory.close()
+            self.cursors.close()
             if self.facts is not None:
                 self.facts.close()
         con.execute("SET threads = ?", [threads])
@@ -478,13 +475,9 @@ class _Load(FileDiscovery, ReportTables):
 
     def _write(self, name: str, parts: list[Staged]) -> Written:
         """Write table `name` on a connection of its own (a worker's task)."""
-        with self.factory_lock:
-            cur = self.factory.cursor()
-        try:
+        with self.cursors.cursor() as cur:
             cur.execute("SET enable_progress_bar = false")
             return write_table(cur, TABLES[name], parts)
-        finally:
-            cur.close()
 
     def _drop_staged(self, parts: list[Staged]) -> None:
         """Free the memory of a table's staged text once it is loaded."""

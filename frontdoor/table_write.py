@@ -15,6 +15,7 @@ import duckdb
 from frontdoor.schema import DATE, FLAG, ID, NUMBER, Table
 from frontdoor.sources import Problem
 from frontdoor.sources.csv_rows import (
+    has_lines,
     materialise,
     read_csv_into,
     read_typed_csv,
@@ -461,7 +462,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
                 lambda source: create(f"SELECT *, {part.order} AS _ord FROM ({source})"),
                 numbered=False,
             )
-            if "_line" in [c for c, *_ in con.execute(f"DESCRIBE {ident(name)}").fetchall()]:
+            if has_lines(con, name):
                 w.located = ("_line",)  # lines moved past rejected or multi-line records
     else:
         plan(frozenset())(

@@ -13,9 +13,12 @@ from __future__ import annotations
 import heapq
 import itertools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from typing import Any
+
+import duckdb
 
 
 class Workers:
@@ -80,3 +83,28 @@ class Workers:
 
     def __exit__(self, *exc: object) -> None:
         self.shutdown(cancel=exc[0] is not None)
+
+
+class Cursors:
+    """Cursors of `con` for the workers' statements, each made from one cursor made on the
+    caller's thread, which runs nothing else: no worker calls `con` while the caller's thread
+    runs a statement on it (a connection's results are the connection's:
+    ResourceInUseException)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._factory = con.cursor()
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own for one task, closed after it."""
+        with self._lock:
+            cur = self._factory.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    def close(self) -> None:
+        """Close the cursor the others are made from (once no task is running)."""
+        self._factory.close()

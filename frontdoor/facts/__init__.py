@@ -77,6 +77,8 @@ from importlib import resources
 
 import duckdb
 
+from frontdoor.workers import Cursors
+
 FACTS = (
     "fact_allocation",
     "fact_activity",
@@ -297,11 +299,7 @@ class FactBuilds:
     def __init__(self, con: duckdb.DuckDBPyConnection, submit: Submit, *, tables_final=False):
         for macro in MACROS:
             con.execute(macro)
-        # The builders' cursors are made from one made here, on the caller's thread, which
-        # runs nothing else: no worker calls `con` while the caller's thread runs a statement
-        # on it (a connection's results are the connection's: ResourceInUseException).
-        self._factory = con.cursor()
-        self._factory_lock = threading.Lock()
+        self._cursors = Cursors(con)  # made here, on the caller's thread
         self._submit = submit
         order = build_order()
         self._waits = {
@@ -326,12 +324,8 @@ class FactBuilds:
                 future.add_done_callback(self._done)
 
     def _build(self, name: str) -> None:
-        with self._factory_lock:
-            cursor = self._factory.cursor()
-        try:
+        with self._cursors.cursor() as cursor:
             _build(cursor, name)
-        finally:
-            cursor.close()
         self.final(name)  # before this task is done: `wait` never sees the facts after it unstarted
 
     def _done(self, _future: Future[None]) -> None:
@@ -340,7 +334,7 @@ class FactBuilds:
 
     def close(self) -> None:
         """Close the cursor the builders' are made from (once no fact is being built)."""
-        self._factory.close()
+        self._cursors.close()
 
     def wait(self) -> None:
         """Return once every fact is built; raise the first failure (in FACTS order among those

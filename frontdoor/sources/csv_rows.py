@@ -430,10 +430,15 @@ def _number_by_scan(
     con.execute("DROP TABLE IF EXISTS _csv_rejects; DROP TABLE IF EXISTS _csv_reject_scans")
 
 
+def has_lines(con: duckdb.DuckDBPyConnection, target: str) -> bool:
+    """Whether `target` stores its rows' lines as `_line` (`store_lines`)."""
+    return "_line" in [c for c, *_ in con.execute(f"DESCRIBE {ident(target)}").fetchall()]
+
+
 def store_lines(con: duckdb.DuckDBPyConnection, target: str) -> None:
     """Give `target` its rows' counted lines as `_line` (row i in the stored order: i + 2), if
     it was read without them (`read_csv_into`'s `numbered`), so they can be moved."""
-    if "_line" not in [c for c, *_ in con.execute(f"DESCRIBE {ident(target)}").fetchall()]:
+    if not has_lines(con, target):
         con.execute(f"ALTER TABLE {ident(target)} ADD COLUMN _line BIGINT")
         con.execute(f"UPDATE {ident(target)} SET _line = rowid + 2")
 
