@@ -120,9 +120,8 @@ def _survey(
 ) -> _Survey:
     """Two scans: the rows with working values (`worked`: `Written.rows_sql(worked_only=True)`;
     a condition on a working value costs on every row it is tested on, and in a clean extract
-    no row or few have any), every count; the
-    others, straight from the table, the rows and the checks and recodings that can hold on a
-    row without working values (`_Check.plain`, `RecodeKind.plain`: a date after the extract
+    no row or few have any), every count; the others, straight from the table, the rows and
+    the checks and recodings that can hold on a row without working values (`_Check.plain`, `RecodeKind.plain`: a date after the extract
     date, an end before its start, a flag written Y or N), each condition on typed values
     alone. Grouped by file only where a row's file is a column (grouping by the one file's
     name, a constant, costs a third of the scan)."""
