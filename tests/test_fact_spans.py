@@ -1,8 +1,10 @@
 """fact_child_allocation's and fact_caseload_pair's spans: the allocations of a child (or pair)
 that follow one another without overlapping are taken as they are, the others cut at every start
-and end; on random allocations (overlapping, on one day, ending on or before they start, open,
-of no worker, team or child) both give the rows of every span cut and grouped (the facts' query
-before the shortcut, kept here as the reference)."""
+and end; and fact_child_workers' pieces, each reading its workers from its child's sorted list of
+windows. On random allocations (overlapping, on one day, ending on or before they start, open,
+of no worker, team or child) the three give the rows of the queries before these shortcuts (every
+span cut and grouped; every piece joined to its windows by range and grouped), kept here as the
+reference."""
 
 from __future__ import annotations
 
@@ -80,6 +82,87 @@ FROM pairs p
 LEFT JOIN ssd_family f
   ON f.fami_person_id = p.person_id AND nullif(trim(f.fami_family_id), '') IS NOT NULL
 ORDER BY p.valid_from, p.person_id, p.worker_id
+""",
+    # each span cut at the untils inside it, every piece joined to its child's windows by range
+    # and grouped
+    "fact_child_workers": """
+WITH windows AS (
+    SELECT
+        person_id,
+        worker_id,
+        start_date,
+        CASE
+            WHEN end_date IS NULL THEN NULL
+            WHEN CAST(CAST(end_date + INTERVAL 12 MONTH AS DATE) - INTERVAL 12 MONTH AS DATE)
+                >= end_date THEN CAST(end_date + INTERVAL 12 MONTH AS DATE)
+            ELSE CAST(end_date + INTERVAL 12 MONTH AS DATE) + 1
+        END AS until
+    FROM fact_allocation
+    WHERE worker_id IS NOT NULL AND start_date IS NOT NULL AND person_id IS NOT NULL
+),
+cuts AS (
+    SELECT c.person_id, w.until AS day, c.valid_to, c.allocated_date, c.team, c.worker_id
+    FROM windows w
+    JOIN fact_child_allocation c
+      ON c.person_id = w.person_id
+     AND c.valid_from < w.until
+     AND coalesce(c.valid_to, DATE '9999-12-31') > w.until
+),
+pieces AS (
+    SELECT
+        person_id,
+        day AS valid_from,
+        least(
+            coalesce(lead(day) OVER (PARTITION BY person_id ORDER BY day), valid_to), valid_to
+        ) AS valid_to,
+        allocated_date,
+        team,
+        worker_id
+    FROM (
+        SELECT person_id, valid_from AS day, valid_to, allocated_date, team, worker_id
+        FROM fact_child_allocation
+        UNION ALL
+        SELECT person_id, day, valid_to, allocated_date, team, worker_id FROM cuts
+    ) b
+),
+ordered AS (
+    SELECT
+        p.person_id,
+        p.valid_from,
+        p.valid_to,
+        p.allocated_date,
+        p.team,
+        p.worker_id,
+        list_transform(
+            list_sort(
+                list({'s': w.start_date, 'w': w.worker_id}) FILTER (WHERE w.worker_id IS NOT NULL)
+            ),
+            lambda x: x.w
+        ) AS counted
+    FROM pieces p
+    LEFT JOIN windows w
+      ON w.person_id = p.person_id
+     AND w.start_date <= p.valid_from
+     AND coalesce(w.until, DATE '9999-12-31') > p.valid_from
+    WHERE p.valid_to IS NULL OR p.valid_to > p.valid_from
+    GROUP BY ALL
+),
+listed AS (
+    SELECT * EXCLUDE (counted),
+        list_filter(counted, lambda x, i: list_position(counted, x) = i) AS workers
+    FROM ordered
+)
+SELECT
+    person_id,
+    valid_from,
+    valid_to,
+    allocated_date,
+    team,
+    worker_id,
+    coalesce(len(workers), 0) AS workers_12m,
+    workers
+FROM listed
+ORDER BY valid_from, person_id
 """,
 }
 

@@ -17,6 +17,13 @@
 -- then reads one row per span, as caseload's reads fact_child_allocation, instead of every
 -- allocation of the 12 months before the period. A child without an id keeps its spans, with no
 -- workers (the allocations are joined by id).
+-- Each piece reads its workers from its child's windows gathered once as one sorted list
+-- (`child_windows`: by start, then worker) joined to it by child, not by a range join of every
+-- piece to every window of its child grouped again by piece (2.35 M joined rows grouped into
+-- 1.28 M pieces at 1,000,000 children, each with a list of structs); and only the spans with
+-- an until inside them are cut by a window over their days, the others (about 85%) kept as they
+-- are: about 0.8 s of CPU less at 1,000,000 children (3.9 -> 3.1 s, one thread;
+-- docs/performance.md, s12-alloc).
 WITH windows AS (
     SELECT
         person_id,
@@ -33,56 +40,74 @@ WITH windows AS (
 ),
 cuts AS (
     -- the untils inside a span of the child's allocation: where its number of workers changes
-    SELECT c.person_id, w.until AS day, c.valid_to, c.allocated_date, c.team, c.worker_id
+    SELECT
+        c.person_id,
+        c.valid_from AS span_from,
+        w.until AS day,
+        c.valid_to,
+        c.allocated_date,
+        c.team,
+        c.worker_id
     FROM windows w
     JOIN fact_child_allocation c
       ON c.person_id = w.person_id
      AND c.valid_from < w.until
      AND coalesce(c.valid_to, DATE '9999-12-31') > w.until
 ),
+cut_spans AS (
+    SELECT DISTINCT person_id, span_from, valid_to, allocated_date, team, worker_id FROM cuts
+),
 pieces AS (
-    -- every span of the child's allocation cut at them (two untils on one day: one piece)
+    -- the spans with no until inside them as they are; the others cut at their untils (two
+    -- untils on one day: one piece, the other left empty)
+    SELECT person_id, valid_from, valid_to, allocated_date, team, worker_id
+    FROM fact_child_allocation c
+    ANTI JOIN cut_spans s ON s.person_id = c.person_id AND s.span_from = c.valid_from
+    UNION ALL
     SELECT
         person_id,
         day AS valid_from,
         least(
-            coalesce(lead(day) OVER (PARTITION BY person_id ORDER BY day), valid_to), valid_to
+            coalesce(lead(day) OVER (PARTITION BY person_id, span_from ORDER BY day), valid_to),
+            valid_to
         ) AS valid_to,
         allocated_date,
         team,
         worker_id
     FROM (
-        SELECT person_id, valid_from AS day, valid_to, allocated_date, team, worker_id
-        FROM fact_child_allocation
+        SELECT person_id, span_from, span_from AS day, valid_to, allocated_date, team, worker_id
+        FROM cut_spans
         UNION ALL
-        SELECT person_id, day, valid_to, allocated_date, team, worker_id FROM cuts
+        SELECT person_id, span_from, day, valid_to, allocated_date, team, worker_id
+        FROM cuts
     ) b
+),
+child_windows AS (
+    -- each child's windows in order of start, then worker (each piece's list is a filter of it)
+    SELECT
+        person_id,
+        list_sort(
+            list({'s': start_date, 'w': worker_id, 'u': coalesce(until, DATE '9999-12-31')})
+        ) AS windows
+    FROM windows
+    GROUP BY person_id
 ),
 ordered AS (
     -- each piece's workers' ids in order of their allocations' starts (then id), a worker once
-    -- for each of its allocations counted there; listed keeps each worker's first: so by the
-    -- start of their first allocation counted, then id (one list a piece, sorted as a list, is
-    -- cheaper than grouping each piece's workers first or an ordered aggregate)
+    -- for each of its allocations counted there (NULL: none); listed keeps each worker's first:
+    -- so by the start of their first allocation counted, then id
     SELECT
-        p.person_id,
-        p.valid_from,
-        p.valid_to,
-        p.allocated_date,
-        p.team,
-        p.worker_id,
-        list_transform(
-            list_sort(
-                list({'s': w.start_date, 'w': w.worker_id}) FILTER (WHERE w.worker_id IS NOT NULL)
+        p.*,
+        nullif(
+            list_transform(
+                list_filter(w.windows, lambda x: x.s <= p.valid_from AND x.u > p.valid_from),
+                lambda x: x.w
             ),
-            lambda x: x.w
+            []
         ) AS counted
     FROM pieces p
-    LEFT JOIN windows w
-      ON w.person_id = p.person_id
-     AND w.start_date <= p.valid_from
-     AND coalesce(w.until, DATE '9999-12-31') > p.valid_from
+    LEFT JOIN child_windows w ON w.person_id = p.person_id
     WHERE p.valid_to IS NULL OR p.valid_to > p.valid_from
-    GROUP BY ALL
 ),
 listed AS (
     SELECT * EXCLUDE (counted),
