@@ -4,7 +4,8 @@ and end; and fact_child_workers' pieces, each reading its workers from its child
 windows. On random allocations (overlapping, on one day, ending on or before they start, open,
 of no worker, team or child) the three give the rows of the queries before these shortcuts (every
 span cut and grouped; every piece joined to its windows by range and grouped), kept here as the
-reference."""
+reference; and fact_caseload_worker's, whose team of most pairs is run by team only for the
+workers of two or more teams."""
 
 from __future__ import annotations
 
@@ -164,6 +165,191 @@ SELECT
 FROM listed
 ORDER BY valid_from, person_id
 """,
+    # each worker's events grouped by team and day first, its teams read from them, every
+    # worker's days run by team when one has two teams
+    "fact_caseload_worker": """
+WITH pairs AS NOT MATERIALIZED (
+    SELECT person_id, worker_id, valid_from, valid_to, allocated_date, team, family_id
+    FROM fact_caseload_pair
+    WHERE worker_id IS NOT NULL
+),
+family_days AS (
+    SELECT worker_id, family_id, day, min(team) AS team, sum(step) AS step
+    FROM (
+        SELECT worker_id, family_id, valid_from AS day, team, 1 AS step
+        FROM pairs
+        WHERE family_id IS NOT NULL
+        UNION ALL
+        SELECT worker_id, family_id, valid_to, team, -1
+        FROM pairs
+        WHERE family_id IS NOT NULL AND valid_to IS NOT NULL
+    )
+    GROUP BY worker_id, family_id, day
+),
+family_open AS (
+    SELECT
+        worker_id,
+        team,
+        day,
+        CAST(open_pairs >= 1 AS INTEGER) - CAST(open_pairs - step >= 1 AS INTEGER) AS families,
+        CAST(open_pairs >= 2 AS INTEGER) - CAST(open_pairs - step >= 2 AS INTEGER) AS groups
+    FROM (
+        SELECT
+            worker_id,
+            team,
+            day,
+            step,
+            sum(step) OVER (
+                PARTITION BY worker_id, family_id ORDER BY day ROWS UNBOUNDED PRECEDING
+            ) AS open_pairs
+        FROM family_days
+    )
+),
+ev AS (
+    SELECT
+        worker_id,
+        team,
+        valid_from AS day,
+        1 + CASE WHEN person_id IS NOT NULL THEN (CAST(1 AS HUGEINT) << 32) ELSE 0 END AS counts,
+        CASE WHEN valid_to IS NULL THEN allocated_date END AS open_allocated,
+        CAST(NULL AS DATE) AS ended_allocated
+    FROM pairs
+    UNION ALL
+    SELECT
+        worker_id,
+        team,
+        valid_to,
+        -1 - CASE WHEN person_id IS NOT NULL THEN (CAST(1 AS HUGEINT) << 32) ELSE 0 END,
+        NULL,
+        allocated_date
+    FROM pairs
+    WHERE valid_to IS NOT NULL
+    UNION ALL
+    SELECT
+        worker_id,
+        team,
+        day,
+        families * (CAST(1 AS HUGEINT) << 64) + groups * (CAST(1 AS HUGEINT) << 96),
+        NULL,
+        NULL
+    FROM family_open
+    WHERE families <> 0 OR groups <> 0
+),
+deltas AS (
+    SELECT
+        worker_id,
+        team,
+        day,
+        CAST(sum(counts) AS HUGEINT) AS counts,
+        min(open_allocated) AS open_allocated,
+        min(ended_allocated) AS ended_allocated
+    FROM ev
+    GROUP BY worker_id, team, day
+),
+worker_teams AS (
+    SELECT
+        worker_id,
+        min(team) AS team,
+        count(DISTINCT team) + max(CAST(team IS NULL AS INTEGER)) AS n
+    FROM deltas
+    GROUP BY worker_id
+),
+days AS (
+    SELECT DISTINCT d.worker_id, d.day
+    FROM deltas d
+    JOIN worker_teams w ON w.worker_id = d.worker_id AND w.n >= 2
+),
+teams AS (
+    SELECT DISTINCT d.worker_id, d.team
+    FROM deltas d
+    JOIN worker_teams w ON w.worker_id = d.worker_id AND w.n >= 2
+),
+state AS (
+    SELECT
+        d.worker_id,
+        d.day,
+        t.team,
+        CAST(sum(coalesce(x.counts, 0)) OVER w AS HUGEINT) & 4294967295 AS pairs
+    FROM days d
+    JOIN teams t ON t.worker_id = d.worker_id
+    LEFT JOIN deltas x
+      ON x.worker_id = d.worker_id AND x.team IS NOT DISTINCT FROM t.team AND x.day = d.day
+    WINDOW w AS (PARTITION BY d.worker_id, t.team ORDER BY d.day ROWS UNBOUNDED PRECEDING)
+),
+shared AS (
+    SELECT worker_id, day
+    FROM state
+    WHERE pairs > 0
+    GROUP BY worker_id, day
+    HAVING count(*) >= 2
+),
+latest AS (
+    SELECT s.worker_id, s.day, p.team, max(p.allocated_date) AS latest_allocation_date
+    FROM shared s
+    JOIN pairs p
+      ON p.worker_id = s.worker_id
+     AND p.valid_from <= s.day
+     AND coalesce(p.valid_to, DATE '9999-12-31') > s.day
+    GROUP BY ALL
+),
+day_teams AS (
+    SELECT
+        s.worker_id,
+        s.day,
+        arg_max(s.team, (s.pairs, l.latest_allocation_date, s.team)) FILTER (WHERE s.pairs > 0)
+            AS team
+    FROM state s
+    LEFT JOIN latest l
+      ON l.worker_id = s.worker_id AND l.day = s.day AND l.team IS NOT DISTINCT FROM s.team
+    GROUP BY s.worker_id, s.day
+),
+by_worker AS (
+    SELECT
+        worker_id,
+        day,
+        CAST(sum(counts) AS HUGEINT) AS counts,
+        min(open_allocated) AS open_allocated,
+        min(ended_allocated) AS ended_allocated
+    FROM deltas
+    GROUP BY worker_id, day
+),
+spans AS (
+    SELECT
+        worker_id,
+        day AS valid_from,
+        lead(day) OVER (PARTITION BY worker_id ORDER BY day) AS valid_to,
+        CAST(sum(counts) OVER (PARTITION BY worker_id ORDER BY day ROWS UNBOUNDED PRECEDING)
+            AS HUGEINT) AS counts,
+        least(
+            min(ended_allocated) OVER (
+                PARTITION BY worker_id ORDER BY day
+                ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+            ),
+            min(open_allocated) OVER (PARTITION BY worker_id)
+        ) AS oldest_allocation_date
+    FROM by_worker
+)
+SELECT
+    s.worker_id,
+    s.valid_from,
+    s.valid_to,
+    CASE WHEN t.n >= 2 THEN d.team ELSE t.team END AS team,
+    CAST((s.counts >> 32) & 4294967295 AS BIGINT) AS children,
+    CAST((s.counts >> 64) & 4294967295 AS BIGINT) AS families,
+    CAST(s.counts >> 96 AS BIGINT) AS sibling_groups,
+    CASE
+        WHEN w.prof_full_time_equivalency > 0
+            THEN (CAST((s.counts >> 32) & 4294967295 AS BIGINT)) / w.prof_full_time_equivalency
+    END AS children_per_fte,
+    s.oldest_allocation_date,
+    last_day(s.valid_from) < coalesce(s.valid_to, DATE '9999-12-31') AS covers_month_end
+FROM spans s
+JOIN worker_teams t ON t.worker_id = s.worker_id
+LEFT JOIN day_teams d ON d.worker_id = s.worker_id AND d.day = s.valid_from
+LEFT JOIN ssd_professionals w ON w.prof_professional_id = s.worker_id
+WHERE s.counts & 4294967295 > 0
+ORDER BY covers_month_end, s.valid_to NULLS LAST, s.valid_from, s.worker_id
+""",
 }
 
 
@@ -196,10 +382,15 @@ def test_plain_allocations_give_the_spans_cut_at_every_date(make_db):
         con = make_db(
             {
                 "ssd_involvements": _allocations(seed),
+                # families of three children (a blank id: none), so that a worker holds two or
+                # more of a family at once (sibling groups)
                 "ssd_family": [
-                    {"fami_family_id": "F1", "fami_person_id": "C1"},
-                    {"fami_family_id": "F1", "fami_person_id": "C2"},
-                    {"fami_family_id": " ", "fami_person_id": "C3"},
+                    {"fami_family_id": " " if c == 3 else f"F{c // 3}", "fami_person_id": f"C{c}"}
+                    for c in range(1, 120)
+                ],
+                "ssd_professionals": [
+                    {"prof_professional_id": "W1", "prof_full_time_equivalency": 0.5},
+                    {"prof_professional_id": "W2", "prof_full_time_equivalency": 0},
                 ],
             }
         )
@@ -213,3 +404,9 @@ def test_plain_allocations_give_the_spans_cut_at_every_date(make_db):
             ).fetchall()
         )
         assert counts[True] > 10 and counts[False] > 50
+        # workers of two or more teams, and of sibling groups
+        assert con.execute(
+            "SELECT count(DISTINCT worker_id) FROM fact_caseload_pair "
+            "GROUP BY worker_id HAVING count(DISTINCT team) >= 2"
+        ).fetchall()
+        assert con.execute("SELECT max(sibling_groups) FROM fact_caseload_worker").fetchone()[0]
