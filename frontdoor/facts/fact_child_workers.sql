@@ -17,13 +17,14 @@
 -- then reads one row per span, as caseload's reads fact_child_allocation, instead of every
 -- allocation of the 12 months before the period. A child without an id keeps its spans, with no
 -- workers (the allocations are joined by id).
--- Each piece reads its workers from its child's windows gathered once as one sorted list
--- (`child_windows`: by start, then worker) joined to it by child, not by a range join of every
--- piece to every window of its child grouped again by piece (2.35 M joined rows grouped into
--- 1.28 M pieces at 1,000,000 children, each with a list of structs); and only the spans with
--- an until inside them are cut by a window over their days, the others (about 85%) kept as they
--- are: about 0.8 s of CPU less at 1,000,000 children (3.9 -> 3.1 s, one thread;
--- docs/performance.md, s12-alloc).
+-- Each child's windows are gathered once as one sorted list (`child_windows`: by start, then
+-- worker) joined to each of its spans by child: the untils inside a span are read off it (most
+-- spans have none and are a piece as they are; the others are cut there by unnesting), and each
+-- piece's workers are a filter of it. That replaced a range join of the windows to the spans
+-- (the cuts), a window over every span's days, and a range join of every piece to every window
+-- of its child grouped again by piece (2.35 M joined rows grouped into 1.28 M pieces at
+-- 1,000,000 children, each with a list of structs): about 1.6 s of CPU less at 1,000,000
+-- children (one thread; docs/performance.md, s12-alloc).
 WITH windows AS (
     SELECT
         person_id,
@@ -38,52 +39,8 @@ WITH windows AS (
     FROM fact_allocation
     WHERE worker_id IS NOT NULL AND start_date IS NOT NULL AND person_id IS NOT NULL
 ),
-cuts AS (
-    -- the untils inside a span of the child's allocation: where its number of workers changes
-    SELECT
-        c.person_id,
-        c.valid_from AS span_from,
-        w.until AS day,
-        c.valid_to,
-        c.allocated_date,
-        c.team,
-        c.worker_id
-    FROM windows w
-    JOIN fact_child_allocation c
-      ON c.person_id = w.person_id
-     AND c.valid_from < w.until
-     AND coalesce(c.valid_to, DATE '9999-12-31') > w.until
-),
-cut_spans AS (
-    SELECT DISTINCT person_id, span_from, valid_to, allocated_date, team, worker_id FROM cuts
-),
-pieces AS (
-    -- the spans with no until inside them as they are; the others cut at their untils (two
-    -- untils on one day: one piece, the other left empty)
-    SELECT person_id, valid_from, valid_to, allocated_date, team, worker_id
-    FROM fact_child_allocation c
-    ANTI JOIN cut_spans s ON s.person_id = c.person_id AND s.span_from = c.valid_from
-    UNION ALL
-    SELECT
-        person_id,
-        day AS valid_from,
-        least(
-            coalesce(lead(day) OVER (PARTITION BY person_id, span_from ORDER BY day), valid_to),
-            valid_to
-        ) AS valid_to,
-        allocated_date,
-        team,
-        worker_id
-    FROM (
-        SELECT person_id, span_from, span_from AS day, valid_to, allocated_date, team, worker_id
-        FROM cut_spans
-        UNION ALL
-        SELECT person_id, span_from, day, valid_to, allocated_date, team, worker_id
-        FROM cuts
-    ) b
-),
 child_windows AS (
-    -- each child's windows in order of start, then worker (each piece's list is a filter of it)
+    -- each child's windows in order of start, then worker (u: the until, open-ended: never)
     SELECT
         person_id,
         list_sort(
@@ -92,22 +49,55 @@ child_windows AS (
     FROM windows
     GROUP BY person_id
 ),
+spans AS (
+    -- each span of the child's allocation with its child's windows and the untils inside it
+    -- (in order, two on one day once): where its number of workers changes
+    SELECT
+        c.person_id,
+        c.valid_from,
+        c.valid_to,
+        c.allocated_date,
+        c.team,
+        c.worker_id,
+        w.windows,
+        list_sort(list_distinct(list_filter(
+            list_transform(w.windows, lambda x: x.u),
+            lambda u: u > c.valid_from AND u < coalesce(c.valid_to, DATE '9999-12-31')
+        ))) AS cuts
+    FROM fact_child_allocation c
+    LEFT JOIN child_windows w ON w.person_id = c.person_id
+),
+pieces AS (
+    -- every span cut at them: a span with none as it is, the others from each cut to the next
+    SELECT person_id, valid_from, valid_to, allocated_date, team, worker_id, windows
+    FROM spans
+    WHERE cuts IS NULL OR len(cuts) = 0
+    UNION ALL
+    SELECT
+        person_id,
+        unnest([valid_from] || cuts) AS valid_from,
+        unnest(cuts || [valid_to]) AS valid_to,
+        allocated_date,
+        team,
+        worker_id,
+        windows
+    FROM spans
+    WHERE len(cuts) > 0
+),
 ordered AS (
     -- each piece's workers' ids in order of their allocations' starts (then id), a worker once
     -- for each of its allocations counted there (NULL: none); listed keeps each worker's first:
     -- so by the start of their first allocation counted, then id
     SELECT
-        p.*,
+        * EXCLUDE (windows),
         nullif(
             list_transform(
-                list_filter(w.windows, lambda x: x.s <= p.valid_from AND x.u > p.valid_from),
+                list_filter(windows, lambda x: x.s <= valid_from AND x.u > valid_from),
                 lambda x: x.w
             ),
             []
         ) AS counted
-    FROM pieces p
-    LEFT JOIN child_windows w ON w.person_id = p.person_id
-    WHERE p.valid_to IS NULL OR p.valid_to > p.valid_from
+    FROM pieces
 ),
 listed AS (
     SELECT * EXCLUDE (counted),
