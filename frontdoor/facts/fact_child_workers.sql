@@ -23,8 +23,8 @@
 -- piece's workers are a filter of it. That replaced a range join of the windows to the spans
 -- (the cuts), a window over every span's days, and a range join of every piece to every window
 -- of its child grouped again by piece (2.35 M joined rows grouped into 1.28 M pieces at
--- 1,000,000 children, each with a list of structs): about 1.6 s of CPU less at 1,000,000
--- children (one thread; docs/performance.md, s12-alloc).
+-- 1,000,000 children, each with a list of structs): about 1.4-1.6 s of CPU less at
+-- 1,000,000 children (one thread; docs/performance.md, s12-alloc).
 WITH windows AS (
     SELECT
         person_id,
