@@ -51,17 +51,16 @@ WITH pairs AS NOT MATERIALIZED (
 -- Each worker and family's open pairs counted at every day on which one starts or ends (a
 -- running sum of +1 and -1 by worker and family): the family joins the worker's families on a
 -- day its count rises from 0, a sibling group on a day it reaches 2, and leaves them as it falls
--- back; those changes are events of the worker beside its pairs' (on the team of one of the
--- family's pairs changing that day: only the worker's sums over its teams read them, the team
--- of most pairs being chosen by the pairs' counts alone).
+-- back; those changes are events of the worker beside its pairs' (of no team: the team of most
+-- pairs is chosen by the pairs' counts alone, from the pairs themselves).
 family_days AS (
-    SELECT worker_id, family_id, day, min(team) AS team, sum(step) AS step
+    SELECT worker_id, family_id, day, sum(step) AS step
     FROM (
-        SELECT worker_id, family_id, valid_from AS day, team, 1 AS step
+        SELECT worker_id, family_id, valid_from AS day, 1 AS step
         FROM pairs
         WHERE family_id IS NOT NULL
         UNION ALL
-        SELECT worker_id, family_id, valid_to, team, -1
+        SELECT worker_id, family_id, valid_to, -1
         FROM pairs
         WHERE family_id IS NOT NULL AND valid_to IS NOT NULL
     )
@@ -70,14 +69,12 @@ family_days AS (
 family_open AS (
     SELECT
         worker_id,
-        team,
         day,
         CAST(open_pairs >= 1 AS INTEGER) - CAST(open_pairs - step >= 1 AS INTEGER) AS families,
         CAST(open_pairs >= 2 AS INTEGER) - CAST(open_pairs - step >= 2 AS INTEGER) AS groups
     FROM (
         SELECT
             worker_id,
-            team,
             day,
             step,
             sum(step) OVER (
@@ -89,7 +86,6 @@ family_open AS (
 ev AS (
     SELECT
         worker_id,
-        team,
         valid_from AS day,
         1 + CASE WHEN person_id IS NOT NULL THEN (CAST(1 AS HUGEINT) << 32) ELSE 0 END AS counts,
         CASE WHEN valid_to IS NULL THEN allocated_date END AS open_allocated,
@@ -98,7 +94,6 @@ ev AS (
     UNION ALL
     SELECT
         worker_id,
-        team,
         valid_to,
         -1 - CASE WHEN person_id IS NOT NULL THEN (CAST(1 AS HUGEINT) << 32) ELSE 0 END,
         NULL,
@@ -108,7 +103,6 @@ ev AS (
     UNION ALL
     SELECT
         worker_id,
-        team,
         day,
         families * (CAST(1 AS HUGEINT) << 64) + groups * (CAST(1 AS HUGEINT) << 96),
         NULL,
