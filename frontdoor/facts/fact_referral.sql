@@ -110,7 +110,8 @@ SELECT
     fa.earliest.linked_before_referral AS linked_before_referral,
     list_min(list_filter(
         fs.dates,
-        lambda d: d >= e.cine_referral_date AND d <= coalesce(e.cine_close_date, DATE '9999-12-31')
+        lambda d: d >= e.cine_referral_date
+            AND d <= coalesce(e.cine_close_date, DATE '9999-12-31')
     )) AS first_seen_date,
     e.cine_referrals_last_12_months AS stated_referrals_12m,
     prev.previous_referral_date,
