@@ -50,11 +50,12 @@ other_team AS (
     -- or after the authorisation) or hold the child elsewhere on the authorisation date (started
     -- before it, not ended by it), found by one join and grouped once, held_elsewhere among
     -- them (not a second join of the assessments to the allocations for it, made distinct and
-    -- joined back: about 0.1 s of CPU less at 1,000,000 children). Each first move's
-    -- involvement id, team and worker together as one struct (one ordering of the moves within
-    -- the episode and one unbounded, not three of each): the earliest row's values, a NULL team
-    -- or worker included (arg_min_null); the involvement id is ssd_involvements' key, never NULL
-    -- in a loaded extract.
+    -- joined back: 2.32 -> 2.05 s of CPU for the fact at 1,000,000 children, best of five
+    -- interleaved on a shared machine). Each first move's involvement id, team and worker
+    -- together as one struct (one ordering of the moves within the episode and one unbounded,
+    -- not three of each): the earliest row's values, a NULL team or worker included
+    -- (arg_min_null); the involvement id is ssd_involvements' key, never NULL in a loaded
+    -- extract.
     SELECT
         a.assessment_id,
         min(x.start_date)
