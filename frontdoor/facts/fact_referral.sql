@@ -62,14 +62,16 @@ seen AS (
     FROM ssd_cp_visits
     WHERE cppv_cp_visit_seen
 ),
+-- Each child's seen visit dates as one list (in no order), from which each referral's first
+-- seen visit is the least date in its window (list_min of list_filter, in the select below): not
+-- a join of every referral to every seen visit of its child grouped by referral again (about 5
+-- million joined rows at 1,000,000 children: 1.17 -> 0.79 s of CPU for the first seen dates
+-- alone there, 0.18 -> 0.14 s at 200,000). A referral's window holds its child's visits only
+-- (the child is the join key), and the list of a child with no seen visit is NULL: NULL then.
 first_seen AS (
-    SELECT e.cine_referral_id AS referral_id, min(v.visit_date) AS first_seen_date
-    FROM ssd_cin_episodes e
-    JOIN seen v
-      ON v.person_id = e.cine_person_id
-     AND v.visit_date >= e.cine_referral_date
-     AND v.visit_date <= coalesce(e.cine_close_date, DATE '9999-12-31')
-    GROUP BY e.cine_referral_id
+    SELECT person_id, list(visit_date) AS dates
+    FROM seen
+    GROUP BY person_id
 ),
 -- The look-back and the later stated count as joins grouped by referral (left-joined below),
 -- not a lateral subquery and an EXISTS over every referral's columns (about 0.03 s of CPU less
@@ -106,7 +108,11 @@ SELECT
     fa.earliest.team AS allocated_team,
     fa.earliest.involvement_id AS allocation_involvement_id,
     fa.earliest.linked_before_referral AS linked_before_referral,
-    fs.first_seen_date,
+    list_min(list_filter(
+        fs.dates,
+        lambda d: d >= e.cine_referral_date
+            AND d <= coalesce(e.cine_close_date, DATE '9999-12-31')
+    )) AS first_seen_date,
     e.cine_referrals_last_12_months AS stated_referrals_12m,
     prev.previous_referral_date,
     lt.referral_id IS NOT NULL AS later_stated,
@@ -122,7 +128,7 @@ LEFT JOIN (
     GROUP BY cina_referral_id
 ) fas ON fas.referral_id = e.cine_referral_id
 LEFT JOIN first_allocation fa ON fa.referral_id = e.cine_referral_id
-LEFT JOIN first_seen fs ON fs.referral_id = e.cine_referral_id
+LEFT JOIN first_seen fs ON fs.person_id = e.cine_person_id
 LEFT JOIN prev ON prev.referral_id = e.cine_referral_id
 LEFT JOIN later lt ON lt.referral_id = e.cine_referral_id
 LEFT JOIN calendar cr ON cr.date = e.cine_referral_date

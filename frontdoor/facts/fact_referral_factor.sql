@@ -28,7 +28,9 @@ WITH picked AS (
     JOIN ssd_cin_episodes e ON e.cine_referral_id = a.cina_referral_id
     WHERE a.cina_assessment_auth_date IS NOT NULL
 ),
-coded AS (
+-- MATERIALIZED: the codes parsed once a record; inlined, DuckDB pushed `len(codes) > 0` below
+-- the select and parsed every record twice (about 0.12 of 0.5 s of CPU at 1,000,000 children).
+coded AS MATERIALIZED (
     SELECT
         p.* EXCLUDE (v),
         CASE
