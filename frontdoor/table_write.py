@@ -58,6 +58,11 @@ class Written:
     # one value still costs writing on every row. Nor `_line` where every row is on its
     # counted line (`line_sql`: one record a line, none rejected, as in nearly every export).
     located: tuple[str, ...] = ("_ord", "_file", "_line")
+    # Whether the table has its column `_w`. A single CSV file whose every row is read as
+    # written and usable (nearly every export) is written without it (`write_table`): every
+    # row's working values are then NULL, of the type `work_type` (`_w`'s element).
+    worked: bool = True
+    work_type: str = ""
 
     def file_sql(self, prefix: str = "") -> str:
         """SQL: the file a row was read from (`prefix`: the table's alias and a dot)."""
@@ -75,6 +80,14 @@ class Written:
         a row, of a duplicate's `_w`, stores the lines first) is on line i + 2, after the
         header (csv_rows.read_csv_into)."""
         return "_line" if "_line" in self.located else "(rowid + 2)"
+
+    def usable_sql(self) -> str:
+        """SQL: the row has no fault (`USABLE`; every row of a table without `_w`)."""
+        return USABLE if self.worked else "true"
+
+    def unworked_sql(self) -> str:
+        """SQL: the row has no working values (`_w` NULL; every row of a table without it)."""
+        return "_w IS NULL" if self.worked else "true"
 
     def rows_sql(self, worked_only: bool = False) -> str:
         """SQL: the table's rows with their working values as columns (`_w` unpacked): each
@@ -95,12 +108,15 @@ class Written:
             "coalesce(_s._notes, 0) AS _notes",
             "_s._written AS _written",
         ]
+        if self.worked:
+            unpacked, work = "* EXCLUDE (_w), CASE WHEN _w IS NOT NULL THEN _w[1] END", "_w"
+        else:  # no row has working values
+            unpacked, work = f"*, CAST(NULL AS {self.work_type})", "NULL"
         return (
-            f"(SELECT * EXCLUDE (_s), {', '.join(cols)} FROM (SELECT * EXCLUDE (_w), "
-            f"CASE WHEN _w IS NOT NULL THEN _w[1] END AS _s"
+            f"(SELECT * EXCLUDE (_s), {', '.join(cols)} FROM (SELECT {unpacked} AS _s"
             + ("" if "_line" in self.located else f", {self.line_sql()} AS _line")
             + f" FROM {ident(self.spec.name)}"
-            + (" WHERE _w IS NOT NULL" if worked_only else "")
+            + (f" WHERE {work} IS NOT NULL" if worked_only else "")
             + "))"
         )
 
@@ -119,6 +135,9 @@ def plain_ids(spec: Table) -> set[str]:
         if t == ID and not any(w in c for w in ("team", "worker", "professional", "department"))
     }
 
+
+# The error that stops a table's first write without `_w` (`write_table`): a row has working values.
+_LEAN_STOP = "frontdoor: a row with working values"
 
 # A row with no fault (its working values, if any, name none): the duplicate-key test reads
 # only these, and the checks delete the others (validate.py).
@@ -160,6 +179,7 @@ def _typed_read_holds(
     noted: list[str],
     fast: frozenset[str],
     values: int,
+    has_w: bool = True,
 ) -> bool:
     """Whether the table `spec.name`, just written from a CSV file with the dates `fast` read
     typed (`read_typed_csv`), holds its values' bytes `values` exactly, each date counted as
@@ -170,7 +190,8 @@ def _typed_read_holds(
     written, `<c>__o`), each number's `<c>__o` and its dates; but a row with a value read as
     missing (`_notes`, a null spelling: the file has nothing to trim) keeps them all as
     written (`_written`), which count instead. Summed column by column (a plain sum of each
-    column is much cheaper than a sum of each row), such rows (few) corrected after."""
+    column is much cheaper than a sum of each row), such rows (few) corrected after.
+    `has_w` False: the table has no `_w` (no row has working values)."""
     # Over every row: the text columns, the dates, the flags' Y and N; over the rows with a
     # `_w` (few, but for a table with numbers), its values as written (`s`: `_w`'s struct).
     plain: list[str] = []
@@ -211,9 +232,14 @@ def _typed_read_holds(
         for c in sorted(fast)
     )
     t_name = ident(spec.name)
+    with_w = (
+        f"(SELECT {' + '.join(worked)} FROM (SELECT *, _w[1] AS s FROM {t_name} "
+        "WHERE _w IS NOT NULL))"
+        if has_w
+        else "0"
+    )
     total, ok = con.execute(
-        f"SELECT {' + '.join(plain) or '0'} + (SELECT {' + '.join(worked)} FROM "
-        f"(SELECT *, _w[1] AS s FROM {t_name} WHERE _w IS NOT NULL)), {in_range} FROM {t_name}"
+        f"SELECT {' + '.join(plain) or '0'} + {with_w}, {in_range} FROM {t_name}"
     ).fetchone()
     return bool(ok) and total == values
 
@@ -244,6 +270,9 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
     # The query's columns and types, known when every value comes as text (a CSV file read
     # with every column VARCHAR): the table is declared without binding the query first.
     kinds = _kinds(spec, extras, typed) if fused else None
+    # A single CSV file is written first without `_w` (`plan`'s `create`), where the key is
+    # text (the stop is raised from its column).
+    lean = fused and spec.columns.get(spec.key) == ID and kinds[-1][0] == "_w"
     noted = [c for c in spec.columns if c in present]
     shown = [c for c in [*spec.columns, *extras] if c in present]
     w = Written(spec, parts, problems, noted, typed, located)
@@ -408,15 +437,48 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
                 *(f"{ident(c + '__o')} IS NOT NULL" for c in typed if c not in fast),
             ]
         )
+        # Without `_w` (`lean`): a row that would have working values stops the statement
+        # (`_LEAN_STOP`, raised from the key's column) instead.
+        lean_cols = [
+            f"CASE WHEN {anything} THEN CAST(error({lit(_LEAN_STOP)}) AS VARCHAR) "
+            f"ELSE {key} END AS {key}"
+            if x == key
+            else x
+            for x in out_cols
+        ] + list(located)
         out_cols += [
             f"CASE WHEN {anything} THEN [{work}] END AS _w",
             *located,
         ]
 
         def create(source: str) -> None:
+            """The table written from `source`; first (`lean`) without `_w`: in a file whose
+            every row is read as written and usable (nearly every export) every row's `_w` is
+            NULL, and a column of NULLs costs writing on every row (case_notes at 1,000,000
+            children: about 0.6 s of CPU). A row with working values stops that first write:
+            the table is written again, `_w` and all, from the file (read again)."""
+            w.worked = True
+            if lean:
+                try:
+                    create_table_as(
+                        con, name, query(source, lean_cols), plain_ids(spec), kinds=kinds[:-1]
+                    )
+                except duckdb.Error as e:
+                    if _LEAN_STOP not in str(e):
+                        raise
+                    con.execute(
+                        f"DROP TABLE IF EXISTS {ident(name)}; DROP TABLE IF EXISTS _csv_rejects; "
+                        "DROP TABLE IF EXISTS _csv_reject_scans"
+                    )
+                else:
+                    w.worked, w.work_type = False, kinds[-1][1].removesuffix("[]")
+                    return
+            create_table_as(con, name, query(source, out_cols), plain_ids(spec), kinds=kinds)
+
+        def query(source: str, cols: list[str]) -> str:
             # _faults is NULL for a usable row: the list (and the raw record) is built only for the
             # rejected ones. Its record ids are stored uncompressed (`plain_ids`).
-            query = f"""
+            return f"""
                 WITH u AS ({source}),
                 s0 AS (SELECT {", ".join(place + trimmed + written)} FROM u),
                 s AS (SELECT {", ".join(place + cleaned + written_names)} FROM s0),
@@ -429,10 +491,9 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
                       FROM r),
                 f AS (SELECT *, {bad} AS _bad FROM t),
                 o AS (SELECT *{"".join(", " + k for k in kept)} FROM f)
-                SELECT {", ".join(out_cols)} FROM o
+                SELECT {", ".join(cols)} FROM o
                 {"ORDER BY _ord, _file, _line" if ordered else ""}
                 """
-            create_table_as(con, name, query, plain_ids(spec), kinds=kinds)
 
         return create
 
@@ -451,7 +512,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
                 name,
                 lambda source: plan(fast)(f"SELECT *, {part.order} AS _ord FROM ({source})"),
                 dict.fromkeys(fast, "DATE"),
-                lambda n: _typed_read_holds(con, spec, extras, noted, fast, n),
+                lambda n: _typed_read_holds(con, spec, extras, noted, fast, n, w.worked),
             )
         ):
             create = plan(frozenset())
@@ -478,16 +539,21 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
     # is in the one sequence) cannot repeat: a streaming test, about a fifth of the cost of
     # grouping by key, which runs only when a key does not rise (duplicates, or keys out of
     # order, as exports in key order seldom are).
+    usable = w.usable_sql()
     dups = con.execute(
         f"SELECT count(*) FILTER (WHERE NOT ({key} > _prev)) FROM "
-        f"(SELECT {key}, lag({key}) OVER () AS _prev FROM {t_name} WHERE {USABLE})"
+        f"(SELECT {key}, lag({key}) OVER () AS _prev FROM {t_name} WHERE {usable})"
     ).fetchone()[0]
     if dups:
         dups = con.execute(
-            f"SELECT count(*) FROM (SELECT {key} FROM {t_name} WHERE {USABLE} "
+            f"SELECT count(*) FROM (SELECT {key} FROM {t_name} WHERE {usable} "
             f"GROUP BY {key} HAVING count(*) > 1)"
         ).fetchone()[0]
     if dups:
+        if not w.worked:  # the duplicates' faults are set in `_w`: NULL on every row so far
+            con.execute(f"ALTER TABLE {t_name} ADD COLUMN _w {w.work_type}[]")
+            w.worked = True
+            rows = w.rows_sql()
         if "_line" not in w.located:
             # DuckDB rewrites a row whose list column is updated (`_w`, below) at the table's
             # end, under a new rowid: its line is stored first.
@@ -499,7 +565,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             CREATE OR REPLACE TEMP TABLE _dup AS
             SELECT {key} AS _k,
                    arg_min({{'o': {o}, 'f': {f}, 'l': {line}}}, ({o}, {f}, {line})) AS _first
-            FROM {t_name} WHERE {USABLE}
+            FROM {t_name} WHERE {usable}
             GROUP BY {key} HAVING count(*) > 1
             """
         )

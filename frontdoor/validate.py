@@ -31,7 +31,7 @@ import duckdb
 
 from frontdoor.schema import DATE, FLAG, NUMBER, Table
 from frontdoor.sources.staging import ident, lit
-from frontdoor.table_write import USABLE, Written
+from frontdoor.table_write import Written
 from frontdoor.value_notes import RecodeKind, recode_kinds, recode_notes, value_notes
 from frontdoor.value_rules import (
     BAD_FLAG,
@@ -95,8 +95,8 @@ def check_table(
             [x for row in counts for x in row],
         )
     if survey.faults:
-        con.execute(f"DELETE FROM {t_name} WHERE NOT {USABLE}")  # the rows with a fault
-    for c in [*WORKING_COLUMNS, *written.located]:
+        con.execute(f"DELETE FROM {t_name} WHERE NOT {written.usable_sql()}")  # with a fault
+    for c in [*(WORKING_COLUMNS if written.worked else ()), *written.located]:
         con.execute(f"ALTER TABLE {t_name} DROP COLUMN {ident(c)}")
 
 
@@ -156,7 +156,7 @@ def _survey(
             f"count(*) FILTER (WHERE {any_of(plain)})",
             *(f"count(*) FILTER (WHERE {k.plain or 'false'})" for k in kinds),
         ],
-        f"{ident(w.spec.name)} v WHERE _w IS NULL",
+        f"{ident(w.spec.name)} v WHERE {w.unworked_sql()}",
     )
     files: dict[str, tuple[int, int]] = {}
     for f, n, bad, *_ in found:
@@ -185,7 +185,7 @@ def _any_joined_issue(
     for c in checks:
         if c.person:
             p, t = ident(spec.person), ident(spec.name)
-            usable = f"FROM {t} WHERE {USABLE} AND {p} IS NOT NULL"
+            usable = f"FROM {t} WHERE {w.usable_sql()} AND {p} IS NOT NULL"
             people = con.execute("SELECT count(*) FROM ssd_person").fetchone()[0]
             named = (
                 f"(SELECT DISTINCT {p} AS _p {usable})"

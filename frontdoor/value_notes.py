@@ -227,7 +227,7 @@ def recode_notes(
         row = con.execute(
             "SELECT "
             + ", ".join(a for i, k in plain for a in flag_aggs(i, ident(k.column)))
-            + f" FROM {ident(spec.name)} WHERE _w IS NULL"
+            + f" FROM {ident(spec.name)} WHERE {w.unworked_sql()}"
         ).fetchone()
         part = [(0, [], None)] * len(kinds)
         for j, (i, _) in enumerate(plain):
