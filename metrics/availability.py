@@ -13,6 +13,7 @@ import re
 
 import duckdb
 
+from frontdoor.facts import relation_names
 from frontdoor.facts import stale_reason as facts_stale_reason
 from metrics.filters import Filters
 from metrics.measure import NOTHING_TO_COMPUTE, Measure
@@ -58,9 +59,7 @@ class Availability:
         """Tables the extract did not provide, with why (from the load report)."""
         if self._absent is None:
             cur = self.con.cursor()
-            existing = {
-                r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables()").fetchall()
-            }
+            existing = relation_names(cur)  # tables and views (a fact may be a view)
             absent: dict[str, str] = {}
             if "load_report" in existing:
                 for (name,) in cur.execute(

@@ -19,6 +19,8 @@ from frontdoor.facts import (
     build_rank,
     fact_inputs,
     fact_sql,
+    stale_reason,
+    view_sql,
 )
 from frontdoor.schema import TABLES
 from frontdoor.workers import Workers
@@ -31,12 +33,14 @@ def test_each_fact_waits_for_the_facts_its_sql_reads():
     assert list(waits) == list(FACTS)
     # fact_transfer reads fact_assessment and fact_allocation (its moves and held_elsewhere);
     # fact_activity reads only loaded tables; fact_child_workers reads the allocations and the
-    # child's spans. A fact named only in a comment (fact_note's "fact_allocation" is read, its
-    # comment names no other) adds nothing.
+    # child's spans. A fact named only in a comment (fact_note_team's "fact_allocation" is read,
+    # its comment names fact_note too) adds nothing; fact_note (a view) waits for its fallback
+    # teams, named in lines kept only when that fact has rows.
     assert waits["fact_transfer"] == {"fact_allocation", "fact_assessment"}
     assert waits["fact_activity"] == set()
     assert waits["fact_child_workers"] == {"fact_allocation", "fact_child_allocation"}
-    assert waits["fact_note"] == {"fact_allocation"}
+    assert waits["fact_note_team"] == {"fact_allocation"}
+    assert waits["fact_note"] == {"fact_note_team"}
 
 
 def _facts(con) -> dict[str, list[tuple]]:
@@ -139,12 +143,57 @@ def test_a_notes_team_falls_back_to_its_workers_latest_allocation_of_the_child(m
     ]
 
 
+def test_fact_note_is_a_view_of_case_notes_joining_the_fallback_teams_only_when_there_are_any(
+    make_db,
+):
+    # fact_note stores nothing: it reads case_notes, the calendar (as one list, looked up by
+    # the day's offset: the same index as wd_index, NULL for a missing recorded date) and the
+    # workers' departments; its join to fact_note_team is made only when that fact has rows.
+    tables = {
+        "ssd_person": [{"pers_person_id": "P1"}],
+        "ssd_professionals": [
+            {"prof_professional_id": "W1", "prof_professional_department": " T1 "},
+            {"prof_professional_id": "W2", "prof_professional_department": None},
+        ],
+        "ssd_involvements": [alloc("I1", "W1", "P1", "T9", D(2025, 1, 6))],
+        "case_notes": [
+            note("N1", "P1", "Visit ", D(2025, 4, 17), D(2025, 4, 22), "W1"),  # Easter between
+            note("N2", "P1", "other", D(2025, 12, 24), None, "W2"),
+            note("N3", "P1", "other", None, D(2025, 3, 7), "W1"),
+        ],
+    }
+    for teamless in (False, True):
+        if teamless:  # W2 (no department) allocated: the fallback's join is made
+            tables["ssd_involvements"].append(alloc("I2", "W2", "P1", "T2", D(2025, 1, 6)))
+        con = make_db(tables)
+        kinds = dict(
+            con.execute(
+                "SELECT table_name, 'table' FROM duckdb_tables() UNION ALL "
+                "SELECT view_name, 'view' FROM duckdb_views() WHERE NOT internal"
+            ).fetchall()
+        )
+        assert kinds["fact_note"] == "view"
+        assert kinds["fact_note_team"] == "table"
+        assert ("JOIN fact_note_team" in view_sql(con, "fact_note")) is teamless
+        assert stale_reason(con) is None
+        notes = con.execute(
+            "SELECT note_id, note_type, event_wd = wd_index(event_date), "
+            "recorded_wd IS NOT DISTINCT FROM wd_index(recorded_date), "
+            "recorded_wd - event_wd, team FROM fact_note ORDER BY 1"
+        ).fetchall()
+        assert notes == [
+            ("N1", "visit", True, True, 1, "T1"),  # Good Friday and Easter Monday between
+            ("N2", "other", True, True, None, "T2" if teamless else None),
+        ]
+
+
 def test_each_fact_waits_for_the_loaded_tables_and_calendar_its_sql_reads():
     # The loader starts a fact as soon as these are final (written, checked, rejected rows
     # deleted; the calendar built), while later tables are still being written.
     assert fact_inputs("fact_allocation") == {"ssd_involvements", "ssd_cin_episodes"}
     # case_notes by name (not an ssd_ table), the calendar through wd_index.
     assert fact_inputs("fact_note") == {"case_notes", "ssd_professionals", "calendar"}
+    assert fact_inputs("fact_note_team") == {"case_notes", "ssd_professionals"}
     assert "calendar" not in fact_inputs("fact_child_workers")
     assert fact_inputs("fact_child_workers_month") == {"calendar"}
 

@@ -47,9 +47,13 @@ built database, as the tests' hand-built ones; FACTS lists a fact after those it
   (the latest before any as-of date is read from them), and each month's latest of each (the
   latest before any month end: oversight's trend reads a child's months, not all its notes);
 - `fact_cp_review`: every CP plan's review chain (numbered reviews with the previous and next);
-- `fact_note`: every case note with its team and the working-day index of its event and recorded
-  dates (case recording's lag without calendar look-ups; the loader builds the calendar before
-  the facts);
+- `fact_note_team`: the team of each case note whose worker has no department of their own
+  (the worker's latest allocation of the child by the note's date; empty when every worker
+  with an allocation has a department);
+- `fact_note`: a view (VIEWS), not a table: every case note with its team and the working-day
+  index of its event and recorded dates (case recording's lag without a calendar join a note),
+  read from case_notes, the calendar as one list, the workers' departments and fact_note_team
+  by each query (storing the notes again cost the load 8.9 s of CPU at 1,000,000 children);
 - `fact_cp_plan_team`: every CP plan's team and worker on its start date and on its last day open
   (CP plans' started and ended rows, without a range join on the allocations in every query);
 - `fact_cp_child_allocation`: fact_child_allocation's spans of the children with a CP plan, from
@@ -82,6 +86,7 @@ from frontdoor.workers import Cursors
 FACTS = (
     "fact_allocation",
     "fact_activity",
+    "fact_note_team",
     "fact_note",
     "fact_child_allocation",
     "fact_child_workers",
@@ -100,7 +105,7 @@ FACTS = (
 )
 # Recorded in the database (facts_meta): a database whose facts are of another version, or that
 # has none (loaded before facts existed), is told to be loaded again (metrics.engine).
-VERSION = "26"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
+VERSION = "27"  # 7: fact_activity's monthly latests and fact_note, made apart; 8: both;
 # 9: fact_cp_plan_team; 12: fact_child_workers, fact_cp_child_allocation and fact_assessment's
 # type, child seen and working-day indexes (10 and 11: two of them, made apart); 18:
 # fact_child_workers' allocation date and workers (changes of worker read from it alone),
@@ -110,7 +115,8 @@ VERSION = "26"  # 7: fact_activity's monthly latests and fact_note, made apart; 
 # arg_max_null (a NULL index no longer takes an earlier assessment's; the bench's facts unchanged);
 # 23: fact_caseload_worker; 24: fact_child_workers_month and fact_allocation_latest (helpers'
 # branches); 25: the three together; 26: fact_caseload_family folded into fact_caseload_worker,
-# fact_allocation_latest's lists trimmed, fact_child_workers_month's after_changes
+# fact_allocation_latest's lists trimmed, fact_child_workers_month's after_changes; 27: fact_note a
+# view over case_notes, fact_note_team its fallback teams
 
 
 # Rules the measures' SQL shares as macros, stored in the database with the facts (as the
@@ -183,18 +189,15 @@ def build_order() -> dict[str, frozenset[str]]:
 
 
 # String columns a fact stores uncompressed: DuckDB's string compression (dict_fsst) was most of
-# the cost of writing fact_note (2.8 M notes at 200,000 children), and these three are nearly one
-# value a row, so they compress least for the work. Uncompressed, fact_note takes about 0.8 s less
-# CPU to build at 200,000 children (2.7 -> 1.9 s) for about 72 MB more on disk (+43%), and the
-# recording rows that read them (one child's notes, one worker's) read them faster
-# (docs/performance.md, "fact_note at load"). The other facts' record ids (a child, referral,
-# assessment, involvement or family: a value a row or a few) likewise: about 0.8 s less CPU for
+# the cost of writing fact_note when it was a table (2.8 M notes at 200,000 children: 0.8 s less
+# CPU uncompressed, docs/performance.md, "fact_note at load"), and record ids are nearly one value
+# a row, so they compress least for the work. The facts' record ids (a child, referral,
+# assessment, involvement or family: a value a row or a few) so: about 0.8 s less CPU for
 # the ten facts at 200,000 children (docs/performance.md, "The load, second pass"); the teams,
 # workers and kinds (few values) stay compressed, as do the small facts' ids (no gain seen; measured
 # again on DuckDB 2.0.1: all 46 such columns uncompressed, the 17 facts' CPU within the noise of
 # the current 7.4-8.5 s for about 111 MB more on disk: docs/performance.md, s11-facts).
 UNCOMPRESSED: dict[str, tuple[str, ...]] = {
-    "fact_note": ("note_id", "person_id", "referral_id"),
     "fact_allocation": ("involvement_id", "person_id", "own_referral_id", "referral_id"),
     "fact_activity": ("person_id",),
     "fact_child_allocation": ("person_id",),
@@ -214,16 +217,55 @@ UNCOMPRESSED: dict[str, tuple[str, ...]] = {
 }
 
 
+# Facts made as views, not tables: their query is run by each reader, nothing is stored at load
+# (fact_note: a copy of case_notes' notes was the load's largest write, and recording reads a
+# year's notes from case_notes about as fast).
+VIEWS = frozenset({"fact_note"})
+# A view's line ending in "-- with <fact>" is kept only when that fact has rows, one ending in
+# "-- without <fact>" only when it has none (fact_note's join to its fallback teams).
+_SHAPE = re.compile(r"^(.*?)\s*-- (with|without) (fact_\w+)\s*$")
+
+
+def view_sql(cursor: duckdb.DuckDBPyConnection, name: str) -> str:
+    """The query of view `name` (VIEWS) for this database: its lines marked with a fact kept or
+    left out as that fact has rows or none (the facts it names are built before it)."""
+    lines = []
+    for line in fact_sql(name).splitlines():
+        shape = _SHAPE.match(line)
+        if shape:
+            code, mark, fact = shape.groups()
+            has_rows = cursor.execute(f"SELECT EXISTS (FROM {fact})").fetchone()[0]
+            if has_rows != (mark == "with"):
+                continue
+            line = code
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def _build(cursor: duckdb.DuckDBPyConnection, name: str) -> None:
     """Store fact `name` as a table, its UNCOMPRESSED columns declared so, in one transaction
-    (a failed fill leaves no empty table in place of the old)."""
+    (a failed fill leaves no empty table in place of the old); or make it a view (VIEWS)."""
     # Imported here: the summary and the pages read facts_meta through this module and must not
     # import pandas, which the loader's staging (frontdoor.table_store's ident) brings.
     from frontdoor.table_store import create_table_as
 
     cursor.execute("BEGIN")
     try:
-        create_table_as(cursor, name, fact_sql(name), UNCOMPRESSED.get(name, ()), replace=True)
+        # A view where a table was (a database of facts version 26 or before), or the reverse:
+        # dropped first (DuckDB replaces an object only by one of its own kind).
+        (kind,) = cursor.execute(
+            "SELECT CASE WHEN EXISTS (FROM duckdb_tables() WHERE table_name = $n "
+            "AND database_name = current_database() AND schema_name = 'main') THEN 'TABLE' "
+            "WHEN EXISTS (FROM duckdb_views() WHERE view_name = $n "
+            "AND database_name = current_database() AND schema_name = 'main') THEN 'VIEW' END",
+            {"n": name},
+        ).fetchone()
+        if kind == ("TABLE" if name in VIEWS else "VIEW"):
+            cursor.execute(f"DROP {kind} {name}")
+        if name in VIEWS:
+            cursor.execute(f"CREATE OR REPLACE VIEW {name} AS {view_sql(cursor, name)}")
+        else:
+            create_table_as(cursor, name, fact_sql(name), UNCOMPRESSED.get(name, ()), replace=True)
     except duckdb.Error:
         cursor.execute("ROLLBACK")
         raise
@@ -251,7 +293,7 @@ def fact_inputs(name: str) -> frozenset[str]:
 # thread each, docs/performance.md "s11-overlap"): only the order in which the ready facts are
 # started depends on it (build_rank), never what they hold.
 COST = {
-    "fact_note": 1.7,
+    "fact_note": 0.0,  # a view: nothing is built
     "fact_activity": 1.1,
     "fact_child_workers": 0.8,
     "fact_caseload_worker": 0.7,
@@ -398,13 +440,24 @@ def build_facts(con: duckdb.DuckDBPyConnection, builders: int = BUILDERS) -> Non
     write_facts_meta(con)
 
 
+def relation_names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The database's tables and views (a fact may be either: VIEWS)."""
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() UNION ALL "
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal"
+        ).fetchall()
+    }
+
+
 def stale_reason(con: duckdb.DuckDBPyConnection) -> str | None:
     """Why the database's facts cannot be used (none, or of another version), or None.
 
     One answer for the measures (every one says it is not available), the pages' banner and
     `make run` (which builds the sample again), so an old database is never read as current."""
     again = "load the extract again (on the Data page, or with frontdoor load)"
-    existing = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    existing = relation_names(con)
     if any(f not in existing for f in FACTS) or "facts_meta" not in existing:
         return f"the database was loaded by an older version of frontdoor: {again}"
     version = con.execute("SELECT max(version) FROM facts_meta").fetchone()[0]

@@ -1,52 +1,23 @@
 -- fact_note: every case note with an event date (note_type trimmed and lower-cased), with what
--- case recording (recording.sql) would otherwise work out again for 3.5 million notes a year at
--- a million children: its team, and the working-day index (calendar.wd_index) of its event and
--- recorded dates, so a lag is one subtraction rather than two calendar look-ups a note.
--- team: the note's worker's own department, else the team on that worker's latest allocation
--- of the child started by the event date (ties by involvement id). Neither needs an as-of date:
--- a note is only read at an as-of on or after its event date, and an allocation started by then
--- is known at that as-of. recorded_date is the recorded date: readers hide one after their as-of
--- (the note is then outstanding). Not sorted: sorting by event date made the load's peak memory
--- larger and the year's headline no faster on the bench extracts (their notes are in date order
--- already); an extract in another order has its notes scanned whole, as case_notes was before.
--- The departments are trimmed once (930 professionals, not 2.8 M notes), the notes read once
--- as they stream to the table (not first gathered as a shared CTE), and the fallback looked for
--- only among the notes of workers who can need one: workers with an allocation (fact_allocation)
--- and no department (ssd_professionals is keyed by its id, so a worker's department is NULL
--- exactly when no professional with that id has one). With none, as in the bench extracts, that
--- part reads nothing: about 0.3 s of CPU less at 200,000 children (1.8 -> 1.5 s), and the
--- load's peak memory about a quarter lower (the gathered notes were held in memory).
-WITH depts AS (
-    SELECT prof_professional_id, nullif(trim(prof_professional_department), '') AS worker_team
-    FROM ssd_professionals
-),
-teamless AS (
-    SELECT DISTINCT a.worker_id
-    FROM fact_allocation a
-    WHERE NOT EXISTS (
-        SELECT 1
-        FROM depts d
-        WHERE d.prof_professional_id = a.worker_id AND d.worker_team IS NOT NULL
-    )
-),
-fallback AS (
-    SELECT
-        k.worker_id,
-        k.person_id,
-        k.event_date,
-        arg_max(a.team, (a.start_date, a.involvement_id)) AS team
-    FROM (
-        SELECT DISTINCT n.worker_id, n.person_id, n.event_date
-        FROM case_notes n
-        JOIN teamless t ON t.worker_id = n.worker_id
-        WHERE n.event_date IS NOT NULL
-    ) k
-    JOIN fact_allocation a
-      ON a.worker_id = k.worker_id
-     AND a.person_id = k.person_id
-     AND a.start_date <= k.event_date
-    GROUP BY k.worker_id, k.person_id, k.event_date
-)
+-- case recording (recording.sql) reads beside it: its team, and the working-day index
+-- (calendar.wd_index) of its event and recorded dates, so a lag is one subtraction.
+-- A view (VIEWS), not a table: storing the notes again cost the load more than anything else
+-- it built (8.9 s of CPU for 13.9 M notes at 1,000,000 children, almost all of it writing
+-- six columns case_notes already holds), and each query now reads case_notes' notes of its
+-- period instead (docs/performance.md, s12-note).
+-- The working-day indexes: the calendar (one row a day from its first, as create_calendar
+-- makes it) as one list, looked up by the day's offset, once a query: no join a note. A day
+-- before the calendar gives index 0 (NULL, as wd_index gives outside the calendar; a negative
+-- index would count from the list's end), one after it an index past the end (NULL too); a
+-- calendar with a day missing gives no list (every index NULL, never a wrong one).
+-- team: the note's worker's own department, else fact_note_team's (the worker's latest
+-- allocation of the child by the event date). recorded_date is the recorded date: readers hide
+-- one after their as-of (the note is then outstanding).
+-- The lines marked "with fact_note_team" are kept only when it has rows, those marked "without
+-- fact_note_team" only when it has none (facts.view_sql): DuckDB keeps a left join whose
+-- columns are not read (in a view), and an empty one still cost the year's within-target share
+-- 0.025-0.029 against 0.019-0.021 s of CPU at 200,000 children; with no teamless worker the
+-- fallback's team is NULL anyway.
 SELECT
     n.note_id,
     n.person_id,
@@ -54,15 +25,27 @@ SELECT
     lower(trim(n.note_type)) AS note_type,
     n.event_date,
     n.recorded_date,
-    wd_index(n.event_date) AS event_wd,
-    wd_index(n.recorded_date) AS recorded_wd,
-    coalesce(p.worker_team, f.team) AS team,
+    c.wd[greatest(n.event_date - c.first_day + 1, 0)] AS event_wd,
+    c.wd[greatest(n.recorded_date - c.first_day + 1, 0)] AS recorded_wd,
+    p.worker_team AS team, -- without fact_note_team
+    coalesce(p.worker_team, f.team) AS team, -- with fact_note_team
     n.worker_id
 FROM case_notes n
-LEFT JOIN depts p ON p.prof_professional_id = n.worker_id
-LEFT JOIN fallback f
-  ON p.worker_team IS NULL
- AND f.worker_id = n.worker_id
- AND f.person_id = n.person_id
- AND f.event_date = n.event_date
+CROSS JOIN (
+    SELECT
+        min(date) AS first_day,
+        CASE
+            WHEN count(*) = max(date) - min(date) + 1 THEN list(wd_index ORDER BY date)
+        END AS wd
+    FROM calendar
+) c
+LEFT JOIN (
+    SELECT prof_professional_id, nullif(trim(prof_professional_department), '') AS worker_team
+    FROM ssd_professionals
+) p ON p.prof_professional_id = n.worker_id
+LEFT JOIN fact_note_team f -- with fact_note_team
+  ON p.worker_team IS NULL -- with fact_note_team
+ AND f.worker_id = n.worker_id -- with fact_note_team
+ AND f.person_id = n.person_id -- with fact_note_team
+ AND f.event_date = n.event_date -- with fact_note_team
 WHERE n.event_date IS NOT NULL
