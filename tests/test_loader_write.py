@@ -244,3 +244,69 @@ def test_every_table_read_from_one_csv_file_has_the_schema_types(tmp_path):
         if name in others:
             expected.append(("local_note", "VARCHAR"))
         assert query(db, f'SELECT column_name, column_type FROM (DESCRIBE "{name}")') == expected
+
+
+def _written(tmp_path, name: str, text: str):
+    """Stage and write one CSV file as the loader's workers do; the table's Written and the
+    open connection (a temporary DuckDB file)."""
+    import duckdb
+
+    from frontdoor.schema import TABLES
+    from frontdoor.sources.csv_rows import stage_csv
+    from frontdoor.sources.staging import create_malformed_table
+    from frontdoor.table_write import write_table
+
+    path = tmp_path / f"{name}.csv"
+    path.write_text(text, encoding="utf-8")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    create_malformed_table(con)
+    staged, _problems = stage_csv(con, path, name, path.name, "_s1", 0, tmp_path / "files")
+    return write_table(con, TABLES[name], [staged]), con
+
+
+def _columns(con, table: str) -> list[str]:
+    return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+
+
+def test_a_clean_file_is_written_without_working_values(tmp_path):
+    """Every row read as written and usable: no `_w` column is stored (a column of NULLs costs
+    writing on every row); a row needing working values makes the table carry it."""
+    clean = CONTACTS + "C1,0001,2024-01-01,a\nC2,0002,2024-01-02,b\n"
+    w, con = _written(tmp_path, "ssd_contacts", clean)
+    assert not w.worked and "_w" not in _columns(con, "ssd_contacts")
+    assert con.execute("SELECT count(*) FROM ssd_contacts WHERE " + w.usable_sql()).fetchone() == (
+        2,
+    )
+    con.close()
+
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    faulty = CONTACTS + "C1,0001,2024-01-01,a\nC2,0002,2024-13-01,b\n"  # line 3: no 13th month
+    w, con = _written(bad, "ssd_contacts", faulty)
+    assert w.worked and "_w" in _columns(con, "ssd_contacts")
+    assert con.execute("SELECT count(*) FROM ssd_contacts WHERE " + w.usable_sql()).fetchone() == (
+        1,
+    )
+    con.close()
+
+
+def test_a_duplicate_key_in_an_otherwise_clean_file_is_still_rejected(tmp_path):
+    """A file written without `_w` whose only fault is a repeated key: the column is added for
+    the duplicate's fault, and the load rejects the second row with its line."""
+    contacts = CONTACTS + "C1,0001,2024-01-01,a\nC2,0002,2024-01-02,b\nC1,0003,2024-01-03,c\n"
+    w, con = _written(tmp_path, "ssd_contacts", contacts)
+    assert w.worked and "_w" in _columns(con, "ssd_contacts")
+    assert con.execute("SELECT count(*) FROM ssd_contacts WHERE " + w.usable_sql()).fetchone() == (
+        2,
+    )
+    con.close()
+    report, db = load(tmp_path / "x", extract(tmp_path / "x", ssd_contacts=contacts))
+    assert report.ok, report.render()
+    assert [(line, col) for line, col, _v, _r in rejected(db, "ssd_contacts")] == [
+        (4, "cont_contact_id")
+    ]
+    assert query(db, "SELECT cont_contact_id, cont_person_id FROM ssd_contacts ORDER BY 1") == [
+        ("C1", "0001"),
+        ("C2", "0002"),
+    ]
+    assert_counts_add_up(db)
