@@ -71,9 +71,10 @@ from frontdoor.sources.staging import (
 from frontdoor.sources.workbook import Workbook
 from frontdoor.sources.workbook_sheets import stage_workbook_sheet
 from frontdoor.swap import check_target, load_lock, remove_stale, temp_name
-from frontdoor.table_write import Written, write_table
+from frontdoor.table_write import write_table
 from frontdoor.validate import check_table
 from frontdoor.workers import Cursors, Workers
+from frontdoor.written import Written
 
 # Readers for files that are not SSD table files, consulted in order; each returns None for a
 # file it does not understand. The CIN census and Annex A readers are found by `frontdoor.load_discovery`.

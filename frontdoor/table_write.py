@@ -8,7 +8,6 @@ ssd_person and the S47s, follow one table at a time.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import duckdb
 
@@ -41,84 +40,7 @@ from frontdoor.value_rules import (
     text_sql,
     trimmed_sql,
 )
-
-
-@dataclass
-class Written:
-    """A table written by `write_table`, its working columns still there for `check_table`."""
-
-    spec: Table
-    parts: list[Staged]
-    problems: list[Problem]  # warnings of reading its CSV files
-    noted: list[str]  # the columns whose changed values `_notes` marks, bit by bit
-    typed: list[str]  # the columns typed (date, flag, number): each has `<c>__o`
-    # The working columns that say where a row was read: `_ord` (the file's place among the
-    # extract's), `_file` and `_line`. A table read from one CSV file keeps at most `_line`:
-    # its file and place are the same on every row (`file_sql`, `ord_sql`), and a column of
-    # one value still costs writing on every row. Nor `_line` where every row is on its
-    # counted line (`line_sql`: one record a line, none rejected, as in nearly every export).
-    located: tuple[str, ...] = ("_ord", "_file", "_line")
-    # Whether the table has its column `_w`. A single CSV file whose every row is read as
-    # written and usable (nearly every export) is written without it (`write_table`): every
-    # row's working values are then NULL, of the type `work_type` (`_w`'s element).
-    worked: bool = True
-    work_type: str = ""
-
-    def file_sql(self, prefix: str = "") -> str:
-        """SQL: the file a row was read from (`prefix`: the table's alias and a dot)."""
-        return f"{prefix}_file" if "_file" in self.located else lit(self.parts[0].file)
-
-    def ord_sql(self, prefix: str = "") -> str:
-        """SQL: the place of a row's file among the extract's files (files are ordered by it,
-        then by name, for "first occurrence")."""
-        return f"{prefix}_ord" if "_ord" in self.located else str(self.parts[0].order)
-
-    def line_sql(self) -> str:
-        """SQL: the line a row of the table starts on. Without `_line`, row i in the stored
-        order (its `rowid`: the rows are stored in the file's order, and a row keeps its rowid
-        until the rejected rows are deleted, after the checks; the one update that would move
-        a row, of a duplicate's `_w`, stores the lines first) is on line i + 2, after the
-        header (csv_rows.read_csv_into)."""
-        return "_line" if "_line" in self.located else "(rowid + 2)"
-
-    def usable_sql(self) -> str:
-        """SQL: the row has no fault (`USABLE`; every row of a table without `_w`)."""
-        return USABLE if self.worked else "true"
-
-    def unworked_sql(self) -> str:
-        """SQL: the row has no working values (`_w` NULL; every row of a table without it)."""
-        return "_w IS NULL" if self.worked else "true"
-
-    def rows_sql(self, worked_only: bool = False) -> str:
-        """SQL: the table's rows with their working values as columns (`_w` unpacked): each
-        typed column's `<c>__o`, `_faults`, `_raw`, `_notes` and `_written`. The checks read
-        the table through it. The struct is taken out of its list once a row, and only where
-        there is one (about five times cheaper than a list look-up for each value).
-        `worked_only`: only the rows that have working values (`_w` not NULL; in a clean
-        extract none or few), for the checks' survey (frontdoor.validate)."""
-        cols = []
-        for c in self.typed:
-            x = f"_s.{ident(c + '__o')}"
-            if self.spec.columns[c] == FLAG:  # Y and N are not kept: the typed value shows them
-                x = f"coalesce({x}, CASE {ident(c)} WHEN true THEN 'Y' WHEN false THEN 'N' END)"
-            cols.append(f"{x} AS {ident(c + '__o')}")
-        cols += [
-            "_s._faults AS _faults",
-            "_s._raw AS _raw",
-            "coalesce(_s._notes, 0) AS _notes",
-            "_s._written AS _written",
-        ]
-        if self.worked:
-            unpacked, work = "* EXCLUDE (_w), CASE WHEN _w IS NOT NULL THEN _w[1] END", "_w"
-        else:  # no row has working values
-            unpacked, work = f"*, CAST(NULL AS {self.work_type})", "NULL"
-        return (
-            f"(SELECT * EXCLUDE (_s), {', '.join(cols)} FROM (SELECT {unpacked} AS _s"
-            + ("" if "_line" in self.located else f", {self.line_sql()} AS _line")
-            + f" FROM {ident(self.spec.name)}"
-            + (f" WHERE {work} IS NOT NULL" if worked_only else "")
-            + "))"
-        )
+from frontdoor.written import Written, work_kinds, work_struct
 
 
 def plain_ids(spec: Table) -> set[str]:
@@ -138,38 +60,6 @@ def plain_ids(spec: Table) -> set[str]:
 
 # The error that stops a table's first write without `_w` (`write_table`): a row has working values.
 _LEAN_STOP = "frontdoor: a row with working values"
-
-# A row with no fault (its working values, if any, name none): the duplicate-key test reads
-# only these, and the checks delete the others (validate.py).
-USABLE = "(_w IS NULL OR _w[1]._faults IS NULL)"
-
-
-def _work_struct(typed: list[str], value: Callable[[str], str]) -> str:
-    """SQL: the struct of a row's working values (`_w`'s one element), each field's value
-    `value(field)`: each typed column's `<c>__o`, then `_faults`, `_raw`, `_notes` and
-    `_written`, in the one order the table's `_w` and the duplicate test's rewrite of it share
-    (`Written.rows_sql` reads them by name)."""
-    fields = [c + "__o" for c in typed] + ["_faults", "_raw", "_notes", "_written"]
-    return "{" + ", ".join(f"{lit(f)}: {value(f)}" for f in fields) + "}"
-
-
-def _kinds(spec: Table, extras: list[str], typed: list[str]) -> list[tuple[str, str]]:
-    """The columns of a single CSV file's typed table, as `write_table`'s query gives them
-    (every value read as text): each schema column typed, the file's other columns text,
-    then `_w` (`_work_struct`). A declared type the query did not give would be cast to
-    silently, so tests/test_loader_write.py checks every table's loaded types."""
-    kind = {DATE: "DATE", FLAG: "BOOLEAN", NUMBER: "DOUBLE"}
-    fields = [f"{ident(c + '__o')} VARCHAR" for c in typed] + [
-        "_faults STRUCT(col VARCHAR, val VARCHAR, reason VARCHAR)[]",
-        "_raw VARCHAR",
-        "_notes INTEGER",
-        "_written VARCHAR[]",
-    ]
-    return [
-        *((c, kind.get(t, "VARCHAR")) for c, t in spec.columns.items()),
-        *((c, "VARCHAR") for c in extras),
-        ("_w", f"STRUCT({', '.join(fields)})[]"),
-    ]
 
 
 def _typed_read_holds(
@@ -269,7 +159,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
     ordered = len(parts) > 1
     # The query's columns and types, known when every value comes as text (a CSV file read
     # with every column VARCHAR): the table is declared without binding the query first.
-    kinds = _kinds(spec, extras, typed) if fused else None
+    kinds = work_kinds(spec, extras, typed) if fused else None
     # A single CSV file is written first without `_w` (`plan`'s `create`), where the key is
     # text (the stop is raised from its column).
     lean = fused and spec.columns.get(spec.key) == ID and kinds[-1][0] == "_w"
@@ -423,7 +313,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
         # whose values were read as written, as nearly every row is), else a list of one struct:
         # one column written instead of one per value (each costs writing on every row), and a
         # list's values are stored only for the rows that have one. `Written.rows_sql` unpacks it.
-        work = _work_struct(
+        work = work_struct(
             typed,
             lambda field: {
                 "_faults": f"CASE WHEN _bad THEN list_filter([{fault_list}], lambda x: x IS NOT NULL) END",
@@ -575,7 +465,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: Table, parts: list[Staged]
             "'; this row is rejected'"
         )
         # The row's working values kept, its faults and raw record set.
-        kept_again = _work_struct(
+        kept_again = work_struct(
             typed,
             lambda field: (
                 f"m.{field}" if field in ("_faults", "_raw") else f"t._w[1].{ident(field)}"

@@ -31,7 +31,6 @@ import duckdb
 
 from frontdoor.schema import DATE, FLAG, NUMBER, Table
 from frontdoor.sources.staging import ident, lit
-from frontdoor.table_write import Written
 from frontdoor.value_notes import RecodeKind, recode_kinds, recode_notes, value_notes
 from frontdoor.value_rules import (
     BAD_FLAG,
@@ -43,6 +42,7 @@ from frontdoor.value_rules import (
     date_reason_sql,
     text_sql,
 )
+from frontdoor.written import Written
 
 
 def check_table(

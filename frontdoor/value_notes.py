@@ -14,8 +14,8 @@ import duckdb
 from frontdoor.schema import DATE, FLAG, Table
 from frontdoor.sources import RECODED
 from frontdoor.sources.staging import ident, lit
-from frontdoor.table_write import Written
 from frontdoor.value_rules import is_null_sql
+from frontdoor.written import Written
 
 # A time of day after a date ("2016-04-05 10:30"), and midnight (not a change when dropped).
 _TIME = r"[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*$"

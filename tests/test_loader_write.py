@@ -226,7 +226,7 @@ def test_record_ids_are_stored_uncompressed_and_read_back_as_written(tmp_path):
 
 def test_every_table_read_from_one_csv_file_has_the_schema_types(tmp_path):
     """A single CSV file's table is declared from the types the loader knows its query gives
-    (`table_write._kinds`), not from binding the query: every column has its schema type (a
+    (`written.work_kinds`), not from binding the query: every column has its schema type (a
     date DATE, a flag BOOLEAN, a number DOUBLE, the rest text) and a column beyond the schema
     is text. Each table but the two with rows is a header alone, with one column more."""
     from frontdoor.schema import DATE, FLAG, NUMBER, TABLES
