@@ -145,6 +145,14 @@ MACROS = (
     "CREATE OR REPLACE MACRO month_bits(d_from, d_to, grid) AS "
     "month_bit(coalesce(d_to, DATE '9999-12-31'), grid) "
     "- (CAST(1 AS BIGINT) << greatest(0, month_number(d_from, grid)))",
+    # Whether an allocation must be cut into spans with the others of its child (or pair):
+    # it ends on or before it starts, or starts before the end of the one before it by start
+    # (`prev_end`; `place` its place by start: an open-ended one never ends, two starting on
+    # one day always clash). The others follow one another and are their own spans
+    # (fact_child_allocation, fact_caseload_pair).
+    "CREATE OR REPLACE MACRO allocation_clash(start_date, end_date, prev_end, place) AS "
+    "(end_date IS NOT NULL AND end_date <= start_date) "
+    "OR (place > 1 AND coalesce(prev_end, DATE '9999-12-31') > start_date)",
     # Each calendar month's latest date of a list in date order (fact_activity): a date whose
     # next is in a later month (on or before the day before the next's month begins: the next
     # less its day of the month; cheaper than the date's last day of the month), or the last.

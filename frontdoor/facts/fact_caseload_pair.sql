@@ -26,11 +26,8 @@ WITH ordered AS (
         start_date,
         end_date,
         team,
-        (end_date IS NOT NULL AND end_date <= start_date)
-        OR (
-            row_number() OVER w > 1
-            AND coalesce(lag(end_date) OVER w, DATE '9999-12-31') > start_date
-        ) AS clash
+        allocation_clash(start_date, end_date, lag(end_date) OVER w, row_number() OVER w)
+            AS clash
     FROM fact_allocation
     WHERE start_date IS NOT NULL
     WINDOW w AS (PARTITION BY person_id, worker_id ORDER BY start_date)

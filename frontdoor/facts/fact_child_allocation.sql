@@ -27,20 +27,17 @@
 -- by a window over every day: the same spans, without sorting all of them by child and date
 -- (about 0.02 s of CPU less at 200,000 children).
 WITH ordered AS (
-    -- each allocation with whether its child must go through the spans: it ends on or before
-    -- it starts, or starts before the end of the child's previous allocation by start (an
-    -- open-ended one never ends; two starting on one day always clash)
+    -- each allocation with whether its child must go through the spans (allocation_clash:
+    -- it ends on or before it starts, or starts before the end of the child's previous
+    -- allocation by start)
     SELECT
         person_id,
         start_date,
         end_date,
         worker_id,
         team,
-        (end_date IS NOT NULL AND end_date <= start_date)
-        OR (
-            row_number() OVER w > 1
-            AND coalesce(lag(end_date) OVER w, DATE '9999-12-31') > start_date
-        ) AS clash
+        allocation_clash(start_date, end_date, lag(end_date) OVER w, row_number() OVER w)
+            AS clash
     FROM fact_allocation
     WHERE start_date IS NOT NULL
     WINDOW w AS (PARTITION BY person_id ORDER BY start_date)
