@@ -10,10 +10,12 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from frontdoor.private import open_private, private_dir
+
+if TYPE_CHECKING:  # the frames are read by the pages; recording a load or an export needs none
+    import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -102,6 +104,8 @@ def entries(path: Path | None = None) -> pd.DataFrame:
             if whole:
                 added_lines = [json.loads(line) for line in whole.splitlines() if line.strip()]
                 new = _frame(added_lines[::-1])  # the last written first
+                import pandas as pd  # imported by _frame already
+
                 frame = (
                     new if known.frame.empty else pd.concat([new, known.frame], ignore_index=True)
                 )
@@ -123,6 +127,8 @@ def _first(ids: list) -> str:
 
 def _frame(records: list[dict]) -> pd.DataFrame:
     """Entries as the Audit log page shows them: children and filters as text."""
+    import pandas as pd  # here: recording an entry (a load from the command line) needs none
+
     return pd.DataFrame(
         {
             "at": [r.get("at") for r in records],
@@ -155,6 +161,8 @@ def read(
     frame = entries(path)
     if user is None and action is None and person_id is None and since is None:
         return frame
+    import pandas as pd
+
     keep = pd.Series(True, index=frame.index)
     if user is not None:
         keep &= frame["user"] == user

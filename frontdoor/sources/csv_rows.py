@@ -15,7 +15,6 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import pandas as pd
 
 from frontdoor.sources import STOP, WARNING, LoadStopped, Problem
 from frontdoor.sources.csv_prepare import PreparedCsv, check_lines, prepare_csv
@@ -396,6 +395,8 @@ def _number_by_scan(
         )
     # One malformed record per line, whatever number of errors DuckDB found in it.
     if len(bad):
+        import pandas as pd  # here: a clean file's load never needs it (about 0.5 s to import)
+
         con.register(
             "_bad_lines",
             pd.DataFrame({"line": bad, "phys": bad if bad_lines is None else bad_lines}),
@@ -419,6 +420,8 @@ def _number_by_scan(
         # `target` numbers row i as i + 2: move the rows whose physical line differs
         moved = lines != counted
         store_lines(con, target)
+        import pandas as pd  # here: a clean file's load never needs it (about 0.5 s to import)
+
         con.register("_row_lines", pd.DataFrame({"counted": counted[moved], "line": lines[moved]}))
         try:
             con.execute(

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from frontdoor.sources import FILE_COLUMN, LINE_COLUMN, STOP, WARNING, LoadStopped, Problem
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pandas: a frame is only handed in (a CSV load never imports it)
+    import pandas as pd
+
     from frontdoor.sources.csv_prepare import PreparedCsv
 
 CSV_SUFFIXES = {".csv", ".tsv"}

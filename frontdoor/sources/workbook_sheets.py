@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from frontdoor.schema import DATE, TABLES
 from frontdoor.sources import FILE_COLUMN, LINE_COLUMN, STOP, WARNING, LoadStopped, Problem
@@ -150,6 +149,8 @@ def stage_workbook_sheet(
                     line=n,
                 )
             )
+    import pandas as pd  # here: a load of CSV files alone never imports it (about 0.5 s)
+
     frame = pd.DataFrame(
         {c: pd.Series(v, dtype=object) for c, v in zip(columns, data, strict=True)}
     )
