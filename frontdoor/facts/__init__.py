@@ -238,12 +238,14 @@ def view_sql(cursor: duckdb.DuckDBPyConnection, name: str) -> str:
     """The query of view `name` (VIEWS) for this database: its lines marked with a fact kept or
     left out as that fact has rows or none (the facts it names are built before it)."""
     lines = []
+    has_rows: dict[str, bool] = {}  # each fact asked once, however many lines it marks
     for line in fact_sql(name).splitlines():
         shape = _SHAPE.match(line)
         if shape:
             code, mark, fact = shape.groups()
-            has_rows = cursor.execute(f"SELECT EXISTS (FROM {fact})").fetchone()[0]
-            if has_rows != (mark == "with"):
+            if fact not in has_rows:
+                has_rows[fact] = cursor.execute(f"SELECT EXISTS (FROM {fact})").fetchone()[0]
+            if has_rows[fact] != (mark == "with"):
                 continue
             line = code
         lines.append(line)

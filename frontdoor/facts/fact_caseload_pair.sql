@@ -9,10 +9,10 @@
 -- row), else 'solo:<person id>' (a family of one); no as-of date changes it, so a caseload reads
 -- it here rather than joining every pair to ssd_family again in every query.
 -- A pair whose allocations each end after they start (or not at all) and follow one another
--- without overlapping has one row per allocation, [start, end), taken straight from it (`plain`,
--- as in fact_child_allocation: nearly every pair of the bench's data has one allocation); only
--- the other pairs (`tangled`) go through the spans below: at 1,000,000 children about 0.8 s of
--- CPU less (2.0 -> 1.2 s: docs/performance.md, s12-alloc).
+-- without overlapping has one row per allocation, [start, end), taken straight from it (the
+-- second part of `pairs`, as fact_child_allocation's `plain`: nearly every pair of the bench's
+-- data has one allocation); only the other pairs (`tangled`) go through the spans below: at
+-- 1,000,000 children about 0.8 s of CPU less (2.0 -> 1.2 s: docs/performance.md, s12-alloc).
 -- Their dates are gathered as one sorted list of distinct days and the spans read off it
 -- (a day and the next: unnest pads the shorter list with NULL, the open-ended last span), not
 -- by a window over every day: the same spans, without sorting all of them by pair and date
